@@ -1,0 +1,31 @@
+package dev.mlops.api;
+
+import java.util.List;
+
+/** The tamper-evident record of every mutation of a registry or catalog. */
+public interface AuditLog {
+
+    /**
+     * @param fromSequence first entry to return, 1 or more
+     * @param limit at most this many, 1 to 10,000
+     * @return entries in order; each is returned as stored, even if the chain is broken
+     * @throws IntegrityException if an entry's payload cannot be parsed
+     */
+    List<AuditEntry> entries(long fromSequence, int limit);
+
+    /**
+     * @param target a target such as {@code rain/3} or a prefix such as {@code rain}
+     * @return entries whose target equals it or starts with it followed by {@code /} or {@code @}
+     */
+    List<AuditEntry> entriesFor(String target);
+
+    /** @return the number of entries */
+    long size();
+
+    /**
+     * Recomputes the hash chain from the first entry.
+     *
+     * @return where, if anywhere, the chain breaks
+     */
+    AuditVerification verify();
+}

@@ -1,0 +1,34 @@
+package dev.mlops.api;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where a model version came from.
+ *
+ * @param trainedOn dataset versions it was trained on
+ * @param validatedOn dataset versions used for validation
+ * @param testedOn dataset versions used for the final test
+ * @param retrainedFrom the version this one was retrained from, if any
+ * @param codeRef a reference to the training code, such as a git commit
+ */
+public record Lineage(List<DatasetRef> trainedOn, List<DatasetRef> validatedOn, List<DatasetRef> testedOn,
+                      Optional<ModelRef.Version> retrainedFrom, Optional<String> codeRef) {
+    /** No lineage recorded. */
+    public static final Lineage NONE = new Lineage(List.of(), List.of(), List.of(), Optional.empty(), Optional.empty());
+
+    /** Copies and checks. */
+    public Lineage {
+        trainedOn = List.copyOf(trainedOn);
+        validatedOn = List.copyOf(validatedOn);
+        testedOn = List.copyOf(testedOn);
+        Objects.requireNonNull(retrainedFrom, "retrainedFrom");
+        Objects.requireNonNull(codeRef, "codeRef");
+    }
+
+    /** @return every dataset version named in any role, without duplicates */
+    public List<DatasetRef> datasets() {
+        return java.util.stream.Stream.of(trainedOn, validatedOn, testedOn).flatMap(List::stream).distinct().toList();
+    }
+}
