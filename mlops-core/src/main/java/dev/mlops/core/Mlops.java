@@ -1,0 +1,164 @@
+package dev.mlops.core;
+
+import dev.mlops.api.AuditLog;
+import dev.mlops.api.DatasetCatalog;
+import dev.mlops.api.GarbageCollection;
+import dev.mlops.api.IntegrityReport;
+import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.store.Store;
+import dev.mlops.api.store.Stores;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The entry point: a model registry, a dataset catalog and an audit log over one store.
+ *
+ * <pre>{@code
+ * try (Mlops mlops = Mlops.open(Path.of("/var/lib/mlops"))) {
+ *     ModelVersion v = mlops.models().register("rain", NewModelVersion.builder()
+ *             .artifact(Artifact.file(model)).format("onnx").metric("auc", 0.91).build());
+ *     mlops.models().setAlias("rain", "production", v.version());
+ * }
+ * }</pre>
+ *
+ * Thread-safe; one instance per store and process is enough, though several are safe too.
+ */
+public final class Mlops implements AutoCloseable {
+    private final Store store;
+    private final boolean ownsStore;
+    private final Clock clock;
+    private final String actor;
+
+    private Mlops(Builder b) {
+        this.store = b.store;
+        this.ownsStore = b.ownsStore;
+        this.clock = b.clock;
+        this.actor = b.actor;
+    }
+
+    /**
+     * Opens (creating if needed) a filesystem store in {@code directory}. Needs
+     * {@code dev.mlops:mlops-registry-fs} on the class path.
+     *
+     * @param directory the store's root directory
+     * @return an instance that closes the store when closed
+     */
+    public static Mlops open(Path directory) {
+        Objects.requireNonNull(directory, "directory");
+        Store store = Stores.open("fs", Map.of("path", directory.toString()));
+        Builder b = builder().store(store);
+        b.ownsStore = true;
+        return b.build();
+    }
+
+    /** @return a builder for explicit wiring */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the model registry */
+    public ModelRegistry models() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** @return the dataset catalog */
+    public DatasetCatalog datasets() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** @return the audit log */
+    public AuditLog audit() {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** @return the underlying store */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * Checks everything: store integrity (blob hashes, documents, leftovers), registry
+     * consistency (versions, aliases, blob references) and the audit chain.
+     *
+     * @param repair remove leftovers of crashed writers and rebuild derived indexes
+     * @return every problem found
+     */
+    public IntegrityReport verify(boolean repair) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /**
+     * Deletes blobs that nothing references and that were stored longer ago than
+     * {@code gracePeriod} (so a writer that is registering right now keeps its blobs).
+     *
+     * @param gracePeriod minimum age of a deleted blob
+     * @return what was removed
+     */
+    public GarbageCollection collectGarbage(Duration gracePeriod) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    /** Closes the store if this instance opened it. */
+    @Override
+    public void close() {
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    /** Wires an {@link Mlops}. Fails at the call that is wrong. */
+    public static final class Builder {
+        private Store store;
+        private boolean ownsStore;
+        private Clock clock = Clock.systemUTC();
+        private String actor = System.getProperty("user.name", "unknown");
+
+        private Builder() {
+        }
+
+        /**
+         * @param store the backend; required
+         * @return this
+         */
+        public Builder store(Store store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param clock time source for creation times and audit entries; default UTC system clock
+         * @return this
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param actor who is acting, recorded in the audit log; default the OS user
+         * @return this
+         */
+        public Builder actor(String actor) {
+            Objects.requireNonNull(actor, "actor");
+            if (actor.isBlank()) {
+                throw new IllegalArgumentException("actor must not be blank");
+            }
+            this.actor = actor;
+            return this;
+        }
+
+        /**
+         * @return the instance
+         * @throws IllegalStateException if no store was given
+         */
+        public Mlops build() {
+            if (store == null) {
+                throw new IllegalStateException("a store is required: call store(...)");
+            }
+            return new Mlops(this);
+        }
+    }
+}
