@@ -147,14 +147,20 @@ public abstract class StoreCompatibilityKit {
         return true;
     }
 
+    /**
+     * Creates the store under test in a fresh temporary directory.
+     *
+     * @param dir the directory JUnit created for this test
+     */
     @BeforeEach
-    final void openStoreUnderTest(@TempDir Path dir) {
+    protected final void openStoreUnderTest(@TempDir Path dir) {
         this.directory = dir;
         this.store = open();
     }
 
+    /** Closes every store the test created and did not close itself. */
     @AfterEach
-    final void closeStoresUnderTest() {
+    protected final void closeStoresUnderTest() {
         List<Store> stores = new ArrayList<>(openStores);
         openStores.clear();
         for (Store s : stores) {
