@@ -29,8 +29,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -45,6 +47,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -641,7 +644,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(last.revision()).isEqualTo(2001);
             List<Long> all = written.stream().flatMap(List::stream).sorted().toList();
             assertThat(all).as("each successful compare-and-set wrote a distinct next value")
-                    .containsExactlyElementsOf(LongRange.closed(1, 2000));
+                    .containsExactlyElementsOf(closedRange(1, 2000));
             for (List<Long> mine : written) {
                 assertThat(mine).as("one thread's writes are increasing").isSorted();
             }
@@ -1012,7 +1015,7 @@ public abstract class StoreCompatibilityKit {
                 appended.add(store.append(utf8("{\"n\":" + i + "}")));
             }
             assertThat(appended).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, 10));
+                    .containsExactlyElementsOf(closedRange(1, 10));
             assertThat(store.journalLength()).isEqualTo(10);
 
             List<JournalEntry> read = store.readJournal(1, 100);
@@ -1059,7 +1062,7 @@ public abstract class StoreCompatibilityKit {
                 from = page.get(page.size() - 1).sequence() + 1;
                 assertThat(seen).as("entries read; the journal does not end").hasSizeLessThanOrEqualTo(25);
             }
-            assertThat(seen).containsExactlyElementsOf(LongRange.closed(1, 25));
+            assertThat(seen).containsExactlyElementsOf(closedRange(1, 25));
 
             assertThat(store.readJournal(25, 10)).extracting(JournalEntry::sequence).containsExactly(25L);
             assertThat(store.readJournal(10, 3)).extracting(JournalEntry::sequence).containsExactly(10L, 11L, 12L);
@@ -1094,7 +1097,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(store.journalLength()).isEqualTo(threads * perThread);
             List<JournalEntry> read = store.readJournal(1, 10_000);
             assertThat(read).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, threads * perThread));
+                    .containsExactlyElementsOf(closedRange(1, threads * perThread));
             assertChainIntact(read);
 
             List<JournalEntry> all = appended.stream().flatMap(List::stream)
@@ -1237,7 +1240,7 @@ public abstract class StoreCompatibilityKit {
             Store closed = store;
             closeNow(closed);
 
-            Map<String, Consumer<Store>> operations = new java.util.LinkedHashMap<>();
+            Map<String, Consumer<Store>> operations = new LinkedHashMap<>();
             operations.put("putBlob", s -> s.putBlob(new ByteArrayInputStream(utf8("more"))));
             operations.put("openBlob", s -> s.openBlob(sha));
             operations.put("blobInfo", s -> s.blobInfo(sha));
@@ -1375,11 +1378,9 @@ public abstract class StoreCompatibilityKit {
         }
     }
 
-    /** Closed ranges of longs as lists, for exact-sequence assertions. */
-    private static final class LongRange {
-        static List<Long> closed(long from, long to) {
-            return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
-        }
+    /** @return from..to inclusive, for exact-sequence assertions */
+    private static List<Long> closedRange(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     private static List<DocumentKey> keys(List<Document> docs) {
@@ -1474,7 +1475,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
@@ -1525,7 +1526,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
