@@ -5,13 +5,19 @@ import dev.mlops.api.DatasetCatalog;
 import dev.mlops.api.GarbageCollection;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.Page;
+import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The entry point: a model registry, a dataset catalog and an audit log over one store.
@@ -28,15 +34,22 @@ import java.util.Objects;
  */
 public final class Mlops implements AutoCloseable {
     private final Store store;
-    private final boolean ownsStore;
     private final Clock clock;
-    private final String actor;
+    private final JournalAuditLog audit;
+    private final StoreDatasetCatalog datasets;
+    private final StoreModelRegistry storeModels;
+    private final ModelRegistry models;
 
     private Mlops(Builder b) {
         this.store = b.store;
-        this.ownsStore = b.ownsStore;
         this.clock = b.clock;
-        this.actor = b.actor;
+        Documents docs = new Documents(store);
+        Artifacts artifacts = new Artifacts(store);
+        this.audit = new JournalAuditLog(store, clock, b.actor);
+        this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
+        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.models = b.cacheTtl.isZero() ? storeModels
+                : new CachingModelRegistry(storeModels, b.cacheTtl, b.ticker);
     }
 
     /**
@@ -44,14 +57,11 @@ public final class Mlops implements AutoCloseable {
      * {@code dev.mlops:mlops-registry-fs} on the class path.
      *
      * @param directory the store's root directory
-     * @return an instance that closes the store when closed
+     * @return an instance over that store
      */
     public static Mlops open(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        Store store = Stores.open("fs", Map.of("path", directory.toString()));
-        Builder b = builder().store(store);
-        b.ownsStore = true;
-        return b.build();
+        return builder().store(Stores.open("fs", Map.of("path", directory.toString()))).build();
     }
 
     /** @return a builder for explicit wiring */
@@ -61,17 +71,17 @@ public final class Mlops implements AutoCloseable {
 
     /** @return the model registry */
     public ModelRegistry models() {
-        throw new UnsupportedOperationException("not yet");
+        return models;
     }
 
     /** @return the dataset catalog */
     public DatasetCatalog datasets() {
-        throw new UnsupportedOperationException("not yet");
+        return datasets;
     }
 
     /** @return the audit log */
     public AuditLog audit() {
-        throw new UnsupportedOperationException("not yet");
+        return audit;
     }
 
     /** @return the underlying store */
@@ -87,7 +97,7 @@ public final class Mlops implements AutoCloseable {
      * @return every problem found
      */
     public IntegrityReport verify(boolean repair) {
-        throw new UnsupportedOperationException("not yet");
+        return new IntegrityReport(new RegistryCheck(store, audit, repair).run());
     }
 
     /**
@@ -98,29 +108,60 @@ public final class Mlops implements AutoCloseable {
      * @return what was removed
      */
     public GarbageCollection collectGarbage(Duration gracePeriod) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod must not be negative, was " + gracePeriod);
+        }
+        // Reading every live document first means a damaged one aborts the collection (it
+        // throws) instead of letting its blobs look unreferenced.
+        Set<String> referenced = new HashSet<>();
+        storeModels.forEachVersion((model, v) -> {
+            v.artifact().forEach(e -> referenced.add(e.sha256()));
+            referenced.addAll(v.attachments().values());
+        });
+        datasets.forEachVersion(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
+        Instant cutoff = clock.instant().minus(gracePeriod);
+        long examined = 0;
+        long deleted = 0;
+        long freed = 0;
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<BlobInfo> page = store.listBlobs(cursor, 1000);
+            for (BlobInfo b : page.items()) {
+                examined++;
+                if (!referenced.contains(b.sha256()) && b.storedAt().isBefore(cutoff) && store.deleteBlob(b.sha256())) {
+                    deleted++;
+                    freed += b.size();
+                }
+            }
+            cursor = page.nextPageToken();
+        } while (cursor.isPresent());
+        if (deleted > 0) {
+            audit.record("store.gc", store.describe(), Map.of(),
+                    Map.of("blobs_deleted", Long.toString(deleted), "bytes_freed", Long.toString(freed)));
+        }
+        return new GarbageCollection(examined, deleted, freed);
     }
 
-    /** Closes the store if this instance opened it. */
+    /** Closes the store (the instance owns the store it was given). */
     @Override
     public void close() {
-        if (ownsStore) {
-            store.close();
-        }
+        store.close();
     }
 
     /** Wires an {@link Mlops}. Fails at the call that is wrong. */
     public static final class Builder {
         private Store store;
-        private boolean ownsStore;
         private Clock clock = Clock.systemUTC();
         private String actor = System.getProperty("user.name", "unknown");
+        private Duration cacheTtl = Duration.ZERO;
+        private com.github.benmanes.caffeine.cache.Ticker ticker = com.github.benmanes.caffeine.cache.Ticker.systemTicker();
 
         private Builder() {
         }
 
         /**
-         * @param store the backend; required
+         * @param store the backend; required. {@link Mlops#close()} closes it.
          * @return this
          */
         public Builder store(Store store) {
@@ -147,6 +188,29 @@ public final class Mlops implements AutoCloseable {
                 throw new IllegalArgumentException("actor must not be blank");
             }
             this.actor = actor;
+            return this;
+        }
+
+        /**
+         * Caches resolved model versions ({@code resolve}, {@code version}) for up to {@code ttl}.
+         * Changes made through this instance are seen at once; changes made by other processes
+         * within {@code ttl}. Default: no cache, every call reads the store.
+         *
+         * @param ttl how long a resolved version may be served from memory; zero disables the cache
+         * @return this
+         */
+        public Builder metadataCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+            }
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        /** Test seam: the cache's notion of time. */
+        Builder ticker(com.github.benmanes.caffeine.cache.Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 
