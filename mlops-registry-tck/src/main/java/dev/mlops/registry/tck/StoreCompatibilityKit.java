@@ -1143,6 +1143,19 @@ public abstract class StoreCompatibilityKit {
         }
 
         @Test
+        @DisplayName("a reader that stops after exactly the blob's size still gets IntegrityException for a corrupted blob")
+        void corruptBlobDetectedByExactLengthReader() throws IOException {
+            byte[] content = randomBytes(70_000, 9);
+            String sha = store.putBlob(new ByteArrayInputStream(content)).sha256();
+            corruptBlob(store, sha);
+            assertThatThrownBy(() -> {
+                try (InputStream in = store.openBlob(sha)) {
+                    in.readNBytes(content.length);
+                }
+            }).isInstanceOf(IntegrityException.class);
+        }
+
+        @Test
         @DisplayName("a corrupted blob is refused with IntegrityException and check reports CORRUPT_BLOB at its digest")
         void corruptBlobDetected() throws IOException {
             byte[] content = randomBytes(200_000, 8);
