@@ -21,7 +21,8 @@ import java.util.Set;
 
 /**
  * Row count and inferred schema of a CSV file with a header row. A column's type is the
- * narrowest that fits every non-missing value: INTEGER, DOUBLE, BOOLEAN, DATE, else STRING.
+ * narrowest that fits every non-missing value: INTEGER, DOUBLE, BOOLEAN, DATE ({@code yyyy-MM-dd}
+ * or {@code yyyy/MM/dd}), else STRING.
  * Empty cells and the markers {@code NA}, {@code N/A}, {@code NaN}, {@code null} are missing; an
  * all-missing column is STRING.
  */
@@ -150,11 +151,11 @@ record CsvSummary(long rowCount, Schema schema) {
         }
 
         private static boolean isDate(String v) {
-            if (v.length() != 10) {
+            if (v.length() != 10 || (v.charAt(4) != '-' && v.charAt(4) != '/') || v.charAt(7) != v.charAt(4)) {
                 return false;
             }
             try {
-                LocalDate.parse(v);
+                LocalDate.parse(v.replace('/', '-'));
                 return true;
             } catch (DateTimeParseException e) {
                 return false;

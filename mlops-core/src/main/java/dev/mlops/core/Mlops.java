@@ -34,7 +34,6 @@ import java.util.Set;
  */
 public final class Mlops implements AutoCloseable {
     private final Store store;
-    private final boolean ownsStore;
     private final Clock clock;
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
@@ -42,7 +41,6 @@ public final class Mlops implements AutoCloseable {
 
     private Mlops(Builder b) {
         this.store = b.store;
-        this.ownsStore = b.ownsStore;
         this.clock = b.clock;
         Documents docs = new Documents(store);
         Artifacts artifacts = new Artifacts(store);
@@ -56,14 +54,11 @@ public final class Mlops implements AutoCloseable {
      * {@code dev.mlops:mlops-registry-fs} on the class path.
      *
      * @param directory the store's root directory
-     * @return an instance that closes the store when closed
+     * @return an instance over that store
      */
     public static Mlops open(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        Store store = Stores.open("fs", Map.of("path", directory.toString()));
-        Builder b = builder().store(store);
-        b.ownsStore = true;
-        return b.build();
+        return builder().store(Stores.open("fs", Map.of("path", directory.toString()))).build();
     }
 
     /** @return a builder for explicit wiring */
@@ -145,18 +140,15 @@ public final class Mlops implements AutoCloseable {
         return new GarbageCollection(examined, deleted, freed);
     }
 
-    /** Closes the store if this instance opened it. */
+    /** Closes the store (the instance owns the store it was given). */
     @Override
     public void close() {
-        if (ownsStore) {
-            store.close();
-        }
+        store.close();
     }
 
     /** Wires an {@link Mlops}. Fails at the call that is wrong. */
     public static final class Builder {
         private Store store;
-        private boolean ownsStore;
         private Clock clock = Clock.systemUTC();
         private String actor = System.getProperty("user.name", "unknown");
 
@@ -164,7 +156,7 @@ public final class Mlops implements AutoCloseable {
         }
 
         /**
-         * @param store the backend; required
+         * @param store the backend; required. {@link Mlops#close()} closes it.
          * @return this
          */
         public Builder store(Store store) {

@@ -142,11 +142,11 @@ final class StoreModelRegistry implements ModelRegistry {
         Names.requireValid(Names.Kind.MODEL, name);
         Objects.requireNonNull(spec, "spec");
         checkLineage(spec.lineage());
-        ensureModel(name);
-
+        // blobs first: a rejected artifact leaves nothing behind, not even the model document
         ArtifactManifest manifest = artifacts.store(spec.artifact());
         Map<String, String> attachments = new TreeMap<>();
         spec.attachments().forEach((k, v) -> attachments.put(k, artifacts.putBytes(v).sha256()));
+        ensureModel(name);
 
         ModelDoc model = modelDoc(name).value();
         int candidate = model.latestVersion() + 1;
