@@ -132,7 +132,7 @@ public final class MlopsCommand implements Callable<Integer> {
             if (who != null) {
                 b.actor(who);
             }
-            return new Session(s, b.build());
+            return new Session(b.build());
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -150,15 +150,11 @@ public final class MlopsCommand implements Callable<Integer> {
         return Path.of(fromEnv);
     }
 
-    /** An open registry and the store under it; closing closes both. */
-    record Session(Store store, Mlops mlops) implements AutoCloseable {
+    /** An open registry; closing it closes its store. */
+    record Session(Mlops mlops) implements AutoCloseable {
         @Override
         public void close() {
-            try {
-                mlops.close();
-            } finally {
-                store.close();
-            }
+            mlops.close();
         }
     }
 

@@ -60,6 +60,37 @@ class TamperTest {
         assertThat(cli.run("verify", "--repair", "--json").exitCode()).isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("a journal entry edited on disk makes audit --verify exit 1 naming the first bad entry")
+    void tamperedJournal() throws IOException {
+        long registered = -1;
+        for (JsonNode e : cli.json("audit").get("entries")) {
+            if (e.get("action").asText().equals("version.register")) {
+                registered = e.get("sequence").asLong();
+            }
+        }
+        assertThat(registered).isPositive();
+        Path entry = findFileContaining(store.resolve("journal"), "\"version.register\"");
+        String text = Files.readString(entry);
+        overwrite(entry, text.replace("\"version.register\"", "\"version.REGISTER\""));
+
+        CliRunner.Result human = cli.run("audit", "--verify");
+        assertThat(human.exitCode()).as(human.err()).isEqualTo(1);
+        assertThat(human.out()).startsWith("BROKEN: audit chain breaks at entry " + registered);
+
+        CliRunner.Result json = cli.run("audit", "--verify", "--json");
+        assertThat(json.exitCode()).isEqualTo(1);
+        JsonNode v = json.json();
+        assertThat(v.get("ok").asBoolean()).isFalse();
+        assertThat(v.get("first_bad_sequence").asLong()).isEqualTo(registered);
+        assertThat(v.get("entries_checked").asLong()).isPositive();
+        assertThat(v.get("detail").asText()).isNotEqualTo("ok");
+
+        CliRunner.Result verify = cli.run("verify", "--json");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.json().get("problems").findValuesAsText("kind")).contains("broken_journal");
+    }
+
     static Path findFileContaining(Path dir, String content) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             List<Path> matches = files.filter(Files::isRegularFile).filter(p -> {

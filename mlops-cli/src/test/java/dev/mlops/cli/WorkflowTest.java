@@ -249,6 +249,37 @@ class WorkflowTest {
         assertThat(cli.json("verify").get("ok").asBoolean()).isTrue();
     }
 
+    @Test
+    @DisplayName("datasets: a directory and a binary file are stored byte for byte, without rows or schema")
+    void directoryAndBinaryDatasets() throws IOException {
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Files.writeString(images.resolve("a.png"), "png-a");
+        Files.createDirectories(images.resolve("sub"));
+        Files.writeString(images.resolve("sub/b.png"), "png-b");
+        JsonNode dir = cli.json("datasets", "register", "images", "--file", images.toString(), "--source-uri", "s3://bucket/x");
+        assertThat(dir.get("format").asText()).isEqualTo("binary");
+        assertThat(dir.get("files").findValuesAsText("path")).containsExactly("a.png", "sub/b.png");
+        assertThat(dir.get("row_count").isNull()).isTrue();
+        assertThat(dir.get("source_uri").asText()).isEqualTo("s3://bucket/x");
+        JsonNode bin = cli.json("datasets", "register", "weather", "--file", csv.toString(), "--format", "binary");
+        assertThat(bin.get("format").asText()).isEqualTo("binary");
+        assertThat(bin.get("schema").isNull()).isTrue();
+        assertThat(cli.run("datasets", "register", "weather", "--file", csv.toString(), "--format", "parquet").exitCode())
+                .isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("--json and --store may come before or after the subcommand")
+    void optionsAnywhere() {
+        cli.ok("register", "rain", "--artifact", modelFile.toString());
+        CliRunner bare = new CliRunner(null);
+        JsonNode before = bare.ok("--json", "--store", store.toString(), "models", "list").json();
+        JsonNode after = bare.ok("models", "list", "--store", store.toString(), "--json").json();
+        assertThat(before).isEqualTo(after);
+        assertThat(before.get("models").get(0).get("name").asText()).isEqualTo("rain");
+        assertThat(bare.ok("help", "register").out()).startsWith("Usage: mlops register");
+    }
+
     static List<String> lines(String s) {
         return s.lines().toList();
     }
