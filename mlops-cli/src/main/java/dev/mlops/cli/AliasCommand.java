@@ -3,6 +3,7 @@ package dev.mlops.cli;
 import dev.mlops.api.AliasMove;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.core.Mlops;
 import java.util.LinkedHashMap;
@@ -76,6 +77,10 @@ final class AliasCommand extends GroupCommand {
         @Override
         int execute(Mlops mlops) {
             Integer before = current(mlops);
+            if (before == null && mlops.models().aliasHistory(name, alias).isEmpty()) {
+                // an alias that never existed is a name the user got wrong, not a state conflict
+                throw new NotFoundException("model " + Names.quote(name) + " has no alias " + Names.quote(alias));
+            }
             return printMove(before, mlops.models().rollback(name, alias), "rolled back to");
         }
     }

@@ -57,6 +57,7 @@ class BadInputTest {
                 Arguments.of("unknown version", List.of("versions", "show", "rain/5"), "rain/5"),
                 Arguments.of("unknown alias", List.of("versions", "show", "rain@production"), "'production'"),
                 Arguments.of("alias on missing version", List.of("alias", "set", "rain", "production", "5"), "rain/5"),
+                Arguments.of("rollback of an alias never set", List.of("alias", "rollback", "rain", "staging"), "'staging'"),
                 Arguments.of("version not a number", List.of("alias", "set", "rain", "production", "two"), "'two'"),
                 Arguments.of("archive an alias", List.of("archive", "rain@production"), "'rain@production'"),
                 Arguments.of("lineage of nothing", List.of("lineage"), "--dataset"),
