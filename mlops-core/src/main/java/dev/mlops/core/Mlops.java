@@ -37,7 +37,8 @@ public final class Mlops implements AutoCloseable {
     private final Clock clock;
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
-    private final StoreModelRegistry models;
+    private final StoreModelRegistry storeModels;
+    private final ModelRegistry models;
 
     private Mlops(Builder b) {
         this.store = b.store;
@@ -46,7 +47,9 @@ public final class Mlops implements AutoCloseable {
         Artifacts artifacts = new Artifacts(store);
         this.audit = new JournalAuditLog(store, clock, b.actor);
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
-        this.models = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.models = b.cacheTtl.isZero() ? storeModels
+                : new CachingModelRegistry(storeModels, b.cacheTtl, b.ticker);
     }
 
     /**
@@ -112,7 +115,7 @@ public final class Mlops implements AutoCloseable {
         // Reading every live document first means a damaged one aborts the collection (it
         // throws) instead of letting its blobs look unreferenced.
         Set<String> referenced = new HashSet<>();
-        models.forEachVersion((model, v) -> {
+        storeModels.forEachVersion((model, v) -> {
             v.artifact().forEach(e -> referenced.add(e.sha256()));
             referenced.addAll(v.attachments().values());
         });
@@ -151,6 +154,8 @@ public final class Mlops implements AutoCloseable {
         private Store store;
         private Clock clock = Clock.systemUTC();
         private String actor = System.getProperty("user.name", "unknown");
+        private Duration cacheTtl = Duration.ZERO;
+        private com.github.benmanes.caffeine.cache.Ticker ticker = com.github.benmanes.caffeine.cache.Ticker.systemTicker();
 
         private Builder() {
         }
@@ -183,6 +188,29 @@ public final class Mlops implements AutoCloseable {
                 throw new IllegalArgumentException("actor must not be blank");
             }
             this.actor = actor;
+            return this;
+        }
+
+        /**
+         * Caches resolved model versions ({@code resolve}, {@code version}) for up to {@code ttl}.
+         * Changes made through this instance are seen at once; changes made by other processes
+         * within {@code ttl}. Default: no cache, every call reads the store.
+         *
+         * @param ttl how long a resolved version may be served from memory; zero disables the cache
+         * @return this
+         */
+        public Builder metadataCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+            }
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        /** Test seam: the cache's notion of time. */
+        Builder ticker(com.github.benmanes.caffeine.cache.Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

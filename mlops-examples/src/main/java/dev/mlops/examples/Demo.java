@@ -13,6 +13,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.core.Mlops;
+import dev.mlops.registry.fs.FileSystemStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -68,8 +69,7 @@ public final class Demo {
         Path train2013 = Day.write(days, "2012|2013", data.resolve("weather-2012-2013.csv"));
         List<Day> holdout = days.stream().filter(d -> d.date().startsWith("2015")).toList();
 
-        try (Mlops mlops = Mlops.builder().store(dev.mlops.api.store.Stores.open("fs",
-                java.util.Map.of("path", store.toString()))).actor("demo").build()) {
+        try (Mlops mlops = Mlops.builder().store(FileSystemStore.open(store)).actor("demo").build()) {
             console.printf("Store: %s%n%n", store);
 
             console.println("1. Register the training data as dataset versions of 'seattle-weather'");
