@@ -382,6 +382,33 @@ public abstract class StoreCompatibilityKit {
         }
 
         @Test
+        @DisplayName("a 100-character segment and a 12-level key work like any other key")
+        void longAndDeepKeys() {
+            DocumentKey longKey = DocumentKey.of("models", "m" + "x".repeat(98) + "z", "versions", "0000000001");
+            DocumentKey deepKey = DocumentKey.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l");
+            store.create(longKey, utf8("long"));
+            store.create(deepKey, utf8("deep"));
+
+            assertThat(store.read(longKey).orElseThrow().content()).isEqualTo(utf8("long"));
+            assertThat(store.read(deepKey).orElseThrow().content()).isEqualTo(utf8("deep"));
+            assertThat(keys(store.list(longKey.parent(), Optional.empty(), 10).items())).containsExactly(longKey);
+            assertThat(keys(store.list(deepKey.parent(), Optional.empty(), 10).items())).containsExactly(deepKey);
+        }
+
+        @Test
+        @DisplayName("a 1 MiB document round-trips unchanged")
+        void largeDocument() {
+            byte[] content = randomBytes(1024 * 1024, 11);
+            DocumentKey key = DocumentKey.of("big");
+            store.create(key, content);
+            store.replace(key, 1, content);
+            assertThat(store.read(key)).hasValueSatisfying(d -> {
+                assertThat(d.revision()).isEqualTo(2);
+                assertThat(d.content()).isEqualTo(content);
+            });
+        }
+
+        @Test
         @DisplayName("segments that look like file suffixes or temporary names are ordinary, distinct keys")
         void fileLikeSegments() {
             List<String> names = List.of("x", "x.json", "x.tmp", "x.lock", "x.doc", "x-tmp", "tmp", "lock");
@@ -556,6 +583,9 @@ public abstract class StoreCompatibilityKit {
                     assertThat(d.key().parent()).isEqualTo(parent);
                     seen.add(d.key().name());
                 }
+                if (page.items().size() < limit) {
+                    assertThat(page.hasNext()).as("a page shorter than the limit is the last page").isFalse();
+                }
                 if (!page.hasNext()) {
                     return seen;
                 }
@@ -666,6 +696,40 @@ public abstract class StoreCompatibilityKit {
                 assertThat(outcomes.stream().filter(Outcome::isWin).count()).isEqualTo(1);
                 assertThat(store.read(key)).isEmpty();
             }
+        }
+
+        @Test
+        @DisplayName("readers running alongside a writer always see a whole revision with its own content")
+        void noTornReads() throws Exception {
+            DocumentKey key = DocumentKey.of("torn");
+            store.create(key, revisionContent(1));
+            int writes = 300;
+            int readsPerReader = 300;
+            List<Long> lastSeen = runConcurrently(4, t -> () -> {
+                if (t == 0) {
+                    for (long rev = 1; rev <= writes; rev++) {
+                        store.replace(key, rev, revisionContent(rev + 1));
+                    }
+                    return (long) writes + 1;
+                }
+                long previous = 0;
+                for (int i = 0; i < readsPerReader; i++) {
+                    Document d = store.read(key).orElseThrow();
+                    assertThat(d.content()).as("content of revision %d", d.revision())
+                            .isEqualTo(revisionContent(d.revision()));
+                    assertThat(d.revision()).as("revisions seen by one reader never go back")
+                            .isGreaterThanOrEqualTo(previous);
+                    previous = d.revision();
+                }
+                return previous;
+            });
+            assertThat(lastSeen.get(0)).isEqualTo(writes + 1L);
+            assertThat(store.read(key).orElseThrow().revision()).isEqualTo(writes + 1L);
+        }
+
+        /** Content that names its revision and is long enough that a torn write would show. */
+        private byte[] revisionContent(long revision) {
+            return utf8(("revision " + revision + ";").repeat(2_000));
         }
 
         private void assertExactlyOneWinner(List<Outcome> outcomes, DocumentKey key, long revision) {
@@ -815,6 +879,9 @@ public abstract class StoreCompatibilityKit {
                 Page<BlobInfo> page = store.listBlobs(token, 4);
                 assertThat(page.items()).hasSizeLessThanOrEqualTo(4);
                 page.items().forEach(b -> seen.add(b.sha256()));
+                if (page.items().size() < 4) {
+                    assertThat(page.hasNext()).as("a page shorter than the limit is the last page").isFalse();
+                }
                 if (!page.hasNext()) {
                     break;
                 }
@@ -885,6 +952,25 @@ public abstract class StoreCompatibilityKit {
             try (InputStream in = store.openBlob(whole.sha256())) {
                 assertThat(in.readAllBytes()).isEqualTo(prefix);
             }
+        }
+
+        @Test
+        @DisplayName("8 threads putting the same 1 MiB content at once all get the one blob, whole")
+        void concurrentIdenticalPuts() throws Exception {
+            byte[] content = randomBytes(1024 * 1024, 10);
+            String expected = sha256Hex(content);
+            for (int round = 0; round < 3; round++) {
+                List<BlobInfo> infos = runConcurrently(8, t -> () -> store.putBlob(new ByteArrayInputStream(content)));
+                assertThat(infos).extracting(BlobInfo::sha256).containsOnly(expected);
+                assertThat(infos).extracting(BlobInfo::size).containsOnly((long) content.length);
+                assertThat(store.listBlobs(Optional.empty(), 10).items()).extracting(BlobInfo::sha256)
+                        .containsExactly(expected);
+                try (InputStream in = store.openBlob(expected)) {
+                    assertThat(in.readAllBytes()).isEqualTo(content);
+                }
+                assertThat(store.deleteBlob(expected)).isTrue();
+            }
+            assertThat(store.check(false)).isEmpty();
         }
 
         @Test
