@@ -107,6 +107,17 @@ final class ServingFixture implements AutoCloseable {
         mlops.close();
     }
 
+    /** Waits for a condition, bounded by 30 s (a liveness guard, not a timing assertion). */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited 30 s for: " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** Events of a service, with a bounded wait for one that matches. */
     static final class Events {
         final List<ServiceEvent> all = new CopyOnWriteArrayList<>();
