@@ -73,10 +73,6 @@ final class Deployment<I, O> {
         }
     }
 
-    boolean isClosed() {
-        return closed.getCount() == 0;
-    }
-
     /** Waits until the last reference is gone and the model closed. */
     void awaitClosed() throws InterruptedException {
         closed.await();

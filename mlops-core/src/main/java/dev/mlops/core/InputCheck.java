@@ -31,6 +31,11 @@ final class InputCheck {
         return inputs.size() == 0 ? NONE : new InputCheck(version, inputs.fields().toArray(new Field[0]));
     }
 
+    /** @return false when the signature declares no input column (nothing to check) */
+    boolean active() {
+        return fields.length > 0;
+    }
+
     /** @throws ValidationException naming the column, the version and what was expected */
     void check(Map<String, ?> columns) {
         if (fields.length == 0) {

@@ -465,7 +465,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         ServiceSlot<I, O> slot = route(key);
         Deployment<I, O> d = slot.acquire(name);
         try {
-            if (columns != null) {
+            if (columns != null && d.check.active()) {
                 d.check.check(columns.apply(input));
             }
             if (observer != null) {
@@ -504,7 +504,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         ServiceSlot<I, O> slot = route(key);
         Deployment<I, O> d = slot.acquire(name);
         try {
-            if (columns != null) {
+            if (columns != null && d.check.active()) {
                 d.check.check(columns.apply(input));
             }
             if (observer != null) {
@@ -538,7 +538,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
             if (n == 0) {
                 return List.of();
             }
-            if (columns != null) {
+            if (columns != null && d.check.active()) {
                 for (I in : inputs) {
                     d.check.check(columns.apply(in));
                 }
@@ -943,9 +943,5 @@ final class ServingService<I, O> implements ModelService<I, O> {
 
     Path artifactCacheRoot() {
         return cacheRoot;
-    }
-
-    String name() {
-        return name;
     }
 }
