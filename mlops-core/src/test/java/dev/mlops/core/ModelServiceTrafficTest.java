@@ -62,6 +62,30 @@ class ModelServiceTrafficTest {
     }
 
     @Test
+    @DisplayName("a challenger given by alias follows its alias; keys keep their side across the swap")
+    void challengerFollowsAlias() {
+        try (ServingFixture f = new ServingFixture(3)) {
+            f.mlops.models().setAlias("rain", "candidate", 2);
+            ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+                    .pollInterval(Duration.ofDays(1)).challenger(ModelRef.parse("rain@candidate"), 0.5).build();
+            Map<String, Boolean> onChallenger = new HashMap<>();
+            for (int k = 0; k < 1_000; k++) {
+                onChallenger.put("k" + k, svc.predict("k" + k, k) == 2);
+            }
+            f.mlops.models().setAlias("rain", "candidate", 3);
+            svc.refresh();
+            for (int k = 0; k < 1_000; k++) {
+                assertThat(svc.predict("k" + k, k)).isEqualTo(onChallenger.get("k" + k) ? 3 : 1);
+            }
+            assertThat(onChallenger).containsValue(true).containsValue(false);
+            assertThat(svc.currentVersion()).as("the primary did not move").isEqualTo(V1);
+            svc.close();
+            f.assertNoMisuse();
+            assertThat(f.closed.get()).isEqualTo(f.loaded.get());
+        }
+    }
+
+    @Test
     @DisplayName("requests without a key split at random in the same proportion")
     void randomSplit() {
         try (ServingFixture f = new ServingFixture(2)) {
@@ -171,6 +195,7 @@ class ModelServiceTrafficTest {
             for (int i = 0; i < 10_000; i++) {
                 svc.predict(i);
             }
+            awaitShadow(svc, m -> m.shadowCalls() > 0);
             // closing waits for shadow calls in flight and drops what is still queued: the counts are final
             svc.close();
             ServiceMetrics m = svc.metrics();
