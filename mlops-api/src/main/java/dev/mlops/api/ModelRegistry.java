@@ -116,7 +116,8 @@ public interface ModelRegistry {
     ModelVersion removeVersionTag(ModelRef.Version ref, String key);
 
     /**
-     * Points an alias at a version, atomically; the move is kept in the alias history.
+     * Points an alias at a version, atomically; the move is kept in the alias history. Setting
+     * an alias to the version it already points at changes nothing and records nothing.
      *
      * @param name model name
      * @param alias alias name
@@ -127,7 +128,9 @@ public interface ModelRegistry {
 
     /**
      * Returns the alias to the version it pointed at before its last forward move that has not
-     * been rolled back already (the history works as a stack).
+     * been rolled back already (the history works as a stack: each {@link #setAlias} that moves
+     * the alias, and each {@link #removeAlias}, pushes the version it left; rollback pops, skipping
+     * versions deleted since). Rolling back a removed alias restores it.
      *
      * @param name model name
      * @param alias alias name
@@ -165,8 +168,9 @@ public interface ModelRegistry {
     ModelVersion restore(ModelRef.Version ref);
 
     /**
-     * Deletes a version. Its number is never reused; its blobs are removed by garbage collection
-     * once nothing else references them.
+     * Deletes a version. Its number is never reused (a tombstone keeps it); its blobs are removed by
+     * garbage collection once nothing else references them. Deleting a deleted or unknown version
+     * throws {@link NotFoundException}.
      *
      * @param ref a version
      * @throws ConflictException if an alias points at it

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * that leaves the store.
  *
  * <p>Artifact paths: relative, {@code /}-separated, each segment 1 to 255 characters of ASCII
- * letters, digits and {@code . _ - + = @ ,}, no {@code .} or {@code ..} segment, no trailing dot,
- * no device name, 1,024 characters at most.
+ * letters, digits, spaces and {@code . _ - + = @ ,}, neither starting nor ending with a dot or a
+ * space, no device name, 1,024 characters at most.
  */
 public final class Names {
     /** Longest accepted name. */
@@ -28,7 +28,7 @@ public final class Names {
     public static final int MAX_KEY_LENGTH = 250;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?");
-    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_+=@,-](?:[A-Za-z0-9._+=@,-]*[A-Za-z0-9_+=@,-])?");
+    private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9_+=@,-](?:[A-Za-z0-9._+=@, -]*[A-Za-z0-9_+=@,-])?");
     private static final Set<String> DEVICE_NAMES = Set.of(
             "con", "prn", "aux", "nul", "conin$", "conout$",
             "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
@@ -137,7 +137,7 @@ public final class Names {
             }
             if (segment.length() > 255 || !PATH_SEGMENT.matcher(segment).matches()) {
                 throw new InvalidNameException("artifact path " + quote(path) + " has segment " + quote(segment)
-                        + ": expected 1 to 255 ASCII letters, digits or '._-+=@,', not starting or ending with '.'");
+                        + ": expected 1 to 255 ASCII letters, digits, spaces or '._-+=@,', not starting or ending with '.' or ' '");
             }
             if (isDeviceName(segment)) {
                 throw new InvalidNameException("artifact path " + quote(path)

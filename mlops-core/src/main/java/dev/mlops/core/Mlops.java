@@ -5,13 +5,19 @@ import dev.mlops.api.DatasetCatalog;
 import dev.mlops.api.GarbageCollection;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.Page;
+import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The entry point: a model registry, a dataset catalog and an audit log over one store.
@@ -30,13 +36,19 @@ public final class Mlops implements AutoCloseable {
     private final Store store;
     private final boolean ownsStore;
     private final Clock clock;
-    private final String actor;
+    private final JournalAuditLog audit;
+    private final StoreDatasetCatalog datasets;
+    private final StoreModelRegistry models;
 
     private Mlops(Builder b) {
         this.store = b.store;
         this.ownsStore = b.ownsStore;
         this.clock = b.clock;
-        this.actor = b.actor;
+        Documents docs = new Documents(store);
+        Artifacts artifacts = new Artifacts(store);
+        this.audit = new JournalAuditLog(store, clock, b.actor);
+        this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
+        this.models = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
     }
 
     /**
@@ -61,17 +73,17 @@ public final class Mlops implements AutoCloseable {
 
     /** @return the model registry */
     public ModelRegistry models() {
-        throw new UnsupportedOperationException("not yet");
+        return models;
     }
 
     /** @return the dataset catalog */
     public DatasetCatalog datasets() {
-        throw new UnsupportedOperationException("not yet");
+        return datasets;
     }
 
     /** @return the audit log */
     public AuditLog audit() {
-        throw new UnsupportedOperationException("not yet");
+        return audit;
     }
 
     /** @return the underlying store */
@@ -87,7 +99,7 @@ public final class Mlops implements AutoCloseable {
      * @return every problem found
      */
     public IntegrityReport verify(boolean repair) {
-        throw new UnsupportedOperationException("not yet");
+        return new IntegrityReport(new RegistryCheck(store, audit, repair).run());
     }
 
     /**
@@ -98,7 +110,39 @@ public final class Mlops implements AutoCloseable {
      * @return what was removed
      */
     public GarbageCollection collectGarbage(Duration gracePeriod) {
-        throw new UnsupportedOperationException("not yet");
+        Objects.requireNonNull(gracePeriod, "gracePeriod");
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("gracePeriod must not be negative, was " + gracePeriod);
+        }
+        // Reading every live document first means a damaged one aborts the collection (it
+        // throws) instead of letting its blobs look unreferenced.
+        Set<String> referenced = new HashSet<>();
+        models.forEachVersion((model, v) -> {
+            v.artifact().forEach(e -> referenced.add(e.sha256()));
+            referenced.addAll(v.attachments().values());
+        });
+        datasets.forEachVersion(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
+        Instant cutoff = clock.instant().minus(gracePeriod);
+        long examined = 0;
+        long deleted = 0;
+        long freed = 0;
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<BlobInfo> page = store.listBlobs(cursor, 1000);
+            for (BlobInfo b : page.items()) {
+                examined++;
+                if (!referenced.contains(b.sha256()) && b.storedAt().isBefore(cutoff) && store.deleteBlob(b.sha256())) {
+                    deleted++;
+                    freed += b.size();
+                }
+            }
+            cursor = page.nextPageToken();
+        } while (cursor.isPresent());
+        if (deleted > 0) {
+            audit.record("store.gc", store.describe(), Map.of(),
+                    Map.of("blobs_deleted", Long.toString(deleted), "bytes_freed", Long.toString(freed)));
+        }
+        return new GarbageCollection(examined, deleted, freed);
     }
 
     /** Closes the store if this instance opened it. */

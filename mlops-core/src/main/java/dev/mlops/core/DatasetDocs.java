@@ -1,0 +1,52 @@
+package dev.mlops.core;
+
+import dev.mlops.api.ArtifactEntry;
+import dev.mlops.api.Schema;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Stored forms of the dataset catalog. */
+final class DatasetDocs {
+    static final int SCHEMA_VERSION = 1;
+
+    private DatasetDocs() {
+    }
+
+    /** Key {@code datasets/NAME}. */
+    record DatasetDoc(int schemaVersion, String name, Map<String, String> tags, String createdAt, int latestVersion) {
+        DatasetDoc {
+            tags = tags == null ? Map.of() : new TreeMap<>(tags);
+        }
+
+        DatasetDoc withLatestVersion(int v) {
+            return new DatasetDoc(schemaVersion, name, tags, createdAt, Math.max(v, latestVersion));
+        }
+    }
+
+    /** Key {@code datasets/NAME/versions/N}; a tombstone marks a lost duplicate-content race. */
+    record DatasetVersionDoc(int schemaVersion, String dataset, int version, boolean deleted, String contentSha256,
+                             List<ArtifactEntry> files, String format, Long rowCount, Schema schema,
+                             String profileSha256, Map<String, String> tags, String description, String sourceUri,
+                             String createdAt, String creator) {
+        DatasetVersionDoc {
+            files = files == null ? List.of() : List.copyOf(files);
+            tags = tags == null ? Map.of() : new TreeMap<>(tags);
+            description = description == null ? "" : description;
+        }
+
+        DatasetVersionDoc withTags(Map<String, String> t) {
+            return new DatasetVersionDoc(schemaVersion, dataset, version, deleted, contentSha256, files, format,
+                    rowCount, schema, profileSha256, t, description, sourceUri, createdAt, creator);
+        }
+
+        DatasetVersionDoc tombstone() {
+            return new DatasetVersionDoc(schemaVersion, dataset, version, true, contentSha256, List.of(), format,
+                    null, null, null, null, null, null, createdAt, creator);
+        }
+    }
+
+    /** Key {@code datasets/NAME/content/SHA256}: which version holds that content. */
+    record ContentIndexDoc(int schemaVersion, int version) {
+    }
+}

@@ -1,0 +1,123 @@
+package dev.mlops.core;
+
+import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditLog;
+import dev.mlops.api.AuditVerification;
+import dev.mlops.api.store.JournalEntry;
+import dev.mlops.api.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/** The audit log as JSON records in the store's hash-chained journal. */
+final class JournalAuditLog implements AuditLog {
+    private static final int SCHEMA_VERSION = 1;
+    private static final int BATCH = 1000;
+
+    private final Store store;
+    private final Clock clock;
+    private final String actor;
+
+    JournalAuditLog(Store store, Clock clock, String actor) {
+        this.store = store;
+        this.clock = clock;
+        this.actor = actor;
+    }
+
+    /** Stored form of one entry's payload. */
+    record AuditRecord(int schemaVersion, String time, String actor, String action, String target,
+                       Map<String, String> before, Map<String, String> after) {
+        AuditRecord {
+            before = before == null ? Map.of() : new TreeMap<>(before);
+            after = after == null ? Map.of() : new TreeMap<>(after);
+        }
+    }
+
+    void record(String action, String target, Map<String, String> before, Map<String, String> after) {
+        store.append(Json.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
+                before, after)));
+    }
+
+    @Override
+    public List<AuditEntry> entries(long fromSequence, int limit) {
+        if (fromSequence < 1) {
+            throw new IllegalArgumentException("fromSequence must be >= 1, was " + fromSequence);
+        }
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be 1 to 10000, was " + limit);
+        }
+        return store.readJournal(fromSequence, limit).stream().map(JournalAuditLog::toEntry).toList();
+    }
+
+    @Override
+    public List<AuditEntry> entriesFor(String target) {
+        Objects.requireNonNull(target, "target");
+        List<AuditEntry> out = new ArrayList<>();
+        long next = 1;
+        while (true) {
+            List<JournalEntry> batch = store.readJournal(next, BATCH);
+            for (JournalEntry e : batch) {
+                AuditEntry a = toEntry(e);
+                String t = a.target();
+                if (t.equals(target) || t.startsWith(target + "/") || t.startsWith(target + "@")) {
+                    out.add(a);
+                }
+            }
+            if (batch.size() < BATCH) {
+                return out;
+            }
+            next += BATCH;
+        }
+    }
+
+    @Override
+    public long size() {
+        return store.journalLength();
+    }
+
+    @Override
+    public AuditVerification verify() {
+        String previous = JournalEntry.GENESIS_HASH;
+        long expected = 1;
+        while (true) {
+            List<JournalEntry> batch = store.readJournal(expected, BATCH);
+            for (JournalEntry e : batch) {
+                String problem = null;
+                if (e.sequence() != expected) {
+                    problem = "expected entry " + expected + " but found entry " + e.sequence()
+                            + " (an entry was removed or reordered)";
+                } else if (!e.previousHash().equals(previous)) {
+                    problem = "entry " + expected + " does not follow the entry before it (previous hash "
+                            + e.previousHash() + ", expected " + previous + "): an entry was removed, replaced or reordered";
+                } else if (!e.hashMatches()) {
+                    problem = "entry " + expected + " was altered: its content no longer matches its hash";
+                }
+                if (problem != null) {
+                    return new AuditVerification(false, expected - 1, OptionalLong.of(expected), problem);
+                }
+                previous = e.hash();
+                expected++;
+            }
+            if (batch.size() < BATCH) {
+                break;
+            }
+        }
+        long length = store.journalLength();
+        if (length != expected - 1) {
+            return new AuditVerification(false, expected - 1, OptionalLong.of(expected),
+                    "the journal reports " + length + " entries but only " + (expected - 1) + " could be read in order");
+        }
+        return new AuditVerification(true, expected - 1, OptionalLong.empty(), "ok");
+    }
+
+    private static AuditEntry toEntry(JournalEntry e) {
+        AuditRecord r = Json.read(e.payload(), AuditRecord.class, "audit entry " + e.sequence());
+        return new AuditEntry(e.sequence(), Instant.parse(r.time()), r.actor(), r.action(), r.target(), r.before(),
+                r.after(), e.previousHash(), e.hash());
+    }
+}

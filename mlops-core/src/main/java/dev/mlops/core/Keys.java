@@ -1,0 +1,49 @@
+package dev.mlops.core;
+
+import dev.mlops.api.store.DocumentKey;
+
+/** Where core keeps its documents. One place, so layout changes touch one file. */
+final class Keys {
+    static final DocumentKey MODELS = DocumentKey.of("models");
+    static final DocumentKey DATASETS = DocumentKey.of("datasets");
+
+    private Keys() {
+    }
+
+    static DocumentKey model(String name) {
+        return MODELS.child(name);
+    }
+
+    static DocumentKey versions(String model) {
+        return model(model).child("versions");
+    }
+
+    static DocumentKey version(String model, int version) {
+        return versions(model).child(number(version));
+    }
+
+    static DocumentKey dataset(String name) {
+        return DATASETS.child(name);
+    }
+
+    static DocumentKey datasetVersions(String name) {
+        return dataset(name).child("versions");
+    }
+
+    static DocumentKey datasetVersion(String name, int version) {
+        return datasetVersions(name).child(number(version));
+    }
+
+    static DocumentKey datasetContent(String name, String sha256) {
+        return dataset(name).child("content").child(sha256);
+    }
+
+    /** Zero-padded so that key order is numeric order. */
+    static String number(int version) {
+        return String.format("%010d", version);
+    }
+
+    static int parseNumber(String segment) {
+        return Integer.parseInt(segment);
+    }
+}

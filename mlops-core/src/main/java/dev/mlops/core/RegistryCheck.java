@@ -1,0 +1,196 @@
+package dev.mlops.core;
+
+import dev.mlops.api.ArtifactEntry;
+import dev.mlops.api.AuditVerification;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.Page;
+import dev.mlops.api.store.BlobInfo;
+import dev.mlops.api.store.Document;
+import dev.mlops.api.store.DocumentKey;
+import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.store.IntegrityProblem.Kind;
+import dev.mlops.api.store.Store;
+import dev.mlops.core.DatasetDocs.ContentIndexDoc;
+import dev.mlops.core.DatasetDocs.DatasetDoc;
+import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Registry-level consistency, on top of what the store checks itself: every alias points at a
+ * live version, every referenced blob exists with the recorded size, version numbers have no
+ * holes, half-finished deletes and missing content-index entries are completed on repair.
+ * Documents are parsed one by one so one damaged document is reported, not fatal.
+ */
+final class RegistryCheck {
+    private static final int BATCH = 500;
+
+    private final Store store;
+    private final Documents docs;
+    private final JournalAuditLog audit;
+    private final boolean repair;
+    private final List<IntegrityProblem> problems = new ArrayList<>();
+
+    RegistryCheck(Store store, JournalAuditLog audit, boolean repair) {
+        this.store = store;
+        this.docs = new Documents(store);
+        this.audit = audit;
+        this.repair = repair;
+    }
+
+    List<IntegrityProblem> run() {
+        List<IntegrityProblem> storeProblems = store.check(repair);
+        problems.addAll(storeProblems);
+        each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
+        each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
+        boolean journalReported = storeProblems.stream().anyMatch(p -> p.kind() == Kind.BROKEN_JOURNAL);
+        try {
+            AuditVerification v = audit.verify();
+            if (!v.ok() && !journalReported) {
+                problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal entry " + v.firstBadSequence().getAsLong(),
+                        v.detail(), false));
+            }
+        } catch (MlopsException e) {
+            if (!journalReported) {
+                problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal", e.getMessage(), false));
+            }
+        }
+        return problems;
+    }
+
+    private void checkModel(ModelDoc model) {
+        List<Integer> numbers = new ArrayList<>();
+        each(Keys.versions(model.name()), (key, doc) -> {
+            VersionDoc v = Documents.parse(doc, VersionDoc.class).value();
+            numbers.add(v.version());
+            if (!key.name().equals(Keys.number(v.version())) || !v.model().equals(model.name())) {
+                problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
+                        "document describes " + v.model() + "/" + v.version(), false));
+            }
+            if (v.deleted()) {
+                return;
+            }
+            if (model.isDeleted(v.version())) {
+                finishDelete(key, doc.revision(), v);
+                return;
+            }
+            StoreModelRegistry.toVersion(v, model);
+            for (ArtifactEntry e : v.artifact()) {
+                checkBlob(key, e.sha256(), e.size(), e.path());
+            }
+            v.attachments().forEach((name, sha) -> checkBlob(key, sha, -1, "attachment " + name));
+        });
+        checkNoHoles(Keys.versions(model.name()), numbers);
+        model.aliases().forEach((alias, version) -> {
+            if (!numbers.contains(version) || model.isDeleted(version)) {
+                problems.add(new IntegrityProblem(Kind.INCONSISTENT, model.name() + "@" + alias,
+                        "alias points at version " + version + ", which does not exist", false));
+            }
+        });
+    }
+
+    private void finishDelete(DocumentKey key, long revision, VersionDoc v) {
+        boolean repaired = false;
+        if (repair) {
+            try {
+                store.replace(key, revision, Json.write(v.tombstone()));
+                repaired = true;
+            } catch (ConflictException raced) {
+                repaired = false;
+            }
+        }
+        problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
+                "version is marked deleted in its model but not yet replaced by a tombstone (interrupted delete)", repaired));
+    }
+
+    private void checkDataset(DatasetDoc dataset) {
+        List<Integer> numbers = new ArrayList<>();
+        each(Keys.datasetVersions(dataset.name()), (key, doc) -> {
+            DatasetVersionDoc v = Documents.parse(doc, DatasetVersionDoc.class).value();
+            numbers.add(v.version());
+            if (v.deleted()) {
+                return;
+            }
+            StoreDatasetCatalog.toVersion(v);
+            for (ArtifactEntry e : v.files()) {
+                checkBlob(key, e.sha256(), e.size(), e.path());
+            }
+            if (v.profileSha256() != null) {
+                checkBlob(key, v.profileSha256(), -1, "profile");
+            }
+            checkContentIndex(dataset.name(), v);
+        });
+        checkNoHoles(Keys.datasetVersions(dataset.name()), numbers);
+    }
+
+    /** A crash between creating a version and its content index loses only the index entry. */
+    private void checkContentIndex(String dataset, DatasetVersionDoc v) {
+        DocumentKey key = Keys.datasetContent(dataset, v.contentSha256());
+        Optional<Document> index = store.read(key);
+        if (index.isPresent()) {
+            return;
+        }
+        boolean repaired = false;
+        if (repair) {
+            try {
+                store.create(key, Json.write(new ContentIndexDoc(1, v.version())));
+                repaired = true;
+            } catch (ConflictException raced) {
+                repaired = true;
+            }
+        }
+        problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
+                "content index entry missing for " + dataset + "/" + v.version(), repaired));
+    }
+
+    private void checkNoHoles(DocumentKey parent, List<Integer> numbers) {
+        int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (numbers.size() != max) {
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 1; i <= max && missing.size() < 20; i++) {
+                if (!numbers.contains(i)) {
+                    missing.add(i);
+                }
+            }
+            problems.add(new IntegrityProblem(Kind.INCONSISTENT, parent.toString(),
+                    "version documents missing (removed outside mlops?): " + missing, false));
+        }
+    }
+
+    private void checkBlob(DocumentKey owner, String sha, long size, String what) {
+        Optional<BlobInfo> info = store.blobInfo(sha);
+        if (info.isEmpty()) {
+            problems.add(new IntegrityProblem(Kind.DANGLING_REFERENCE, owner.toString(),
+                    what + " refers to blob " + sha + ", which is missing", false));
+        } else if (size >= 0 && info.get().size() != size) {
+            problems.add(new IntegrityProblem(Kind.CORRUPT_BLOB, sha,
+                    "blob of " + owner + " " + what + " is " + info.get().size() + " bytes, expected " + size, false));
+        }
+    }
+
+    /** Lists children one page at a time; a damaged document is a problem, not the end. */
+    private void each(DocumentKey parent, BiConsumer<DocumentKey, Document> visitor) {
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<Document> page;
+            try {
+                page = store.list(parent, cursor, BATCH);
+            } catch (MlopsException e) {
+                problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, parent.toString(),
+                        "cannot list: " + e.getMessage(), false));
+                return;
+            }
+            for (Document d : page.items()) {
+                try {
+                    visitor.accept(d.key(), d);
+                } catch (MlopsException e) {
+                    problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, d.key().toString(), e.getMessage(), false));
+                }
+            }
+            cursor = page.nextPageToken();
+        } while (cursor.isPresent());
+    }
+}

@@ -1,0 +1,279 @@
+package dev.mlops.core;
+
+import dev.mlops.api.Artifact;
+import dev.mlops.api.ArtifactEntry;
+import dev.mlops.api.ArtifactManifest;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.Dataset;
+import dev.mlops.api.DatasetCatalog;
+import dev.mlops.api.DatasetRef;
+import dev.mlops.api.DatasetSource;
+import dev.mlops.api.DatasetVersion;
+import dev.mlops.api.IntegrityException;
+import dev.mlops.api.Names;
+import dev.mlops.api.NewDatasetVersion;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.PageRequest;
+import dev.mlops.api.Schema;
+import dev.mlops.api.ValidationException;
+import dev.mlops.core.DatasetDocs.ContentIndexDoc;
+import dev.mlops.core.DatasetDocs.DatasetDoc;
+import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/** {@link DatasetCatalog} over any store. */
+final class StoreDatasetCatalog implements DatasetCatalog {
+    private static final int LIST_BATCH = 500;
+
+    private final Documents docs;
+    private final Artifacts artifacts;
+    private final JournalAuditLog audit;
+    private final Clock clock;
+    private final String actor;
+
+    StoreDatasetCatalog(Documents docs, Artifacts artifacts, JournalAuditLog audit, Clock clock, String actor) {
+        this.docs = docs;
+        this.artifacts = artifacts;
+        this.audit = audit;
+        this.clock = clock;
+        this.actor = actor;
+    }
+
+    @Override
+    public DatasetVersion register(String name, DatasetSource source) {
+        return register(name, NewDatasetVersion.builder(source).build());
+    }
+
+    @Override
+    public DatasetVersion register(String name, NewDatasetVersion spec) {
+        Names.requireValid(Names.Kind.DATASET, name);
+        Objects.requireNonNull(spec, "spec");
+        DatasetSource src = spec.source();
+        if (src.directory() ? !Files.isDirectory(src.path()) : !Files.isRegularFile(src.path())) {
+            throw new ValidationException("dataset source " + src.path() + " does not exist or is not a "
+                    + (src.directory() ? "directory" : "regular file"));
+        }
+        Long rows = null;
+        Schema schema = spec.schema().orElse(null);
+        if (src.format().equals("csv")) {
+            try (InputStream in = Files.newInputStream(src.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                CsvSummary summary = CsvSummary.read(in, src.delimiter(), src.path().getFileName().toString());
+                rows = summary.rowCount();
+                if (schema == null) {
+                    schema = summary.schema();
+                }
+            } catch (IOException e) {
+                throw new ValidationException("cannot read dataset source " + src.path() + ": " + e.getMessage());
+            }
+        }
+        ArtifactManifest files = artifacts.store(src.directory() ? Artifact.directory(src.path()) : Artifact.file(src.path()));
+        String content = files.digest();
+
+        Optional<DatasetVersion> existing = byContent(name, content);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String profileSha = spec.profile().map(p -> artifacts.putBytes(p).sha256()).orElse(null);
+        ensureDataset(name);
+        DatasetDoc dataset = datasetDoc(name).value();
+        int candidate = dataset.latestVersion() + 1;
+        DatasetVersionDoc doc;
+        while (true) {
+            doc = new DatasetVersionDoc(DatasetDocs.SCHEMA_VERSION, name, candidate, false, content, files.entries(),
+                    src.format(), rows, schema, profileSha, spec.tags(), spec.description(),
+                    spec.sourceUri().orElse(null), now(), actor);
+            try {
+                docs.create(Keys.datasetVersion(name, candidate), doc);
+                break;
+            } catch (ConflictException taken) {
+                candidate++;
+            }
+        }
+        int registered = candidate;
+        try {
+            docs.create(Keys.datasetContent(name, content), new ContentIndexDoc(1, registered));
+        } catch (ConflictException sameContentMeanwhile) {
+            // another writer registered identical content at the same moment: theirs wins, ours
+            // becomes a tombstone so the catalog never holds the same content twice
+            docs.update(Keys.datasetVersion(name, registered), DatasetVersionDoc.class,
+                    () -> "dataset version " + name + "/" + registered + " vanished", DatasetVersionDoc::tombstone);
+            return byContent(name, content).orElseThrow(() -> new IntegrityException(
+                    "content index of dataset " + name + " points at a missing version"));
+        }
+        docs.update(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + name + " vanished",
+                d -> d.latestVersion() >= registered ? d : d.withLatestVersion(registered));
+        audit.record("dataset.register", name + "/" + registered, Map.of(),
+                Map.of("content_sha256", content, "rows", rows == null ? "" : rows.toString()));
+        return toVersion(doc);
+    }
+
+    private Optional<DatasetVersion> byContent(String name, String content) {
+        return docs.read(Keys.datasetContent(name, content), ContentIndexDoc.class)
+                .flatMap(i -> docs.read(Keys.datasetVersion(name, i.value().version()), DatasetVersionDoc.class))
+                .filter(v -> !v.value().deleted())
+                .map(v -> toVersion(v.value()));
+    }
+
+    private void ensureDataset(String name) {
+        if (docs.store().read(Keys.dataset(name)).isEmpty()) {
+            try {
+                docs.create(Keys.dataset(name), new DatasetDoc(DatasetDocs.SCHEMA_VERSION, name, Map.of(), now(), 0));
+            } catch (ConflictException createdMeanwhile) {
+                // fine
+            }
+        }
+    }
+
+    @Override
+    public Optional<Dataset> findDataset(String name) {
+        Names.requireValid(Names.Kind.DATASET, name);
+        return docs.read(Keys.dataset(name), DatasetDoc.class).map(v -> toDataset(v.value()));
+    }
+
+    @Override
+    public Page<Dataset> listDatasets(PageRequest page) {
+        Objects.requireNonNull(page, "page");
+        return docs.list(Keys.DATASETS, page.pageToken(), page.size(), DatasetDoc.class).map(v -> toDataset(v.value()));
+    }
+
+    @Override
+    public Page<DatasetVersion> listVersions(String name, PageRequest page) {
+        Objects.requireNonNull(page, "page");
+        datasetDoc(name);
+        List<DatasetVersion> out = new ArrayList<>();
+        Optional<String> cursor = page.pageToken();
+        while (true) {
+            Page<Versioned<DatasetVersionDoc>> batch = docs.list(Keys.datasetVersions(name), cursor, LIST_BATCH,
+                    DatasetVersionDoc.class);
+            for (Versioned<DatasetVersionDoc> v : batch.items()) {
+                cursor = Optional.of(Keys.number(v.value().version()));
+                if (!v.value().deleted()) {
+                    out.add(toVersion(v.value()));
+                    if (out.size() == page.size()) {
+                        boolean more = !docs.store().list(Keys.datasetVersions(name), cursor, 1).items().isEmpty();
+                        return new Page<>(out, more ? cursor : Optional.empty());
+                    }
+                }
+            }
+            if (!batch.hasNext()) {
+                return Page.last(out);
+            }
+            cursor = batch.nextPageToken();
+        }
+    }
+
+    @Override
+    public DatasetVersion version(DatasetRef ref) {
+        return toVersion(liveDoc(ref).value());
+    }
+
+    @Override
+    public DatasetVersion setTag(DatasetRef ref, String key, String value) {
+        Names.requireValid(Names.Kind.TAG, key);
+        Objects.requireNonNull(value, "value");
+        liveDoc(ref);
+        Map<String, String> before = new TreeMap<>();
+        DatasetVersionDoc d = docs.update(Keys.datasetVersion(ref.dataset(), ref.version()), DatasetVersionDoc.class,
+                () -> "dataset version " + ref + " does not exist", v -> {
+                    before.clear();
+                    if (v.tags().containsKey(key)) {
+                        before.put("tag." + key, v.tags().get(key));
+                    }
+                    Map<String, String> t = new TreeMap<>(v.tags());
+                    t.put(key, value);
+                    return v.withTags(t);
+                }).value();
+        audit.record("dataset.tag", ref.toString(), before, Map.of("tag." + key, value));
+        return toVersion(d);
+    }
+
+    @Override
+    public InputStream open(DatasetRef ref, String path) {
+        Names.requireValidPath(path);
+        DatasetVersion v = version(ref);
+        return artifacts.open(Artifacts.entry(v.files(), path, "dataset " + ref), "dataset " + ref);
+    }
+
+    @Override
+    public byte[] profile(DatasetRef ref) {
+        DatasetVersion v = version(ref);
+        String sha = v.profileSha256().orElseThrow(() -> new NotFoundException("dataset " + ref + " has no profile"));
+        return artifacts.readAll(sha, "profile of dataset " + ref);
+    }
+
+    /** Visits every live dataset version. */
+    void forEachVersion(java.util.function.Consumer<DatasetVersionDoc> visitor) {
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<Versioned<DatasetDoc>> page = docs.list(Keys.DATASETS, cursor, LIST_BATCH, DatasetDoc.class);
+            for (Versioned<DatasetDoc> d : page.items()) {
+                Optional<String> vc = Optional.empty();
+                do {
+                    Page<Versioned<DatasetVersionDoc>> vp = docs.list(Keys.datasetVersions(d.value().name()), vc,
+                            LIST_BATCH, DatasetVersionDoc.class);
+                    vp.items().stream().map(Versioned::value).filter(v -> !v.deleted()).forEach(visitor);
+                    vc = vp.nextPageToken();
+                } while (vc.isPresent());
+            }
+            cursor = page.nextPageToken();
+        } while (cursor.isPresent());
+    }
+
+    private Versioned<DatasetDoc> datasetDoc(String name) {
+        Names.requireValid(Names.Kind.DATASET, name);
+        return docs.require(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + Names.quote(name) + " does not exist");
+    }
+
+    private Versioned<DatasetVersionDoc> liveDoc(DatasetRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        Versioned<DatasetVersionDoc> v = docs.require(Keys.datasetVersion(ref.dataset(), ref.version()),
+                DatasetVersionDoc.class, () -> "dataset version " + ref + " does not exist");
+        if (v.value().deleted()) {
+            throw new NotFoundException("dataset version " + ref + " does not exist");
+        }
+        return v;
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+
+    private static Dataset toDataset(DatasetDoc d) {
+        return new Dataset(d.name(), d.tags(), Instant.parse(d.createdAt()), d.latestVersion());
+    }
+
+    static DatasetVersion toVersion(DatasetVersionDoc d) {
+        try {
+            return new DatasetVersion(d.dataset(), d.version(), d.contentSha256(), new ArtifactManifest(d.files()),
+                    d.format(), d.rowCount() == null ? OptionalLong.empty() : OptionalLong.of(d.rowCount()),
+                    Optional.ofNullable(d.schema()), Optional.ofNullable(d.profileSha256()), d.tags(), d.description(),
+                    Optional.ofNullable(d.sourceUri()), Instant.parse(d.createdAt()), d.creator());
+        } catch (RuntimeException e) {
+            if (e instanceof dev.mlops.api.MlopsException && !(e instanceof dev.mlops.api.InvalidNameException)) {
+                throw e;
+            }
+            throw new IntegrityException("document " + Keys.datasetVersion(d.dataset(), d.version())
+                    + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> blobsOf(DatasetVersionDoc d) {
+        List<String> out = new ArrayList<>(d.files().stream().map(ArtifactEntry::sha256).toList());
+        if (d.profileSha256() != null) {
+            out.add(d.profileSha256());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,621 @@
+package dev.mlops.core;
+
+import dev.mlops.api.AliasMove;
+import dev.mlops.api.ArtifactManifest;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.DatasetCatalog;
+import dev.mlops.api.DatasetRef;
+import dev.mlops.api.Environment;
+import dev.mlops.api.Lineage;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Names;
+import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.PageRequest;
+import dev.mlops.api.RegisteredModel;
+import dev.mlops.api.VersionQuery;
+import dev.mlops.api.VersionStatus;
+import dev.mlops.api.store.DocumentKey;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/** {@link ModelRegistry} over any store: every rule written once here. */
+final class StoreModelRegistry implements ModelRegistry {
+    private static final int LIST_BATCH = 500;
+
+    private final Documents docs;
+    private final Artifacts artifacts;
+    private final JournalAuditLog audit;
+    private final DatasetCatalog datasets;
+    private final Clock clock;
+    private final String actor;
+
+    StoreModelRegistry(Documents docs, Artifacts artifacts, JournalAuditLog audit, DatasetCatalog datasets,
+                       Clock clock, String actor) {
+        this.docs = docs;
+        this.artifacts = artifacts;
+        this.audit = audit;
+        this.datasets = datasets;
+        this.clock = clock;
+        this.actor = actor;
+    }
+
+    // ---- models -----------------------------------------------------------------------------
+
+    @Override
+    public RegisteredModel createModel(String name, String description, Map<String, String> tags) {
+        Names.requireValid(Names.Kind.MODEL, name);
+        Objects.requireNonNull(description, "description");
+        checkTags(tags);
+        String now = now();
+        ModelDoc doc = ModelDoc.create(name, description, tags, now);
+        try {
+            docs.create(Keys.model(name), doc);
+        } catch (ConflictException e) {
+            throw new ConflictException("model " + Names.quote(name) + " already exists");
+        }
+        audit.record("model.create", name, Map.of(), Map.of("description", description));
+        return toModel(doc);
+    }
+
+    @Override
+    public Optional<RegisteredModel> findModel(String name) {
+        Names.requireValid(Names.Kind.MODEL, name);
+        return docs.read(Keys.model(name), ModelDoc.class).map(v -> toModel(v.value()));
+    }
+
+    @Override
+    public RegisteredModel model(String name) {
+        return toModel(modelDoc(name).value());
+    }
+
+    @Override
+    public Page<RegisteredModel> listModels(PageRequest page) {
+        Objects.requireNonNull(page, "page");
+        return docs.list(Keys.MODELS, page.pageToken(), page.size(), ModelDoc.class).map(v -> toModel(v.value()));
+    }
+
+    @Override
+    public RegisteredModel setModelDescription(String name, String description) {
+        Objects.requireNonNull(description, "description");
+        String[] before = new String[1];
+        ModelDoc doc = updateModel(name, m -> {
+            before[0] = m.description();
+            return m.description().equals(description) ? m : m.withDescription(description, now());
+        });
+        audit.record("model.update", name, Map.of("description", before[0]), Map.of("description", description));
+        return toModel(doc);
+    }
+
+    @Override
+    public RegisteredModel setModelTag(String name, String key, String value) {
+        Names.requireValid(Names.Kind.TAG, key);
+        Objects.requireNonNull(value, "value");
+        Map<String, String> before = new TreeMap<>();
+        ModelDoc doc = updateModel(name, m -> {
+            before.clear();
+            before.putAll(tagState(m.tags(), key));
+            Map<String, String> t = new TreeMap<>(m.tags());
+            t.put(key, value);
+            return m.withTags(t, now());
+        });
+        audit.record("model.tag", name, before, Map.of("tag." + key, value));
+        return toModel(doc);
+    }
+
+    @Override
+    public RegisteredModel removeModelTag(String name, String key) {
+        Names.requireValid(Names.Kind.TAG, key);
+        Map<String, String> before = new TreeMap<>();
+        ModelDoc doc = updateModel(name, m -> {
+            before.clear();
+            before.putAll(tagState(m.tags(), key));
+            if (!m.tags().containsKey(key)) {
+                return m;
+            }
+            Map<String, String> t = new TreeMap<>(m.tags());
+            t.remove(key);
+            return m.withTags(t, now());
+        });
+        if (!before.isEmpty()) {
+            audit.record("model.tag", name, before, Map.of());
+        }
+        return toModel(doc);
+    }
+
+    // ---- registration -----------------------------------------------------------------------
+
+    @Override
+    public ModelVersion register(String name, NewModelVersion spec) {
+        Names.requireValid(Names.Kind.MODEL, name);
+        Objects.requireNonNull(spec, "spec");
+        checkLineage(spec.lineage());
+        // blobs first: a rejected artifact leaves nothing behind, not even the model document
+        ArtifactManifest manifest = artifacts.store(spec.artifact());
+        Map<String, String> attachments = new TreeMap<>();
+        spec.attachments().forEach((k, v) -> attachments.put(k, artifacts.putBytes(v).sha256()));
+        ensureModel(name);
+
+        ModelDoc model = modelDoc(name).value();
+        int candidate = model.latestVersion() + 1;
+        VersionDoc doc;
+        while (true) {
+            doc = newVersionDoc(name, candidate, spec, manifest, attachments);
+            try {
+                docs.create(Keys.version(name, candidate), doc);
+                break;
+            } catch (ConflictException taken) {
+                candidate++;
+            }
+        }
+        int registered = candidate;
+        updateModel(name, m -> m.latestVersion() >= registered ? m : m.withLatestVersion(registered, now()));
+        audit.record("version.register", name + "/" + registered, Map.of(),
+                Map.of("artifact_sha256", manifest.digest(), "format", spec.format()));
+        return toVersion(doc, modelDoc(name).value());
+    }
+
+    private void ensureModel(String name) {
+        if (docs.store().read(Keys.model(name)).isEmpty()) {
+            String now = now();
+            try {
+                docs.create(Keys.model(name), ModelDoc.create(name, "", Map.of(), now));
+                audit.record("model.create", name, Map.of(), Map.of());
+            } catch (ConflictException createdMeanwhile) {
+                // another writer created it: fine
+            }
+        }
+    }
+
+    private void checkLineage(Lineage lineage) {
+        for (DatasetRef d : lineage.datasets()) {
+            datasets.version(d);
+        }
+        lineage.retrainedFrom().ifPresent(p -> version(p.model(), p.number()));
+    }
+
+    private VersionDoc newVersionDoc(String name, int number, NewModelVersion spec, ArtifactManifest manifest,
+                                     Map<String, String> attachments) {
+        Lineage l = spec.lineage();
+        VersionDoc.LineageDoc lineage = new VersionDoc.LineageDoc(
+                l.trainedOn().stream().map(DatasetRef::toString).toList(),
+                l.validatedOn().stream().map(DatasetRef::toString).toList(),
+                l.testedOn().stream().map(DatasetRef::toString).toList(),
+                l.retrainedFrom().map(ModelRef.Version::toString).orElse(null),
+                l.codeRef().orElse(null));
+        VersionDoc.EnvironmentDoc env = new VersionDoc.EnvironmentDoc(System.getProperty("java.version", "unknown"),
+                System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
+                LibraryVersion.get(), spec.environmentExtra());
+        return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), manifest.entries(),
+                spec.signature(), spec.params(), spec.metrics(), spec.tags(), attachments, spec.description(), now(),
+                actor, env, lineage, VersionStatus.ACTIVE.name());
+    }
+
+    // ---- reading versions -------------------------------------------------------------------
+
+    @Override
+    public ModelVersion version(String name, int version) {
+        ModelRef.Version ref = new ModelRef.Version(name, version);
+        ModelDoc model = modelDoc(name).value();
+        return toVersion(liveVersionDoc(ref, model).value(), model);
+    }
+
+    @Override
+    public ModelVersion resolve(ModelRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        if (ref instanceof ModelRef.Version v) {
+            return version(v.model(), v.number());
+        }
+        ModelRef.Alias a = (ModelRef.Alias) ref;
+        ModelDoc model = modelDoc(a.model()).value();
+        Integer target = model.aliases().get(a.alias());
+        if (target == null) {
+            throw new NotFoundException("model " + Names.quote(a.model()) + " has no alias " + Names.quote(a.alias())
+                    + "; its aliases are " + model.aliases().keySet());
+        }
+        return toVersion(liveVersionDoc(new ModelRef.Version(a.model(), target), model).value(), model);
+    }
+
+    @Override
+    public Page<ModelVersion> listVersions(String name, VersionQuery query) {
+        Objects.requireNonNull(query, "query");
+        ModelDoc model = modelDoc(name).value();
+        Integer aliasTarget = query.alias().map(a -> model.aliases().getOrDefault(a, -1)).orElse(null);
+        List<ModelVersion> out = new ArrayList<>();
+        Optional<String> cursor = query.page().pageToken();
+        int want = query.page().size();
+        while (true) {
+            Page<Versioned<VersionDoc>> page = docs.list(Keys.versions(name), cursor, LIST_BATCH, VersionDoc.class);
+            for (Versioned<VersionDoc> v : page.items()) {
+                VersionDoc d = v.value();
+                cursor = Optional.of(Keys.number(d.version()));
+                if (matches(d, model, query, aliasTarget)) {
+                    out.add(toVersion(d, model));
+                    if (out.size() == want) {
+                        return new Page<>(out, hasMoreAfter(name, cursor) ? cursor : Optional.empty());
+                    }
+                }
+            }
+            if (!page.hasNext()) {
+                return Page.last(out);
+            }
+            cursor = page.nextPageToken();
+        }
+    }
+
+    private boolean hasMoreAfter(String name, Optional<String> cursor) {
+        return !docs.store().list(Keys.versions(name), cursor, 1).items().isEmpty();
+    }
+
+    private static boolean matches(VersionDoc d, ModelDoc model, VersionQuery q, Integer aliasTarget) {
+        if (d.deleted() || model.isDeleted(d.version())) {
+            return false;
+        }
+        if (!q.includeArchived() && VersionStatus.ARCHIVED.name().equals(d.status())) {
+            return false;
+        }
+        if (aliasTarget != null && aliasTarget != d.version()) {
+            return false;
+        }
+        for (Map.Entry<String, String> t : q.tags().entrySet()) {
+            if (!t.getValue().equals(d.tags().get(t.getKey()))) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Double> m : q.minMetrics().entrySet()) {
+            Double v = d.metrics().get(m.getKey());
+            if (v == null || v < m.getValue()) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, Double> m : q.maxMetrics().entrySet()) {
+            Double v = d.metrics().get(m.getKey());
+            if (v == null || v > m.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- version changes --------------------------------------------------------------------
+
+    @Override
+    public ModelVersion setVersionTag(ModelRef.Version ref, String key, String value) {
+        Names.requireValid(Names.Kind.TAG, key);
+        Objects.requireNonNull(value, "value");
+        Map<String, String> before = new TreeMap<>();
+        VersionDoc d = updateVersion(ref, v -> {
+            before.clear();
+            before.putAll(tagState(v.tags(), key));
+            Map<String, String> t = new TreeMap<>(v.tags());
+            t.put(key, value);
+            return v.withTags(t);
+        });
+        audit.record("version.tag", ref.toString(), before, Map.of("tag." + key, value));
+        return toVersion(d, modelDoc(ref.model()).value());
+    }
+
+    @Override
+    public ModelVersion removeVersionTag(ModelRef.Version ref, String key) {
+        Names.requireValid(Names.Kind.TAG, key);
+        Map<String, String> before = new TreeMap<>();
+        VersionDoc d = updateVersion(ref, v -> {
+            before.clear();
+            before.putAll(tagState(v.tags(), key));
+            if (!v.tags().containsKey(key)) {
+                return v;
+            }
+            Map<String, String> t = new TreeMap<>(v.tags());
+            t.remove(key);
+            return v.withTags(t);
+        });
+        if (!before.isEmpty()) {
+            audit.record("version.tag", ref.toString(), before, Map.of());
+        }
+        return toVersion(d, modelDoc(ref.model()).value());
+    }
+
+    @Override
+    public ModelVersion archive(ModelRef.Version ref) {
+        return setStatus(ref, VersionStatus.ARCHIVED, "version.archive");
+    }
+
+    @Override
+    public ModelVersion restore(ModelRef.Version ref) {
+        return setStatus(ref, VersionStatus.ACTIVE, "version.restore");
+    }
+
+    private ModelVersion setStatus(ModelRef.Version ref, VersionStatus status, String action) {
+        String[] before = new String[1];
+        VersionDoc d = updateVersion(ref, v -> {
+            before[0] = v.status();
+            return v.status().equals(status.name()) ? v : v.withStatus(status.name());
+        });
+        if (!before[0].equals(status.name())) {
+            audit.record(action, ref.toString(), Map.of("status", before[0]), Map.of("status", status.name()));
+        }
+        return toVersion(d, modelDoc(ref.model()).value());
+    }
+
+    @Override
+    public void deleteVersion(ModelRef.Version ref) {
+        Objects.requireNonNull(ref, "ref");
+        liveVersionDoc(ref, modelDoc(ref.model()).value());
+        // Marking the model document first, by compare-and-set, orders the delete against
+        // concurrent alias moves: an alias can never be set to a version being deleted.
+        updateModel(ref.model(), m -> {
+            if (m.isDeleted(ref.number())) {
+                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+            }
+            List<String> holders = m.aliases().entrySet().stream()
+                    .filter(e -> e.getValue() == ref.number()).map(Map.Entry::getKey).toList();
+            if (!holders.isEmpty()) {
+                throw new ConflictException("version " + ref + " cannot be deleted: aliases " + holders
+                        + " point at it; move or remove them first");
+            }
+            return m.withDeleted(ref.number(), now());
+        });
+        docs.update(Keys.version(ref.model(), ref.number()), VersionDoc.class, () -> "version " + ref + " does not exist",
+                v -> v.deleted() ? v : v.tombstone());
+        audit.record("version.delete", ref.toString(), Map.of("status", "present"), Map.of("status", "deleted"));
+    }
+
+    // ---- aliases ----------------------------------------------------------------------------
+
+    @Override
+    public ModelVersion setAlias(String name, String alias, int version) {
+        Names.requireValid(Names.Kind.ALIAS, alias);
+        ModelRef.Version ref = new ModelRef.Version(name, version);
+        liveVersionDoc(ref, modelDoc(name).value());
+        Integer[] from = new Integer[1];
+        boolean[] moved = new boolean[1];
+        ModelDoc doc = updateModel(name, m -> {
+            if (m.isDeleted(version)) {
+                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+            }
+            Integer current = m.aliases().get(alias);
+            from[0] = current;
+            moved[0] = current == null || current != version;
+            if (!moved[0]) {
+                return m;
+            }
+            List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
+            if (current != null) {
+                stack.add(current);
+            }
+            return m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now());
+        });
+        if (moved[0]) {
+            audit.record("alias.set", name + "@" + alias, versionState(from[0]), versionState(version));
+        }
+        return toVersion(liveVersionDoc(ref, doc).value(), doc);
+    }
+
+    @Override
+    public ModelVersion rollback(String name, String alias) {
+        Names.requireValid(Names.Kind.ALIAS, alias);
+        Integer[] fromTo = new Integer[2];
+        ModelDoc doc = updateModel(name, m -> {
+            List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
+            Integer target = null;
+            while (!stack.isEmpty() && target == null) {
+                int candidate = stack.remove(stack.size() - 1);
+                if (!m.isDeleted(candidate)) {
+                    target = candidate;
+                }
+            }
+            if (target == null) {
+                throw new ConflictException("alias " + name + "@" + alias + " has no earlier version to roll back to");
+            }
+            fromTo[0] = m.aliases().get(alias);
+            fromTo[1] = target;
+            return m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target), now());
+        });
+        audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), versionState(fromTo[1]));
+        return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
+    }
+
+    @Override
+    public void removeAlias(String name, String alias) {
+        Names.requireValid(Names.Kind.ALIAS, alias);
+        Integer[] from = new Integer[1];
+        updateModel(name, m -> {
+            Integer current = m.aliases().get(alias);
+            if (current == null) {
+                throw new NotFoundException("model " + Names.quote(name) + " has no alias " + Names.quote(alias));
+            }
+            from[0] = current;
+            List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
+            stack.add(current);
+            return m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now());
+        });
+        audit.record("alias.remove", name + "@" + alias, versionState(from[0]), Map.of());
+    }
+
+    @Override
+    public List<AliasMove> aliasHistory(String name, String alias) {
+        Names.requireValid(Names.Kind.ALIAS, alias);
+        return modelDoc(name).value().aliasHistory().getOrDefault(alias, List.of()).stream()
+                .map(m -> new AliasMove(alias, AliasMove.Kind.valueOf(m.kind()), Optional.ofNullable(m.from()),
+                        Optional.ofNullable(m.to()), Instant.parse(m.at()), m.actor()))
+                .toList();
+    }
+
+    private ModelDoc.AliasMoveDoc move(AliasMove.Kind kind, Integer from, Integer to) {
+        return new ModelDoc.AliasMoveDoc(kind.name(), from, to, now(), actor);
+    }
+
+    // ---- artifacts and lineage --------------------------------------------------------------
+
+    @Override
+    public InputStream openArtifact(ModelRef.Version ref, String path) {
+        Names.requireValidPath(path);
+        ModelVersion v = version(ref.model(), ref.number());
+        return artifacts.open(Artifacts.entry(v.artifact(), path, "version " + ref), "version " + ref);
+    }
+
+    @Override
+    public Path exportArtifact(ModelRef.Version ref, Path targetDirectory) {
+        Objects.requireNonNull(targetDirectory, "targetDirectory");
+        ModelVersion v = version(ref.model(), ref.number());
+        return artifacts.export(v.artifact(), targetDirectory, "version " + ref);
+    }
+
+    @Override
+    public byte[] attachment(ModelRef.Version ref, String name) {
+        Names.requireValid(Names.Kind.TAG, name);
+        ModelVersion v = version(ref.model(), ref.number());
+        String sha = v.attachments().get(name);
+        if (sha == null) {
+            throw new NotFoundException("version " + ref + " has no attachment " + Names.quote(name)
+                    + "; it has " + v.attachments().keySet());
+        }
+        return artifacts.readAll(sha, "attachment " + name + " of " + ref);
+    }
+
+    @Override
+    public List<ModelVersion> versionsUsing(DatasetRef dataset) {
+        Objects.requireNonNull(dataset, "dataset");
+        String wanted = dataset.toString();
+        List<ModelVersion> out = new ArrayList<>();
+        forEachVersion((model, v) -> {
+            VersionDoc.LineageDoc l = v.lineage();
+            if (l != null && (l.trainedOn().contains(wanted) || l.validatedOn().contains(wanted)
+                    || l.testedOn().contains(wanted))) {
+                out.add(toVersion(v, model));
+            }
+        });
+        return out;
+    }
+
+    /** Visits every live version of every model, in name and number order. */
+    void forEachVersion(java.util.function.BiConsumer<ModelDoc, VersionDoc> visitor) {
+        forEachModel(model -> {
+            Optional<String> cursor = Optional.empty();
+            do {
+                Page<Versioned<VersionDoc>> page = docs.list(Keys.versions(model.name()), cursor, LIST_BATCH,
+                        VersionDoc.class);
+                for (Versioned<VersionDoc> v : page.items()) {
+                    if (!v.value().deleted() && !model.isDeleted(v.value().version())) {
+                        visitor.accept(model, v.value());
+                    }
+                }
+                cursor = page.nextPageToken();
+            } while (cursor.isPresent());
+        });
+    }
+
+    void forEachModel(Consumer<ModelDoc> visitor) {
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<Versioned<ModelDoc>> page = docs.list(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class);
+            page.items().forEach(v -> visitor.accept(v.value()));
+            cursor = page.nextPageToken();
+        } while (cursor.isPresent());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private Versioned<ModelDoc> modelDoc(String name) {
+        Names.requireValid(Names.Kind.MODEL, name);
+        return docs.require(Keys.model(name), ModelDoc.class, () -> "model " + Names.quote(name) + " does not exist");
+    }
+
+    private ModelDoc updateModel(String name, java.util.function.UnaryOperator<ModelDoc> change) {
+        Names.requireValid(Names.Kind.MODEL, name);
+        return docs.update(Keys.model(name), ModelDoc.class, () -> "model " + Names.quote(name) + " does not exist",
+                change).value();
+    }
+
+    private Versioned<VersionDoc> liveVersionDoc(ModelRef.Version ref, ModelDoc model) {
+        Versioned<VersionDoc> v = docs.require(Keys.version(ref.model(), ref.number()), VersionDoc.class,
+                () -> "version " + ref + " does not exist (model " + Names.quote(ref.model()) + " has versions up to "
+                        + model.latestVersion() + ")");
+        if (v.value().deleted() || model.isDeleted(ref.number())) {
+            throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+        }
+        return v;
+    }
+
+    private VersionDoc updateVersion(ModelRef.Version ref, java.util.function.UnaryOperator<VersionDoc> change) {
+        Objects.requireNonNull(ref, "ref");
+        ModelDoc model = modelDoc(ref.model()).value();
+        DocumentKey key = Keys.version(ref.model(), ref.number());
+        liveVersionDoc(ref, model);
+        return docs.update(key, VersionDoc.class, () -> "version " + ref + " does not exist", v -> {
+            if (v.deleted()) {
+                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+            }
+            return change.apply(v);
+        }).value();
+    }
+
+    private static Map<String, String> tagState(Map<String, String> tags, String key) {
+        return tags.containsKey(key) ? Map.of("tag." + key, tags.get(key)) : Map.of();
+    }
+
+    private static Map<String, String> versionState(Integer version) {
+        return version == null ? Map.of() : Map.of("version", String.valueOf(version));
+    }
+
+    private static void checkTags(Map<String, String> tags) {
+        Objects.requireNonNull(tags, "tags");
+        tags.forEach((k, v) -> {
+            Names.requireValid(Names.Kind.TAG, k);
+            Objects.requireNonNull(v, "tag value");
+        });
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+
+    static RegisteredModel toModel(ModelDoc d) {
+        return new RegisteredModel(d.name(), d.description(), d.tags(), d.aliases(), Instant.parse(d.createdAt()),
+                Instant.parse(d.updatedAt()), d.latestVersion());
+    }
+
+    static ModelVersion toVersion(VersionDoc d, ModelDoc model) {
+        try {
+            return convert(d, model);
+        } catch (dev.mlops.api.MlopsException | IllegalArgumentException | NullPointerException
+                 | java.time.format.DateTimeParseException e) {
+            throw new dev.mlops.api.IntegrityException("document " + Keys.version(d.model(), d.version())
+                    + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelVersion convert(VersionDoc d, ModelDoc model) {
+        VersionDoc.LineageDoc l = d.lineage();
+        Lineage lineage = l == null ? Lineage.NONE : new Lineage(
+                l.trainedOn().stream().map(DatasetRef::parse).toList(),
+                l.validatedOn().stream().map(DatasetRef::parse).toList(),
+                l.testedOn().stream().map(DatasetRef::parse).toList(),
+                Optional.ofNullable(l.retrainedFrom()).map(s -> (ModelRef.Version) ModelRef.parse(s)),
+                Optional.ofNullable(l.codeRef()));
+        VersionDoc.EnvironmentDoc e = d.environment();
+        Environment env = e == null ? new Environment("unknown", "unknown", "unknown", Map.of())
+                : new Environment(e.javaVersion(), e.os(), e.libraryVersion(), e.extra() == null ? Map.of() : e.extra());
+        List<String> aliases = new ArrayList<>();
+        model.aliases().forEach((a, v) -> {
+            if (v == d.version()) {
+                aliases.add(a);
+            }
+        });
+        return new ModelVersion(d.model(), d.version(), d.format(), new ArtifactManifest(d.artifact()), d.signature(),
+                d.params(), d.metrics(), d.tags(), d.attachments(), d.description(), Instant.parse(d.createdAt()),
+                d.creator(), env, lineage, VersionStatus.valueOf(d.status()), aliases);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.mlops.core;
+
+import dev.mlops.api.ArtifactEntry;
+import dev.mlops.api.Signature;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Stored form of a model version (key {@code models/NAME/versions/N}). Created once with
+ * create-if-absent, which is the commit point of a registration. A deleted version becomes a
+ * tombstone ({@code deleted = true}, no artifact) so its number is never allocated again.
+ */
+record VersionDoc(int schemaVersion, String model, int version, boolean deleted, String format,
+                  List<ArtifactEntry> artifact, Signature signature, Map<String, String> params,
+                  Map<String, Double> metrics, Map<String, String> tags, Map<String, String> attachments,
+                  String description, String createdAt, String creator, EnvironmentDoc environment,
+                  LineageDoc lineage, String status) {
+
+    static final int SCHEMA_VERSION = 1;
+
+    VersionDoc {
+        artifact = artifact == null ? List.of() : List.copyOf(artifact);
+        params = params == null ? Map.of() : new TreeMap<>(params);
+        metrics = metrics == null ? Map.of() : new TreeMap<>(metrics);
+        tags = tags == null ? Map.of() : new TreeMap<>(tags);
+        attachments = attachments == null ? Map.of() : new TreeMap<>(attachments);
+        description = description == null ? "" : description;
+        signature = signature == null ? Signature.NONE : signature;
+    }
+
+    VersionDoc withTags(Map<String, String> t) {
+        return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
+                t, attachments, description, createdAt, creator, environment, lineage, status);
+    }
+
+    VersionDoc withStatus(String s) {
+        return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
+                tags, attachments, description, createdAt, creator, environment, lineage, s);
+    }
+
+    VersionDoc tombstone() {
+        return new VersionDoc(schemaVersion, model, version, true, format, List.of(), null, null, null, null, null,
+                null, createdAt, creator, environment, lineage, status);
+    }
+
+    /** Stored runtime description. */
+    record EnvironmentDoc(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
+    }
+
+    /** Stored lineage; references as text ({@code weather/2}, {@code rain/3}). */
+    record LineageDoc(List<String> trainedOn, List<String> validatedOn, List<String> testedOn, String retrainedFrom,
+                      String codeRef) {
+        LineageDoc {
+            trainedOn = trainedOn == null ? List.of() : List.copyOf(trainedOn);
+            validatedOn = validatedOn == null ? List.of() : List.copyOf(validatedOn);
+            testedOn = testedOn == null ? List.of() : List.copyOf(testedOn);
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package dev.mlops.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mlops.api.AliasMove;
+import dev.mlops.api.Artifact;
+import dev.mlops.api.AuditEntry;
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.DatasetRef;
+import dev.mlops.api.DatasetSource;
+import dev.mlops.api.DatasetVersion;
+import dev.mlops.api.Field;
+import dev.mlops.api.FieldType;
+import dev.mlops.api.InvalidNameException;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.PageRequest;
+import dev.mlops.api.Schema;
+import dev.mlops.api.Signature;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.VersionQuery;
+import dev.mlops.api.VersionStatus;
+import dev.mlops.api.store.Digests;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("ModelRegistry over the in-memory store")
+class ModelRegistryTest {
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private Mlops mlops;
+    private ModelRegistry models;
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void open() {
+        mlops = Mlops.builder().store(new InMemoryStore(clock)).clock(clock).actor("alice").build();
+        models = mlops.models();
+    }
+
+    private ModelVersion register(String model, String content) {
+        return models.register(model, NewModelVersion.builder()
+                .artifact(Artifact.bytes("model.bin", content.getBytes(StandardCharsets.UTF_8))).build());
+    }
+
+    @Nested
+    @DisplayName("registration")
+    class Registration {
+        @Test
+        @DisplayName("numbers versions 1, 2, 3 per model and creates the model on first use")
+        void numbersVersions() {
+            assertThat(register("rain", "a").version()).isEqualTo(1);
+            assertThat(register("rain", "b").version()).isEqualTo(2);
+            assertThat(register("snow", "c").version()).isEqualTo(1);
+            assertThat(register("rain", "a").version()).isEqualTo(3);
+            assertThat(models.model("rain").latestVersion()).isEqualTo(3);
+            assertThat(models.listModels(PageRequest.first(10)).items()).extracting(m -> m.name())
+                    .containsExactly("rain", "snow");
+        }
+
+        @Test
+        @DisplayName("records everything given, the creator, the time and the environment")
+        void recordsMetadata() throws IOException {
+            DatasetVersion train = trainingData();
+            Path file = tmp.resolve("weights.onnx");
+            Files.writeString(file, "onnx-bytes");
+            ModelVersion v = models.register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.file(file)).format("onnx")
+                    .signature(new Signature(Schema.of(new Field("temp_max", FieldType.DOUBLE)),
+                            Schema.of(new Field("rain", FieldType.BOOLEAN))))
+                    .param("l2", "0.01").metric("auc", 0.91).tag("team", "weather")
+                    .description("first try").trainedOn(train.ref()).codeRef("git:abc123")
+                    .environment("tribuo.version", "4.3.1")
+                    .attachment("baseline-profile", "{\"columns\":[]}".getBytes(StandardCharsets.UTF_8))
+                    .build());
+            ModelVersion read = models.version("rain", 1);
+            assertThat(read).isEqualTo(v);
+            assertThat(read.format()).isEqualTo("onnx");
+            assertThat(read.artifact().entries()).singleElement().satisfies(e -> {
+                assertThat(e.path()).isEqualTo("weights.onnx");
+                assertThat(e.sha256()).isEqualTo(Digests.sha256Hex("onnx-bytes".getBytes(StandardCharsets.UTF_8)));
+            });
+            assertThat(read.artifact().digest()).isEqualTo(read.artifact().entries().get(0).sha256());
+            assertThat(read.params()).containsEntry("l2", "0.01");
+            assertThat(read.metrics()).containsEntry("auc", 0.91);
+            assertThat(read.tags()).containsEntry("team", "weather");
+            assertThat(read.creator()).isEqualTo("alice");
+            assertThat(read.createdAt()).isEqualTo(clock.instant());
+            assertThat(read.environment().javaVersion()).isEqualTo(System.getProperty("java.version"));
+            assertThat(read.environment().extra()).containsEntry("tribuo.version", "4.3.1");
+            assertThat(read.lineage().trainedOn()).containsExactly(train.ref());
+            assertThat(read.lineage().codeRef()).contains("git:abc123");
+            assertThat(read.signature().inputs().field("temp_max")).isPresent();
+            assertThat(new String(models.attachment(read.ref(), "baseline-profile"), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"columns\":[]}");
+        }
+
+        @Test
+        @DisplayName("stores a directory tree file by file and exports it back verified")
+        void directoryArtifact() throws IOException {
+            Path dir = Files.createDirectories(tmp.resolve("model"));
+            Files.writeString(dir.resolve("config.json"), "{}");
+            Files.createDirectories(dir.resolve("weights"));
+            Files.write(dir.resolve("weights/layer 1.bin"), new byte[] {1, 2, 3});
+            ModelVersion v = models.register("rain", NewModelVersion.builder().artifact(Artifact.directory(dir)).build());
+            assertThat(v.artifact().entries()).extracting(e -> e.path())
+                    .containsExactly("config.json", "weights/layer 1.bin");
+            Path out = models.exportArtifact(v.ref(), tmp.resolve("export"));
+            assertThat(Files.readAllBytes(out.resolve("weights/layer 1.bin"))).containsExactly(1, 2, 3);
+            try (InputStream in = models.openArtifact(v.ref(), "config.json")) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{}");
+            }
+            assertThatThrownBy(() -> models.openArtifact(v.ref(), "missing.bin")).isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        @DisplayName("refuses a symbolic link inside an artifact directory before storing anything")
+        void refusesSymlink() throws IOException {
+            Path dir = Files.createDirectories(tmp.resolve("model"));
+            Files.writeString(dir.resolve("ok.bin"), "ok");
+            Files.createSymbolicLink(dir.resolve("evil"), Path.of("/etc/passwd"));
+            assertThatThrownBy(() -> models.register("rain",
+                    NewModelVersion.builder().artifact(Artifact.directory(dir)).build()))
+                    .isInstanceOf(InvalidNameException.class).hasMessageContaining("symbolic link");
+            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+            assertThat(models.findModel("rain")).isEmpty();
+        }
+
+        @Test
+        @DisplayName("rejects unknown lineage before storing anything")
+        void rejectsUnknownLineage() {
+            assertThatThrownBy(() -> models.register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.bytes("m", new byte[1])).trainedOn(new DatasetRef("weather", 7)).build()))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("weather/7");
+            assertThatThrownBy(() -> models.register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.bytes("m", new byte[1])).retrainedFrom(ModelRef.version("rain", 4)).build()))
+                    .isInstanceOf(NotFoundException.class);
+            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("rejects non-finite metrics and invalid names at the builder or the registry")
+        void rejectsBadInput() {
+            assertThatThrownBy(() -> NewModelVersion.builder().metric("auc", Double.NaN))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("auc");
+            assertThatThrownBy(() -> register("../etc", "x")).isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> register("Rain", "x")).isInstanceOf(InvalidNameException.class)
+                    .hasMessageContaining("lowercase");
+            assertThatThrownBy(() -> NewModelVersion.builder().build()).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> models.register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.file(tmp.resolve("nope.bin"))).build())).isInstanceOf(ValidationException.class);
+        }
+    }
+
+    @Nested
+    @DisplayName("aliases")
+    class Aliases {
+        @BeforeEach
+        void threeVersions() {
+            register("rain", "1");
+            register("rain", "2");
+            register("rain", "3");
+        }
+
+        @Test
+        @DisplayName("resolve name@alias to the version they point at")
+        void resolve() {
+            models.setAlias("rain", "production", 2);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(2);
+            assertThat(models.resolve(ModelRef.parse("rain/3")).version()).isEqualTo(3);
+            assertThat(models.version("rain", 2).aliases()).containsExactly("production");
+            assertThatThrownBy(() -> models.resolve(ModelRef.parse("rain@staging")))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("staging");
+            assertThatThrownBy(() -> models.setAlias("rain", "production", 9)).isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        @DisplayName("roll back as a stack and keep every move in the history")
+        void rollbackStack() {
+            models.setAlias("rain", "production", 1);
+            models.setAlias("rain", "production", 2);
+            models.setAlias("rain", "production", 3);
+            assertThat(models.rollback("rain", "production").version()).isEqualTo(2);
+            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
+            assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class);
+            List<AliasMove> h = models.aliasHistory("rain", "production");
+            assertThat(h).extracting(AliasMove::kind).containsExactly(AliasMove.Kind.SET, AliasMove.Kind.SET,
+                    AliasMove.Kind.SET, AliasMove.Kind.ROLLBACK, AliasMove.Kind.ROLLBACK);
+            assertThat(h.get(3).from()).contains(3);
+            assertThat(h.get(3).to()).contains(2);
+            assertThat(h).allSatisfy(m -> assertThat(m.actor()).isEqualTo("alice"));
+        }
+
+        @Test
+        @DisplayName("setting the version an alias already has records nothing")
+        void noOp() {
+            models.setAlias("rain", "production", 1);
+            long audit = mlops.audit().size();
+            models.setAlias("rain", "production", 1);
+            assertThat(models.aliasHistory("rain", "production")).hasSize(1);
+            assertThat(mlops.audit().size()).isEqualTo(audit);
+        }
+
+        @Test
+        @DisplayName("rollback restores a removed alias and skips deleted versions")
+        void removeAndRollback() {
+            models.setAlias("rain", "production", 1);
+            models.setAlias("rain", "production", 2);
+            models.setAlias("rain", "production", 3);
+            models.removeAlias("rain", "production");
+            assertThat(models.model("rain").alias("production")).isEmpty();
+            assertThat(models.rollback("rain", "production").version()).isEqualTo(3);
+            models.setAlias("rain", "staging", 3);
+            models.setAlias("rain", "production", 1);
+            models.deleteVersion(ModelRef.version("rain", 2)); // no alias points at 2 now
+            models.setAlias("rain", "production", 3);
+            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
+            assertThat(models.rollback("rain", "production").version()).isEqualTo(3); // 2 skipped: deleted
+        }
+    }
+
+    @Nested
+    @DisplayName("lifecycle")
+    class Lifecycle {
+        @Test
+        @DisplayName("archived versions leave default listings but still resolve")
+        void archive() {
+            register("rain", "1");
+            register("rain", "2");
+            models.archive(ModelRef.version("rain", 1));
+            assertThat(models.listVersions("rain", VersionQuery.all()).items()).extracting(ModelVersion::version)
+                    .containsExactly(2);
+            assertThat(models.listVersions("rain", VersionQuery.builder().includeArchived(true).build()).items())
+                    .hasSize(2);
+            assertThat(models.version("rain", 1).status()).isEqualTo(VersionStatus.ARCHIVED);
+            assertThat(models.restore(ModelRef.version("rain", 1)).status()).isEqualTo(VersionStatus.ACTIVE);
+        }
+
+        @Test
+        @DisplayName("a version with an alias cannot be deleted; a deleted number is never reused")
+        void delete() {
+            register("rain", "1");
+            register("rain", "2");
+            models.setAlias("rain", "production", 2);
+            assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2)))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("production");
+            models.setAlias("rain", "production", 1);
+            models.deleteVersion(ModelRef.version("rain", 2));
+            assertThatThrownBy(() -> models.version("rain", 2)).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2))).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> models.setAlias("rain", "production", 2)).isInstanceOf(NotFoundException.class);
+            assertThat(register("rain", "3").version()).isEqualTo(3);
+            assertThat(mlops.verify(false).ok()).isTrue();
+        }
+
+        @Test
+        @DisplayName("garbage collection frees blobs only when nothing references them")
+        void garbageCollection() {
+            register("rain", "shared");
+            register("rain", "only-in-2");
+            register("snow", "shared");
+            models.deleteVersion(ModelRef.version("rain", 2));
+            models.deleteVersion(ModelRef.version("rain", 1));
+            clock.advance(java.time.Duration.ofHours(2));
+            var gc = mlops.collectGarbage(java.time.Duration.ofHours(1));
+            assertThat(gc.blobsDeleted()).isEqualTo(1);
+            assertThat(models.openArtifact(ModelRef.version("snow", 1), "model.bin")).isNotNull();
+            assertThat(mlops.verify(false).ok()).isTrue();
+        }
+
+        @Test
+        @DisplayName("the grace period protects blobs a writer may be about to reference")
+        void gracePeriod() {
+            register("rain", "x");
+            models.deleteVersion(ModelRef.version("rain", 1));
+            assertThat(mlops.collectGarbage(java.time.Duration.ofHours(1)).blobsDeleted()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("listing and search")
+    class Listing {
+        @Test
+        @DisplayName("pages through versions and filters by tag, metric and alias")
+        void pagingAndFilters() {
+            for (int i = 1; i <= 25; i++) {
+                models.register("rain", NewModelVersion.builder().artifact(Artifact.bytes("m", new byte[] {(byte) i}))
+                        .metric("auc", i / 100.0).tag("parity", i % 2 == 0 ? "even" : "odd").build());
+            }
+            models.setAlias("rain", "production", 7);
+            List<Integer> seen = new ArrayList<>();
+            PageRequest req = PageRequest.first(10);
+            while (true) {
+                Page<ModelVersion> p = models.listVersions("rain", VersionQuery.builder().page(req).build());
+                p.items().forEach(v -> seen.add(v.version()));
+                if (!p.hasNext()) {
+                    break;
+                }
+                req = PageRequest.after(p.nextPageToken().orElseThrow(), 10);
+            }
+            assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+            assertThat(models.listVersions("rain", VersionQuery.builder().tag("parity", "even")
+                    .metricAtLeast("auc", 0.10).metricAtMost("auc", 0.20).build()).items())
+                    .extracting(ModelVersion::version).containsExactly(10, 12, 14, 16, 18, 20);
+            assertThat(models.listVersions("rain", VersionQuery.builder().alias("production").build()).items())
+                    .extracting(ModelVersion::version).containsExactly(7);
+            Page<ModelVersion> odd = models.listVersions("rain", VersionQuery.builder().tag("parity", "odd")
+                    .page(PageRequest.first(13)).build());
+            assertThat(odd.items()).hasSize(13);
+            assertThat(odd.hasNext()).isFalse();
+        }
+
+        @Test
+        @DisplayName("reverse lineage finds the versions that used a dataset version")
+        void reverseLineage() throws IOException {
+            DatasetVersion train = trainingData();
+            models.register("rain", NewModelVersion.builder().artifact(Artifact.bytes("m", new byte[1]))
+                    .trainedOn(train.ref()).build());
+            register("rain", "unrelated");
+            models.register("snow", NewModelVersion.builder().artifact(Artifact.bytes("m", new byte[2]))
+                    .testedOn(train.ref()).build());
+            assertThat(models.versionsUsing(train.ref())).extracting(v -> v.ref().toString())
+                    .containsExactly("rain/1", "snow/1");
+        }
+    }
+
+    @Test
+    @DisplayName("every mutation is audited with actor, action, target and before/after, and the chain verifies")
+    void audit() {
+        register("rain", "1");
+        register("rain", "2");
+        models.setAlias("rain", "production", 1);
+        models.setAlias("rain", "production", 2);
+        models.rollback("rain", "production");
+        models.setVersionTag(ModelRef.version("rain", 2), "stage", "qa");
+        models.archive(ModelRef.version("rain", 2));
+        List<AuditEntry> entries = mlops.audit().entries(1, 100);
+        assertThat(entries).extracting(AuditEntry::action).containsExactly("model.create", "version.register",
+                "version.register", "alias.set", "alias.set", "alias.rollback", "version.tag", "version.archive");
+        AuditEntry rollback = entries.get(5);
+        assertThat(rollback.target()).isEqualTo("rain@production");
+        assertThat(rollback.before()).containsEntry("version", "2");
+        assertThat(rollback.after()).containsEntry("version", "1");
+        assertThat(rollback.actor()).isEqualTo("alice");
+        assertThat(mlops.audit().entriesFor("rain/2")).extracting(AuditEntry::action)
+                .containsExactly("version.register", "version.tag", "version.archive");
+        assertThat(mlops.audit().verify().ok()).isTrue();
+        assertThat(mlops.verify(false).problems()).isEmpty();
+    }
+
+    private DatasetVersion trainingData() throws IOException {
+        Path csv = tmp.resolve("train.csv");
+        Files.writeString(csv, "temp,rain\n1.5,true\n2.0,false\n");
+        return mlops.datasets().register("weather", DatasetSource.csv(csv));
+    }
+
+    @Test
+    @DisplayName("model tags and description are mutable and audited")
+    void modelMetadata() {
+        models.createModel("rain", "predicts rain", Map.of("team", "weather"));
+        assertThatThrownBy(() -> models.createModel("rain", "", Map.of())).isInstanceOf(ConflictException.class);
+        models.setModelTag("rain", "owner", "bob");
+        models.removeModelTag("rain", "team");
+        models.setModelDescription("rain", "predicts rain tomorrow");
+        assertThat(models.model("rain").tags()).containsExactly(Map.entry("owner", "bob"));
+        assertThat(models.model("rain").description()).isEqualTo("predicts rain tomorrow");
+        assertThat(mlops.audit().entriesFor("rain")).extracting(AuditEntry::action)
+                .containsExactly("model.create", "model.tag", "model.tag", "model.update");
+    }
+}
