@@ -1,0 +1,901 @@
+package dev.mlops.registry.fs;
+
+import dev.mlops.api.ConflictException;
+import dev.mlops.api.IntegrityException;
+import dev.mlops.api.Names;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.Page;
+import dev.mlops.api.StorageException;
+import dev.mlops.api.store.BlobInfo;
+import dev.mlops.api.store.Digests;
+import dev.mlops.api.store.Document;
+import dev.mlops.api.store.DocumentKey;
+import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.store.JournalEntry;
+import dev.mlops.api.store.Store;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default {@link Store}: a directory on a local file system, safe for many threads
+ * and many JVM processes at once, and crash-safe: after a crash at any instant every document is
+ * its old or its new revision, every blob absent or complete, every journal entry absent or
+ * whole.
+ *
+ * <h2>On-disk layout</h2>
+ * <pre>
+ * ROOT/FORMAT                                  "mlops-fs-store", format version, lock stripe count
+ * ROOT/docs/models/rain@doc                    the document at key models/rain
+ * ROOT/docs/models/rain/versions/0000000003@doc   ... and one of its children
+ * ROOT/blobs/3a/3a7bd3e2...                    a blob, named by its SHA-256, in a shard of its first two hex digits
+ * ROOT/journal/000000000000000/0000000000000000001   journal entry 1; 10,000 entries per shard directory
+ * ROOT/locks/stripe-00.lock ... stripe-63.lock, journal.lock   OS lock files (empty, permanent)
+ * any directory/.tmp-PID-RANDOM               a writer's temporary file (crashed writers leave them)
+ * </pre>
+ * A key is at once a document and a possible parent: its document file carries the suffix
+ * {@code @doc} and its children live in a directory named by the plain segment. Key segments
+ * match {@code [a-z0-9][a-z0-9._-]*} and never contain {@code @}, so a document file never
+ * collides with a child directory; names starting with {@code .} (temp files) are never a
+ * document, blob or journal entry, so every reader ignores them.
+ *
+ * <p>File formats (strictly parsed, see {@code Codec}): a document is a header line
+ * {@code mlops-doc 1 REVISION LENGTH CRC32C} and the content, the checksum covering key,
+ * revision and content; a blob is a 33-byte header recording its length and the raw content; a
+ * journal entry is a short text header (sequence, previous hash, hash, payload length) and the
+ * payload. A damaged document gives {@link IntegrityException} naming its file and key while
+ * every other document stays readable.
+ *
+ * <h2>Durability</h2>
+ * Every write goes to a temp file in the target's directory (blobs: in {@code blobs/}, since
+ * the address is known only once the content is hashed, on the same file system), is flushed
+ * with {@code force(true)}, published atomically (rename for a replace; hard link, or rename
+ * under the key's lock where links are unsupported, for create-if-absent), and then the
+ * directory is flushed. A failed flush fails the operation with {@link StorageException} and is
+ * never retried: if the temp file could not be flushed the previous state is untouched; if the
+ * directory could not be flushed after the rename, the new state is visible but its durability
+ * unknown, and the caller learns the outcome by reading again. Directories are created, never
+ * removed, so a writer never loses a directory it just made to a concurrent cleaner.
+ *
+ * <h2>Concurrency</h2>
+ * Create, replace and delete of a document, publishing and deleting a blob, and appending to
+ * the journal hold a lock per key: an in-JVM lock plus an exclusive OS file lock on one of 64
+ * striped lock files ({@code StoreLocks}); OS locks die with their process, so a killed writer
+ * leaves none behind. Reads take no lock: renames are atomic, so a reader sees a whole old or a
+ * whole new file. Journal appends probe past their cached tail for entries other processes
+ * added, and publish each entry with create-if-absent, so every appender gets the next number.
+ * The lock files rely on the OS honouring {@code fcntl} locks: use a local file system, not a
+ * network share.
+ *
+ * <h2>Leftovers</h2>
+ * A writer killed mid-operation can leave a temp file; readers ignore it, and
+ * {@link #check(boolean) check(true)} deletes it once no live process on this host has the PID
+ * written in its name.
+ *
+ * <p>Thread-safe. Several instances on one directory, in one JVM or many, are safe together.
+ */
+public final class FileSystemStore implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(FileSystemStore.class);
+    static final int MAX_LIMIT = 10_000;
+    static final int DEFAULT_STRIPES = 64;
+    private static final int MAX_APPEND_ATTEMPTS = 1_000;
+    private static final int BUFFER = 64 * 1024;
+    private static final String FORMAT_MAGIC = "mlops-fs-store";
+    private static final Set<String> OWN_NAMES =
+            Set.of(Layout.FORMAT_FILE, Layout.DOCS, Layout.BLOBS, Layout.JOURNAL, Layout.LOCKS);
+
+    private final Layout layout;
+    private final Clock clock;
+    private final Durability durability;
+    private final StoreLocks locks;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The highest journal entry this instance knows of; other processes may have added more. */
+    private final AtomicReference<Tail> tail = new AtomicReference<>();
+
+    /** A journal position: the last sequence and, when known, that entry's hash. */
+    private record Tail(long sequence, String hash) {
+    }
+
+    private FileSystemStore(Layout layout, Clock clock, Durability durability, int stripes) {
+        this.layout = layout;
+        this.clock = clock;
+        this.durability = durability;
+        this.locks = StoreLocks.acquire(layout.locks, stripes);
+    }
+
+    /**
+     * Opens the store in {@code root}, creating the directory and the store's layout if absent.
+     * Blob times ({@link BlobInfo#storedAt()}) come from the system UTC clock.
+     *
+     * @param root the store's directory; a symbolic link to it is resolved once, here
+     * @return the open store; close it when done
+     * @throws StorageException if the directory cannot be created or read, is a non-empty
+     *     directory that holds no store, or holds a store of an unknown format version
+     */
+    public static FileSystemStore open(Path root) {
+        return open(root, Clock.systemUTC());
+    }
+
+    /**
+     * Opens the store in {@code root} as {@link #open(Path)} does, taking blob times
+     * ({@link BlobInfo#storedAt()}, which garbage collection compares against its grace period)
+     * from {@code clock}, so they agree with the clock the registry was given.
+     *
+     * @param root the store's directory
+     * @param clock source of blob times
+     * @return the open store
+     */
+    public static FileSystemStore open(Path root, Clock clock) {
+        return open(root, clock, Durability.SYSTEM);
+    }
+
+    /** Opens with a chosen flush implementation; tests inject failing flushes through this. */
+    static FileSystemStore open(Path root, Clock clock, Durability durability) {
+        Objects.requireNonNull(root, "root");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(durability, "durability");
+        Path real;
+        try {
+            Path abs = root.toAbsolutePath().normalize();
+            boolean existed = Files.isDirectory(abs);
+            Files.createDirectories(abs);
+            real = abs.toRealPath();
+            if (!existed && real.getParent() != null) {
+                durability.forceDirectory(real.getParent());
+            }
+        } catch (IOException e) {
+            throw new StorageException("could not create or open the store directory " + root + ": " + e, e);
+        }
+        Layout layout = new Layout(real);
+        int stripes = initialise(layout, durability);
+        return new FileSystemStore(layout, clock, durability, stripes);
+    }
+
+    /** Creates the layout and the FORMAT file if missing; reads the lock stripe count. */
+    private static int initialise(Layout layout, Durability durability) {
+        Path format = layout.root.resolve(Layout.FORMAT_FILE);
+        try {
+            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root)) {
+                    for (Path p : ds) {
+                        String n = p.getFileName().toString();
+                        if (!OWN_NAMES.contains(n) && !n.startsWith(".")) {
+                            throw new StorageException("directory " + layout.root + " is not empty and holds no mlops"
+                                    + " store (no " + Layout.FORMAT_FILE + " file, found " + Names.quote(n)
+                                    + "); give an empty or new directory");
+                        }
+                    }
+                }
+            }
+            boolean created = false;
+            for (Path d : List.of(layout.docs, layout.blobs, layout.journal, layout.locks)) {
+                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.createDirectory(d);
+                        created = true;
+                    } catch (FileAlreadyExistsException e) {
+                        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                            throw new StorageException(d + " exists and is not a directory; the store needs it"
+                                    + " to be one", e);
+                        }
+                    }
+                }
+            }
+            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
+                String text = FORMAT_MAGIC + "\nformat " + Codec.VERSION + "\nlock-stripes " + DEFAULT_STRIPES + "\n";
+                Path tmp = writeTemp(durability, layout.root, text.getBytes(StandardCharsets.US_ASCII),
+                        "creating the store's format file");
+                publishNew(tmp, format);
+                created = true;
+            }
+            if (created) {
+                durability.forceDirectory(layout.root);
+            }
+            return readFormat(format);
+        } catch (IOException e) {
+            throw new StorageException("could not initialise the store in " + layout.root + ": " + e, e);
+        }
+    }
+
+    private static int readFormat(Path format) throws IOException {
+        if (Files.isSymbolicLink(format)) {
+            throw new IntegrityException("store format file " + format + " is a symbolic link; refusing to follow it");
+        }
+        List<String> lines = Files.readAllLines(format, StandardCharsets.US_ASCII);
+        if (lines.size() < 3 || !lines.get(0).equals(FORMAT_MAGIC)) {
+            throw new IntegrityException("store format file " + format + " does not start with '" + FORMAT_MAGIC
+                    + "'; this directory is not an mlops filesystem store, or the file is damaged");
+        }
+        if (!lines.get(1).equals("format " + Codec.VERSION)) {
+            throw new StorageException("store " + format.getParent() + " has " + Names.quote(lines.get(1))
+                    + "; this library reads format " + Codec.VERSION + " only");
+        }
+        String s = lines.get(2);
+        int stripes;
+        try {
+            stripes = s.startsWith("lock-stripes ") ? Integer.parseInt(s.substring("lock-stripes ".length())) : -1;
+        } catch (NumberFormatException e) {
+            stripes = -1;
+        }
+        if (stripes < 1 || stripes > 4096) {
+            throw new IntegrityException("store format file " + format + " has " + Names.quote(s)
+                    + ", expected 'lock-stripes N' with N from 1 to 4096");
+        }
+        return stripes;
+    }
+
+    /** @return the store's root directory (real path) */
+    Path root() {
+        return layout.root;
+    }
+
+    @Override
+    public String describe() {
+        return "fs:" + layout.root;
+    }
+
+    @Override
+    public String toString() {
+        return "FileSystemStore[" + layout.root + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    // ---- blobs ----------------------------------------------------------------------------
+
+    @Override
+    public BlobInfo putBlob(InputStream content) {
+        Objects.requireNonNull(content, "content");
+        ensureOpen();
+        Path tmp = null;
+        try {
+            MessageDigest md = Digests.sha256();
+            long size = 0;
+            Instant now = now();
+            FileChannel ch = null;
+            try {
+                tmp = newTemp(layout.blobs);
+                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                writeFully(ch, ByteBuffer.wrap(Codec.encodeBlobHeader(0)));
+                byte[] buf = new byte[BUFFER];
+                ByteBuffer bb = ByteBuffer.wrap(buf);
+                for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
+                    if (n > 0) {
+                        md.update(buf, 0, n);
+                        bb.clear().limit(n);
+                        writeFully(ch, bb);
+                        size += n;
+                    }
+                }
+                ByteBuffer header = ByteBuffer.wrap(Codec.encodeBlobHeader(size));
+                for (long pos = 0; header.hasRemaining(); ) {
+                    pos += ch.write(header, pos);
+                }
+                Files.setLastModifiedTime(tmp, FileTime.from(now));
+                force(ch, tmp, "storing a blob");
+            } finally {
+                if (ch != null) {
+                    ch.close();
+                }
+            }
+            String sha = Digests.hex(md.digest());
+            Path dir = layout.blobDir(sha);
+            Path target = layout.blobFile(sha);
+            layout.requireNoLinks(target);
+            ensureDirectory(dir);
+            try (StoreLocks.Held held = locks.lock("blob:" + sha)) {
+                Optional<BasicFileAttributes> existing = stat(target);
+                if (existing.isPresent() && existing.get().size() == Codec.BLOB_HEADER_LENGTH + size) {
+                    deleteTemp(tmp);
+                    tmp = null;
+                    refreshTime(target, now);
+                    return new BlobInfo(sha, size, now);
+                }
+                if (existing.isPresent()) {
+                    LOG.warn("blob {} in {} has the wrong length ({} bytes); replacing it with the verified content"
+                            + " just written", sha, target, existing.get().size());
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+                forceDirectory(dir, "storing blob " + sha);
+                return new BlobInfo(sha, size, now);
+            }
+        } catch (IOException e) {
+            throw new StorageException("could not store a blob in " + describe() + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                deleteTemp(tmp);
+            }
+        }
+    }
+
+    private void refreshTime(Path target, Instant now) throws IOException {
+        Files.setLastModifiedTime(target, FileTime.from(now));
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            force(ch, target, "refreshing the time of an existing blob");
+        }
+    }
+
+    @Override
+    public InputStream openBlob(String sha256) {
+        Digests.requireSha256(sha256);
+        ensureOpen();
+        Path file = layout.blobFile(sha256);
+        layout.requireNoLinks(file);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("no blob " + sha256 + " in " + describe());
+        } catch (IOException e) {
+            throw new StorageException("could not open blob " + sha256 + " (" + file + "): " + e, e);
+        }
+        try {
+            byte[] header = new byte[Codec.BLOB_HEADER_LENGTH];
+            ByteBuffer hb = ByteBuffer.wrap(header);
+            while (hb.hasRemaining() && ch.read(hb) >= 0) {
+                // fill the header
+            }
+            long length = Codec.decodeBlobHeader(header, hb.position());
+            long fileSize = ch.size();
+            if (fileSize != Codec.BLOB_HEADER_LENGTH + length) {
+                throw new IntegrityException("blob " + sha256 + " is damaged: its header records " + length
+                        + " bytes but the file holds " + (fileSize - Codec.BLOB_HEADER_LENGTH) + "; file " + file);
+            }
+            return new VerifyingBlobStream(ch, sha256, file, length);
+        } catch (Codec.FormatException e) {
+            closeQuietly(ch);
+            throw new IntegrityException("blob " + sha256 + " is damaged: " + e.getMessage() + "; file " + file, e);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new StorageException("could not read blob " + sha256 + " (" + file + "): " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<BlobInfo> blobInfo(String sha256) {
+        Digests.requireSha256(sha256);
+        ensureOpen();
+        Path file = layout.blobFile(sha256);
+        layout.requireNoLinks(file);
+        try {
+            return stat(file).map(a -> blobInfoOf(sha256, a));
+        } catch (IOException e) {
+            throw new StorageException("could not inspect blob " + sha256 + " (" + file + "): " + e, e);
+        }
+    }
+
+    /** Size from the file length (the header is checked when the blob is opened or checked). */
+    private static BlobInfo blobInfoOf(String sha256, BasicFileAttributes a) {
+        return new BlobInfo(sha256, Math.max(0, a.size() - Codec.BLOB_HEADER_LENGTH), a.lastModifiedTime().toInstant());
+    }
+
+    @Override
+    public Page<BlobInfo> listBlobs(Optional<String> startAfter, int limit) {
+        Objects.requireNonNull(startAfter, "startAfter");
+        startAfter.ifPresent(Digests::requireSha256);
+        checkLimit(limit);
+        ensureOpen();
+        String after = startAfter.orElse("");
+        String afterShard = after.isEmpty() ? "" : after.substring(0, 2);
+        List<BlobInfo> items = new ArrayList<>();
+        try {
+            for (String shard : sortedNames(layout.blobs, n -> Layout.isBlobShard(n) && n.compareTo(afterShard) >= 0)) {
+                Path dir = layout.blobs.resolve(shard);
+                List<String> names = sortedNames(dir,
+                        n -> Layout.isBlobName(n) && n.startsWith(shard) && n.compareTo(after) > 0);
+                for (String name : names) {
+                    if (items.size() == limit) {
+                        return new Page<>(items, Optional.of(items.get(items.size() - 1).sha256()));
+                    }
+                    Optional<BasicFileAttributes> a = stat(dir.resolve(name));
+                    if (a.isPresent() && a.get().isRegularFile()) {
+                        items.add(blobInfoOf(name, a.get()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("could not list blobs in " + describe() + ": " + e, e);
+        }
+        return Page.last(items);
+    }
+
+    @Override
+    public boolean deleteBlob(String sha256) {
+        Digests.requireSha256(sha256);
+        ensureOpen();
+        Path file = layout.blobFile(sha256);
+        layout.requireNoLinks(file);
+        try (StoreLocks.Held held = locks.lock("blob:" + sha256)) {
+            if (!Files.deleteIfExists(file)) {
+                return false;
+            }
+            forceDirectory(file.getParent(), "deleting blob " + sha256);
+            return true;
+        } catch (IOException e) {
+            throw new StorageException("could not delete blob " + sha256 + " (" + file + "): " + e, e);
+        }
+    }
+
+    // ---- documents ------------------------------------------------------------------------
+
+    @Override
+    public Optional<Document> read(DocumentKey key) {
+        Objects.requireNonNull(key, "key");
+        ensureOpen();
+        Path file = layout.docFile(key);
+        layout.requireNoLinks(file);
+        return readDocument(key, file);
+    }
+
+    @Override
+    public Document create(DocumentKey key, byte[] content) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(content, "content");
+        ensureOpen();
+        Path file = layout.docFile(key);
+        layout.requireNoLinks(file);
+        Document doc = new Document(key, 1, content);
+        try (StoreLocks.Held held = locks.lock(lockKey(key))) {
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ConflictException("document " + quote(key) + " already exists in " + describe()
+                        + "; expected none (create-if-absent)");
+            }
+            Path dir = file.getParent();
+            ensureDirectory(dir);
+            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(doc), "creating document " + quote(key));
+            if (!publishNew(tmp, file)) {
+                throw new ConflictException("document " + quote(key) + " already exists in " + describe()
+                        + "; expected none (create-if-absent)");
+            }
+            forceDirectory(dir, "creating document " + quote(key));
+            return doc;
+        } catch (IOException e) {
+            throw new StorageException("could not create document " + quote(key) + " (" + file + "): " + e, e);
+        }
+    }
+
+    @Override
+    public Document replace(DocumentKey key, long expectedRevision, byte[] content) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(content, "content");
+        ensureOpen();
+        Path file = layout.docFile(key);
+        layout.requireNoLinks(file);
+        try (StoreLocks.Held held = locks.lock(lockKey(key))) {
+            Document current = requireRevision(key, file, expectedRevision, "replace");
+            Document next = new Document(key, current.revision() + 1, content);
+            Path dir = file.getParent();
+            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(next), "replacing document " + quote(key));
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                deleteTemp(tmp);
+                throw e;
+            }
+            forceDirectory(dir, "replacing document " + quote(key));
+            return next;
+        } catch (IOException e) {
+            throw new StorageException("could not replace document " + quote(key) + " (" + file + "): " + e, e);
+        }
+    }
+
+    @Override
+    public void delete(DocumentKey key, long expectedRevision) {
+        Objects.requireNonNull(key, "key");
+        ensureOpen();
+        Path file = layout.docFile(key);
+        layout.requireNoLinks(file);
+        try (StoreLocks.Held held = locks.lock(lockKey(key))) {
+            requireRevision(key, file, expectedRevision, "delete");
+            Files.delete(file);
+            forceDirectory(file.getParent(), "deleting document " + quote(key));
+        } catch (IOException e) {
+            throw new StorageException("could not delete document " + quote(key) + " (" + file + "): " + e, e);
+        }
+    }
+
+    private Document requireRevision(DocumentKey key, Path file, long expectedRevision, String op) {
+        Document current = readDocument(key, file).orElseThrow(() -> new NotFoundException(
+                "cannot " + op + " document " + quote(key) + ": it does not exist in " + describe()));
+        if (current.revision() != expectedRevision) {
+            throw new ConflictException("cannot " + op + " document " + quote(key) + ": its revision is "
+                    + current.revision() + ", expected " + expectedRevision + " (changed by another writer)");
+        }
+        return current;
+    }
+
+    @Override
+    public Page<Document> list(DocumentKey parent, Optional<String> startAfter, int limit) {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(startAfter, "startAfter");
+        checkLimit(limit);
+        ensureOpen();
+        Path dir = layout.dirOf(parent);
+        layout.requireNoLinks(dir);
+        List<String> segments = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String seg = Layout.segmentOfDocFile(p.getFileName().toString());
+                if (seg != null && (startAfter.isEmpty() || seg.compareTo(startAfter.get()) > 0)) {
+                    segments.add(seg);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return Page.last(List.of());
+        } catch (IOException e) {
+            throw new StorageException("could not list documents under " + quote(parent) + " (" + dir + "): " + e, e);
+        }
+        Collections.sort(segments);
+        List<Document> items = new ArrayList<>(Math.min(limit, segments.size()));
+        for (String seg : segments) {
+            if (items.size() == limit) {
+                return new Page<>(items, Optional.of(items.get(items.size() - 1).key().name()));
+            }
+            // a document deleted since the directory was read is skipped
+            readDocument(parent.child(seg), dir.resolve(seg + Layout.DOC_SUFFIX)).ifPresent(items::add);
+        }
+        return Page.last(items);
+    }
+
+    private Optional<Document> readDocument(DocumentKey key, Path file) {
+        byte[] bytes;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = Channels.newInputStream(ch).readAllBytes();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("could not read document " + quote(key) + " from " + file + ": " + e, e);
+        }
+        try {
+            return Optional.of(Codec.decodeDocument(key, bytes));
+        } catch (Codec.FormatException e) {
+            throw new IntegrityException("document " + quote(key) + " is damaged: file " + file + ": " + e.getMessage()
+                    + "; other documents are not affected", e);
+        }
+    }
+
+    private static String lockKey(DocumentKey key) {
+        return "doc:" + key;
+    }
+
+    // ---- journal --------------------------------------------------------------------------
+
+    @Override
+    public JournalEntry append(byte[] payload) {
+        Objects.requireNonNull(payload, "payload");
+        ensureOpen();
+        try (StoreLocks.Held held = locks.lockJournal()) {
+            for (int attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+                Tail t = probeForward(knownTail());
+                String previous = t.hash() != null ? t.hash() : hashOf(t.sequence());
+                long seq = t.sequence() + 1;
+                JournalEntry entry = JournalEntry.chain(seq, previous, payload);
+                Path file = layout.entryFile(seq);
+                Path dir = file.getParent();
+                layout.requireNoLinks(file);
+                ensureDirectory(dir);
+                Path tmp = writeTemp(durability, dir, Codec.encodeEntry(entry), "appending journal entry " + seq);
+                if (publishNew(tmp, file)) {
+                    forceDirectory(dir, "appending journal entry " + seq);
+                    remember(new Tail(seq, entry.hash()));
+                    return entry;
+                }
+                // another process took this number without our lock (it should not): re-read the tail
+                LOG.warn("journal entry {} appeared while this process held the journal lock; retrying", seq);
+            }
+            throw new StorageException("could not append to the journal of " + describe() + " after "
+                    + MAX_APPEND_ATTEMPTS + " attempts: every sequence number tried was taken");
+        } catch (IOException e) {
+            throw new StorageException("could not append to the journal of " + describe() + ": " + e, e);
+        }
+    }
+
+    private String hashOf(long sequence) {
+        if (sequence == 0) {
+            return JournalEntry.GENESIS_HASH;
+        }
+        Path file = layout.entryFile(sequence);
+        return readEntry(file).orElseThrow(() -> new IntegrityException("journal entry " + sequence
+                + " vanished while appending after it; file " + file)).hash();
+    }
+
+    @Override
+    public List<JournalEntry> readJournal(long fromSequence, int limit) {
+        if (fromSequence < 1) {
+            throw new IllegalArgumentException("fromSequence must be >= 1, was " + fromSequence);
+        }
+        checkLimit(limit);
+        ensureOpen();
+        long length = journalLength();
+        List<JournalEntry> out = new ArrayList<>();
+        // a missing entry (removed by hand) is skipped, so the reader sees the gap in the sequence
+        for (long s = fromSequence; s <= length && out.size() < limit; s++) {
+            Path file = layout.entryFile(s);
+            layout.requireNoLinks(file);
+            readEntry(file).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    @Override
+    public long journalLength() {
+        ensureOpen();
+        return probeForward(knownTail()).sequence();
+    }
+
+    private Optional<JournalEntry> readEntry(Path file) {
+        byte[] bytes;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = Channels.newInputStream(ch).readAllBytes();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("could not read journal entry file " + file + ": " + e, e);
+        }
+        try {
+            return Optional.of(Codec.decodeEntry(bytes));
+        } catch (Codec.FormatException e) {
+            throw new IntegrityException("journal entry file " + file + " is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    private Tail knownTail() {
+        Tail t = tail.get();
+        if (t == null) {
+            t = scanTail();
+            remember(t);
+            t = tail.get();
+        }
+        return t;
+    }
+
+    private void remember(Tail t) {
+        tail.accumulateAndGet(t, (a, b) -> a == null || b.sequence() > a.sequence()
+                || b.sequence() == a.sequence() && a.hash() == null ? b : a);
+    }
+
+    /** Follows entries appended (by any process) after {@code t}. */
+    private Tail probeForward(Tail t) {
+        Tail cur = t;
+        while (Files.exists(layout.entryFile(cur.sequence() + 1), LinkOption.NOFOLLOW_LINKS)) {
+            cur = new Tail(cur.sequence() + 1, null);
+        }
+        if (cur != t) {
+            remember(cur);
+        }
+        return cur;
+    }
+
+    /** Finds the highest entry on disk (listing, not probing, so a gap does not hide the end). */
+    private Tail scanTail() {
+        try {
+            List<String> shards = sortedNames(layout.journal, Layout::isShardName);
+            for (int i = shards.size() - 1; i >= 0; i--) {
+                List<String> entries = sortedNames(layout.journal.resolve(shards.get(i)), Layout::isEntryName);
+                if (!entries.isEmpty()) {
+                    return new Tail(Long.parseLong(entries.get(entries.size() - 1)), null);
+                }
+            }
+            return new Tail(0, JournalEntry.GENESIS_HASH);
+        } catch (IOException e) {
+            throw new StorageException("could not read the journal of " + describe() + ": " + e, e);
+        }
+    }
+
+    // ---- maintenance ----------------------------------------------------------------------
+
+    @Override
+    public List<IntegrityProblem> check(boolean repair) {
+        ensureOpen();
+        return new StoreCheck(layout, describe()).run(repair);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            locks.release();
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("store " + describe() + " is closed");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+        }
+    }
+
+    private static String quote(DocumentKey key) {
+        return Names.quote(key.toString());
+    }
+
+    private void force(FileChannel ch, Path file, String what) {
+        forceFile(durability, ch, file, what);
+    }
+
+    private static void forceFile(Durability durability, FileChannel ch, Path file, String what) {
+        try {
+            durability.forceFile(ch, file);
+        } catch (IOException e) {
+            throw new StorageException("could not flush " + file + " to stable storage while " + what
+                    + "; the operation failed, the previous state is unchanged, and it is not retried: " + e, e);
+        }
+    }
+
+    private void forceDirectory(Path dir, String what) {
+        try {
+            durability.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException("could not flush directory " + dir + " to stable storage after " + what
+                    + "; the change is visible but may not survive a crash, and it is not retried (read again"
+                    + " to learn the outcome): " + e, e);
+        }
+    }
+
+    /** Creates {@code dir} and missing parents (under the root), flushing each new entry's parent. */
+    private void ensureDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent == null || !parent.startsWith(layout.root)) {
+            throw new StorageException("refusing to create " + dir + " outside the store " + layout.root);
+        }
+        ensureDirectory(parent);
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new StorageException(dir + " exists and is not a directory (a link or a file)", e);
+            }
+        }
+        forceDirectory(parent, "creating directory " + dir);
+    }
+
+    private static Path newTemp(Path dir) throws IOException {
+        while (true) {
+            Path tmp = dir.resolve(Layout.tempName());
+            try {
+                Files.createFile(tmp);
+                return tmp;
+            } catch (FileAlreadyExistsException e) {
+                // 64 random bits collided; draw again
+            }
+        }
+    }
+
+    /** Writes a flushed temp file in {@code dir}; on failure nothing is left behind. */
+    private static Path writeTemp(Durability durability, Path dir, byte[] bytes, String what) throws IOException {
+        Path tmp = newTemp(dir);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            writeFully(ch, ByteBuffer.wrap(bytes));
+            forceFile(durability, ch, tmp, what);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteTemp(tmp);
+            throw e;
+        }
+        return tmp;
+    }
+
+    /**
+     * Publishes {@code tmp} at {@code target} only if nothing is there, atomically: a hard link
+     * fails if the target exists. Where hard links are unsupported, falls back to
+     * check-then-rename, which is safe because every caller holds the target's lock.
+     *
+     * @return false (and {@code tmp} removed) if the target already existed
+     */
+    private static boolean publishNew(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            deleteTemp(tmp);
+            return false;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                deleteTemp(tmp);
+                return false;
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException moveFailure) {
+                deleteTemp(tmp);
+                throw moveFailure;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            deleteTemp(tmp);
+            throw e;
+        }
+        deleteTemp(tmp);
+        return true;
+    }
+
+    private static void deleteTemp(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            LOG.warn("could not delete temp file {}; check(true) removes it later", tmp, e);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    private static Optional<BasicFileAttributes> stat(Path p) throws IOException {
+        try {
+            return Optional.of(Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the names in {@code dir} accepted by {@code filter}, sorted; empty if no such dir */
+    static List<String> sortedNames(Path dir, Predicate<String> filter) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (filter.test(n)) {
+                    names.add(n);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return List.of();
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            LOG.debug("could not close {}", ch, e);
+        }
+    }
+}
