@@ -25,11 +25,14 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Must-show 1 (second half): random sequences of registry operations applied to the registry
@@ -44,11 +47,34 @@ class RegistryPropertyTest {
 
     // ---- operations ---------------------------------------------------------------------------
 
-    /** One registry operation, applicable to the real registry and to the model. */
+    /**
+     * One registry operation, applicable to the real registry and to the model. Version numbers
+     * are generated as picks and bound to a concrete number from the model's state just before
+     * the step (see {@link #pickVersion(RegistryModel, String, int)}), so that most steps address a
+     * version that exists and the alias and delete rules are exercised, not only not-found paths.
+     */
     interface Op {
         int apply(ModelRegistry r);
 
         int apply(RegistryModel m);
+
+        /** @return this operation with its version pick replaced by a version number */
+        default Op bind(RegistryModel m) {
+            return this;
+        }
+    }
+
+    /**
+     * @return for one pick in ten the number after the model's latest (never registered),
+     *     otherwise one of 1 .. latest (deleted numbers included); 1 + pick % 3 when the model
+     *     does not exist
+     */
+    static int pickVersion(RegistryModel m, String model, int pick) {
+        RegistryModel.Model state = m.models.get(model);
+        if (state == null || state.latest == 0) {
+            return 1 + pick % 3;
+        }
+        return pick % 10 == 0 ? state.latest + 1 : 1 + (pick / 10) % state.latest;
     }
 
     record Register(String model, String fileName, byte[] content, Map<String, String> tags) implements Op {
@@ -70,6 +96,10 @@ class RegistryPropertyTest {
     }
 
     record SetAlias(String model, String alias, int version) implements Op {
+        public Op bind(RegistryModel m) {
+            return new SetAlias(model, alias, pickVersion(m, model, version));
+        }
+
         public int apply(ModelRegistry r) {
             return r.setAlias(model, alias, version).version();
         }
@@ -102,6 +132,10 @@ class RegistryPropertyTest {
     }
 
     record Archive(String model, int version) implements Op {
+        public Op bind(RegistryModel m) {
+            return new Archive(model, pickVersion(m, model, version));
+        }
+
         public int apply(ModelRegistry r) {
             return r.archive(ModelRef.version(model, version)).version();
         }
@@ -112,6 +146,10 @@ class RegistryPropertyTest {
     }
 
     record Restore(String model, int version) implements Op {
+        public Op bind(RegistryModel m) {
+            return new Restore(model, pickVersion(m, model, version));
+        }
+
         public int apply(ModelRegistry r) {
             return r.restore(ModelRef.version(model, version)).version();
         }
@@ -122,6 +160,10 @@ class RegistryPropertyTest {
     }
 
     record Delete(String model, int version) implements Op {
+        public Op bind(RegistryModel m) {
+            return new Delete(model, pickVersion(m, model, version));
+        }
+
         public int apply(ModelRegistry r) {
             r.deleteVersion(ModelRef.version(model, version));
             return 0;
@@ -134,6 +176,10 @@ class RegistryPropertyTest {
     }
 
     record SetTag(String model, int version, String key, String value) implements Op {
+        public Op bind(RegistryModel m) {
+            return new SetTag(model, pickVersion(m, model, version), key, value);
+        }
+
         public int apply(ModelRegistry r) {
             return r.setVersionTag(ModelRef.version(model, version), key, value).version();
         }
@@ -144,6 +190,10 @@ class RegistryPropertyTest {
     }
 
     record RemoveTag(String model, int version, String key) implements Op {
+        public Op bind(RegistryModel m) {
+            return new RemoveTag(model, pickVersion(m, model, version), key);
+        }
+
         public int apply(ModelRegistry r) {
             return r.removeVersionTag(ModelRef.version(model, version), key).version();
         }
@@ -155,9 +205,10 @@ class RegistryPropertyTest {
 
     @Provide
     Arbitrary<List<Op>> operations() {
-        Arbitrary<String> model = Arbitraries.of(MODELS);
+        // mostly one model, so that its versions and aliases interact
+        Arbitrary<String> model = Arbitraries.frequency(Tuple.of(6, MODELS.get(0)), Tuple.of(1, MODELS.get(1)));
         Arbitrary<String> alias = Arbitraries.of(ALIASES);
-        Arbitrary<Integer> version = Arbitraries.integers().between(1, 7);
+        Arbitrary<Integer> version = Arbitraries.integers().between(0, 1000).withoutEdgeCases();
         Arbitrary<String> key = Arbitraries.of(TAG_KEYS);
         Arbitrary<String> value = Arbitraries.of("a", "b", "");
         // a few fixed contents so that identical artifacts (deduplicated blobs) occur often
@@ -177,10 +228,10 @@ class RegistryPropertyTest {
         Arbitrary<Op> removeTag = Combinators.combine(model, version, key).as(RemoveTag::new);
         @SuppressWarnings("unchecked")
         Arbitrary<Op> op = Arbitraries.frequencyOf(
-                Tuple.of(6, register), Tuple.of(5, setAlias), Tuple.of(3, rollback), Tuple.of(2, removeAlias),
+                Tuple.of(4, register), Tuple.of(6, setAlias), Tuple.of(4, rollback), Tuple.of(2, removeAlias),
                 Tuple.of(2, archive), Tuple.of(2, restore), Tuple.of(3, delete), Tuple.of(2, setTag),
-                Tuple.of(1, removeTag));
-        return op.list().ofMinSize(1).ofMaxSize(32);
+                Tuple.of(1, removeTag)).withoutEdgeCases();
+        return op.list().ofMinSize(10).ofMaxSize(40).withSizeDistribution(RandomDistribution.uniform());
     }
 
     // ---- observation --------------------------------------------------------------------------
@@ -272,16 +323,91 @@ class RegistryPropertyTest {
     @Property(tries = 50, seed = "20240611")
     @Label("registry over fs and in-memory stores behaves like the model after every step")
     void behavesLikeTheModel(@ForAll("operations") List<Op> ops) throws IOException {
+        run(ops, true);
+    }
+
+    // Scenarios the random sequences reach only rarely, run through the same comparison.
+
+    @Example
+    @Label("rollback skips versions deleted since, then has nothing left")
+    void rollbackSkipsDeletedVersions() throws IOException {
+        run(List.of(reg("m1"), reg("m1"), reg("m1"), exact(new SetAlias("m1", "prod", 1)), exact(new SetAlias("m1", "prod", 2)),
+                exact(new SetAlias("m1", "prod", 3)), exact(new Delete("m1", 2)), new Rollback("m1", "prod"),
+                new Rollback("m1", "prod"), exact(new Delete("m1", 3))), false);
+    }
+
+    @Example
+    @Label("rolling back a removed alias restores it, then walks back further")
+    void rollbackRestoresRemovedAlias() throws IOException {
+        run(List.of(reg("m1"), reg("m1"), exact(new SetAlias("m1", "prod", 1)), exact(new SetAlias("m1", "prod", 2)),
+                new RemoveAlias("m1", "prod"), new Rollback("m1", "prod"), new Rollback("m1", "prod"),
+                new Rollback("m1", "prod"), new RemoveAlias("m1", "prod"), new RemoveAlias("m1", "prod")), false);
+    }
+
+    @Example
+    @Label("setting an alias to where it points records nothing")
+    void settingAnAliasToItsVersionIsANoOp() throws IOException {
+        run(List.of(reg("m1"), exact(new SetAlias("m1", "prod", 1)), exact(new SetAlias("m1", "prod", 1)),
+                new Rollback("m1", "prod"), exact(new SetAlias("m1", "champ", 1))), false);
+    }
+
+    @Example
+    @Label("deleted version numbers are never reused")
+    void deletedNumbersAreNeverReused() throws IOException {
+        run(List.of(reg("m1"), reg("m1"), exact(new Delete("m1", 2)), reg("m1"), exact(new Delete("m1", 3)),
+                exact(new Delete("m1", 1)), exact(new Delete("m1", 1)), reg("m1"), exact(new SetAlias("m1", "prod", 3))), false);
+    }
+
+    @Example
+    @Label("archived versions take aliases; a version with an alias cannot be deleted")
+    void archivedAndAliasedVersions() throws IOException {
+        run(List.of(reg("m1"), exact(new Archive("m1", 1)), exact(new Archive("m1", 1)), exact(new SetAlias("m1", "prod", 1)),
+                exact(new Delete("m1", 1)), new RemoveAlias("m1", "prod"), exact(new Delete("m1", 1)),
+                exact(new Restore("m1", 1)), exact(new SetTag("m1", 1, "k1", "a")), reg("m2"),
+                exact(new SetTag("m2", 1, "k1", "a")), exact(new SetTag("m2", 1, "k1", "a")), exact(new RemoveTag("m2", 1, "k1")),
+                exact(new RemoveTag("m2", 1, "k1")), exact(new Restore("m2", 1))), false);
+    }
+
+    private static Op reg(String model) {
+        return new Register(model, "model.bin", model.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
+    }
+
+    private static Op exact(Op op) {
+        return new Exact(op);
+    }
+
+    /** An operation whose version is meant literally, not as a pick. */
+    record Exact(Op op) implements Op {
+        public int apply(ModelRegistry r) {
+            return op.apply(r);
+        }
+
+        public int apply(RegistryModel m) {
+            return op.apply(m);
+        }
+
+        @Override
+        public String toString() {
+            return op.toString();
+        }
+    }
+
+    private static void run(List<Op> ops, boolean statistics) throws IOException {
         Path dir = Files.createTempDirectory("mlops-it-property-");
         try (Mlops fs = Mlops.open(dir);
              Mlops memory = Mlops.builder().store(new InMemoryStore()).actor("property").build()) {
             RegistryModel model = new RegistryModel();
             List<String> done = new ArrayList<>();
-            for (Op op : ops) {
+            for (Op generated : ops) {
+                Op op = generated.bind(model);
                 String expected = outcome(() -> op.apply(model));
                 String onFs = outcome(() -> op.apply(fs.models()));
                 String inMemory = outcome(() -> op.apply(memory.models()));
                 done.add(op + " -> " + expected);
+                if (statistics) {
+                    Statistics.label("operation outcomes").collect(op.getClass().getSimpleName(),
+                            expected.startsWith("ok") ? "ok" : expected);
+                }
                 assertThat(onFs).as("outcome on fs of %s", done).isEqualTo(expected);
                 assertThat(inMemory).as("outcome in memory of %s", done).isEqualTo(expected);
                 Observed want = observe(model);
