@@ -173,6 +173,13 @@ class CrashTest {
                 assertThat(registerTargets).as("audit of reported registrations").contains(c.model() + "/" + c.version());
             }
 
+            int storedCount = stored.values().stream().mapToInt(Map::size).sum();
+            System.out.printf("crash test: kills by mode %s; %d versions stored, %d of them reported created"
+                            + " (the rest were committed just before their writer died)%n",
+                    outcomes.stream().collect(java.util.stream.Collectors.groupingBy(Outcome::mode,
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting())),
+                    storedCount, reported.created.size());
+
             IntegrityReport after = mlops.verify(false);
             assertThat(after.problems()).as("nothing left to repair after verify(true)").isEmpty();
         }
