@@ -29,8 +29,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -45,6 +47,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -147,14 +150,20 @@ public abstract class StoreCompatibilityKit {
         return true;
     }
 
+    /**
+     * Creates the store under test in a fresh temporary directory.
+     *
+     * @param dir the directory JUnit created for this test
+     */
     @BeforeEach
-    final void openStoreUnderTest(@TempDir Path dir) {
+    protected final void openStoreUnderTest(@TempDir Path dir) {
         this.directory = dir;
         this.store = open();
     }
 
+    /** Closes every store the test created and did not close itself. */
     @AfterEach
-    final void closeStoresUnderTest() {
+    protected final void closeStoresUnderTest() {
         List<Store> stores = new ArrayList<>(openStores);
         openStores.clear();
         for (Store s : stores) {
@@ -635,7 +644,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(last.revision()).isEqualTo(2001);
             List<Long> all = written.stream().flatMap(List::stream).sorted().toList();
             assertThat(all).as("each successful compare-and-set wrote a distinct next value")
-                    .containsExactlyElementsOf(LongRange.closed(1, 2000));
+                    .containsExactlyElementsOf(closedRange(1, 2000));
             for (List<Long> mine : written) {
                 assertThat(mine).as("one thread's writes are increasing").isSorted();
             }
@@ -1006,7 +1015,7 @@ public abstract class StoreCompatibilityKit {
                 appended.add(store.append(utf8("{\"n\":" + i + "}")));
             }
             assertThat(appended).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, 10));
+                    .containsExactlyElementsOf(closedRange(1, 10));
             assertThat(store.journalLength()).isEqualTo(10);
 
             List<JournalEntry> read = store.readJournal(1, 100);
@@ -1053,7 +1062,7 @@ public abstract class StoreCompatibilityKit {
                 from = page.get(page.size() - 1).sequence() + 1;
                 assertThat(seen).as("entries read; the journal does not end").hasSizeLessThanOrEqualTo(25);
             }
-            assertThat(seen).containsExactlyElementsOf(LongRange.closed(1, 25));
+            assertThat(seen).containsExactlyElementsOf(closedRange(1, 25));
 
             assertThat(store.readJournal(25, 10)).extracting(JournalEntry::sequence).containsExactly(25L);
             assertThat(store.readJournal(10, 3)).extracting(JournalEntry::sequence).containsExactly(10L, 11L, 12L);
@@ -1088,7 +1097,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(store.journalLength()).isEqualTo(threads * perThread);
             List<JournalEntry> read = store.readJournal(1, 10_000);
             assertThat(read).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, threads * perThread));
+                    .containsExactlyElementsOf(closedRange(1, threads * perThread));
             assertChainIntact(read);
 
             List<JournalEntry> all = appended.stream().flatMap(List::stream)
@@ -1131,6 +1140,19 @@ public abstract class StoreCompatibilityKit {
                 assertThat(in.readAllBytes()).isEqualTo(randomBytes(10_000, 7));
             }
             assertThat(store.journalLength()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a reader that stops after exactly the blob's size still gets IntegrityException for a corrupted blob")
+        void corruptBlobDetectedByExactLengthReader() throws IOException {
+            byte[] content = randomBytes(70_000, 9);
+            String sha = store.putBlob(new ByteArrayInputStream(content)).sha256();
+            corruptBlob(store, sha);
+            assertThatThrownBy(() -> {
+                try (InputStream in = store.openBlob(sha)) {
+                    in.readNBytes(content.length);
+                }
+            }).isInstanceOf(IntegrityException.class);
         }
 
         @Test
@@ -1231,7 +1253,7 @@ public abstract class StoreCompatibilityKit {
             Store closed = store;
             closeNow(closed);
 
-            Map<String, Consumer<Store>> operations = new java.util.LinkedHashMap<>();
+            Map<String, Consumer<Store>> operations = new LinkedHashMap<>();
             operations.put("putBlob", s -> s.putBlob(new ByteArrayInputStream(utf8("more"))));
             operations.put("openBlob", s -> s.openBlob(sha));
             operations.put("blobInfo", s -> s.blobInfo(sha));
@@ -1369,11 +1391,9 @@ public abstract class StoreCompatibilityKit {
         }
     }
 
-    /** Closed ranges of longs as lists, for exact-sequence assertions. */
-    private static final class LongRange {
-        static List<Long> closed(long from, long to) {
-            return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
-        }
+    /** @return from..to inclusive, for exact-sequence assertions */
+    private static List<Long> closedRange(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     private static List<DocumentKey> keys(List<Document> docs) {
@@ -1468,7 +1488,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
@@ -1519,7 +1539,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
