@@ -34,21 +34,22 @@ import java.util.Set;
  */
 public final class Mlops implements AutoCloseable {
     private final Store store;
-    private final boolean ownsStore;
     private final Clock clock;
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
-    private final StoreModelRegistry models;
+    private final StoreModelRegistry storeModels;
+    private final ModelRegistry models;
 
     private Mlops(Builder b) {
         this.store = b.store;
-        this.ownsStore = b.ownsStore;
         this.clock = b.clock;
         Documents docs = new Documents(store);
         Artifacts artifacts = new Artifacts(store);
         this.audit = new JournalAuditLog(store, clock, b.actor);
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
-        this.models = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.models = b.cacheTtl.isZero() ? storeModels
+                : new CachingModelRegistry(storeModels, b.cacheTtl, b.ticker);
     }
 
     /**
@@ -56,14 +57,11 @@ public final class Mlops implements AutoCloseable {
      * {@code dev.mlops:mlops-registry-fs} on the class path.
      *
      * @param directory the store's root directory
-     * @return an instance that closes the store when closed
+     * @return an instance over that store
      */
     public static Mlops open(Path directory) {
         Objects.requireNonNull(directory, "directory");
-        Store store = Stores.open("fs", Map.of("path", directory.toString()));
-        Builder b = builder().store(store);
-        b.ownsStore = true;
-        return b.build();
+        return builder().store(Stores.open("fs", Map.of("path", directory.toString()))).build();
     }
 
     /** @return a builder for explicit wiring */
@@ -117,7 +115,7 @@ public final class Mlops implements AutoCloseable {
         // Reading every live document first means a damaged one aborts the collection (it
         // throws) instead of letting its blobs look unreferenced.
         Set<String> referenced = new HashSet<>();
-        models.forEachVersion((model, v) -> {
+        storeModels.forEachVersion((model, v) -> {
             v.artifact().forEach(e -> referenced.add(e.sha256()));
             referenced.addAll(v.attachments().values());
         });
@@ -145,26 +143,25 @@ public final class Mlops implements AutoCloseable {
         return new GarbageCollection(examined, deleted, freed);
     }
 
-    /** Closes the store if this instance opened it. */
+    /** Closes the store (the instance owns the store it was given). */
     @Override
     public void close() {
-        if (ownsStore) {
-            store.close();
-        }
+        store.close();
     }
 
     /** Wires an {@link Mlops}. Fails at the call that is wrong. */
     public static final class Builder {
         private Store store;
-        private boolean ownsStore;
         private Clock clock = Clock.systemUTC();
         private String actor = System.getProperty("user.name", "unknown");
+        private Duration cacheTtl = Duration.ZERO;
+        private com.github.benmanes.caffeine.cache.Ticker ticker = com.github.benmanes.caffeine.cache.Ticker.systemTicker();
 
         private Builder() {
         }
 
         /**
-         * @param store the backend; required
+         * @param store the backend; required. {@link Mlops#close()} closes it.
          * @return this
          */
         public Builder store(Store store) {
@@ -191,6 +188,29 @@ public final class Mlops implements AutoCloseable {
                 throw new IllegalArgumentException("actor must not be blank");
             }
             this.actor = actor;
+            return this;
+        }
+
+        /**
+         * Caches resolved model versions ({@code resolve}, {@code version}) for up to {@code ttl}.
+         * Changes made through this instance are seen at once; changes made by other processes
+         * within {@code ttl}. Default: no cache, every call reads the store.
+         *
+         * @param ttl how long a resolved version may be served from memory; zero disables the cache
+         * @return this
+         */
+        public Builder metadataCache(Duration ttl) {
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.isNegative()) {
+                throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
+            }
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        /** Test seam: the cache's notion of time. */
+        Builder ticker(com.github.benmanes.caffeine.cache.Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
             return this;
         }
 

@@ -33,6 +33,8 @@ final class RegistryCheck {
     private final JournalAuditLog audit;
     private final boolean repair;
     private final List<IntegrityProblem> problems = new ArrayList<>();
+    /** Targets of register entries in the audit trail, to find commits whose entry was lost. */
+    private final java.util.Set<String> auditedRegistrations = new java.util.HashSet<>();
 
     RegistryCheck(Store store, JournalAuditLog audit, boolean repair) {
         this.store = store;
@@ -44,6 +46,7 @@ final class RegistryCheck {
     List<IntegrityProblem> run() {
         List<IntegrityProblem> storeProblems = store.check(repair);
         problems.addAll(storeProblems);
+        readAuditedRegistrations();
         each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
         each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
         boolean journalReported = storeProblems.stream().anyMatch(p -> p.kind() == Kind.BROKEN_JOURNAL);
@@ -78,6 +81,9 @@ final class RegistryCheck {
                 return;
             }
             StoreModelRegistry.toVersion(v, model);
+            checkAudited("version.register", model.name() + "/" + v.version(),
+                    java.util.Map.of("artifact_sha256", new dev.mlops.api.ArtifactManifest(v.artifact()).digest(),
+                            "format", v.format()));
             for (ArtifactEntry e : v.artifact()) {
                 checkBlob(key, e.sha256(), e.size(), e.path());
             }
@@ -115,6 +121,8 @@ final class RegistryCheck {
                 return;
             }
             StoreDatasetCatalog.toVersion(v);
+            checkAudited("dataset.register", dataset.name() + "/" + v.version(),
+                    java.util.Map.of("content_sha256", v.contentSha256()));
             for (ArtifactEntry e : v.files()) {
                 checkBlob(key, e.sha256(), e.size(), e.path());
             }
@@ -124,6 +132,47 @@ final class RegistryCheck {
             checkContentIndex(dataset.name(), v);
         });
         checkNoHoles(Keys.datasetVersions(dataset.name()), numbers);
+    }
+
+    private void readAuditedRegistrations() {
+        try {
+            long next = 1;
+            while (true) {
+                List<dev.mlops.api.AuditEntry> batch = audit.entries(next, 1000);
+                for (dev.mlops.api.AuditEntry e : batch) {
+                    if (e.action().endsWith(".register")) {
+                        auditedRegistrations.add(e.action() + " " + e.target());
+                    }
+                }
+                if (batch.size() < 1000) {
+                    return;
+                }
+                next += 1000;
+            }
+        } catch (MlopsException unreadable) {
+            // reported by the chain check below; do not also report every registration as missing
+            auditedRegistrations.add("*");
+        }
+    }
+
+    /**
+     * A writer killed after committing a registration but before appending its audit entry
+     * leaves a version the trail does not mention; repair appends the entry, marked recovered.
+     */
+    private void checkAudited(String action, String target, java.util.Map<String, String> after) {
+        if (auditedRegistrations.contains("*") || auditedRegistrations.contains(action + " " + target)) {
+            return;
+        }
+        boolean repaired = false;
+        if (repair) {
+            java.util.Map<String, String> a = new java.util.TreeMap<>(after);
+            a.put("recovered_by", "verify --repair");
+            audit.record(action, target, java.util.Map.of(), a);
+            auditedRegistrations.add(action + " " + target);
+            repaired = true;
+        }
+        problems.add(new IntegrityProblem(Kind.INCONSISTENT, target,
+                "registered but missing from the audit trail (writer stopped between commit and audit)", repaired));
     }
 
     /** A crash between creating a version and its content index loses only the index entry. */

@@ -29,6 +29,13 @@ import java.util.Optional;
  * entry either absent or whole. An I/O failure, including a failed flush to stable storage,
  * throws {@link StorageException} and is never retried silently. Implementations are
  * thread-safe.
+ *
+ * <p>Argument errors throw {@link IllegalArgumentException}: the root key where a document key is
+ * needed, a {@code limit} or {@code fromSequence} out of range. Paging: a page shorter than its
+ * limit is the last one and carries no token; a full page may carry a token whose next page is
+ * empty. A document deleted and created again starts over at revision 1, so revisions identify
+ * states only between a create and a delete (core never deletes and re-creates documents it
+ * compares revisions of). {@link #close()} is idempotent.
  */
 public interface Store extends AutoCloseable {
 
@@ -50,9 +57,9 @@ public interface Store extends AutoCloseable {
 
     /**
      * Opens a blob for reading. The stream verifies the content while it is read: if the bytes
-     * no longer hash to {@code sha256}, or the length differs, reading throws
-     * {@link IntegrityException} instead of reporting end of stream. A length mismatch is
-     * reported at once, when the stream is opened.
+     * no longer hash to {@code sha256}, the read that delivers the last byte throws
+     * {@link IntegrityException} (so a reader that stops after exactly {@code size} bytes is
+     * protected too), and so does any later read.
      *
      * @param sha256 the digest
      * @return a stream the caller closes

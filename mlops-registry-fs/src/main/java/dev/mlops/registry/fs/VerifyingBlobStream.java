@@ -12,9 +12,10 @@ import java.security.MessageDigest;
 import java.util.Objects;
 
 /**
- * Reads a blob's content and hashes it on the way; at the end, instead of reporting end of
- * stream, it throws {@link IntegrityException} if the bytes do not hash to the blob's address
- * or their number differs from the recorded length. Once failed, it keeps failing.
+ * Reads a blob's content and hashes it on the way. The read that delivers the last recorded
+ * byte checks the digest, so a reader that stops after exactly the blob's size is protected
+ * too; end of stream, or bytes beyond the recorded length, are checked as well. It throws
+ * {@link IntegrityException} instead of returning damaged data. Once failed, it keeps failing.
  */
 final class VerifyingBlobStream extends InputStream {
     private final FileChannel channel;
@@ -23,6 +24,7 @@ final class VerifyingBlobStream extends InputStream {
     private final long expectedLength;
     private final MessageDigest digest = Digests.sha256();
     private long count;
+    private boolean digestChecked;
     private boolean verified;
     private IntegrityException failure;
     private boolean closed;
@@ -67,11 +69,14 @@ final class VerifyingBlobStream extends InputStream {
             verify();
             return -1;
         }
-        digest.update(b, off, n);
-        count += n;
-        if (count > expectedLength) {
+        if (digestChecked || count + n > expectedLength) {
             throw fail("the file holds more than the " + expectedLength + " bytes its header records"
                     + " (it was altered after it was stored)");
+        }
+        digest.update(b, off, n);
+        count += n;
+        if (count == expectedLength) {
+            checkDigest();
         }
         return n;
     }
@@ -88,11 +93,18 @@ final class VerifyingBlobStream extends InputStream {
         if (count != expectedLength) {
             throw fail("the file ends after " + count + " bytes, its header records " + expectedLength);
         }
+        if (!digestChecked) {
+            checkDigest(); // the empty blob: no read delivered a last byte
+        }
+        verified = true;
+    }
+
+    private void checkDigest() {
+        digestChecked = true;
         String actual = Digests.hex(digest.digest());
         if (!actual.equals(sha256)) {
             throw fail("its content hashes to " + actual + ", not to its address");
         }
-        verified = true;
     }
 
     private IntegrityException fail(String why) {

@@ -29,8 +29,10 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -45,6 +47,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -147,14 +150,20 @@ public abstract class StoreCompatibilityKit {
         return true;
     }
 
+    /**
+     * Creates the store under test in a fresh temporary directory.
+     *
+     * @param dir the directory JUnit created for this test
+     */
     @BeforeEach
-    final void openStoreUnderTest(@TempDir Path dir) {
+    protected final void openStoreUnderTest(@TempDir Path dir) {
         this.directory = dir;
         this.store = open();
     }
 
+    /** Closes every store the test created and did not close itself. */
     @AfterEach
-    final void closeStoresUnderTest() {
+    protected final void closeStoresUnderTest() {
         List<Store> stores = new ArrayList<>(openStores);
         openStores.clear();
         for (Store s : stores) {
@@ -382,6 +391,33 @@ public abstract class StoreCompatibilityKit {
         }
 
         @Test
+        @DisplayName("a 100-character segment and a 12-level key work like any other key")
+        void longAndDeepKeys() {
+            DocumentKey longKey = DocumentKey.of("models", "m" + "x".repeat(98) + "z", "versions", "0000000001");
+            DocumentKey deepKey = DocumentKey.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l");
+            store.create(longKey, utf8("long"));
+            store.create(deepKey, utf8("deep"));
+
+            assertThat(store.read(longKey).orElseThrow().content()).isEqualTo(utf8("long"));
+            assertThat(store.read(deepKey).orElseThrow().content()).isEqualTo(utf8("deep"));
+            assertThat(keys(store.list(longKey.parent(), Optional.empty(), 10).items())).containsExactly(longKey);
+            assertThat(keys(store.list(deepKey.parent(), Optional.empty(), 10).items())).containsExactly(deepKey);
+        }
+
+        @Test
+        @DisplayName("a 1 MiB document round-trips unchanged")
+        void largeDocument() {
+            byte[] content = randomBytes(1024 * 1024, 11);
+            DocumentKey key = DocumentKey.of("big");
+            store.create(key, content);
+            store.replace(key, 1, content);
+            assertThat(store.read(key)).hasValueSatisfying(d -> {
+                assertThat(d.revision()).isEqualTo(2);
+                assertThat(d.content()).isEqualTo(content);
+            });
+        }
+
+        @Test
         @DisplayName("segments that look like file suffixes or temporary names are ordinary, distinct keys")
         void fileLikeSegments() {
             List<String> names = List.of("x", "x.json", "x.tmp", "x.lock", "x.doc", "x-tmp", "tmp", "lock");
@@ -556,6 +592,9 @@ public abstract class StoreCompatibilityKit {
                     assertThat(d.key().parent()).isEqualTo(parent);
                     seen.add(d.key().name());
                 }
+                if (page.items().size() < limit) {
+                    assertThat(page.hasNext()).as("a page shorter than the limit is the last page").isFalse();
+                }
                 if (!page.hasNext()) {
                     return seen;
                 }
@@ -605,7 +644,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(last.revision()).isEqualTo(2001);
             List<Long> all = written.stream().flatMap(List::stream).sorted().toList();
             assertThat(all).as("each successful compare-and-set wrote a distinct next value")
-                    .containsExactlyElementsOf(LongRange.closed(1, 2000));
+                    .containsExactlyElementsOf(closedRange(1, 2000));
             for (List<Long> mine : written) {
                 assertThat(mine).as("one thread's writes are increasing").isSorted();
             }
@@ -666,6 +705,40 @@ public abstract class StoreCompatibilityKit {
                 assertThat(outcomes.stream().filter(Outcome::isWin).count()).isEqualTo(1);
                 assertThat(store.read(key)).isEmpty();
             }
+        }
+
+        @Test
+        @DisplayName("readers running alongside a writer always see a whole revision with its own content")
+        void noTornReads() throws Exception {
+            DocumentKey key = DocumentKey.of("torn");
+            store.create(key, revisionContent(1));
+            int writes = 300;
+            int readsPerReader = 300;
+            List<Long> lastSeen = runConcurrently(4, t -> () -> {
+                if (t == 0) {
+                    for (long rev = 1; rev <= writes; rev++) {
+                        store.replace(key, rev, revisionContent(rev + 1));
+                    }
+                    return (long) writes + 1;
+                }
+                long previous = 0;
+                for (int i = 0; i < readsPerReader; i++) {
+                    Document d = store.read(key).orElseThrow();
+                    assertThat(d.content()).as("content of revision %d", d.revision())
+                            .isEqualTo(revisionContent(d.revision()));
+                    assertThat(d.revision()).as("revisions seen by one reader never go back")
+                            .isGreaterThanOrEqualTo(previous);
+                    previous = d.revision();
+                }
+                return previous;
+            });
+            assertThat(lastSeen.get(0)).isEqualTo(writes + 1L);
+            assertThat(store.read(key).orElseThrow().revision()).isEqualTo(writes + 1L);
+        }
+
+        /** Content that names its revision and is long enough that a torn write would show. */
+        private byte[] revisionContent(long revision) {
+            return utf8(("revision " + revision + ";").repeat(2_000));
         }
 
         private void assertExactlyOneWinner(List<Outcome> outcomes, DocumentKey key, long revision) {
@@ -815,6 +888,9 @@ public abstract class StoreCompatibilityKit {
                 Page<BlobInfo> page = store.listBlobs(token, 4);
                 assertThat(page.items()).hasSizeLessThanOrEqualTo(4);
                 page.items().forEach(b -> seen.add(b.sha256()));
+                if (page.items().size() < 4) {
+                    assertThat(page.hasNext()).as("a page shorter than the limit is the last page").isFalse();
+                }
                 if (!page.hasNext()) {
                     break;
                 }
@@ -888,6 +964,25 @@ public abstract class StoreCompatibilityKit {
         }
 
         @Test
+        @DisplayName("8 threads putting the same 1 MiB content at once all get the one blob, whole")
+        void concurrentIdenticalPuts() throws Exception {
+            byte[] content = randomBytes(1024 * 1024, 10);
+            String expected = sha256Hex(content);
+            for (int round = 0; round < 3; round++) {
+                List<BlobInfo> infos = runConcurrently(8, t -> () -> store.putBlob(new ByteArrayInputStream(content)));
+                assertThat(infos).extracting(BlobInfo::sha256).containsOnly(expected);
+                assertThat(infos).extracting(BlobInfo::size).containsOnly((long) content.length);
+                assertThat(store.listBlobs(Optional.empty(), 10).items()).extracting(BlobInfo::sha256)
+                        .containsExactly(expected);
+                try (InputStream in = store.openBlob(expected)) {
+                    assertThat(in.readAllBytes()).isEqualTo(content);
+                }
+                assertThat(store.deleteBlob(expected)).isTrue();
+            }
+            assertThat(store.check(false)).isEmpty();
+        }
+
+        @Test
         @DisplayName("content is copied in: a later change to the caller's bytes does not reach the blob")
         void blobContentCopied() throws IOException {
             byte[] content = utf8("immutable");
@@ -920,7 +1015,7 @@ public abstract class StoreCompatibilityKit {
                 appended.add(store.append(utf8("{\"n\":" + i + "}")));
             }
             assertThat(appended).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, 10));
+                    .containsExactlyElementsOf(closedRange(1, 10));
             assertThat(store.journalLength()).isEqualTo(10);
 
             List<JournalEntry> read = store.readJournal(1, 100);
@@ -967,7 +1062,7 @@ public abstract class StoreCompatibilityKit {
                 from = page.get(page.size() - 1).sequence() + 1;
                 assertThat(seen).as("entries read; the journal does not end").hasSizeLessThanOrEqualTo(25);
             }
-            assertThat(seen).containsExactlyElementsOf(LongRange.closed(1, 25));
+            assertThat(seen).containsExactlyElementsOf(closedRange(1, 25));
 
             assertThat(store.readJournal(25, 10)).extracting(JournalEntry::sequence).containsExactly(25L);
             assertThat(store.readJournal(10, 3)).extracting(JournalEntry::sequence).containsExactly(10L, 11L, 12L);
@@ -1002,7 +1097,7 @@ public abstract class StoreCompatibilityKit {
             assertThat(store.journalLength()).isEqualTo(threads * perThread);
             List<JournalEntry> read = store.readJournal(1, 10_000);
             assertThat(read).extracting(JournalEntry::sequence)
-                    .containsExactlyElementsOf(LongRange.closed(1, threads * perThread));
+                    .containsExactlyElementsOf(closedRange(1, threads * perThread));
             assertChainIntact(read);
 
             List<JournalEntry> all = appended.stream().flatMap(List::stream)
@@ -1045,6 +1140,19 @@ public abstract class StoreCompatibilityKit {
                 assertThat(in.readAllBytes()).isEqualTo(randomBytes(10_000, 7));
             }
             assertThat(store.journalLength()).isEqualTo(2);
+        }
+
+        @Test
+        @DisplayName("a reader that stops after exactly the blob's size still gets IntegrityException for a corrupted blob")
+        void corruptBlobDetectedByExactLengthReader() throws IOException {
+            byte[] content = randomBytes(70_000, 9);
+            String sha = store.putBlob(new ByteArrayInputStream(content)).sha256();
+            corruptBlob(store, sha);
+            assertThatThrownBy(() -> {
+                try (InputStream in = store.openBlob(sha)) {
+                    in.readNBytes(content.length);
+                }
+            }).isInstanceOf(IntegrityException.class);
         }
 
         @Test
@@ -1145,7 +1253,7 @@ public abstract class StoreCompatibilityKit {
             Store closed = store;
             closeNow(closed);
 
-            Map<String, Consumer<Store>> operations = new java.util.LinkedHashMap<>();
+            Map<String, Consumer<Store>> operations = new LinkedHashMap<>();
             operations.put("putBlob", s -> s.putBlob(new ByteArrayInputStream(utf8("more"))));
             operations.put("openBlob", s -> s.openBlob(sha));
             operations.put("blobInfo", s -> s.blobInfo(sha));
@@ -1283,11 +1391,9 @@ public abstract class StoreCompatibilityKit {
         }
     }
 
-    /** Closed ranges of longs as lists, for exact-sequence assertions. */
-    private static final class LongRange {
-        static List<Long> closed(long from, long to) {
-            return java.util.stream.LongStream.rangeClosed(from, to).boxed().toList();
-        }
+    /** @return from..to inclusive, for exact-sequence assertions */
+    private static List<Long> closedRange(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
     }
 
     private static List<DocumentKey> keys(List<Document> docs) {
@@ -1382,7 +1488,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }
@@ -1433,7 +1539,7 @@ public abstract class StoreCompatibilityKit {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) {
                 return 0;
             }

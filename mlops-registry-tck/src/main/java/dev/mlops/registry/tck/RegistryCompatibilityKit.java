@@ -1,4 +1,4 @@
-package dev.mlops.core;
+package dev.mlops.registry.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +26,11 @@ import dev.mlops.api.ValidationException;
 import dev.mlops.api.VersionQuery;
 import dev.mlops.api.VersionStatus;
 import dev.mlops.api.store.Digests;
+import dev.mlops.api.store.Store;
+import dev.mlops.core.Mlops;
+import java.time.Clock;
+import java.time.ZoneId;
+import org.junit.jupiter.api.AfterEach;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,18 +48,44 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("ModelRegistry over the in-memory store")
-class ModelRegistryTest {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+/**
+ * The registry's semantics (version numbering, aliases and rollback, archive and delete,
+ * listing, lineage, garbage collection, audit) run over any {@link Store}: a backend that
+ * passes {@link StoreCompatibilityKit} should pass this too, and this proves it end to end.
+ *
+ * <pre>{@code
+ * class MyStoreRegistryTest extends RegistryCompatibilityKit {
+ *     @Override protected Store createStore(Path dir, Clock clock) { return MyStore.open(dir, clock); }
+ * }
+ * }</pre>
+ */
+@DisplayName("Registry semantics")
+public abstract class RegistryCompatibilityKit {
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private Mlops mlops;
     private ModelRegistry models;
+    /** A scratch directory for the test's own files (artifacts, exports). */
     @TempDir
-    Path tmp;
+    protected Path tmp;
+    @TempDir
+    private Path storeDir;
+
+    /**
+     * @param dir an empty directory the store may use
+     * @param clock the time the store must use for blob times ({@code storedAt})
+     * @return a fresh store
+     */
+    protected abstract Store createStore(Path dir, Clock clock);
 
     @BeforeEach
     void open() {
-        mlops = Mlops.builder().store(new InMemoryStore(clock)).clock(clock).actor("alice").build();
+        mlops = Mlops.builder().store(createStore(storeDir, clock)).clock(clock).actor("alice").build();
         models = mlops.models();
+    }
+
+    @AfterEach
+    void close() {
+        mlops.close();
     }
 
     private ModelVersion register(String model, String content) {
@@ -365,6 +396,34 @@ class ModelRegistryTest {
                 .containsExactly("version.register", "version.tag", "version.archive");
         assertThat(mlops.audit().verify().ok()).isTrue();
         assertThat(mlops.verify(false).problems()).isEmpty();
+    }
+
+    /** A clock tests move by hand. */
+    private static final class ManualClock extends Clock {
+        private volatile Instant now;
+
+        ManualClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private DatasetVersion trainingData() throws IOException {

@@ -1,0 +1,13 @@
+package dev.mlops.api.serving;
+
+/**
+ * Latency of successful calls, from a histogram with bounded relative error.
+ *
+ * @param count calls measured
+ * @param p50Nanos median
+ * @param p90Nanos 90th percentile
+ * @param p99Nanos 99th percentile
+ * @param maxNanos maximum
+ */
+public record LatencySnapshot(long count, long p50Nanos, long p90Nanos, long p99Nanos, long maxNanos) {
+}

@@ -1,0 +1,87 @@
+package dev.mlops.api.serving;
+
+import dev.mlops.api.ModelRef;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A model served by version: follows a reference (usually {@code name@production}), loads the
+ * version it points at, and swaps in a new version atomically when the alias moves, without
+ * failing a request. Built by {@code Mlops.serve(ref, loader)}. Thread-safe.
+ *
+ * @param <I> input type
+ * @param <O> output type
+ */
+public interface ModelService<I, O> extends AutoCloseable {
+
+    /**
+     * @param input one input
+     * @return the output of the version serving now (or of the fallback)
+     * @throws PredictionException if the model throws and no fallback is configured
+     */
+    O predict(I input);
+
+    /**
+     * Predicts with a request key: with a traffic split, one key always reaches the same version.
+     *
+     * @param requestKey a stable key such as a user id
+     * @param input one input
+     * @return the output
+     */
+    O predict(String requestKey, I input);
+
+    /**
+     * @param inputs a batch
+     * @return outputs in order, all from one version
+     */
+    List<O> predictAll(List<I> inputs);
+
+    /**
+     * @param input one input
+     * @return output, version, prediction id and route
+     */
+    Prediction<O> predictDetailed(I input);
+
+    /**
+     * @param requestKey a stable key for sticky traffic splits
+     * @param input one input
+     * @return output, version, prediction id and route
+     */
+    Prediction<O> predictDetailed(String requestKey, I input);
+
+    /** @return what the service follows */
+    ModelRef ref();
+
+    /** @return the version serving now */
+    ModelRef.Version currentVersion();
+
+    /**
+     * Checks the reference now and, if it moved, loads, warms up and swaps in the new version
+     * before returning. A version that fails to load leaves the old one serving.
+     *
+     * @return the version serving after the check
+     */
+    ModelRef.Version refresh();
+
+    /**
+     * Joins ground truth to an earlier prediction, for live error per version.
+     *
+     * @param predictionId the id from {@link Prediction#predictionId()}
+     * @param actual the true value
+     * @return true if the prediction was still known (recent predictions are kept in a bounded window)
+     */
+    boolean feedback(String predictionId, O actual);
+
+    /** @return a snapshot of the counters */
+    ServiceMetrics metrics();
+
+    /**
+     * @param listener called for every event, on a service thread; must not block
+     * @return a handle; {@code close()} on it unsubscribes
+     */
+    AutoCloseable onEvent(Consumer<? super ServiceEvent> listener);
+
+    /** Stops following the alias, waits for calls in flight, closes every loaded model. */
+    @Override
+    void close();
+}

@@ -1,0 +1,176 @@
+package dev.mlops.cli;
+
+import dev.mlops.api.Names;
+import dev.mlops.api.store.Store;
+import dev.mlops.api.store.Stores;
+import dev.mlops.core.Mlops;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mlops} command: models, versions, aliases, datasets, lineage, verification and the
+ * audit trail of one store directory, with human-readable or {@code --json} output.
+ *
+ * <p>Exit codes: 0 success, 1 failure (storage, integrity, conflict; {@code verify} that found
+ * problems; {@code audit --verify} on a broken chain), 2 bad input (invalid names or values,
+ * unknown models or datasets, missing input files, wrong options).
+ */
+@Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
+        description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
+        subcommands = {
+                ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
+                AliasCommand.class, ArchiveCommand.class, RestoreCommand.class, LineageCommand.class,
+                VerifyCommand.class, AuditCommand.class, GcCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input.",
+                "", "Example:",
+                "  mlops --store ./registry datasets register weather --file weather.csv",
+                "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
+                "        --metric auc=0.91 --dataset weather/1",
+                "  mlops --store ./registry alias set rain production 1",
+                "  mlops --store ./registry lineage rain/1 --json"})
+public final class MlopsCommand implements Callable<Integer> {
+
+    /** Environment variable naming the store directory when {@code --store} is absent. */
+    static final String STORE_ENV = "MLOPS_STORE";
+    /** Environment variable naming the actor when {@code --actor} is absent. */
+    static final String ACTOR_ENV = "MLOPS_ACTOR";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--store", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Store directory (default: $" + STORE_ENV + ").")
+    private Path store;
+
+    @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Who is acting, recorded in the audit trail (default: $" + ACTOR_ENV + ", else the OS user).")
+    private String actor;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print machine-readable JSON on stdout instead of tables.")
+    private boolean json;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
+    private boolean debug;
+
+    private final Map<String, String> environment;
+
+    /** Creates the command reading the process environment. */
+    public MlopsCommand() {
+        this(System.getenv());
+    }
+
+    MlopsCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+    }
+
+    /**
+     * Runs the command and exits the JVM with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /**
+     * The configured command line: exit codes and error messages as documented on this class.
+     * Output goes to {@link CommandLine#getOut()} and {@link CommandLine#getErr()}.
+     */
+    static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cl = new CommandLine(new MlopsCommand(environment));
+        cl.setParameterExceptionHandler(Errors::handleParameterException);
+        cl.setExecutionExceptionHandler(Errors::handleExecutionException);
+        cl.setExitCodeExceptionMapper(Errors::exitCode);
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    /**
+     * Opens the store named by {@code --store} or {@code $MLOPS_STORE}.
+     *
+     * @param create whether a missing directory may be created (commands that write)
+     */
+    Session open(boolean create) {
+        Path dir = storeDirectory();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new BadInputException("store " + Names.quote(dir.toString()) + " is not a directory");
+        }
+        if (!create && !Files.isDirectory(dir)) {
+            throw new BadInputException("store directory " + Names.quote(dir.toString())
+                    + " does not exist (a 'register' or 'datasets register' creates it)");
+        }
+        String who = actor != null ? actor : environment.get(ACTOR_ENV);
+        Store s = Stores.open("fs", Map.of("path", dir.toString()));
+        try {
+            Mlops.Builder b = Mlops.builder().store(s);
+            if (who != null) {
+                b.actor(who);
+            }
+            return new Session(b.build());
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private Path storeDirectory() {
+        if (store != null) {
+            return store;
+        }
+        String fromEnv = environment.get(STORE_ENV);
+        if (fromEnv == null || fromEnv.isBlank()) {
+            throw new BadInputException("no store given: use --store DIR or set " + STORE_ENV);
+        }
+        return Path.of(fromEnv);
+    }
+
+    /** An open registry; closing it closes its store. */
+    record Session(Mlops mlops) implements AutoCloseable {
+        @Override
+        public void close() {
+            mlops.close();
+        }
+    }
+
+    /** Prints the version of the tool and of the Java runtime. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = MlopsCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {
+                "mlops " + p.getProperty("version", "unknown") + " (mlops-java)",
+                "Java " + System.getProperty("java.version") + ", " + System.getProperty("os.name")};
+        }
+    }
+}

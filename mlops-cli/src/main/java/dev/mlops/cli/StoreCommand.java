@@ -1,0 +1,61 @@
+package dev.mlops.cli;
+
+import dev.mlops.core.Mlops;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Base of every command that works on a store: checks the input, opens the store, runs, closes
+ * the store. Output goes through {@link #out()}; {@code --json} output through {@link #json(Object)}.
+ */
+abstract class StoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        check();
+        try (MlopsCommand.Session session = root().open(createsStore())) {
+            return execute(session.mlops());
+        }
+    }
+
+    /** Checks what can be checked without the store (names, values, input files). */
+    void check() {
+    }
+
+    /** @return true for commands that write, which may create the store directory */
+    boolean createsStore() {
+        return false;
+    }
+
+    /**
+     * @param mlops the open registry
+     * @return the exit code
+     */
+    abstract int execute(Mlops mlops);
+
+    final MlopsCommand root() {
+        return (MlopsCommand) spec.root().userObject();
+    }
+
+    final boolean jsonOutput() {
+        return root().json();
+    }
+
+    final PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    final void json(Object value) {
+        Json.print(out(), value);
+    }
+
+    /** Prints one line of human output. */
+    final void line(String text) {
+        out().println(Text.printable(text));
+        out().flush();
+    }
+}

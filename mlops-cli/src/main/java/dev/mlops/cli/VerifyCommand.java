@@ -1,0 +1,39 @@
+package dev.mlops.cli;
+
+import dev.mlops.api.IntegrityReport;
+import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.core.Mlops;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Check the store's integrity; exits 1 when a problem remains.",
+                "Checks every blob against its hash, every document, registry consistency and the audit chain."},
+        footer = {"", "Example:", "  mlops --store ./registry verify", "  mlops --store ./registry verify --repair --json"})
+final class VerifyCommand extends StoreCommand {
+    @Option(names = "--repair", description = "Remove leftovers of crashed writers and rebuild derived indexes.")
+    boolean repair;
+
+    @Override
+    int execute(Mlops mlops) {
+        IntegrityReport report = mlops.verify(repair);
+        int code = report.ok() ? Errors.OK : Errors.FAILURE;
+        if (jsonOutput()) {
+            json(Views.verify(report));
+            return code;
+        }
+        if (report.problems().isEmpty()) {
+            line("ok: no problems found");
+            return code;
+        }
+        Table t = new Table("KIND", "LOCATION", "REPAIRED", "DETAIL");
+        for (IntegrityProblem p : report.problems()) {
+            t.row(Views.lower(p.kind()), p.location(), p.repaired() ? "yes" : "no", p.detail());
+        }
+        t.print(out());
+        long open = report.problems().stream().filter(p -> !p.repaired()).count();
+        line(open == 0 ? "ok: " + report.problems().size() + " problem(s) repaired"
+                : "NOT OK: " + open + " problem(s)" + (repair ? " could not be repaired" : "; 'verify --repair' removes leftovers"));
+        return code;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.mlops.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mlops.api.AliasMove;
+import dev.mlops.api.ArtifactManifest;
+import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditVerification;
+import dev.mlops.api.Dataset;
+import dev.mlops.api.DatasetRef;
+import dev.mlops.api.DatasetVersion;
+import dev.mlops.api.Environment;
+import dev.mlops.api.GarbageCollection;
+import dev.mlops.api.IntegrityReport;
+import dev.mlops.api.Lineage;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.RegisteredModel;
+import dev.mlops.api.Schema;
+import dev.mlops.api.store.IntegrityProblem;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON shapes of {@code --json} output: plain records of strings, numbers, lists and maps,
+ * written by {@link Json} with snake_case keys (so {@code artifactSha256} is
+ * {@code artifact_sha256}). Enum values are lowercase; times are ISO-8601 UTC.
+ */
+final class Views {
+    private Views() {
+    }
+
+    record FileView(String path, String sha256, long size) {
+    }
+
+    record LineageView(List<String> trainedOn, List<String> validatedOn, List<String> testedOn,
+                       String retrainedFrom, String codeRef) {
+    }
+
+    record EnvironmentView(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
+    }
+
+    record VersionView(String name, int version, String format, String status, String artifactSha256,
+                       long artifactSize, List<FileView> files, Map<String, String> params,
+                       Map<String, Double> metrics, Map<String, String> tags, List<String> aliases,
+                       String description, String createdAt, String creator, LineageView lineage,
+                       Map<String, String> attachments, EnvironmentView environment) {
+    }
+
+    record VersionSummaryView(int version, String status, String format, String artifactSha256, String createdAt,
+                              List<String> aliases) {
+    }
+
+    record ModelView(String name, String description, Map<String, String> tags, Map<String, Integer> aliases,
+                     String createdAt, String updatedAt, int latestVersion,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) List<VersionSummaryView> versions) {
+    }
+
+    record FieldView(String name, String type) {
+    }
+
+    record DatasetView(String name, int version, String contentSha256, String format, long sizeBytes, Long rowCount,
+                       List<FieldView> schema, String profileSha256, Map<String, String> tags, String description,
+                       String sourceUri, String createdAt, String creator, List<FileView> files,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean created) {
+    }
+
+    record DatasetSummaryView(String name, int latestVersion, Map<String, String> tags, String createdAt) {
+    }
+
+    record AliasView(String name, String alias, int version, Integer previousVersion) {
+    }
+
+    record AliasMoveView(String alias, String kind, Integer from, Integer to, String at, String actor) {
+    }
+
+    record LineageDatasetView(String role, String ref, String dataset, int version, String contentSha256,
+                              Long rowCount, boolean missing) {
+    }
+
+    record LineageReportView(String name, int version, String format, String status, String artifactSha256,
+                             String retrainedFrom, String codeRef, List<LineageDatasetView> datasets) {
+    }
+
+    record ModelUseView(String name, int version, List<String> roles, String status, List<String> aliases,
+                        String artifactSha256) {
+    }
+
+    record ReverseLineageView(String dataset, int version, String contentSha256, List<ModelUseView> models) {
+    }
+
+    record ProblemView(String kind, String location, String detail, boolean repaired) {
+    }
+
+    record VerifyView(boolean ok, int problemCount, List<ProblemView> problems) {
+    }
+
+    record AuditEntryView(long sequence, String time, String actor, String action, String target,
+                          Map<String, String> before, Map<String, String> after, String previousHash, String hash) {
+    }
+
+    record AuditVerifyView(boolean ok, long entriesChecked, Long firstBadSequence, String detail) {
+    }
+
+    record GcView(long blobsExamined, long blobsDeleted, long bytesFreed) {
+    }
+
+    static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String time(Instant t) {
+        return t.toString();
+    }
+
+    static List<FileView> files(ArtifactManifest m) {
+        return m.entries().stream().map(e -> new FileView(e.path(), e.sha256(), e.size())).toList();
+    }
+
+    static List<String> refs(List<DatasetRef> refs) {
+        return refs.stream().map(DatasetRef::toString).toList();
+    }
+
+    static LineageView lineage(Lineage l) {
+        return new LineageView(refs(l.trainedOn()), refs(l.validatedOn()), refs(l.testedOn()),
+                l.retrainedFrom().map(Object::toString).orElse(null), l.codeRef().orElse(null));
+    }
+
+    static VersionView version(ModelVersion v) {
+        Environment env = v.environment();
+        return new VersionView(v.model(), v.version(), v.format(), lower(v.status()), v.artifact().digest(),
+                v.artifact().totalSize(), files(v.artifact()), new TreeMap<>(v.params()), new TreeMap<>(v.metrics()),
+                new TreeMap<>(v.tags()), sorted(v.aliases()), v.description(), time(v.createdAt()), v.creator(),
+                lineage(v.lineage()), new TreeMap<>(v.attachments()),
+                new EnvironmentView(env.javaVersion(), env.os(), env.libraryVersion(), new TreeMap<>(env.extra())));
+    }
+
+    static VersionSummaryView summary(ModelVersion v) {
+        return new VersionSummaryView(v.version(), lower(v.status()), v.format(), v.artifact().digest(),
+                time(v.createdAt()), sorted(v.aliases()));
+    }
+
+    static ModelView model(RegisteredModel m, List<VersionSummaryView> versions) {
+        return new ModelView(m.name(), m.description(), new TreeMap<>(m.tags()), new TreeMap<>(m.aliases()),
+                time(m.createdAt()), time(m.updatedAt()), m.latestVersion(), versions);
+    }
+
+    static List<FieldView> schema(Schema s) {
+        return s.fields().stream().map(f -> new FieldView(f.name(), lower(f.type()))).toList();
+    }
+
+    static DatasetView dataset(DatasetVersion d, Boolean created) {
+        return new DatasetView(d.dataset(), d.version(), d.contentSha256(), d.format(), d.sizeBytes(),
+                d.rowCount().isPresent() ? d.rowCount().getAsLong() : null,
+                d.schema().map(Views::schema).orElse(null), d.profileSha256().orElse(null), new TreeMap<>(d.tags()),
+                d.description(), d.sourceUri().orElse(null), time(d.createdAt()), d.creator(), files(d.files()),
+                created);
+    }
+
+    static DatasetSummaryView dataset(Dataset d) {
+        return new DatasetSummaryView(d.name(), d.latestVersion(), new TreeMap<>(d.tags()), time(d.createdAt()));
+    }
+
+    static AliasMoveView move(AliasMove m) {
+        return new AliasMoveView(m.alias(), lower(m.kind()), m.from().orElse(null), m.to().orElse(null),
+                time(m.at()), m.actor());
+    }
+
+    static ProblemView problem(IntegrityProblem p) {
+        return new ProblemView(lower(p.kind()), p.location(), p.detail(), p.repaired());
+    }
+
+    static VerifyView verify(IntegrityReport r) {
+        return new VerifyView(r.ok(), r.problems().size(), r.problems().stream().map(Views::problem).toList());
+    }
+
+    static AuditEntryView audit(AuditEntry e) {
+        return new AuditEntryView(e.sequence(), time(e.time()), e.actor(), e.action(), e.target(),
+                new TreeMap<>(e.before()), new TreeMap<>(e.after()), e.previousHash(), e.hash());
+    }
+
+    static AuditVerifyView audit(AuditVerification v) {
+        return new AuditVerifyView(v.ok(), v.entriesChecked(),
+                v.firstBadSequence().isPresent() ? v.firstBadSequence().getAsLong() : null, v.detail());
+    }
+
+    static GcView gc(GarbageCollection g) {
+        return new GcView(g.blobsExamined(), g.blobsDeleted(), g.bytesFreed());
+    }
+
+    static List<String> sorted(List<String> list) {
+        List<String> l = new ArrayList<>(list);
+        l.sort(null);
+        return l;
+    }
+}

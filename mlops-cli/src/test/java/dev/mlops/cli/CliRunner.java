@@ -1,0 +1,82 @@
+package dev.mlops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Runs {@code mlops} in-process as a user would type it, capturing stdout, stderr and the exit code. */
+final class CliRunner {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Path store;
+    private final Map<String, String> env;
+
+    CliRunner(Path store) {
+        this(store, Map.of());
+    }
+
+    CliRunner(Path store, Map<String, String> env) {
+        this.store = store;
+        this.env = env;
+    }
+
+    /** Runs {@code mlops --store STORE args...}. */
+    Result run(String... args) {
+        List<String> all = new ArrayList<>();
+        if (store != null) {
+            all.add("--store");
+            all.add(store.toString());
+        }
+        all.addAll(List.of(args));
+        return raw(all.toArray(String[]::new));
+    }
+
+    /** Runs {@code mlops args...} without adding {@code --store}. */
+    Result raw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = MlopsCommand.commandLine(env);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(List.of(args), code, out.toString(), err.toString());
+    }
+
+    /** Runs and asserts exit code 0 and an empty stderr. */
+    Result ok(String... args) {
+        Result r = run(args);
+        assertThat(r.exitCode()).as("exit code of %s; stderr: %s", r.args(), r.err()).isZero();
+        assertThat(r.err()).as("stderr of %s", r.args()).isEmpty();
+        return r;
+    }
+
+    /** Runs with {@code --json}, asserts success, and parses stdout as exactly one JSON document. */
+    JsonNode json(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--json");
+        return ok(all.toArray(String[]::new)).json();
+    }
+
+    record Result(List<String> args, int exitCode, String out, String err) {
+        /** stdout parsed as exactly one JSON document (fails on anything else on stdout). */
+        JsonNode json() {
+            try {
+                return MAPPER.readTree(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("stdout of " + args + " is not one JSON document: " + out, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mlops.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlops.api.Artifact;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.NewModelVersion;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The metadata cache")
+class CachingModelRegistryTest {
+    private final AtomicLong nanos = new AtomicLong();
+
+    @Test
+    @DisplayName("sees its own alias moves at once and other processes' moves after the TTL")
+    void staleness() {
+        InMemoryStore store = new InMemoryStore();
+        Mlops cached = Mlops.builder().store(store).metadataCache(Duration.ofSeconds(1)).ticker(nanos::get).build();
+        Mlops other = Mlops.builder().store(store).build();
+        for (int i = 0; i < 3; i++) {
+            cached.models().register("rain", NewModelVersion.builder().artifact(Artifact.bytes("m", new byte[] {(byte) i})).build());
+        }
+        ModelRef prod = ModelRef.parse("rain@production");
+        cached.models().setAlias("rain", "production", 1);
+        assertThat(cached.models().resolve(prod).version()).isEqualTo(1);
+        cached.models().setAlias("rain", "production", 2);
+        assertThat(cached.models().resolve(prod).version()).isEqualTo(2);
+
+        other.models().setAlias("rain", "production", 3);
+        assertThat(cached.models().resolve(prod).version()).as("within the TTL").isEqualTo(2);
+        nanos.addAndGet(Duration.ofMillis(1001).toNanos());
+        assertThat(cached.models().resolve(prod).version()).as("after the TTL").isEqualTo(3);
+        assertThat(cached.models().version("rain", 3).aliases()).containsExactly("production");
+    }
+}
