@@ -56,6 +56,7 @@ public final class CrashWorker {
         int maxSize = args.length > 4 ? Integer.parseInt(args[4]) : 256 * 1024;
         Random rnd = new Random(seed);
         Store store = Stores.open("fs", Map.of("path", storeDir));
+        // closing the instance closes the store
         try (Mlops mlops = Mlops.builder().store(store).actor("worker-" + seed).build()) {
             emit("READY " + seed);
             int registered = 0;
@@ -106,8 +107,6 @@ public final class CrashWorker {
             e.printStackTrace(new PrintWriter(sw));
             emit("ERROR " + sw.toString().replace('\n', '|'));
             System.exit(1);
-        } finally {
-            store.close();
         }
     }
 
