@@ -490,7 +490,7 @@ final class StoreModelRegistry implements ModelRegistry {
         Objects.requireNonNull(dataset, "dataset");
         String wanted = dataset.toString();
         List<ModelVersion> out = new ArrayList<>();
-        forEachVersion((model, v) -> {
+        forEachVersion(false, (model, v) -> {
             VersionDoc.LineageDoc l = v.lineage();
             if (l != null && (l.trainedOn().contains(wanted) || l.validatedOn().contains(wanted)
                     || l.testedOn().contains(wanted))) {
@@ -500,13 +500,19 @@ final class StoreModelRegistry implements ModelRegistry {
         return out;
     }
 
-    /** Visits every live version of every model, in name and number order. */
-    void forEachVersion(java.util.function.BiConsumer<ModelDoc, VersionDoc> visitor) {
-        forEachModel(model -> {
+    /**
+     * Visits every live version of every model, in name and number order.
+     *
+     * @param strict fail on a damaged document instead of skipping it (garbage collection must
+     *     never take a skipped version's blobs for unreferenced)
+     */
+    void forEachVersion(boolean strict, java.util.function.BiConsumer<ModelDoc, VersionDoc> visitor) {
+        forEachModel(strict, model -> {
             Optional<String> cursor = Optional.empty();
             do {
-                Page<Versioned<VersionDoc>> page = docs.list(Keys.versions(model.name()), cursor, LIST_BATCH,
-                        VersionDoc.class);
+                Page<Versioned<VersionDoc>> page = strict
+                        ? docs.listStrict(Keys.versions(model.name()), cursor, LIST_BATCH, VersionDoc.class)
+                        : docs.list(Keys.versions(model.name()), cursor, LIST_BATCH, VersionDoc.class);
                 for (Versioned<VersionDoc> v : page.items()) {
                     if (!v.value().deleted() && !model.isDeleted(v.value().version())) {
                         visitor.accept(model, v.value());
@@ -517,10 +523,11 @@ final class StoreModelRegistry implements ModelRegistry {
         });
     }
 
-    void forEachModel(Consumer<ModelDoc> visitor) {
+    void forEachModel(boolean strict, Consumer<ModelDoc> visitor) {
         Optional<String> cursor = Optional.empty();
         do {
-            Page<Versioned<ModelDoc>> page = docs.list(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class);
+            Page<Versioned<ModelDoc>> page = strict ? docs.listStrict(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class)
+                    : docs.list(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class);
             page.items().forEach(v -> visitor.accept(v.value()));
             cursor = page.nextPageToken();
         } while (cursor.isPresent());
