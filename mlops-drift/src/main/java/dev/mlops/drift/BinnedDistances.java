@@ -264,8 +264,9 @@ public final class BinnedDistances {
     }
 
     /**
-     * Hellinger distance √(1 − Σ √(r_i·c_i)) over raw shares (Bhattacharyya coefficient clipped
-     * to [0, 1], as Evidently's {@code hellinger}). In [0, 1]; symmetric.
+     * Hellinger distance over raw shares, computed as √(Σ (√r_i − √c_i)²)/√2 (capped at 1). For
+     * shares summing to 1 this equals Evidently's √(1 − Σ √(r_i·c_i)); this form has no
+     * cancellation near 0, so identical samples give exactly 0. In [0, 1]; symmetric.
      *
      * @param shares binned shares
      * @return the distance
@@ -273,11 +274,12 @@ public final class BinnedDistances {
     public static double hellinger(BinnedShares shares) {
         double[] r = shares.referenceShares();
         double[] c = shares.currentShares();
-        double bc = 0.0;
+        double sum = 0.0;
         for (int i = 0; i < r.length; i++) {
-            bc += Math.sqrt(r[i] * c[i]);
+            double d = Math.sqrt(r[i]) - Math.sqrt(c[i]);
+            sum += d * d;
         }
-        return Math.sqrt(1.0 - Math.max(0.0, Math.min(1.0, bc)));
+        return Math.min(1.0, Math.sqrt(sum) / Math.sqrt(2.0));
     }
 
     /**
