@@ -60,6 +60,13 @@ cases.append(numerical_case("ad-interpolated", rng.normal(0, 1, 200), rng.normal
 cases.append(numerical_case("asymp-10001-vs-60", rng.normal(0, 1, 10001), rng.normal(0.5, 1, 60)))
 cases.append(numerical_case("asymp-10001-vs-60-null", rng.normal(0, 1, 10001), rng.normal(0, 1, 60)))
 
+# large exact KS (inside method, tiny p) and a large asymptotic case on the 2*smirnov branch;
+# values rounded to 6 decimals to keep the file small (both sides see the same numbers)
+cases.append(numerical_case("exact-3000-vs-2999-shift", np.round(rng.normal(0, 1, 3000), 6),
+                            np.round(rng.normal(0.3, 1, 2999), 6)))
+cases.append(numerical_case("asymp-10001-vs-3000-shift", np.round(rng.normal(0, 1, 10001), 6),
+                            np.round(rng.normal(0.12, 1, 3000), 6)))
+
 # kstwo.sf(x, n) on every branch of _kolmogn, and smirnov(n, x)
 kstwo = []
 for n in [1, 2, 3, 5, 10, 37, 100, 140, 141, 500, 2000, 5739, 20000, 100000, 100001, 600000]:
