@@ -23,6 +23,10 @@ public record BinnedShares(List<String> labels, double[] edges, double[] referen
     /**
      * Checks and copies the components.
      *
+     * @param labels    one label per bin
+     * @param edges     interval edges, or empty
+     * @param reference reference shares
+     * @param current   current shares
      * @throws IllegalArgumentException if the lengths disagree, there is no bin, or a share is
      *                                  not in [0, 1]
      */

@@ -87,7 +87,7 @@ public final class NumericalTests {
             double m = Math.max(n1, n2);
             double n = Math.min(n1, n2);
             double en = m * n / (m + n);
-            prob = Kolmogorov.kolmogorovSf((int) Math.rint(en), d);
+            prob = Kolmogorov.kolmogorovSf((int) Math.max(1, Math.rint(en)), d);
         }
         return StatResult.test(d, Math.max(0.0, Math.min(1.0, prob)));
     }

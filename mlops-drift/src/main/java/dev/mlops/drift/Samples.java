@@ -87,7 +87,7 @@ final class Samples {
         return a;
     }
 
-    /** Neumaier-compensated sum of a[from..to). */
+    /** Neumaier-compensated sum of all values. */
     static double sum(double[] a) {
         double s = 0.0;
         double c = 0.0;

@@ -19,6 +19,8 @@ public record StatResult(double statistic, OptionalDouble pValue) {
     /**
      * Checks the components.
      *
+     * @param statistic the statistic, not NaN
+     * @param pValue    the p-value in [0, 1], or empty
      * @throws IllegalArgumentException if the statistic is NaN or the p-value is outside [0, 1]
      */
     public StatResult {
