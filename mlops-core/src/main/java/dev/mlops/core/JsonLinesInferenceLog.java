@@ -299,7 +299,7 @@ public final class JsonLinesInferenceLog implements InferenceLog {
                 }
                 try {
                     append(line(r));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError | StackOverflowError e) {
                     // Not expected (serialization failures fall back to text): never let it end the thread.
                     dropped.increment();
                     LOG.warn("inference log {}: dropped a record that could not be written", directory, e);
