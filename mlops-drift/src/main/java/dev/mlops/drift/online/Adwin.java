@@ -52,8 +52,14 @@ import java.util.Arrays;
  *       splits, while ADWIN2 tests O(log n) of them.
  * </ul>
  *
- * <p>Numbers: the window's sum and variance are kept in doubles; values whose sum over the window
- * overflows {@code Double.MAX_VALUE} make the statistics infinite or NaN (no exception, no drift).
+ * <p>Scale: the paper proves the bound for values in [0, 1], and its second term does not scale
+ * with the data: on a much larger scale (losses in the thousands) the test is more sensitive than
+ * δ promises, on a much smaller one (losses in the millionths) it is nearly blind, so scale such
+ * values to about [0, 1] first. The two sub-window sums of a split are each added up from the
+ * buckets, and a difference of means within twice their floating-point rounding error is not taken
+ * as evidence, so a constant stream never drifts whatever its magnitude. Values whose sum over the
+ * window overflows {@code Double.MAX_VALUE} make the statistics infinite or NaN: no exception, no
+ * drift, until {@link #reset()}.
  *
  * <p>Not thread-safe: see {@link OnlineDriftDetector}. An update costs O(1) amortised plus O(M log W)
  * on every {@code clock}-th value; it allocates only when a new bucket row is added.
@@ -84,6 +90,8 @@ public final class Adwin implements OnlineDriftDetector {
     private double[] sums;
     /** Bucket sums of squared deviations from the bucket's mean, laid out like {@link #sums}. */
     private double[] squares;
+    /** Scratch for the cut test: the sum of all buckets newer than each bucket, laid out like {@link #sums}. */
+    private double[] newerSums;
     private int[] counts;
     private int rows;
 
@@ -205,6 +213,7 @@ public final class Adwin implements OnlineDriftDetector {
     private void clearWindow() {
         sums = new double[INITIAL_ROWS * slots];
         squares = new double[INITIAL_ROWS * slots];
+        newerSums = new double[INITIAL_ROWS * slots];
         counts = new int[INITIAL_ROWS];
         rows = 1;
         width = 0;
@@ -253,6 +262,7 @@ public final class Adwin implements OnlineDriftDetector {
         if (rows == counts.length) {
             int capacity = rows * 2;
             sums = Arrays.copyOf(sums, capacity * slots);
+            newerSums = new double[capacity * slots];
             squares = Arrays.copyOf(squares, capacity * slots);
             counts = Arrays.copyOf(counts, capacity);
         }
@@ -299,33 +309,50 @@ public final class Adwin implements OnlineDriftDetector {
     }
 
     private boolean cutsSomewhere() {
+        // Pass 1, newest to oldest: the sum of everything newer than each bucket, so that both
+        // sub-window sums are added up directly rather than obtained by subtraction (which loses
+        // the precision of small sub-windows next to a large total).
+        double newer = 0;
+        int buckets = 0;
+        for (int r = 0; r < rows; r++) {
+            int base = r * slots;
+            for (int k = counts[r] - 1; k >= 0; k--) {
+                newerSums[base + k] = newer;
+                newer += sums[base + k];
+            }
+            buckets += counts[r];
+        }
+        // Relative rounding error of a sub-window mean: each bucket sum went through at most
+        // `rows` merges, and a sub-window adds up at most `buckets` of them. A difference of means
+        // within twice that is not evidence of change (only matters far outside [0, 1], for example
+        // a constant stream of 1e15).
+        double rounding = 2 * (buckets + rows + 1) * 0x1p-53;
         double n = width;
         double lnTwoOverDeltaPrime = Math.log(2 * Math.log(n) / delta);
         double windowVariance = variance / n;
         double l = minSubWindowLength;
+        // Pass 2, oldest to newest: W0 grows by one bucket at a time.
         double n0 = 0;
-        double n1 = n;
         double u0 = 0;
-        double u1 = total;
         for (int r = rows - 1; r >= 0; r--) {
             double size = (double) (1L << r);
             int base = r * slots;
             int c = counts[r];
             for (int k = 0; k < c; k++) {
-                double s = sums[base + k];
                 n0 += size;
-                n1 -= size;
-                u0 += s;
-                u1 -= s;
+                u0 += sums[base + k];
                 if (r == 0 && k == c - 1) {
                     return false; // W1 would be empty
                 }
+                double n1 = n - n0;
                 if (n0 >= l && n1 >= l) {
-                    double diff = u0 / n0 - u1 / n1;
+                    double mean0 = u0 / n0;
+                    double mean1 = newerSums[base + k] / n1;
+                    double diff = Math.abs(mean0 - mean1);
                     double mInverse = 1 / (n0 - l + 1) + 1 / (n1 - l + 1);
                     double epsilon = Math.sqrt(2 * mInverse * windowVariance * lnTwoOverDeltaPrime)
                             + 2.0 / 3.0 * lnTwoOverDeltaPrime * mInverse;
-                    if (Math.abs(diff) > epsilon) {
+                    if (diff > epsilon && diff > rounding * (Math.abs(mean0) + Math.abs(mean1))) {
                         return true;
                     }
                 }

@@ -20,6 +20,8 @@ package dev.mlops.drift.online;
  *
  * <p>Input: {@link #update(double)} rejects NaN and infinite values with an
  * {@link IllegalArgumentException} that names the value; DDM also rejects anything but 0 and 1.
+ * Any finite value is accepted; values so large (near {@code Double.MAX_VALUE}) that the running
+ * sums overflow leave the detector signalling nothing until {@link #reset()}.
  */
 public interface OnlineDriftDetector {
 

@@ -155,6 +155,22 @@ class AdwinTest {
     }
 
     @Test
+    @DisplayName("a constant stream of any magnitude never drifts: rounding of the sums is not evidence")
+    void constantOfAnyMagnitude() {
+        double[] constants = {0.1, 1e15, -3.3e12, 12345.678, 1e300, Double.MAX_VALUE, -Double.MAX_VALUE,
+            Double.MIN_VALUE};
+        for (double c : constants) {
+            Adwin[] detectors = {Adwin.withDefaults(), Adwin.builder().clock(1).build(),
+                Adwin.builder().clock(1).maxBuckets(2).minSubWindowLength(1).gracePeriod(0).build()};
+            for (Adwin adwin : detectors) {
+                for (int i = 0; i < 3000; i++) {
+                    assertThat(adwin.update(c)).as("%s, constant %s, value %d", adwin, c, i).isEqualTo(NONE);
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("counters survive a drift and reset() clears the window and them")
     void countersAndReset() {
         Adwin adwin = Adwin.builder().clock(1).build();
