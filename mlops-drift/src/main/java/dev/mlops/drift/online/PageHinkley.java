@@ -28,18 +28,20 @@ import java.util.Objects;
  *   <li>{@code minObservations} = 30: no drift is signalled before this many values since the last
  *       detection;
  *   <li>{@code direction} = {@link Direction#INCREASE}: an error or loss that grows is what matters
- *       (MOA's only mode; current river, 0.26, defaults to both directions).
+ *       (MOA's only mode; recent river releases default to both directions).
  * </ul>
  *
  * <p>Choices where the references differ, and why:
  * <ul>
- *   <li>Minimum: the running minimum {@code M_t} is taken over the faded sums, as MOA and current
- *       river do; older river releases used the equivalent-only-for-α = 1 recursion
- *       {@code max(0, α·S + x − x̄ − δ)}. Starting {@code M} at 0 (Page's {@code m_0 = 0}) or at
- *       +∞ (MOA, river) gives the same statistic, because {@code m_1 = −δ ≤ 0} always.
- *   <li>Warm-up: {@code minObservations} counts the current value (current river); MOA and older
+ *   <li>Minimum: {@code M_t} is the running minimum of the faded sums, as in MOA and recent river
+ *       releases, because that is Page's {@code m_T − M_T} with the fading applied; older river
+ *       releases used {@code max(0, α·S + x − x̄ − δ)}, the same statistic only for α = 1. Starting
+ *       {@code M} at 0 (Page's {@code m_0 = 0}) or at +∞ (MOA, river) makes no difference, because
+ *       {@code m_1 = −δ ≤ 0} always.
+ *   <li>Warm-up: {@code minObservations} counts the current value, as recent river releases do, so
+ *       river's documented example drifts at the same index here (a test checks it); MOA and older
  *       river allow a detection one value earlier.
- *   <li>Threshold: strict {@code > λ}, as MOA and current river (older river used {@code ≥}).
+ *   <li>Threshold: strict {@code > λ}, as MOA and recent river releases (older ones used {@code ≥}).
  * </ul>
  *
  * <p>Not thread-safe: see {@link OnlineDriftDetector}. Updates cost O(1) and allocate nothing.

@@ -46,9 +46,20 @@ class AllocationTest {
         return allocated;
     }
 
+    /** Keeps the probe allocation observable. */
+    static Object sink;
+
     @Test
     @DisplayName("Page-Hinkley, ADWIN and DDM updates allocate nothing in steady state, drifts included")
     void noAllocationPerUpdate() {
+        // the counter works on this JVM: an 8,000-byte array is seen
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+        assertThat(threads.isThreadAllocatedMemoryEnabled()).isTrue();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        sink = new double[1000];
+        assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before).isGreaterThanOrEqualTo(8000);
+
         assertThat(allocatedBytesDuringMeasuredUpdates(() -> PageHinkley.builder().lambda(20).build()))
                 .as("Page-Hinkley").isLessThan(4096);
         assertThat(allocatedBytesDuringMeasuredUpdates(Adwin::withDefaults)).as("ADWIN").isLessThan(4096);
