@@ -178,6 +178,11 @@ public final class Adwin implements OnlineDriftDetector {
         return b;
     }
 
+    /** Variance of the window's values (population variance; 0 when empty; for tests). */
+    double windowVariance() {
+        return width == 0 ? 0 : variance / width;
+    }
+
     /** Number of values the buckets summarise, Σ count(row) · 2^row (equals {@link #width()}; for tests). */
     long bucketedWidth() {
         long w = 0;
@@ -289,7 +294,8 @@ public final class Adwin implements OnlineDriftDetector {
             }
         }
         removeOldest(r, 1);
-        if (counts[r] == 0 && r > 0) {
+        // with M = 1 a merge can leave lower rows empty: drop every empty row at the top
+        while (rows > 1 && counts[rows - 1] == 0) {
             rows--;
         }
     }

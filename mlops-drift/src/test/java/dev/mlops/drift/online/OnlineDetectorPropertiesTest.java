@@ -25,7 +25,8 @@ class OnlineDetectorPropertiesTest {
             () -> PageHinkley.builder().direction(PageHinkley.Direction.BOTH).alpha(1).minObservations(1).build(),
             () -> PageHinkley.builder().direction(PageHinkley.Direction.DECREASE).lambda(1e-3).delta(0).build(),
             Adwin::withDefaults,
-            () -> Adwin.builder().clock(1).maxBuckets(2).minSubWindowLength(1).gracePeriod(0).build());
+            () -> Adwin.builder().clock(1).maxBuckets(2).minSubWindowLength(1).gracePeriod(0).build(),
+            () -> Adwin.builder().clock(3).maxBuckets(1).minSubWindowLength(2).delta(0.5).build());
 
     private static final List<Supplier<OnlineDriftDetector>> BINARY = List.of(
             Ddm::withDefaults,
