@@ -62,7 +62,8 @@ import java.util.Arrays;
  * drift, until {@link #reset()}.
  *
  * <p>Not thread-safe: see {@link OnlineDriftDetector}. An update costs O(1) amortised plus O(M log W)
- * on every {@code clock}-th value; it allocates only when a new bucket row is added.
+ * on every {@code clock}-th value (one more such pass per bucket dropped on a drift); it allocates
+ * only when a new bucket row is added beyond the current capacity.
  */
 public final class Adwin implements OnlineDriftDetector {
 
