@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,8 +47,9 @@ class DriftReportHtmlChromiumTest {
 
     static Path chromium;
 
-    @BeforeAll
-    static void findChromium() {
+    /** Checked per test, so that a skip is reported (with its reason) for every test. */
+    @BeforeEach
+    void findChromium() {
         Optional<Path> found = Stream.of("chromium", "chromium-browser")
                 .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                         .filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, name)))
