@@ -1,6 +1,7 @@
 package dev.mlops.core;
 
 import dev.mlops.api.ConflictException;
+import dev.mlops.api.IntegrityException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.store.Document;
@@ -14,6 +15,7 @@ import java.util.function.UnaryOperator;
 
 /** Typed JSON documents over the store, and the compare-and-set retry loop written once. */
 final class Documents {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Documents.class);
     /** Enough for heavy contention between a handful of processes; beyond it something is wrong. */
     private static final int MAX_CAS_ATTEMPTS = 10_000;
 
@@ -63,7 +65,30 @@ final class Documents {
                 + " compare-and-set attempts lost to concurrent writers");
     }
 
+    /**
+     * Lists and parses one page. A damaged document is skipped with a warning, as MLflow's file
+     * store skips malformed entries: one bad file must not hide every healthy version; verify()
+     * reports it. Pages may then be shorter than {@code limit} and still carry a token.
+     */
     <T> Page<Versioned<T>> list(DocumentKey parent, Optional<String> startAfter, int limit, Class<T> type) {
+        try {
+            return listStrict(parent, startAfter, limit, type);
+        } catch (IntegrityException damaged) {
+            Page<DocumentKey> keys = store.listKeys(parent, startAfter, limit);
+            List<Versioned<T>> items = new ArrayList<>(keys.items().size());
+            for (DocumentKey key : keys.items()) {
+                try {
+                    read(key, type).ifPresent(items::add);
+                } catch (IntegrityException e) {
+                    LOG.warn("skipping damaged document {} in a listing; run verify for details: {}", key, e.getMessage());
+                }
+            }
+            return new Page<>(items, keys.nextPageToken());
+        }
+    }
+
+    /** Lists and parses one page; a damaged document fails the page (for garbage collection). */
+    <T> Page<Versioned<T>> listStrict(DocumentKey parent, Optional<String> startAfter, int limit, Class<T> type) {
         Page<Document> page = store.list(parent, startAfter, limit);
         List<Versioned<T>> items = new ArrayList<>(page.items().size());
         for (Document d : page.items()) {

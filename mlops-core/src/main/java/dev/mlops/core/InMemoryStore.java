@@ -271,6 +271,31 @@ public final class InMemoryStore implements Store {
         }
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public Page<DocumentKey> listKeys(DocumentKey parent, Optional<String> startAfter, int limit) {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(startAfter, "startAfter");
+        checkLimit(limit);
+        synchronized (documentLock) {
+            ensureOpen();
+            NavigableMap<String, StoredDocument> children = documents.get(parent);
+            if (children == null) {
+                return Page.last(List.of());
+            }
+            NavigableMap<String, StoredDocument> tail = startAfter.isPresent()
+                    ? children.tailMap(startAfter.get(), false) : children;
+            List<DocumentKey> keys = new ArrayList<>(Math.min(limit, tail.size()));
+            for (String segment : tail.keySet()) {
+                if (keys.size() == limit) {
+                    return new Page<>(keys, Optional.of(keys.get(keys.size() - 1).name()));
+                }
+                keys.add(parent.child(segment));
+            }
+            return Page.last(keys);
+        }
+    }
+
     // ---- journal ----------------------------------------------------------------------------
 
     /** {@inheritDoc} */

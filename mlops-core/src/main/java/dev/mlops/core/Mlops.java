@@ -142,11 +142,11 @@ public final class Mlops implements AutoCloseable {
         // Reading every live document first means a damaged one aborts the collection (it
         // throws) instead of letting its blobs look unreferenced.
         Set<String> referenced = new HashSet<>();
-        storeModels.forEachVersion((model, v) -> {
+        storeModels.forEachVersion(true, (model, v) -> {
             v.artifact().forEach(e -> referenced.add(e.sha256()));
             referenced.addAll(v.attachments().values());
         });
-        datasets.forEachVersion(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
+        datasets.forEachVersionStrict(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
         Instant cutoff = clock.instant().minus(gracePeriod);
         long examined = 0;
         long deleted = 0;

@@ -220,26 +220,36 @@ final class RegistryCheck {
         }
     }
 
-    /** Lists children one page at a time; a damaged document is a problem, not the end. */
+    /** Lists children by key, reading each on its own: a damaged document is a problem, not the end. */
     private void each(DocumentKey parent, BiConsumer<DocumentKey, Document> visitor) {
         Optional<String> cursor = Optional.empty();
         do {
-            Page<Document> page;
+            Page<DocumentKey> page;
             try {
-                page = store.list(parent, cursor, BATCH);
+                page = store.listKeys(parent, cursor, BATCH);
             } catch (MlopsException e) {
                 problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, parent.toString(),
                         "cannot list: " + e.getMessage(), false));
                 return;
             }
-            for (Document d : page.items()) {
+            for (DocumentKey key : page.items()) {
                 try {
-                    visitor.accept(d.key(), d);
+                    store.read(key).ifPresent(d -> visitor.accept(key, d));
                 } catch (MlopsException e) {
-                    problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, d.key().toString(), e.getMessage(), false));
+                    reportDamaged(key, e);
                 }
             }
             cursor = page.nextPageToken();
         } while (cursor.isPresent());
+    }
+
+    /** The store's own check usually found the damaged file already; report each document once. */
+    private void reportDamaged(DocumentKey key, MlopsException e) {
+        String k = key.toString();
+        boolean known = problems.stream().anyMatch(p -> p.kind() == Kind.CORRUPT_DOCUMENT
+                && (p.location().contains(k) || p.detail().contains(k)));
+        if (!known) {
+            problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, k, e.getMessage(), false));
+        }
     }
 }

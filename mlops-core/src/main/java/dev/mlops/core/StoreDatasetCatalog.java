@@ -213,15 +213,15 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         return artifacts.readAll(sha, "profile of dataset " + ref);
     }
 
-    /** Visits every live dataset version. */
-    void forEachVersion(java.util.function.Consumer<DatasetVersionDoc> visitor) {
+    /** Visits every live dataset version; a damaged document fails the visit (used by garbage collection). */
+    void forEachVersionStrict(java.util.function.Consumer<DatasetVersionDoc> visitor) {
         Optional<String> cursor = Optional.empty();
         do {
-            Page<Versioned<DatasetDoc>> page = docs.list(Keys.DATASETS, cursor, LIST_BATCH, DatasetDoc.class);
+            Page<Versioned<DatasetDoc>> page = docs.listStrict(Keys.DATASETS, cursor, LIST_BATCH, DatasetDoc.class);
             for (Versioned<DatasetDoc> d : page.items()) {
                 Optional<String> vc = Optional.empty();
                 do {
-                    Page<Versioned<DatasetVersionDoc>> vp = docs.list(Keys.datasetVersions(d.value().name()), vc,
+                    Page<Versioned<DatasetVersionDoc>> vp = docs.listStrict(Keys.datasetVersions(d.value().name()), vc,
                             LIST_BATCH, DatasetVersionDoc.class);
                     vp.items().stream().map(Versioned::value).filter(v -> !v.deleted()).forEach(visitor);
                     vc = vp.nextPageToken();

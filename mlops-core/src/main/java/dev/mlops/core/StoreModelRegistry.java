@@ -33,6 +33,7 @@ import java.util.function.Consumer;
 
 /** {@link ModelRegistry} over any store: every rule written once here. */
 final class StoreModelRegistry implements ModelRegistry {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreModelRegistry.class);
     private static final int LIST_BATCH = 500;
 
     private final Documents docs;
@@ -228,39 +229,64 @@ final class StoreModelRegistry implements ModelRegistry {
         return toVersion(liveVersionDoc(new ModelRef.Version(a.model(), target), model).value(), model);
     }
 
+    /**
+     * Pages by version number: numbers are dense (deleted versions keep a tombstone), so the
+     * versions after the cursor are read directly instead of scanning the versions directory.
+     * Past the latest-version hint (which may lag a registration in flight or a crash) it
+     * probes until a number is absent.
+     */
     @Override
     public Page<ModelVersion> listVersions(String name, VersionQuery query) {
         Objects.requireNonNull(query, "query");
         ModelDoc model = modelDoc(name).value();
         Integer aliasTarget = query.alias().map(a -> model.aliases().getOrDefault(a, -1)).orElse(null);
-        List<ModelVersion> out = new ArrayList<>();
-        Optional<String> cursor = query.page().pageToken();
+        int from = query.page().pageToken().map(t -> parseToken(name, t)).orElse(0) + 1;
         int want = query.page().size();
-        while (true) {
-            Page<Versioned<VersionDoc>> page = docs.list(Keys.versions(name), cursor, LIST_BATCH, VersionDoc.class);
-            for (Versioned<VersionDoc> v : page.items()) {
-                VersionDoc d = v.value();
-                cursor = Optional.of(Keys.number(d.version()));
-                if (matches(d, model, query, aliasTarget)) {
-                    out.add(toVersion(d, model));
-                    if (out.size() == want) {
-                        return new Page<>(out, hasMoreAfter(name, cursor) ? cursor : Optional.empty());
-                    }
+        List<ModelVersion> out = new ArrayList<>(Math.min(want, 256));
+        int n = from;
+        for (; out.size() < want; n++) {
+            Optional<Versioned<VersionDoc>> v = readVersionLeniently(name, n);
+            if (v.isEmpty()) {
+                if (n > model.latestVersion()) {
+                    return Page.last(out);
                 }
+                continue; // a hole below the hint: removed outside mlops, reported by verify
             }
-            if (!page.hasNext()) {
-                return Page.last(out);
+            if (matches(v.get().value(), model, query, aliasTarget)) {
+                out.add(toVersion(v.get().value(), model));
             }
-            cursor = page.nextPageToken();
+        }
+        int last = n - 1;
+        boolean more = last < model.latestVersion() || docs.store().read(Keys.version(name, last + 1)).isPresent();
+        return new Page<>(out, more ? Optional.of(Keys.number(last)) : Optional.empty());
+    }
+
+    /** Reads version {@code n}; a damaged document counts as present and is skipped with a warning. */
+    private Optional<Versioned<VersionDoc>> readVersionLeniently(String name, int n) {
+        try {
+            return docs.read(Keys.version(name, n), VersionDoc.class);
+        } catch (dev.mlops.api.IntegrityException e) {
+            LOG.warn("skipping damaged version document {} in a listing; run verify for details: {}",
+                    Keys.version(name, n), e.getMessage());
+            return Optional.of(new Versioned<>(null, 0));
         }
     }
 
-    private boolean hasMoreAfter(String name, Optional<String> cursor) {
-        return !docs.store().list(Keys.versions(name), cursor, 1).items().isEmpty();
+    private static int parseToken(String name, String token) {
+        try {
+            int n = Keys.parseNumber(token);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("page token " + Names.quote(token) + " is not one returned by listVersions("
+                + name + ")");
     }
 
     private static boolean matches(VersionDoc d, ModelDoc model, VersionQuery q, Integer aliasTarget) {
-        if (d.deleted() || model.isDeleted(d.version())) {
+        if (d == null || d.deleted() || model.isDeleted(d.version())) {
             return false;
         }
         if (!q.includeArchived() && VersionStatus.ARCHIVED.name().equals(d.status())) {
@@ -493,7 +519,7 @@ final class StoreModelRegistry implements ModelRegistry {
         Objects.requireNonNull(dataset, "dataset");
         String wanted = dataset.toString();
         List<ModelVersion> out = new ArrayList<>();
-        forEachVersion((model, v) -> {
+        forEachVersion(false, (model, v) -> {
             VersionDoc.LineageDoc l = v.lineage();
             if (l != null && (l.trainedOn().contains(wanted) || l.validatedOn().contains(wanted)
                     || l.testedOn().contains(wanted))) {
@@ -503,13 +529,19 @@ final class StoreModelRegistry implements ModelRegistry {
         return out;
     }
 
-    /** Visits every live version of every model, in name and number order. */
-    void forEachVersion(java.util.function.BiConsumer<ModelDoc, VersionDoc> visitor) {
-        forEachModel(model -> {
+    /**
+     * Visits every live version of every model, in name and number order.
+     *
+     * @param strict fail on a damaged document instead of skipping it (garbage collection must
+     *     never take a skipped version's blobs for unreferenced)
+     */
+    void forEachVersion(boolean strict, java.util.function.BiConsumer<ModelDoc, VersionDoc> visitor) {
+        forEachModel(strict, model -> {
             Optional<String> cursor = Optional.empty();
             do {
-                Page<Versioned<VersionDoc>> page = docs.list(Keys.versions(model.name()), cursor, LIST_BATCH,
-                        VersionDoc.class);
+                Page<Versioned<VersionDoc>> page = strict
+                        ? docs.listStrict(Keys.versions(model.name()), cursor, LIST_BATCH, VersionDoc.class)
+                        : docs.list(Keys.versions(model.name()), cursor, LIST_BATCH, VersionDoc.class);
                 for (Versioned<VersionDoc> v : page.items()) {
                     if (!v.value().deleted() && !model.isDeleted(v.value().version())) {
                         visitor.accept(model, v.value());
@@ -520,10 +552,11 @@ final class StoreModelRegistry implements ModelRegistry {
         });
     }
 
-    void forEachModel(Consumer<ModelDoc> visitor) {
+    void forEachModel(boolean strict, Consumer<ModelDoc> visitor) {
         Optional<String> cursor = Optional.empty();
         do {
-            Page<Versioned<ModelDoc>> page = docs.list(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class);
+            Page<Versioned<ModelDoc>> page = strict ? docs.listStrict(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class)
+                    : docs.list(Keys.MODELS, cursor, LIST_BATCH, ModelDoc.class);
             page.items().forEach(v -> visitor.accept(v.value()));
             cursor = page.nextPageToken();
         } while (cursor.isPresent());

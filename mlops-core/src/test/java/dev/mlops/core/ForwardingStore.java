@@ -75,6 +75,11 @@ class ForwardingStore implements Store {
     }
 
     @Override
+    public Page<DocumentKey> listKeys(DocumentKey parent, Optional<String> startAfter, int limit) {
+        return d.listKeys(parent, startAfter, limit);
+    }
+
+    @Override
     public JournalEntry append(byte[] payload) {
         return d.append(payload);
     }

@@ -145,6 +145,18 @@ public interface Store extends AutoCloseable {
      */
     Page<Document> list(DocumentKey parent, Optional<String> startAfter, int limit);
 
+    /**
+     * Lists the keys of the documents directly under {@code parent}, like {@link #list} but
+     * without reading them, so a damaged document is still listed (and can then be read, and
+     * reported, on its own).
+     *
+     * @param parent the parent key, or {@link DocumentKey#ROOT}
+     * @param startAfter list only keys whose last segment is greater than this, or empty
+     * @param limit at most this many, 1 to 10,000
+     * @return one page of keys, ascending by last segment; its token is the last segment on it
+     */
+    Page<DocumentKey> listKeys(DocumentKey parent, Optional<String> startAfter, int limit);
+
     // ---- journal ----------------------------------------------------------------------------
 
     /**

@@ -538,6 +538,35 @@ public final class FileSystemStore implements Store {
 
     @Override
     public Page<Document> list(DocumentKey parent, Optional<String> startAfter, int limit) {
+        Path dir = layout.dirOf(Objects.requireNonNull(parent, "parent"));
+        List<String> segments = childSegments(parent, startAfter, limit);
+        List<Document> items = new ArrayList<>(Math.min(limit, segments.size()));
+        for (String seg : segments) {
+            if (items.size() == limit) {
+                return new Page<>(items, Optional.of(items.get(items.size() - 1).key().name()));
+            }
+            // a document deleted since the directory was read is skipped
+            readDocument(parent.child(seg), dir.resolve(seg + Layout.DOC_SUFFIX)).ifPresent(items::add);
+        }
+        return Page.last(items);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Page<DocumentKey> listKeys(DocumentKey parent, Optional<String> startAfter, int limit) {
+        List<String> segments = childSegments(parent, startAfter, limit);
+        List<DocumentKey> keys = new ArrayList<>(Math.min(limit, segments.size()));
+        for (String seg : segments) {
+            if (keys.size() == limit) {
+                return new Page<>(keys, Optional.of(keys.get(keys.size() - 1).name()));
+            }
+            keys.add(parent.child(seg));
+        }
+        return Page.last(keys);
+    }
+
+    /** Sorted segments of the documents under {@code parent} after {@code startAfter}. */
+    private List<String> childSegments(DocumentKey parent, Optional<String> startAfter, int limit) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(startAfter, "startAfter");
         checkLimit(limit);
@@ -553,20 +582,12 @@ public final class FileSystemStore implements Store {
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException e) {
-            return Page.last(List.of());
+            return List.of();
         } catch (IOException e) {
             throw new StorageException("could not list documents under " + quote(parent) + " (" + dir + "): " + e, e);
         }
         Collections.sort(segments);
-        List<Document> items = new ArrayList<>(Math.min(limit, segments.size()));
-        for (String seg : segments) {
-            if (items.size() == limit) {
-                return new Page<>(items, Optional.of(items.get(items.size() - 1).key().name()));
-            }
-            // a document deleted since the directory was read is skipped
-            readDocument(parent.child(seg), dir.resolve(seg + Layout.DOC_SUFFIX)).ifPresent(items::add);
-        }
-        return Page.last(items);
+        return segments;
     }
 
     private Optional<Document> readDocument(DocumentKey key, Path file) {

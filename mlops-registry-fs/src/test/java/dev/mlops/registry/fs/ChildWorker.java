@@ -26,6 +26,10 @@ public final class ChildWorker {
         String id = args[3];
         Path rendezvous = Path.of(args[4]);
         long conflicts = 0;
+        if (mode.equals("churn")) {
+            churn(storeDir, Long.parseLong(id));
+            return;
+        }
         try (FileSystemStore store = FileSystemStore.open(storeDir)) {
             store.journalLength(); // warm up before the start signal
             Files.createFile(rendezvous.resolve("ready-" + id));
@@ -63,5 +67,25 @@ public final class ChildWorker {
             }
         }
         System.out.println("ok conflicts=" + conflicts);
+    }
+
+    /**
+     * Runs until killed: each round replaces the counter (content = rounds done), stores a blob
+     * of a few hundred KiB and appends a journal entry, then prints {@code done N}.
+     */
+    private static void churn(Path storeDir, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        FileSystemStore store = FileSystemStore.open(storeDir);
+        while (true) {
+            Document d = store.read(COUNTER).orElseThrow();
+            long next = Long.parseLong(new String(d.content(), StandardCharsets.UTF_8)) + 1;
+            store.replace(COUNTER, d.revision(), Long.toString(next).getBytes(StandardCharsets.UTF_8));
+            byte[] blob = new byte[64 * 1024 + random.nextInt(512 * 1024)];
+            random.nextBytes(blob);
+            store.putBlob(new java.io.ByteArrayInputStream(blob));
+            store.append(("round " + next).getBytes(StandardCharsets.UTF_8));
+            System.out.println("done " + next);
+            System.out.flush();
+        }
     }
 }

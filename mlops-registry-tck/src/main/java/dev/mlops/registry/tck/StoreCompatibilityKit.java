@@ -440,6 +440,35 @@ public abstract class StoreCompatibilityKit {
     class Listing {
 
         @Test
+        @DisplayName("listKeys pages through the same keys, in the same order, as list")
+        void listKeysMatchesList() {
+            for (int i = 0; i < 60; i++) {
+                store.create(DocumentKey.of("p", String.format("k%03d", (i * 37) % 60)), utf8("v" + i));
+            }
+            store.create(DocumentKey.of("p", "k001", "grandchild"), utf8("deep"));
+            List<DocumentKey> viaList = new ArrayList<>();
+            List<DocumentKey> viaKeys = new ArrayList<>();
+            Optional<String> token = Optional.empty();
+            do {
+                Page<Document> page = store.list(DocumentKey.of("p"), token, 7);
+                page.items().forEach(d -> viaList.add(d.key()));
+                token = page.nextPageToken();
+            } while (token.isPresent());
+            do {
+                Page<DocumentKey> page = store.listKeys(DocumentKey.of("p"), token, 7);
+                viaKeys.addAll(page.items());
+                token = page.nextPageToken();
+            } while (token.isPresent());
+            assertThat(viaKeys).hasSize(60).isEqualTo(viaList);
+            assertThat(store.listKeys(DocumentKey.of("p"), Optional.of("k057"), 10).items())
+                    .containsExactly(DocumentKey.of("p", "k058"), DocumentKey.of("p", "k059"));
+            assertThat(store.listKeys(DocumentKey.of("nothing"), Optional.empty(), 10).items()).isEmpty();
+            assertThatThrownBy(() -> store.listKeys(DocumentKey.of("p"), Optional.empty(), 0))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+
+
+        @Test
         @DisplayName("lists the documents directly under a parent, not grandchildren")
         void directChildrenOnly() {
             store.create(DocumentKey.of("a"), utf8("a"));
@@ -1143,6 +1172,19 @@ public abstract class StoreCompatibilityKit {
         }
 
         @Test
+        @DisplayName("a damaged document is still listed by listKeys, so it can be read and reported on its own")
+        void damagedDocumentListedByKey() {
+            store.create(DocumentKey.of("m", "a"), utf8("fine"));
+            store.create(DocumentKey.of("m", "b"), utf8("to be damaged"));
+            store.create(DocumentKey.of("m", "c"), utf8("fine too"));
+            corruptDocument(store, DocumentKey.of("m", "b"));
+            assertThat(store.listKeys(DocumentKey.of("m"), Optional.empty(), 10).items())
+                    .containsExactly(DocumentKey.of("m", "a"), DocumentKey.of("m", "b"), DocumentKey.of("m", "c"));
+            assertThatThrownBy(() -> store.read(DocumentKey.of("m", "b"))).isInstanceOf(IntegrityException.class);
+            assertThat(store.read(DocumentKey.of("m", "c"))).isPresent();
+        }
+
+        @Test
         @DisplayName("a reader that stops after exactly the blob's size still gets IntegrityException for a corrupted blob")
         void corruptBlobDetectedByExactLengthReader() throws IOException {
             byte[] content = randomBytes(70_000, 9);
@@ -1264,6 +1306,7 @@ public abstract class StoreCompatibilityKit {
             operations.put("replace", s -> s.replace(key, 1, utf8("y")));
             operations.put("delete", s -> s.delete(key, 1));
             operations.put("list", s -> s.list(DocumentKey.ROOT, Optional.empty(), 10));
+            operations.put("listKeys", s -> s.listKeys(DocumentKey.ROOT, Optional.empty(), 10));
             operations.put("append", s -> s.append(utf8("late")));
             operations.put("readJournal", s -> s.readJournal(1, 10));
             operations.put("journalLength", Store::journalLength);

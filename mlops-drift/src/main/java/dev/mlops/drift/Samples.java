@@ -1,0 +1,105 @@
+package dev.mlops.drift;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/** Input checks shared by the statistical functions. Package-private. */
+final class Samples {
+
+    static final String REFERENCE = "reference";
+    static final String CURRENT = "current";
+
+    private Samples() {
+    }
+
+    /**
+     * Requires a non-empty sample without NaN; infinities are allowed (rank-based methods only).
+     */
+    static double[] ordered(double[] values, String side) {
+        nonEmpty(values, side);
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isNaN(values[i])) {
+                throw new IllegalArgumentException(side + " sample has NaN at index " + i
+                        + ": remove missing values before calling (the column layer counts them)");
+            }
+        }
+        return values;
+    }
+
+    /** Requires a non-empty sample of finite numbers. */
+    static double[] finite(double[] values, String side) {
+        nonEmpty(values, side);
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (Double.isNaN(v)) {
+                throw new IllegalArgumentException(side + " sample has NaN at index " + i
+                        + ": remove missing values before calling (the column layer counts them)");
+            }
+            if (Double.isInfinite(v)) {
+                throw new IllegalArgumentException(side + " sample has " + v + " at index " + i
+                        + ": this method needs finite values");
+            }
+        }
+        return values;
+    }
+
+    /** Requires a non-empty categorical sample without null elements. */
+    static String[] categories(String[] values, String side) {
+        Objects.requireNonNull(values, side);
+        if (values.length == 0) {
+            throw new IllegalArgumentException(side + " sample is empty: at least one value is needed");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                throw new IllegalArgumentException(side + " sample has null at index " + i
+                        + ": remove missing values before calling (the column layer counts them)");
+            }
+        }
+        return values;
+    }
+
+    private static void nonEmpty(double[] values, String side) {
+        Objects.requireNonNull(values, side);
+        if (values.length == 0) {
+            throw new IllegalArgumentException(side + " sample is empty: at least one value is needed");
+        }
+    }
+
+    /** Sorted copy; -0.0 is replaced by 0.0 so that it ties with 0.0 as it does in numpy. */
+    static double[] sorted(double[] values) {
+        double[] copy = values.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if (copy[i] == 0.0) {
+                copy[i] = 0.0;
+            }
+        }
+        Arrays.sort(copy);
+        return copy;
+    }
+
+    /** Greatest common divisor. */
+    static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** Neumaier-compensated sum of all values. */
+    static double sum(double[] a) {
+        double s = 0.0;
+        double c = 0.0;
+        for (double v : a) {
+            double t = s + v;
+            if (Math.abs(s) >= Math.abs(v)) {
+                c += (s - t) + v;
+            } else {
+                c += (v - t) + s;
+            }
+            s = t;
+        }
+        return s + c;
+    }
+}
