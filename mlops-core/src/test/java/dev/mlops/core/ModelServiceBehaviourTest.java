@@ -355,6 +355,36 @@ class ModelServiceBehaviourTest {
         }
 
         @Test
+        @DisplayName("writes to the built-in JSON Lines log: one line per prediction, joined by prediction id")
+        void jsonLinesLog(@TempDir Path dir) throws Exception {
+            try (ServingFixture f = new ServingFixture(1)) {
+                Set<String> ids = new HashSet<>();
+                try (JsonLinesInferenceLog log = JsonLinesInferenceLog.builder(dir).build()) {
+                    ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+                            .pollInterval(Duration.ofDays(1)).inferenceLog(log, 1.0)
+                            .logInput(x -> Map.of("x", x)).build();
+                    for (int i = 0; i < 100; i++) {
+                        ids.add(svc.predictDetailed(i).predictionId());
+                    }
+                    svc.close();
+                }
+                List<String> lines;
+                try (Stream<Path> files = Files.list(dir)) {
+                    lines = files.flatMap(p -> {
+                        try {
+                            return Files.readAllLines(p).stream();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).toList();
+                }
+                assertThat(lines).hasSize(100).allMatch(l -> l.contains("\"model\":\"rain\"")
+                        && l.contains("\"version\":1") && l.contains("\"route\":\"primary\""));
+                assertThat(ids).allMatch(id -> lines.stream().anyMatch(l -> l.contains("\"" + id + "\"")));
+            }
+        }
+
+        @Test
         @DisplayName("keeps serving when the log refuses or throws, and counts what was lost")
         void brokenLog() {
             try (ServingFixture f = new ServingFixture(1)) {
