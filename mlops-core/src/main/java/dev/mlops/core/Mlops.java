@@ -52,7 +52,7 @@ public final class Mlops implements AutoCloseable {
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
         this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
         this.models = b.cacheTtl.isZero() ? storeModels
-                : new CachingModelRegistry(storeModels, b.cacheTtl, b.ticker);
+                : new CachingModelRegistry(storeModels, store.describe(), b.cacheTtl, b.ticker);
     }
 
     /**
@@ -173,6 +173,9 @@ public final class Mlops implements AutoCloseable {
     /** Closes the store (the instance owns the store it was given). */
     @Override
     public void close() {
+        if (models instanceof CachingModelRegistry caching) {
+            caching.close();
+        }
         store.close();
     }
 
