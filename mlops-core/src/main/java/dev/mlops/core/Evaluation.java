@@ -85,11 +85,17 @@ public final class Evaluation {
         return frame -> {
             String[] labels = FrameRow.labels(frame, labelColumn);
             List<O> outputs = predict(model, frame, toInput);
-            String[] predicted = new String[outputs.size()];
+            int[] actual = indices(cls, labels, labelColumn);
+            int[] predicted = new int[outputs.size()];
             for (int i = 0; i < predicted.length; i++) {
-                predicted[i] = label.apply(nonNull(outputs.get(i), i));
+                String p = label.apply(nonNull(outputs.get(i), i));
+                predicted[i] = p == null ? -1 : cls.indexOf(p);
+                if (predicted[i] < 0) {
+                    throw new ValidationException("the model predicted " + (p == null ? "null" : Names.quote(p))
+                            + " for row " + i + ", not one of the classes " + cls);
+                }
             }
-            return ClassificationData.ofLabels(cls, labels, predicted);
+            return ClassificationData.of(cls, actual, predicted);
         };
     }
 
