@@ -425,6 +425,7 @@ final class StoreModelRegistry implements ModelRegistry {
         });
         if (moved[0]) {
             audit.record("alias.set", name + "@" + alias, versionState(from[0]), versionState(version));
+            AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return toVersion(liveVersionDoc(ref, doc).value(), doc);
     }
@@ -450,6 +451,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target), now());
         });
         audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), versionState(fromTo[1]));
+        AliasEvents.fire(docs.store().describe(), name, alias);
         return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
     }
 
@@ -468,6 +470,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now());
         });
         audit.record("alias.remove", name + "@" + alias, versionState(from[0]), Map.of());
+        AliasEvents.fire(docs.store().describe(), name, alias);
     }
 
     @Override
