@@ -9,6 +9,7 @@ import dev.mlops.api.quality.PairedComparison;
 import dev.mlops.api.quality.RegressionData;
 import dev.mlops.api.quality.Resamplable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -117,6 +118,24 @@ public final class Bootstrap {
         return new PairedComparison(metric.name(), metric.greaterIsBetter(), cand, champ, sign * (cand - champ),
                 quantile(sorted, alpha / 2), quantile(sorted, 1 - alpha / 2), options.confidence(), p,
                 options.resamples(), options.resamples() - valid, options.seed());
+    }
+
+    /**
+     * @param estimates metrics with intervals
+     * @return their JSON document ({@code schemaVersion} 1, kind {@code metric-estimates}), to
+     *     store with a model version for its model card
+     */
+    public static String toJson(List<MetricEstimate> estimates) {
+        return QualityJson.estimates(List.copyOf(Objects.requireNonNull(estimates, "estimates")));
+    }
+
+    /**
+     * @param json a document written by {@link #toJson}
+     * @return the estimates, in order
+     * @throws ValidationException if the document is malformed or of another schemaVersion
+     */
+    public static List<MetricEstimate> estimatesFromJson(String json) {
+        return QualityJson.readEstimates(Objects.requireNonNull(json, "json"));
     }
 
     static void draw(SplittableRandom rng, int[] rows) {

@@ -151,4 +151,22 @@ public final class Fairness {
         }
         return out;
     }
+
+    /**
+     * @param report a fairness report
+     * @return its JSON document ({@code schemaVersion} 1, kind {@code fairness}: slices and gaps),
+     *     to store with a model version for its model card
+     */
+    public static String toJson(FairnessReport report) {
+        return QualityJson.fairness(Objects.requireNonNull(report, "report"));
+    }
+
+    /**
+     * @param json a document written by {@link #toJson}
+     * @return the report
+     * @throws ValidationException if the document is malformed or of another schemaVersion
+     */
+    public static FairnessReport fromJson(String json) {
+        return QualityJson.readFairness(Objects.requireNonNull(json, "json"));
+    }
 }

@@ -9,8 +9,11 @@ import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.quality.Constraint;
 import dev.mlops.api.quality.ConstraintResult;
+import dev.mlops.api.quality.FairnessReport;
 import dev.mlops.api.quality.FeatureImportance;
 import dev.mlops.api.quality.ImportanceReport;
+import dev.mlops.api.quality.MetricEstimate;
+import dev.mlops.api.quality.SliceMetrics;
 import dev.mlops.api.quality.ValidationResult;
 import dev.mlops.api.quality.ValidationSuite;
 import java.util.ArrayList;
@@ -231,6 +234,77 @@ final class QualityJson {
         return new ImportanceReport(text(root, "metric", where), gib.booleanValue(), number(root, "baseline", where),
                 (int) integer(root, "rows", where), (int) integer(root, "repeats", where), integer(root, "seed", where),
                 features);
+    }
+
+    // ---- fairness
+
+    static String fairness(FairnessReport r) {
+        ObjectNode root = header("fairness");
+        root.put("sensitive", r.sensitive()).put("positiveClass", r.positiveClass());
+        ArrayNode arr = root.putArray("slices");
+        for (SliceMetrics s : r.slices()) {
+            arr.addObject().put("slice", s.slice()).put("count", s.count()).put("actualPositives", s.actualPositives())
+                    .put("predictedPositives", s.predictedPositives()).put("selectionRate", s.selectionRate())
+                    .put("truePositiveRate", s.truePositiveRate()).put("falsePositiveRate", s.falsePositiveRate())
+                    .put("accuracy", s.accuracy());
+        }
+        ObjectNode gaps = root.putObject("gaps");
+        r.metrics().forEach(m -> gaps.put(m.name(), m.value()));
+        return write(root);
+    }
+
+    static FairnessReport readFairness(String json) {
+        JsonNode root = parse(json, "fairness");
+        JsonNode arr = root.get("slices");
+        if (arr == null || !arr.isArray()) {
+            throw new ValidationException("the fairness report has no slices array");
+        }
+        List<SliceMetrics> slices = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode o = arr.get(i);
+            String at = "slices[" + i + "]";
+            slices.add(new SliceMetrics(text(o, "slice", at), (int) integer(o, "count", at),
+                    (int) integer(o, "actualPositives", at), (int) integer(o, "predictedPositives", at),
+                    number(o, "selectionRate", at), number(o, "truePositiveRate", at), number(o, "falsePositiveRate", at),
+                    number(o, "accuracy", at)));
+        }
+        JsonNode gaps = root.get("gaps");
+        if (gaps == null || !gaps.isObject()) {
+            throw new ValidationException("the fairness report has no gaps object");
+        }
+        return new FairnessReport(text(root, "sensitive", "fairness report"), text(root, "positiveClass", "fairness report"),
+                slices, number(gaps, "demographic_parity_difference", "gaps"), number(gaps, "demographic_parity_ratio", "gaps"),
+                number(gaps, "equalized_odds_difference", "gaps"), number(gaps, "equal_opportunity_difference", "gaps"));
+    }
+
+    // ---- metric estimates (metrics with bootstrap intervals)
+
+    static String estimates(List<MetricEstimate> estimates) {
+        ObjectNode root = header("metric-estimates");
+        ArrayNode arr = root.putArray("metrics");
+        for (MetricEstimate e : estimates) {
+            arr.addObject().put("metric", e.metric()).put("value", e.value()).put("lower", e.lower())
+                    .put("upper", e.upper()).put("confidence", e.confidence()).put("resamples", e.resamples())
+                    .put("skipped", e.skipped()).put("seed", e.seed());
+        }
+        return write(root);
+    }
+
+    static List<MetricEstimate> readEstimates(String json) {
+        JsonNode root = parse(json, "metric-estimates");
+        JsonNode arr = root.get("metrics");
+        if (arr == null || !arr.isArray()) {
+            throw new ValidationException("the metric estimates have no metrics array");
+        }
+        List<MetricEstimate> out = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode o = arr.get(i);
+            String at = "metrics[" + i + "]";
+            out.add(new MetricEstimate(text(o, "metric", at), number(o, "value", at), number(o, "lower", at),
+                    number(o, "upper", at), number(o, "confidence", at), (int) integer(o, "resamples", at),
+                    (int) integer(o, "skipped", at), integer(o, "seed", at)));
+        }
+        return out;
     }
 
     // ---- helpers

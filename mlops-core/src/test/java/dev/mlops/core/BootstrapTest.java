@@ -199,4 +199,16 @@ class BootstrapTest {
                 .isInstanceOf(ValidationException.class).hasMessageContaining("3 rows").hasMessageContaining("2");
     }
 
+
+    @Test
+    @DisplayName("metric estimates round-trip through JSON")
+    void json() {
+        ClassificationData d = germanCredit();
+        BootstrapOptions o = BootstrapOptions.defaults().withResamples(200);
+        List<MetricEstimate> estimates = List.of(Bootstrap.interval(d, Metrics.ROC_AUC, o),
+                Bootstrap.interval(d, Metrics.LOG_LOSS, o));
+        String json = Bootstrap.toJson(estimates);
+        assertThat(json).contains("\"kind\" : \"metric-estimates\"");
+        assertThat(Bootstrap.estimatesFromJson(json)).isEqualTo(estimates);
+    }
 }

@@ -117,4 +117,13 @@ class FairnessTest {
                 .isInstanceOf(ValidationException.class).hasMessageContaining("name the positive class");
         assertThat(Fairness.assess(three.withPositive("b"), new String[] {"x", "y"}, "g").positiveClass()).isEqualTo("b");
     }
+
+    @Test
+    @DisplayName("a fairness report round-trips through JSON")
+    void json() {
+        FairnessReport r = Fairness.assess(predictions(), CREDIT, "personal_status");
+        String json = Fairness.toJson(r);
+        assertThat(json).contains("\"kind\" : \"fairness\"").contains("\"demographic_parity_ratio\"");
+        assertThat(Fairness.fromJson(json)).isEqualTo(r);
+    }
 }
