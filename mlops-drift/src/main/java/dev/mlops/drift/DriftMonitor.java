@@ -220,8 +220,7 @@ public final class DriftMonitor {
             double[] mm = d.minMax;
             ProfileLayout.Num[] nums = layout.numerical;
             for (int i = 0; i < nums.length; i++) {
-                double v = numerical[i];
-                nums[i].add(c, mm, v == 0.0 ? 0.0 : v);
+                nums[i].add(c, mm, numerical[i]);
             }
             ProfileLayout.Cat[] cats = layout.categorical;
             for (int i = 0; i < cats.length; i++) {

@@ -111,6 +111,10 @@ final class ProfileLayout {
         final int negInfBin;
         final int posInfBin;
         final List<String> labels;
+        final double first;
+        final double last;
+        final double scale;
+        final int[] table;
 
         Num(ReferenceProfile.NumericalColumn col, int off, int index) {
             this.col = col;
@@ -163,22 +167,60 @@ final class ProfileLayout {
                 }
             }
             labels = List.copyOf(ls);
+            // bucket table over [cuts[0], cuts[L-1]): the cell at each bucket's start
+            if (cuts.length >= 2) {
+                first = cuts[0];
+                last = cuts[cuts.length - 1];
+                int buckets = Math.min(8192, Integer.highestOneBit(cuts.length) * 4);
+                double s = buckets / (last - first);
+                if (!Double.isFinite(s) || s <= 0) { // cuts too close for double arithmetic: one bucket
+                    buckets = 1;
+                    s = 0.0;
+                }
+                scale = s;
+                table = new int[buckets];
+                for (int b = 0; b < buckets; b++) {
+                    table[b] = Math.min(cuts.length - 1, searchCell(first + b / (s == 0.0 ? 1.0 : s)));
+                }
+            } else {
+                first = Double.POSITIVE_INFINITY; // no fast path: every value is below or above
+                last = Double.NEGATIVE_INFINITY;
+                scale = 0.0;
+                table = new int[1];
+            }
         }
 
-        /** Number of cut points ≤ v (branch-free binary search), for finite v. */
-        int cell(double v) {
+        /** Number of cut points ≤ v, for finite v (binary search; used to build the table and to check it). */
+        int searchCell(double v) {
             double[] a = cuts;
-            int n = a.length;
-            if (n == 0) {
-                return 0;
+            int lo = 0;
+            int hi = a.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (a[mid] <= v) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
-            int base = 0;
-            while (n > 1) {
-                int half = n >>> 1;
-                base = a[base + half] <= v ? base + half : base;
-                n -= half;
+            return lo;
+        }
+
+        /** Number of cut points ≤ v for cuts[0] ≤ v &lt; cuts[L−1]: bucket table, then a short scan. */
+        int cell(double v) {
+            int b = (int) ((v - first) * scale);
+            if (b >= table.length) {
+                b = table.length - 1;
             }
-            return base + (a[base] <= v ? 1 : 0);
+            int j = table[b];
+            double[] a = cuts;
+            while (j > 0 && a[j - 1] > v) {
+                j--;
+            }
+            while (a[j] <= v) {
+                j++;
+            }
+            return j;
         }
 
         void add(long[] c, double[] minMax, double v) {
@@ -193,18 +235,24 @@ final class ProfileLayout {
             if (v > minMax[mm + 1]) {
                 minMax[mm + 1] = v;
             }
-            if (v == Double.NEGATIVE_INFINITY) {
+            int cell;
+            if (v >= first && v < last) {
+                cell = cell(v);
+            } else if (v == Double.NEGATIVE_INFINITY) {
                 c[off + 2]++;
+                return;
             } else if (v == Double.POSITIVE_INFINITY) {
                 c[off + 3]++;
+                return;
             } else {
-                c[off + 4 + cell(v)]++;
+                cell = searchCell(v);
             }
+            c[off + 4 + cell]++;
         }
 
         void addAll(WindowData d, double[] values) {
             for (double v : values) {
-                add(d.counts, d.minMax, v == 0.0 ? 0.0 : v);
+                add(d.counts, d.minMax, v);
             }
         }
     }

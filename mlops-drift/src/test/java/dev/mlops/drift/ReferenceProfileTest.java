@@ -250,6 +250,31 @@ class ReferenceProfileTest {
     }
 
     @Test
+    void tableLookupFindsTheSameCellAsBinarySearch() {
+        Random r = new Random(17);
+        for (Frame f : List.of(mixedFrame(5000, 3, 0), numericFrame(new double[] {1, 1, 1}), numericFrame(new double[] {5, 7}),
+                numericFrame(new double[] {-1e300, 1e300, 0, 3}), numericFrame(new double[] {Double.MIN_VALUE, 2 * Double.MIN_VALUE}))) {
+            ProfileLayout layout = ReferenceProfile.of(f).layout();
+            for (ProfileLayout.Num n : layout.numerical) {
+                List<Double> probes = new ArrayList<>();
+                for (double cut : n.cuts) {
+                    probes.add(cut);
+                    probes.add(Math.nextUp(cut));
+                    probes.add(Math.nextDown(cut));
+                }
+                for (int i = 0; i < 20_000; i++) {
+                    probes.add(r.nextGaussian() * 3);
+                }
+                for (double v : probes) {
+                    if (v >= n.first && v < n.last) {
+                        assertThat(n.cell(v)).as("cell of " + v).isEqualTo(n.searchCell(v));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void jsonRoundTripIsLossless() {
         ReferenceProfile p = ReferenceProfile.of(mixedFrame(3000, 1, 0), ProfileOptions.builder().topK(3).sketchK(64).build());
         String json = p.toJson();
