@@ -116,6 +116,11 @@ public final class Mlops implements AutoCloseable {
         return store;
     }
 
+    /** @return the clock this instance stamps records with (package-private: for reports such as {@link ModelCard}) */
+    Clock clock() {
+        return clock;
+    }
+
     /**
      * Checks everything: store integrity (blob hashes, documents, leftovers), registry
      * consistency (versions, aliases, blob references) and the audit chain.
