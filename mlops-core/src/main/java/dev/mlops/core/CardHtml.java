@@ -28,11 +28,12 @@ final class CardHtml {
             p.note{margin:8px 0;color:var(--muted);font-style:italic;font-size:13px}
             .scroll{overflow-x:auto}
             table{border-collapse:collapse;margin:6px 0;font-size:14px}
-            th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+            th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}
             thead th{background:var(--soft);font-weight:600}
             table.facts th{background:var(--soft);font-weight:600;white-space:nowrap}
+            table.facts td.num{text-align:left}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+            code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
             .pass{color:var(--pass);font-weight:700}
             .fail{color:var(--fail);font-weight:700}
             .bar{display:inline-block;width:120px;height:10px;margin-left:8px;background:var(--soft);border:1px solid var(--line);vertical-align:middle}

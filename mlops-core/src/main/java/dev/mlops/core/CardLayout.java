@@ -250,8 +250,9 @@ final class CardLayout {
         for (MetricEstimate e : estimates) {
             byName.putIfAbsent(e.metric(), e);
         }
-        TreeSet<String> names = new TreeSet<>(stored.keySet());
-        names.addAll(byName.keySet());
+        // metrics with an interval first (in the order they were estimated), then the others by name
+        List<String> names = new ArrayList<>(byName.keySet());
+        new TreeSet<>(stored.keySet()).stream().filter(n -> !byName.containsKey(n)).forEach(names::add);
         if (names.isEmpty()) {
             return new Section("metrics", "Metrics", List.of(new Note("No metrics recorded.")));
         }
