@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
         subcommands = {
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
-                AliasCommand.class, ArchiveCommand.class, RestoreCommand.class, LineageCommand.class,
+                AliasCommand.class, ArchiveCommand.class, RestoreCommand.class, LineageCommand.class, CardCommand.class,
                 VerifyCommand.class, AuditCommand.class, GcCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input.",
                 "", "Example:",

@@ -44,7 +44,7 @@ class HelpTest {
     @DisplayName("the root help lists the commands of the issue")
     void rootHelpListsCommands() {
         String help = cli.raw("--help").out();
-        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "verify",
+        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "card", "verify",
                 "audit", "gc")) {
             assertThat(help).containsPattern("(?m)^  " + c + " ");
         }
