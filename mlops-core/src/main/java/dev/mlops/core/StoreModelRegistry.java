@@ -547,6 +547,36 @@ final class StoreModelRegistry implements ModelRegistry {
         return artifacts.readAll(sha, "attachment " + name + " of " + ref);
     }
 
+    /**
+     * The blob is stored first, then the version document gains the name by compare-and-set: a
+     * crash in between leaves only an unreferenced blob for garbage collection.
+     */
+    @Override
+    public ModelVersion addAttachment(ModelRef.Version ref, String name, byte[] content) {
+        Objects.requireNonNull(ref, "ref");
+        Names.requireValid(Names.Kind.TAG, name);
+        Objects.requireNonNull(content, "content");
+        String sha = artifacts.putBytes(content).sha256();
+        boolean[] added = new boolean[1];
+        VersionDoc d = updateVersion(ref, v -> {
+            String existing = v.attachments().get(name);
+            added[0] = existing == null;
+            if (existing == null) {
+                return v.withAttachment(name, sha);
+            }
+            if (!existing.equals(sha)) {
+                throw new ConflictException("version " + ref + " already has an attachment " + Names.quote(name)
+                        + " with other content; attachments are append-only, choose a new name");
+            }
+            return v;
+        });
+        if (added[0]) {
+            audit.record("version.attach", ref.toString(), Map.of(),
+                    Map.of("attachment", name, "sha256", sha, "size", Integer.toString(content.length)));
+        }
+        return toVersion(d, modelDoc(ref.model()).value());
+    }
+
     @Override
     public List<ModelVersion> versionsUsing(DatasetRef dataset) {
         Objects.requireNonNull(dataset, "dataset");
