@@ -108,6 +108,16 @@ final class GateContext {
         if (!candidateVersion.ok()) {
             out.add(fail("candidate", "an existing version", candidateVersion.error()));
         }
+        if (champion.isPresent() && !champion.get().ok()) {
+            out.add(fail("champion", "the alias holder can be read", champion.get().error()));
+        }
+        if (gateEvaluates()) {
+            // an evaluation that throws refuses the candidate even when no rule reads its result
+            out.add(evaluationCheck("evaluation:candidate", candidateData()));
+            if (champion.isPresent() && champion.get().ok() && canEvaluateChampion()) {
+                out.add(evaluationCheck("evaluation:champion", championData()));
+            }
+        }
         in.frame.ifPresent(f -> {
             if (f.rowCount() == 0) {
                 out.add(new CheckResult("data:rows", OptionalDouble.of(0), ">= 1", Verdict.FAIL,
@@ -345,6 +355,25 @@ final class GateContext {
     }
 
     // ---- sources ------------------------------------------------------------------------------
+
+    /** True when the gate itself produces evaluation data (a factory, or prediction columns of the frame). */
+    private boolean gateEvaluates() {
+        return in.candidateData.isEmpty() && hasDataSource();
+    }
+
+    private boolean canEvaluateChampion() {
+        return in.classifier.isPresent() || in.regressor.isPresent()
+                || policy.predictions().flatMap(PromotionPolicy.PredictionColumns::championPrediction).isPresent();
+    }
+
+    private static CheckResult evaluationCheck(String name, Got<Object> data) {
+        if (!data.ok()) {
+            return fail(name, "evaluates without error", data.error());
+        }
+        int rows = data.value() instanceof ClassificationData c ? c.size() : ((RegressionData) data.value()).size();
+        return new CheckResult(name, OptionalDouble.of(rows), "evaluates without error", Verdict.PASS,
+                "evaluated on " + rows + " rows");
+    }
 
     private boolean hasDataSource() {
         return in.candidateData.isPresent() || in.classifier.isPresent() || in.regressor.isPresent()
