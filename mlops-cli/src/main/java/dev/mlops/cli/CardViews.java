@@ -29,7 +29,8 @@ final class CardViews {
                     List<Views.LineageDatasetView> datasets, ParentView retrainedFrom,
                     List<EstimateView> metricEstimates, List<FairnessView> fairness, List<ImportanceView> importance,
                     BaselineView driftBaseline, List<DecisionView> decisions, List<Views.AliasMoveView> aliasHistory,
-                    List<Views.AuditEntryView> audit, List<String> notes, List<String> written) {
+                    List<Views.AuditEntryView> audit, List<Views.AuditEntryView> aliasAudit, List<String> notes,
+                    List<String> written) {
     }
 
     record ParentView(String ref, boolean exists) {
@@ -86,7 +87,8 @@ final class CardViews {
                 c.driftBaseline().map(CardViews::baseline).orElse(null),
                 c.decisions().stream().map(CardViews::decision).toList(),
                 c.aliasHistory().stream().map(Views::move).toList(),
-                c.auditEntries().stream().map(Views::audit).toList(), c.notes(), List.copyOf(written));
+                c.auditEntries().stream().map(Views::audit).toList(),
+                c.aliasAuditEntries().stream().map(Views::audit).toList(), c.notes(), List.copyOf(written));
     }
 
     static EstimateView estimate(MetricEstimate e) {

@@ -238,6 +238,8 @@ class CardCommandTest {
         assertThat(d.get("checks").get(1).get("observed").isNull()).isTrue();
         assertThat(j.get("alias_history").get(0).get("kind").asText()).isEqualTo("set");
         assertThat(j.get("audit").get(0).get("action").asText()).isEqualTo("version.register");
+        assertThat(j.get("alias_audit").get(0).get("action").asText()).isEqualTo("alias.set");
+        assertThat(j.get("alias_audit").get(0).get("after").get("version").asText()).isEqualTo("1");
         assertThat(j.get("fairness")).isEmpty();
         assertThat(j.get("notes")).isEmpty();
         assertThat(j.get("written")).isEmpty();

@@ -24,7 +24,11 @@ public final class AttachmentNames {
     public static final String IMPORTANCE = "permutation-importance";
     /** The drift reference profile of the training data, mlops-drift's {@code ReferenceProfile.toJsonBytes()}. */
     public static final String DRIFT_PROFILE = "drift-profile";
-    /** Prefix of promotion decision documents, followed by their number: {@code promotion-decision-1}. */
+    /**
+     * Prefix of promotion decision documents, followed by their number: {@code promotion-decision-1}.
+     * {@link PromotionGate#promote} records each decision under the next free number
+     * ({@link PromotionGate#toJson(dev.mlops.api.gate.PromotionDecision)}).
+     */
     public static final String DECISION_PREFIX = "promotion-decision-";
 
     private AttachmentNames() {

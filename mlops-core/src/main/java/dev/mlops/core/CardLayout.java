@@ -130,7 +130,7 @@ final class CardLayout {
         card.driftBaseline().ifPresent(b -> s.add(drift(b)));
         s.add(decisions(card.decisions()));
         s.add(aliases(card.aliasHistory()));
-        s.add(audit(card.auditEntries()));
+        s.add(audit(card.auditEntries(), card.aliasAuditEntries()));
         if (!card.notes().isEmpty()) {
             s.add(new Section("notes", "Notes", card.notes().stream().<Block>map(Text::new).toList()));
         }
@@ -396,18 +396,28 @@ final class CardLayout {
                 new Note("Every move of an alias to or from this version, oldest first.")));
     }
 
-    private static Section audit(List<AuditEntry> entries) {
+    private static Section audit(List<AuditEntry> entries, List<AuditEntry> aliasEntries) {
+        List<Block> b = new ArrayList<>();
         if (entries.isEmpty()) {
-            return new Section("audit", "Audit trail", List.of(new Note("No audit entry names this version.")));
+            b.add(new Note("No audit entry names this version."));
+        } else {
+            b.add(auditTable(entries));
+            b.add(new Note("Entries of the hash-chained audit log whose target is this version."));
         }
+        if (!aliasEntries.isEmpty()) {
+            b.add(new Heading("Alias changes to or from this version"));
+            b.add(auditTable(aliasEntries));
+        }
+        return new Section("audit", "Audit trail", b);
+    }
+
+    private static Table auditTable(List<AuditEntry> entries) {
         List<List<Cell>> rows = new ArrayList<>();
         for (AuditEntry e : entries) {
             rows.add(List.of(Cell.count(e.sequence()), Cell.of(e.time().toString()), Cell.of(e.actor()),
                     Cell.of(e.action()), Cell.of(e.target()), Cell.of(change(e.before(), e.after()))));
         }
-        return new Section("audit", "Audit trail", List.of(
-                new Table(List.of("#", "Time", "Actor", "Action", "Target", "Change"), rows),
-                new Note("Entries of the hash-chained audit log whose target is this version.")));
+        return new Table(List.of("#", "Time", "Actor", "Action", "Target", "Change"), rows);
     }
 
     /** {@code key: before -> after} for changed keys, {@code key = value} for new ones, {@code key removed (was value)}. */

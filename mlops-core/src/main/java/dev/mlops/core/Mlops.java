@@ -131,11 +131,6 @@ public final class Mlops implements AutoCloseable {
         return store;
     }
 
-    /** @return the clock this instance stamps records with (package-private: for reports such as {@link ModelCard}) */
-    Clock clock() {
-        return clock;
-    }
-
     /**
      * Checks everything: store integrity (blob hashes, documents, leftovers), registry
      * consistency (versions, aliases, blob references) and the audit chain.

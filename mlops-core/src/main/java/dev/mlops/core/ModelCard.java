@@ -46,7 +46,8 @@ import java.util.function.Function;
  * ({@link AttachmentNames#FAIRNESS}); feature importance ({@link AttachmentNames#IMPORTANCE});
  * drift baseline ({@link AttachmentNames#DRIFT_PROFILE}); promotion decisions
  * ({@link AttachmentNames#DECISION_PREFIX}{@code <n>}); the alias moves to or from this version;
- * the audit entries for the version ({@link dev.mlops.api.AuditLog#entriesFor}). Sections
+ * the audit entries for the version ({@link dev.mlops.api.AuditLog#entriesFor}) and those of the
+ * alias changes that moved an alias to or from it. Sections
  * backed by optional attachments appear only when the attachment exists.
  *
  * <p>An attachment that cannot be read does not stop the card: it is left out and named in
@@ -71,6 +72,7 @@ public final class ModelCard {
     private final List<RecordedDecision> decisions;
     private final List<AliasMove> aliasHistory;
     private final List<AuditEntry> auditEntries;
+    private final List<AuditEntry> aliasAuditEntries;
     private final List<String> notes;
 
     private ModelCard(Gatherer g) {
@@ -86,6 +88,7 @@ public final class ModelCard {
         this.decisions = List.copyOf(g.decisions);
         this.aliasHistory = List.copyOf(g.aliasMoves);
         this.auditEntries = List.copyOf(g.audit);
+        this.aliasAuditEntries = List.copyOf(g.aliasAudit);
         this.notes = List.copyOf(g.notes);
     }
 
@@ -163,6 +166,14 @@ public final class ModelCard {
     /** @return the audit entries whose target is this version, in journal order */
     public List<AuditEntry> auditEntries() {
         return auditEntries;
+    }
+
+    /**
+     * @return the audit entries of alias changes that moved an alias to or from this version
+     *     (such as {@code alias.promote} with the decision it followed), in journal order
+     */
+    public List<AuditEntry> aliasAuditEntries() {
+        return aliasAuditEntries;
     }
 
     /** @return problems met while gathering (attachments that could not be read), empty when none */
@@ -306,6 +317,7 @@ public final class ModelCard {
         final List<RecordedDecision> decisions = new ArrayList<>();
         final List<AliasMove> aliasMoves = new ArrayList<>();
         final List<AuditEntry> audit = new ArrayList<>();
+        final List<AuditEntry> aliasAudit = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
 
         Gatherer(Mlops mlops, ModelRef.Version ref) {
@@ -367,7 +379,7 @@ public final class ModelCard {
                     driftBaseline = read(name, "drift profile", ProfileSummary::read);
                 }
             }
-            decisionNames.forEach((n, name) -> read(name, "promotion decision", DecisionJson::read)
+            decisionNames.forEach((n, name) -> read(name, "promotion decision", PromotionGate::decisionFromJson)
                     .ifPresent(d -> decisions.add(new RecordedDecision(name, n, d))));
         }
 
@@ -394,6 +406,10 @@ public final class ModelCard {
                     String alias = t.substring(aliasPrefix.length());
                     if (Names.isValid(Names.Kind.ALIAS, alias)) {
                         aliases.add(alias);
+                    }
+                    String number = Integer.toString(ref.number());
+                    if (number.equals(e.before().get("version")) || number.equals(e.after().get("version"))) {
+                        aliasAudit.add(e);
                     }
                 }
             }

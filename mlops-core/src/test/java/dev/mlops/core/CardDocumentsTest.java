@@ -51,10 +51,10 @@ class CardDocumentsTest {
     }
 
     @Test
-    @DisplayName("a promotion decision survives JSON, with an absent observation as null and passed written for other readers")
+    @DisplayName("the promotion decision document the card reads (PromotionGate's): survives JSON, absent values as null")
     void decisionRoundTrip() throws Exception {
-        String json = DecisionJson.write(DECISION);
-        assertThat(DecisionJson.read(json)).isEqualTo(DECISION);
+        String json = PromotionGate.toJson(DECISION);
+        assertThat(PromotionGate.decisionFromJson(json)).isEqualTo(DECISION);
         JsonNode tree = Json.MAPPER.readTree(json);
         assertThat(tree.get("schemaVersion").intValue()).isEqualTo(1);
         assertThat(tree.get("kind").textValue()).isEqualTo("promotion-decision");
@@ -63,26 +63,26 @@ class CardDocumentsTest {
         assertThat(tree.get("checks").get(1).get("observed").isNull()).isTrue();
         PromotionDecision first = new PromotionDecision(ModelRef.version("rain", 1), "production", Optional.empty(),
                 List.of(), Instant.parse("2026-01-02T03:04:05Z"), "p");
-        assertThat(Json.MAPPER.readTree(DecisionJson.write(first)).has("champion")).isFalse();
-        assertThat(DecisionJson.read(DecisionJson.write(first))).isEqualTo(first);
+        assertThat(Json.MAPPER.readTree(PromotionGate.toJson(first)).get("champion").isNull()).isTrue();
+        assertThat(PromotionGate.decisionFromJson(PromotionGate.toJson(first))).isEqualTo(first);
     }
 
     @Test
-    @DisplayName("a malformed decision is refused with what was wrong")
+    @DisplayName("a malformed decision is refused with what was wrong (the card then lists it under Notes)")
     void decisionErrors() {
-        String ok = DecisionJson.write(DECISION);
-        assertThatThrownBy(() -> DecisionJson.read(ok.replace("\"PASS\"", "\"MAYBE\"")))
+        String ok = PromotionGate.toJson(DECISION);
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"PASS\"", "\"MAYBE\"")))
                 .isInstanceOf(ValidationException.class).hasMessage("checks[0] has verdict 'MAYBE', expected PASS or FAIL");
-        assertThatThrownBy(() -> DecisionJson.read(ok.replace("\"rain/3\"", "\"rain@production\"")))
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"rain/3\"", "\"rain@production\"")))
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("the promotion decision's candidate 'rain@production' is not a pinned version such as rain/3");
-        assertThatThrownBy(() -> DecisionJson.read(ok.replace("2026-01-02T03:04:05.123Z", "yesterday")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("decidedAt 'yesterday' is not an ISO-8601 instant");
-        assertThatThrownBy(() -> DecisionJson.read(ok.replace("0.91", "\"high\"")))
+                .hasMessage("decision field 'candidate' is 'rain@production', expected a version such as credit/3");
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("2026-01-02T03:04:05.123Z", "yesterday")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("'decidedAt' is not an ISO-8601 instant: yesterday");
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("0.91", "\"high\"")))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("checks[0] field 'observed' must be a number or null");
-        assertThatThrownBy(() -> DecisionJson.read(ok.replace("\"promotion-decision\"", "\"fairness\"")))
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"promotion-decision\"", "\"fairness\"")))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("expected a promotion-decision");
-        assertThatThrownBy(() -> DecisionJson.read("[]")).isInstanceOf(ValidationException.class)
+        assertThatThrownBy(() -> PromotionGate.decisionFromJson("[]")).isInstanceOf(ValidationException.class)
                 .hasMessageContaining("must be a JSON object");
     }
 

@@ -13,7 +13,6 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.Schema;
 import dev.mlops.api.Signature;
-import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.ClassificationData;
@@ -24,7 +23,6 @@ import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
 import dev.mlops.api.quality.MetricValue;
 import dev.mlops.api.quality.Row;
-import dev.mlops.api.quality.Verdict;
 import dev.mlops.api.serving.Model;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +40,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -163,25 +159,27 @@ final class CardFixture {
         for (MetricValue m : report.metrics()) {
             b.metric(m.name(), m.value());
         }
-        refused = new PromotionDecision(new ModelRef.Version("credit", 2), "production",
-                Optional.of(v1.ref()), List.of(
-                new CheckResult("min:roc_auc", OptionalDouble.of(estimates.get(1).value()), ">= 0.80", Verdict.FAIL,
-                        "roc_auc is below the floor"),
-                new CheckResult("fairness:demographic_parity_difference(personal_status)",
-                        OptionalDouble.of(fairness.demographicParityDifference()), "<= 0.30", Verdict.PASS, "")),
-                START.plusSeconds(3600), "credit-policy-v1");
-        passed = new PromotionDecision(new ModelRef.Version("credit", 2), "production", Optional.of(v1.ref()), List.of(
-                new CheckResult("min:roc_auc", OptionalDouble.of(estimates.get(1).value()), ">= 0.70", Verdict.PASS, ""),
-                new CheckResult("latency:p99", OptionalDouble.empty(), "<= 5 ms", Verdict.PASS, "not measured: in-process rule")),
-                START.plusSeconds(7200), "credit-policy-v2");
         b.attachment(AttachmentNames.METRIC_ESTIMATES, utf8(Bootstrap.toJson(estimates)))
                 .attachment(AttachmentNames.of(AttachmentNames.FAIRNESS, "personal_status"), utf8(Fairness.toJson(fairness)))
                 .attachment(AttachmentNames.IMPORTANCE, utf8(PermutationImportance.toJson(importance)))
-                .attachment(AttachmentNames.DRIFT_PROFILE, utf8(profileLike(trainFrame)))
-                .attachment(AttachmentNames.decision(1), utf8(DecisionJson.write(refused)))
-                .attachment(AttachmentNames.decision(2), utf8(DecisionJson.write(passed)));
-        mlops.models().register("credit", b.build());
-        mlops.models().setAlias("credit", "production", 2);
+                .attachment(AttachmentNames.DRIFT_PROFILE, utf8(profileLike(trainFrame)));
+        ModelVersion registered = mlops.models().register("credit", b.build());
+
+        // the promotion gate judges version 2 twice and records both decisions with it
+        PromotionGate.Inputs inputs = PromotionGate.inputs().registeredMetrics().frame(testFrame).classification(data)
+                .build();
+        PromotionGate.Promotion first = PromotionGate.of(mlops, PromotionPolicy.builder("credit-policy-v1")
+                .minimum("roc_auc", 0.80).fairnessMax("personal_status", "demographic_parity_difference", 0.30).build())
+                .promote(registered.ref(), "production", inputs);
+        PromotionGate.Promotion second = PromotionGate.of(mlops, PromotionPolicy.builder("credit-policy-v2")
+                .minimum("roc_auc", 0.70).fairnessMax("personal_status", "demographic_parity_difference", 0.30).build())
+                .promote(registered.ref(), "production", inputs);
+        if (first.promoted() || !second.promoted()) {
+            throw new IllegalStateException("the fixture expects the first policy to refuse and the second to promote: "
+                    + first + " / " + second);
+        }
+        refused = first.decision();
+        passed = second.decision();
         mlops.models().setAlias("credit", "champion", 2);
         mlops.models().rollback("credit", "production");
         mlops.models().setAlias("credit", "production", 2);

@@ -77,7 +77,7 @@ class ModelCardEscapingTest {
                 .attachment(AttachmentNames.IMPORTANCE, utf8(PermutationImportance.toJson(importance)))
                 .attachment(AttachmentNames.METRIC_ESTIMATES, utf8(Bootstrap.toJson(estimates)))
                 .attachment(AttachmentNames.DRIFT_PROFILE, utf8(profile))
-                .attachment(AttachmentNames.decision(1), utf8(DecisionJson.write(decision)))
+                .attachment(AttachmentNames.decision(1), utf8(PromotionGate.toJson(decision)))
                 .build());
         m.models().setAlias("evil", "production", 1);
         card = ModelCard.of(m, ModelRef.version("evil", 1));

@@ -87,7 +87,14 @@ class ModelCardTest {
     @DisplayName("audit entries are exactly what AuditLog.entriesFor(version) returns")
     void auditIsEntriesFor() {
         assertThat(card.auditEntries()).isEqualTo(fx.mlops.audit().entriesFor("credit/2"));
-        assertThat(card.auditEntries()).extracting(e -> e.action()).containsExactly("version.register", "version.tag");
+        assertThat(card.auditEntries()).extracting(e -> e.action()).containsExactly("version.register", "version.attach",
+                "promotion.refused", "version.attach", "version.tag");
+        // the alias changes that moved an alias to or from version 2, with the decision the promotion followed
+        assertThat(card.aliasAuditEntries()).extracting(e -> e.action() + " " + e.target()).containsExactly(
+                "alias.promote credit@production", "alias.set credit@champion", "alias.rollback credit@production",
+                "alias.set credit@production");
+        assertThat(card.aliasAuditEntries().get(0).after()).containsEntry("decision", "promotion-decision-2")
+                .containsEntry("version", "2");
     }
 
     @Test
@@ -130,12 +137,23 @@ class ModelCardTest {
         assertThat(s.get("Drift baseline")).contains("- **Reference rows:** 700", "| age | numerical | 700 | 0 |",
                 "| housing | categorical | 700 | 0 | 3 |", "own (");
         assertThat(s.get("Promotion decisions")).contains("### Decision 1: credit/2 to production, refused",
-                "### Decision 2: credit/2 to production, passed", "- **Outcome:** **REFUSED**", "| min:roc_auc | ",
-                "| \\>= 0.80 | **FAIL** | roc_auc is below the floor |", "`credit-policy-v2`", "| latency:p99 | none |",
-                "- **Champion then:** credit/1")
-                .containsSubsequence("Decision 1", "Decision 2");
+                "### Decision 2: credit/2 to production, passed", "- **Outcome:** **REFUSED**", "- **Outcome:** **PASSED**",
+                "- **Champion then:** credit/1", "- **Policy:** `" + fx.refused.policy() + "`",
+                "- **Stored as:** promotion-decision-2").containsSubsequence("Decision 1", "Decision 2");
+        for (var d : List.of(fx.refused, fx.passed)) {
+            for (var c : d.checks()) {
+                assertThat(s.get("Promotion decisions")).contains("| " + markdownInline(c.name()) + " | "
+                        + (c.observed().isPresent() ? CardText.number(c.observed().getAsDouble()) : "none") + " | "
+                        + markdownInline(c.required()) + " | **" + c.verdict() + "** | "
+                        + markdownInline(c.detail()) + (c.detail().isEmpty() ? "|" : " |"));
+            }
+        }
+        assertThat(fx.refused.failures()).extracting(c -> c.name()).containsExactly("min:roc_auc");
         assertThat(s.get("Alias history")).contains("| production | rollback | 2 | 1 | trainer |",
                 "| champion | set |  | 2 | trainer |");
+        assertThat(s.get("Audit trail")).contains("### Alias changes to or from this version",
+                "| alias.promote | credit@production | candidate = credit/2; decision = promotion-decision-2; decision_sha256 = ",
+                "| alias.rollback | credit@production | version: 2 \u2192 1 |");
         assertThat(s.get("Audit trail")).contains("| version.register | credit/2 | artifact_sha256 = " + fx.v2.artifact().digest()
                 + "; format = java-function |", "| version.tag | credit/2 | tag.reviewed = yes |");
     }
@@ -157,7 +175,8 @@ class ModelCardTest {
         assertThat(s.get("fairness")).contains("male single", "equalized_odds_difference");
         assertThat(s.get("importance")).contains("checking_status", "credit_amount");
         assertThat(s.get("drift-baseline")).contains("Reference rows700", "housing");
-        assertThat(s.get("decisions")).contains("REFUSED", "PASSED", "roc_auc is below the floor", "not measured: in-process rule");
+        assertThat(s.get("decisions")).contains("REFUSED", "PASSED", fx.refused.checks().get(0).required(),
+                fx.refused.policy());
         assertThat(s.get("alias-history")).contains("rollback", "champion");
         assertThat(s.get("audit")).contains("version.register", "tag.reviewed = yes");
         assertThat(s.get("purpose")).contains("Logistic score of four applicant attributes.Retrained on the 2026 split.");
