@@ -75,7 +75,7 @@ public enum Correction {
                 double running = 1.0;
                 for (int rank = m; rank >= 1; rank--) {
                     int i = order[rank - 1];
-                    running = Math.min(running, pValues[i] * m / rank);
+                    running = Math.min(running, pValues[i] / ((double) rank / m)); // p exactly at rank m, as statsmodels
                     out[i] = Math.min(1.0, running);
                 }
                 return out;
