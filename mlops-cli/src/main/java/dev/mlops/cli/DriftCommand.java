@@ -10,6 +10,7 @@ import dev.mlops.core.Frames;
 import dev.mlops.drift.Correction;
 import dev.mlops.drift.DriftAnalysis;
 import dev.mlops.drift.DriftMethod;
+import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.DriftReportJson;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "", "Example:",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
                 "  mlops drift --reference train.csv --current today.csv --column-method weather=psi \\",
-                "        --threshold temp_max=0.01 --correction bh --json --fail-on-drift"})
+                "        --threshold temp_max=0.01 --correction bh --html drift.html --fail-on-drift"})
 final class DriftCommand implements Callable<Integer> {
     /** Exit code when the dataset drifted and {@code --fail-on-drift} was given. */
     static final int DRIFT_FOUND = 3;
@@ -80,21 +81,39 @@ final class DriftCommand implements Callable<Integer> {
             description = "Columns compared at once (default: the number of processors).")
     Integer parallelism;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write the report as one self-contained HTML page (charts per column) to FILE.")
+    Path html;
+
     @Option(names = "--fail-on-drift", description = "Exit with code 3 when the dataset drifted.")
     boolean failOnDrift;
 
     @Override
     public Integer call() {
         DriftAnalysis analysis = analysis();
+        if (html != null) {
+            Path dir = html.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(html)) {
+                throw new BadInputException("--html " + Names.quote(html.toString())
+                        + " is not a file in an existing directory");
+            }
+        }
         Frame ref = read("--reference", reference);
         Frame cur = read("--current", current);
         DriftReport report = analysis.compare(ref, cur);
+        if (html != null) {
+            DriftReportHtml.write(report, html);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (((MlopsCommand) spec.root().userObject()).json()) {
             out.println(DriftReportJson.toJson(report));
             out.flush();
         } else {
             print(out, report);
+            if (html != null) {
+                out.println(Text.printable("html report: " + html));
+                out.flush();
+            }
         }
         return failOnDrift && report.datasetDrift() ? DRIFT_FOUND : Errors.OK;
     }

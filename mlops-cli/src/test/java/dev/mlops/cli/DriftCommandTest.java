@@ -139,6 +139,22 @@ class DriftCommandTest {
     @DisplayName("options")
     class Options {
         @Test
+        @DisplayName("--html writes a self-contained page naming every column, next to the JSON or table output")
+        void html() throws IOException {
+            Path page = tmp.resolve("drift.html");
+            JsonNode root = json("--html", page.toString());
+            assertThat(root.get("dataset_drift").asBoolean()).isTrue();
+            String text = Files.readString(page);
+            assertThat(text).startsWith("<!DOCTYPE html>").contains("temp_max", "temp_min", "precipitation", "wind", "weather")
+                    .doesNotContain("<script", "http://", "https://");
+            Path human = tmp.resolve("drift2.html");
+            CliRunner.Result r = drift("--html", human.toString());
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out()).contains("html report: " + human);
+            assertThat(Files.readString(human)).startsWith("<!DOCTYPE html>").contains("temp_max", "weather");
+        }
+
+        @Test
         @DisplayName("exit 0 with drift, 3 with --fail-on-drift, 0 with --fail-on-drift and no drift")
         void exitCodes() {
             assertThat(drift().exitCode()).isZero();
@@ -252,6 +268,7 @@ class DriftCommandTest {
                 Arguments.of("mismatched columns", List.of("--reference", "REF", "--current", "CUT"), "'weather'"),
                 Arguments.of("malformed CSV", List.of("--reference", "REF", "--current", "BAD"), "line 3"),
                 Arguments.of("bad parallelism", List.of("--parallelism", "0"), "--parallelism"),
+                Arguments.of("html in a missing directory", List.of("--html", "NODIR"), "--html"),
                 Arguments.of("--current missing", List.of("--reference", "REF"), "--current"));
     }
 
@@ -272,6 +289,7 @@ class DriftCommandTest {
         for (String s : args) {
             a.add(switch (s) {
                 case "NOFILE" -> tmp.resolve("no-such.csv").toString();
+                case "NODIR" -> tmp.resolve("no-such-dir").resolve("drift.html").toString();
                 case "REF" -> y2012.toString();
                 case "CUR" -> y2015.toString();
                 case "DIR" -> dir.toString();
