@@ -570,6 +570,39 @@ class DriftAnalysisTest {
         }
     }
 
+    @Test
+    @DisplayName("the report does not depend on the order of rows")
+    void rowOrder() {
+        Frame ref = SeattleWeather.rows(d -> !d.startsWith("2015"));
+        Frame cur = SeattleWeather.year(2015);
+        DriftReport expected = compare(ref, cur);
+        Random random = new Random(42);
+        for (int round = 0; round < 3; round++) {
+            assertThat(compare(shuffled(ref, random), shuffled(cur, random))).isEqualTo(expected);
+        }
+    }
+
+    private static Frame shuffled(Frame f, Random random) {
+        int[] order = IntStream.range(0, f.rowCount()).toArray();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        List<Object> columns = new ArrayList<>();
+        for (Field field : f.schema().fields()) {
+            if (field.type().isNumeric()) {
+                double[] v = f.numeric(field.name());
+                columns.add(Arrays.stream(order).mapToDouble(i -> v[i]).toArray());
+            } else {
+                String[] v = f.strings(field.name());
+                columns.add(Arrays.stream(order).mapToObj(i -> v[i]).toArray(String[]::new));
+            }
+        }
+        return Frame.ofColumns(f.schema(), columns);
+    }
+
     @Nested
     @DisplayName("builder")
     class BuilderRules {
