@@ -4,7 +4,7 @@ reference <= 1000 rows -> ks for numerical columns with > 5 distinct values (ref
 current together), chisquare for categorical columns with > 2 categories. Also the 2012-2014 vs
 2015 split (reference > 1000 rows -> wasserstein_norm / jensenshannon).
 
-Run: python3 gen_seattle_drift.py ../resources/datasets/seattle-weather.csv
+Run: python3 gen_seattle_drift.py ../resources/seattle-weather.csv
 """
 import csv
 import sys

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The NOAA Seattle weather data (test resource datasets/seattle-weather.csv, public domain, see
- * the README there) as frames. The file has no quoting, so a split on commas reads it; the drift
+ * The NOAA Seattle weather data (test resource seattle-weather.csv, public domain, see
+ * DATASETS.md there) as frames. The file has no quoting, so a split on commas reads it; the drift
  * module does not depend on core's CSV reader.
  */
 final class SeattleWeather {
@@ -30,7 +30,7 @@ final class SeattleWeather {
     }
 
     private static List<String[]> load() {
-        try (InputStream in = SeattleWeather.class.getResourceAsStream("/datasets/seattle-weather.csv");
+        try (InputStream in = SeattleWeather.class.getResourceAsStream("/seattle-weather.csv");
              BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             List<String[]> rows = new ArrayList<>();
             r.readLine();
