@@ -25,7 +25,7 @@ class HelpTest {
             CliRunner.Result r = cli.raw(args.toArray(String[]::new));
             assertThat(r.exitCode()).as("%s", args).isZero();
             assertThat(r.out()).as("%s", args).startsWith("Usage: mlops").contains("Example:")
-                    .contains("mlops --store ./registry");
+                    .containsPattern("mlops (--store \\./registry|drift) ");
         }
     }
 
@@ -44,8 +44,8 @@ class HelpTest {
     @DisplayName("the root help lists the commands of the issue")
     void rootHelpListsCommands() {
         String help = cli.raw("--help").out();
-        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "card", "verify",
-                "audit", "gc")) {
+        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "card",
+                "verify", "audit", "gc", "drift")) {
             assertThat(help).containsPattern("(?m)^  " + c + " ");
         }
     }
