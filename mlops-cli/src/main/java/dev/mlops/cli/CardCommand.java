@@ -3,15 +3,10 @@ package dev.mlops.cli;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
-import dev.mlops.api.StorageException;
 import dev.mlops.core.ModelCard;
 import dev.mlops.core.Mlops;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -69,11 +64,11 @@ final class CardCommand extends StoreCommand {
         ModelCard card = ModelCard.of(mlops, version);
         List<String> written = new ArrayList<>();
         if (html != null) {
-            write(html, card.toHtml());
+            card.writeHtml(html);
             written.add(html.toString());
         }
         if (markdown != null) {
-            write(markdown, card.toMarkdown());
+            card.writeMarkdown(markdown);
             written.add(markdown.toString());
         }
         if (jsonOutput()) {
@@ -92,31 +87,5 @@ final class CardCommand extends StoreCommand {
     private static ModelRef.Version resolve(Mlops mlops, ModelRef ref) {
         ModelVersion v = mlops.models().resolve(ref);
         return v.ref();
-    }
-
-    /** Writes next to the target and moves it into place, so a reader never sees half a card. */
-    private static void write(Path file, String content) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new StorageException("cannot write the model card to " + Names.quote(file.toString()) + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write failed already; that is the error reported
-                }
-            }
-        }
     }
 }

@@ -11,11 +11,20 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.RegisteredModel;
+import dev.mlops.api.StorageException;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
 import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +36,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -35,8 +45,8 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * ModelCard card = ModelCard.of(mlops, ModelRef.version("credit", 3));
- * Files.writeString(Path.of("credit-3.md"), card.toMarkdown());
- * Files.writeString(Path.of("credit-3.html"), card.toHtml());
+ * card.writeMarkdown(Path.of("credit-3.md"));
+ * card.writeHtml(Path.of("credit-3.html"));              // one self-contained page
  * }</pre>
  *
  * <p>Sections: summary; purpose and description (model and version descriptions, tags);
@@ -192,6 +202,64 @@ public final class ModelCard {
      */
     public String toHtml() {
         return CardHtml.render(CardLayout.of(this));
+    }
+
+    /**
+     * Writes {@link #toHtml()} to a file, replacing it: the page is written to a temporary file
+     * in the same directory, forced to disk and moved into place, so a reader never sees half a
+     * card.
+     *
+     * @param file the target file; its directory must exist
+     * @return {@code file}
+     * @throws dev.mlops.api.StorageException if the file cannot be written
+     */
+    public Path writeHtml(Path file) {
+        return write(file, toHtml());
+    }
+
+    /**
+     * Writes {@link #toMarkdown()} to a file, replacing it, as {@link #writeHtml} does.
+     *
+     * @param file the target file; its directory must exist
+     * @return {@code file}
+     * @throws dev.mlops.api.StorageException if the file cannot be written
+     */
+    public Path writeMarkdown(Path file) {
+        return write(file, toMarkdown());
+    }
+
+    private Path write(Path file, String content) {
+        Objects.requireNonNull(file, "file");
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir == null || target.getFileName() == null) {
+            throw new StorageException("cannot write the model card of " + version.ref() + " to "
+                    + Names.quote(file.toString()) + ": expected a file path with a parent directory");
+        }
+        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return file;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new StorageException("cannot write the model card of " + version.ref() + " to "
+                    + Names.quote(target.toString()) + ": " + e, e);
+        }
     }
 
     @Override

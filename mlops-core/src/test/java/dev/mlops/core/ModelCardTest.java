@@ -270,6 +270,24 @@ class ModelCardTest {
     }
 
     @Test
+    @DisplayName("writeHtml and writeMarkdown replace the file whole and leave no temporary file; a missing directory is a StorageException")
+    void writes() throws Exception {
+        Path out = java.nio.file.Files.createDirectories(dir.resolve("out"));
+        Path html = out.resolve("card.html");
+        java.nio.file.Files.writeString(html, "old");
+        assertThat(card.writeHtml(html)).isEqualTo(html);
+        assertThat(card.writeMarkdown(out.resolve("card.md"))).isEqualTo(out.resolve("card.md"));
+        assertThat(java.nio.file.Files.readString(html)).isEqualTo(card.toHtml());
+        assertThat(java.nio.file.Files.readString(out.resolve("card.md"))).isEqualTo(card.toMarkdown());
+        try (var files = java.nio.file.Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("card.html", "card.md");
+        }
+        assertThatThrownBy(() -> card.writeHtml(out.resolve("missing/card.html")))
+                .isInstanceOf(dev.mlops.api.StorageException.class)
+                .hasMessageContaining("cannot write the model card of credit/2 to").hasMessageContaining("missing");
+    }
+
+    @Test
     @DisplayName("a version that does not exist: NotFoundException naming it")
     void missing() {
         assertThatThrownBy(() -> ModelCard.of(fx.mlops, ModelRef.version("credit", 9)))
