@@ -33,6 +33,7 @@ final class CardHtml {
             table.facts th{background:var(--soft);font-weight:600;white-space:nowrap}
             table.facts td.num{text-align:left}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            td.long{overflow-wrap:anywhere}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
             .pass{color:var(--pass);font-weight:700}
             .fail{color:var(--fail);font-weight:700}
@@ -120,6 +121,18 @@ final class CardHtml {
         }
     }
 
+    /** @return true when the text has a run of more than 24 characters without a space (a digest), which may break anywhere */
+    static boolean hasLongWord(String text) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = Character.isWhitespace(text.charAt(i)) ? 0 : run + 1;
+            if (run > 24) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void cell(StringBuilder sb, CardLayout.Cell c) {
         String text = CardText.html(c.text());
         switch (c.style()) {
@@ -132,7 +145,7 @@ final class CardHtml {
                 sb.append("<td class=\"num\">").append(text).append("<span class=\"bar\"><span style=\"width:")
                         .append(Math.round(f * 1000) / 10.0).append("%\"></span></span></td>");
             }
-            default -> sb.append("<td>").append(text).append("</td>");
+            default -> sb.append(hasLongWord(c.text()) ? "<td class=\"long\">" : "<td>").append(text).append("</td>");
         }
     }
 }

@@ -420,7 +420,10 @@ final class CardLayout {
         return new Table(List.of("#", "Time", "Actor", "Action", "Target", "Change"), rows);
     }
 
-    /** {@code key: before -> after} for changed keys, {@code key = value} for new ones, {@code key removed (was value)}. */
+    /**
+     * {@code key: before -> after} for changed keys, {@code key = value} for keys only after, and
+     * {@code key was value} for keys only in the entry's before state.
+     */
     static String change(Map<String, String> before, Map<String, String> after) {
         TreeSet<String> keys = new TreeSet<>(before.keySet());
         keys.addAll(after.keySet());
@@ -431,7 +434,7 @@ final class CardLayout {
             if (b == null) {
                 parts.add(k + " = " + a);
             } else if (a == null) {
-                parts.add(k + " removed (was " + b + ")");
+                parts.add(k + " was " + b);
             } else if (!Objects.equals(a, b)) {
                 parts.add(k + ": " + b + " \u2192 " + a);
             }
