@@ -1,5 +1,6 @@
 package dev.mlops.core;
 
+import dev.mlops.api.ConflictException;
 import dev.mlops.api.DatasetRef;
 import dev.mlops.api.DatasetVersion;
 import dev.mlops.api.Lineage;
@@ -32,7 +33,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *         .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2).cooldown(Duration.ofDays(7)).build())
  *         .datasets("weather")                                  // latest versions go to the trainer
  *         .trainer(request -> trainOn(request.dataset("weather")))
- *         .gate((candidate, request) -> gate.evaluate(candidate, request))
+ *         .gate(PromotionGate.of(mlops, policy), (candidate, request) -> PromotionGate.inputs()
+ *                 .frame(holdoutOf(request.dataset("weather"))).regressor(v -> evaluatorFor(v)).build())
  *         .executor(trainingExecutor)                           // your threads, never request threads
  *         .listener(event -> log.info("{}", event))
  *         .build();
@@ -57,13 +58,14 @@ import org.slf4j.LoggerFactory;
  * {@value #ACTION_TRIGGERED}; read the latest version of each configured dataset; call the
  * {@link Trainer}; register its candidate, adding lineage it did not set itself
  * ({@code retrainedFrom} = the champion, {@code trainedOn} = the configured datasets) and the tag
- * {@code retrain.trigger} = the trigger's kind; ask the {@link Gate} for a
- * {@link PromotionDecision}; record it as {@value #ACTION_DECISION}; if it passed, move the alias
- * (recorded by the registry as {@code alias.set}). Any exception in a step ends the run as
- * {@link TrainingEvent.TrainingFailed} with the stage, recorded as {@value #ACTION_FAILED}; the
- * loop itself goes on. The alias is not moved if it no longer points at the champion the
- * candidate was judged against (someone moved it during the run): that is a failure of stage
- * {@value #STAGE_PROMOTE}.
+ * {@code retrain.trigger} = the trigger's kind; hand it to the {@link Gate}, normally a
+ * {@link PromotionGate}, which evaluates it against the current alias holder, records its
+ * {@link PromotionDecision} with the candidate ({@code version.attach}) and either moves the alias
+ * by compare-and-set ({@code alias.promote}) or records the refusal ({@code promotion.refused}).
+ * Any exception in a step ends the run as {@link TrainingEvent.TrainingFailed} with the stage,
+ * recorded as {@value #ACTION_FAILED}; the loop itself goes on. If the alias moved between the
+ * gate's decision and its move, the gate throws {@code ConflictException}: a failure of stage
+ * {@value #STAGE_PROMOTE}, and the alias keeps what the other writer set.
  *
  * <p><b>Threads.</b> Triggers may come from any thread, including request threads (a drift
  * monitor's listener runs on the request that closed a window): a trigger only consults the
@@ -89,8 +91,6 @@ public final class ContinuousTraining implements AutoCloseable {
     public static final String ACTION_TRIGGERED = "training.triggered";
     /** Audit action recorded when a run fails. */
     public static final String ACTION_FAILED = "training.failed";
-    /** Audit action recording the gate's decision on a candidate. */
-    public static final String ACTION_DECISION = "promotion.decision";
 
     /** Failure stage: the alias holder could not be read. */
     public static final String STAGE_CHAMPION = "champion";
@@ -100,9 +100,9 @@ public final class ContinuousTraining implements AutoCloseable {
     public static final String STAGE_TRAIN = "train";
     /** Failure stage: the candidate could not be registered. */
     public static final String STAGE_REGISTER = "register";
-    /** Failure stage: the gate threw or returned an unusable decision. */
+    /** Failure stage: the gate (or the inputs it needs) threw, or returned an unusable result. */
     public static final String STAGE_GATE = "gate";
-    /** Failure stage: the alias could not be moved. */
+    /** Failure stage: the alias could not be moved (it moved since the decision), or did not move as reported. */
     public static final String STAGE_PROMOTE = "promote";
     /** Failure stage: an audit entry could not be written. */
     public static final String STAGE_AUDIT = "audit";
@@ -163,20 +163,39 @@ public final class ContinuousTraining implements AutoCloseable {
     }
 
     /**
-     * Decides whether a candidate may take the alias. Evaluate the candidate (and the
-     * champion, {@link TrainingRequest#champion()}) on data of your choice and return every check;
-     * the loop moves the alias only when {@link PromotionDecision#passed()}. Throwing makes the
-     * run a failure of stage {@value ContinuousTraining#STAGE_GATE}, never a promotion.
+     * Judges a registered candidate and, when every check passes, moves the alias to it. Usually
+     * a {@link PromotionGate}: {@code (candidate, request) -> gate.promote(candidate.ref(),
+     * request.alias(), inputs)}, which records its decision with the candidate and moves the
+     * alias by compare-and-set against the champion it judged against (see
+     * {@link Builder#gate(PromotionGate, GateInputs)}). Throwing makes the run a failure of stage
+     * {@value ContinuousTraining#STAGE_GATE} ({@value ContinuousTraining#STAGE_PROMOTE} for a
+     * {@code ConflictException}); the loop then checks that a reported promotion really moved
+     * the alias.
      */
     @FunctionalInterface
     public interface Gate {
         /**
          * @param candidate the registered candidate
-         * @param request the run: trigger, champion, datasets
-         * @return the decision about {@code candidate} for the run's alias
+         * @param request the run: trigger, champion when the run started, datasets
+         * @return the decision about {@code candidate} for the run's alias, and whether the alias moved
          * @throws Exception when evaluation fails
          */
-        PromotionDecision decide(ModelVersion candidate, TrainingRequest request) throws Exception;
+        PromotionGate.Promotion promote(ModelVersion candidate, TrainingRequest request) throws Exception;
+    }
+
+    /**
+     * What a {@link PromotionGate} needs to judge a run's candidate: typically a holdout frame
+     * of the latest dataset version and an evaluator factory that loads a version's model.
+     */
+    @FunctionalInterface
+    public interface GateInputs {
+        /**
+         * @param candidate the registered candidate
+         * @param request the run
+         * @return the gate's inputs
+         * @throws Exception when they cannot be prepared (a failure of stage {@value ContinuousTraining#STAGE_GATE})
+         */
+        PromotionGate.Inputs inputs(ModelVersion candidate, TrainingRequest request) throws Exception;
     }
 
     // ------------------------------------------------------------------ signals
@@ -507,28 +526,31 @@ public final class ContinuousTraining implements AutoCloseable {
         }
         emit(new TrainingEvent.Registered(run.number, model, run.trigger, clock.instant(), candidate));
 
-        // 5. evaluate and decide
-        PromotionDecision decision;
+        // 5. evaluate, decide, and promote (the gate moves the alias, the loop checks it did)
+        PromotionGate.Promotion promotion;
         try {
-            decision = gate.decide(candidate, request);
-            if (decision == null) {
-                throw new IllegalStateException("the gate returned null instead of a decision");
+            promotion = gate.promote(candidate, request);
+            if (promotion == null) {
+                throw new IllegalStateException("the gate returned null instead of a promotion");
             }
-            if (!decision.candidate().equals(candidate.ref()) || !decision.alias().equals(alias)) {
-                throw new IllegalStateException("the gate decided about " + decision.candidate() + " for alias "
-                        + Names.quote(decision.alias()) + ", expected " + candidate.ref() + " for alias " + Names.quote(alias));
+            PromotionDecision d = promotion.decision();
+            if (!d.candidate().equals(candidate.ref()) || !d.alias().equals(alias)) {
+                throw new IllegalStateException("the gate decided about " + d.candidate() + " for alias "
+                        + Names.quote(d.alias()) + ", expected " + candidate.ref() + " for alias " + Names.quote(alias));
             }
+        } catch (ConflictException e) {
+            return fail(run, STAGE_PROMOTE, e, Optional.of(candidate.ref()));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
             return fail(run, STAGE_GATE, e, Optional.of(candidate.ref()));
         }
-        try {
-            audit.record(ACTION_DECISION, candidate.ref().toString(), Map.of(), decisionState(run, decision));
-        } catch (Exception e) {
-            return fail(run, STAGE_AUDIT, e, Optional.of(candidate.ref()));
-        }
+        PromotionDecision decision = promotion.decision();
         if (!decision.passed()) {
+            if (promotion.promoted()) {
+                return fail(run, STAGE_GATE, new IllegalStateException("the gate reports a promotion of " + candidate.ref()
+                        + " although its decision did not pass"), Optional.of(candidate.ref()));
+            }
             TrainingEvent.Refused refused = new TrainingEvent.Refused(run.number, model, run.trigger, clock.instant(),
                     candidate, decision);
             LOG.info("retraining of {}@{}: run {} candidate {} refused: {}", model, alias, run.number, candidate.ref(),
@@ -536,18 +558,15 @@ public final class ContinuousTraining implements AutoCloseable {
             emit(refused);
             return refused;
         }
-
-        // 6. promote, unless someone moved the alias since the champion was read
         ModelVersion promoted;
         try {
-            Optional<ModelRef.Version> now = findChampion().map(ModelVersion::ref);
-            Optional<ModelRef.Version> then = champion.map(ModelVersion::ref);
-            if (!now.equals(then)) {
-                throw new IllegalStateException("alias " + Names.quote(alias) + " moved during the run (from "
-                        + then.map(Object::toString).orElse("none") + " to " + now.map(Object::toString).orElse("none")
-                        + "); " + candidate.ref() + " was judged against the old holder and is not promoted");
+            if (!promotion.promoted()) {
+                throw new IllegalStateException("the decision about " + candidate.ref() + " passed but the gate did not move "
+                        + "the alias");
             }
-            promoted = models.setAlias(model, alias, candidate.version());
+            promoted = findChampion().filter(v -> v.ref().equals(candidate.ref())).orElseThrow(() ->
+                    new IllegalStateException("the gate reports " + candidate.ref() + " promoted but " + target()
+                            + " points at " + findChampion().map(v -> v.ref().toString()).orElse("nothing")));
         } catch (Exception e) {
             return fail(run, STAGE_PROMOTE, e, Optional.of(candidate.ref()));
         }
@@ -577,23 +596,6 @@ public final class ContinuousTraining implements AutoCloseable {
         return new NewModelVersion(spec.artifact(), spec.format(), spec.signature(), spec.params(), spec.metrics(), tags,
                 spec.attachments(), spec.description(),
                 new Lineage(trainedOn, l.validatedOn(), l.testedOn(), parent, l.codeRef()), spec.environmentExtra());
-    }
-
-    private Map<String, String> decisionState(Run run, PromotionDecision d) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("run", Long.toString(run.number));
-        m.put("alias", d.alias());
-        m.put("passed", Boolean.toString(d.passed()));
-        m.put("champion", d.champion().map(Object::toString).orElse("none"));
-        m.put("policy", d.policy());
-        m.put("decided_at", d.decidedAt().toString());
-        m.put("failed", d.failures().stream().map(CheckResult::name).collect(Collectors.joining(",")));
-        for (CheckResult c : d.checks()) {
-            m.put("check." + c.name(), c.verdict() + " observed "
-                    + (c.observed().isPresent() ? Double.toString(c.observed().getAsDouble()) : "none")
-                    + ", required " + c.required());
-        }
-        return m;
     }
 
     private TrainingEvent.TrainingFailed fail(Run run, String stage, Throwable e, Optional<ModelRef.Version> candidate) {
@@ -683,11 +685,28 @@ public final class ContinuousTraining implements AutoCloseable {
         }
 
         /**
-         * @param gate decides whether a candidate takes the alias; required
+         * @param gate judges the candidate and moves the alias when it passes; required (this or
+         *     {@link #gate(PromotionGate, GateInputs)})
          * @return this
          */
         public Builder gate(Gate gate) {
             this.gate = Objects.requireNonNull(gate, "gate");
+            return this;
+        }
+
+        /**
+         * Judges each candidate with a {@link PromotionGate}: {@code gate.promote(candidate,
+         * alias, inputs.inputs(candidate, request))}.
+         *
+         * @param gate the promotion gate
+         * @param inputs what the gate needs for a run's candidate
+         * @return this
+         */
+        public Builder gate(PromotionGate gate, GateInputs inputs) {
+            Objects.requireNonNull(gate, "gate");
+            Objects.requireNonNull(inputs, "inputs");
+            this.gate = (candidate, request) -> gate.promote(candidate.ref(), request.alias(),
+                    inputs.inputs(candidate, request));
             return this;
         }
 

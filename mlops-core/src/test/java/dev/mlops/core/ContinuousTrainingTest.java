@@ -101,19 +101,22 @@ class ContinuousTrainingTest {
         return NewModelVersion.builder().artifact(Artifact.bytes("m.bin", new byte[] {b})).metric("error_rate", 0.2).build();
     }
 
-    PromotionDecision decide(ModelVersion c, TrainingRequest r) {
+    PromotionGate gate() {
+        return PromotionGate.of(mlops, PromotionPolicy.builder("test-policy").maximum("error_rate", 0.3).build());
+    }
+
+    /** Inputs for the real gate: the candidate's error rate is 0.2 ("pass") or 0.6 ("fail"). */
+    PromotionGate.Inputs inputs(ModelVersion c, TrainingRequest r) {
         if (decision.get().equals("throw")) {
             throw new IllegalStateException("evaluation data is empty");
         }
-        boolean pass = decision.get().equals("pass");
-        return new PromotionDecision(c.ref(), r.alias(), r.champion().map(ModelVersion::ref),
-                List.of(new CheckResult("max:error_rate", OptionalDouble.of(pass ? 0.2 : 0.6), "<= 0.3",
-                        pass ? Verdict.PASS : Verdict.FAIL, pass ? "" : "0.6 > 0.3")), clock.instant(), "test-policy");
+        return PromotionGate.inputs().candidateMetrics(Map.of("error_rate", decision.get().equals("pass") ? 0.2 : 0.6))
+                .build();
     }
 
     ContinuousTraining.Builder loop(Trainer trainer) {
         return ContinuousTraining.builder(mlops, "rain", "production").datasets("weather").trainer(trainer)
-                .gate(this::decide).executor(executor).clock(clock).listener(events::add);
+                .gate(gate(), this::inputs).executor(executor).clock(clock).listener(events::add);
     }
 
     List<String> actions(long from) {
@@ -158,10 +161,14 @@ class ContinuousTrainingTest {
                     .containsExactly("Triggered", "Registered", "Promoted");
             assertThat(((TrainingEvent.Triggered) events.get(0)).champion()).contains(v1.ref());
             assertThat(actions(before + 1)).containsExactly("training.triggered rain@production",
-                    "version.register rain/2", "promotion.decision rain/2", "alias.set rain@production");
-            AuditEntry d = mlops.audit().entries(before + 3, 1).get(0);
-            assertThat(d.after()).containsEntry("passed", "true").containsEntry("champion", "rain/1")
-                    .containsEntry("policy", "test-policy").containsEntry("check.max:error_rate", "PASS observed 0.2, required <= 0.3");
+                    "version.register rain/2", "version.attach rain/2", "alias.promote rain@production");
+            assertThat(p.decision().champion()).contains(v1.ref());
+            assertThat(p.decision().checks()).extracting(CheckResult::name).containsExactly("max:error_rate");
+            assertThat(PromotionGate.recordedDecisions(mlops.models(), p.candidate().ref()).values())
+                    .containsExactly(p.decision());
+            AuditEntry move = mlops.audit().entries(before + 4, 1).get(0);
+            assertThat(move.before()).containsEntry("version", "1");
+            assertThat(move.after()).containsEntry("version", "2").containsEntry("decision", "promotion-decision-1");
             AuditEntry t = mlops.audit().entries(before + 1, 1).get(0);
             assertThat(t.actor()).isEqualTo("tester");
             assertThat(t.after()).containsEntry("run", "1").containsEntry("kind", "manual").containsEntry("champion", "rain/1")
@@ -181,10 +188,10 @@ class ContinuousTrainingTest {
             assertThat(r.decision().failures()).extracting(CheckResult::name).containsExactly("max:error_rate");
             assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(1);
             assertThat(mlops.models().version("rain", 2).lineage().retrainedFrom()).contains(v1.ref());
+            assertThat(r.decision().failures().get(0).observed()).hasValue(0.6);
             assertThat(actions(before + 1)).containsExactly("training.triggered rain@production",
-                    "version.register rain/2", "promotion.decision rain/2");
-            assertThat(mlops.audit().entries(before + 3, 1).get(0).after()).containsEntry("passed", "false")
-                    .containsEntry("failed", "max:error_rate");
+                    "version.register rain/2", "version.attach rain/2", "promotion.refused rain/2");
+            assertThat(mlops.audit().entries(before + 4, 1).get(0).after()).containsEntry("failed", "max:error_rate");
         }
     }
 
@@ -251,8 +258,9 @@ class ContinuousTrainingTest {
     @Test
     void aDecisionAboutAnotherVersionIsRefusedAsAGateFailure() {
         try (ContinuousTraining ct = ContinuousTraining.builder(mlops, "rain", "production").trainer(r -> candidate((byte) 2))
-                .gate((c, r) -> new PromotionDecision(v1.ref(), "production", Optional.empty(),
-                        List.of(new CheckResult("ok", OptionalDouble.empty(), "-", Verdict.PASS, "")), T0, "p"))
+                .gate((c, r) -> new PromotionGate.Promotion(new PromotionDecision(v1.ref(), "production", Optional.empty(),
+                        List.of(new CheckResult("ok", OptionalDouble.empty(), "-", Verdict.PASS, "")), T0, "p"), true,
+                        Optional.empty()))
                 .executor(executor).build()) {
             CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
             executor.runAll();
@@ -262,7 +270,7 @@ class ContinuousTrainingTest {
     }
 
     @Test
-    void anAliasMovedDuringTheRunIsNotOverwritten() {
+    void anAliasMovedDuringTrainingIsTheChampionTheGateJudgesAgainst() {
         try (ContinuousTraining ct = loop(r -> {
             mlops.models().register("rain", candidate((byte) 9));
             mlops.models().setAlias("rain", "production", 2); // an operator's move while training
@@ -270,10 +278,36 @@ class ContinuousTrainingTest {
         }).build()) {
             CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
             executor.runAll();
+            TrainingEvent.Promoted p = (TrainingEvent.Promoted) f.join();
+            assertThat(p.candidate().lineage().retrainedFrom()).contains(v1.ref()); // what it was trained from
+            assertThat(p.decision().champion()).contains(new ModelRef.Version("rain", 2)); // what it was judged against
+        }
+    }
+
+    @Test
+    void aConflictingMoveIsAPromoteFailure() {
+        try (ContinuousTraining ct = loop(r -> candidate((byte) 3)).gate((c, r) -> {
+            throw new dev.mlops.api.ConflictException("alias rain@production moved since the promotion decision");
+        }).build()) {
+            CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
+            executor.runAll();
             TrainingEvent.TrainingFailed failed = (TrainingEvent.TrainingFailed) f.join();
             assertThat(failed.stage()).isEqualTo("promote");
-            assertThat(failed.message()).contains("moved during the run").contains("rain/1").contains("rain/2");
-            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(2);
+            assertThat(failed.message()).contains("moved since");
+        }
+    }
+
+    @Test
+    void aGateThatClaimsAPromotionItDidNotMakeIsCaught() {
+        try (ContinuousTraining ct = loop(r -> candidate((byte) 3)).gate((c, r) -> new PromotionGate.Promotion(
+                new PromotionDecision(c.ref(), "production", Optional.of(v1.ref()),
+                        List.of(new CheckResult("ok", OptionalDouble.of(1), ">= 0", Verdict.PASS, "")), T0, "p"), true,
+                Optional.empty())).build()) {
+            CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
+            executor.runAll();
+            TrainingEvent.TrainingFailed failed = (TrainingEvent.TrainingFailed) f.join();
+            assertThat(failed.stage()).isEqualTo("promote");
+            assertThat(failed.message()).contains("points at rain/1");
         }
     }
 
@@ -284,7 +318,7 @@ class ContinuousTrainingTest {
                 .trainer(r -> {
                     trained.incrementAndGet();
                     return candidate((byte) 2);
-                }).gate(this::decide).executor(executor).build()) {
+                }).gate(gate(), this::inputs).executor(executor).build()) {
             CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
             executor.runAll();
             TrainingEvent.TrainingFailed failed = (TrainingEvent.TrainingFailed) f.join();
@@ -297,7 +331,7 @@ class ContinuousTrainingTest {
     @Test
     void aFirstVersionHasNoChampionAndNoParent() {
         try (ContinuousTraining ct = ContinuousTraining.builder(mlops, "snow", "production").trainer(r -> candidate((byte) 5))
-                .gate(this::decide).executor(executor).build()) {
+                .gate(gate(), this::inputs).executor(executor).build()) {
             CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("bootstrap");
             executor.runAll();
             TrainingEvent.Promoted p = (TrainingEvent.Promoted) f.join();
@@ -349,7 +383,7 @@ class ContinuousTrainingTest {
                     }
                     inside.decrementAndGet();
                     return candidate((byte) trained.incrementAndGet());
-                }).gate(this::decide).executor(pool).build()) {
+                }).gate(gate(), this::inputs).executor(pool).build()) {
             int callers = 4;
             int perCaller = 50;
             CountDownLatch go = new CountDownLatch(1);
@@ -441,11 +475,11 @@ class ContinuousTrainingTest {
                 .isInstanceOf(dev.mlops.api.InvalidNameException.class);
         assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").datasets("a", "a"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
-        assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").gate(this::decide).executor(executor).build())
+        assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").gate(gate(), this::inputs).executor(executor).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("trainer");
         assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").trainer(r -> null).executor(executor).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("gate");
-        assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").trainer(r -> null).gate(this::decide).build())
+        assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").trainer(r -> null).gate(gate(), this::inputs).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("executor");
     }
 
