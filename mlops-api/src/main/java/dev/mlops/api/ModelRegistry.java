@@ -205,6 +205,21 @@ public interface ModelRegistry {
     byte[] attachment(ModelRef.Version ref, String name);
 
     /**
+     * Adds a named document to an existing version, such as a promotion decision or a model
+     * card. Append-only: a name is given once and never replaced, so what was recorded about a
+     * version stays as it was. Adding the same name with the same content again changes nothing
+     * and records nothing (a retry is safe). Audited as {@code version.attach}.
+     *
+     * @param ref a version
+     * @param name attachment name, a valid tag name ({@link Names.Kind#TAG})
+     * @param content the bytes to store
+     * @return the version with the attachment
+     * @throws ConflictException if the version already has an attachment of that name with other content
+     * @throws NotFoundException if the version does not exist
+     */
+    ModelVersion addAttachment(ModelRef.Version ref, String name, byte[] content);
+
+    /**
      * Reverse lineage.
      *
      * @param dataset a dataset version

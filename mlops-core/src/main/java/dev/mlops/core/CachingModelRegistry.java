@@ -136,6 +136,11 @@ final class CachingModelRegistry implements ModelRegistry, AutoCloseable {
     }
 
     @Override
+    public ModelVersion addAttachment(ModelRef.Version ref, String name, byte[] content) {
+        return changing(ref.model(), () -> delegate.addAttachment(ref, name, content));
+    }
+
+    @Override
     public ModelVersion setAlias(String name, String alias, int version) {
         return changing(name, () -> delegate.setAlias(name, alias, version));
     }

@@ -111,6 +111,21 @@ public final class Mlops implements AutoCloseable {
         return new ModelServiceBuilder<>(VersionSource.of(storeModels, artifacts, store.describe()), clock, ref, loader);
     }
 
+    /** The registry without the metadata cache, for gates that move aliases by compare-and-set. */
+    StoreModelRegistry storeRegistry() {
+        return storeModels;
+    }
+
+    /** The injected clock. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The audit log, for entries written by gates. */
+    JournalAuditLog journal() {
+        return audit;
+    }
+
     /** @return the underlying store */
     public Store store() {
         return store;

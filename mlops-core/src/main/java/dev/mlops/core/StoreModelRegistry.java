@@ -431,6 +431,54 @@ final class StoreModelRegistry implements ModelRegistry {
         return toVersion(liveVersionDoc(ref, doc).value(), doc);
     }
 
+    /**
+     * Moves an alias as {@link #setAlias} does, but only if it still points where a promotion
+     * decision saw it, and records the move as {@code alias.promote} with the decision's
+     * attachment name and digest, so the audit trail links the move to its decision.
+     *
+     * @param expected the version the alias held when the decision was made; empty if unset
+     * @param decision the recorded decision's attachment name and its SHA-256
+     * @return true if the alias moved; false if it already pointed at the version
+     * @throws ConflictException if the alias moved since the decision
+     */
+    boolean promoteAlias(ModelRef.Version ref, String alias, Optional<Integer> expected, Map<String, String> decision) {
+        Names.requireValid(Names.Kind.ALIAS, alias);
+        String name = ref.model();
+        int version = ref.number();
+        liveVersionDoc(ref, modelDoc(name).value());
+        Integer[] from = new Integer[1];
+        boolean[] moved = new boolean[1];
+        updateModel(name, m -> {
+            if (m.isDeleted(version)) {
+                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+            }
+            Integer current = m.aliases().get(alias);
+            if (!Objects.equals(current, expected.orElse(null))) {
+                throw new ConflictException("alias " + name + "@" + alias + " moved since the promotion decision: it was "
+                        + expected.map(String::valueOf).orElse("unset") + " and is now "
+                        + (current == null ? "unset" : current) + "; evaluate again against the new champion");
+            }
+            from[0] = current;
+            moved[0] = current == null || current != version;
+            if (!moved[0]) {
+                return m;
+            }
+            List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
+            if (current != null) {
+                stack.add(current);
+            }
+            return archiveHistory(m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now()),
+                    alias);
+        });
+        if (moved[0]) {
+            Map<String, String> after = new TreeMap<>(decision);
+            after.putAll(versionState(version));
+            audit.record("alias.promote", name + "@" + alias, versionState(from[0]), after);
+            AliasEvents.fire(docs.store().describe(), name, alias);
+        }
+        return moved[0];
+    }
+
     @Override
     public ModelVersion rollback(String name, String alias) {
         Names.requireValid(Names.Kind.ALIAS, alias);
@@ -545,6 +593,36 @@ final class StoreModelRegistry implements ModelRegistry {
                     + "; it has " + v.attachments().keySet());
         }
         return artifacts.readAll(sha, "attachment " + name + " of " + ref);
+    }
+
+    /**
+     * The blob is stored first, then the version document gains the name by compare-and-set: a
+     * crash in between leaves only an unreferenced blob for garbage collection.
+     */
+    @Override
+    public ModelVersion addAttachment(ModelRef.Version ref, String name, byte[] content) {
+        Objects.requireNonNull(ref, "ref");
+        Names.requireValid(Names.Kind.TAG, name);
+        Objects.requireNonNull(content, "content");
+        String sha = artifacts.putBytes(content).sha256();
+        boolean[] added = new boolean[1];
+        VersionDoc d = updateVersion(ref, v -> {
+            String existing = v.attachments().get(name);
+            added[0] = existing == null;
+            if (existing == null) {
+                return v.withAttachment(name, sha);
+            }
+            if (!existing.equals(sha)) {
+                throw new ConflictException("version " + ref + " already has an attachment " + Names.quote(name)
+                        + " with other content; attachments are append-only, choose a new name");
+            }
+            return v;
+        });
+        if (added[0]) {
+            audit.record("version.attach", ref.toString(), Map.of(),
+                    Map.of("attachment", name, "sha256", sha, "size", Integer.toString(content.length)));
+        }
+        return toVersion(d, modelDoc(ref.model()).value());
     }
 
     @Override

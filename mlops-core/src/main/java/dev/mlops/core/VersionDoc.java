@@ -34,6 +34,13 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
                 t, attachments, description, createdAt, creator, environment, lineage, status);
     }
 
+    VersionDoc withAttachment(String name, String sha256) {
+        Map<String, String> a = new TreeMap<>(attachments);
+        a.put(name, sha256);
+        return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
+                tags, a, description, createdAt, creator, environment, lineage, status);
+    }
+
     VersionDoc withStatus(String s) {
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
                 tags, attachments, description, createdAt, creator, environment, lineage, s);

@@ -146,6 +146,34 @@ public abstract class RegistryCompatibilityKit {
         }
 
         @Test
+        @DisplayName("adds attachments after registration, append-only and audited as version.attach")
+        void addAttachment() throws IOException {
+            ModelVersion v = register("rain", "a");
+            byte[] doc = "{\"passed\":true}".getBytes(StandardCharsets.UTF_8);
+            ModelVersion with = models.addAttachment(v.ref(), "promotion-decision-1", doc);
+            assertThat(with.attachments()).containsEntry("promotion-decision-1", Digests.sha256Hex(doc));
+            assertThat(models.version("rain", 1).attachments()).containsKey("promotion-decision-1");
+            assertThat(models.attachment(v.ref(), "promotion-decision-1")).isEqualTo(doc);
+            // the same content again is a safe retry: nothing changes, nothing is recorded
+            long entries = mlops.audit().size();
+            models.addAttachment(v.ref(), "promotion-decision-1", doc);
+            assertThat(mlops.audit().size()).isEqualTo(entries);
+            // other content under a taken name is refused: attachments are never replaced
+            assertThatThrownBy(() -> models.addAttachment(v.ref(), "promotion-decision-1", new byte[] {1}))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("append-only");
+            assertThat(models.attachment(v.ref(), "promotion-decision-1")).isEqualTo(doc);
+            assertThatThrownBy(() -> models.addAttachment(v.ref(), "Bad Name", doc))
+                    .isInstanceOf(InvalidNameException.class);
+            assertThatThrownBy(() -> models.addAttachment(new ModelRef.Version("rain", 9), "x", doc))
+                    .isInstanceOf(NotFoundException.class);
+            AuditEntry last = mlops.audit().entriesFor("rain/1").get(mlops.audit().entriesFor("rain/1").size() - 1);
+            assertThat(last.action()).isEqualTo("version.attach");
+            assertThat(last.after()).containsEntry("attachment", "promotion-decision-1")
+                    .containsEntry("sha256", Digests.sha256Hex(doc));
+            assertThat(mlops.verify(false).problems()).isEmpty();
+        }
+
+        @Test
         @DisplayName("stores a directory tree file by file and exports it back verified")
         void directoryArtifact() throws IOException {
             Path dir = Files.createDirectories(tmp.resolve("model"));
