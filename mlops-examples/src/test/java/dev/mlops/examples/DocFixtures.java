@@ -5,6 +5,15 @@ import dev.mlops.api.Frame;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
+import dev.mlops.api.store.Store;
+import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.drift.ReferenceProfile;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +94,62 @@ public final class DocFixtures {
         mlops.models().setAlias("rain", "production", 5);
         mlops.models().setAlias("rain", "candidate", 6);
         return mlops;
+    }
+
+    /**
+     * Plays another instance of a fleet: a monitor named {@code monitorName} on instance
+     * {@code instanceId} sees the temperatures and weather of July 2015 during the hour
+     * 2015-07-01T11:00Z to 12:00Z and publishes that window to {@code store}.
+     *
+     * @param store the shared store
+     * @param monitorName the fleet monitor's name
+     * @param profile a profile with the columns {@code temp_max} and {@code weather}
+     * @param instanceId the other instance's id
+     */
+    public static void publishFleetWindow(Store store, String monitorName, ReferenceProfile profile, String instanceId) {
+        ManualClock clock = new ManualClock(Instant.parse("2015-07-01T11:00:00Z"));
+        FleetDrift fleet = FleetDrift.builder(store, monitorName, profile).instanceId(instanceId).clock(clock).build();
+        DriftMonitor monitor = fleet.monitor(DriftMonitor.builder(profile).timeWindow(Duration.ofHours(1)).clock(clock));
+        Frame july = weather(2015, "temp_max", "weather").slice(181, 212);
+        double[] temps = july.numeric("temp_max");
+        String[] weather = july.strings("weather");
+        for (int i = 0; i < temps.length; i++) {
+            clock.set(Instant.parse("2015-07-01T11:00:00Z").plusSeconds(60L * i));
+            monitor.observe(new double[] {temps[i]}, new String[] {weather[i]});
+        }
+        clock.set(Instant.parse("2015-07-01T12:00:00Z"));
+        monitor.tick();
+        if (fleet.published() != 1) {
+            throw new IllegalStateException("the other instance published " + fleet.published() + " windows, expected 1");
+        }
+    }
+
+    /** A clock the fixtures set by hand. */
+    static final class ManualClock extends Clock {
+        private volatile Instant now;
+
+        ManualClock(Instant start) {
+            this.now = start;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("a manual clock stays in UTC");
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private static byte[] resource(String name) {

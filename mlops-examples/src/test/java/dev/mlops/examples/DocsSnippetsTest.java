@@ -79,9 +79,9 @@ class DocsSnippetsTest {
 
     /** Imports every block gets: what a reader of these docs imports anyway. */
     static final List<String> IMPORTS = List.of("java.io.*", "java.nio.file.*", "java.time.*", "java.util.*",
-            "java.util.function.*", "dev.mlops.api.*", "dev.mlops.api.store.*", "dev.mlops.api.serving.*",
+            "java.util.concurrent.*", "java.util.function.*", "dev.mlops.api.*", "dev.mlops.api.store.*", "dev.mlops.api.serving.*",
             "dev.mlops.api.drift.*", "dev.mlops.api.quality.*", "dev.mlops.api.gate.*", "dev.mlops.core.*",
-            "dev.mlops.drift.*", "dev.mlops.drift.online.*", "dev.mlops.onnx.*", "dev.mlops.registry.fs.*",
+            "dev.mlops.drift.*", "dev.mlops.drift.online.*", "dev.mlops.onnx.*", "dev.mlops.micrometer.*", "dev.mlops.registry.fs.*",
             "dev.mlops.registry.tck.*", "dev.mlops.examples.*");
 
     /**
@@ -99,6 +99,54 @@ class DocsSnippetsTest {
                     local("trainCsv", "Path trainCsv = DocFixtures.weatherCsv(tmp, 2012);"),
                     local("onnxFile", "Path onnxFile = DocFixtures.linearOnnx(tmp);"),
                     local("exportDir", "Path exportDir = tmp.resolve(\"export\");"))),
+            entry("continuous-training.md", List.of(
+                    local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7, @production = 5"),
+                    local("clock", "Clock clock = Clock.systemUTC();"),
+                    local("trainingFrame", "Frame trainingFrame = DocFixtures.weather(2012, \"temp_max\", \"weather\");"),
+                    local("profile", "ReferenceProfile profile = ReferenceProfile.of(trainingFrame);"),
+                    member("trainOn", """
+                            static Path trainOn(InputStream csv) throws IOException {     // your training code
+                                Path model = Files.createTempFile("rain", ".model");
+                                Files.write(model, csv.readAllBytes());
+                                return model;
+                            }"""),
+                    member("holdoutOf", """
+                            static Frame holdoutOf(DatasetVersion data) {
+                                return DocFixtures.weather(2015);
+                            }"""),
+                    member("evaluatorFor", """
+                            static FrameEvaluator<ClassificationData> evaluatorFor(ModelVersion version) {
+                                return Evaluation.labelClassifier(Model.<Double, String>of(t -> t > 15 ? "sun" : "rain"),
+                                        "weather", List.of("drizzle", "fog", "rain", "snow", "sun"),
+                                        row -> row.number("temp_max"), label -> label);
+                            }"""),
+                    local("promotionPolicy", "PromotionPolicy promotionPolicy = PromotionPolicy.builder(\"rain\").minimum(\"accuracy\", 0.5).build();"),
+                    local("trainingExecutor", """
+                            ExecutorService trainingExecutor = Executors.newSingleThreadExecutor();
+                            track((AutoCloseable) trainingExecutor::shutdownNow);"""),
+                    local("log", "org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(\"continuous-training\");"),
+                    local("ct", """
+                            ContinuousTraining ct = track(ContinuousTraining.builder(mlops, "rain", "production")
+                                    .policy(RetrainPolicy.builder().onDatasetDrift().onLiveError().every(Duration.ofDays(1)).build())
+                                    .trainer(request -> { throw new UnsupportedOperationException("no training here"); })
+                                    .gate((candidate, request) -> { throw new UnsupportedOperationException("no gate here"); })
+                                    .executor(trainingExecutor).build());"""),
+                    local("svc", """
+                            ModelService<Double, String> svc = track(mlops.serve(ModelRef.parse("rain@production"),
+                                    ModelLoader.<Double, String>ofFunction(ctx -> mm -> mm > 0 ? "rain" : "sun")).build());"""),
+                    local("scheduler", """
+                            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+                            track((AutoCloseable) scheduler::shutdownNow);"""))),
+            entry("micrometer.md", List.of(
+                    local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7, @production = 5"),
+                    local("service", """
+                            ModelService<Double, Double> service = track(mlops.serve(ModelRef.parse("rain@production"),
+                                    ModelLoader.<Double, Double>ofFunction(ctx -> mm -> 2 * mm)).build());"""),
+                    local("registry", """
+                            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+                            track((AutoCloseable) registry::close);"""),
+                    local("profile", "ReferenceProfile profile = ReferenceProfile.of(DocFixtures.weather(2012, \"temp_max\", \"weather\"));"))),
             entry("drift-online.md", List.of(
                     member("Labelled", "record Labelled(int prediction, int label) { }"),
                     member("retrain", "static void retrain() { }"),
@@ -121,6 +169,11 @@ class DocsSnippetsTest {
                     local("todayFrame", "Frame todayFrame = DocFixtures.weather(2015, \"temp_max\", \"weather\").slice(180, 211);"),
                     local("profile", "ReferenceProfile profile = ReferenceProfile.of(trainingFrame);"),
                     local("outputDir", "Path outputDir = tmp;"),
+                    local("clock", "Clock clock = Clock.fixed(Instant.parse(\"2015-07-01T12:30:00Z\"), ZoneOffset.UTC);"),
+                    local("store", """
+                            Store store = track(new InMemoryStore());
+                            DocFixtures.publishFleetWindow(store, "rain-v7-inputs", profile, "web-01");  // another instance's hour"""),
+                    local("publishExecutor", "Executor publishExecutor = Runnable::run;"),
                     member("Features", "record Features(double tempMax, String weather) { }"),
                     member("archive", "static void archive(String windowJson) { }"),
                     member("page", "static void page(List<String> driftedColumns) { }"))),
