@@ -1,0 +1,24 @@
+package dev.mlops.registry.jdbc;
+
+import dev.mlops.api.store.Store;
+import dev.mlops.registry.tck.RegistryCompatibilityKit;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+/** The registry's semantics over a PostgreSQL store, a new schema per test. */
+@DisplayName("Registry over PostgresStore")
+class PostgresRegistryCompatibilityTest extends RegistryCompatibilityKit {
+    private static PostgresCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.require();
+    }
+
+    @Override
+    protected Store createStore(Path dir, Clock clock) {
+        return cluster.newStore(clock);
+    }
+}
