@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ final class ConnectionPool implements DataSource, AutoCloseable {
     /** Idle connections, most recently returned first. Guarded by {@code this}. */
     private final Deque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
+    private final AtomicInteger lent = new AtomicInteger();
 
     private record Idle(Connection connection, long since) {
     }
@@ -76,11 +78,13 @@ final class ConnectionPool implements DataSource, AutoCloseable {
     /** @return a handle whose {@code close()} gives {@code physical} back instead of closing it */
     private Connection lend(Connection physical) {
         AtomicBoolean returned = new AtomicBoolean();
+        lent.incrementAndGet();
         return (Connection) Proxy.newProxyInstance(ConnectionPool.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "close":
                             if (returned.compareAndSet(false, true)) {
+                                lent.decrementAndGet();
                                 giveBack(physical);
                             }
                             return null;
@@ -151,6 +155,11 @@ final class ConnectionPool implements DataSource, AutoCloseable {
     /** @return how many connections are idle now (for tests) */
     synchronized int idleCount() {
         return idle.size();
+    }
+
+    /** @return how many connections are lent and not yet given back (for tests) */
+    int lentCount() {
+        return lent.get();
     }
 
     private static void closeQuietly(Connection c) {
