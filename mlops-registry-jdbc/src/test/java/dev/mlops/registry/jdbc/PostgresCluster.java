@@ -45,9 +45,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * directory. In case the JVM is killed before its hooks run, a small watchdog shell process does
  * the same once the JVM's process is gone.
  *
- * <p>Without any PostgreSQL binary, {@link #require()} aborts the calling tests with a message
- * (they show as skipped), except when the environment variable {@code CI} is set: there a missing
- * server is an error, since {@code .ci/run} installs it.
+ * <p>Without any PostgreSQL binary, test classes marked with {@link PostgresAvailable} are skipped
+ * with a message, except when the environment variable {@code CI} is set: there a missing server
+ * is an error ({@link #require()} throws), since {@code .ci/run} installs it.
  *
  * <p>This is a test fixture: {@code fsync} and {@code synchronous_commit} are off (the tests kill
  * clients, never the server, so atomicity is what they check, not the server's durability).
@@ -55,6 +55,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class PostgresCluster {
     static final String USER = "mlops";
     static final String DATABASE = "mlops_test";
+    static final String MISSING = "no PostgreSQL server binaries (initdb, pg_ctl) on the PATH, in"
+            + " /usr/lib/postgresql/*/bin or in -Dmlops.test.pgbin: skipped; install the Debian package 'postgresql'"
+            + " to run the PostgreSQL store's tests";
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private static PostgresCluster shared;
     private static String unavailable;
@@ -83,8 +86,7 @@ final class PostgresCluster {
         if (unavailable == null) {
             Optional<Path> bin = findBinaries();
             if (bin.isEmpty()) {
-                unavailable = "no PostgreSQL server binaries (initdb, pg_ctl) on the PATH, in /usr/lib/postgresql/*/bin"
-                        + " or in -Dmlops.test.pgbin; install the Debian package 'postgresql' to run these tests";
+                unavailable = MISSING;
             } else {
                 shared = start(bin.get(), false);
                 return shared;

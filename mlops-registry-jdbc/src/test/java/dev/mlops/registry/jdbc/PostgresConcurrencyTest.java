@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connections, register 100 versions each into one model in one schema and move its aliases at
  * the same time.
  */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgreSQL: 4 processes x 100 registrations into one model")
 class PostgresConcurrencyTest {
     static final int PROCESSES = 4;

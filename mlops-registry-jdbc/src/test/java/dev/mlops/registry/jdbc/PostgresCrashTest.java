@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * has rolled back every transaction of a killed child. Bounded by the number of kills, never by
  * wall time.
  */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgreSQL: SIGKILL at random moments")
 class PostgresCrashTest {
     static final long SEED = Long.getLong("mlops.jdbc.seed", 20_240_611L);

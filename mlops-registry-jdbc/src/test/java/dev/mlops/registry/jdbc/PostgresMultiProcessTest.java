@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Store-level promises with several JVM processes on one schema, each with its own connections. */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgreSQL: several JVM processes on one schema")
 class PostgresMultiProcessTest {
     static final int PROCESSES = 3;

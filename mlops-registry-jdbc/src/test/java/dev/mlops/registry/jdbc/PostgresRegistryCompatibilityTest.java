@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The registry's semantics over a PostgreSQL store, a new schema per test. */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("Registry over PostgresStore")
 class PostgresRegistryCompatibilityTest extends RegistryCompatibilityKit {
     private static PostgresCluster cluster;

@@ -13,11 +13,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole store kit against a real PostgreSQL server. Each test gets a new schema; the kit's
  * directory only remembers which one, so "reopening" opens the same schema again.
  */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgresStore passes the store compatibility kit")
 class PostgresStoreCompatibilityTest extends StoreCompatibilityKit {
     private static PostgresCluster cluster;

@@ -44,8 +44,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What the kits cannot see from outside: schema migration, chunking, connections, the provider. */
+@ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgresStore")
 class PostgresStoreTest {
     private static PostgresCluster cluster;
