@@ -22,16 +22,20 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Caches {@link #resolve} and {@link #version} results for a bounded time. Changes made through
- * this instance invalidate the model's entries at once; changes made by other processes are
- * seen within the time-to-live. Everything else passes straight through.
+ * Caches {@link #resolve} and {@link #version} results for a bounded time. Changes made in this
+ * JVM (through this or any other instance on the same store) invalidate the model's entries at
+ * once, through {@link AliasEvents} and this instance's own writes; changes made by other
+ * processes are seen within the time-to-live. Everything else passes straight through.
  */
-final class CachingModelRegistry implements ModelRegistry {
+final class CachingModelRegistry implements ModelRegistry, AutoCloseable {
     private final ModelRegistry delegate;
     private final Cache<ModelRef, ModelVersion> resolved;
+    private final String store;
+    private final java.util.Map<String, AutoCloseable> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    CachingModelRegistry(ModelRegistry delegate, Duration ttl, Ticker ticker) {
+    CachingModelRegistry(ModelRegistry delegate, String store, Duration ttl, Ticker ticker) {
         this.delegate = delegate;
+        this.store = store;
         this.resolved = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(10_000).ticker(ticker).build();
     }
 
@@ -39,10 +43,28 @@ final class CachingModelRegistry implements ModelRegistry {
     public ModelVersion resolve(ModelRef ref) {
         ModelVersion v = resolved.getIfPresent(ref);
         if (v == null) {
+            subscriptions.computeIfAbsent(ref.model(), m -> AliasEvents.subscribe(store, m, (model, alias) -> invalidate(model)));
             v = delegate.resolve(ref);
             resolved.put(ref, v);
         }
         return v;
+    }
+
+    private void invalidate(String model) {
+        resolved.asMap().keySet().removeIf(k -> k.model().equals(model));
+    }
+
+    /** Stops listening for alias notices. */
+    @Override
+    public void close() {
+        for (AutoCloseable s : subscriptions.values()) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot unsubscribe from alias notices", e);
+            }
+        }
+        subscriptions.clear();
     }
 
     @Override
@@ -54,7 +76,7 @@ final class CachingModelRegistry implements ModelRegistry {
         try {
             return change.get();
         } finally {
-            resolved.asMap().keySet().removeIf(k -> k.model().equals(model));
+            invalidate(model);
         }
     }
 

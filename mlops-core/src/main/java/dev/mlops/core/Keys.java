@@ -22,6 +22,10 @@ final class Keys {
         return versions(model).child(number(version));
     }
 
+    static DocumentKey aliasHistory(String model, String alias) {
+        return model(model).child("alias-history").child(alias);
+    }
+
     static DocumentKey dataset(String name) {
         return DATASETS.child(name);
     }

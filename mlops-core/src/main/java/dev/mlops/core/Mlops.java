@@ -4,8 +4,10 @@ import dev.mlops.api.AuditLog;
 import dev.mlops.api.DatasetCatalog;
 import dev.mlops.api.GarbageCollection;
 import dev.mlops.api.IntegrityReport;
+import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.Page;
+import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
@@ -38,18 +40,19 @@ public final class Mlops implements AutoCloseable {
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
     private final StoreModelRegistry storeModels;
+    private final Artifacts artifacts;
     private final ModelRegistry models;
 
     private Mlops(Builder b) {
         this.store = b.store;
         this.clock = b.clock;
         Documents docs = new Documents(store);
-        Artifacts artifacts = new Artifacts(store);
+        this.artifacts = new Artifacts(store);
         this.audit = new JournalAuditLog(store, clock, b.actor);
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
         this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
         this.models = b.cacheTtl.isZero() ? storeModels
-                : new CachingModelRegistry(storeModels, b.cacheTtl, b.ticker);
+                : new CachingModelRegistry(storeModels, store.describe(), b.cacheTtl, b.ticker);
     }
 
     /**
@@ -82,6 +85,30 @@ public final class Mlops implements AutoCloseable {
     /** @return the audit log */
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * Serves the version {@code ref} points at, following it when it is an alias. Configure the
+     * service on the returned builder, then {@link ModelServiceBuilder#build() build} it.
+     *
+     * <pre>{@code
+     * try (ModelService<Features, Double> svc = mlops.serve(ModelRef.parse("rain@production"), loader)
+     *         .fallback(f -> 0.0).build()) {
+     *     double p = svc.predict(features);
+     * }
+     * }</pre>
+     *
+     * @param ref what to serve, usually {@code name@production}
+     * @param loader turns a version and its artifact files into a callable model
+     * @param <I> input type
+     * @param <O> output type
+     * @return a builder for the service
+     */
+    public <I, O> ModelServiceBuilder<I, O> serve(ModelRef ref, ModelLoader<I, O> loader) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(loader, "loader");
+        // the service reads the registry without the metadata cache: it must see moves at once
+        return new ModelServiceBuilder<>(VersionSource.of(storeModels, artifacts, store.describe()), clock, ref, loader);
     }
 
     /** @return the underlying store */
@@ -146,6 +173,9 @@ public final class Mlops implements AutoCloseable {
     /** Closes the store (the instance owns the store it was given). */
     @Override
     public void close() {
+        if (models instanceof CachingModelRegistry caching) {
+            caching.close();
+        }
         store.close();
     }
 

@@ -14,9 +14,13 @@ import java.util.TreeMap;
 record ModelDoc(int schemaVersion, String name, String description, Map<String, String> tags, String createdAt,
                 String updatedAt, int latestVersion, Map<String, Integer> aliases,
                 Map<String, List<AliasMoveDoc>> aliasHistory, Map<String, List<Integer>> rollbackStack,
-                List<Integer> deletedVersions) {
+                List<Integer> deletedVersions, Map<String, Integer> archivedMoves) {
 
     static final int SCHEMA_VERSION = 1;
+    /** Moves per archived history chunk; the document keeps fewer than two chunks per alias. */
+    static final int HISTORY_CHUNK = 100;
+    /** How far back rollback reaches. */
+    static final int MAX_ROLLBACK_DEPTH = 100;
 
     ModelDoc {
         tags = tags == null ? Map.of() : new TreeMap<>(tags);
@@ -25,36 +29,43 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
         rollbackStack = rollbackStack == null ? Map.of() : new TreeMap<>(rollbackStack);
         deletedVersions = deletedVersions == null ? List.of() : List.copyOf(deletedVersions);
         description = description == null ? "" : description;
+        archivedMoves = archivedMoves == null ? Map.of() : new TreeMap<>(archivedMoves);
     }
 
     static ModelDoc create(String name, String description, Map<String, String> tags, String now) {
-        return new ModelDoc(SCHEMA_VERSION, name, description, tags, now, now, 0, null, null, null, null);
+        return new ModelDoc(SCHEMA_VERSION, name, description, tags, now, now, 0, null, null, null, null, null);
     }
 
     ModelDoc withDescription(String d, String now) {
         return new ModelDoc(schemaVersion, name, d, tags, createdAt, now, latestVersion, aliases, aliasHistory,
-                rollbackStack, deletedVersions);
+                rollbackStack, deletedVersions, archivedMoves);
     }
 
     ModelDoc withTags(Map<String, String> t, String now) {
         return new ModelDoc(schemaVersion, name, description, t, createdAt, now, latestVersion, aliases, aliasHistory,
-                rollbackStack, deletedVersions);
+                rollbackStack, deletedVersions, archivedMoves);
     }
 
     ModelDoc withLatestVersion(int v, String now) {
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, Math.max(v, latestVersion),
-                aliases, aliasHistory, rollbackStack, deletedVersions);
+                aliases, aliasHistory, rollbackStack, deletedVersions, archivedMoves);
     }
 
     ModelDoc withDeleted(int version, String now) {
         List<Integer> d = new ArrayList<>(deletedVersions);
         d.add(version);
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, latestVersion, aliases,
-                aliasHistory, rollbackStack, d);
+                aliasHistory, rollbackStack, d, archivedMoves);
     }
 
-    /** Records one alias change: new target (null removes), new stack, the move. */
+    /**
+     * Records one alias change: new target (null removes), new stack (cut to the last
+     * {@link #MAX_ROLLBACK_DEPTH} entries), the move.
+     */
     ModelDoc withAlias(String alias, Integer target, List<Integer> stack, AliasMoveDoc move, String now) {
+        if (stack.size() > MAX_ROLLBACK_DEPTH) {
+            stack = stack.subList(stack.size() - MAX_ROLLBACK_DEPTH, stack.size());
+        }
         Map<String, Integer> a = new LinkedHashMap<>(aliases);
         if (target == null) {
             a.remove(alias);
@@ -68,7 +79,32 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
         moves.add(move);
         h.put(alias, moves);
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, latestVersion, a, h, s,
-                deletedVersions);
+                deletedVersions, archivedMoves);
+    }
+
+    /** @return true when the alias's in-document history is long enough to archive a chunk */
+    boolean historyNeedsArchiving(String alias) {
+        return aliasHistory.getOrDefault(alias, List.of()).size() > 2 * HISTORY_CHUNK;
+    }
+
+    /** @return the oldest in-document chunk of moves, which is committed and will never change */
+    List<AliasMoveDoc> oldestChunk(String alias) {
+        return List.copyOf(aliasHistory.get(alias).subList(0, HISTORY_CHUNK));
+    }
+
+    /** @return this document without the oldest chunk, which now lives in its own document */
+    ModelDoc withOldestChunkArchived(String alias) {
+        Map<String, List<AliasMoveDoc>> h = new LinkedHashMap<>(aliasHistory);
+        List<AliasMoveDoc> moves = h.get(alias);
+        h.put(alias, List.copyOf(moves.subList(HISTORY_CHUNK, moves.size())));
+        Map<String, Integer> archived = new LinkedHashMap<>(archivedMoves);
+        archived.merge(alias, HISTORY_CHUNK, Integer::sum);
+        return new ModelDoc(schemaVersion, name, description, tags, createdAt, updatedAt, latestVersion, aliases, h,
+                rollbackStack, deletedVersions, archived);
+    }
+
+    /** An archived chunk of one alias's moves (key {@code models/NAME/alias-history/ALIAS/START}). */
+    record HistoryChunk(int schemaVersion, int start, List<AliasMoveDoc> moves) {
     }
 
     boolean isDeleted(int version) {

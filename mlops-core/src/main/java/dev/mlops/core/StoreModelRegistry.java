@@ -421,10 +421,12 @@ final class StoreModelRegistry implements ModelRegistry {
             if (current != null) {
                 stack.add(current);
             }
-            return m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now());
+            return archiveHistory(m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now()),
+                    alias);
         });
         if (moved[0]) {
             audit.record("alias.set", name + "@" + alias, versionState(from[0]), versionState(version));
+            AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return toVersion(liveVersionDoc(ref, doc).value(), doc);
     }
@@ -447,9 +449,11 @@ final class StoreModelRegistry implements ModelRegistry {
             }
             fromTo[0] = m.aliases().get(alias);
             fromTo[1] = target;
-            return m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target), now());
+            return archiveHistory(m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target),
+                    now()), alias);
         });
         audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), versionState(fromTo[1]));
+        AliasEvents.fire(docs.store().describe(), name, alias);
         return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
     }
 
@@ -465,18 +469,50 @@ final class StoreModelRegistry implements ModelRegistry {
             from[0] = current;
             List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
             stack.add(current);
-            return m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now());
+            return archiveHistory(m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now()),
+                    alias);
         });
         audit.record("alias.remove", name + "@" + alias, versionState(from[0]), Map.of());
+        AliasEvents.fire(docs.store().describe(), name, alias);
     }
 
     @Override
     public List<AliasMove> aliasHistory(String name, String alias) {
         Names.requireValid(Names.Kind.ALIAS, alias);
-        return modelDoc(name).value().aliasHistory().getOrDefault(alias, List.of()).stream()
+        ModelDoc model = modelDoc(name).value();
+        List<ModelDoc.AliasMoveDoc> moves = new ArrayList<>();
+        int archived = model.archivedMoves().getOrDefault(alias, 0);
+        for (int start = 0; start < archived; start += ModelDoc.HISTORY_CHUNK) {
+            int s = start;
+            moves.addAll(docs.require(Keys.aliasHistory(name, alias).child(Keys.number(start)),
+                    ModelDoc.HistoryChunk.class, () -> "archived alias history " + name + "@" + alias + " from move "
+                            + s + " is missing").value().moves());
+        }
+        moves.addAll(model.aliasHistory().getOrDefault(alias, List.of()));
+        return moves.stream()
                 .map(m -> new AliasMove(alias, AliasMove.Kind.valueOf(m.kind()), Optional.ofNullable(m.from()),
                         Optional.ofNullable(m.to()), Instant.parse(m.at()), m.actor()))
                 .toList();
+    }
+
+    /**
+     * Keeps the model document small: once an alias has more than two chunks of moves in it, the
+     * oldest chunk is written to its own document first and then dropped from the model
+     * document in the same compare-and-set. The chunk holds only committed moves, which never
+     * change, so writing it again on a retry writes the same thing.
+     */
+    private ModelDoc archiveHistory(ModelDoc m, String alias) {
+        if (!m.historyNeedsArchiving(alias)) {
+            return m;
+        }
+        int start = m.archivedMoves().getOrDefault(alias, 0);
+        try {
+            docs.create(Keys.aliasHistory(m.name(), alias).child(Keys.number(start)),
+                    new ModelDoc.HistoryChunk(1, start, m.oldestChunk(alias)));
+        } catch (ConflictException writtenByAnEarlierAttempt) {
+            // same committed moves, written by a retry or a concurrent writer
+        }
+        return m.withOldestChunkArchived(alias);
     }
 
     private ModelDoc.AliasMoveDoc move(AliasMove.Kind kind, Integer from, Integer to) {

@@ -15,11 +15,18 @@ class CachingModelRegistryTest {
     private final AtomicLong nanos = new AtomicLong();
 
     @Test
-    @DisplayName("sees its own alias moves at once and other processes' moves after the TTL")
+    @DisplayName("sees this JVM's alias moves at once and other processes' moves after the TTL")
     void staleness() {
         InMemoryStore store = new InMemoryStore();
         Mlops cached = Mlops.builder().store(store).metadataCache(Duration.ofSeconds(1)).ticker(nanos::get).build();
-        Mlops other = Mlops.builder().store(store).build();
+        Mlops sameJvm = Mlops.builder().store(store).build();
+        // another process: same data, but its moves are not announced in this JVM
+        Mlops other = Mlops.builder().store(new ForwardingStore(store) {
+            @Override
+            public String describe() {
+                return "another process's view of " + store.describe();
+            }
+        }).build();
         for (int i = 0; i < 3; i++) {
             cached.models().register("rain", NewModelVersion.builder().artifact(Artifact.bytes("m", new byte[] {(byte) i})).build());
         }
@@ -29,10 +36,16 @@ class CachingModelRegistryTest {
         cached.models().setAlias("rain", "production", 2);
         assertThat(cached.models().resolve(prod).version()).isEqualTo(2);
 
+        sameJvm.models().setAlias("rain", "production", 1);
+        assertThat(cached.models().resolve(prod).version()).as("a move by another instance in this JVM").isEqualTo(1);
+
         other.models().setAlias("rain", "production", 3);
-        assertThat(cached.models().resolve(prod).version()).as("within the TTL").isEqualTo(2);
+        assertThat(cached.models().resolve(prod).version()).as("within the TTL").isEqualTo(1);
         nanos.addAndGet(Duration.ofMillis(1001).toNanos());
         assertThat(cached.models().resolve(prod).version()).as("after the TTL").isEqualTo(3);
         assertThat(cached.models().version("rain", 3).aliases()).containsExactly("production");
+        assertThat(AliasEvents.listenerCount(store.describe())).isEqualTo(1);
+        cached.close();
+        assertThat(AliasEvents.listenerCount(store.describe())).isZero();
     }
 }

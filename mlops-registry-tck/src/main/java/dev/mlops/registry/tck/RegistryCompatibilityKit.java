@@ -242,6 +242,31 @@ public abstract class RegistryCompatibilityKit {
         }
 
         @Test
+        @DisplayName("keep every move in the history however long it grows, and roll back up to 100 moves")
+        void longHistory() {
+            for (int i = 0; i < 450; i++) {
+                models.setAlias("rain", "production", 1 + i % 3);
+            }
+            List<AliasMove> h = models.aliasHistory("rain", "production");
+            assertThat(h).hasSize(450);
+            for (int i = 0; i < 450; i++) {
+                assertThat(h.get(i).to()).contains(1 + i % 3);
+                assertThat(h.get(i).from()).isEqualTo(i == 0 ? Optional.empty() : Optional.of(1 + (i - 1) % 3));
+            }
+            int current = 1 + 449 % 3;
+            for (int i = 0; i < 100; i++) {
+                int expected = 1 + (449 - 1 - i) % 3;
+                assertThat(models.rollback("rain", "production").version()).isEqualTo(expected);
+                current = expected;
+            }
+            assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("no earlier version");
+            assertThat(models.aliasHistory("rain", "production")).hasSize(550);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(current);
+            assertThat(mlops.verify(false).problems()).isEmpty();
+        }
+
+        @Test
         @DisplayName("setting the version an alias already has records nothing")
         void noOp() {
             models.setAlias("rain", "production", 1);

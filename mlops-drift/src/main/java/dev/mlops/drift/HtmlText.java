@@ -1,0 +1,157 @@
+package dev.mlops.drift;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Escaping and number formatting for the HTML drift report. Every string taken from a report
+ * goes through {@link #escape}; every number through {@link #number}, {@link #percent} or
+ * {@link #coordinate}, which never depend on the default locale.
+ */
+final class HtmlText {
+
+    private HtmlText() {
+    }
+
+    /**
+     * Escapes a string for HTML text and for a double- or single-quoted attribute value, and
+     * makes it valid in both HTML5 and XML 1.0: {@code & < > " '} become character references;
+     * C0 control characters (including tab and line breaks) become their visible Unicode
+     * "control pictures" (U+2400 + code, DEL as U+2421); C1 controls, unpaired surrogates and
+     * the noncharacters U+FDD0..U+FDEF, U+FFFE and U+FFFF become U+FFFD.
+     *
+     * @param s any string
+     * @return the escaped string
+     */
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        appendEscaped(sb, s);
+        return sb.toString();
+    }
+
+    /**
+     * Appends {@link #escape escaped} {@code s} to {@code sb}.
+     *
+     * @param sb where to append
+     * @param s any string
+     */
+    static void appendEscaped(StringBuilder sb, String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append((char) (0x2400 + c));
+                    } else if (c == 0x7f) {
+                        sb.append('\u2421');
+                    } else if (c < 0x7f) {
+                        sb.append(c);
+                    } else if (c <= 0x9f) {
+                        sb.append('\uFFFD');
+                    } else if (Character.isHighSurrogate(c)) {
+                        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                            sb.append(c).append(s.charAt(++i));
+                        } else {
+                            sb.append('\uFFFD');
+                        }
+                    } else if (Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDEF) || c >= 0xFFFE) {
+                        sb.append('\uFFFD');
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Cuts a string to at most {@code max} code points, ending a cut string with an ellipsis.
+     * Never splits a surrogate pair.
+     *
+     * @param s any string
+     * @param max at least 2
+     * @return {@code s} or its first {@code max - 1} code points and "…"
+     */
+    static String shorten(String s, int max) {
+        if (s.codePointCount(0, s.length()) <= max) {
+            return s;
+        }
+        return s.substring(0, s.offsetByCodePoints(0, max - 1)) + "\u2026";
+    }
+
+    /**
+     * Formats a number for people: four significant digits, plain notation from 1e-4 up to
+     * 1e7, scientific ({@code 1.235e-7}) beyond; {@code NaN}, {@code Infinity} and
+     * {@code -Infinity} as words. Independent of the default locale.
+     *
+     * @param v any double
+     * @return the text
+     */
+    static String number(double v) {
+        return significant(v, 4);
+    }
+
+    /**
+     * Formats a share in [0, 1] as a percentage with three significant digits ({@code 12.3%}).
+     *
+     * @param share any double; non-finite values are written as {@link #number} writes them
+     * @return the text
+     */
+    static String percent(double share) {
+        if (!Double.isFinite(share)) {
+            return number(share);
+        }
+        return significant(share * 100, 3) + "%";
+    }
+
+    /**
+     * Formats a number with the given significant digits (half-even), see {@link #number}.
+     *
+     * @param v any double
+     * @param digits significant digits, at least 1
+     * @return the text
+     */
+    static String significant(double v, int digits) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
+        }
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent >= -4 && exponent < 7) {
+            return d.toPlainString();
+        }
+        return d.movePointLeft(exponent).toPlainString() + "e" + exponent;
+    }
+
+    /**
+     * Appends an SVG coordinate with at most one decimal. A non-finite value, which the chart
+     * code never passes, is written as 0 so that no NaN can reach the markup.
+     *
+     * @param sb where to append
+     * @param v the coordinate
+     */
+    static void coordinate(StringBuilder sb, double v) {
+        long tenths = Double.isFinite(v) ? Math.round(v * 10) : 0;
+        if (tenths < 0) {
+            sb.append('-');
+            tenths = -tenths;
+        }
+        sb.append(tenths / 10);
+        if (tenths % 10 != 0) {
+            sb.append('.').append(tenths % 10);
+        }
+    }
+}

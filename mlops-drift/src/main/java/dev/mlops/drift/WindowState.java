@@ -1,0 +1,355 @@
+package dev.mlops.drift;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.Names;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.drift.DriftReport;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The counters of one monitor window: per numerical column the non-missing, missing and
+ * ±Infinity counts, min, max and one count per cell of the profile's CDF grid; per categorical
+ * column one count per profile category plus "other" and missing. Immutable.
+ *
+ * <p>States <b>merge exactly</b>: {@link #merge} adds counts and combines min/max, so the merge of
+ * the windows of four monitors fed disjoint parts of a stream is identical to the window of one
+ * monitor fed the whole stream, and {@link ReferenceProfile#compare(WindowState, MonitorPolicy,
+ * java.time.Clock)} gives the same report. Nothing in a window is randomized or order-dependent.
+ *
+ * <p>JSON (see {@link #toJson()}) carries the SHA-256 of the profile it belongs to; reading or
+ * merging with another profile is refused.
+ */
+public final class WindowState {
+
+    /** Version of the JSON format. */
+    public static final int SCHEMA_VERSION = 1;
+    /** The {@code kind} field of the JSON document. */
+    public static final String KIND = "mlops-drift-window";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProfileLayout layout;
+    private final WindowData data;
+    private final DriftReport.Window window;
+
+    WindowState(ProfileLayout layout, WindowData data, DriftReport.Window window) {
+        this.layout = layout;
+        this.data = data;
+        this.window = window;
+    }
+
+    /**
+     * An empty window for a profile, e.g. the identity for merging.
+     *
+     * @param profile the profile
+     * @param window  the window it stands for
+     * @return an empty state
+     */
+    public static WindowState empty(ReferenceProfile profile, DriftReport.Window window) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(window, "window");
+        ProfileLayout l = profile.layout();
+        return new WindowState(l, l.newData(), window);
+    }
+
+    /**
+     * Counts a whole current frame into a window of a profile, as a monitor would row by row.
+     * Useful to build mergeable window states in batch jobs.
+     *
+     * @param profile the profile
+     * @param current data with every profiled column
+     * @param window  the window it stands for
+     * @return the state
+     * @throws ValidationException if a profiled column is missing or has another type
+     */
+    public static WindowState of(ReferenceProfile profile, dev.mlops.api.Frame current, DriftReport.Window window) {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(window, "window");
+        ProfileLayout l = profile.layout();
+        WindowData d = l.newData();
+        l.addFrame(d, current);
+        return new WindowState(l, d, window);
+    }
+
+    WindowData data() {
+        return data;
+    }
+
+    /** @return SHA-256 of the profile this window belongs to */
+    public String profileSha256() {
+        return layout.profile.sha256();
+    }
+
+    /** @return rows observed */
+    public long rows() {
+        return data.rows;
+    }
+
+    /** @return the window: start, end, sequence number */
+    public DriftReport.Window window() {
+        return window;
+    }
+
+    /**
+     * @param column a profiled column
+     * @return non-missing values observed in it
+     * @throws IllegalArgumentException for an unknown column
+     */
+    public long count(String column) {
+        return data.counts[offset(column)];
+    }
+
+    /**
+     * @param column a profiled column
+     * @return missing values (NaN or null) observed in it
+     */
+    public long missing(String column) {
+        return data.counts[offset(column) + 1];
+    }
+
+    /**
+     * @param column a categorical column
+     * @return count per profile category and, under {@link ReferenceProfile#OTHER}, of the rest
+     * @throws IllegalArgumentException if the column is not a profiled categorical column
+     */
+    public Map<String, Long> categoryCounts(String column) {
+        for (ProfileLayout.Cat c : layout.categorical) {
+            if (c.col.name().equals(column)) {
+                Map<String, Long> m = new LinkedHashMap<>();
+                for (int i = 0; i < c.col.categories.length; i++) {
+                    m.put(c.col.categories[i], data.counts[c.off + 3 + i]);
+                }
+                m.put(ReferenceProfile.OTHER, data.counts[c.off + 2]);
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no categorical column " + Names.quote(column) + " in the profile");
+    }
+
+    private int offset(String column) {
+        Objects.requireNonNull(column, "column");
+        for (ProfileLayout.Num n : layout.numerical) {
+            if (n.col.name().equals(column)) {
+                return n.off;
+            }
+        }
+        for (ProfileLayout.Cat c : layout.categorical) {
+            if (c.col.name().equals(column)) {
+                return c.off;
+            }
+        }
+        throw new IllegalArgumentException("no column " + Names.quote(column) + " in the profile");
+    }
+
+    /**
+     * Combines two windows of the same profile: counts add, min/max combine, the window spans
+     * both (earliest start, latest end); the sequence number is this state's.
+     *
+     * @param other a window of the same profile
+     * @return the merged state
+     * @throws IllegalArgumentException if the profiles differ
+     */
+    public WindowState merge(WindowState other) {
+        Objects.requireNonNull(other, "other");
+        if (!other.profileSha256().equals(profileSha256())) {
+            throw new IllegalArgumentException("cannot merge windows of different profiles: " + profileSha256() + " and "
+                    + other.profileSha256());
+        }
+        WindowData d = data.copy();
+        d.mergeFrom(other.data);
+        Instant start = window.start().isBefore(other.window.start()) ? window.start() : other.window.start();
+        Instant end = window.end().isAfter(other.window.end()) ? window.end() : other.window.end();
+        return new WindowState(layout, d, new DriftReport.Window(start, end, window.sequence()));
+    }
+
+    void requireProfile(ReferenceProfile profile) {
+        if (!profile.sha256().equals(profileSha256())) {
+            throw new IllegalArgumentException("this window belongs to profile " + profileSha256() + ", not to " + profile.sha256());
+        }
+    }
+
+    /**
+     * The window as JSON:
+     *
+     * <pre>{@code
+     * {"schema_version": 1, "kind": "mlops-drift-window", "profile_sha256": "…", "sequence": 3,
+     *  "start": "2015-01-01T00:00:00Z", "end": "2015-01-31T00:00:00Z", "rows": 30,
+     *  "columns": [
+     *   {"name": "temp_max", "count": 30, "missing": 0, "neg_inf": 0, "pos_inf": 0,
+     *    "min": 1.1, "max": 12.8, "cells": [0, 0, 3, …]},          // profile grid cells + 1 values
+     *   {"name": "weather", "count": 30, "missing": 0, "other": 0,
+     *    "categories": [12, 10, …]}]}                              // in the profile's category order
+     * }</pre>
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema_version", SCHEMA_VERSION);
+        root.put("kind", KIND);
+        root.put("profile_sha256", profileSha256());
+        root.put("sequence", window.sequence());
+        root.put("start", window.start().toString());
+        root.put("end", window.end().toString());
+        root.put("rows", data.rows);
+        ArrayNode cols = root.putArray("columns");
+        int ni = 0;
+        int ci = 0;
+        for (ReferenceProfile.Column col : layout.profile.columns()) {
+            ObjectNode o = cols.addObject();
+            o.put("name", col.name());
+            long[] c = data.counts;
+            if (col instanceof ReferenceProfile.NumericalColumn) {
+                ProfileLayout.Num n = layout.numerical[ni++];
+                o.put("count", c[n.off]);
+                o.put("missing", c[n.off + 1]);
+                o.put("neg_inf", c[n.off + 2]);
+                o.put("pos_inf", c[n.off + 3]);
+                Json.putDouble(o, "min", data.minMax[n.mm]);
+                Json.putDouble(o, "max", data.minMax[n.mm + 1]);
+                ArrayNode cells = o.putArray("cells");
+                for (int j = 0; j <= n.cuts.length; j++) {
+                    cells.add(c[n.off + 4 + j]);
+                }
+            } else {
+                ProfileLayout.Cat k = layout.categorical[ci++];
+                o.put("count", c[k.off]);
+                o.put("missing", c[k.off + 1]);
+                o.put("other", c[k.off + 2]);
+                ArrayNode cats = o.putArray("categories");
+                for (int i = 0; i < k.col.categories.length; i++) {
+                    cats.add(c[k.off + 3 + i]);
+                }
+            }
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("window could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * Reads a window written by {@link #toJson()}.
+     *
+     * @param text    the JSON
+     * @param profile the profile it belongs to
+     * @return the state
+     * @throws ValidationException if the document is invalid or belongs to another profile
+     */
+    public static WindowState fromJson(String text, ReferenceProfile profile) {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(profile, "profile");
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new ValidationException("drift window is not valid JSON: " + e.getMessage());
+        }
+        try {
+            if (Json.integer(root, "schema_version") != SCHEMA_VERSION || !KIND.equals(Json.text(root, "kind"))) {
+                throw new IllegalArgumentException("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+            }
+            String sha = Json.text(root, "profile_sha256");
+            if (!sha.equals(profile.sha256())) {
+                throw new IllegalArgumentException("the window belongs to profile " + sha + ", not to " + profile.sha256());
+            }
+            ProfileLayout layout = profile.layout();
+            WindowData d = layout.newData();
+            d.rows = nonNegative(Json.longValue(root, "rows"), "rows");
+            JsonNode cols = Json.array(root, "columns");
+            if (cols.size() != profile.columns().size()) {
+                throw new IllegalArgumentException("columns has " + cols.size() + " entries, the profile " + profile.columns().size());
+            }
+            int ni = 0;
+            int ci = 0;
+            for (int i = 0; i < cols.size(); i++) {
+                JsonNode o = cols.get(i);
+                ReferenceProfile.Column col = profile.columns().get(i);
+                if (!col.name().equals(Json.text(o, "name"))) {
+                    throw new IllegalArgumentException("column " + i + " must be " + Names.quote(col.name()));
+                }
+                long[] c = d.counts;
+                if (col instanceof ReferenceProfile.NumericalColumn) {
+                    ProfileLayout.Num n = layout.numerical[ni++];
+                    c[n.off] = nonNegative(Json.longValue(o, "count"), "count");
+                    c[n.off + 1] = nonNegative(Json.longValue(o, "missing"), "missing");
+                    c[n.off + 2] = nonNegative(Json.longValue(o, "neg_inf"), "neg_inf");
+                    c[n.off + 3] = nonNegative(Json.longValue(o, "pos_inf"), "pos_inf");
+                    d.minMax[n.mm] = Json.doubleValue(o, "min");
+                    d.minMax[n.mm + 1] = Json.doubleValue(o, "max");
+                    long[] cells = Json.longs(Json.array(o, "cells"), col.name() + ".cells");
+                    if (cells.length != n.cuts.length + 1) {
+                        throw new IllegalArgumentException("column " + Names.quote(col.name()) + " needs " + (n.cuts.length + 1) + " cells");
+                    }
+                    long sum = c[n.off + 2] + c[n.off + 3];
+                    for (int j = 0; j < cells.length; j++) {
+                        c[n.off + 4 + j] = nonNegative(cells[j], "cells");
+                        sum += cells[j];
+                    }
+                    if (sum != c[n.off]) {
+                        throw new IllegalArgumentException("cells of column " + Names.quote(col.name()) + " sum to " + sum
+                                + ", count is " + c[n.off]);
+                    }
+                } else {
+                    ProfileLayout.Cat k = layout.categorical[ci++];
+                    c[k.off] = nonNegative(Json.longValue(o, "count"), "count");
+                    c[k.off + 1] = nonNegative(Json.longValue(o, "missing"), "missing");
+                    c[k.off + 2] = nonNegative(Json.longValue(o, "other"), "other");
+                    long[] cats = Json.longs(Json.array(o, "categories"), col.name() + ".categories");
+                    if (cats.length != k.col.categories.length) {
+                        throw new IllegalArgumentException("column " + Names.quote(col.name()) + " needs " + k.col.categories.length
+                                + " category counts");
+                    }
+                    long sum = c[k.off + 2];
+                    for (int j = 0; j < cats.length; j++) {
+                        c[k.off + 3 + j] = nonNegative(cats[j], "categories");
+                        sum += cats[j];
+                    }
+                    if (sum != c[k.off]) {
+                        throw new IllegalArgumentException("categories of column " + Names.quote(col.name()) + " sum to " + sum
+                                + ", count is " + c[k.off]);
+                    }
+                }
+            }
+            DriftReport.Window w = new DriftReport.Window(Instant.parse(Json.text(root, "start")),
+                    Instant.parse(Json.text(root, "end")), Json.longValue(root, "sequence"));
+            return new WindowState(layout, d, w);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid drift window: " + e.getMessage());
+        }
+    }
+
+    private static long nonNegative(long v, String what) {
+        if (v < 0) {
+            throw new IllegalArgumentException(Names.quote(what) + " must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    /** Same profile, window and counts. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WindowState w && toJson().equals(w.toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "WindowState[" + window + ", " + data.rows + " rows]";
+    }
+}
