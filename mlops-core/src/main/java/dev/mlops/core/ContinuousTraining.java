@@ -423,38 +423,51 @@ public final class ContinuousTraining implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs, then updates the loop's state, and only then completes the run's future: whoever
+     * wakes up on the future sees the loop idle (or the next run started), never a stale
+     * {@link #busy()}.
+     */
     private void runThenNext(Run run) {
+        TrainingEvent.Outcome outcome = null;
+        VirtualMachineError fatal = null;
         try {
-            execute(run);
-        } finally {
-            Run next;
-            synchronized (lock) {
-                next = pending;
-                pending = null;
-                if (next == null) {
-                    running = false;
-                }
+            outcome = execute(run);
+        } catch (VirtualMachineError e) {
+            fatal = e;
+        }
+        Run next;
+        synchronized (lock) {
+            next = pending;
+            pending = null;
+            if (next == null) {
+                running = false;
             }
-            if (next != null) {
-                start(next);
-            }
+        }
+        if (fatal != null) {
+            run.future.completeExceptionally(fatal);
+        } else {
+            run.future.complete(outcome);
+        }
+        if (next != null) {
+            start(next);
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 
     // ------------------------------------------------------------------ a run
 
-    private void execute(Run run) {
-        TrainingEvent.Outcome outcome;
+    private TrainingEvent.Outcome execute(Run run) {
         try {
-            outcome = steps(run);
+            return steps(run);
         } catch (VirtualMachineError e) {
-            run.future.completeExceptionally(e);
             throw e;
         } catch (Throwable t) {
             // a defect of the loop itself: still an audited failure, never a dead loop
-            outcome = fail(run, STAGE_INTERNAL, t, Optional.empty());
+            return fail(run, STAGE_INTERNAL, t, Optional.empty());
         }
-        run.future.complete(outcome);
     }
 
     private TrainingEvent.Outcome steps(Run run) {
