@@ -300,9 +300,11 @@ final class GateContext {
         }
         var l = in.latency.get();
         double p99 = l.p99Nanos() / 1e6;
-        return result("latency:p99", p99, required, p99 <= maxMillis, String.format(Locale.ROOT,
-                "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99), num(l.p50Nanos() / 1e6),
-                l.count(), l.warmup()));
+        String detail = l.count() == 0
+                ? String.format(Locale.ROOT, "p99 %s ms, p50 %s ms (no call count recorded)", num(p99), num(l.p50Nanos() / 1e6))
+                : String.format(Locale.ROOT, "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99),
+                num(l.p50Nanos() / 1e6), l.count(), l.warmup());
+        return result("latency:p99", p99, required, p99 <= maxMillis, detail);
     }
 
     private List<CheckResult> data(dev.mlops.api.quality.ValidationSuite suite) {
