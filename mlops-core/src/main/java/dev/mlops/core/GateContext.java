@@ -301,7 +301,8 @@ final class GateContext {
         var l = in.latency.get();
         double p99 = l.p99Nanos() / 1e6;
         String detail = l.count() == 0
-                ? String.format(Locale.ROOT, "p99 %s ms, p50 %s ms (no call count recorded)", num(p99), num(l.p50Nanos() / 1e6))
+                ? "p99 " + num(p99) + " ms" + (l.p50Nanos() > 0 ? ", p50 " + num(l.p50Nanos() / 1e6) + " ms" : "")
+                        + " (no call count recorded)"
                 : String.format(Locale.ROOT, "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99),
                 num(l.p50Nanos() / 1e6), l.count(), l.warmup());
         return result("latency:p99", p99, required, p99 <= maxMillis, detail);
