@@ -26,22 +26,25 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit codes: 0 success, 1 failure (storage, integrity, conflict; {@code verify} that found
  * problems; {@code audit --verify} on a broken chain), 2 bad input (invalid names or values,
- * unknown models or datasets, missing input files, wrong options), 4 refused by a promotion gate.
+ * unknown models or datasets, missing input files, wrong options), 3 dataset drift found by
+ * {@code drift --fail-on-drift}, 4 refused by a promotion gate ({@code promote}).
  */
 @Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
         subcommands = {
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
-                AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class, LineageCommand.class,
-                VerifyCommand.class, AuditCommand.class, GcCommand.class, CommandLine.HelpCommand.class},
+                AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
+                LineageCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class, DriftCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input,",
-                "4 refused by a promotion gate (promote).",
+                "3 dataset drift (drift --fail-on-drift), 4 refused by a promotion gate (promote).",
                 "", "Example:",
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
                 "        --metric auc=0.91 --dataset weather/1",
                 "  mlops --store ./registry alias set rain production 1",
-                "  mlops --store ./registry lineage rain/1 --json"})
+                "  mlops --store ./registry lineage rain/1 --json",
+                "  mlops drift --reference weather-2012.csv --current weather-2015.csv"})
 public final class MlopsCommand implements Callable<Integer> {
 
     /** Environment variable naming the store directory when {@code --store} is absent. */

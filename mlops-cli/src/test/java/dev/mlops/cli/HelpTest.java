@@ -25,7 +25,7 @@ class HelpTest {
             CliRunner.Result r = cli.raw(args.toArray(String[]::new));
             assertThat(r.exitCode()).as("%s", args).isZero();
             assertThat(r.out()).as("%s", args).startsWith("Usage: mlops").contains("Example:")
-                    .contains("mlops --store ./registry");
+                    .containsPattern("mlops (--store \\./registry|drift) ");
         }
     }
 
@@ -45,7 +45,7 @@ class HelpTest {
     void rootHelpListsCommands() {
         String help = cli.raw("--help").out();
         for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "verify",
-                "audit", "gc")) {
+                "audit", "gc", "drift")) {
             assertThat(help).containsPattern("(?m)^  " + c + " ");
         }
     }

@@ -1,8 +1,14 @@
 package dev.mlops.core;
 
 import dev.mlops.api.ValidationException;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +30,14 @@ final class CsvReader {
         this.in = in;
         this.delimiter = delimiter;
         this.source = source;
+    }
+
+    /** A reader of UTF-8 text that fails on malformed bytes instead of replacing them. */
+    static CsvReader utf8(InputStream in, char delimiter, String source) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        return new CsvReader(new BufferedReader(new InputStreamReader(in, utf8), 1 << 16), delimiter, source);
     }
 
     long line() {

@@ -24,7 +24,8 @@ import java.util.Set;
  * narrowest that fits every non-missing value: INTEGER, DOUBLE, BOOLEAN, DATE ({@code yyyy-MM-dd}
  * or {@code yyyy/MM/dd}), else STRING.
  * Empty cells and the markers {@code NA}, {@code N/A}, {@code NaN}, {@code null} are missing; an
- * all-missing column is STRING.
+ * all-missing column is STRING. {@code inf}, {@code Infinity} (any case, optionally signed) are
+ * numbers, as pandas reads and writes them. {@link Frames} reads values with the same rules.
  */
 record CsvSummary(long rowCount, Schema schema) {
 
@@ -80,8 +81,13 @@ record CsvSummary(long rowCount, Schema schema) {
         }
     }
 
+    /** @return true if a stripped cell value is one of the missing markers */
+    static boolean isMissing(String stripped) {
+        return MISSING.contains(stripped.toLowerCase(Locale.ROOT));
+    }
+
     /** Narrows a column's type as values arrive. */
-    private static final class ColumnGuess {
+    static final class ColumnGuess {
         private boolean integer = true;
         private boolean decimal = true;
         private boolean bool = true;
@@ -90,7 +96,7 @@ record CsvSummary(long rowCount, Schema schema) {
 
         void observe(String raw) {
             String v = raw.strip();
-            if (MISSING.contains(v.toLowerCase(Locale.ROOT))) {
+            if (isMissing(v)) {
                 return;
             }
             seen = true;
@@ -124,7 +130,7 @@ record CsvSummary(long rowCount, Schema schema) {
             return date ? FieldType.DATE : FieldType.STRING;
         }
 
-        private static boolean isInteger(String v) {
+        static boolean isInteger(String v) {
             int start = v.startsWith("-") || v.startsWith("+") ? 1 : 0;
             if (v.length() == start || v.length() - start > 18) {
                 return false;
@@ -137,10 +143,13 @@ record CsvSummary(long rowCount, Schema schema) {
             return true;
         }
 
-        private static boolean isDecimal(String v) {
+        static boolean isDecimal(String v) {
+            if (isInfinity(v)) {
+                return true;
+            }
             char last = v.charAt(v.length() - 1);
-            if (!(Character.isDigit(last) || last == '.')) {
-                return false; // rejects "1d", "2f" and "Infinity" that Java would parse
+            if (!(Character.isDigit(last) || last == '.') || v.indexOf('x') >= 0 || v.indexOf('X') >= 0) {
+                return false; // rejects "1d", "2f" and hexadecimal "0x1p3" that Java would parse
             }
             try {
                 Double.parseDouble(v);
@@ -150,7 +159,13 @@ record CsvSummary(long rowCount, Schema schema) {
             }
         }
 
-        private static boolean isDate(String v) {
+        /** {@code inf} or {@code infinity} in any case, optionally with a sign. */
+        static boolean isInfinity(String v) {
+            String u = v.startsWith("-") || v.startsWith("+") ? v.substring(1) : v;
+            return u.equalsIgnoreCase("inf") || u.equalsIgnoreCase("infinity");
+        }
+
+        static boolean isDate(String v) {
             if (v.length() != 10 || (v.charAt(4) != '-' && v.charAt(4) != '/') || v.charAt(7) != v.charAt(4)) {
                 return false;
             }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -143,6 +144,21 @@ public final class DriftMonitor {
     /** @return the profile this monitor compares with */
     public ReferenceProfile profile() {
         return profile;
+    }
+
+    /** @return the window length of a time-window monitor (the whole window, not a sub-window); empty for count windows */
+    public Optional<Duration> timeWindow() {
+        return countMode ? Optional.empty() : Optional.of(Duration.ofMillis(subMillis * subWindows));
+    }
+
+    /** @return the rows per window of a count-window monitor; empty for time windows */
+    public OptionalLong countWindow() {
+        return countMode ? OptionalLong.of(subRows * subWindows) : OptionalLong.empty();
+    }
+
+    /** @return sub-windows per window: 1 for tumbling windows, n for {@link Builder#slidingSubWindows}(n) */
+    public int slidingSubWindows() {
+        return subWindows;
     }
 
     /** @return the numerical columns, in the order {@link #observe} expects them */
@@ -662,6 +678,16 @@ public final class DriftMonitor {
             }
             alerts.add(new Alert(consecutiveWindows, cooldown.toMillis(), Objects.requireNonNull(action, "action")));
             return this;
+        }
+
+        /** @return true once {@link #countWindow} was set (for the fleet publisher, which refuses it) */
+        boolean isCountWindow() {
+            return countRows > 0;
+        }
+
+        /** @return the profile the monitor will compare with */
+        ReferenceProfile profile() {
+            return profile;
         }
 
         /**

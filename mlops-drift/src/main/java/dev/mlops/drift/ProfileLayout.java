@@ -339,18 +339,16 @@ final class ProfileLayout {
         return out;
     }
 
-    private DriftMethod defaultMethod(ReferenceProfile.Column c, boolean numeric, boolean valueBins) {
-        boolean small = profile.rows() <= MonitorPolicy.SMALL_REFERENCE_ROWS;
-        if (numeric && c.distinct() > 5) {
-            return small ? DriftMethod.KS : DriftMethod.WASSERSTEIN_NORM;
-        }
-        if (numeric && !valueBins) {
-            return DriftMethod.JENSENSHANNON;
-        }
-        if (c.distinct() == 2) {
-            return DriftMethod.Z;
-        }
-        return small ? DriftMethod.CHISQUARE : DriftMethod.JENSENSHANNON;
+    /**
+     * Evidently's rule, as {@link DriftAnalysis#defaultMethod} applies it to batch comparisons.
+     * A profile cannot see the current data, so distinct values are counted in the reference
+     * only; a numerical column without one bin per value cannot take a categorical test.
+     */
+    private static DriftMethod defaultMethod(ReferenceProfile.Column c, boolean numeric, boolean valueBins) {
+        DriftMethod m = DriftAnalysis.defaultMethod(numeric ? ColumnKind.NUMERICAL : ColumnKind.CATEGORICAL, c.count(),
+                c.distinct());
+        boolean categoricalTest = m == DriftMethod.CHISQUARE || m == DriftMethod.Z;
+        return numeric && categoricalTest && !valueBins ? DriftMethod.JENSENSHANNON : m;
     }
 
     // ------------------------------------------------------------------ reports

@@ -304,7 +304,8 @@ class ReferenceProfileTest {
         assertThat(large.column("a").orElseThrow().method()).isEqualTo("wasserstein_norm");
         assertThat(large.column("a").orElseThrow().drifted()).isTrue();
         assertThat(large.column("b").orElseThrow().method()).isEqualTo("jensenshannon");
-        assertThat(large.column("d").orElseThrow().method()).isEqualTo("z");
+        assertThat(large.column("d").orElseThrow().method()).as("Evidently: z only for small references")
+                .isEqualTo("jensenshannon");
         assertThat(large.columns().get(0).drifted()).as("drifted columns first").isTrue();
         ColumnDrift a = large.column("a").orElseThrow();
         assertThat(a.missingShareReference()).isCloseTo(1.0 / 17, org.assertj.core.api.Assertions.within(0.01));

@@ -164,11 +164,16 @@ public final class Demo {
     }
 
     /** One row of the weather data. */
-    record Day(String date, double tempMax, String line) {
+    record Day(String date, double precipitation, double tempMax, double tempMin, double wind, String weather,
+               String line) {
         static final String HEADER = "date,precipitation,temp_max,temp_min,wind,weather";
 
         int month() {
             return Integer.parseInt(date.substring(5, 7));
+        }
+
+        int dayOfYear() {
+            return java.time.LocalDate.parse(date.replace('/', '-')).getDayOfYear();
         }
 
         static List<Day> load() throws IOException {
@@ -180,7 +185,8 @@ public final class Demo {
                 List<Day> days = new ArrayList<>();
                 for (String l : lines.subList(1, lines.size())) {
                     String[] f = l.split(",");
-                    days.add(new Day(f[0], Double.parseDouble(f[2]), l));
+                    days.add(new Day(f[0], Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                            Double.parseDouble(f[4]), f[5], l));
                 }
                 return days;
             }

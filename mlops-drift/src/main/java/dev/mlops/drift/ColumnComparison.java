@@ -1,0 +1,413 @@
+package dev.mlops.drift;
+
+import dev.mlops.api.Frame;
+import dev.mlops.api.Names;
+import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.Distribution;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * One column of a batch comparison: missing values counted and removed, infinities handled,
+ * the method chosen (configured, or Evidently's default), run, and the chart distribution
+ * built. Every data-dependent problem becomes a result without a verdict and a note; only
+ * programming errors escape. Package-private; {@link DriftAnalysis} documents the rules.
+ */
+final class ColumnComparison {
+
+    /** Categories shown in a chart before the rest are merged into one "other" bar. */
+    static final int CHART_CATEGORIES = 20;
+    /** Distinct values counted at most when choosing a default method (the rules look at ≤ 5). */
+    private static final int DISTINCT_CAP = 6;
+    /** Category names listed at most in a note. */
+    private static final int NOTE_NAMES = 5;
+
+    private ColumnComparison() {
+    }
+
+    /**
+     * What to compare for one column.
+     *
+     * @param name the column
+     * @param kind how it is compared
+     * @param method the configured method, or null for the default
+     * @param threshold the configured threshold, or null for the method's default
+     */
+    record Spec(String name, ColumnKind kind, DriftMethod method, Double threshold) {
+    }
+
+    /**
+     * A column's result before the dataset-level correction.
+     *
+     * @param verdict false when no test was possible (then statistic is NaN and pValue empty)
+     */
+    record Outcome(String name, ColumnKind kind, DriftMethod method, double statistic, OptionalDouble pValue,
+                   double threshold, boolean verdict, double missingShareReference, double missingShareCurrent,
+                   long referenceCount, long currentCount, List<String> notes, Distribution distribution) {
+    }
+
+    static Outcome run(Spec spec, Frame reference, Frame current) {
+        return spec.kind() == ColumnKind.NUMERICAL ? numerical(spec, reference, current)
+                : categorical(spec, reference, current);
+    }
+
+    // ------------------------------------------------------------------ numerical
+
+    private static Outcome numerical(Spec spec, Frame reference, Frame current) {
+        Values ref = Values.of(reference.numeric(spec.name()));
+        Values cur = Values.of(current.numeric(spec.name()));
+        DriftMethod method = spec.method() != null ? spec.method()
+                : DriftAnalysis.defaultMethod(ColumnKind.NUMERICAL, ref.finite.length, distinct(ref.finite, cur.finite));
+        double threshold = threshold(spec, method);
+        boolean keepInfinities = method.acceptsInfinity();
+        double[] r = keepInfinities ? ref.present : ref.finite;
+        double[] c = keepInfinities ? cur.present : cur.finite;
+        List<String> notes = new ArrayList<>();
+        int infinities = ref.infinite() + cur.infinite();
+        if (infinities > 0) {
+            notes.add(ref.infinite() + " reference and " + cur.infinite() + " current value(s) are infinite: "
+                    + (keepInfinities ? method.id() + " compares them as the most extreme values"
+                    : "left out, " + method.id() + " needs finite values"));
+        }
+        Distribution distribution = numericalDistribution(ref.finite, cur.finite);
+        String empty = emptySides(r.length, c.length, ref.missing, cur.missing, reference.rowCount(), current.rowCount(),
+                !keepInfinities && infinities > 0);
+        if (empty != null) {
+            notes.add(empty);
+            return noVerdict(spec, ColumnKind.NUMERICAL, method, threshold, ref.missing, cur.missing, reference, current,
+                    r.length, c.length, notes, distribution);
+        }
+        if (method == DriftMethod.WASSERSTEIN_NORM && populationStd(r) < 0.001) {
+            notes.add("the reference's standard deviation is below 0.001, so the distance is divided by 0.001");
+        }
+        StatResult result;
+        try {
+            result = method.apply(r, c);
+        } catch (IllegalArgumentException e) {
+            notes.add("no verdict: " + method.id() + " cannot compare these samples: " + e.getMessage());
+            return noVerdict(spec, ColumnKind.NUMERICAL, method, threshold, ref.missing, cur.missing, reference, current,
+                    r.length, c.length, notes, distribution);
+        }
+        return verdict(spec, ColumnKind.NUMERICAL, method, result, threshold, ref.missing, cur.missing, reference,
+                current, r.length, c.length, notes, distribution);
+    }
+
+    /** A numerical column split into missing, infinite and finite values. */
+    private static final class Values {
+        final double[] present;
+        final double[] finite;
+        final int missing;
+
+        private Values(double[] present, double[] finite, int missing) {
+            this.present = present;
+            this.finite = finite;
+            this.missing = missing;
+        }
+
+        /**
+         * Splits a column, sorting it in place (the caller's own copy): NaN sorts last and the
+         * infinities to the ends, so present and finite values are ranges. Every method is
+         * invariant to the order of values, and their own sorting of sorted data is linear, so
+         * the column is sorted once instead of once per method and per chart.
+         */
+        static Values of(double[] values) {
+            Arrays.sort(values);
+            int end = values.length;
+            while (end > 0 && Double.isNaN(values[end - 1])) {
+                end--;
+            }
+            int lo = 0;
+            while (lo < end && values[lo] == Double.NEGATIVE_INFINITY) {
+                lo++;
+            }
+            int hi = end;
+            while (hi > lo && values[hi - 1] == Double.POSITIVE_INFINITY) {
+                hi--;
+            }
+            double[] present = end == values.length ? values : Arrays.copyOf(values, end);
+            double[] finite = lo == 0 && hi == end ? present : Arrays.copyOfRange(values, lo, hi);
+            return new Values(present, finite, values.length - end);
+        }
+
+        int infinite() {
+            return present.length - finite.length;
+        }
+    }
+
+    /** Distinct values of both samples together, counted up to {@link #DISTINCT_CAP}. */
+    private static int distinct(double[] a, double[] b) {
+        double[] seen = new double[DISTINCT_CAP];
+        int n = 0;
+        for (double[] sample : new double[][] {a, b}) {
+            for (double v : sample) {
+                boolean found = false;
+                for (int i = 0; i < n; i++) {
+                    if (seen[i] == v) { // -0.0 == 0.0, as pandas' nunique counts them
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    seen[n++] = v;
+                    if (n == DISTINCT_CAP) {
+                        return n;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static double populationStd(double[] v) {
+        double mean = Samples.sum(v) / v.length;
+        double ss = 0.0;
+        for (double x : v) {
+            ss += (x - mean) * (x - mean);
+        }
+        return Math.sqrt(ss / v.length);
+    }
+
+    /** The binned methods' bins over the finite values; one side empty gives that side zero shares. */
+    private static Distribution numericalDistribution(double[] ref, double[] cur) {
+        if (ref.length == 0 && cur.length == 0) {
+            return new Distribution(List.of(), List.of(), List.of(), List.of());
+        }
+        BinnedShares shares = BinnedDistances.shares(ref.length > 0 ? ref : cur, cur.length > 0 ? cur : ref);
+        double[] r = ref.length > 0 ? shares.referenceShares() : new double[shares.labels().size()];
+        double[] c = cur.length > 0 ? shares.currentShares() : new double[shares.labels().size()];
+        double[] edges = shares.edges();
+        if (edges.length > 0) {
+            return new Distribution(shares.labels(), boxed(edges), boxed(r), boxed(c));
+        }
+        return chart(shares.labels(), r, c, "values");
+    }
+
+    // ------------------------------------------------------------------ categorical
+
+    private static Outcome categorical(Spec spec, Frame reference, Frame current) {
+        String[] refAll = categories(reference, spec.name());
+        String[] curAll = categories(current, spec.name());
+        String[] ref = withoutNulls(refAll);
+        String[] cur = withoutNulls(curAll);
+        int refMissing = refAll.length - ref.length;
+        int curMissing = curAll.length - cur.length;
+        TreeMap<String, long[]> counts = Categories.count(ref, cur);
+        DriftMethod method = spec.method() != null ? spec.method()
+                : DriftAnalysis.defaultMethod(ColumnKind.CATEGORICAL, ref.length, Math.min(counts.size(), DISTINCT_CAP));
+        double threshold = threshold(spec, method);
+        List<String> notes = new ArrayList<>();
+        Distribution distribution = categoricalDistribution(counts, ref.length, cur.length);
+        String empty = emptySides(ref.length, cur.length, refMissing, curMissing, reference.rowCount(), current.rowCount(),
+                false);
+        if (empty != null) {
+            notes.add(empty);
+            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, refMissing, curMissing, reference, current,
+                    ref.length, cur.length, notes, distribution);
+        }
+        List<String> unseen = new ArrayList<>();
+        for (Map.Entry<String, long[]> e : counts.entrySet()) {
+            if (e.getValue()[0] == 0) {
+                unseen.add(e.getKey());
+            }
+        }
+        if (!unseen.isEmpty()) {
+            notes.add("the current data has " + unseen.size() + " categor" + (unseen.size() == 1 ? "y" : "ies")
+                    + " the reference never had: " + names(unseen));
+        }
+        StatResult result;
+        try {
+            result = method.apply(ref, cur);
+        } catch (IllegalArgumentException e) {
+            notes.add("no verdict: " + method.id() + " cannot compare these samples: " + e.getMessage());
+            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, refMissing, curMissing, reference, current,
+                    ref.length, cur.length, notes, distribution);
+        }
+        return verdict(spec, ColumnKind.CATEGORICAL, method, result, threshold, refMissing, curMissing, reference,
+                current, ref.length, cur.length, notes, distribution);
+    }
+
+    /** A column's values as categories: strings as they are, numbers as {@link #category(double)}. */
+    private static String[] categories(Frame frame, String column) {
+        if (!frame.isNumeric(column)) {
+            return frame.strings(column);
+        }
+        double[] values = frame.numeric(column);
+        String[] out = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Double.isNaN(values[i]) ? null : category(values[i]);
+        }
+        return out;
+    }
+
+    /**
+     * A number as a category: whole numbers without a fraction ({@code "3"}, as an INTEGER
+     * column's CSV text), others as {@link Double#toString(double)}; −0.0 is {@code "0"}.
+     */
+    static String category(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    private static String[] withoutNulls(String[] values) {
+        int n = 0;
+        for (String v : values) {
+            if (v != null) {
+                n++;
+            }
+        }
+        if (n == values.length) {
+            return values;
+        }
+        String[] out = new String[n];
+        int i = 0;
+        for (String v : values) {
+            if (v != null) {
+                out[i++] = v;
+            }
+        }
+        return out;
+    }
+
+    private static Distribution categoricalDistribution(TreeMap<String, long[]> counts, int refSize, int curSize) {
+        List<String> labels = new ArrayList<>(counts.keySet());
+        double[] r = new double[labels.size()];
+        double[] c = new double[labels.size()];
+        int i = 0;
+        for (long[] n : counts.values()) {
+            r[i] = refSize == 0 ? 0.0 : (double) n[0] / refSize;
+            c[i] = curSize == 0 ? 0.0 : (double) n[1] / curSize;
+            i++;
+        }
+        return chart(labels, r, c, "categories");
+    }
+
+    /**
+     * Bars for a chart: every label when there are at most {@link #CHART_CATEGORIES}; else the
+     * {@value #CHART_CATEGORIES} with the largest reference + current share (ties by label), in
+     * label order, and one last bar "other (k categories)" (or "values") holding the rest.
+     */
+    private static Distribution chart(List<String> labels, double[] r, double[] c, String noun) {
+        int n = labels.size();
+        if (n <= CHART_CATEGORIES) {
+            return new Distribution(labels, List.of(), boxed(r), boxed(c));
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -(r[i] + c[i])).thenComparing(labels::get));
+        boolean[] kept = new boolean[n];
+        for (int k = 0; k < CHART_CATEGORIES; k++) {
+            kept[order[k]] = true;
+        }
+        List<String> outLabels = new ArrayList<>();
+        List<Double> outR = new ArrayList<>();
+        List<Double> outC = new ArrayList<>();
+        double otherR = 0.0;
+        double otherC = 0.0;
+        for (int i = 0; i < n; i++) {
+            if (kept[i]) {
+                outLabels.add(labels.get(i));
+                outR.add(r[i]);
+                outC.add(c[i]);
+            } else {
+                otherR += r[i];
+                otherC += c[i];
+            }
+        }
+        outLabels.add("other (" + (n - CHART_CATEGORIES) + " " + noun + ")");
+        outR.add(Math.min(1.0, otherR));
+        outC.add(Math.min(1.0, otherC));
+        return new Distribution(outLabels, List.of(), outR, outC);
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    /** The configured threshold, checked against the method once it is known, or the method's default. */
+    private static double threshold(Spec spec, DriftMethod method) {
+        if (spec.threshold() == null) {
+            return method.defaultThreshold();
+        }
+        DriftAnalysis.requireThresholdFits(method, spec.threshold(), spec.name());
+        return spec.threshold();
+    }
+
+    /** The note for a side without values to compare, or null when both have values. */
+    private static String emptySides(int refValues, int curValues, int refMissing, int curMissing, int refRows,
+            int curRows, boolean infinitiesLeftOut) {
+        if (refValues > 0 && curValues > 0) {
+            return null;
+        }
+        List<String> sides = new ArrayList<>();
+        if (refValues == 0) {
+            sides.add("the reference " + why(refRows, refMissing, infinitiesLeftOut));
+        }
+        if (curValues == 0) {
+            sides.add("the current data " + why(curRows, curMissing, infinitiesLeftOut));
+        }
+        return "no verdict: " + String.join(" and ", sides);
+    }
+
+    private static String why(int rows, int missing, boolean infinitiesLeftOut) {
+        if (rows == 0) {
+            return "has no rows";
+        }
+        if (missing == rows) {
+            return "has only missing values (" + rows + " of " + rows + ")";
+        }
+        return "has no values to compare" + (infinitiesLeftOut ? " once infinite values are left out" : "");
+    }
+
+    private static Outcome noVerdict(Spec spec, ColumnKind kind, DriftMethod method, double threshold, int refMissing,
+            int curMissing, Frame reference, Frame current, int refCount, int curCount, List<String> notes,
+            Distribution distribution) {
+        return new Outcome(spec.name(), kind, method, Double.NaN, OptionalDouble.empty(), threshold, false,
+                share(refMissing, reference.rowCount()), share(curMissing, current.rowCount()), refCount, curCount,
+                List.copyOf(notes), distribution);
+    }
+
+    private static Outcome verdict(Spec spec, ColumnKind kind, DriftMethod method, StatResult result, double threshold,
+            int refMissing, int curMissing, Frame reference, Frame current, int refCount, int curCount,
+            List<String> notes, Distribution distribution) {
+        if (Double.isInfinite(result.statistic())) {
+            notes.add("the statistic is " + (result.statistic() > 0 ? "+" : "-") + "Infinity");
+        }
+        return new Outcome(spec.name(), kind, method, result.statistic(), result.pValue(), threshold, true,
+                share(refMissing, reference.rowCount()), share(curMissing, current.rowCount()), refCount, curCount,
+                List.copyOf(notes), distribution);
+    }
+
+    /** Missing share; 0 for a frame without rows (nothing is missing). */
+    private static double share(int missing, int rows) {
+        return rows == 0 ? 0.0 : (double) missing / rows;
+    }
+
+    private static String names(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(names.size(), NOTE_NAMES); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(Names.quote(names.get(i)));
+        }
+        if (names.size() > NOTE_NAMES) {
+            sb.append(" and ").append(names.size() - NOTE_NAMES).append(" more");
+        }
+        return sb.toString();
+    }
+
+    private static List<Double> boxed(double[] values) {
+        List<Double> out = new ArrayList<>(values.length);
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+}

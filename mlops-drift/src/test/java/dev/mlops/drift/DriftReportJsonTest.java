@@ -1,0 +1,166 @@
+package dev.mlops.drift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.drift.ColumnDrift;
+import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.Distribution;
+import dev.mlops.api.drift.DriftReport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("DriftReportJson")
+class DriftReportJsonTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static DriftReport seattle() {
+        return DriftAnalysis.builder().clock(DriftAnalysisTest.CLOCK).correction(Correction.BENJAMINI_HOCHBERG)
+                .columnMethod("wind", DriftMethod.PSI).build()
+                .compare(SeattleWeather.year(2012), SeattleWeather.year(2015));
+    }
+
+    /** A report with every special value: no verdict, ±Infinity, a window, an error bound, odd text. */
+    private static DriftReport special() {
+        Distribution empty = new Distribution(List.of(), List.of(), List.of(), List.of());
+        Distribution cats = new Distribution(List.of("<script>alert(1)</script>", "caf\u00e9 \"quoted\"\n"), List.of(),
+                List.of(1.0, 0.0), List.of(0.25, 0.75));
+        List<ColumnDrift> columns = List.of(
+                new ColumnDrift("unseen", ColumnKind.CATEGORICAL, "chisquare", Double.POSITIVE_INFINITY, OptionalDouble.of(0.0),
+                        OptionalDouble.of(0.0), 0.05, true, 0.0, 0.5, 4, 2, OptionalDouble.empty(),
+                        Optional.of("the current data has 1 category the reference never had"), cats),
+                new ColumnDrift("t", ColumnKind.NUMERICAL, "t_test", Double.NEGATIVE_INFINITY, OptionalDouble.of(0.0),
+                        OptionalDouble.empty(), 0.05, true, 0.0, 0.0, 3, 3, OptionalDouble.empty(), Optional.empty(), empty),
+                new ColumnDrift("empty", ColumnKind.NUMERICAL, "ks", Double.NaN, OptionalDouble.empty(), OptionalDouble.empty(),
+                        0.05, false, 1.0, 0.0, 0, 10, OptionalDouble.empty(), Optional.of("no verdict"), empty),
+                new ColumnDrift("sketch", ColumnKind.NUMERICAL, "ks", 0.125, OptionalDouble.of(1e-300),
+                        OptionalDouble.empty(), 0.05, true, 0.0, 0.0, 1_000_000_000_000L, 5, OptionalDouble.of(0.0133),
+                        Optional.empty(), new Distribution(List.of("[0.0, 0.1)", "[0.1, 0.2]"), List.of(0.0, 0.1, 0.2),
+                        List.of(0.3, 0.7), List.of(0.1 + 0.2, 0.7))));
+        return new DriftReport(Instant.parse("2025-02-01T00:00:00.123456789Z"), 10, 12, columns, 0.75, 0.5, true,
+                "none", Optional.of(new DriftReport.Window(Instant.parse("2025-02-01T00:00:00Z"),
+                        Instant.parse("2025-02-01T01:00:00Z"), 7)));
+    }
+
+    @Test
+    @DisplayName("a real report round-trips exactly")
+    void roundTripReal() {
+        DriftReport r = seattle();
+        String json = DriftReportJson.toJson(r);
+        assertThat(DriftReportJson.fromJson(json)).isEqualTo(r);
+        assertThat(DriftReportJson.toJson(DriftReportJson.fromJson(json))).isEqualTo(json);
+    }
+
+    @Test
+    @DisplayName("NaN and infinite statistics, a window, an error bound and any text round-trip exactly")
+    void roundTripSpecial() {
+        DriftReport r = special();
+        assertThat(DriftReportJson.fromJson(DriftReportJson.toJson(r))).isEqualTo(r);
+    }
+
+    @Test
+    @DisplayName("the issue's schema: snake_case keys, numbers, null p-value for distances, no NaN anywhere")
+    void schema() throws Exception {
+        JsonNode root = MAPPER.readTree(DriftReportJson.toJson(seattle()));
+        assertThat(fieldNames(root)).containsExactly("schema_version", "created_at", "reference_rows", "current_rows",
+                "dataset_drift", "drift_share", "drift_share_threshold", "correction", "window", "columns");
+        assertThat(root.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(root.get("created_at").asText()).isEqualTo("2025-01-31T12:00:00Z");
+        assertThat(root.get("dataset_drift").isBoolean()).isTrue();
+        assertThat(root.get("drift_share").isNumber()).isTrue();
+        assertThat(root.get("correction").asText()).isEqualTo("benjamini-hochberg");
+        assertThat(root.get("window").isNull()).isTrue();
+        JsonNode first = root.get("columns").get(0);
+        assertThat(fieldNames(first)).containsExactly("column", "type", "method", "statistic", "statistic_non_finite",
+                "p_value", "adjusted_p_value", "threshold", "drifted", "missing_share_reference", "missing_share_current",
+                "reference_count", "current_count", "error_bound", "note", "distribution");
+        assertThat(fieldNames(first.get("distribution")))
+                .containsExactly("labels", "edges", "reference_shares", "current_shares");
+        for (JsonNode c : root.get("columns")) {
+            assertThat(c.get("type").asText()).isIn("numerical", "categorical");
+            assertThat(c.get("statistic").isNumber()).isTrue();
+            assertThat(c.get("threshold").isNumber()).isTrue();
+            assertThat(c.get("drifted").isBoolean()).isTrue();
+            assertThat(c.get("missing_share_reference").isNumber()).isTrue();
+            assertThat(c.get("missing_share_current").isNumber()).isTrue();
+            if (c.get("method").asText().equals("psi")) {
+                assertThat(c.get("p_value").isNull()).isTrue();
+                assertThat(c.get("adjusted_p_value").isNull()).isTrue();
+            } else {
+                assertThat(c.get("p_value").isNumber()).isTrue();
+                assertThat(c.get("adjusted_p_value").isNumber()).isTrue();
+            }
+        }
+        String special = DriftReportJson.toJson(special());
+        assertThat(special).doesNotContain(": NaN", ": Infinity", ": -Infinity", "[ NaN", ", NaN");
+        JsonNode cols = MAPPER.readTree(special).get("columns");
+        assertThat(cols.get(0).get("statistic").isNull()).isTrue();
+        assertThat(cols.get(0).get("statistic_non_finite").asText()).isEqualTo("Infinity");
+        assertThat(cols.get(1).get("statistic_non_finite").asText()).isEqualTo("-Infinity");
+        assertThat(cols.get(2).get("statistic_non_finite").asText()).isEqualTo("NaN");
+        assertThat(cols.get(2).get("p_value").isNull()).isTrue();
+        assertThat(cols.get(3).get("error_bound").asDouble()).isEqualTo(0.0133);
+        assertThat(cols.get(3).get("reference_count").asLong()).isEqualTo(1_000_000_000_000L);
+        assertThat(MAPPER.readTree(special).get("window").get("sequence").asLong()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("unknown keys are ignored, so later versions can add keys")
+    void unknownKeys() throws Exception {
+        ObjectNode root = (ObjectNode) MAPPER.readTree(DriftReportJson.toJson(special()));
+        root.put("future", "x");
+        ((ObjectNode) root.get("columns").get(0)).put("future", 1);
+        assertThat(DriftReportJson.fromJson(root.toString())).isEqualTo(special());
+    }
+
+    @Test
+    @DisplayName("bad input is a ValidationException naming what is wrong")
+    void errors() throws Exception {
+        assertThatThrownBy(() -> DriftReportJson.fromJson("{")).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> DriftReportJson.fromJson("[]")).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("object");
+        assertThatThrownBy(() -> DriftReportJson.fromJson("{} {}")).isInstanceOf(ValidationException.class);
+        String good = DriftReportJson.toJson(special());
+        assertThatThrownBy(() -> DriftReportJson.fromJson(good.replace("\"schema_version\" : 1", "\"schema_version\" : 2")))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("schema_version 2");
+        ObjectNode noShare = (ObjectNode) MAPPER.readTree(good);
+        noShare.remove("drift_share");
+        assertThatThrownBy(() -> DriftReportJson.fromJson(noShare.toString())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("\"drift_share\"");
+        ObjectNode badType = (ObjectNode) MAPPER.readTree(good);
+        ((ObjectNode) badType.get("columns").get(1)).put("type", "ordinal");
+        assertThatThrownBy(() -> DriftReportJson.fromJson(badType.toString())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("columns[1] ('t')").hasMessageContaining("'ordinal'");
+        ObjectNode badDrifted = (ObjectNode) MAPPER.readTree(good);
+        ((ObjectNode) badDrifted.get("columns").get(0)).put("drifted", "yes");
+        assertThatThrownBy(() -> DriftReportJson.fromJson(badDrifted.toString())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("\"drifted\"");
+        ObjectNode badTime = (ObjectNode) MAPPER.readTree(good);
+        badTime.put("created_at", "yesterday");
+        assertThatThrownBy(() -> DriftReportJson.fromJson(badTime.toString())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("'yesterday'");
+        ObjectNode badShares = (ObjectNode) MAPPER.readTree(good);
+        ((ObjectNode) badShares.get("columns").get(0).get("distribution")).putArray("current_shares").add(1.0);
+        assertThatThrownBy(() -> DriftReportJson.fromJson(badShares.toString())).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("inconsistent distribution");
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            names.add(it.next());
+        }
+        return names;
+    }
+}
