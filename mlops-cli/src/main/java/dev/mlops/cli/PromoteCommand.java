@@ -8,6 +8,7 @@ import dev.mlops.api.ValidationException;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.LatencyMeasurement;
+import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
 import dev.mlops.core.PromotionGate;
 import dev.mlops.core.PromotionPolicy;
@@ -94,7 +95,11 @@ final class PromoteCommand extends StoreCommand {
         }
         if (data != null) {
             Inputs.readable("--data", data);
-            frame = CsvFrames.read(data);
+            try {
+                frame = Frames.readCsv(data); // .tsv: tab-separated
+            } catch (ValidationException e) {
+                throw new BadInputException("--data: " + e.getMessage());
+            }
         }
     }
 

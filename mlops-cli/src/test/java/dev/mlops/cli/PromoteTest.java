@@ -177,7 +177,7 @@ class PromoteTest {
         assertBad(cli.run("promote", "credit/2", "--alias", "Prod!", "--policy", policy.toString()), "Prod!");
         assertBad(cli.run("promote", "credit/2", "--policy", policy.toString()), "Missing required option: '--alias=ALIAS'");
         assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", policy.toString(), "--data",
-                Files.writeString(tmp.resolve("ragged.csv"), "a,b\n1\n").toString()), "line 2 has 1 fields, the header has 2");
+                Files.writeString(tmp.resolve("ragged.csv"), "a,b\n1\n").toString()), "--data: ragged.csv line 2 has 1");
         assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(1);
     }
 
