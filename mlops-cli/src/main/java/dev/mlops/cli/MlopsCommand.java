@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
                 AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
-                LineageCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class, DriftCommand.class,
+                LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
+                DriftCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input,",
                 "3 dataset drift (drift --fail-on-drift), 4 refused by a promotion gate (promote).",

@@ -44,8 +44,8 @@ class HelpTest {
     @DisplayName("the root help lists the commands of the issue")
     void rootHelpListsCommands() {
         String help = cli.raw("--help").out();
-        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "verify",
-                "audit", "gc", "drift")) {
+        for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "card",
+                "verify", "audit", "gc", "drift")) {
             assertThat(help).containsPattern("(?m)^  " + c + " ");
         }
     }

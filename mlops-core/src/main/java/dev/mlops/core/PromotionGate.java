@@ -53,8 +53,8 @@ import java.util.TreeMap;
  * before anything moves. Thread-safe.
  */
 public final class PromotionGate {
-    /** Prefix of the attachment names under which decisions are recorded: {@code promotion-decision-N}. */
-    public static final String DECISION_PREFIX = "promotion-decision-";
+    /** Prefix of the attachment names under which decisions are recorded: {@code promotion-decision-N} (see {@link AttachmentNames}). */
+    public static final String DECISION_PREFIX = AttachmentNames.DECISION_PREFIX;
     /** The decision document's kind. */
     public static final String DECISION_KIND = "promotion-decision";
     private static final int MAX_RECORD_ATTEMPTS = 1_000;

@@ -1,0 +1,91 @@
+package dev.mlops.cli;
+
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Names;
+import dev.mlops.core.ModelCard;
+import dev.mlops.core.Mlops;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "card", mixinStandardHelpOptions = true,
+        description = {"Show the model card of a version: purpose, signature, lineage, metrics with intervals,",
+                "fairness, feature importance, drift baseline, promotion decisions, alias moves and audit entries.",
+                "Markdown on stdout by default; --html and --markdown write files instead (the HTML page is",
+                "self-contained: no script, no external resource). --json prints the gathered facts."},
+        footer = {"", "Example:", "  mlops --store ./registry card credit/2",
+                "  mlops --store ./registry card credit@production --html credit.html --markdown credit.md",
+                "  mlops --store ./registry card credit/2 --json"})
+final class CardCommand extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "NAME/V", description = "A model version (NAME/V, or NAME@ALIAS for the version it points at).")
+    String ref;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write the card as one self-contained HTML page.")
+    Path html;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the card as Markdown.")
+    Path markdown;
+
+    private ModelRef modelRef;
+
+    @Override
+    void check() {
+        modelRef = ModelRef.parse(ref);
+        if (html != null && markdown != null && html.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
+            throw new BadInputException("--html and --markdown name the same file " + Names.quote(html.toString()));
+        }
+        checkOutput("--html", html);
+        checkOutput("--markdown", markdown);
+    }
+
+    /** An output file may be replaced, but it must not be a directory and its directory must exist. */
+    private static void checkOutput(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
+                    + Names.quote(String.valueOf(parent)) + " does not exist");
+        }
+    }
+
+    @Override
+    int execute(Mlops mlops) {
+        ModelRef.Version version = modelRef instanceof ModelRef.Version v ? v : resolve(mlops, modelRef);
+        ModelCard card = ModelCard.of(mlops, version);
+        List<String> written = new ArrayList<>();
+        if (html != null) {
+            card.writeHtml(html);
+            written.add(html.toString());
+        }
+        if (markdown != null) {
+            card.writeMarkdown(markdown);
+            written.add(markdown.toString());
+        }
+        if (jsonOutput()) {
+            json(CardViews.card(card, written));
+        } else if (written.isEmpty()) {
+            out().print(card.toMarkdown());
+            out().flush();
+        } else {
+            for (String w : written) {
+                line("wrote model card of " + version + " to " + w);
+            }
+        }
+        return Errors.OK;
+    }
+
+    private static ModelRef.Version resolve(Mlops mlops, ModelRef ref) {
+        ModelVersion v = mlops.models().resolve(ref);
+        return v.ref();
+    }
+}
