@@ -20,6 +20,8 @@ final class Errors {
     static final int FAILURE = 1;
     /** Bad input: invalid names, values, options, unknown names, missing input files. */
     static final int BAD_INPUT = 2;
+    /** A promotion gate refused the candidate ({@code promote}). */
+    static final int REFUSED = 4;
 
     private Errors() {
     }

@@ -27,17 +27,18 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success, 1 failure (storage, integrity, conflict; {@code verify} that found
  * problems; {@code audit --verify} on a broken chain), 2 bad input (invalid names or values,
  * unknown models or datasets, missing input files, wrong options), 3 dataset drift found by
- * {@code drift --fail-on-drift}.
+ * {@code drift --fail-on-drift}, 4 refused by a promotion gate ({@code promote}).
  */
 @Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
         subcommands = {
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
-                AliasCommand.class, ArchiveCommand.class, RestoreCommand.class, LineageCommand.class, CardCommand.class,
-                VerifyCommand.class, AuditCommand.class, GcCommand.class, DriftCommand.class,
+                AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
+                LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
+                DriftCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input,",
-                "3 dataset drift (drift --fail-on-drift).",
+                "3 dataset drift (drift --fail-on-drift), 4 refused by a promotion gate (promote).",
                 "", "Example:",
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",

@@ -300,9 +300,12 @@ final class GateContext {
         }
         var l = in.latency.get();
         double p99 = l.p99Nanos() / 1e6;
-        return result("latency:p99", p99, required, p99 <= maxMillis, String.format(Locale.ROOT,
-                "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99), num(l.p50Nanos() / 1e6),
-                l.count(), l.warmup()));
+        String detail = l.count() == 0
+                ? "p99 " + num(p99) + " ms" + (l.p50Nanos() > 0 ? ", p50 " + num(l.p50Nanos() / 1e6) + " ms" : "")
+                        + " (no call count recorded)"
+                : String.format(Locale.ROOT, "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99),
+                num(l.p50Nanos() / 1e6), l.count(), l.warmup());
+        return result("latency:p99", p99, required, p99 <= maxMillis, detail);
     }
 
     private List<CheckResult> data(dev.mlops.api.quality.ValidationSuite suite) {
@@ -428,41 +431,17 @@ final class GateContext {
     }
 
     private static ClassificationData fromColumns(Frame frame, PromotionPolicy.PredictionColumns pc, boolean candidate) {
-        String[] actual = labels(frame, pc.label());
-        String[] predicted = labels(frame, candidate ? pc.prediction() : pc.championPrediction().orElseThrow());
+        String[] actual = FrameRow.labels(frame, pc.label());
+        String[] predicted = FrameRow.labels(frame, candidate ? pc.prediction() : pc.championPrediction().orElseThrow());
         TreeSet<String> classes = new TreeSet<>(List.of(actual));
         classes.addAll(List.of(predicted));
         // the other model's predictions join the class list, so both sides compare over the same classes
         String other = candidate ? pc.championPrediction().orElse(null) : pc.prediction();
         if (other != null) {
-            classes.addAll(List.of(labels(frame, other)));
+            classes.addAll(List.of(FrameRow.labels(frame, other)));
         }
         ClassificationData d = ClassificationData.ofLabels(new ArrayList<>(classes), actual, predicted);
         return pc.positiveClass().map(d::withPositive).orElse(d);
-    }
-
-    /** Labels of a column as text; numbers in their shortest form (1, not 1.0). */
-    static String[] labels(Frame frame, String column) {
-        if (frame.isNumeric(column)) {
-            double[] v = frame.numeric(column);
-            String[] out = new String[v.length];
-            for (int i = 0; i < v.length; i++) {
-                if (Double.isNaN(v[i])) {
-                    throw new dev.mlops.api.ValidationException("column " + Names.quote(column) + " has no value at row "
-                            + i);
-                }
-                out[i] = v[i] == Math.rint(v[i]) && Math.abs(v[i]) < 1e15 ? Long.toString((long) v[i])
-                        : Double.toString(v[i]);
-            }
-            return out;
-        }
-        String[] s = frame.strings(column);
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] == null) {
-                throw new dev.mlops.api.ValidationException("column " + Names.quote(column) + " has no value at row " + i);
-            }
-        }
-        return s;
     }
 
     private Got<Map<String, Double>> candidateMetrics() {

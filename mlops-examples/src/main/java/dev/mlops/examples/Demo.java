@@ -1,8 +1,6 @@
 package dev.mlops.examples;
 
-import dev.mlops.api.AliasMove;
 import dev.mlops.api.Artifact;
-import dev.mlops.api.AuditEntry;
 import dev.mlops.api.AuditVerification;
 import dev.mlops.api.DatasetRef;
 import dev.mlops.api.DatasetSource;
@@ -12,7 +10,25 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.gate.CheckResult;
+import dev.mlops.api.gate.PromotionDecision;
+import dev.mlops.api.serving.Model;
+import dev.mlops.api.serving.ModelLoader;
+import dev.mlops.api.serving.ModelService;
+import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.core.ContinuousTraining;
+import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.PromotionGate;
+import dev.mlops.core.PromotionPolicy;
+import dev.mlops.core.RetrainPolicy;
+import dev.mlops.core.TrainingEvent;
+import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.DriftReportHtml;
+import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.onnx.OnnxModelLoader;
 import dev.mlops.registry.fs.FileSystemStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,16 +36,27 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The README's demo: the registry life cycle on real NOAA weather data. It registers two
- * training periods as dataset versions, trains a small model on each (mean daily maximum
- * temperature per month, a seasonal baseline forecaster), registers both with lineage and their
- * error on the held-out year 2015, points {@code production} at the better one, rolls back,
- * prints lineage and the audit trail, and verifies the store.
+ * The README's demo: the whole life cycle on real NOAA weather data, through the public API
+ * only. It registers 2012 as the training dataset, trains tomorrow's maximum temperature with
+ * Tribuo and exports it to ONNX, registers it with lineage, metrics and a drift profile, serves
+ * {@code temp-max@production} through ONNX Runtime while streaming 2014-2015 with feedback, lets
+ * the drift monitor trigger retraining on the latest year, gates and promotes the candidate,
+ * shows a deliberately bad candidate refused with reasons, rolls back, writes the drift report
+ * and a model card, and verifies the store and the audit chain.
  *
  * <p>Usage: {@code java -jar mlops-examples/target/mlops-demo.jar [OUTPUT_DIR]} (default
  * {@code demo-output}); everything it writes stays in OUTPUT_DIR.
@@ -40,9 +67,10 @@ public final class Demo {
 
     /**
      * @param args optional output directory
-     * @throws IOException if the output directory cannot be written
+     * @throws Exception if a step fails
      */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING); // Tribuo reports every epoch at INFO
         Path out = Path.of(args.length > 0 ? args[0] : "demo-output").toAbsolutePath();
         boolean ok = run(out, System.out);
         if (!ok) {
@@ -55,104 +83,257 @@ public final class Demo {
      *
      * @param out output directory (a fresh store is created in {@code out/store})
      * @param console where to print
-     * @return true when the store and the audit chain verify
-     * @throws IOException if files cannot be written
+     * @return true when the story went as expected and the store and the audit chain verify
+     * @throws Exception if a step fails
      */
-    public static boolean run(Path out, PrintStream console) throws IOException {
+    public static boolean run(Path out, PrintStream console) throws Exception {
         Path store = out.resolve("store");
         if (Files.exists(store)) {
             deleteTree(store);
         }
         Path data = Files.createDirectories(out.resolve("data"));
         List<Day> days = Day.load();
-        Path train2012 = Day.write(days, "2012", data.resolve("weather-2012.csv"));
-        Path train2013 = Day.write(days, "2012|2013", data.resolve("weather-2012-2013.csv"));
-        List<Day> holdout = days.stream().filter(d -> d.date().startsWith("2015")).toList();
-
+        List<Day> y2012 = days.stream().filter(d -> d.date().startsWith("2012")).toList();
+        List<Day> stream = days.stream().filter(d -> d.date().startsWith("2014") || d.date().startsWith("2015")).toList();
+        ExecutorService training = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "demo-training");
+            t.setDaemon(true);
+            return t;
+        });
         try (Mlops mlops = Mlops.builder().store(FileSystemStore.open(store)).actor("demo").build()) {
             console.printf("Store: %s%n%n", store);
 
-            console.println("1. Register the training data as dataset versions of 'seattle-weather'");
-            DatasetVersion d1 = mlops.datasets().register("seattle-weather", NewDatasetVersion
-                    .builder(DatasetSource.csv(train2012)).description("NOAA daily weather, Seattle, 2012")
-                    .sourceUri("NOAA via vega-datasets").build());
-            DatasetVersion d2 = mlops.datasets().register("seattle-weather", NewDatasetVersion
-                    .builder(DatasetSource.csv(train2013)).description("NOAA daily weather, Seattle, 2012-2013")
-                    .sourceUri("NOAA via vega-datasets").build());
-            for (DatasetVersion d : List.of(d1, d2)) {
-                console.printf("   %-18s %5d rows  %s  sha256 %s...%n", d.ref(), d.rowCount().orElse(0),
-                        d.schema().orElseThrow().fields().stream().map(f -> f.name() + ":" + f.type().name().toLowerCase(Locale.ROOT)).toList(),
-                        d.contentSha256().substring(0, 12));
-            }
-            DatasetVersion again = mlops.datasets().register("seattle-weather", DatasetSource.csv(train2012));
-            console.printf("   registering the 2012 file again returns %s (same content, no duplicate)%n%n", again.ref());
+            console.println("1. Register the training data: NOAA daily weather, Seattle, 2012");
+            DatasetVersion train = mlops.datasets().register("seattle-weather", NewDatasetVersion
+                    .builder(DatasetSource.csv(Day.write(y2012, data.resolve("weather-2012.csv"))))
+                    .description("NOAA daily weather, Seattle").sourceUri("NOAA via vega-datasets").build());
+            console.printf("   %s: %d rows, columns %s, sha256 %s...%n%n", train.ref(), train.rowCount().orElse(0),
+                    train.schema().orElseThrow().fields().stream().map(f -> f.name()).toList(),
+                    train.contentSha256().substring(0, 12));
 
-            console.println("2. Train a seasonal model on each, evaluate on 2015, register both with lineage");
-            ModelVersion v1 = train(mlops, days, "2012", d1.ref(), holdout, null);
-            ModelVersion v2 = train(mlops, days, "2012|2013", d2.ref(), holdout, v1.ref());
-            for (ModelVersion v : List.of(v1, v2)) {
-                console.printf("   %-12s trained on %-18s MAE on 2015 = %.3f C  artifact sha256 %s...%n",
-                        v.ref(), v.lineage().trainedOn(), v.metrics().get("mae_2015"),
-                        v.artifact().digest().substring(0, 12));
-            }
-            console.println();
+            console.println("2. Train tomorrow's maximum temperature with Tribuo, export ONNX, register with lineage");
+            ReferenceProfile profile = ReferenceProfile.of(Frames.readCsv(data.resolve("weather-2012.csv"))
+                    .select(MONITORED));
+            ModelVersion v1 = register(mlops, y2012, train.ref(), Optional.empty(), profile, false);
+            mlops.models().setAlias(MODEL, "production", v1.version());
+            console.printf("   %s: linear SGD (Tribuo %s), MAE on held-out days %.2f C, profile of %d columns attached%n",
+                    v1.ref(), "4.3", v1.metrics().get("mae_holdout"), profile.columns().size());
+            console.printf("   %s@production -> %s%n%n", MODEL, v1.ref());
 
-            console.println("3. Move the 'production' alias, then roll it back");
-            mlops.models().setAlias("temp-max", "production", v1.version());
-            ModelVersion best = v2.metrics().get("mae_2015") <= v1.metrics().get("mae_2015") ? v2 : v1;
-            mlops.models().setAlias("temp-max", "production", best.version());
-            console.printf("   temp-max@production -> %s (lower error)%n",
-                    mlops.models().resolve(ModelRef.parse("temp-max@production")).ref());
-            ModelVersion back = mlops.models().rollback("temp-max", "production");
-            console.printf("   rollback            -> %s%n", back.ref());
-            mlops.models().setAlias("temp-max", "production", best.version());
-            for (AliasMove m : mlops.models().aliasHistory("temp-max", "production")) {
-                console.printf("   history: %-8s %s -> %s by %s%n", m.kind(), m.from().map(String::valueOf).orElse("-"),
-                        m.to().map(String::valueOf).orElse("-"), m.actor());
-            }
-            console.println();
+            console.println("3. Serve " + MODEL + "@production through ONNX Runtime; monitor inputs in 56-day windows;"
+                    + " retrain on drift");
+            AtomicBoolean shuffleNext = new AtomicBoolean();
+            List<DriftReport> windows = new CopyOnWriteArrayList<>();
+            PromotionPolicy policy = PromotionPolicy.builder("demo-policy")
+                    .maximum("mae", 2.5)    // held-out MAE of tomorrow's maximum temperature, in degrees C
+                    .build();
+            try (ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
+                    .datasets("seattle-weather")
+                    .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2).cooldown(Duration.ofDays(1)).build())
+                    .trainer(request -> {
+                        List<Day> recent = Day.parse(mlops.datasets().open(request.dataset("seattle-weather").ref(),
+                                request.dataset("seattle-weather").files().entries().get(0).path()));
+                        return candidate(recent, shuffleNext.getAndSet(false));
+                    })
+                    .gate(PromotionGate.of(mlops, policy), (candidate, request) -> {
+                        List<Day> recent = Day.parse(mlops.datasets().open(request.dataset("seattle-weather").ref(),
+                                request.dataset("seattle-weather").files().entries().get(0).path()));
+                        List<Day> holdout = recent.subList(recent.size() - HOLDOUT, recent.size());
+                        double champion = meanAbsoluteError(mlops, request.champion().orElseThrow().ref(), holdout);
+                        return PromotionGate.inputs().candidateMetrics(Map.of("mae", candidate.metrics().get("mae_holdout")))
+                                .championMetrics(Map.of("mae", champion)).build();
+                    })
+                    .executor(training)
+                    .build()) {
+                List<CompletableFuture<TrainingEvent.Outcome>> runs = new ArrayList<>();
+                DriftMonitor monitor = DriftMonitor.builder(profile).countWindow(56)
+                        .listener((report, state) -> {
+                            windows.add(report);
+                            loop.onDriftReport(report).ifPresent(runs::add);
+                        }).build();
+                try (ModelService<Day, Double> svc = mlops.serve(ModelRef.parse(MODEL + "@production"), LOADER)
+                        .monitor(monitor.observer(Demo::features), 1.0).feedbackWindow(1_000).build()) {
+                    List<Day> seen = new ArrayList<>(y2012);
+                    for (int i = 0; i + 1 < stream.size(); i++) {
+                        Day today = stream.get(i);
+                        Prediction<Double> p = svc.predictDetailed(today);
+                        svc.feedback(p.predictionId(), stream.get(i + 1).tempMax());
+                        seen.add(today);
+                        if ((i + 1) % 56 == 0) {
+                            // the data seen so far is registered as it arrives, for retraining
+                            mlops.datasets().register("seattle-weather", DatasetSource.csv(
+                                    Day.write(seen, data.resolve("weather-to-" + today.date().replace('/', '-') + ".csv"))));
+                        }
+                        for (CompletableFuture<TrainingEvent.Outcome> run : runs) {
+                            TrainingEvent.Outcome o = run.get(60, TimeUnit.SECONDS);
+                            report(console, o, windows);
+                            svc.refresh();
+                            console.printf("   the service now serves %s%n", svc.currentVersion());
+                        }
+                        runs.clear();
+                    }
+                    long drifted = windows.stream().filter(DriftReport::datasetDrift).count();
+                    console.printf("   streamed %d days of 2014-2015: %d windows, %d with dataset drift%n", stream.size() - 1,
+                            windows.size(), drifted);
+                    for (VersionMetrics m : svc.metrics().versions()) {
+                        console.printf("   %-12s %5d calls, live MAE %.2f C over %d days of feedback, p99 latency %d us%n",
+                                m.version(), m.calls(), m.meanLiveError().orElse(Double.NaN), m.feedbackCount(),
+                                m.latency().p99Nanos() / 1000);
+                    }
+                    DriftReport last = windows.stream().filter(DriftReport::datasetDrift).reduce((a, b) -> b).orElseThrow();
+                    Path html = out.resolve("drift-report.html");
+                    DriftReportHtml.write(last, html);
+                    console.printf("   drift report of the last drifted window: %s (drifted: %s)%n%n", html,
+                            last.driftedColumns());
 
-            console.println("4. Lineage");
-            ModelVersion prod = mlops.models().resolve(ModelRef.parse("temp-max@production"));
-            console.printf("   %s was trained on %s, retrained from %s, code %s%n", prod.ref(),
-                    prod.lineage().trainedOn(), prod.lineage().retrainedFrom().map(Object::toString).orElse("-"),
-                    prod.lineage().codeRef().orElse("-"));
-            for (DatasetRef ref : prod.lineage().trainedOn()) {
-                DatasetVersion d = mlops.datasets().version(ref);
-                console.printf("   %s: %d rows, sha256 %s%n", ref, d.rowCount().orElse(0), d.contentSha256());
-            }
-            console.printf("   models trained on %s: %s%n%n", d1.ref(),
-                    mlops.models().versionsUsing(d1.ref()).stream().map(v -> v.ref().toString()).toList());
+                    console.println("4. A deliberately bad candidate (shuffled labels) meets the gate");
+                    shuffleNext.set(true);
+                    TrainingEvent.Outcome bad = loop.trigger("manual: demonstrate a refusal").get(60, TimeUnit.SECONDS);
+                    report(console, bad, windows);
+                    console.println();
 
-            console.println("5. Audit trail");
-            for (AuditEntry e : mlops.audit().entries(1, 100)) {
-                console.printf("   #%-3d %-17s %-24s %s -> %s%n", e.sequence(), e.action(), e.target(), e.before(), e.after());
+                    console.println("5. Roll production back, and forward again");
+                    ModelVersion promoted = mlops.models().resolve(ModelRef.parse(MODEL + "@production"));
+                    ModelVersion back = mlops.models().rollback(MODEL, "production");
+                    svc.refresh();
+                    console.printf("   rollback -> %s, the service serves %s%n", back.ref(), svc.currentVersion());
+                    mlops.models().setAlias(MODEL, "production", promoted.version());
+                    svc.refresh();
+                    console.printf("   production -> %s again, the service serves %s%n%n", promoted.ref(), svc.currentVersion());
+                }
             }
-            console.println();
 
-            console.println("6. Verify the store and the audit chain");
+            console.println("6. Lineage and audit trail");
+            ModelVersion prod = mlops.models().resolve(ModelRef.parse(MODEL + "@production"));
+            console.printf("   %s: trained on %s, retrained from %s%n", prod.ref(), prod.lineage().trainedOn(),
+                    prod.lineage().retrainedFrom().map(Object::toString).orElse("-"));
+            Map<String, Long> actions = new java.util.TreeMap<>();
+            mlops.audit().entries(1, 10_000).forEach(e -> actions.merge(e.action(), 1L, Long::sum));
+            console.printf("   audit entries by action: %s%n", actions);
+            Path card = out.resolve("model-card.md");
+            Files.writeString(card, modelCard(mlops, prod));
+            console.printf("   model card: %s%n%n", card);
+
+            console.println("7. Verify the store and the audit chain");
             IntegrityReport report = mlops.verify(false);
             AuditVerification chain = mlops.audit().verify();
             console.printf("   store: %s (%d problems)%n", report.ok() ? "ok" : "NOT OK", report.problems().size());
             report.problems().forEach(p -> console.println("   - " + p));
             console.printf("   audit chain: %s, %d entries%n", chain.ok() ? "ok" : "BROKEN: " + chain.detail(),
                     chain.entriesChecked());
-            return report.ok() && chain.ok();
+            boolean story = actions.getOrDefault("alias.promote", 0L) >= 1 && actions.getOrDefault("promotion.refused", 0L) >= 1;
+            return story && report.ok() && chain.ok();
+        } finally {
+            training.shutdownNow();
         }
     }
 
-    private static ModelVersion train(Mlops mlops, List<Day> days, String years, DatasetRef data, List<Day> holdout,
-                                      ModelRef.Version parent) {
-        SeasonalModel model = SeasonalModel.fit(days.stream().filter(d -> d.date().matches("(" + years + ").*")).toList());
-        NewModelVersion.Builder b = NewModelVersion.builder()
-                .artifact(Artifact.bytes("seasonal-model.json", model.toJson().getBytes(StandardCharsets.UTF_8)))
-                .format("java-function").description("mean daily maximum temperature per month")
-                .param("years", years.replace('|', ',')).metric("mae_2015", model.meanAbsoluteError(holdout))
-                .trainedOn(data).codeRef("dev.mlops.examples.SeasonalModel");
-        if (parent != null) {
-            b.retrainedFrom(parent);
+    /** Held so the level set in main sticks (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+    static final String MODEL = "temp-max";
+    static final int HOLDOUT = 56;
+    /** The raw weather columns the monitor compares with the training profile. */
+    static final List<String> MONITORED = List.of("precipitation", "temp_max", "temp_min", "wind", "weather");
+
+    /** Serves the ONNX file of a version, mapping a day to the model's features and back. */
+    static final ModelLoader<Day, Double> LOADER = ctx -> {
+        Model<float[], float[]> onnx = OnnxModelLoader.floatVector("input", "output").load(ctx);
+        return new Model<>() {
+            @Override
+            public Double predict(Day day) {
+                return (double) onnx.predict(WeatherModel.features(day))[0];
+            }
+
+            @Override
+            public void close() {
+                onnx.close();
+            }
+        };
+    };
+
+    private static void features(Day d, double[] numerical, String[] categorical) {
+        numerical[0] = d.precipitation();
+        numerical[1] = d.tempMax();
+        numerical[2] = d.tempMin();
+        numerical[3] = d.wind();
+        categorical[0] = d.weather();
+    }
+
+    /** Trains on all but the last {@link #HOLDOUT} days and measures MAE on those. */
+    private static NewModelVersion candidate(List<Day> days, boolean shuffled) throws java.io.IOException {
+        List<Day> fit = days.subList(0, days.size() - HOLDOUT);
+        List<Day> holdout = days.subList(days.size() - HOLDOUT, days.size());
+        byte[] onnx = WeatherModel.trainOnnx(fit, 1, shuffled);
+        return NewModelVersion.builder().artifact(Artifact.bytes("model.onnx", onnx)).format("onnx")
+                .description(shuffled ? "trained on shuffled labels (deliberately bad)" : "linear SGD, Tribuo")
+                .param("trainer", "tribuo LinearSGDTrainer(SquaredLoss, AdaGrad(0.1), 20 epochs, seed 1)")
+                .param("shuffled_labels", Boolean.toString(shuffled))
+                .metric("mae_holdout", WeatherModel.meanAbsoluteError(onnx, holdout))
+                .codeRef("dev.mlops.examples.WeatherModel")
+                .build();
+    }
+
+    private static ModelVersion register(Mlops mlops, List<Day> days, DatasetRef data, Optional<ModelRef.Version> parent,
+                                         ReferenceProfile profile, boolean shuffled) throws java.io.IOException {
+        NewModelVersion c = candidate(days, shuffled);
+        NewModelVersion.Builder b = NewModelVersion.builder().artifact(c.artifact()).format(c.format())
+                .description(c.description()).trainedOn(data).codeRef("dev.mlops.examples.WeatherModel")
+                .attachment("drift-profile", profile.toJsonBytes());
+        c.params().forEach(b::param);
+        c.metrics().forEach(b::metric);
+        parent.ifPresent(b::retrainedFrom);
+        return mlops.models().register(MODEL, b.build());
+    }
+
+    private static double meanAbsoluteError(Mlops mlops, ModelRef.Version version, List<Day> holdout) {
+        try (ModelService<Day, Double> svc = mlops.serve(version, LOADER).build()) {
+            double sum = 0;
+            for (int i = 0; i + 1 < holdout.size(); i++) {
+                sum += Math.abs(svc.predict(holdout.get(i)) - holdout.get(i + 1).tempMax());
+            }
+            return sum / (holdout.size() - 1);
         }
-        return mlops.models().register("temp-max", b.build());
+    }
+
+    private static void report(PrintStream console, TrainingEvent.Outcome o, List<DriftReport> windows) {
+        if (o instanceof TrainingEvent.Promoted p) {
+            console.printf("   drift in %d windows so far -> retrained %s on all data seen: held-out MAE %.2f C (gate: <= 2.5)"
+                    + " -> PROMOTED%n", windows.stream().filter(DriftReport::datasetDrift).count(), p.candidate().ref(),
+                    observed(p.decision(), "max:mae"));
+        } else if (o instanceof TrainingEvent.Refused r) {
+            console.printf("   candidate %s (%s) REFUSED by the gate:%n", r.candidate().ref(), r.candidate().description());
+            for (CheckResult c : r.decision().failures()) {
+                console.printf("     - %s: observed %s, required %s%n", c.name(),
+                        c.observed().isPresent() ? String.format(Locale.ROOT, "%.2f", c.observed().getAsDouble()) : "-",
+                        c.required());
+            }
+        } else if (o instanceof TrainingEvent.TrainingFailed f) {
+            console.printf("   training FAILED at %s: %s%n", f.stage(), f.message());
+        }
+    }
+
+    private static double observed(PromotionDecision d, String check) {
+        return d.checks().stream().filter(c -> c.name().equals(check)).findFirst()
+                .flatMap(c -> c.observed().isPresent() ? Optional.of(c.observed().getAsDouble()) : Optional.empty())
+                .orElse(Double.NaN);
+    }
+
+    private static String modelCard(Mlops mlops, ModelVersion v) {
+        StringBuilder sb = new StringBuilder("# Model card: ").append(v.ref()).append("\n\n");
+        sb.append(v.description()).append("\n\n## Lineage\n\n");
+        for (DatasetRef d : v.lineage().trainedOn()) {
+            DatasetVersion dv = mlops.datasets().version(d);
+            sb.append("- trained on ").append(d).append(": ").append(dv.rowCount().orElse(0)).append(" rows, sha256 ")
+                    .append(dv.contentSha256()).append("\n");
+        }
+        v.lineage().retrainedFrom().ifPresent(p -> sb.append("- retrained from ").append(p).append("\n"));
+        sb.append("\n## Metrics\n\n");
+        v.metrics().forEach((k, x) -> sb.append("- ").append(k).append(": ").append(String.format(Locale.ROOT, "%.3f", x))
+                .append("\n"));
+        sb.append("\n## Audit\n\n");
+        mlops.audit().entriesFor(v.ref().toString()).forEach(e -> sb.append("- ").append(e.time()).append(" ")
+                .append(e.action()).append(" by ").append(e.actor()).append("\n"));
+        return sb.toString();
     }
 
     private static void deleteTree(Path root) throws IOException {
@@ -177,7 +358,18 @@ public final class Demo {
         }
 
         static List<Day> load() throws IOException {
-            try (InputStream in = Demo.class.getResourceAsStream("/data/seattle-weather.csv")) {
+            return parse(Demo.class.getResourceAsStream("/data/seattle-weather.csv"));
+        }
+
+        static Path write(List<Day> days, Path file) throws IOException {
+            List<String> lines = new ArrayList<>();
+            lines.add(HEADER);
+            days.forEach(d -> lines.add(d.line()));
+            return Files.write(file, lines, StandardCharsets.UTF_8);
+        }
+
+        static List<Day> parse(InputStream in) throws IOException {
+            try (in) {
                 List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
                 if (!lines.get(0).equals(HEADER)) {
                     throw new IllegalStateException("unexpected header " + lines.get(0));
@@ -190,46 +382,6 @@ public final class Demo {
                 }
                 return days;
             }
-        }
-
-        static Path write(List<Day> days, String years, Path file) throws IOException {
-            List<String> lines = new ArrayList<>();
-            lines.add(HEADER);
-            days.stream().filter(d -> d.date().matches("(" + years + ").*")).forEach(d -> lines.add(d.line()));
-            return Files.write(file, lines, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** Predicts the day's maximum temperature as the training mean of its month. */
-    record SeasonalModel(double[] monthlyMean) {
-        static SeasonalModel fit(List<Day> days) {
-            double[] sum = new double[13];
-            int[] n = new int[13];
-            for (Day d : days) {
-                sum[d.month()] += d.tempMax();
-                n[d.month()]++;
-            }
-            double[] mean = new double[13];
-            for (int m = 1; m <= 12; m++) {
-                mean[m] = n[m] == 0 ? Double.NaN : sum[m] / n[m];
-            }
-            return new SeasonalModel(mean);
-        }
-
-        double predict(Day d) {
-            return monthlyMean[d.month()];
-        }
-
-        double meanAbsoluteError(List<Day> days) {
-            return days.stream().mapToDouble(d -> Math.abs(predict(d) - d.tempMax())).average().orElseThrow();
-        }
-
-        String toJson() {
-            StringBuilder sb = new StringBuilder("{\"monthly_mean_temp_max\":[");
-            for (int m = 1; m <= 12; m++) {
-                sb.append(m > 1 ? "," : "").append(String.format(Locale.ROOT, "%.4f", monthlyMean[m]));
-            }
-            return sb.append("]}").toString();
         }
     }
 }

@@ -38,6 +38,28 @@ final class WeatherModel {
     }
 
     /**
+     * @param onnx an exported model
+     * @param days consecutive days
+     * @return mean absolute error of predicting each next day's maximum temperature
+     */
+    static double meanAbsoluteError(byte[] onnx, List<Demo.Day> days) {
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment(); // process-wide: not closed
+        try (ai.onnxruntime.OrtSession session = env.createSession(onnx)) {
+            double sum = 0;
+            for (int i = 0; i + 1 < days.size(); i++) {
+                float[][] x = {features(days.get(i))};
+                try (ai.onnxruntime.OnnxTensor t = ai.onnxruntime.OnnxTensor.createTensor(env, x);
+                     ai.onnxruntime.OrtSession.Result r = session.run(java.util.Map.of("input", t))) {
+                    sum += Math.abs(((float[][]) r.get(0).getValue())[0][0] - days.get(i + 1).tempMax());
+                }
+            }
+            return sum / (days.size() - 1);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IllegalStateException("cannot evaluate the ONNX model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Trains on consecutive day pairs and exports the model as ONNX bytes.
      *
      * @param days training days in date order

@@ -17,21 +17,28 @@ class DemoTest {
     Path out;
 
     @Test
-    @DisplayName("runs the registry life cycle on the NOAA data, writes only into its output folder, and verifies")
+    @DisplayName("runs the whole life cycle on the NOAA data, writes only into its output folder, and verifies")
     void runs() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean ok = Demo.run(out, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String console = buf.toString(StandardCharsets.UTF_8);
         assertThat(ok).as(console).isTrue();
         assertThat(console)
-                .contains("seattle-weather/1", "seattle-weather/2", "366 rows", "731 rows")
-                .contains("returns seattle-weather/1 (same content, no duplicate)")
-                .contains("temp-max/1", "temp-max/2", "rollback")
-                .contains("alias.rollback", "version.register")
+                .contains("seattle-weather/1: 366 rows")
+                .contains("temp-max/1: linear SGD")
+                .containsPattern("retrained temp-max/2 .* -> PROMOTED")
+                .contains("the service now serves temp-max/2")
+                .containsPattern("temp-max/3 \\(trained on shuffled labels.*REFUSED")
+                .containsPattern("max:mae: observed [0-9.]+, required <= 2.5")
+                .contains("rollback -> temp-max/1, the service serves temp-max/1")
+                .contains("production -> temp-max/2 again, the service serves temp-max/2")
+                .contains("retrained from temp-max/1")
                 .contains("store: ok (0 problems)", "audit chain: ok");
         try (var files = Files.list(out)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("store", "data");
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("store", "data", "drift-report.html", "model-card.md");
         }
+        assertThat(Files.readString(out.resolve("drift-report.html"))).contains("<svg");
         // running again starts from a fresh store and tells the same story
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertThat(Demo.run(out, new PrintStream(again, true, StandardCharsets.UTF_8))).isTrue();

@@ -1,0 +1,190 @@
+package dev.mlops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mlops promote}: exit 0 promoted, 4 refused, 2 bad input; table and JSON with every check. */
+class PromoteTest {
+    private static final String POLICY = """
+            { "schemaVersion": 1, "kind": "promotion-policy", "name": "credit-production",
+              "thresholds": [ { "metric": "roc_auc", "min": 0.7 } ],
+              "relative": [ { "metric": "roc_auc", "greaterIsBetter": true, "minAbsoluteChange": 0.02 } ],
+              "latency": { "maxP99Millis": 20 } }
+            """;
+
+    /** Applicants with a sensitive column, the label and the candidate's predicted label. */
+    private static final String EVAL_CSV;
+
+    static {
+        StringBuilder sb = new StringBuilder("age,sex,class,predicted\n");
+        for (int i = 0; i < 40; i++) {
+            String sex = i % 2 == 0 ? "female" : "male";
+            String label = i % 4 == 3 ? "bad" : "good";
+            String predicted = i % 8 == 7 ? "good" : label; // wrong on 5 of the 40 rows
+            sb.append(20 + i).append(',').append(sex).append(',').append(label).append(',').append(predicted).append('\n');
+        }
+        EVAL_CSV = sb.toString();
+    }
+
+    private static final String DATA_POLICY = """
+            { "schemaVersion": 1, "kind": "promotion-policy", "name": "credit-data",
+              "thresholds": [ { "metric": "accuracy", "min": 0.8 } ],
+              "dataValidation": { "schemaVersion": 1, "kind": "validation-suite", "name": "eval",
+                "constraints": [ { "type": "completeness", "column": "age", "min": 1.0 },
+                                 { "type": "row_count", "min": 10, "max": 100000 } ] },
+              "fairness": [ { "column": "sex", "metric": "demographic_parity_difference", "max": 0.3 } ],
+              "predictions": { "label": "class", "prediction": "predicted", "positiveClass": "good" } }
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private CliRunner cli;
+    private Path policy;
+
+    @BeforeEach
+    void store() throws IOException {
+        cli = new CliRunner(tmp.resolve("store"));
+        policy = Files.writeString(tmp.resolve("policy.json"), POLICY);
+        Path model = Files.writeString(tmp.resolve("model.bin"), "weights");
+        cli.ok("register", "credit", "--artifact", model.toString(), "--metric", "roc_auc=0.75",
+                "--metric", "latency_p99_ms=12");
+        cli.ok("alias", "set", "credit", "production", "1");
+        Files.writeString(model, "weights 2");
+        cli.ok("register", "credit", "--artifact", model.toString(), "--metric", "roc_auc=0.78",
+                "--metric", "latency_p99_ms=15");
+        Files.writeString(model, "weights 3");
+        cli.ok("register", "credit", "--artifact", model.toString(), "--metric", "roc_auc=0.76",
+                "--metric", "latency_p99_ms=25");
+    }
+
+    @Test
+    @DisplayName("a passing candidate is promoted: exit 0, a table of every check, the alias moved and audited")
+    void promoted() {
+        CliRunner.Result r = cli.ok("promote", "credit/2", "--alias", "production", "--policy", policy.toString());
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("credit/2 -> credit@production: PROMOTED, 0 of 3 checks failed"
+                + " (champion credit/1, policy " + lines.get(0).substring(lines.get(0).indexOf("credit-production@")));
+        assertThat(lines.get(1)).matches("CHECK +OBSERVED +REQUIRED +VERDICT +DETAIL");
+        assertThat(lines.get(2)).matches("min:roc_auc +0\\.78 +>= 0\\.7 +PASS +candidate roc_auc = 0\\.78");
+        assertThat(lines.get(3)).startsWith("improvement:roc_auc").contains("0.03", "candidate >= champion + 0.02", "PASS");
+        assertThat(lines.get(4)).startsWith("latency:p99").contains("15", "<= 20 ms", "PASS",
+                "p99 15 ms (no call count recorded)");
+        assertThat(lines.get(5)).isEqualTo("decision recorded as promotion-decision-1 of credit/2");
+        assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(2);
+        assertThat(cli.ok("audit", "--target", "credit@production").out()).contains("alias.promote");
+    }
+
+    @Test
+    @DisplayName("a refused candidate exits 4, the alias stays, the refusal is in the audit trail")
+    void refused() {
+        CliRunner.Result r = cli.run("promote", "credit/3", "--alias", "production", "--policy", policy.toString());
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).startsWith("credit/3 -> credit@production: REFUSED, 2 of 3 checks failed");
+        assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).startsWith("improvement:roc_auc").contains("FAIL"))
+                .anySatisfy(l -> assertThat(l).startsWith("latency:p99").contains("25", "FAIL"));
+        assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(1);
+        assertThat(cli.ok("audit", "--target", "credit/3").out()).contains("promotion.refused", "version.attach");
+    }
+
+    @Test
+    @DisplayName("--json prints one document with the decision and every check's name, observed, required, verdict and detail")
+    void json() {
+        CliRunner.Result r = cli.run("promote", "credit/3", "--alias", "production", "--policy", policy.toString(), "--json");
+        assertThat(r.exitCode()).isEqualTo(4);
+        JsonNode j = r.json();
+        assertThat(j.get("candidate").asText()).isEqualTo("credit/3");
+        assertThat(j.get("champion").asText()).isEqualTo("credit/1");
+        assertThat(j.get("passed").asBoolean()).isFalse();
+        assertThat(j.get("promoted").asBoolean()).isFalse();
+        assertThat(j.get("recorded_as").asText()).isEqualTo("promotion-decision-1");
+        assertThat(j.get("policy").asText()).startsWith("credit-production@sha256:");
+        assertThat(j.get("checks")).hasSize(3);
+        JsonNode c = j.get("checks").get(1);
+        assertThat(c.get("name").asText()).isEqualTo("improvement:roc_auc");
+        assertThat(c.get("observed").asDouble()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.get("required").asText()).isEqualTo("candidate >= champion + 0.02");
+        assertThat(c.get("verdict").asText()).isEqualTo("FAIL");
+        assertThat(c.get("detail").asText()).contains("candidate 0.76, champion 0.75");
+
+        JsonNode ok = cli.json("promote", "credit/2", "--alias", "production", "--policy", policy.toString());
+        assertThat(ok.get("promoted").asBoolean()).isTrue();
+        assertThat(ok.get("checks").get(0).get("verdict").asText()).isEqualTo("PASS");
+    }
+
+    @Test
+    @DisplayName("--data: the suite and fairness run on the CSV, and metrics come from its prediction columns")
+    void data() throws IOException {
+        Path csv = Files.writeString(tmp.resolve("eval.csv"), EVAL_CSV);
+        Path p = Files.writeString(tmp.resolve("data-policy.json"), DATA_POLICY);
+        JsonNode j = cli.json("promote", "credit/2", "--alias", "staging", "--policy", p.toString(), "--data", csv.toString());
+        List<String> names = new ArrayList<>();
+        j.get("checks").forEach(c -> names.add(c.get("name").asText()));
+        assertThat(names).containsExactly("evaluation:candidate", "min:accuracy", "data:completeness(age)",
+                "data:row_count", "fairness:demographic_parity_difference(sex)");
+        assertThat(j.get("checks").get(1).get("observed").asDouble()).isEqualTo(35.0 / 40);
+        assertThat(j.get("promoted").asBoolean()).isTrue();
+
+        // a damaged copy: an age missing fails completeness, exit 4
+        Path damaged = Files.writeString(tmp.resolve("damaged.csv"), EVAL_CSV.replace("\n25,", "\n,"));
+        CliRunner.Result r = cli.run("promote", "credit/3", "--alias", "staging", "--policy", p.toString(), "--data",
+                damaged.toString());
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).startsWith("data:completeness(age)").contains("0.975", "FAIL"));
+
+        // header only: empty data is always refused
+        Path empty = Files.writeString(tmp.resolve("empty.csv"), "age,sex,class,predicted\n");
+        r = cli.run("promote", "credit/3", "--alias", "staging", "--policy", p.toString(), "--data", empty.toString());
+        assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(r.out()).contains("the evaluation frame has no rows");
+    }
+
+    @Test
+    @DisplayName("--dry-run evaluates without recording or moving anything")
+    void dryRun() {
+        CliRunner.Result r = cli.run("promote", "credit/2", "--alias", "production", "--policy", policy.toString(), "--dry-run");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("credit/2 -> credit@production: would be promoted (dry run)");
+        assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(1);
+        assertThat(cli.ok("audit", "--target", "credit/2").out()).doesNotContain("version.attach");
+        assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", policy.toString(), "--dry-run")
+                .exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("bad input exits 2 with one line naming the value")
+    void badInput() throws IOException {
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", tmp.resolve("nope.json").toString()),
+                "--policy '" + tmp.resolve("nope.json") + "' does not exist");
+        Path typo = Files.writeString(tmp.resolve("typo.json"), POLICY.replace("\"thresholds\"", "\"threshold\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", typo.toString()),
+                "has unknown field 'threshold'");
+        assertBad(cli.run("promote", "credit@production", "--alias", "production", "--policy", policy.toString()),
+                "names an alias; promote takes a version such as credit/4");
+        assertBad(cli.run("promote", "credit/9", "--alias", "production", "--policy", policy.toString()),
+                "version credit/9 does not exist");
+        assertBad(cli.run("promote", "credit/2", "--alias", "Prod!", "--policy", policy.toString()), "Prod!");
+        assertBad(cli.run("promote", "credit/2", "--policy", policy.toString()), "Missing required option: '--alias=ALIAS'");
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", policy.toString(), "--data",
+                Files.writeString(tmp.resolve("ragged.csv"), "a,b\n1\n").toString()), "--data: ragged.csv line 2 has 1");
+        assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(1);
+    }
+
+    private static void assertBad(CliRunner.Result r, String message) {
+        assertThat(r.exitCode()).as("exit code, stderr %s", r.err()).isEqualTo(2);
+        assertThat(r.err()).startsWith("mlops: ").contains(message);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.out()).isEmpty();
+    }
+}

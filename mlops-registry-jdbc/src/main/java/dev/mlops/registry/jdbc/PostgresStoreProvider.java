@@ -1,0 +1,92 @@
+package dev.mlops.registry.jdbc;
+
+import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreProvider;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Opens a {@link PostgresStore} by name for {@link dev.mlops.api.store.Stores#open}: name
+ * {@code postgres}; settings {@code url} (required, {@code jdbc:postgresql://HOST:PORT/DATABASE},
+ * optionally with {@code ?currentSchema=SCHEMA} and any other pgjdbc parameter), {@code user} and
+ * {@code password} (optional; they may be given in the URL instead).
+ *
+ * <pre>{@code
+ * Store store = Stores.open("postgres", Map.of("url", "jdbc:postgresql://db:5432/mlops",
+ *         "user", "mlops", "password", secret));
+ * }</pre>
+ *
+ * The store keeps up to {@value #MAX_IDLE} idle connections for reuse and closes them when it is
+ * closed. To use an existing pool, wire {@link PostgresStore#open(javax.sql.DataSource)} instead.
+ */
+public final class PostgresStoreProvider implements StoreProvider {
+    /** The provider's name. */
+    public static final String NAME = "postgres";
+    /** The setting holding the JDBC URL. */
+    public static final String URL = "url";
+    /** The setting holding the database user. */
+    public static final String USER = "user";
+    /** The setting holding the user's password. */
+    public static final String PASSWORD = "password";
+    /** Idle connections kept for reuse. */
+    static final int MAX_IDLE = 8;
+    private static final Set<String> SETTINGS = Set.of(URL, USER, PASSWORD);
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public PostgresStoreProvider() {
+    }
+
+    /** @return {@code postgres} */
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * @param config {@code url} and optionally {@code user} and {@code password}; no other key is
+     *     accepted, so a misspelt setting is reported rather than ignored
+     * @return the open store; closing it closes its connections
+     * @throws IllegalArgumentException if {@code url} is missing or not a PostgreSQL JDBC URL, or
+     *     an unknown setting is present
+     * @throws dev.mlops.api.StorageException if the database cannot be reached or its schema
+     *     cannot be used
+     */
+    @Override
+    public Store open(Map<String, String> config) {
+        Objects.requireNonNull(config, "config");
+        Set<String> unknown = new TreeSet<>(config.keySet());
+        unknown.removeAll(SETTINGS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("store 'postgres' does not know the setting(s) " + unknown
+                    + "; its settings are " + new TreeSet<>(SETTINGS));
+        }
+        String url = config.get(URL);
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("store 'postgres' needs the setting '" + URL
+                    + "': a JDBC URL such as jdbc:postgresql://localhost:5432/mlops");
+        }
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("store 'postgres' setting '" + URL + "' must start with"
+                    + " 'jdbc:postgresql:', was a URL of another kind");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        try {
+            ds.setURL(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("store 'postgres' setting '" + URL + "' is not a valid PostgreSQL"
+                    + " JDBC URL: " + e.getMessage(), e);
+        }
+        if (config.containsKey(USER)) {
+            ds.setUser(config.get(USER));
+        }
+        if (config.containsKey(PASSWORD)) {
+            ds.setPassword(config.get(PASSWORD));
+        }
+        ConnectionPool pool = new ConnectionPool(ds, MAX_IDLE);
+        return PostgresStore.open(pool, Clock.systemUTC(), pool);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.mlops.registry.jdbc;
+
+import dev.mlops.api.store.Store;
+import dev.mlops.registry.tck.RegistryCompatibilityKit;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The registry's semantics over a PostgreSQL store, a new schema per test. */
+@ExtendWith(PostgresAvailable.class)
+@DisplayName("Registry over PostgresStore")
+class PostgresRegistryCompatibilityTest extends RegistryCompatibilityKit {
+    private static PostgresCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = PostgresCluster.require();
+    }
+
+    @Override
+    protected Store createStore(Path dir, Clock clock) {
+        return cluster.newStore(clock);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.mlops.registry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlops.api.AliasMove;
+import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditLog;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Page;
+import dev.mlops.api.PageRequest;
+import dev.mlops.api.VersionQuery;
+import dev.mlops.api.store.Digests;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Checks shared by the multi-process tests (a copy of mlops-it's). */
+final class RegistryChecks {
+    private RegistryChecks() {
+    }
+
+    /** @return every version of the model, archived included, following page tokens */
+    static List<ModelVersion> allVersions(ModelRegistry registry, String model) {
+        List<ModelVersion> out = new ArrayList<>();
+        Optional<String> token = Optional.empty();
+        do {
+            Page<ModelVersion> p = registry.listVersions(model, VersionQuery.builder().includeArchived(true)
+                    .page(new PageRequest(100, token)).build());
+            out.addAll(p.items());
+            token = p.nextPageToken();
+        } while (token.isPresent());
+        return out;
+    }
+
+    /** @return every audit entry, in sequence order */
+    static List<AuditEntry> allEntries(AuditLog audit) {
+        List<AuditEntry> out = new ArrayList<>();
+        while (true) {
+            List<AuditEntry> page = audit.entries(out.size() + 1L, 1000);
+            out.addAll(page);
+            if (page.size() < 1000) {
+                return out;
+            }
+        }
+    }
+
+    /** @return the bytes of one artifact file, read through the registry's verifying stream */
+    static byte[] read(ModelRegistry registry, ModelRef.Version ref, String path) {
+        try (InputStream in = registry.openArtifact(ref, path)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Every stored version was written by a worker: its parameters name the seed and iteration,
+     * so its one file must be exactly the bytes that worker generated. A half-written version
+     * would fail here.
+     */
+    static void assertComplete(ModelRegistry registry, ModelVersion v) {
+        long seed = Long.parseLong(v.params().get("seed"));
+        int iteration = Integer.parseInt(v.params().get("iteration"));
+        int max = Integer.parseInt(v.params().get("max-size"));
+        byte[] expected = Payloads.bytes(seed, iteration, max);
+        String sha = Digests.sha256Hex(expected);
+        assertThat(v.artifact().entries()).as("manifest of %s/%d", v.model(), v.version()).hasSize(1);
+        assertThat(v.artifact().entries().get(0).path()).isEqualTo("model.bin");
+        assertThat(v.artifact().entries().get(0).size()).isEqualTo(expected.length);
+        assertThat(v.artifact().digest()).as("digest of %s/%d", v.model(), v.version()).isEqualTo(sha);
+        byte[] stored = read(registry, ModelRef.version(v.model(), v.version()), "model.bin");
+        assertThat(Digests.sha256Hex(stored)).as("stored bytes of %s/%d", v.model(), v.version()).isEqualTo(sha);
+    }
+
+    /**
+     * Each move starts where the previous one ended, and the alias's current value is where the
+     * last one ended.
+     */
+    static void assertChained(String model, String alias, List<AliasMove> history, Optional<Integer> current) {
+        Optional<Integer> previousTo = Optional.empty();
+        for (int i = 0; i < history.size(); i++) {
+            AliasMove m = history.get(i);
+            assertThat(m.alias()).isEqualTo(alias);
+            assertThat(m.from()).as("%s@%s move %d (%s) starts where move %d ended", model, alias, i, m, i - 1)
+                    .isEqualTo(previousTo);
+            previousTo = m.to();
+        }
+        assertThat(current).as("%s@%s now, after %d moves", model, alias, history.size()).isEqualTo(previousTo);
+    }
+
+    static long count(List<AliasMove> history, AliasMove.Kind kind, int to) {
+        return history.stream().filter(m -> m.kind() == kind && Objects.equals(m.to().orElse(null), to)).count();
+    }
+}
