@@ -21,6 +21,7 @@ import dev.mlops.api.serving.VersionMetrics;
 import dev.mlops.core.ContinuousTraining;
 import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.ModelCard;
 import dev.mlops.core.PromotionGate;
 import dev.mlops.core.PromotionPolicy;
 import dev.mlops.core.RetrainPolicy;
@@ -210,9 +211,11 @@ public final class Demo {
             Map<String, Long> actions = new java.util.TreeMap<>();
             mlops.audit().entries(1, 10_000).forEach(e -> actions.merge(e.action(), 1L, Long::sum));
             console.printf("   audit entries by action: %s%n", actions);
-            Path card = out.resolve("model-card.md");
-            Files.writeString(card, modelCard(mlops, prod));
-            console.printf("   model card: %s%n%n", card);
+            ModelCard card = ModelCard.of(mlops, prod.ref());
+            Path cardHtml = out.resolve("model-card.html");
+            card.writeHtml(cardHtml);
+            card.writeMarkdown(out.resolve("model-card.md"));
+            console.printf("   model card: %s (and .md)%n%n", cardHtml);
 
             console.println("7. Verify the store and the audit chain");
             IntegrityReport report = mlops.verify(false);
@@ -316,24 +319,6 @@ public final class Demo {
         return d.checks().stream().filter(c -> c.name().equals(check)).findFirst()
                 .flatMap(c -> c.observed().isPresent() ? Optional.of(c.observed().getAsDouble()) : Optional.empty())
                 .orElse(Double.NaN);
-    }
-
-    private static String modelCard(Mlops mlops, ModelVersion v) {
-        StringBuilder sb = new StringBuilder("# Model card: ").append(v.ref()).append("\n\n");
-        sb.append(v.description()).append("\n\n## Lineage\n\n");
-        for (DatasetRef d : v.lineage().trainedOn()) {
-            DatasetVersion dv = mlops.datasets().version(d);
-            sb.append("- trained on ").append(d).append(": ").append(dv.rowCount().orElse(0)).append(" rows, sha256 ")
-                    .append(dv.contentSha256()).append("\n");
-        }
-        v.lineage().retrainedFrom().ifPresent(p -> sb.append("- retrained from ").append(p).append("\n"));
-        sb.append("\n## Metrics\n\n");
-        v.metrics().forEach((k, x) -> sb.append("- ").append(k).append(": ").append(String.format(Locale.ROOT, "%.3f", x))
-                .append("\n"));
-        sb.append("\n## Audit\n\n");
-        mlops.audit().entriesFor(v.ref().toString()).forEach(e -> sb.append("- ").append(e.time()).append(" ")
-                .append(e.action()).append(" by ").append(e.actor()).append("\n"));
-        return sb.toString();
     }
 
     private static void deleteTree(Path root) throws IOException {

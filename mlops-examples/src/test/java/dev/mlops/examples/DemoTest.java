@@ -36,9 +36,10 @@ class DemoTest {
                 .contains("store: ok (0 problems)", "audit chain: ok");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("store", "data", "drift-report.html", "model-card.md");
+                    .containsExactlyInAnyOrder("store", "data", "drift-report.html", "model-card.html", "model-card.md");
         }
         assertThat(Files.readString(out.resolve("drift-report.html"))).contains("<svg");
+        assertThat(Files.readString(out.resolve("model-card.html"))).contains("temp-max/2", "alias.promote");
         // running again starts from a fresh store and tells the same story
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         assertThat(Demo.run(out, new PrintStream(again, true, StandardCharsets.UTF_8))).isTrue();
