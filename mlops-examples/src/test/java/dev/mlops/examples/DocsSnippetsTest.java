@@ -204,6 +204,39 @@ class DocsSnippetsTest {
                             for (int i = 0; i < 50; i++) {
                                 holdoutInputs.add(new double[] {12 + i % 24, 1000 + 100 * i, 20 + i % 50});
                             }"""))),
+            entry("gates.md", List.of(
+                    local("mlops", """
+                            Mlops mlops = track(Mlops.open(tmp.resolve("store")));     // credit/1 @production, credit/2
+                            for (int v = 1; v <= 2; v++) {
+                                mlops.models().register("credit", NewModelVersion.builder()
+                                        .artifact(Artifact.bytes("model.bin", new byte[] {(byte) v})).build());
+                            }
+                            mlops.models().setAlias("credit", "production", 1);"""),
+                    local("holdout", "Frame holdout = DocFixtures.germanCredit(700, 1000);"),
+                    local("suite", """
+                            ValidationSuite suite = ValidationSuite.builder("eval").isComplete("age")
+                                    .rowCount(100, 100_000).build();"""),
+                    member("Scores", "record Scores(double[] probabilities) { }"),
+                    member("scorer", """
+                            static Model<double[], Scores> scorer(boolean constant) {   // longer, larger loans are riskier
+                                return Model.of(x -> {
+                                    double good = constant ? 0.7
+                                            : 1 / (1 + Math.exp(-(1.6 - 0.04 * x[0] - 0.00005 * x[1] + 0.01 * x[2])));
+                                    return new Scores(new double[] {1 - good, good});
+                                });
+                            }"""),
+                    member("evaluatorFor", """
+                            static FrameEvaluator<ClassificationData> evaluatorFor(ModelVersion version) {
+                                return Evaluation.classifier(scorer(version.version() == 1), "class", List.of("bad", "good"),
+                                        row -> new double[] {row.number("duration"), row.number("credit_amount"),
+                                                row.number("age")}, Scores::probabilities);
+                            }"""),
+                    local("candidateModel", "Model<double[], Scores> candidateModel = scorer(false);"),
+                    local("holdoutInputs", """
+                            List<double[]> holdoutInputs = new ArrayList<>();
+                            for (int i = 0; i < 50; i++) {
+                                holdoutInputs.add(new double[] {12 + i % 24, 1000 + 100 * i, 20 + i % 50});
+                            }"""))),
             entry("serving.md", List.of(
                     local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7"),
                     member("Features", """
