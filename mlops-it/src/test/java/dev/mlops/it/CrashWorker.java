@@ -1,5 +1,7 @@
 package dev.mlops.it;
 
+import dev.mlops.registry.tck.process.Payloads;
+
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.ModelVersion;

@@ -1,5 +1,7 @@
 package dev.mlops.it;
 
+import dev.mlops.registry.tck.process.ChildJvm;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.drift.ColumnDrift;

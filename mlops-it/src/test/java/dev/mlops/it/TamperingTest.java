@@ -1,5 +1,7 @@
 package dev.mlops.it;
 
+import dev.mlops.registry.tck.process.RegistryChecks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -1,5 +1,10 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.registry.tck.process.Payloads;
+
+import dev.mlops.registry.tck.process.ChildJvm;
+import dev.mlops.registry.tck.process.RegistryChecks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.AliasMove;

@@ -1,4 +1,4 @@
-package dev.mlops.it;
+package dev.mlops.registry.tck.process;
 
 import dev.mlops.api.store.Digests;
 import java.util.SplittableRandom;
@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * started the worker can recompute them, and their SHA-256, from what the worker printed or from
  * the parameters stored with the version.
  */
-final class Payloads {
+public final class Payloads {
     private Payloads() {
     }
 
@@ -18,7 +18,7 @@ final class Payloads {
      * @param maxSize largest size in bytes (inclusive)
      * @return the artifact bytes, 0 to {@code maxSize} long
      */
-    static byte[] bytes(long seed, int iteration, int maxSize) {
+    public static byte[] bytes(long seed, int iteration, int maxSize) {
         SplittableRandom r = new SplittableRandom(seed * 1_000_003L + iteration);
         int size = r.nextInt(maxSize + 1);
         byte[] b = new byte[size];
@@ -32,7 +32,7 @@ final class Payloads {
     }
 
     /** @return the SHA-256 of {@link #bytes}, lowercase hex */
-    static String sha256(long seed, int iteration, int maxSize) {
+    public static String sha256(long seed, int iteration, int maxSize) {
         return Digests.sha256Hex(bytes(seed, iteration, maxSize));
     }
 }

@@ -1,4 +1,4 @@
-package dev.mlops.registry.jdbc;
+package dev.mlops.registry.tck.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -16,9 +16,8 @@ import java.util.function.Predicate;
  * A child JVM running a main class of this module's test class path. Its stdout is collected as
  * whole lines only (text after the last newline at death is kept apart as {@link #partial()}),
  * its stderr goes to a file for diagnosis.
- * (A copy of mlops-it's, whose test classes other modules cannot use.)
  */
-final class ChildJvm {
+public final class ChildJvm {
     private final Process process;
     private final Thread reader;
     private final List<String> lines = new ArrayList<>();
@@ -39,7 +38,7 @@ final class ChildJvm {
      * @param args its arguments
      * @return the started child
      */
-    static ChildJvm start(Class<?> mainClass, Path stderr, String... args) {
+    public static ChildJvm start(Class<?> mainClass, Path stderr, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small, quick-starting children: the machine has two cores shared by everything
@@ -89,12 +88,12 @@ final class ChildJvm {
     }
 
     /** @return the process id */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** @return true while the process runs */
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -106,7 +105,7 @@ final class ChildJvm {
      * @param timeoutMillis a safety net against a hung child, not a timing assertion
      * @return the index of the matching line, or -1 if the child ended or the time passed first
      */
-    synchronized int awaitLine(int from, Predicate<String> match, long timeoutMillis) throws InterruptedException {
+    public synchronized int awaitLine(int from, Predicate<String> match, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         int i = from;
         while (true) {
@@ -124,7 +123,7 @@ final class ChildJvm {
     }
 
     /** @return the number of whole lines read so far */
-    synchronized int lineCount() {
+    public synchronized int lineCount() {
         return lines.size();
     }
 
@@ -134,7 +133,7 @@ final class ChildJvm {
      *
      * @return true if the child was still running when it was killed
      */
-    boolean kill() throws InterruptedException {
+    public boolean kill() throws InterruptedException {
         boolean wasAlive = process.isAlive();
         process.destroyForcibly();
         process.waitFor();
@@ -148,7 +147,7 @@ final class ChildJvm {
      * @param timeoutMillis safety net; the child is killed if it takes longer
      * @return the exit code
      */
-    int awaitExit(long timeoutMillis) throws InterruptedException {
+    public int awaitExit(long timeoutMillis) throws InterruptedException {
         if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
             kill();
             throw new AssertionError("child " + pid() + " did not finish in " + timeoutMillis + " ms; stderr in " + stderr);
@@ -158,17 +157,17 @@ final class ChildJvm {
     }
 
     /** @return every whole line, in order */
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** @return text after the last newline when stdout ended */
-    synchronized String partial() {
+    public synchronized String partial() {
         return partial;
     }
 
     /** @return where stderr went */
-    Path stderr() {
+    public Path stderr() {
         return stderr;
     }
 }

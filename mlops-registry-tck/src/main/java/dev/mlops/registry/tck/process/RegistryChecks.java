@@ -1,4 +1,4 @@
-package dev.mlops.it;
+package dev.mlops.registry.tck.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,12 +21,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Checks shared by the multi-process tests. */
-final class RegistryChecks {
+public final class RegistryChecks {
     private RegistryChecks() {
     }
 
     /** @return every version of the model, archived included, following page tokens */
-    static List<ModelVersion> allVersions(ModelRegistry registry, String model) {
+    public static List<ModelVersion> allVersions(ModelRegistry registry, String model) {
         List<ModelVersion> out = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
@@ -39,7 +39,7 @@ final class RegistryChecks {
     }
 
     /** @return every audit entry, in sequence order */
-    static List<AuditEntry> allEntries(AuditLog audit) {
+    public static List<AuditEntry> allEntries(AuditLog audit) {
         List<AuditEntry> out = new ArrayList<>();
         while (true) {
             List<AuditEntry> page = audit.entries(out.size() + 1L, 1000);
@@ -51,7 +51,7 @@ final class RegistryChecks {
     }
 
     /** @return the bytes of one artifact file, read through the registry's verifying stream */
-    static byte[] read(ModelRegistry registry, ModelRef.Version ref, String path) {
+    public static byte[] read(ModelRegistry registry, ModelRef.Version ref, String path) {
         try (InputStream in = registry.openArtifact(ref, path)) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -64,7 +64,7 @@ final class RegistryChecks {
      * so its one file must be exactly the bytes that worker generated. A half-written version
      * would fail here.
      */
-    static void assertComplete(ModelRegistry registry, ModelVersion v) {
+    public static void assertComplete(ModelRegistry registry, ModelVersion v) {
         long seed = Long.parseLong(v.params().get("seed"));
         int iteration = Integer.parseInt(v.params().get("iteration"));
         int max = Integer.parseInt(v.params().get("max-size"));
@@ -82,7 +82,7 @@ final class RegistryChecks {
      * Each move starts where the previous one ended, and the alias's current value is where the
      * last one ended.
      */
-    static void assertChained(String model, String alias, List<AliasMove> history, Optional<Integer> current) {
+    public static void assertChained(String model, String alias, List<AliasMove> history, Optional<Integer> current) {
         Optional<Integer> previousTo = Optional.empty();
         for (int i = 0; i < history.size(); i++) {
             AliasMove m = history.get(i);
@@ -94,7 +94,13 @@ final class RegistryChecks {
         assertThat(current).as("%s@%s now, after %d moves", model, alias, history.size()).isEqualTo(previousTo);
     }
 
-    static long count(List<AliasMove> history, AliasMove.Kind kind, int to) {
+    /**
+     * @param history an alias history
+     * @param kind a kind of move
+     * @param to the version moved to
+     * @return how many moves of that kind went to that version
+     */
+    public static long count(List<AliasMove> history, AliasMove.Kind kind, int to) {
         return history.stream().filter(m -> m.kind() == kind && Objects.equals(m.to().orElse(null), to)).count();
     }
 }
