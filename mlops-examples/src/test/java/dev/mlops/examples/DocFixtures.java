@@ -3,17 +3,12 @@ package dev.mlops.examples;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.Frame;
 import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
-import dev.mlops.api.store.Store;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.FleetDrift;
 import dev.mlops.drift.ReferenceProfile;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +16,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -73,6 +74,23 @@ public final class DocFixtures {
     public static Frame germanCredit(int from, int to) {
         return Frames.readCsv(new ByteArrayInputStream(resource("/datasets/german-credit.csv")), ',', "german-credit.csv")
                 .slice(from, to);
+    }
+
+    /**
+     * @param dir where to write
+     * @param from first row, inclusive
+     * @param to last row, exclusive
+     * @return {@code dir/german-credit-FROM-TO.csv}: those rows of the German credit data, with the header
+     */
+    public static Path germanCreditCsv(Path dir, int from, int to) {
+        List<String> lines = new String(resource("/datasets/german-credit.csv"), StandardCharsets.UTF_8).lines().toList();
+        List<String> kept = new ArrayList<>(lines.subList(1 + from, 1 + to));
+        kept.add(0, lines.get(0));
+        try {
+            return Files.write(dir.resolve("german-credit-" + from + "-" + to + ".csv"), kept, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

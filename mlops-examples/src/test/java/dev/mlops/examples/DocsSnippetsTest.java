@@ -237,6 +237,32 @@ class DocsSnippetsTest {
                             for (int i = 0; i < 50; i++) {
                                 holdoutInputs.add(new double[] {12 + i % 24, 1000 + 100 * i, 20 + i % 50});
                             }"""))),
+            entry("model-cards.md", List.of(
+                    local("mlops", """
+                            Mlops mlops = track(Mlops.open(tmp.resolve("store")));     // credit/1 @production, credit/2
+                            for (int v = 1; v <= 2; v++) {
+                                mlops.models().register("credit", NewModelVersion.builder()
+                                        .artifact(Artifact.bytes("model.bin", new byte[] {(byte) v})).build());
+                            }
+                            mlops.models().setAlias("credit", "production", 1);"""),
+                    local("outputDir", "Path outputDir = tmp;"),
+                    local("modelFile", "Path modelFile = DocFixtures.linearOnnx(tmp);"),
+                    local("trainFrame", "Frame trainFrame = DocFixtures.germanCredit(0, 700);"),
+                    local("testFrame", "Frame testFrame = DocFixtures.germanCredit(700, 1000);"),
+                    local("train", """
+                            DatasetVersion train = mlops.datasets().register("credit-train",
+                                    DatasetSource.csv(DocFixtures.germanCreditCsv(tmp, 0, 700)));"""),
+                    local("test", """
+                            DatasetVersion test = mlops.datasets().register("credit-test",
+                                    DatasetSource.csv(DocFixtures.germanCreditCsv(tmp, 700, 1000)));"""),
+                    member("Scores", "record Scores(double[] probabilities) { }"),
+                    local("eval", """
+                            FrameEvaluator<ClassificationData> eval = Evaluation.classifier(Model.<double[], Scores>of(x -> {
+                                        double good = 1 / (1 + Math.exp(-(1.6 - 0.04 * x[0] - 0.00005 * x[1] + 0.01 * x[2])));
+                                        return new Scores(new double[] {1 - good, good});
+                                    }), "class", List.of("bad", "good"),
+                                    row -> new double[] {row.number("duration"), row.number("credit_amount"), row.number("age")},
+                                    Scores::probabilities);"""))),
             entry("serving.md", List.of(
                     local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7"),
                     member("Features", """
