@@ -295,7 +295,7 @@ public final class BinnedDistances {
         for (int i = 0; i < r.length; i++) {
             sum += Math.abs(r[i] - c[i]);
         }
-        return 0.5 * sum;
+        return Math.min(1.0, 0.5 * sum); // shares summing to a hair over 1 must not push it past 1
     }
 
     private static double relEntr(double x, double y) {
