@@ -73,6 +73,7 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING); // Tribuo reports every epoch at INFO
         Path out = Path.of(args.length > 0 ? args[0] : "demo-output").toAbsolutePath();
+        OnnxRuntimeNatives.unpackTo(Files.createDirectories(out.resolve("onnxruntime")));
         boolean ok = run(out, System.out);
         if (!ok) {
             System.exit(1);

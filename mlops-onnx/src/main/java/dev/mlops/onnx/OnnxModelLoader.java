@@ -48,6 +48,9 @@ import java.util.Set;
  * inputs; a model whose batch dimension is fixed at 1 is run input by input);
  * {@link Model#close()} releases the native session.
  *
+ * <p>Loading turns ONNX Runtime's telemetry events off ({@code OrtEnvironment.setTelemetry(false)}:
+ * the environment is one per process, so this holds for every session in it).
+ *
  * <p>Instances are immutable: each option returns a new loader, so one loader can be shared.
  *
  * @param <I> input type
@@ -218,6 +221,7 @@ public final class OnnxModelLoader<I, O> implements ModelLoader<I, O> {
         ModelRef.Version version = context.version().ref();
         Path path = file == null ? context.singleFile() : context.file(file);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        env.setTelemetry(false); // on by default in Microsoft's Windows builds; see docs/security.md
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = null;
         try {
