@@ -130,7 +130,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         }
 
         /**
-         * @param name attachment name (a name, such as {@code baseline-profile})
+         * @param name attachment name (a name, such as {@code drift-profile})
          * @param content its bytes
          * @return this
          */

@@ -18,6 +18,7 @@ import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.core.AttachmentNames;
 import dev.mlops.core.ContinuousTraining;
 import dev.mlops.core.Frames;
 import dev.mlops.core.Mlops;
@@ -282,7 +283,7 @@ public final class Demo {
         NewModelVersion c = candidate(days, shuffled);
         NewModelVersion.Builder b = NewModelVersion.builder().artifact(c.artifact()).format(c.format())
                 .description(c.description()).trainedOn(data).codeRef("dev.mlops.examples.WeatherModel")
-                .attachment("drift-profile", profile.toJsonBytes());
+                .attachment(AttachmentNames.DRIFT_PROFILE, profile.toJsonBytes());
         c.params().forEach(b::param);
         c.metrics().forEach(b::metric);
         parent.ifPresent(b::retrainedFrom);

@@ -26,6 +26,7 @@ import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.core.AttachmentNames;
 import dev.mlops.core.ContinuousTraining;
 import dev.mlops.core.Evaluation;
 import dev.mlops.core.Mlops;
@@ -99,7 +100,7 @@ class ContinuousTrainingEndToEndTest {
     static final List<String> INPUTS = List.of("precipitation", "temp_max", "temp_min", "wind");
     static final int WINDOW_DAYS = 28;
     static final int HOLDOUT_DAYS = 56;
-    static final String BASELINE = "baseline-profile";
+    static final String BASELINE = AttachmentNames.DRIFT_PROFILE;
 
     @TempDir
     Path dir;
