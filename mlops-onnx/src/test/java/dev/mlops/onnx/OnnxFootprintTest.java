@@ -8,13 +8,8 @@ import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.mlops.registry.tck.process.FootprintRun;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,33 +38,12 @@ class OnnxFootprintTest {
     }
 
     @Test
-    @DisplayName("writes nothing into the user's home directory")
-    void writesNothingIntoHome(@TempDir Path tmp) throws Exception {
-        Path home = Files.createDirectories(tmp.resolve("home"));
-        Path javaTmp = Files.createDirectories(tmp.resolve("java-tmp"));
-        Path work = Files.createDirectories(tmp.resolve("work"));
-        Path log = tmp.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Djava.io.tmpdir=" + javaTmp, "-Duser.home=" + home, OnnxFootprintTest.class.getName())
-                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("HOME", home.toString());
-        pb.environment().remove("XDG_CACHE_HOME");
-        pb.environment().remove("ORT_DISABLE_TELEMETRY");
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished; output in " + log).isTrue();
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("predicted 2 values");
-
-        assertThat(tree(home)).as("files the child wrote under its home directory").isEmpty();
-        assertThat(tree(work)).as("files the child wrote into its working directory").isEmpty();
-    }
-
-    static List<String> tree(Path dir) throws Exception {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(f -> !f.equals(dir)).map(f -> dir.relativize(f).toString()).sorted().toList();
-        }
+    @DisplayName("writes nothing into the user's home directory or the working directory")
+    void writesNothingIntoHome(@TempDir Path tmp) {
+        FootprintRun run = FootprintRun.of(OnnxFootprintTest.class, tmp, 120);
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("predicted 2 values");
+        assertThat(FootprintRun.left(run.home())).as("written under the home directory").isEmpty();
+        assertThat(FootprintRun.left(run.work())).as("written into the working directory").isEmpty();
     }
 }
