@@ -133,6 +133,9 @@ final class GateContext {
             r.minRelativeChange().ifPresent(m -> out.add(guarded("relative_improvement:" + r.metric(),
                     requiredRelative(r, m), () -> relativeChange(r, m))));
         }
+        for (PromotionPolicy.NonInferiority n : policy.nonInferiority()) {
+            out.add(guarded(n.checkName(), requiredNonInferiority(n), () -> nonInferiority(n)));
+        }
         for (PromotionPolicy.Significance s : policy.significance()) {
             out.add(guarded(s.checkName(), "p < " + num(s.alpha()), () -> significance(s)));
         }
@@ -190,38 +193,78 @@ final class GateContext {
     }
 
     private CheckResult absoluteChange(PromotionPolicy.RelativeThreshold r, double minAbs) {
-        String check = "improvement:" + r.metric();
-        String required = requiredAbsolute(r, minAbs);
-        Pair p = pair(check, r.metric(), required);
-        if (p.settled() != null) {
-            return p.settled();
-        }
-        // as MLflow: the bound is computed first (champion +/- change), then compared
-        boolean ok = r.greaterIsBetter() ? p.candidate() >= p.champion() + minAbs : p.candidate() <= p.champion() - minAbs;
-        double change = r.greaterIsBetter() ? p.candidate() - p.champion() : p.champion() - p.candidate();
-        return result(check, change, required, ok, r.metric() + ": candidate " + num(p.candidate()) + ", champion "
-                + num(p.champion()) + " (" + direction(r.greaterIsBetter()) + "); improvement " + num(change));
+        return absolute("improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minAbs, requiredAbsolute(r, minAbs),
+                "improvement", "");
     }
 
     private CheckResult relativeChange(PromotionPolicy.RelativeThreshold r, double minRel) {
-        String check = "relative_improvement:" + r.metric();
-        String required = requiredRelative(r, minRel);
-        Pair p = pair(check, r.metric(), required);
+        return relative("relative_improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minRel,
+                requiredRelative(r, minRel), true, "relative improvement", "");
+    }
+
+    // ---- non-inferiority margins: the same comparisons with the required change negated -------
+
+    private static String requiredNonInferiority(PromotionPolicy.NonInferiority n) {
+        if (n.relative()) {
+            return "(" + (n.greaterIsBetter() ? "candidate - champion" : "champion - candidate") + ") / |champion| >= "
+                    + num(-n.maxLoss());
+        }
+        return n.greaterIsBetter() ? "candidate >= champion - " + num(n.maxLoss())
+                : "candidate <= champion + " + num(n.maxLoss());
+    }
+
+    private CheckResult nonInferiority(PromotionPolicy.NonInferiority n) {
+        String tolerated = "; a loss of up to " + num(n.maxLoss()) + (n.relative() ? " of |champion|" : "")
+                + " is tolerated";
+        return n.relative()
+                ? relative(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
+                        false, "relative change", tolerated)
+                : absolute(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
+                        "change", tolerated);
+    }
+
+    /**
+     * The oriented change must be at least {@code minChange} (negative for a margin): as MLflow,
+     * the bound is computed first ({@code champion +/- minChange}), then compared.
+     */
+    private CheckResult absolute(String check, String metric, boolean greaterIsBetter, double minChange,
+                                 String required, String changeLabel, String note) {
+        Pair p = pair(check, metric, required);
         if (p.settled() != null) {
             return p.settled();
         }
-        String values = r.metric() + ": candidate " + num(p.candidate()) + ", champion " + num(p.champion()) + " ("
-                + direction(r.greaterIsBetter()) + ")";
-        if (p.champion() == 0.0) {
-            // MLflow's fallback: no relative change from 0, so require strictly better by 1e-10
-            boolean ok = r.greaterIsBetter() ? p.candidate() >= p.champion() + 1e-10
-                    : p.candidate() <= p.champion() - 1e-10;
-            return new CheckResult(check, OptionalDouble.empty(), required, ok ? Verdict.PASS : Verdict.FAIL,
-                    values + "; the champion's value is 0, so as MLflow the candidate must only be better by 1e-10");
+        boolean ok = greaterIsBetter ? p.candidate() >= p.champion() + minChange
+                : p.candidate() <= p.champion() - minChange;
+        double change = greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate();
+        return result(check, change, required, ok, metric + ": candidate " + num(p.candidate()) + ", champion "
+                + num(p.champion()) + " (" + direction(greaterIsBetter) + "); " + changeLabel + " " + num(change) + note);
+    }
+
+    /**
+     * The oriented change divided by |champion| must be at least {@code minChange}; for a champion
+     * of 0, an {@code improvement} must be strictly better by 1e-10 (MLflow's fallback) and a
+     * margin, a fraction of 0, tolerates no loss.
+     */
+    private CheckResult relative(String check, String metric, boolean greaterIsBetter, double minChange,
+                                 String required, boolean improvement, String changeLabel, String note) {
+        Pair p = pair(check, metric, required);
+        if (p.settled() != null) {
+            return p.settled();
         }
-        double change = (r.greaterIsBetter() ? p.candidate() - p.champion() : p.champion() - p.candidate())
+        String values = metric + ": candidate " + num(p.candidate()) + ", champion " + num(p.champion()) + " ("
+                + direction(greaterIsBetter) + ")";
+        if (p.champion() == 0.0) {
+            double by = improvement ? 1e-10 : 0.0;
+            boolean ok = greaterIsBetter ? p.candidate() >= p.champion() + by : p.candidate() <= p.champion() - by;
+            return new CheckResult(check, OptionalDouble.empty(), required, ok ? Verdict.PASS : Verdict.FAIL,
+                    values + (improvement ? "; the champion's value is 0, so as MLflow the candidate must only be better"
+                            + " by 1e-10" : "; the champion's value is 0, so a relative margin tolerates no loss: the"
+                            + " candidate must not be worse"));
+        }
+        double change = (greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate())
                 / Math.abs(p.champion());
-        return result(check, change, required, change >= minRel, values + "; relative improvement " + num(change));
+        return result(check, change, required, change >= minChange, values + "; " + changeLabel + " " + num(change)
+                + note);
     }
 
     /** Empty when a champion's values can be had; else the finished check (skipped or failed). */

@@ -32,6 +32,7 @@ import java.util.Set;
  *         .minimum("roc_auc", 0.70)                     // min:roc_auc, candidate >= 0.70
  *         .maximum("log_loss", 0.60)                    // max:log_loss, candidate <= 0.60
  *         .relative("roc_auc", true, 0.01, 0.0)         // as MLflow's MetricThreshold
+ *         .nonInferiority("log_loss", false, 0.02)      // no more than 0.02 worse than the champion
  *         .significance("roc_auc", 0.05)                // paired bootstrap, one-sided p < 0.05
  *         .maxLatencyP99(Duration.ofMillis(20))
  *         .dataValidation(suite)
@@ -110,6 +111,44 @@ public final class PromotionPolicy {
                 }
             });
             checkDirection(metric, greaterIsBetter);
+        }
+    }
+
+    /**
+     * A non-inferiority margin: the candidate may be worse than the champion, but by no more
+     * than {@code maxLoss}. Absolute (check {@code non_inferiority:METRIC}): with greater is
+     * better the candidate needs {@code value >= champion - maxLoss}, with smaller is better
+     * {@code value <= champion + maxLoss} (the bound is computed first, as for
+     * {@link RelativeThreshold}'s absolute change; this is that check with the sign of the
+     * change reversed). Relative (check {@code relative_non_inferiority:METRIC}): the oriented
+     * change divided by {@code |champion|} must be at least {@code -maxLoss}; a champion value
+     * of 0 leaves no room, so the candidate must then not be worse at all.
+     *
+     * @param metric metric name
+     * @param greaterIsBetter direction of the metric
+     * @param relative false: {@code maxLoss} is in the metric's units, finite and at least 0;
+     *     true: it is a fraction of the champion's value in [0, 1]
+     * @param maxLoss the largest loss tolerated; 0 means "not worse than the champion"
+     */
+    public record NonInferiority(String metric, boolean greaterIsBetter, boolean relative, double maxLoss) {
+        /** Checks arguments. */
+        public NonInferiority {
+            requireMetricName(metric);
+            if (relative) {
+                if (!(maxLoss >= 0.0 && maxLoss <= 1.0)) {
+                    throw new IllegalArgumentException("maxRelativeLoss of " + Names.quote(metric) + " is " + maxLoss
+                            + ", expected a fraction of the champion's value in [0, 1] (0.02 = 2%)");
+                }
+            } else if (!(maxLoss >= 0.0) || Double.isInfinite(maxLoss)) {
+                throw new IllegalArgumentException("maxAbsoluteLoss of " + Names.quote(metric) + " is " + maxLoss
+                        + ", expected a finite number >= 0 in the metric's units");
+            }
+            checkDirection(metric, greaterIsBetter);
+        }
+
+        /** @return the check's name, {@code non_inferiority:METRIC} or {@code relative_non_inferiority:METRIC} */
+        public String checkName() {
+            return (relative ? "relative_non_inferiority:" : "non_inferiority:") + metric;
         }
     }
 
@@ -218,6 +257,7 @@ public final class PromotionPolicy {
     private final boolean requireChampion;
     private final List<Threshold> thresholds;
     private final List<RelativeThreshold> relative;
+    private final List<NonInferiority> nonInferiority;
     private final List<Significance> significance;
     private final OptionalDouble maxLatencyP99Millis;
     private final Optional<ValidationSuite> dataValidation;
@@ -229,6 +269,7 @@ public final class PromotionPolicy {
         this.requireChampion = b.requireChampion;
         this.thresholds = List.copyOf(b.thresholds.values());
         this.relative = List.copyOf(b.relative.values());
+        this.nonInferiority = List.copyOf(b.nonInferiority.values());
         this.significance = List.copyOf(b.significance.values());
         this.maxLatencyP99Millis = b.maxLatencyP99Millis;
         this.dataValidation = b.dataValidation;
@@ -250,6 +291,7 @@ public final class PromotionPolicy {
         b.requireChampion = requireChampion;
         thresholds.forEach(t -> b.thresholds.put(t.checkName(), t));
         relative.forEach(r -> b.relative.put(r.metric(), r));
+        nonInferiority.forEach(n -> b.nonInferiority.put(n.checkName(), n));
         significance.forEach(s -> b.significance.put(s.checkName(), s));
         b.maxLatencyP99Millis = maxLatencyP99Millis;
         b.dataValidation = dataValidation;
@@ -276,6 +318,11 @@ public final class PromotionPolicy {
     /** @return comparisons with the champion, in the order given */
     public List<RelativeThreshold> relativeThresholds() {
         return relative;
+    }
+
+    /** @return non-inferiority margins, in the order given */
+    public List<NonInferiority> nonInferiority() {
+        return nonInferiority;
     }
 
     /** @return significance requirements, in the order given */
@@ -305,7 +352,8 @@ public final class PromotionPolicy {
 
     /** @return true if the policy has no rule at all (a gate with it never promotes) */
     public boolean isEmpty() {
-        return thresholds.isEmpty() && relative.isEmpty() && significance.isEmpty() && maxLatencyP99Millis.isEmpty()
+        return thresholds.isEmpty() && relative.isEmpty() && nonInferiority.isEmpty() && significance.isEmpty()
+                && maxLatencyP99Millis.isEmpty()
                 && dataValidation.isEmpty() && fairness.isEmpty();
     }
 
@@ -347,6 +395,15 @@ public final class PromotionPolicy {
             x.minAbsoluteChange().ifPresent(v -> o.put("minAbsoluteChange", v));
             x.minRelativeChange().ifPresent(v -> o.put("minRelativeChange", v));
         }
+        // written only when present, so the JSON (and so the id) of a policy without margins is
+        // what it was before margins existed
+        if (!nonInferiority.isEmpty()) {
+            ArrayNode n = root.putArray("nonInferiority");
+            for (NonInferiority x : nonInferiority) {
+                n.addObject().put("metric", x.metric()).put("greaterIsBetter", x.greaterIsBetter())
+                        .put(x.relative() ? "maxRelativeLoss" : "maxAbsoluteLoss", x.maxLoss());
+            }
+        }
         ArrayNode s = root.putArray("significance");
         for (Significance x : significance) {
             ObjectNode o = s.addObject().put("metric", x.metric())
@@ -384,7 +441,7 @@ public final class PromotionPolicy {
         Objects.requireNonNull(json, "json");
         JsonNode root = QualityJson.parse(json, KIND);
         allowOnly(root, "policy", "schemaVersion", "kind", "name", "requireChampion", "thresholds", "relative",
-                "significance", "latency", "dataValidation", "fairness", "predictions");
+                "nonInferiority", "significance", "latency", "dataValidation", "fairness", "predictions");
         try {
             Builder b = builder(text(root, "name", "policy"));
             JsonNode rc = root.get("requireChampion");
@@ -426,6 +483,22 @@ public final class PromotionPolicy {
                 OptionalDouble rel = o.has("minRelativeChange") ? OptionalDouble.of(number(o, "minRelativeChange", at))
                         : OptionalDouble.empty();
                 guard(at, () -> b.relative(new RelativeThreshold(metric, gib.booleanValue(), abs, rel)));
+            }
+            i = 0;
+            for (JsonNode o : array(root, "nonInferiority")) {
+                String at = "nonInferiority[" + i++ + "]";
+                allowOnly(o, at, "metric", "greaterIsBetter", "maxAbsoluteLoss", "maxRelativeLoss");
+                String metric = text(o, "metric", at);
+                JsonNode gib = o.get("greaterIsBetter");
+                if (gib == null || !gib.isBoolean()) {
+                    throw new ValidationException(at + " needs 'greaterIsBetter': true or false");
+                }
+                boolean relative = o.has("maxRelativeLoss");
+                if (relative == o.has("maxAbsoluteLoss")) {
+                    throw new ValidationException(at + " needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
+                }
+                double loss = number(o, relative ? "maxRelativeLoss" : "maxAbsoluteLoss", at);
+                guard(at, () -> b.nonInferiority(new NonInferiority(metric, gib.booleanValue(), relative, loss)));
             }
             i = 0;
             for (JsonNode o : array(root, "significance")) {
@@ -587,7 +660,8 @@ public final class PromotionPolicy {
 
     @Override
     public String toString() {
-        return "PromotionPolicy[" + name + ", " + (thresholds.size() + relative.size() + significance.size()
+        return "PromotionPolicy[" + name + ", " + (thresholds.size() + relative.size() + nonInferiority.size()
+                + significance.size()
                 + fairness.size() + (maxLatencyP99Millis.isPresent() ? 1 : 0) + (dataValidation.isPresent() ? 1 : 0))
                 + " rules]";
     }
@@ -638,6 +712,7 @@ public final class PromotionPolicy {
         private boolean requireChampion;
         private final Map<String, Threshold> thresholds = new LinkedHashMap<>();
         private final Map<String, RelativeThreshold> relative = new LinkedHashMap<>();
+        private final Map<String, NonInferiority> nonInferiority = new LinkedHashMap<>();
         private final Map<String, Significance> significance = new LinkedHashMap<>();
         private OptionalDouble maxLatencyP99Millis = OptionalDouble.empty();
         private Optional<ValidationSuite> dataValidation = Optional.empty();
@@ -710,11 +785,66 @@ public final class PromotionPolicy {
          */
         public Builder relative(RelativeThreshold threshold) {
             Objects.requireNonNull(threshold, "threshold");
-            if (relative.putIfAbsent(threshold.metric(), threshold) != null) {
+            if (relative.containsKey(threshold.metric())) {
                 throw new IllegalStateException("the policy already compares " + Names.quote(threshold.metric())
                         + " with the champion");
             }
+            requireSameDirection(threshold.metric(), threshold.greaterIsBetter());
+            relative.put(threshold.metric(), threshold);
             return this;
+        }
+
+        /**
+         * A non-inferiority margin in the metric's units: the candidate may be worse than the
+         * champion by at most {@code maxAbsoluteLoss} (check {@code non_inferiority:METRIC}).
+         *
+         * @param metric metric name
+         * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
+         * @param maxAbsoluteLoss the largest loss tolerated, finite and at least 0 (0: not worse)
+         * @return this
+         */
+        public Builder nonInferiority(String metric, boolean greaterIsBetter, double maxAbsoluteLoss) {
+            return nonInferiority(new NonInferiority(metric, greaterIsBetter, false, maxAbsoluteLoss));
+        }
+
+        /**
+         * A non-inferiority margin relative to the champion's value: the candidate may be worse
+         * by at most {@code maxRelativeLoss * |champion|} (check
+         * {@code relative_non_inferiority:METRIC}).
+         *
+         * @param metric metric name
+         * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
+         * @param maxRelativeLoss the largest loss tolerated as a fraction in [0, 1] (0.02 = 2%)
+         * @return this
+         */
+        public Builder relativeNonInferiority(String metric, boolean greaterIsBetter, double maxRelativeLoss) {
+            return nonInferiority(new NonInferiority(metric, greaterIsBetter, true, maxRelativeLoss));
+        }
+
+        /**
+         * @param margin a non-inferiority margin
+         * @return this
+         */
+        public Builder nonInferiority(NonInferiority margin) {
+            Objects.requireNonNull(margin, "margin");
+            if (nonInferiority.containsKey(margin.checkName())) {
+                throw new IllegalStateException("the policy already has " + margin.checkName());
+            }
+            requireSameDirection(margin.metric(), margin.greaterIsBetter());
+            nonInferiority.put(margin.checkName(), margin);
+            return this;
+        }
+
+        /** Two comparisons with the champion on one metric must agree on its direction (a custom metric has no other check). */
+        private void requireSameDirection(String metric, boolean greaterIsBetter) {
+            Optional<Boolean> other = relative.containsKey(metric) ? Optional.of(relative.get(metric).greaterIsBetter())
+                    : nonInferiority.values().stream().filter(n -> n.metric().equals(metric))
+                            .map(NonInferiority::greaterIsBetter).findFirst();
+            if (other.isPresent() && other.get() != greaterIsBetter) {
+                throw new IllegalStateException("the policy already compares " + Names.quote(metric) + " with the"
+                        + " champion as " + (other.get() ? "greater" : "smaller") + "-is-better, but greaterIsBetter"
+                        + " was given as " + greaterIsBetter);
+            }
         }
 
         /**

@@ -55,8 +55,15 @@ class PromotionGatePropertiesTest {
     record Rel(String metric, boolean gib, OptionalDouble abs, OptionalDouble rel) {
     }
 
-    record Rules(List<Bound> bounds, List<Rel> relative, OptionalDouble mcnemarAlpha, OptionalDouble latencyMaxMs,
-                 boolean suite, OptionalDouble fairnessMax, boolean requireChampion) {
+    /** A non-inferiority margin: absolute ({@code non_inferiority:m}) or relative ({@code relative_non_inferiority:m}). */
+    record Margin(String metric, boolean gib, boolean relative, double loss) {
+        String check() {
+            return (relative ? "relative_non_inferiority:" : "non_inferiority:") + metric;
+        }
+    }
+
+    record Rules(List<Bound> bounds, List<Rel> relative, List<Margin> margins, OptionalDouble mcnemarAlpha,
+                 OptionalDouble latencyMaxMs, boolean suite, OptionalDouble fairnessMax, boolean requireChampion) {
     }
 
     record World(Source source, Champion champion, Data data, boolean candidateThrows,
@@ -70,10 +77,14 @@ class PromotionGatePropertiesTest {
         return Arbitraries.oneOf(Arbitraries.just(OptionalDouble.empty()), values.map(OptionalDouble::of));
     }
 
-    /** A metric value: NaN now and then, else in [0, 1] on a coarse grid so ties with bounds happen. */
+    /**
+     * A metric value: NaN now and then, else in [0, 1] on a coarse grid so ties with bounds
+     * happen, with extra zeros (a champion's 0 is an edge case of the relative checks).
+     */
     private static Arbitrary<Double> metricValue() {
         return Arbitraries.frequencyOf(
                 Tuple.of(1, Arbitraries.just(Double.NaN)),
+                Tuple.of(2, Arbitraries.just(0.0)),
                 Tuple.of(20, Arbitraries.integers().between(0, 20).map(i -> i / 20.0)));
     }
 
@@ -104,7 +115,11 @@ class PromotionGatePropertiesTest {
                 .filter(r -> r.abs().isPresent() || r.rel().isPresent())
                 .filter(r -> !r.metric().equals("log_loss") ? r.gib() : !r.gib()) // standard directions
                 .list().ofMaxSize(2).uniqueElements(Rel::metric);
-        return Combinators.combine(bounds, rel, maybe(Arbitraries.of(0.01, 0.05, 0.5)),
+        Arbitrary<List<Margin>> margins = Combinators.combine(Arbitraries.of(METRICS), Arbitraries.of(true, false),
+                        Arbitraries.integers().between(0, 4))
+                .as((m, relative, i) -> new Margin(m, !m.equals("log_loss"), relative, relative ? i / 10.0 : i / 20.0))
+                .list().ofMaxSize(2).uniqueElements(Margin::check);
+        return Combinators.combine(bounds, rel, margins, maybe(Arbitraries.of(0.01, 0.05, 0.5)),
                 maybe(Arbitraries.integers().between(1, 10).map(i -> i * 10.0)), Arbitraries.of(true, false),
                 maybe(Arbitraries.integers().between(0, 10).map(i -> i / 10.0)), Arbitraries.of(true, false))
                 .as(Rules::new);
@@ -118,10 +133,16 @@ class PromotionGatePropertiesTest {
                         Arbitraries.frequency(Tuple.of(6, Data.FULL), Tuple.of(1, Data.DAMAGED), Tuple.of(1, Data.EMPTY),
                                 Tuple.of(1, Data.ABSENT)),
                         Arbitraries.frequency(Tuple.of(1, true), Tuple.of(8, false)),
-                        metricMap(), metricMap(), Arbitraries.longs(),
+                        candidateAndChampionMetrics(), Arbitraries.longs(),
                         Combinators.combine(Arbitraries.longs(), maybe(Arbitraries.integers().between(0, 15)
                                 .map(i -> i * 10.0))).as(Tuple::of))
-                .as((s, c, d, t, cm, hm, cs, rest) -> new World(s, c, d, t, cm, hm, cs, rest.get1(), rest.get2()));
+                .as((s, c, d, t, m, cs, rest) -> new World(s, c, d, t, m.get1(), m.get2(), cs, rest.get1(), rest.get2()));
+    }
+
+    /** Now and then the champion scores exactly what the candidate does: a tie at a margin of 0 or a change of 0. */
+    private static Arbitrary<Tuple.Tuple2<Map<String, Double>, Map<String, Double>>> candidateAndChampionMetrics() {
+        return Combinators.combine(metricMap(), metricMap(), Arbitraries.frequency(Tuple.of(1, true), Tuple.of(4, false)))
+                .as((candidate, champion, tie) -> Tuple.of(candidate, tie ? candidate : champion));
     }
 
     // ---- the property ---------------------------------------------------------------------------
@@ -186,6 +207,17 @@ class PromotionGatePropertiesTest {
             assertThat(d.passed()).as("decision %s", d.checks()).isEqualTo(expectPass);
             Statistics.label("outcome").collect(expectPass ? "promoted" : "refused");
             Statistics.label("world").collect(world.source(), world.champion(), world.data());
+            // margins must be seen both holding and broken against a real champion, not only skipped
+            for (Margin m : rules.margins()) {
+                boolean compared = world.champion() != Champion.NONE && d.checks().stream()
+                        .anyMatch(c -> c.name().equals(m.check()) && c.observed().isPresent());
+                Statistics.label("margin").collect(world.champion() == Champion.NONE ? "no champion"
+                        : !compared ? "not computable" : expected.get(m.check()) ? "holds" : "broken");
+            }
+            Statistics.label("margin").coverage(c -> {
+                c.check("holds").count(n -> n >= 10);
+                c.check("broken").count(n -> n >= 10);
+            });
             Statistics.label("outcome").coverage(c -> {
                 c.check("promoted").percentage(x -> x >= 1);
                 c.check("refused").percentage(x -> x >= 10);
@@ -221,7 +253,7 @@ class PromotionGatePropertiesTest {
         DAMAGED_DATA, LATENCY_OVER_CEILING, NO_LATENCY_MEASUREMENT, EMPTY_POLICY;
 
         boolean appliesTo(PassingRules r) {
-            boolean needsChampion = r.relative().isPresent() || r.mcnemar();
+            boolean needsChampion = r.relative().isPresent() || r.margin().isPresent() || r.mcnemar();
             return switch (this) {
                 case NO_CHAMPION_BUT_REQUIRED -> needsChampion;
                 // the gate evaluates both models whenever it is given a factory: a throw refuses
@@ -238,10 +270,11 @@ class PromotionGatePropertiesTest {
      * suite on complete data, and a demographic parity gap of at most x (perfect predictions
      * on these rows have a gap of 0). At least one rule.
      */
-    record PassingRules(OptionalDouble minAccuracy, Optional<Rel> relative, boolean mcnemar, boolean latency,
-                        boolean suite, boolean fairness) {
+    record PassingRules(OptionalDouble minAccuracy, Optional<Rel> relative, Optional<Margin> margin, boolean mcnemar,
+                        boolean latency, boolean suite, boolean fairness) {
         boolean isEmpty() {
-            return minAccuracy.isEmpty() && relative.isEmpty() && !mcnemar && !latency && !suite && !fairness;
+            return minAccuracy.isEmpty() && relative.isEmpty() && margin.isEmpty() && !mcnemar && !latency && !suite
+                    && !fairness;
         }
     }
 
@@ -251,7 +284,11 @@ class PromotionGatePropertiesTest {
                         maybe(Arbitraries.integers().between(0, 2).map(i -> i / 10.0)))
                 .as((a, r) -> a.isEmpty() && r.isEmpty() ? Optional.<Rel>empty()
                         : Optional.of(new Rel("accuracy", true, a, r)));
-        return Combinators.combine(maybe(Arbitraries.integers().between(0, 20).map(i -> i / 20.0)), rel,
+        // a perfect candidate is better than the champion, so any margin holds (0: "not worse")
+        Arbitrary<Optional<Margin>> margin = Arbitraries.oneOf(Arbitraries.just(Optional.<Margin>empty()),
+                Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(0, 4))
+                        .as((relative, i) -> Optional.of(new Margin("accuracy", true, relative, i / 20.0))));
+        return Combinators.combine(maybe(Arbitraries.integers().between(0, 20).map(i -> i / 20.0)), rel, margin,
                         Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false),
                         Arbitraries.of(true, false))
                 .as(PassingRules::new).filter(r -> !r.isEmpty());
@@ -306,6 +343,8 @@ class PromotionGatePropertiesTest {
         }
         r.minAccuracy().ifPresent(m -> b.minimum("accuracy", m));
         r.relative().ifPresent(x -> b.relative(new PromotionPolicy.RelativeThreshold(x.metric(), x.gib(), x.abs(), x.rel())));
+        r.margin().ifPresent(x -> b.nonInferiority(new PromotionPolicy.NonInferiority(x.metric(), x.gib(), x.relative(),
+                x.loss())));
         if (r.mcnemar()) {
             b.mcnemar(0.05);
         }
@@ -380,6 +419,13 @@ class PromotionGatePropertiesTest {
             }
         });
         r.relative().forEach(x -> b.relative(new PromotionPolicy.RelativeThreshold(x.metric(), x.gib(), x.abs(), x.rel())));
+        r.margins().forEach(x -> {
+            if (x.relative()) {
+                b.relativeNonInferiority(x.metric(), x.gib(), x.loss());
+            } else {
+                b.nonInferiority(x.metric(), x.gib(), x.loss());
+            }
+        });
         r.mcnemarAlpha().ifPresent(b::mcnemar);
         r.latencyMaxMs().ifPresent(b::maxLatencyP99Millis);
         if (r.suite()) {
@@ -429,7 +475,8 @@ class PromotionGatePropertiesTest {
 
     private static Map<String, Boolean> oracle(Rules r, World w, Frame frame) {
         Map<String, Boolean> out = new LinkedHashMap<>();
-        boolean anyRule = !r.bounds().isEmpty() || !r.relative().isEmpty() || r.mcnemarAlpha().isPresent()
+        boolean anyRule = !r.bounds().isEmpty() || !r.relative().isEmpty() || !r.margins().isEmpty()
+                || r.mcnemarAlpha().isPresent()
                 || r.latencyMaxMs().isPresent() || r.suite() || r.fairnessMax().isPresent();
         if (!anyRule) {
             out.put("policy", false);
@@ -485,6 +532,24 @@ class PromotionGatePropertiesTest {
                 }
                 out.put("relative_improvement:" + x.metric(), v);
             });
+        }
+        for (Margin x : r.margins()) {
+            Double c = candM == null ? null : candM.get(x.metric());
+            Double h = champM == null ? null : champM.get(x.metric());
+            boolean v;
+            if (noChampion) {
+                v = !r.requireChampion();
+            } else if (!ok(c) || !ok(h)) {
+                v = false;
+            } else if (!x.relative()) {
+                // worse by at most the margin, the bound computed first
+                v = x.gib() ? c >= h - x.loss() : c <= h + x.loss();
+            } else if (h == 0.0) {
+                v = x.gib() ? c >= 0.0 : c <= 0.0; // a fraction of 0 tolerates no loss
+            } else {
+                v = (x.gib() ? c - h : h - c) / Math.abs(h) >= -x.loss();
+            }
+            out.put(x.check(), v);
         }
         r.mcnemarAlpha().ifPresent(alpha -> {
             boolean v;

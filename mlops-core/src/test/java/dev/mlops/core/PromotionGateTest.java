@@ -347,6 +347,152 @@ class PromotionGateTest {
     }
 
     @Nested
+    @DisplayName("non-inferiority margins")
+    class NonInferiority {
+        @Test
+        @DisplayName("smaller is better: candidate <= champion + margin passes exactly at the margin and fails just beyond")
+        void smallerIsBetter() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").nonInferiority("mae", false, 0.25)
+                    .relative("mae", false, 0.0, Double.NaN).build();
+            PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("mae", 2.25), Map.of("mae", 2.0)));
+            CheckResult c = check(d, "non_inferiority:mae");
+            assertThat(c.passed()).isTrue();
+            assertThat(c.observed()).hasValue(-0.25);
+            assertThat(c.required()).isEqualTo("candidate <= champion + 0.25");
+            assertThat(c.detail()).isEqualTo("mae: candidate 2.25, champion 2 (smaller is better); change -0.25;"
+                    + " a loss of up to 0.25 is tolerated");
+            // the same candidate is refused by "not worse" (an improvement of at least 0)
+            assertThat(check(d, "improvement:mae").passed()).isFalse();
+
+            c = check(evaluate(p, v.ref(), metrics(Map.of("mae", Math.nextUp(2.25)), Map.of("mae", 2.0))),
+                    "non_inferiority:mae");
+            assertThat(c.passed()).isFalse();
+            assertThat(c.observed().getAsDouble()).isLessThan(-0.25);
+            // a better candidate passes with a positive change
+            assertThat(check(evaluate(p, v.ref(), metrics(Map.of("mae", 1.5), Map.of("mae", 2.0))), "non_inferiority:mae")
+                    .observed()).hasValue(0.5);
+        }
+
+        @Test
+        @DisplayName("greater is better: candidate >= champion - margin, the bound computed first as for improvement")
+        void greaterIsBetter() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").nonInferiority("accuracy", true, 0.125).build();
+            CheckResult c = check(evaluate(p, v.ref(), metrics(Map.of("accuracy", 0.625), Map.of("accuracy", 0.75))),
+                    "non_inferiority:accuracy");
+            assertThat(c.passed()).isTrue();
+            assertThat(c.observed()).hasValue(-0.125);
+            assertThat(c.required()).isEqualTo("candidate >= champion - 0.125");
+            assertThat(check(evaluate(p, v.ref(), metrics(Map.of("accuracy", Math.nextDown(0.625)),
+                    Map.of("accuracy", 0.75))), "non_inferiority:accuracy").passed()).isFalse();
+            // decimal margins: 0.80 - 0.05 is 0.75 in binary, so 0.75 is at the margin
+            PromotionPolicy decimal = PromotionPolicy.builder("p").nonInferiority("accuracy", true, 0.05).build();
+            assertThat(check(evaluate(decimal, v.ref(), metrics(Map.of("accuracy", 0.75), Map.of("accuracy", 0.80))),
+                    "non_inferiority:accuracy").passed()).isTrue();
+            assertThat(check(evaluate(decimal, v.ref(), metrics(Map.of("accuracy", 0.7499999), Map.of("accuracy", 0.80))),
+                    "non_inferiority:accuracy").passed()).isFalse();
+        }
+
+        @Test
+        @DisplayName("a margin of 0 means 'not worse': a tie passes")
+        void zeroMargin() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").nonInferiority("mae", false, 0.0)
+                    .relativeNonInferiority("accuracy", true, 0.0).build();
+            PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("mae", 2.0, "accuracy", 0.7),
+                    Map.of("mae", 2.0, "accuracy", 0.7)));
+            assertThat(d.passed()).isTrue();
+            assertThat(check(d, "non_inferiority:mae").required()).isEqualTo("candidate <= champion + 0");
+            assertThat(check(d, "relative_non_inferiority:accuracy").required())
+                    .isEqualTo("(candidate - champion) / |champion| >= 0");
+            d = evaluate(p, v.ref(), metrics(Map.of("mae", Math.nextUp(2.0), "accuracy", Math.nextDown(0.7)),
+                    Map.of("mae", 2.0, "accuracy", 0.7)));
+            assertThat(d.failures()).extracting(CheckResult::name)
+                    .containsExactly("non_inferiority:mae", "relative_non_inferiority:accuracy");
+        }
+
+        @Test
+        @DisplayName("relative: oriented change / |champion| >= -margin, in both directions")
+        void relative() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").relativeNonInferiority("mae", false, 0.125)
+                    .relativeNonInferiority("accuracy", true, 0.25).build();
+            PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("mae", 2.25, "accuracy", 0.375),
+                    Map.of("mae", 2.0, "accuracy", 0.5)));
+            assertThat(d.passed()).isTrue();
+            CheckResult mae = check(d, "relative_non_inferiority:mae");
+            assertThat(mae.observed()).hasValue(-0.125);
+            assertThat(mae.required()).isEqualTo("(champion - candidate) / |champion| >= -0.125");
+            assertThat(mae.detail()).isEqualTo("mae: candidate 2.25, champion 2 (smaller is better); relative change"
+                    + " -0.125; a loss of up to 0.125 of |champion| is tolerated");
+            assertThat(check(d, "relative_non_inferiority:accuracy").observed()).hasValue(-0.25);
+            d = evaluate(p, v.ref(), metrics(Map.of("mae", Math.nextUp(2.25), "accuracy", Math.nextDown(0.375)),
+                    Map.of("mae", 2.0, "accuracy", 0.5)));
+            assertThat(d.failures()).extracting(CheckResult::name)
+                    .containsExactly("relative_non_inferiority:mae", "relative_non_inferiority:accuracy");
+            // a negative champion divides by its magnitude: -0.5 to -0.55 is a loss of 10%, within 20%
+            PromotionPolicy r2 = PromotionPolicy.builder("p").relativeNonInferiority("r2", true, 0.2).build();
+            CheckResult c = check(evaluate(r2, v.ref(), metrics(Map.of("r2", -0.55), Map.of("r2", -0.5))),
+                    "relative_non_inferiority:r2");
+            assertThat(c.observed().getAsDouble()).isCloseTo(-0.1, within(1e-12));
+            assertThat(c.passed()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a champion value of 0 leaves a relative margin no room: the candidate must not be worse")
+        void zeroChampion() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").relativeNonInferiority("mae", false, 0.5).build();
+            CheckResult c = check(evaluate(p, v.ref(), metrics(Map.of("mae", 0.0), Map.of("mae", 0.0))),
+                    "relative_non_inferiority:mae");
+            assertThat(c.passed()).isTrue();
+            assertThat(c.observed()).isEmpty();
+            assertThat(c.detail()).isEqualTo("mae: candidate 0, champion 0 (smaller is better); the champion's value"
+                    + " is 0, so a relative margin tolerates no loss: the candidate must not be worse");
+            assertThat(check(evaluate(p, v.ref(), metrics(Map.of("mae", 1e-12), Map.of("mae", 0.0))),
+                    "relative_non_inferiority:mae").passed()).isFalse();
+        }
+
+        @Test
+        @DisplayName("without a champion the margins are skipped and pass, as improvement:m; requireChampion refuses")
+        void noChampion() {
+            ModelVersion v = fx.register("credit", Map.of());
+            PromotionPolicy.Builder b = PromotionPolicy.builder("p").nonInferiority("mae", false, 0.1)
+                    .relativeNonInferiority("mae", false, 0.05);
+            PromotionGate.Inputs in = PromotionGate.inputs().candidateMetrics(Map.of("mae", 2.0)).build();
+            PromotionDecision d = evaluate(b.build(), v.ref(), in);
+            assertThat(d.passed()).isTrue();
+            assertThat(d.checks()).extracting(CheckResult::name)
+                    .containsExactly("non_inferiority:mae", "relative_non_inferiority:mae");
+            assertThat(d.checks()).allSatisfy(c -> {
+                assertThat(c.observed()).isEmpty();
+                assertThat(c.detail()).isEqualTo("no version holds alias credit@production: comparison skipped"
+                        + " (no baseline, as MLflow skips it); set requireChampion to refuse instead");
+            });
+            d = evaluate(b.requireChampion(true).build(), v.ref(), in);
+            assertThat(d.failures()).hasSize(2).allSatisfy(c -> assertThat(c.detail())
+                    .contains("the policy requires a champion to compare with"));
+        }
+
+        @Test
+        @DisplayName("a metric missing or not finite on either side fails the margin, naming what is there")
+        void missingMetric() {
+            ModelVersion v = championAndCandidate();
+            PromotionPolicy p = PromotionPolicy.builder("p").nonInferiority("mae", false, 0.1).build();
+            CheckResult c = check(evaluate(p, v.ref(), metrics(Map.of("mae", 2.0), Map.of("rmse", 2.5))),
+                    "non_inferiority:mae");
+            assertThat(c.passed()).isFalse();
+            assertThat(c.detail()).isEqualTo("champion credit/1 has no metric 'mae'; it has [rmse]");
+            c = check(evaluate(p, v.ref(), metrics(Map.of("rmse", 2.0), Map.of("mae", 2.0))), "non_inferiority:mae");
+            assertThat(c.detail()).isEqualTo("candidate has no metric 'mae'; it has [rmse]");
+            c = check(evaluate(p, v.ref(), metrics(Map.of("mae", Double.NaN), Map.of("mae", 2.0))), "non_inferiority:mae");
+            assertThat(c.passed()).isFalse();
+            assertThat(c.detail()).isEqualTo("candidate metric 'mae' is NaN, not a finite number");
+        }
+    }
+
+    @Nested
     @DisplayName("significance on German credit")
     class Significance {
         private final PromotionPolicy policy = PromotionPolicy.builder("credit-production").requireChampion(true)

@@ -18,6 +18,7 @@ class PromotionPolicyTest {
         return PromotionPolicy.builder("credit-production").requireChampion(true)
                 .minimum("roc_auc", 0.7).maximum("log_loss", 0.6)
                 .relative("roc_auc", true, 0.01, 0.02).relative("log_loss", false, 0.0, Double.NaN)
+                .nonInferiority("roc_auc", true, 0.005).relativeNonInferiority("log_loss", false, 0.05)
                 .significance("roc_auc", 0.05, new BootstrapOptions(500, 0.9, 7)).mcnemar(0.01)
                 .maxLatencyP99(Duration.ofMillis(25))
                 .dataValidation(ValidationSuite.builder("eval").hasType("age", FieldType.INTEGER).isComplete("age")
@@ -40,10 +41,54 @@ class PromotionPolicyTest {
         assertThat(back.toJson()).isEqualTo(json);
         assertThat(back.id()).isEqualTo(p.id()).matches("credit-production@sha256:[0-9a-f]{64}");
         assertThat(back.relativeThresholds().get(1).minRelativeChange()).isEmpty();
+        assertThat(back.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("roc_auc", true, false, 0.005),
+                new PromotionPolicy.NonInferiority("log_loss", false, true, 0.05));
+        assertThat(json).contains("""
+                  "nonInferiority" : [ {
+                    "metric" : "roc_auc",
+                    "greaterIsBetter" : true,
+                    "maxAbsoluteLoss" : 0.005
+                  }, {
+                    "metric" : "log_loss",
+                    "greaterIsBetter" : false,
+                    "maxRelativeLoss" : 0.05
+                  } ],
+                """);
         assertThat(back.significance().get(0).bootstrap()).isEqualTo(new BootstrapOptions(500, 0.9, 7));
         assertThat(back.maxLatencyP99Millis()).hasValue(25.0);
         assertThat(back.toBuilder().build()).isEqualTo(p);
         assertThat(PromotionPolicy.builder("credit-production").build().id()).isNotEqualTo(p.id());
+    }
+
+    @Test
+    @DisplayName("a policy without margins writes no nonInferiority field, so its JSON and id are what they were before margins")
+    void noMarginsNoField() {
+        PromotionPolicy p = PromotionPolicy.builder("credit-production").minimum("roc_auc", 0.7)
+                .relative("roc_auc", true, 0.01, Double.NaN).build();
+        assertThat(p.toJson()).isEqualTo("""
+                {
+                  "schemaVersion" : 1,
+                  "kind" : "promotion-policy",
+                  "name" : "credit-production",
+                  "requireChampion" : false,
+                  "thresholds" : [ {
+                    "metric" : "roc_auc",
+                    "min" : 0.7
+                  } ],
+                  "relative" : [ {
+                    "metric" : "roc_auc",
+                    "greaterIsBetter" : true,
+                    "minAbsoluteChange" : 0.01
+                  } ],
+                  "significance" : [ ],
+                  "fairness" : [ ]
+                }""");
+        PromotionPolicy withMargin = PromotionPolicy.fromJson(p.toJson().replace("\"significance\"",
+                "\"nonInferiority\" : [ { \"metric\" : \"mae\", \"greaterIsBetter\" : false, \"maxAbsoluteLoss\" : 0.1 } ],"
+                        + " \"significance\""));
+        assertThat(withMargin.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("mae", false, false, 0.1));
+        assertThat(withMargin.id()).isNotEqualTo(p.id());
+        assertThat(PromotionPolicy.fromJson(p.toJson()).id()).isEqualTo(p.id());
     }
 
     @Test
@@ -77,6 +122,26 @@ class PromotionPolicyTest {
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head
                 + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true,\"minRelativeChange\":5}]}"))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("expected a fraction in [0, 1]");
+        String margin = "\"nonInferiority\":[{\"metric\":\"mae\",";
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin
+                + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1,\"maxRelativeLoss\":0.02}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("nonInferiority[0] needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"maxAbsoluteLoss\":0.1}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] needs 'greaterIsBetter': true or false");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"margin\":0.1}]}"))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("nonInferiority[0] has unknown field 'margin'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":-0.1}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("nonInferiority[0]: maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":\"0.1\"}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] lacks number field 'maxAbsoluteLoss'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":true,\"maxRelativeLoss\":0.1}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("nonInferiority[0]: metric 'mae' is smaller-is-better, but greaterIsBetter was given as true");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1},"
+                + "{\"metric\":\"mae\",\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.2}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[1]: the policy already has non_inferiority:mae");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"significance\":[{\"metric\":\"accuracy\",\"test\":\"t\",\"alpha\":0.05}]}"))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("significance[0] has test 't'");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"latency\":{\"maxP99Millis\":\"fast\"}}"))
@@ -119,6 +184,47 @@ class PromotionPolicyTest {
         assertThat(b.build().thresholds()).containsExactly(new PromotionPolicy.Threshold("auc", true, 0.8));
         assertThat(new PromotionPolicy.RelativeThreshold("x", true, OptionalDouble.of(0), OptionalDouble.empty())
                 .minAbsoluteChange()).hasValue(0.0);
+    }
+
+    @Test
+    @DisplayName("a non-inferiority margin is checked at the call: a NaN, negative or infinite margin, a relative one outside [0, 1]")
+    void nonInferiorityFailsFast() {
+        PromotionPolicy.Builder b = PromotionPolicy.builder("p");
+        assertThatThrownBy(() -> b.nonInferiority("mae", false, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAbsoluteLoss of 'mae' is NaN, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> b.nonInferiority("mae", false, -0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> b.nonInferiority("mae", false, Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is Infinity, expected a finite number");
+        assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRelativeLoss of 'mae' is NaN, expected a fraction of the champion's value in [0, 1] (0.02 = 2%)");
+        assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, 2.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxRelativeLoss of 'mae' is 2.0, expected a fraction");
+        assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, -0.01)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is -0.01, expected a fraction");
+        assertThatThrownBy(() -> b.nonInferiority("log_loss", true, 0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
+        assertThatThrownBy(() -> b.nonInferiority(" ", true, 0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("metric name is blank");
+        assertThatThrownBy(() -> b.nonInferiority(null)).isInstanceOf(NullPointerException.class).hasMessage("margin");
+
+        // the absolute and the relative margin are two rules, each at most once
+        b.nonInferiority("mae", false, 0.1).relativeNonInferiority("mae", false, 0.05);
+        assertThatThrownBy(() -> b.nonInferiority("mae", false, 0.2)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the policy already has non_inferiority:mae");
+        // a custom metric's direction must agree across every comparison with the champion
+        b.relative("profit", true, 0.0, Double.NaN);
+        assertThatThrownBy(() -> b.nonInferiority("profit", false, 10)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("the policy already compares 'profit' with the champion as greater-is-better, but"
+                        + " greaterIsBetter was given as false");
+        b.nonInferiority("churn", false, 0.01);
+        assertThatThrownBy(() -> b.relative("churn", true, 0.0, Double.NaN)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'churn' with the champion as smaller-is-better");
+        PromotionPolicy p = b.build();
+        assertThat(p.nonInferiority()).extracting(PromotionPolicy.NonInferiority::checkName)
+                .containsExactly("non_inferiority:mae", "relative_non_inferiority:mae", "non_inferiority:churn");
+        assertThat(PromotionPolicy.builder("only").nonInferiority("mae", false, 0.0).build().isEmpty()).isFalse();
+        assertThat(p.toString()).isEqualTo("PromotionPolicy[p, 4 rules]");
     }
 
     @Test

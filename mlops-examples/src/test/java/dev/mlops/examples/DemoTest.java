@@ -26,10 +26,12 @@ class DemoTest {
         assertThat(console)
                 .contains("seattle-weather/1: 366 rows")
                 .contains("temp-max/1: linear SGD")
-                .containsPattern("retrained temp-max/2 .* -> PROMOTED")
+                .containsPattern("retrained temp-max/2 .*: held-out MAE [0-9.]+ C, the champion's [0-9.]+ C on the same"
+                        + " days \\(gate: <= 2.5, at most 0.1 worse\\) -> PROMOTED")
                 .contains("the service now serves temp-max/2")
                 .containsPattern("temp-max/3 \\(trained on shuffled labels.*REFUSED")
                 .containsPattern("max:mae: observed [0-9.]+, required <= 2.5")
+                .containsPattern("non_inferiority:mae: observed -[0-9.]+, required candidate <= champion \\+ 0.1")
                 .contains("rollback -> temp-max/1, the service serves temp-max/1")
                 .contains("production -> temp-max/2 again, the service serves temp-max/2")
                 .contains("retrained from temp-max/1")
