@@ -124,7 +124,7 @@ public final class Demo {
                     v1.ref(), "4.3", v1.metrics().get("mae_holdout"), profile.columns().size());
             console.printf("   %s@production -> %s%n%n", MODEL, v1.ref());
 
-            console.println("3. Serve " + MODEL + "@production through ONNX Runtime; monitor inputs in 56-day windows;"
+            console.println("3. Serve " + MODEL + "@production through ONNX Runtime; monitor inputs in " + WINDOW + "-day windows;"
                     + " retrain on drift");
             AtomicBoolean shuffleNext = new AtomicBoolean();
             List<DriftReport> windows = new CopyOnWriteArrayList<>();
@@ -154,9 +154,15 @@ public final class Demo {
                     .executor(training)
                     .build()) {
                 List<CompletableFuture<TrainingEvent.Outcome>> runs = new ArrayList<>();
-                DriftMonitor monitor = DriftMonitor.builder(profile).countWindow(56)
+                DriftMonitor monitor = DriftMonitor.builder(profile).countWindow(WINDOW)
                         .listener((report, state) -> {
                             windows.add(report);
+                            int n = windows.size();
+                            console.printf("   window %2d, %s to %s: %s%n", n, stream.get((n - 1) * WINDOW).date(),
+                                    stream.get(n * WINDOW - 1).date(), report.datasetDrift()
+                                            ? "dataset drift, in " + report.driftedColumns()
+                                            : "no dataset drift (" + report.driftedColumns().size() + " of "
+                                                    + report.columns().size() + " columns drifted)");
                             loop.onDriftReport(report).ifPresent(runs::add);
                         }).build();
                 try (ModelService<Day, Double> svc = mlops.serve(ModelRef.parse(MODEL + "@production"), LOADER)
@@ -164,14 +170,16 @@ public final class Demo {
                     List<Day> seen = new ArrayList<>(y2012);
                     for (int i = 0; i + 1 < stream.size(); i++) {
                         Day today = stream.get(i);
-                        Prediction<Double> p = svc.predictDetailed(today);
-                        svc.feedback(p.predictionId(), stream.get(i + 1).tempMax());
                         seen.add(today);
-                        if ((i + 1) % 56 == 0) {
-                            // the data seen so far is registered as it arrives, for retraining
+                        if ((i + 1) % WINDOW == 0) {
+                            // the data seen so far is registered as it arrives, for retraining; before
+                            // the prediction that closes the window, so a retraining run it triggers
+                            // always trains on it
                             mlops.datasets().register("seattle-weather", DatasetSource.csv(
                                     Day.write(seen, data.resolve("weather-to-" + today.date().replace('/', '-') + ".csv"))));
                         }
+                        Prediction<Double> p = svc.predictDetailed(today);
+                        svc.feedback(p.predictionId(), stream.get(i + 1).tempMax());
                         for (CompletableFuture<TrainingEvent.Outcome> run : runs) {
                             TrainingEvent.Outcome o = run.get(60, TimeUnit.SECONDS);
                             report(console, o, windows);
@@ -242,6 +250,8 @@ public final class Demo {
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
     static final String MODEL = "temp-max";
     static final int HOLDOUT = 56;
+    /** Days per drift monitor window. */
+    static final int WINDOW = 56;
     static final double MAE_CEILING = 2.5;
     static final double MAE_MARGIN = 0.1;
     /** The raw weather columns the monitor compares with the training profile. */

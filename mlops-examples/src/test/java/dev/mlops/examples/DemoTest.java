@@ -34,7 +34,9 @@ class DemoTest {
                 .containsPattern("non_inferiority:mae: observed -[0-9.]+, required candidate <= champion \\+ 0.1")
                 .contains("rollback -> temp-max/1, the service serves temp-max/1")
                 .contains("production -> temp-max/2 again, the service serves temp-max/2")
-                .contains("retrained from temp-max/1")
+                .contains("window  1, 2014/01/01 to 2014/02/25: dataset drift", "window 13, 2015/11/04 to 2015/12/29")
+                // the run triggered by window 2 trains on the data registered as that window closed
+                .contains("temp-max/2: trained on [seattle-weather/3], retrained from temp-max/1")
                 .contains("store: ok (0 problems)", "audit chain: ok");
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()))
