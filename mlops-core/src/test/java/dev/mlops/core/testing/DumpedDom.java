@@ -174,7 +174,7 @@ public final class DumpedDom {
     /** @return the text of markup: tags removed, Chromium's character references undone, white space folded */
     public static String text(String markup) {
         return TAG.matcher(markup).replaceAll("").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&#39;", "'").replace("&nbsp;", "\u00a0").replace("&amp;", "&").replaceAll("\\s+", " ").strip();
+                .replace("&#39;", "'").replace("&nbsp;", "\u00a0").replace("&amp;", "&").replaceAll("[\\s\u00a0]+", " ").strip();
     }
 
     static Map<String, String> attributes(String markup) {
