@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -55,20 +55,30 @@ class DemoOutputsChromiumTest {
     /** Rows of background below a page's last content, so that "the page ended" is not a coincidence. */
     static final int MARGIN = 40;
 
-    static HeadlessChromium chromium;
-    static String console;
+    HeadlessChromium chromium;
     static ReferenceProfile profile;
     static List<String> drifted;
     static ModelCard card;
     static String cardMarkdown;
 
-    /** Skips before the demo runs when there is no Chromium; then runs the demo and reads what it stored. */
-    @BeforeAll
-    static void runDemo() throws Exception {
+    /**
+     * Finds Chromium per test, so that a skip is reported, with its reason, for every test (an
+     * abort in {@code @BeforeAll} would be reported as no test at all); then runs the demo, once
+     * for the class, before the first test that needs it.
+     */
+    @BeforeEach
+    void findChromiumAndRunTheDemo() throws Exception {
         chromium = HeadlessChromium.locate(TARGET);
+        if (card == null) {
+            runDemo();
+        }
+    }
+
+    /** Runs the demo into {@link #OUT} and reads what it printed and stored. */
+    static void runDemo() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         boolean ok = Demo.run(OUT.toAbsolutePath(), new PrintStream(buf, true, StandardCharsets.UTF_8));
-        console = buf.toString(StandardCharsets.UTF_8);
+        String console = buf.toString(StandardCharsets.UTF_8);
         assertThat(ok).as(console).isTrue();
         Matcher m = Pattern.compile("drift report of the last drifted window: .*drift-report\\.html \\(drifted: \\[(.*)]\\)")
                 .matcher(console);
@@ -77,8 +87,8 @@ class DemoOutputsChromiumTest {
         cardMarkdown = Files.readString(OUT.resolve("model-card.md"));
         try (Mlops mlops = Mlops.builder().store(FileSystemStore.open(OUT.resolve("store"))).build()) {
             ModelVersion production = mlops.models().resolve(ModelRef.parse(Demo.MODEL + "@production"));
-            card = ModelCard.of(mlops, production.ref());
             profile = monitoredProfile(mlops, production);
+            card = ModelCard.of(mlops, production.ref()); // last: a card means the demo has run
         }
     }
 
@@ -96,10 +106,7 @@ class DemoOutputsChromiumTest {
     @Test
     @DisplayName("the drift report: one chart and one shares table per monitored column, every chart draws its bins, the overview names the drifted columns")
     void driftReport() throws Exception {
-        HeadlessChromium.Run run = chromium.dumpDom("demo-drift-report", OUT.resolve("drift-report.html"));
-        Files.writeString(TARGET.resolve("demo-drift-report-dom.html"), run.dom(), StandardCharsets.UTF_8);
-        checkLoaded(run);
-        checkDriftReport(DumpedDom.of(run.dom()));
+        checkDriftReport(loaded("demo-drift-report", OUT.resolve("drift-report.html")));
     }
 
     @Test
@@ -116,10 +123,7 @@ class DemoOutputsChromiumTest {
     @Test
     @DisplayName("the model card: its sections, and one table per table or list of facts of the Markdown card, each with the stored data's rows")
     void modelCard() throws Exception {
-        HeadlessChromium.Run run = chromium.dumpDom("demo-model-card", OUT.resolve("model-card.html"));
-        Files.writeString(TARGET.resolve("demo-model-card-dom.html"), run.dom(), StandardCharsets.UTF_8);
-        checkLoaded(run);
-        checkModelCard(DumpedDom.of(run.dom()));
+        checkModelCard(loaded("demo-model-card", OUT.resolve("model-card.html")));
     }
 
     @Test
@@ -188,6 +192,14 @@ class DemoOutputsChromiumTest {
         checkPicture(shot);
         assertThatThrownBy(() -> checkBarsPainted(shot, hidden, dom)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("pixels of the reference bars");
+    }
+
+    /** Loads a page, keeps the DOM Chromium built as {@code target/NAME-dom.html}, and checks it loaded cleanly. */
+    DumpedDom loaded(String name, Path page) throws Exception {
+        HeadlessChromium.Run run = chromium.dumpDom(name, page);
+        Files.writeString(TARGET.resolve(name + "-dom.html"), run.dom(), StandardCharsets.UTF_8);
+        checkLoaded(run);
+        return DumpedDom.of(run.dom());
     }
 
     // ---------------------------------------------------------------- checks, shared with the control tests
