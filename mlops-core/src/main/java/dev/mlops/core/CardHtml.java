@@ -34,6 +34,7 @@ final class CardHtml {
             table.facts td.num{text-align:left}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             td.long{overflow-wrap:anywhere}
+            td.time{white-space:nowrap}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
             .pass{color:var(--pass);font-weight:700}
             .fail{color:var(--fail);font-weight:700}
@@ -137,6 +138,7 @@ final class CardHtml {
         String text = CardText.html(c.text());
         switch (c.style()) {
             case NUMBER -> sb.append("<td class=\"num\">").append(text).append("</td>");
+            case TIME -> sb.append("<td class=\"time\">").append(text).append("</td>");
             case CODE -> sb.append("<td><code>").append(text).append("</code></td>");
             case PASS -> sb.append("<td><span class=\"pass\">").append(text).append("</span></td>");
             case FAIL -> sb.append("<td><span class=\"fail\">").append(text).append("</span></td>");

@@ -84,7 +84,9 @@ final class CardLayout {
         /** A failed check. */
         FAIL,
         /** A number with a bar of length {@link Cell#fraction()} of the column's largest. */
-        BAR
+        BAR,
+        /** A point in time: kept on one line. */
+        TIME
     }
 
     /** A table cell or fact value. */
@@ -103,6 +105,10 @@ final class CardLayout {
 
         static Cell code(String text) {
             return new Cell(text, Style.CODE, 0);
+        }
+
+        static Cell time(java.time.Instant at) {
+            return new Cell(at.toString(), Style.TIME, 0);
         }
     }
 
@@ -387,7 +393,7 @@ final class CardLayout {
         }
         List<List<Cell>> rows = new ArrayList<>();
         for (AliasMove m : moves) {
-            rows.add(List.of(Cell.of(m.at().toString()), Cell.of(m.alias()),
+            rows.add(List.of(Cell.time(m.at()), Cell.of(m.alias()),
                     Cell.of(m.kind().name().toLowerCase(Locale.ROOT)), Cell.of(m.from().map(String::valueOf).orElse("")),
                     Cell.of(m.to().map(String::valueOf).orElse("")), Cell.of(m.actor())));
         }
@@ -414,7 +420,7 @@ final class CardLayout {
     private static Table auditTable(List<AuditEntry> entries) {
         List<List<Cell>> rows = new ArrayList<>();
         for (AuditEntry e : entries) {
-            rows.add(List.of(Cell.count(e.sequence()), Cell.of(e.time().toString()), Cell.of(e.actor()),
+            rows.add(List.of(Cell.count(e.sequence()), Cell.time(e.time()), Cell.of(e.actor()),
                     Cell.of(e.action()), Cell.of(e.target()), Cell.of(change(e.before(), e.after()))));
         }
         return new Table(List.of("#", "Time", "Actor", "Action", "Target", "Change"), rows);

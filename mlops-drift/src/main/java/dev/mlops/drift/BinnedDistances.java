@@ -65,8 +65,9 @@ public final class BinnedDistances {
             double[] rs = histogram(ref, edges);
             double[] cs = histogram(cur, edges);
             List<String> labels = new ArrayList<>(bins);
+            String[] e = BinLabels.of(edges);
             for (int i = 0; i < bins; i++) {
-                labels.add("[" + edges[i] + ", " + edges[i + 1] + (i == bins - 1 ? "]" : ")"));
+                labels.add("[" + e[i] + ", " + e[i + 1] + (i == bins - 1 ? "]" : ")"));
             }
             return new BinnedShares(labels, edges, rs, cs);
         }
@@ -80,9 +81,10 @@ public final class BinnedDistances {
         List<String> labels = new ArrayList<>(counts.size());
         double[] rs = new double[counts.size()];
         double[] cs = new double[counts.size()];
+        String[] texts = BinLabels.of(counts.keySet().stream().mapToDouble(Double::doubleValue).toArray());
         int i = 0;
         for (Map.Entry<Double, long[]> e : counts.entrySet()) {
-            labels.add(e.getKey().toString());
+            labels.add(texts[i]);
             rs[i] = (double) e.getValue()[0] / ref.length;
             cs[i] = (double) e.getValue()[1] / cur.length;
             i++;

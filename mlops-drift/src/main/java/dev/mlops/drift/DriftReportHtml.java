@@ -265,7 +265,8 @@ public final class DriftReportHtml {
         fact(sb, "Missing share", "reference " + percent(c.missingShareReference()) + ", current "
                 + percent(c.missingShareCurrent()));
         fact(sb, "Values compared", "reference " + count(c.referenceCount()) + ", current " + count(c.currentCount()));
-        c.errorBound().ifPresent(b -> fact(sb, "Error bound", "\u00b1 " + number(b) + " (statistic from sketches)"));
+        c.errorBound().ifPresent(b -> fact(sb, "Error bound", b == 0
+                ? "none (exact counts from the profile)" : "\u00b1 " + number(b) + " (statistic from sketches)"));
         sb.append("</dl>\n<figure>");
         Distribution d = c.distribution();
         DistributionSvg.append(sb, id + "-chart", c.column(), c.kind(), d);

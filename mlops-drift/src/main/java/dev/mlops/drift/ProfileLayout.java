@@ -131,9 +131,10 @@ final class ProfileLayout {
                 for (int j = 0; j < cells; j++) {
                     cellToBin[j] = j == 0 ? 0 : ReferenceProfile.NumericalColumn.intervalBin(e, cuts[j - 1]);
                 }
+                String[] t = BinLabels.of(e);
                 for (int i = 0; i < bins; i++) {
-                    String lo = i == 0 ? "(-inf" : "[" + e[i];
-                    String hi = i == bins - 1 ? "+inf)" : e[i + 1] + ")";
+                    String lo = i == 0 ? "(-inf" : "[" + t[i];
+                    String hi = i == bins - 1 ? "+inf)" : t[i + 1] + ")";
                     ls.add(lo + ", " + hi);
                 }
                 negInfBin = 0;
@@ -144,8 +145,9 @@ final class ProfileLayout {
                 bins = v.length + 1; // + other
                 int ni = bins - 1;
                 int pi = bins - 1;
+                String[] t = BinLabels.of(v);
                 for (int i = 0; i < v.length; i++) {
-                    ls.add(Double.toString(v[i]));
+                    ls.add(t[i]);
                     if (v[i] == Double.NEGATIVE_INFINITY) {
                         ni = i;
                     }

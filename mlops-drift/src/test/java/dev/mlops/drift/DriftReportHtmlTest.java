@@ -266,6 +266,15 @@ class DriftReportHtmlTest {
         }
 
         @Test
+        void anExactResultFromAProfileSaysSoInsteadOfABoundOfZero() throws Exception {
+            ReferenceProfile profile = ReferenceProfile.of(DriftAnalysisTest.strings("weather", "rain", "sun", "rain", "fog"));
+            DriftReport r = profile.compare(DriftAnalysisTest.strings("weather", "sun", "sun", "sun", "rain"));
+            assertThat(r.columns().get(0).errorBound()).hasValue(0.0);
+            String facts = facts(section(parse(DriftReportHtml.render(r)), "weather"));
+            assertThat(facts).contains("Error bound=none (exact counts from the profile)").doesNotContain("\u00b1");
+        }
+
+        @Test
         void withoutWindowTheSummaryHasNoWindow() throws Exception {
             DriftReport r = DriftReportFixtures.large(2, 3);
             Document doc = parse(DriftReportHtml.render(r));
