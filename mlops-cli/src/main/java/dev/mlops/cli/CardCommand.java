@@ -5,7 +5,6 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.core.ModelCard;
 import dev.mlops.core.Mlops;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,22 +38,11 @@ final class CardCommand extends StoreCommand {
         if (html != null && markdown != null && html.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
             throw new BadInputException("--html and --markdown name the same file " + Names.quote(html.toString()));
         }
-        checkOutput("--html", html);
-        checkOutput("--markdown", markdown);
-    }
-
-    /** An output file may be replaced, but it must not be a directory and its directory must exist. */
-    private static void checkOutput(String option, Path file) {
-        if (file == null) {
-            return;
+        if (html != null) {
+            Inputs.outputFile("--html", html);
         }
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
-                    + Names.quote(String.valueOf(parent)) + " does not exist");
+        if (markdown != null) {
+            Inputs.outputFile("--markdown", markdown);
         }
     }
 

@@ -92,11 +92,7 @@ final class DriftCommand implements Callable<Integer> {
     public Integer call() {
         DriftAnalysis analysis = analysis();
         if (html != null) {
-            Path dir = html.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(html)) {
-                throw new BadInputException("--html " + Names.quote(html.toString())
-                        + " is not a file in an existing directory");
-            }
+            Inputs.outputFile("--html", html);
         }
         Frame ref = read("--reference", reference);
         Frame cur = read("--current", current);
