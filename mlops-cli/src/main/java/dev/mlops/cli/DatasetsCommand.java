@@ -11,6 +11,7 @@ import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.PageRequest;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,10 +61,20 @@ final class DatasetsCommand extends GroupCommand {
         String sourceUri;
 
         private NewDatasetVersion version;
+        private Progress.Task upload = Progress.off().bytes("storing", -1);
 
         @Override
         boolean createsStore() {
             return true;
+        }
+
+        @Override
+        Store decorate(Store store) {
+            if (!progress().enabled()) {
+                return store;
+            }
+            upload = progress().bytes("storing " + Inputs.displayName(file), Inputs.size(file));
+            return new UploadProgressStore(store, upload);
         }
 
         @Override
@@ -104,14 +115,23 @@ final class DatasetsCommand extends GroupCommand {
                 }
                 return DatasetSource.file(p);
             }
-            char d = delimiter != null ? delimiter : fileName.endsWith(".tsv") ? '\t' : ',';
-            return DatasetSource.csv(p, d);
+            return DatasetSource.csv(p, Inputs.csvDelimiter(p, delimiter));
         }
 
         @Override
         int execute(Mlops mlops) {
             int latestBefore = mlops.datasets().findDataset(name).map(Dataset::latestVersion).orElse(0);
-            DatasetVersion v = mlops.datasets().register(name, version);
+            DatasetVersion v;
+            // the catalog reads a CSV file once for its row count and schema before storing it; that
+            // pass cannot be watched, so its line ends when the first byte is stored
+            Progress.Task reading = version.source().format().equals("csv")
+                    ? progress().phase("reading " + Inputs.displayName(file) + " for rows and types")
+                    : Progress.off().phase("");
+            try (reading) {
+                v = mlops.datasets().register(name, version);
+                reading.done();
+            }
+            upload.done();
             boolean created = v.version() > latestBefore;
             if (jsonOutput()) {
                 json(Views.dataset(v, created));

@@ -1,6 +1,8 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.Names;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /** Parsing of what the user typed; every failure is a {@link BadInputException} naming the value. */
@@ -107,6 +110,46 @@ final class Inputs {
                     + Names.quote(String.valueOf(parent)) + " does not exist");
         }
         return file;
+    }
+
+    /**
+     * The bytes a registration will copy: a file's size, or the sum over a directory's regular
+     * files (links are not followed; the registry refuses them anyway).
+     *
+     * @return the size, or -1 if it cannot be read (the progress line then shows no total)
+     */
+    static long size(Path fileOrDirectory) {
+        try {
+            if (!Files.isDirectory(fileOrDirectory)) {
+                return Files.size(fileOrDirectory);
+            }
+            try (Stream<Path> files = Files.walk(fileOrDirectory)) {
+                return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                    try {
+                        return Files.size(f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).sum();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The name shown for a file or directory in a progress line: its last segment. */
+    static String displayName(Path p) {
+        Path name = p.toAbsolutePath().normalize().getFileName();
+        return name == null ? p.toString() : name.toString() + (Files.isDirectory(p) ? "/" : "");
+    }
+
+    /** The CSV field separator: the one given, else a tab for {@code *.tsv} files, else a comma. */
+    static char csvDelimiter(Path file, Character given) {
+        if (given != null) {
+            return given;
+        }
+        Path name = file.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
     }
 
     /** Checks a page size or entry limit. */

@@ -7,6 +7,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,12 +64,22 @@ final class RegisterCommand extends StoreCommand {
     String codeRef;
 
     private NewModelVersion.Builder builder;
+    private Progress.Task upload = Progress.off().bytes("storing", -1);
     private final Map<DatasetRef, String> datasets = new LinkedHashMap<>();
     private ModelRef.Version parent;
 
     @Override
     boolean createsStore() {
         return true;
+    }
+
+    @Override
+    Store decorate(Store store) {
+        if (!progress().enabled()) {
+            return store;
+        }
+        upload = progress().bytes("storing " + Inputs.displayName(artifact), Inputs.size(artifact));
+        return new UploadProgressStore(store, upload);
     }
 
     @Override
@@ -139,6 +150,7 @@ final class RegisterCommand extends StoreCommand {
             }
         }
         ModelVersion v = mlops.models().register(name, builder.build());
+        upload.done();
         if (jsonOutput()) {
             json(Views.version(v));
             return Errors.OK;

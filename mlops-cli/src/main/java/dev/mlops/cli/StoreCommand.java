@@ -1,5 +1,6 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ abstract class StoreCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         check();
-        try (MlopsCommand.Session session = root().open(createsStore())) {
+        try (MlopsCommand.Session session = root().open(createsStore(), this::decorate)) {
             return execute(session.mlops());
         }
     }
@@ -32,6 +33,14 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     /**
+     * Wraps the opened store before the registry is built on it, as commands that show upload
+     * progress do; closing the registry closes what this returns.
+     */
+    Store decorate(Store store) {
+        return store;
+    }
+
+    /**
      * @param mlops the open registry
      * @return the exit code
      */
@@ -39,6 +48,10 @@ abstract class StoreCommand implements Callable<Integer> {
 
     final MlopsCommand root() {
         return (MlopsCommand) spec.root().userObject();
+    }
+
+    final Progress progress() {
+        return root().progress();
     }
 
     final boolean jsonOutput() {

@@ -22,14 +22,28 @@ final class CliRunner {
 
     private final Path store;
     private final Map<String, String> env;
+    private final boolean stderrIsTerminal;
 
     CliRunner(Path store) {
         this(store, Map.of());
     }
 
     CliRunner(Path store, Map<String, String> env) {
+        this(store, env, false);
+    }
+
+    private CliRunner(Path store, Map<String, String> env, boolean stderrIsTerminal) {
         this.store = store;
         this.env = env;
+        this.stderrIsTerminal = stderrIsTerminal;
+    }
+
+    /**
+     * A runner whose command believes stderr is a terminal (output is still captured). By default
+     * it believes it is not, whatever the test JVM's stderr is, so progress stays off.
+     */
+    CliRunner withTerminalStderr() {
+        return new CliRunner(store, env, true);
     }
 
     /** Runs {@code mlops --store STORE args...}. */
@@ -47,7 +61,7 @@ final class CliRunner {
     Result raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = MlopsCommand.commandLine(env);
+        CommandLine cl = MlopsCommand.commandLine(env, () -> stderrIsTerminal);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

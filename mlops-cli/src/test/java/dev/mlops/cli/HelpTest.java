@@ -17,7 +17,7 @@ class HelpTest {
     @DisplayName("every command and subcommand has --help with an example in the footer")
     void everyCommandHasHelpWithExample() {
         List<List<String>> paths = new ArrayList<>();
-        collect(MlopsCommand.commandLine(Map.of()), new ArrayList<>(), paths);
+        collect(MlopsCommand.commandLine(Map.of(), () -> false), new ArrayList<>(), paths);
         assertThat(paths).hasSizeGreaterThanOrEqualTo(20);
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
