@@ -49,7 +49,7 @@ final class ColumnProgressPool extends ThreadPoolExecutor {
 
     /** Draws the final line with the number of columns the report holds. */
     void done(int columns) {
-        task.total(columns).set(columns).done();
+        task.done(columns);
     }
 
     /** Ends the line if the comparison failed. */

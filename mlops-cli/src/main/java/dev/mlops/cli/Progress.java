@@ -150,6 +150,17 @@ final class Progress {
             done(null);
         }
 
+        /** Sets what is done and the total to {@code n} and draws the final line, at once for every thread. */
+        void done(long n) {
+            if (enabled()) {
+                synchronized (Progress.this) {
+                    total = n;
+                    done = n;
+                    done(null);
+                }
+            }
+        }
+
         /**
          * Draws the final line with {@code , done} and a newline.
          *
