@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
                 "Markdown on stdout by default; --html and --markdown write files instead (the HTML page is",
                 "self-contained: no script, no external resource). --json prints the gathered facts."},
         footer = {"", "Example:", "  mlops --store ./registry card credit/2",
-                "  mlops --store ./registry card credit@production --html credit.html --markdown credit.md",
+                "  mlops --store ./registry card credit@production --html credit.html \\",
+                "        --markdown credit.md",
                 "  mlops --store ./registry card credit/2 --json"})
 final class CardCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME/V", description = "A model version (NAME/V, or NAME@ALIAS for the version it points at).")

@@ -35,7 +35,8 @@ final class DatasetsCommand extends GroupCommand {
             description = {"Register a file or directory as the next version of a dataset.",
                     "Identical content returns the existing version instead of a new one.",
                     "CSV files (*.csv, *.tsv, or --format csv) get a row count and an inferred schema."},
-            footer = {"", "Example:", "  mlops --store ./registry datasets register weather --file seattle-weather.csv \\",
+            footer = {"", "Example:", "  mlops --store ./registry datasets register weather \\",
+                    "        --file seattle-weather.csv \\",
                     "        --tag source=noaa --source-uri https://www.ncdc.noaa.gov/"})
     static final class RegisterDataset extends StoreCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name: lowercase letters, digits, '.', '_', '-'.")

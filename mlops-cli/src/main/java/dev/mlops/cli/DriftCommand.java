@@ -26,12 +26,14 @@ import picocli.CommandLine.Spec;
                 "of at most 1,000 rows; wasserstein_norm, jensenshannon beyond).",
                 "Methods: ks, cvm, anderson, mann_whitney, t_test, wasserstein, wasserstein_norm, energy, psi,",
                 "kl_div, jensenshannon, hellinger, tvd, chisquare, chi2_contingency, z."},
-        footer = {"", "Exit codes: 0 compared (whether or not drift was found), 3 dataset drift with --fail-on-drift,",
-                "2 bad input (unreadable file, mismatched columns, unknown method).",
+        footer = {"", "Exit codes: 0 compared (whether or not drift was found), 3 dataset drift",
+                "with --fail-on-drift, 2 bad input (unreadable file, mismatched columns,",
+                "unknown method).",
                 "", "Example:",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
-                "  mlops drift --reference train.csv --current today.csv --column-method weather=psi \\",
-                "        --threshold temp_max=0.01 --correction bh --fail-on-drift --json"})
+                "  mlops drift --reference train.csv --current today.csv \\",
+                "        --column-method weather=psi --threshold temp_max=0.01 --correction bh \\",
+                "        --fail-on-drift --json"})
 final class DriftCommand implements Callable<Integer> {
     /** Exit code when the dataset drifted and {@code --fail-on-drift} was given. */
     static final int DRIFT_FOUND = 3;

@@ -43,11 +43,13 @@ import picocli.CommandLine.Spec;
                 LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
                 DriftCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Progress of long operations (storing an artifact or dataset, reading and comparing large CSV files,",
-                "verify, gc) is shown on stderr when stderr is a terminal: -q/--quiet hides it, --progress shows it",
-                "anyway (also with --quiet), --no-progress never; of --progress and --no-progress the last one wins.",
-                "", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input,",
-                "3 dataset drift (drift or report with --fail-on-drift), 4 refused by a promotion gate (promote).",
+        footer = {"", "Progress of long operations (storing artifacts and datasets, reading and",
+                "comparing large CSV files, verify, gc) shows on stderr when it is a terminal.",
+                "-q/--quiet hides it; --progress shows it anyway, even with --quiet;",
+                "--no-progress never. Of --progress and --no-progress the last one wins.",
+                "", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems),",
+                "2 bad input, 3 dataset drift (drift or report with --fail-on-drift),",
+                "4 refused by a promotion gate (promote).",
                 "", "Example:",
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
@@ -55,7 +57,8 @@ import picocli.CommandLine.Spec;
                 "  mlops --store ./registry alias set rain production 1",
                 "  mlops --store ./registry lineage rain/1 --json",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
-                "  mlops report --reference weather-2012.csv --current weather-2015.csv --html drift.html",
+                "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
+                "        --html drift.html",
                 "  mlops --store ./registry verify --quiet"})
 public final class MlopsCommand implements Callable<Integer> {
 

@@ -29,12 +29,14 @@ import picocli.CommandLine.Spec;
                 "JSON that 'mlops drift --json' prints. Prints the files written and the dataset verdict. Takes the",
                 "analysis options of 'mlops drift' (the check: a table on stdout and an exit code). Needs no store.",
                 "The global --json prints this command's summary as JSON on stdout."},
-        footer = {"", "Exit codes: 0 written (whether or not drift was found), 3 dataset drift with --fail-on-drift,",
-                "2 bad input (no output file named, an output in a missing directory, an unreadable CSV file).",
+        footer = {"", "Exit codes: 0 written (whether or not drift was found), 3 dataset drift",
+                "with --fail-on-drift, 2 bad input (no output file named, an output in a",
+                "missing directory, an unreadable CSV file).",
                 "", "Example:",
-                "  mlops report --reference weather-2012.csv --current weather-2015.csv --html drift.html",
-                "  mlops report --reference train.csv --current today.csv --html drift.html --json-file drift.json \\",
-                "        --correction bh --fail-on-drift"})
+                "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
+                "        --html drift.html",
+                "  mlops report --reference train.csv --current today.csv --correction bh \\",
+                "        --html drift.html --json-file drift.json --fail-on-drift"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
