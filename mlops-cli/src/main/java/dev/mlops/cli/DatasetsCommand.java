@@ -62,7 +62,6 @@ final class DatasetsCommand extends GroupCommand {
         String sourceUri;
 
         private NewDatasetVersion version;
-        private Progress.Task upload = Progress.off().bytes("storing", -1);
 
         @Override
         boolean createsStore() {
@@ -71,11 +70,7 @@ final class DatasetsCommand extends GroupCommand {
 
         @Override
         Store decorate(Store store) {
-            if (!progress().enabled()) {
-                return store;
-            }
-            upload = progress().bytes("storing " + Inputs.displayName(file), Inputs.size(file));
-            return new UploadProgressStore(store, upload);
+            return countStoredBytes(store, file);
         }
 
         @Override
@@ -132,7 +127,7 @@ final class DatasetsCommand extends GroupCommand {
                 v = mlops.datasets().register(name, version);
                 reading.done();
             }
-            upload.done();
+            storedBytesDone();
             boolean created = v.version() > latestBefore;
             if (jsonOutput()) {
                 json(Views.dataset(v, created));

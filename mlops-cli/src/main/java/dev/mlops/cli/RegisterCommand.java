@@ -64,7 +64,6 @@ final class RegisterCommand extends StoreCommand {
     String codeRef;
 
     private NewModelVersion.Builder builder;
-    private Progress.Task upload = Progress.off().bytes("storing", -1);
     private final Map<DatasetRef, String> datasets = new LinkedHashMap<>();
     private ModelRef.Version parent;
 
@@ -75,11 +74,7 @@ final class RegisterCommand extends StoreCommand {
 
     @Override
     Store decorate(Store store) {
-        if (!progress().enabled()) {
-            return store;
-        }
-        upload = progress().bytes("storing " + Inputs.displayName(artifact), Inputs.size(artifact));
-        return new UploadProgressStore(store, upload);
+        return countStoredBytes(store, artifact);
     }
 
     @Override
@@ -150,7 +145,7 @@ final class RegisterCommand extends StoreCommand {
             }
         }
         ModelVersion v = mlops.models().register(name, builder.build());
-        upload.done();
+        storedBytesDone();
         if (jsonOutput()) {
             json(Views.version(v));
             return Errors.OK;

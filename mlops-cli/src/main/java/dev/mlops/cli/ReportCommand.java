@@ -1,20 +1,13 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.Names;
-import dev.mlops.api.StorageException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.DriftReport;
 import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.DriftReportJson;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
             written.add(html.toString());
         }
         if (jsonFile != null) {
-            writeJson(report, jsonFile);
+            DriftReportJson.write(report, jsonFile);
             written.add(jsonFile.toString());
         }
         if (root.json()) {
@@ -91,27 +84,5 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         }
         return options.failOnDrift && report.datasetDrift() ? DriftCommand.DRIFT_FOUND : Errors.OK;
-    }
-
-    /** Writes to a temporary file in the same directory, then moves it over, so no reader sees half a report. */
-    private static void writeJson(DriftReport report, Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            Files.writeString(tmp, DriftReportJson.toJson(report) + System.lineSeparator(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new StorageException("cannot write the drift report to " + Names.quote(file.toString()) + ": "
-                    + e.getMessage(), e);
-        }
     }
 }

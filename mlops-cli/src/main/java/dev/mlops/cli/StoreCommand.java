@@ -3,6 +3,7 @@ package dev.mlops.cli;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -14,6 +15,8 @@ import picocli.CommandLine.Spec;
 abstract class StoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    private Progress.Task storing = Progress.off().bytes("storing", -1);
 
     @Override
     public final Integer call() {
@@ -52,6 +55,23 @@ abstract class StoreCommand implements Callable<Integer> {
 
     final Progress progress() {
         return root().progress();
+    }
+
+    /**
+     * For {@link #decorate}: counts on the progress line the bytes the registry stores while
+     * copying {@code source} (nothing when progress is off); {@link #storedBytesDone()} ends it.
+     */
+    final Store countStoredBytes(Store store, Path source) {
+        if (!progress().enabled()) {
+            return store;
+        }
+        storing = progress().bytes("storing " + Inputs.displayName(source), Inputs.size(source));
+        return new UploadProgressStore(store, storing);
+    }
+
+    /** Ends the line of {@link #countStoredBytes} with {@code , done}. */
+    final void storedBytesDone() {
+        storing.done();
     }
 
     final boolean jsonOutput() {

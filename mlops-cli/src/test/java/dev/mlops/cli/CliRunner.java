@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -81,6 +82,13 @@ final class CliRunner {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--json");
         return ok(all.toArray(String[]::new)).json();
+    }
+
+    /** A drift report's JSON without {@code created_at}, the one key that differs between two runs. */
+    static ObjectNode withoutCreatedAt(JsonNode report) {
+        ObjectNode copy = report.deepCopy();
+        copy.remove("created_at");
+        return copy;
     }
 
     record Result(List<String> args, int exitCode, String out, String err) {

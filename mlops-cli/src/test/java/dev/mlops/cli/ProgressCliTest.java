@@ -3,7 +3,6 @@ package dev.mlops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,12 +72,6 @@ class ProgressCliTest {
         List<String> args = new ArrayList<>(List.of("drift", "--reference", reference.toString(), "--current", current.toString()));
         args.addAll(List.of(extra));
         return args;
-    }
-
-    private static ObjectNode withoutTime(JsonNode report) {
-        ObjectNode copy = report.deepCopy();
-        copy.remove("created_at");
-        return copy;
     }
 
     @Nested
@@ -217,7 +210,7 @@ class ProgressCliTest {
             CliRunner.Result shown = cli.run(driftArgs("--json", "--progress").toArray(String[]::new));
             assertThat(shown.exitCode()).as(shown.err()).isZero();
             JsonNode report = shown.json();
-            assertThat(withoutTime(report)).isEqualTo(withoutTime(plain.json()));
+            assertThat(CliRunner.withoutCreatedAt(report)).isEqualTo(CliRunner.withoutCreatedAt(plain.json()));
             assertThat(report.get("drift_share").asDouble()).isEqualTo(3.0 / 9);
             String rows = Progress.count(ROWS);
             assertThat(shown.err()).contains("\rreading reference.csv (pass 1 of 2: types)  ")
@@ -228,7 +221,7 @@ class ProgressCliTest {
             assertThat(report.get("columns")).hasSize(9);
             CliRunner.Result quiet = cli.run(driftArgs("--json", "--quiet").toArray(String[]::new));
             assertThat(quiet.err()).isEmpty();
-            assertThat(withoutTime(quiet.json())).isEqualTo(withoutTime(plain.json()));
+            assertThat(CliRunner.withoutCreatedAt(quiet.json())).isEqualTo(CliRunner.withoutCreatedAt(plain.json()));
         }
 
         @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.drift.DriftReport;
 import dev.mlops.drift.DriftReportJson;
 import java.io.IOException;
@@ -45,12 +44,6 @@ class ReportCommandTest {
         return cli.run(args.toArray(String[]::new));
     }
 
-    private static ObjectNode withoutTime(JsonNode report) {
-        ObjectNode copy = report.deepCopy();
-        copy.remove("created_at");
-        return copy;
-    }
-
     @Test
     @DisplayName("--html and --json-file: both written, their paths and the verdict printed, exit 0 although drift was found")
     void writesBoth() throws IOException {
@@ -79,7 +72,7 @@ class ReportCommandTest {
                 years.y2015().toString(), "--correction", "bh", "--column-method", "wind=psi", "--json");
         assertThat(drift.exitCode()).isZero();
         JsonNode written = MAPPER.readTree(Files.readString(json));
-        assertThat(withoutTime(written)).isEqualTo(withoutTime(drift.json()));
+        assertThat(CliRunner.withoutCreatedAt(written)).isEqualTo(CliRunner.withoutCreatedAt(drift.json()));
         assertThat(written.get("correction").asText()).isEqualTo("benjamini-hochberg");
     }
 
