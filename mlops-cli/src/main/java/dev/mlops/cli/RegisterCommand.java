@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 "the datasets named must already be registered."},
         footer = {"", "Example:",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
-                "        --metric auc=0.91 --param l2=0.01 --dataset weather/1 --code-ref 3f2a9c"})
+                "        --metric auc=0.91 --param l2=0.01 --dataset weather/1 \\",
+                "        --code-ref 3f2a9c1"})
 final class RegisterCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Model name: lowercase letters, digits, '.', '_', '-'.")
     String name;

@@ -66,7 +66,7 @@ abstract class StoreCommand implements Callable<Integer> {
             return store;
         }
         storing = progress().bytes("storing " + Inputs.displayName(source), Inputs.size(source));
-        return new UploadProgressStore(store, storing);
+        return new ByteCountingStore(store, storing);
     }
 
     /** Ends the line of {@link #countStoredBytes} with {@code , done}. */

@@ -18,11 +18,11 @@ import java.util.Optional;
  * else is passed through unchanged; closing the store also ends the task's line if a failure
  * left it open.
  */
-final class UploadProgressStore implements Store {
+final class ByteCountingStore implements Store {
     private final Store store;
     private final Progress.Task task;
 
-    UploadProgressStore(Store store, Progress.Task task) {
+    ByteCountingStore(Store store, Progress.Task task) {
         this.store = store;
         this.task = task;
     }
