@@ -5,7 +5,6 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.core.ModelCard;
 import dev.mlops.core.Mlops;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Parameters;
                 "Markdown on stdout by default; --html and --markdown write files instead (the HTML page is",
                 "self-contained: no script, no external resource). --json prints the gathered facts."},
         footer = {"", "Example:", "  mlops --store ./registry card credit/2",
-                "  mlops --store ./registry card credit@production --html credit.html --markdown credit.md",
+                "  mlops --store ./registry card credit@production --html credit.html \\",
+                "        --markdown credit.md",
                 "  mlops --store ./registry card credit/2 --json"})
 final class CardCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME/V", description = "A model version (NAME/V, or NAME@ALIAS for the version it points at).")
@@ -39,22 +39,11 @@ final class CardCommand extends StoreCommand {
         if (html != null && markdown != null && html.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
             throw new BadInputException("--html and --markdown name the same file " + Names.quote(html.toString()));
         }
-        checkOutput("--html", html);
-        checkOutput("--markdown", markdown);
-    }
-
-    /** An output file may be replaced, but it must not be a directory and its directory must exist. */
-    private static void checkOutput(String option, Path file) {
-        if (file == null) {
-            return;
+        if (html != null) {
+            Inputs.outputFile("--html", html);
         }
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
-                    + Names.quote(String.valueOf(parent)) + " does not exist");
+        if (markdown != null) {
+            Inputs.outputFile("--markdown", markdown);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.PageRequest;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -34,7 +35,8 @@ final class DatasetsCommand extends GroupCommand {
             description = {"Register a file or directory as the next version of a dataset.",
                     "Identical content returns the existing version instead of a new one.",
                     "CSV files (*.csv, *.tsv, or --format csv) get a row count and an inferred schema."},
-            footer = {"", "Example:", "  mlops --store ./registry datasets register weather --file seattle-weather.csv \\",
+            footer = {"", "Example:", "  mlops --store ./registry datasets register weather \\",
+                    "        --file seattle-weather.csv \\",
                     "        --tag source=noaa --source-uri https://www.ncdc.noaa.gov/"})
     static final class RegisterDataset extends StoreCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name: lowercase letters, digits, '.', '_', '-'.")
@@ -64,6 +66,11 @@ final class DatasetsCommand extends GroupCommand {
         @Override
         boolean createsStore() {
             return true;
+        }
+
+        @Override
+        Store decorate(Store store) {
+            return countStoredBytes(store, file);
         }
 
         @Override
@@ -104,14 +111,23 @@ final class DatasetsCommand extends GroupCommand {
                 }
                 return DatasetSource.file(p);
             }
-            char d = delimiter != null ? delimiter : fileName.endsWith(".tsv") ? '\t' : ',';
-            return DatasetSource.csv(p, d);
+            return DatasetSource.csv(p, Inputs.csvDelimiter(p, delimiter));
         }
 
         @Override
         int execute(Mlops mlops) {
             int latestBefore = mlops.datasets().findDataset(name).map(Dataset::latestVersion).orElse(0);
-            DatasetVersion v = mlops.datasets().register(name, version);
+            DatasetVersion v;
+            // the catalog reads a CSV file once for its row count and schema before storing it; that
+            // pass cannot be watched, so its line ends when the first byte is stored
+            Progress.Task reading = version.source().format().equals("csv")
+                    ? progress().phase("reading " + Inputs.displayName(file) + " for rows and types")
+                    : Progress.off().phase("");
+            try (reading) {
+                v = mlops.datasets().register(name, version);
+                reading.done();
+            }
+            storedBytesDone();
             boolean created = v.version() > latestBefore;
             if (jsonOutput()) {
                 json(Views.dataset(v, created));

@@ -18,7 +18,11 @@ final class GcCommand extends StoreCommand {
 
     @Override
     int execute(Mlops mlops) {
-        GarbageCollection gc = mlops.collectGarbage(grace);
+        GarbageCollection gc;
+        try (Progress.Task phase = progress().phase("collecting unreferenced blobs")) {
+            gc = mlops.collectGarbage(grace);
+            phase.done();
+        }
         if (jsonOutput()) {
             json(Views.gc(gc));
         } else {

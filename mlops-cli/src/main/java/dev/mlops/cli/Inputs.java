@@ -1,6 +1,8 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.Names;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -12,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /** Parsing of what the user typed; every failure is a {@link BadInputException} naming the value. */
@@ -89,6 +92,64 @@ final class Inputs {
                     + " is neither a regular file nor a directory");
         }
         return path;
+    }
+
+    /**
+     * Checks a file the command will write: it may be replaced, but it must not be a directory
+     * and its directory must exist.
+     *
+     * @param option the option, for the message
+     */
+    static Path outputFile(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
+                    + Names.quote(String.valueOf(parent)) + " does not exist");
+        }
+        return file;
+    }
+
+    /**
+     * The bytes a registration will copy: a file's size, or the sum over a directory's regular
+     * files (links are not followed; the registry refuses them anyway).
+     *
+     * @return the size, or -1 if it cannot be read (the progress line then shows no total)
+     */
+    static long size(Path fileOrDirectory) {
+        try {
+            if (!Files.isDirectory(fileOrDirectory)) {
+                return Files.size(fileOrDirectory);
+            }
+            try (Stream<Path> files = Files.walk(fileOrDirectory)) {
+                return files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).mapToLong(f -> {
+                    try {
+                        return Files.size(f);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }).sum();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** The name shown for a file or directory in a progress line: its last segment. */
+    static String displayName(Path p) {
+        Path name = p.toAbsolutePath().normalize().getFileName();
+        return name == null ? p.toString() : name.toString() + (Files.isDirectory(p) ? "/" : "");
+    }
+
+    /** The CSV field separator: the one given, else a tab for {@code *.tsv} files, else a comma. */
+    static char csvDelimiter(Path file, Character given) {
+        if (given != null) {
+            return given;
+        }
+        Path name = file.getFileName();
+        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
     }
 
     /** Checks a page size or entry limit. */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,11 @@ import picocli.CommandLine.Spec;
  * <p>Exit codes: 0 success, 1 failure (storage, integrity, conflict; {@code verify} that found
  * problems; {@code audit --verify} on a broken chain), 2 bad input (invalid names or values,
  * unknown models or datasets, missing input files, wrong options), 3 dataset drift found by
- * {@code drift --fail-on-drift}, 4 refused by a promotion gate ({@code promote}).
+ * {@code drift} or {@code report} with {@code --fail-on-drift}, 4 refused by a promotion gate
+ * ({@code promote}).
+ *
+ * <p>stdout carries results only; stderr carries errors and, when it is a terminal or with
+ * {@code --progress}, the {@link Progress} of long operations.
  */
 @Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
@@ -35,17 +41,25 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
                 AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
                 LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
-                DriftCommand.class,
+                DriftCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems), 2 bad input,",
-                "3 dataset drift (drift --fail-on-drift), 4 refused by a promotion gate (promote).",
+        footer = {"", "Progress of long operations (storing artifacts and datasets, reading and",
+                "comparing large CSV files, verify, gc) shows on stderr when it is a terminal.",
+                "-q/--quiet hides it; --progress shows it anyway, even with --quiet;",
+                "--no-progress never. Of --progress and --no-progress the last one wins.",
+                "", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems),",
+                "2 bad input, 3 dataset drift (drift or report with --fail-on-drift),",
+                "4 refused by a promotion gate (promote).",
                 "", "Example:",
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
                 "        --metric auc=0.91 --dataset weather/1",
                 "  mlops --store ./registry alias set rain production 1",
                 "  mlops --store ./registry lineage rain/1 --json",
-                "  mlops drift --reference weather-2012.csv --current weather-2015.csv"})
+                "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
+                "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
+                "        --html drift.html",
+                "  mlops --store ./registry verify --quiet"})
 public final class MlopsCommand implements Callable<Integer> {
 
     /** Environment variable naming the store directory when {@code --store} is absent. */
@@ -71,15 +85,39 @@ public final class MlopsCommand implements Callable<Integer> {
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     private boolean debug;
 
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "No progress on stderr. Errors, stdout and exit codes stay the same.")
+    private boolean quiet;
+
+    /** {@code --progress} or {@code --no-progress}, whichever came last; null when neither was given. */
+    private Boolean showProgress;
+
+    // two options with setters rather than one negatable field: the last one given wins, on any
+    // level of the command line (mlops --no-progress drift --progress), as in git
+    @Option(names = "--progress", scope = ScopeType.INHERIT,
+            description = "Show progress on stderr even when it is not a terminal, and even with --quiet.")
+    private void progressOn(boolean given) {
+        showProgress = given;
+    }
+
+    @Option(names = "--no-progress", scope = ScopeType.INHERIT,
+            description = "Never show progress. Default: progress of long operations on stderr when it is a terminal.")
+    private void progressOff(boolean given) {
+        showProgress = !given;
+    }
+
     private final Map<String, String> environment;
+    private final BooleanSupplier stderrIsTerminal;
+    private Progress progress;
 
     /** Creates the command reading the process environment. */
     public MlopsCommand() {
-        this(System.getenv());
+        this(System.getenv(), StderrTerminal::detect);
     }
 
-    MlopsCommand(Map<String, String> environment) {
+    MlopsCommand(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+        this.stderrIsTerminal = Objects.requireNonNull(stderrIsTerminal, "stderrIsTerminal");
     }
 
     /**
@@ -88,18 +126,24 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv()).execute(args));
+        System.exit(commandLine(System.getenv(), StderrTerminal::detect).execute(args));
     }
 
     /**
      * The configured command line: exit codes and error messages as documented on this class.
      * Output goes to {@link CommandLine#getOut()} and {@link CommandLine#getErr()}.
+     *
+     * @param environment the process environment ({@value #STORE_ENV}, {@value #ACTOR_ENV})
+     * @param stderrIsTerminal whether the process's stderr is a terminal, which turns progress on
      */
-    static CommandLine commandLine(Map<String, String> environment) {
-        CommandLine cl = new CommandLine(new MlopsCommand(environment));
+    static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
+        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
         cl.setParameterExceptionHandler(Errors::handleParameterException);
         cl.setExecutionExceptionHandler(Errors::handleExecutionException);
         cl.setExitCodeExceptionMapper(Errors::exitCode);
+        // picocli's own help command: every command's help ends with an example, this one too
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage()
+                .footer("", "Example:", "  mlops help drift", "  mlops help datasets register");
         return cl;
     }
 
@@ -117,11 +161,26 @@ public final class MlopsCommand implements Callable<Integer> {
     }
 
     /**
+     * The progress reporter of this run, decided as git decides: {@code --progress} or
+     * {@code --no-progress} when given (the last one wins), else none with {@code --quiet}, else
+     * shown when stderr is a terminal. Only progress goes to stderr besides errors, so
+     * {@code --quiet} changes nothing else.
+     */
+    Progress progress() {
+        if (progress == null) {
+            boolean show = showProgress != null ? showProgress : !quiet && stderrIsTerminal.getAsBoolean();
+            progress = show ? Progress.to(spec.commandLine().getErr()) : Progress.off();
+        }
+        return progress;
+    }
+
+    /**
      * Opens the store named by {@code --store} or {@code $MLOPS_STORE}.
      *
      * @param create whether a missing directory may be created (commands that write)
+     * @param decorate wraps the store before the registry is built on it
      */
-    Session open(boolean create) {
+    Session open(boolean create, UnaryOperator<Store> decorate) {
         Path dir = storeDirectory();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new BadInputException("store " + Names.quote(dir.toString()) + " is not a directory");
@@ -133,6 +192,7 @@ public final class MlopsCommand implements Callable<Integer> {
         String who = actor != null ? actor : environment.get(ACTOR_ENV);
         Store s = Stores.open("fs", Map.of("path", dir.toString()));
         try {
+            s = decorate.apply(s);
             Mlops.Builder b = Mlops.builder().store(s);
             if (who != null) {
                 b.actor(who);

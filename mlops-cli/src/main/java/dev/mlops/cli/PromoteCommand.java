@@ -37,10 +37,13 @@ import picocli.CommandLine.Parameters;
         description = {"Move an alias to a version only if it passes a promotion policy.",
                 "Every check is printed with its observed value; the decision is recorded with the version",
                 "(attachment promotion-decision-N) and in the audit trail, promoted or refused."},
-        footer = {"", "Exit codes: 0 promoted, 4 refused by the gate, 2 bad input, 1 failure (e.g. the alias moved meanwhile).",
+        footer = {"", "Exit codes: 0 promoted, 4 refused by the gate, 2 bad input,",
+                "1 failure (e.g. the alias moved meanwhile).",
                 "", "Example:",
-                "  mlops --store ./registry promote credit/4 --alias production --policy policy.json --data eval.csv",
-                "  mlops --store ./registry promote credit/4 --alias production --policy policy.json --json"})
+                "  mlops --store ./registry promote credit/4 --alias production \\",
+                "        --policy policy.json --data eval.csv",
+                "  mlops --store ./registry promote credit/4 --alias production \\",
+                "        --policy policy.json --dry-run --json"})
 final class PromoteCommand extends StoreCommand {
     /** Registered metric read as the candidate's 99th percentile latency in milliseconds. */
     static final String LATENCY_P99_METRIC = "latency_p99_ms";

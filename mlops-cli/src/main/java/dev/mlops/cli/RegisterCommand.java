@@ -7,6 +7,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 "the datasets named must already be registered."},
         footer = {"", "Example:",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
-                "        --metric auc=0.91 --param l2=0.01 --dataset weather/1 --code-ref 3f2a9c1"})
+                "        --metric auc=0.91 --param l2=0.01 --dataset weather/1 \\",
+                "        --code-ref 3f2a9c1"})
 final class RegisterCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Model name: lowercase letters, digits, '.', '_', '-'.")
     String name;
@@ -69,6 +71,11 @@ final class RegisterCommand extends StoreCommand {
     @Override
     boolean createsStore() {
         return true;
+    }
+
+    @Override
+    Store decorate(Store store) {
+        return countStoredBytes(store, artifact);
     }
 
     @Override
@@ -139,6 +146,7 @@ final class RegisterCommand extends StoreCommand {
             }
         }
         ModelVersion v = mlops.models().register(name, builder.build());
+        storedBytesDone();
         if (jsonOutput()) {
             json(Views.version(v));
             return Errors.OK;

@@ -16,7 +16,12 @@ final class VerifyCommand extends StoreCommand {
 
     @Override
     int execute(Mlops mlops) {
-        IntegrityReport report = mlops.verify(repair);
+        IntegrityReport report;
+        // every blob is read and hashed: minutes for a large store, with nothing to count from here
+        try (Progress.Task phase = progress().phase(repair ? "verifying and repairing store" : "verifying store")) {
+            report = mlops.verify(repair);
+            phase.done();
+        }
         int code = report.ok() ? Errors.OK : Errors.FAILURE;
         if (jsonOutput()) {
             json(Views.verify(report));

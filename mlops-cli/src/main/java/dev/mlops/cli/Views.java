@@ -104,6 +104,11 @@ final class Views {
     record AuditVerifyView(boolean ok, long entriesChecked, Long firstBadSequence, String detail) {
     }
 
+    /** {@code mlops report --json}: the files written and the dataset verdict. */
+    record ReportView(List<String> written, boolean datasetDrift, double driftShare, double driftShareThreshold,
+            int columns, List<String> driftedColumns) {
+    }
+
     record GcView(long blobsExamined, long blobsDeleted, long bytesFreed) {
     }
 

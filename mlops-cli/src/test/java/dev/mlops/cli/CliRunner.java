@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,14 +23,28 @@ final class CliRunner {
 
     private final Path store;
     private final Map<String, String> env;
+    private final boolean stderrIsTerminal;
 
     CliRunner(Path store) {
         this(store, Map.of());
     }
 
     CliRunner(Path store, Map<String, String> env) {
+        this(store, env, false);
+    }
+
+    private CliRunner(Path store, Map<String, String> env, boolean stderrIsTerminal) {
         this.store = store;
         this.env = env;
+        this.stderrIsTerminal = stderrIsTerminal;
+    }
+
+    /**
+     * A runner whose command believes stderr is a terminal (output is still captured). By default
+     * it believes it is not, whatever the test JVM's stderr is, so progress stays off.
+     */
+    CliRunner withTerminalStderr() {
+        return new CliRunner(store, env, true);
     }
 
     /** Runs {@code mlops --store STORE args...}. */
@@ -47,7 +62,7 @@ final class CliRunner {
     Result raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = MlopsCommand.commandLine(env);
+        CommandLine cl = MlopsCommand.commandLine(env, () -> stderrIsTerminal);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
@@ -67,6 +82,13 @@ final class CliRunner {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--json");
         return ok(all.toArray(String[]::new)).json();
+    }
+
+    /** A drift report's JSON without {@code created_at}, the one key that differs between two runs. */
+    static ObjectNode withoutCreatedAt(JsonNode report) {
+        ObjectNode copy = report.deepCopy();
+        copy.remove("created_at");
+        return copy;
     }
 
     record Result(List<String> args, int exitCode, String out, String err) {

@@ -9,15 +9,12 @@ import dev.mlops.core.Frames;
 import dev.mlops.drift.DriftAnalysis;
 import dev.mlops.drift.DriftReportJson;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -41,23 +38,13 @@ class DriftCommandTest {
     private final CliRunner cli = new CliRunner(null);
 
     @BeforeEach
-    void files() throws IOException {
+    void files() {
         if (y2012 != null) {
             return;
         }
-        List<String> lines;
-        try (InputStream in = DriftCommandTest.class.getResourceAsStream("/datasets/seattle-weather.csv")) {
-            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
-        y2012 = write("weather-2012.csv", lines, l -> l.startsWith("2012/"));
-        y2015 = write("weather-2015.csv", lines, l -> l.startsWith("2015/"));
-    }
-
-    private static Path write(String name, List<String> lines, Predicate<String> keep) throws IOException {
-        List<String> out = new ArrayList<>();
-        out.add(lines.get(0));
-        lines.stream().skip(1).filter(keep).forEach(out::add);
-        return Files.write(tmp.resolve(name), out, StandardCharsets.UTF_8);
+        WeatherYears years = WeatherYears.writeTo(tmp);
+        y2012 = years.y2012();
+        y2015 = years.y2015();
     }
 
     private CliRunner.Result drift(String... extra) {

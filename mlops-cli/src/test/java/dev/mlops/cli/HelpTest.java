@@ -8,36 +8,89 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
-/** Every command explains itself: --help with a usage example, and --version. */
+/** Every command explains itself: --help ending with examples that work, and --version. */
 class HelpTest {
     private final CliRunner cli = new CliRunner(null);
 
     @Test
-    @DisplayName("every command and subcommand has --help with an example in the footer")
-    void everyCommandHasHelpWithExample() {
-        List<List<String>> paths = new ArrayList<>();
-        collect(MlopsCommand.commandLine(Map.of()), new ArrayList<>(), paths);
-        assertThat(paths).hasSizeGreaterThanOrEqualTo(20);
-        for (List<String> path : paths) {
+    @DisplayName("every command in the tree, help included, ends its help with examples that run it and parse")
+    void everyCommandHasAWorkingExample() {
+        List<CommandSpec> commands = new ArrayList<>();
+        walk(MlopsCommand.commandLine(Map.of(), () -> false).getCommandSpec(), commands);
+        CommandLine parser = MlopsCommand.commandLine(Map.of(), () -> false);
+        assertThat(commands).extracting(CommandSpec::qualifiedName)
+                .contains("mlops", "mlops help", "mlops report", "mlops drift", "mlops datasets register", "mlops alias set")
+                .hasSizeGreaterThanOrEqualTo(28);
+        for (CommandSpec command : commands) {
+            String name = command.qualifiedName();
+            List<String> examples = examples(command.usageMessage().footer());
+            assertThat(examples).as("examples at the end of the help of '%s'", name).isNotEmpty();
+            List<String> path = List.of(name.split(" ")).subList(1, name.split(" ").length);
+            for (String example : examples) {
+                assertThat(example).as("'%s' example, split at blanks here", name).doesNotContain("'", "\"");
+                List<String> words = List.of(example.strip().split("\\s+"));
+                assertThat(words.get(0)).as(example).isEqualTo("mlops");
+                ParseResult parsed;
+                try {
+                    parsed = parser.parseArgs(words.subList(1, words.size()).toArray(String[]::new));
+                } catch (CommandLine.ParameterException e) {
+                    throw new AssertionError("the example of '" + name + "' does not parse: " + example + ": " + e.getMessage(), e);
+                }
+                List<String> ran = new ArrayList<>();
+                for (ParseResult sub = parsed.subcommand(); sub != null; sub = sub.subcommand()) {
+                    ran.add(sub.commandSpec().name());
+                }
+                if (!path.isEmpty()) {
+                    assertThat(ran).as("commands run by the example of '%s': %s", name, example).startsWith(path.toArray(String[]::new));
+                }
+            }
             List<String> args = new ArrayList<>(path);
             args.add("--help");
             CliRunner.Result r = cli.raw(args.toArray(String[]::new));
             assertThat(r.exitCode()).as("%s", args).isZero();
-            assertThat(r.out()).as("%s", args).startsWith("Usage: mlops").contains("Example:")
-                    .containsPattern("mlops (--store \\./registry|drift) ");
+            String[] footer = command.usageMessage().footer();
+            for (String line : footer) {
+                assertThat(line.length()).as("'%s' footer line fits the help width, so picocli does not break it"
+                        + " (an example broken by picocli cannot be pasted): %s", name, line)
+                        .isLessThan(command.usageMessage().width());
+            }
+            assertThat(r.out()).as("%s", args).contains("Usage: " + name).contains("Example:")
+                    .endsWith(footer[footer.length - 1] + System.lineSeparator());
         }
     }
 
-    private static void collect(CommandLine cl, List<String> path, List<List<String>> out) {
-        out.add(path);
-        cl.getSubcommands().forEach((name, sub) -> {
-            if (!name.equals("help")) {
-                List<String> p = new ArrayList<>(path);
-                p.add(name);
-                collect(sub, p, out);
+    private static void walk(CommandSpec spec, List<CommandSpec> out) {
+        out.add(spec);
+        spec.subcommands().values().stream().map(CommandLine::getCommandSpec).distinct().forEach(sub -> walk(sub, out));
+    }
+
+    /** The example commands after the footer's {@code Example:} line; a trailing backslash continues a line. */
+    private static List<String> examples(String[] footer) {
+        List<String> lines = List.of(footer);
+        int start = lines.indexOf("Example:");
+        List<String> examples = new ArrayList<>();
+        if (start < 0) {
+            return examples;
+        }
+        StringBuilder current = null;
+        for (String line : lines.subList(start + 1, lines.size())) {
+            if (current == null) {
+                if (!line.startsWith("  mlops ")) {
+                    break;
+                }
+                current = new StringBuilder();
             }
-        });
+            boolean continued = line.endsWith("\\");
+            current.append(continued ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (!continued) {
+                examples.add(current.toString().strip());
+                current = null;
+            }
+        }
+        return examples;
     }
 
     @Test
@@ -45,7 +98,7 @@ class HelpTest {
     void rootHelpListsCommands() {
         String help = cli.raw("--help").out();
         for (String c : List.of("models", "versions", "register", "datasets", "alias", "archive", "lineage", "card",
-                "verify", "audit", "gc", "drift")) {
+                "verify", "audit", "gc", "drift", "report", "promote", "restore")) {
             assertThat(help).containsPattern("(?m)^  " + c + " ");
         }
     }

@@ -82,11 +82,31 @@ public final class Frames {
         String source = source(file);
         Schema schema;
         try (InputStream in = Files.newInputStream(file)) {
-            schema = CsvSummary.read(in, delimiter, source).schema();
+            schema = inferSchema(in, delimiter, source);
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
         return readFile(file, delimiter, schema, source);
+    }
+
+    /**
+     * Infers the schema of CSV text by the rules above, keeping no value: the first of the two
+     * passes of {@link #readCsv(Path, char)}. Followed by
+     * {@link #readCsv(InputStream, char, String, Schema)} over the same text it gives the frame
+     * {@code readCsv(Path, char)} gives, while the caller sees every byte of both passes (to show
+     * reading progress, for example).
+     *
+     * @param in the CSV text, UTF-8; read to its end, not closed
+     * @param delimiter the field separator
+     * @param source a name for the data in error messages, such as a file name
+     * @return the schema: every header column with its inferred type, in header order
+     * @throws ValidationException if the text is not valid CSV with a header row
+     * @throws StorageException if the stream cannot be read
+     */
+    public static Schema inferSchema(InputStream in, char delimiter, String source) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        return CsvSummary.read(in, delimiter, source).schema();
     }
 
     /**

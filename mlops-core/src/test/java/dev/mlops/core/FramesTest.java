@@ -119,6 +119,34 @@ class FramesTest {
         }
     }
 
+    @Test
+    @DisplayName("inferSchema then readCsv with that schema, over streams, give the frame readCsv(Path) gives")
+    void twoPassesOverStreams() throws IOException {
+        for (String name : List.of("seattle-weather.csv", "german-credit.csv")) {
+            Path file = resource(name);
+            Frame fromPath = Frames.readCsv(file, ',');
+            Schema schema;
+            try (InputStream in = Files.newInputStream(file)) {
+                schema = Frames.inferSchema(in, ',', name);
+            }
+            assertThat(schema).as(name).isEqualTo(fromPath.schema());
+            Frame twoPasses;
+            try (InputStream in = Files.newInputStream(file)) {
+                twoPasses = Frames.readCsv(in, ',', name, schema);
+            }
+            assertThat(twoPasses.rowCount()).as(name).isEqualTo(fromPath.rowCount());
+            for (Field field : schema.fields()) {
+                if (field.type().isNumeric()) {
+                    assertThat(twoPasses.numeric(field.name())).as(field.name()).isEqualTo(fromPath.numeric(field.name()));
+                } else {
+                    assertThat(twoPasses.strings(field.name())).as(field.name()).isEqualTo(fromPath.strings(field.name()));
+                }
+            }
+        }
+        assertThatThrownBy(() -> Frames.inferSchema(new ByteArrayInputStream(new byte[0]), ',', "empty.csv"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("empty.csv is empty");
+    }
+
     @Nested
     @DisplayName("inference and values")
     class Inference {

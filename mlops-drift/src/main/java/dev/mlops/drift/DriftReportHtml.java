@@ -4,28 +4,19 @@ import static dev.mlops.drift.HtmlText.appendEscaped;
 import static dev.mlops.drift.HtmlText.number;
 import static dev.mlops.drift.HtmlText.percent;
 
-import dev.mlops.api.Names;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
-import java.util.UUID;
 
 /**
  * Renders a {@link DriftReport} as one self-contained HTML5 page: inline CSS and inline SVG charts,
@@ -132,36 +123,7 @@ public final class DriftReportHtml {
     public static void write(DriftReport report, Path file) {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(file, "file");
-        byte[] bytes = render(report).getBytes(StandardCharsets.UTF_8);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null || target.getFileName() == null) {
-            throw new StorageException("cannot write the drift report to " + Names.quote(file.toString())
-                    + ": expected a file path with a parent directory");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new StorageException("cannot write the drift report to " + Names.quote(target.toString()) + ": "
-                    + e, e);
-        }
+        ReportFiles.write(render(report).getBytes(StandardCharsets.UTF_8), file);
     }
 
     private static void head(StringBuilder sb, DriftReport report) {

@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
+import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -73,6 +76,21 @@ public final class DriftReportJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a drift report as JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Writes {@link #toJson} with a final newline to {@code file} (UTF-8), as
+     * {@link DriftReportHtml#write} writes the page: through a temporary file in the same
+     * directory, forced to disk and moved over {@code file}, so a reader never sees part of it.
+     *
+     * @param report the report
+     * @param file the file to write; its directory must exist
+     * @throws StorageException if the file cannot be written
+     */
+    public static void write(DriftReport report, Path file) {
+        Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(file, "file");
+        ReportFiles.write((toJson(report) + "\n").getBytes(StandardCharsets.UTF_8), file);
     }
 
     /**

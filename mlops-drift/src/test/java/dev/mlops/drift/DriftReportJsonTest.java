@@ -6,19 +6,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("DriftReportJson")
 class DriftReportJsonTest {
@@ -59,6 +66,23 @@ class DriftReportJsonTest {
         String json = DriftReportJson.toJson(r);
         assertThat(DriftReportJson.fromJson(json)).isEqualTo(r);
         assertThat(DriftReportJson.toJson(DriftReportJson.fromJson(json))).isEqualTo(json);
+    }
+
+    @Test
+    @DisplayName("write replaces the file whole with the JSON and a newline, leaving no temporary file")
+    void write(@TempDir Path dir) throws IOException {
+        DriftReport r = seattle();
+        Path file = Files.writeString(dir.resolve("drift.json"), "old");
+        DriftReportJson.write(r, file);
+        String written = Files.readString(file, StandardCharsets.UTF_8);
+        assertThat(written).isEqualTo(DriftReportJson.toJson(r) + "\n");
+        assertThat(DriftReportJson.fromJson(written)).isEqualTo(r);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("drift.json");
+        }
+        assertThatThrownBy(() -> DriftReportJson.write(r, dir.resolve("missing").resolve("drift.json")))
+                .isInstanceOf(StorageException.class).hasMessageContaining("cannot write the drift report")
+                .hasMessageContaining("drift.json");
     }
 
     @Test
