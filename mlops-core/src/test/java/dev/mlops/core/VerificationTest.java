@@ -42,14 +42,15 @@ class VerificationTest {
         }
         assertThat(mlops.models().version("rain", 2)).isNotNull();
 
-        IntegrityReport report = mlops.verify(false);
+        // no writer is running any more: no grace period for entries still on their way
+        IntegrityReport report = mlops.verify(false, java.time.Duration.ZERO);
         assertThat(report.ok()).isFalse();
         assertThat(report.problems()).singleElement().satisfies(p -> {
-            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
+            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY);
             assertThat(p.location()).isEqualTo("rain/2");
         });
-        assertThat(mlops.verify(true).ok()).isTrue();
-        assertThat(mlops.verify(false).problems()).isEmpty();
+        assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).isTrue();
+        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
         assertThat(mlops.audit().entriesFor("rain/2")).singleElement()
                 .satisfies(e -> assertThat(e.after()).containsEntry("recovered_by", "verify --repair"));
     }
