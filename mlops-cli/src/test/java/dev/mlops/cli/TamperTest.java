@@ -1,9 +1,15 @@
 package dev.mlops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlops.api.store.Store;
+import dev.mlops.core.Mlops;
+import dev.mlops.registry.fs.FileSystemStore;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Damage on disk is reported: {@code verify} and {@code audit --verify} exit 1. */
+/** Damage on disk and lost audit entries are reported: {@code verify} and {@code audit --verify} exit 1. */
 class TamperTest {
     private static final String WEIGHTS = "weights that will be tampered with";
 
@@ -89,6 +95,48 @@ class TamperTest {
         CliRunner.Result verify = cli.run("verify", "--json");
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.json().get("problems").findValuesAsText("kind")).contains("broken_journal");
+    }
+
+    @Test
+    @DisplayName("an alias move whose writer died before its audit entry is reported once the grace period is"
+            + " waived, and verify --repair appends the entry")
+    void lostAuditEntry() throws IOException {
+        cli.ok("register", "rain", "--artifact", Files.writeString(tmp.resolve("v2.bin"), "v2").toString());
+        Store real = FileSystemStore.open(store);
+        // a writer killed between its commit and its audit entry
+        Store dying = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("append")) {
+                        throw new IllegalStateException("killed");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        try (Mlops writer = Mlops.builder().store(dying).build()) {
+            assertThatThrownBy(() -> writer.models().setAlias("rain", "production", 2))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+
+        assertThat(cli.run("verify").exitCode()).as("within the grace period the writer may still append it").isZero();
+        CliRunner.Result found = cli.run("verify", "--audit-grace", "0", "--json");
+        assertThat(found.exitCode()).isEqualTo(1);
+        JsonNode problem = found.json().get("problems").get(0);
+        assertThat(problem.get("kind").asText()).isEqualTo("missing_audit_entry");
+        assertThat(problem.get("location").asText()).isEqualTo("rain@production");
+        assertThat(problem.get("detail").asText()).startsWith("alias.set entry missing: move 2");
+
+        CliRunner.Result repaired = cli.run("verify", "--repair", "--audit-grace", "0");
+        assertThat(repaired.exitCode()).as(repaired.out()).isZero();
+        assertThat(repaired.out()).contains("missing_audit_entry").contains("ok: 1 problem(s) repaired");
+        assertThat(cli.ok("verify", "--audit-grace", "0").out()).isEqualTo("ok: no problems found\n");
+        JsonNode entries = cli.json("audit", "--target", "rain@production").get("entries");
+        JsonNode recovered = entries.get(entries.size() - 1);
+        assertThat(recovered.get("action").asText()).isEqualTo("alias.set");
+        assertThat(recovered.get("after").get("move").asText()).isEqualTo("2");
+        assertThat(recovered.get("after").get("recovered_by").asText()).isEqualTo("verify --repair");
     }
 
     static Path findFileContaining(Path dir, String content) throws IOException {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** Checks shared by the multi-process tests. */
 public final class RegistryChecks {
@@ -92,6 +93,33 @@ public final class RegistryChecks {
             previousTo = m.to();
         }
         assertThat(current).as("%s@%s now, after %d moves", model, alias, history.size()).isEqualTo(previousTo);
+    }
+
+    /**
+     * Every move of the alias has exactly one audit entry: the entries of the alias name moves
+     * 1 to the history's length (a move's number is its position in the history), each once, and
+     * each entry's versions are its move's.
+     *
+     * @param history the alias's history
+     * @param entries the whole audit trail
+     */
+    public static void assertMovesAuditedOnce(String model, String alias, List<AliasMove> history,
+                                              List<AuditEntry> entries) {
+        String target = model + "@" + alias;
+        List<AuditEntry> moves = entries.stream()
+                .filter(e -> e.target().equals(target) && e.action().startsWith("alias.")).toList();
+        assertThat(moves).extracting(e -> e.after().get("move")).as("move numbers in the audit entries of %s", target)
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, history.size())
+                        .mapToObj(Integer::toString).toList());
+        for (AuditEntry e : moves) {
+            AliasMove m = history.get(Integer.parseInt(e.after().get("move")) - 1);
+            assertThat(Optional.ofNullable(e.before().get("version")).map(Integer::valueOf))
+                    .as("%s move %s: version before, in entry %d", target, e.after().get("move"), e.sequence())
+                    .isEqualTo(m.from());
+            assertThat(Optional.ofNullable(e.after().get("version")).map(Integer::valueOf))
+                    .as("%s move %s: version after, in entry %d", target, e.after().get("move"), e.sequence())
+                    .isEqualTo(m.to());
+        }
     }
 
     /**
