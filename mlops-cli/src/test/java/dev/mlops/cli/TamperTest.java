@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import dev.mlops.registry.fs.FileSystemStore;
+import dev.mlops.registry.tck.KilledWriter;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,20 +100,7 @@ class TamperTest {
             + " waived, and verify --repair appends the entry")
     void lostAuditEntry() throws IOException {
         cli.ok("register", "rain", "--artifact", Files.writeString(tmp.resolve("v2.bin"), "v2").toString());
-        Store real = FileSystemStore.open(store);
-        // a writer killed between its commit and its audit entry
-        Store dying = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("append")) {
-                        throw new IllegalStateException("killed");
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        try (Mlops writer = Mlops.builder().store(dying).build()) {
+        try (Mlops writer = Mlops.builder().store(KilledWriter.beforeAuditEntry(FileSystemStore.open(store))).build()) {
             assertThatThrownBy(() -> writer.models().setAlias("rain", "production", 2))
                     .isInstanceOf(IllegalStateException.class);
         }

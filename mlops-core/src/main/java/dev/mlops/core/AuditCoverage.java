@@ -110,11 +110,8 @@ final class AuditCoverage {
         }
         String target = model.name();
         List<Recorded> entries = entries(target, "model.");
-        Optional<Recorded> created = first(entries, "model.create");
-        if (created.isEmpty() && settled(model.createdAt())) {
-            gaps.add(new Gap(instant(model.createdAt()), target, "model.create entry missing: the model exists" + LOST,
-                    "model.create", Map.of(), committed(model.createdAt(), null)));
-        }
+        Optional<Recorded> created = checkCreated("model.create", target, entries, model.createdAt(), null, Map.of(),
+                "model");
         for (int n : model.deletedVersions()) {
             String version = target + "/" + n;
             if (first(entries(version, "version."), "version.delete").isEmpty() && settled(model.updatedAt())) {
@@ -209,14 +206,9 @@ final class AuditCoverage {
         }
         String target = v.model() + "/" + v.version();
         List<Recorded> entries = entries(target, "version.");
-        Optional<Recorded> registered = first(entries, "version.register");
-        if (registered.isEmpty() && settled(v.createdAt())) {
-            Map<String, String> after = committed(v.createdAt(), v.creator());
-            after.put("artifact_sha256", new dev.mlops.api.ArtifactManifest(v.artifact()).digest());
-            after.put("format", v.format());
-            gaps.add(new Gap(instant(v.createdAt()), target, "version.register entry missing: the version is"
-                    + " registered" + LOST, "version.register", Map.of(), after));
-        }
+        Optional<Recorded> registered = checkCreated("version.register", target, entries, v.createdAt(), v.creator(),
+                Map.of("artifact_sha256", new dev.mlops.api.ArtifactManifest(v.artifact()).digest(), "format", v.format()),
+                "version");
         if (!settled(v.changedAt())) {
             return;
         }
@@ -240,13 +232,8 @@ final class AuditCoverage {
         }
         String target = v.dataset() + "/" + v.version();
         List<Recorded> entries = entries(target, "dataset.");
-        Optional<Recorded> registered = first(entries, "dataset.register");
-        if (registered.isEmpty() && settled(v.createdAt())) {
-            Map<String, String> after = committed(v.createdAt(), v.creator());
-            after.put("content_sha256", v.contentSha256());
-            gaps.add(new Gap(instant(v.createdAt()), target, "dataset.register entry missing: the dataset version is"
-                    + " registered" + LOST, "dataset.register", Map.of(), after));
-        }
+        Optional<Recorded> registered = checkCreated("dataset.register", target, entries, v.createdAt(), v.creator(),
+                Map.of("content_sha256", v.contentSha256()), "dataset version");
         if (!settled(v.changedAt())) {
             return;
         }
@@ -254,6 +241,24 @@ final class AuditCoverage {
         Map<String, String> initial = new TreeMap<>();
         registered.ifPresent(r -> initial.putAll(prefixed(r.entry().after(), JournalAuditLog.TAG)));
         checkSlots(target, "dataset", v.changedAt(), entries, tagSlots(v.tags()), initial, slot -> listed);
+    }
+
+    /**
+     * A model, version or dataset version exists, so its creation must have its entry.
+     *
+     * @param facts what the recovered entry records besides when and by whom
+     * @return the creation entry, if any
+     */
+    private Optional<Recorded> checkCreated(String action, String target, List<Recorded> entries, String createdAt,
+                                            String creator, Map<String, String> facts, String what) {
+        Optional<Recorded> created = first(entries, action);
+        if (created.isEmpty() && settled(createdAt)) {
+            Map<String, String> after = committed(createdAt, creator);
+            after.putAll(facts);
+            gaps.add(new Gap(instant(createdAt), target, action + " entry missing: the " + what + " exists" + LOST, action,
+                    Map.of(), after));
+        }
+        return created;
     }
 
     // ---- slots ------------------------------------------------------------------------------

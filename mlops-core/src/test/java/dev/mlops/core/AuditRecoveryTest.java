@@ -281,13 +281,7 @@ class AuditRecoveryTest {
     void entriesAppendedOutOfOrder() {
         register(mlops, "rain", 1);
         List<byte[]> held = new ArrayList<>();
-        Mlops slow = writer(new ForwardingStore(store) {
-            @Override
-            public JournalEntry append(byte[] payload) {
-                held.add(payload);
-                throw new Killed();
-            }
-        }, "bob");
+        Mlops slow = holding(held);
         ModelRef.Version v1 = ModelRef.version("rain", 1);
         assertThatThrownBy(() -> slow.models().setVersionTag(v1, "stage", "qa")).isInstanceOf(Killed.class);
         mlops.models().setVersionTag(v1, "stage", "prod");
@@ -303,13 +297,7 @@ class AuditRecoveryTest {
     void lateEntryWithinGracePeriod() {
         register(mlops, "rain", 1);
         List<byte[]> held = new ArrayList<>();
-        Mlops paused = writer(new ForwardingStore(store) {
-            @Override
-            public JournalEntry append(byte[] payload) {
-                held.add(payload);
-                throw new Killed();
-            }
-        }, "bob");
+        Mlops paused = holding(held);
         assertThatThrownBy(() -> paused.models().setAlias("rain", "production", 1)).isInstanceOf(Killed.class);
         clock.advance(Mlops.AUDIT_GRACE_PERIOD.minusSeconds(1));
         assertThat(mlops.verify(true).problems()).isEmpty();
@@ -364,6 +352,17 @@ class AuditRecoveryTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** A writer whose entries are held back, for the test to append later (or never). */
+    private Mlops holding(List<byte[]> held) {
+        return writer(new ForwardingStore(store) {
+            @Override
+            public JournalEntry append(byte[] payload) {
+                held.add(payload);
+                throw new Killed();
+            }
+        }, "bob");
+    }
 
     private AuditEntry last() {
         return mlops.audit().entries(mlops.audit().size(), 1).get(0);

@@ -33,8 +33,6 @@ import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -460,20 +458,9 @@ public abstract class RegistryCompatibilityKit {
         register("rain", "1");
         register("rain", "2");
         models.setAlias("rain", "production", 1);
-        Store shared = mlops.store();
-        Store dying = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("append")) {
-                        throw new IllegalStateException("killed between commit and audit entry");
-                    }
-                    try {
-                        return method.invoke(shared, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
         // not closed: closing it would close the kit's store
-        Mlops killed = Mlops.builder().store(dying).clock(clock).actor("bob").build();
+        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(mlops.store())).clock(clock).actor("bob")
+                .build();
         assertThatThrownBy(() -> killed.models().setAlias("rain", "production", 2))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> killed.models().setVersionTag(ModelRef.version("rain", 2), "stage", "prod"))

@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -96,17 +98,40 @@ public final class RegistryChecks {
     }
 
     /**
-     * Every move of the alias has exactly one audit entry: the entries of the alias name moves
-     * 1 to the history's length (a move's number is its position in the history), each once, and
-     * each entry's versions are its move's.
+     * After {@code verify(true)} with every writer stopped, including those killed between a
+     * commit and its audit entry: every stored version has exactly one {@code version.register}
+     * entry, and every move of every alias exactly one entry, which carries the move's number
+     * (its position in the history, from 1) and the move's versions.
      *
-     * @param history the alias's history
-     * @param entries the whole audit trail
+     * @param stored the stored version numbers, by model
+     * @param aliases the aliases that may have moved
+     * @param trail the whole audit trail
+     * @return how many alias moves were checked
      */
-    public static void assertMovesAuditedOnce(String model, String alias, List<AliasMove> history,
-                                              List<AuditEntry> entries) {
-        String target = model + "@" + alias;
-        List<AuditEntry> moves = entries.stream()
+    public static int assertEveryChangeAuditedOnce(ModelRegistry registry, Map<String, ? extends Collection<Integer>> stored,
+                                                   String[] aliases, List<AuditEntry> trail) {
+        List<String> registered = trail.stream().filter(e -> e.action().equals("version.register"))
+                .map(AuditEntry::target).toList();
+        int moves = 0;
+        for (Map.Entry<String, ? extends Collection<Integer>> model : stored.entrySet()) {
+            for (int n : model.getValue()) {
+                assertThat(registered).as("version.register entries of %s/%d", model.getKey(), n)
+                        .containsOnlyOnce(model.getKey() + "/" + n);
+            }
+            if (registry.findModel(model.getKey()).isEmpty()) {
+                continue;
+            }
+            for (String alias : aliases) {
+                List<AliasMove> history = registry.aliasHistory(model.getKey(), alias);
+                assertMovesAuditedOnce(model.getKey() + "@" + alias, history, trail);
+                moves += history.size();
+            }
+        }
+        return moves;
+    }
+
+    private static void assertMovesAuditedOnce(String target, List<AliasMove> history, List<AuditEntry> trail) {
+        List<AuditEntry> moves = trail.stream()
                 .filter(e -> e.target().equals(target) && e.action().startsWith("alias.")).toList();
         assertThat(moves).extracting(e -> e.after().get("move")).as("move numbers in the audit entries of %s", target)
                 .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, history.size())
