@@ -95,6 +95,27 @@ class VerificationTest {
     }
 
     @Test
+    @DisplayName("a missing archived chunk of an alias history is reported, and the rest is still checked")
+    void missingHistoryChunk() {
+        InMemoryStore store = new InMemoryStore();
+        Mlops mlops = Mlops.builder().store(store).build();
+        mlops.models().register("rain", tiny(1));
+        mlops.models().register("rain", tiny(2));
+        for (int i = 0; i <= 2 * ModelDoc.HISTORY_CHUNK; i++) {
+            mlops.models().setAlias("rain", "production", 1 + i % 2);
+        }
+        dev.mlops.api.store.DocumentKey chunk = Keys.aliasHistory("rain", "production").child(Keys.number(0));
+        store.delete(chunk, store.read(chunk).orElseThrow().revision());
+
+        assertThat(mlops.verify(true, java.time.Duration.ZERO).problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
+            assertThat(p.location()).isEqualTo(chunk.toString());
+            assertThat(p.detail()).contains("rain@production from move 1 is missing");
+            assertThat(p.repaired()).isFalse();
+        });
+    }
+
+    @Test
     @DisplayName("an interrupted delete is finished by repair")
     void interruptedDelete() {
         InMemoryStore store = new InMemoryStore();
