@@ -149,7 +149,9 @@ public interface ModelRegistry {
     /**
      * @param name model name
      * @param alias alias name
-     * @return every recorded move of the alias, oldest first
+     * @return every recorded move of the alias, oldest first. A move's number is its position in
+     *     this list, from 1; it never changes, and the move's audit entry carries it as
+     *     {@code move} in {@link AuditEntry#after()} (entries written by earlier builds lack it)
      */
     List<AliasMove> aliasHistory(String name, String alias);
 

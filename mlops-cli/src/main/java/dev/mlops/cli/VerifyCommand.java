@@ -3,23 +3,32 @@ package dev.mlops.cli;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.core.Mlops;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check the store's integrity; exits 1 when a problem remains.",
-                "Checks every blob against its hash, every document, registry consistency and the audit chain."},
-        footer = {"", "Example:", "  mlops --store ./registry verify", "  mlops --store ./registry verify --repair --json"})
+                "Checks every blob against its hash, every document, registry consistency, that every committed",
+                "change has its audit entry, and the audit chain."},
+        footer = {"", "Example:", "  mlops --store ./registry verify", "  mlops --store ./registry verify --repair --json",
+                "  mlops --store ./registry verify --repair --audit-grace 0"})
 final class VerifyCommand extends StoreCommand {
-    @Option(names = "--repair", description = "Remove leftovers of crashed writers and rebuild derived indexes.")
+    @Option(names = "--repair", description = "Remove leftovers of crashed writers, finish interrupted operations, rebuild"
+            + " derived indexes and append lost audit entries (marked recovered_by: verify --repair).")
     boolean repair;
+
+    @Option(names = "--audit-grace", paramLabel = "DURATION", defaultValue = "1m", converter = Inputs.DurationConverter.class,
+            description = "Changes younger than this are not checked for their audit entry, which a running writer may"
+                    + " still be appending: 0, 90s, 15m, 24h or ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration auditGrace;
 
     @Override
     int execute(Mlops mlops) {
         IntegrityReport report;
         // every blob is read and hashed: minutes for a large store, with nothing to count from here
         try (Progress.Task phase = progress().phase(repair ? "verifying and repairing store" : "verifying store")) {
-            report = mlops.verify(repair);
+            report = mlops.verify(repair, auditGrace);
             phase.done();
         }
         int code = report.ok() ? Errors.OK : Errors.FAILURE;

@@ -1,8 +1,12 @@
 package dev.mlops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlops.core.Mlops;
+import dev.mlops.registry.fs.FileSystemStore;
+import dev.mlops.registry.tck.KilledWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Damage on disk is reported: {@code verify} and {@code audit --verify} exit 1. */
+/** Damage on disk and lost audit entries are reported: {@code verify} and {@code audit --verify} exit 1. */
 class TamperTest {
     private static final String WEIGHTS = "weights that will be tampered with";
 
@@ -89,6 +93,35 @@ class TamperTest {
         CliRunner.Result verify = cli.run("verify", "--json");
         assertThat(verify.exitCode()).isEqualTo(1);
         assertThat(verify.json().get("problems").findValuesAsText("kind")).contains("broken_journal");
+    }
+
+    @Test
+    @DisplayName("an alias move whose writer died before its audit entry is reported once the grace period is"
+            + " waived, and verify --repair appends the entry")
+    void lostAuditEntry() throws IOException {
+        cli.ok("register", "rain", "--artifact", Files.writeString(tmp.resolve("v2.bin"), "v2").toString());
+        try (Mlops writer = Mlops.builder().store(KilledWriter.beforeAuditEntry(FileSystemStore.open(store))).build()) {
+            assertThatThrownBy(() -> writer.models().setAlias("rain", "production", 2))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+
+        assertThat(cli.run("verify").exitCode()).as("within the grace period the writer may still append it").isZero();
+        CliRunner.Result found = cli.run("verify", "--audit-grace", "0", "--json");
+        assertThat(found.exitCode()).isEqualTo(1);
+        JsonNode problem = found.json().get("problems").get(0);
+        assertThat(problem.get("kind").asText()).isEqualTo("missing_audit_entry");
+        assertThat(problem.get("location").asText()).isEqualTo("rain@production");
+        assertThat(problem.get("detail").asText()).startsWith("alias.set entry missing: move 2");
+
+        CliRunner.Result repaired = cli.run("verify", "--repair", "--audit-grace", "0");
+        assertThat(repaired.exitCode()).as(repaired.out()).isZero();
+        assertThat(repaired.out()).contains("missing_audit_entry").contains("ok: 1 problem(s) repaired");
+        assertThat(cli.ok("verify", "--audit-grace", "0").out()).isEqualTo("ok: no problems found\n");
+        JsonNode entries = cli.json("audit", "--target", "rain@production").get("entries");
+        JsonNode recovered = entries.get(entries.size() - 1);
+        assertThat(recovered.get("action").asText()).isEqualTo("alias.set");
+        assertThat(recovered.get("after").get("move").asText()).isEqualTo("2");
+        assertThat(recovered.get("after").get("recovered_by").asText()).isEqualTo("verify --repair");
     }
 
     static Path findFileContaining(Path dir, String content) throws IOException {

@@ -24,25 +24,34 @@ final class DatasetDocs {
         }
     }
 
-    /** Key {@code datasets/NAME/versions/N}; a tombstone marks a lost duplicate-content race. */
+    /**
+     * Key {@code datasets/NAME/versions/N}; a tombstone marks a lost duplicate-content race.
+     * {@code updatedAt}: time of the last tag change, absent before the first (and in documents
+     * written before it existed).
+     */
     record DatasetVersionDoc(int schemaVersion, String dataset, int version, boolean deleted, String contentSha256,
                              List<ArtifactEntry> files, String format, Long rowCount, Schema schema,
                              String profileSha256, Map<String, String> tags, String description, String sourceUri,
-                             String createdAt, String creator) {
+                             String createdAt, String creator, String updatedAt) {
         DatasetVersionDoc {
             files = files == null ? List.of() : List.copyOf(files);
             tags = tags == null ? Map.of() : new TreeMap<>(tags);
             description = description == null ? "" : description;
         }
 
-        DatasetVersionDoc withTags(Map<String, String> t) {
+        DatasetVersionDoc withTags(Map<String, String> t, String now) {
             return new DatasetVersionDoc(schemaVersion, dataset, version, deleted, contentSha256, files, format,
-                    rowCount, schema, profileSha256, t, description, sourceUri, createdAt, creator);
+                    rowCount, schema, profileSha256, t, description, sourceUri, createdAt, creator, now);
         }
 
         DatasetVersionDoc tombstone() {
             return new DatasetVersionDoc(schemaVersion, dataset, version, true, contentSha256, List.of(), format,
-                    null, null, null, null, null, null, createdAt, creator);
+                    null, null, null, null, null, null, createdAt, creator, updatedAt);
+        }
+
+        /** @return when this version last changed: its last tag change, else its registration */
+        String changedAt() {
+            return updatedAt == null ? createdAt : updatedAt;
         }
     }
 

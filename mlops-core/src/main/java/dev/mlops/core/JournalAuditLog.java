@@ -16,7 +16,20 @@ import java.util.TreeMap;
 
 /** The audit log as JSON records in the store's hash-chained journal. */
 final class JournalAuditLog implements AuditLog {
-    private static final int SCHEMA_VERSION = 1;
+    /**
+     * 2: creation entries ({@code model.create}, {@code version.register}, {@code dataset.register})
+     * list the initial tags and attachments, and alias entries carry their move number. 1: they
+     * do not.
+     */
+    static final int SCHEMA_VERSION = 2;
+    /** Key in an alias entry's {@code after}: the move's number, its position in the alias history. */
+    static final String MOVE = "move";
+    /** Prefix of a tag's key in {@code before} and {@code after}. */
+    static final String TAG = "tag.";
+    /** Prefix of an attachment's key in a creation entry's {@code after}; the value is its SHA-256. */
+    static final String ATTACHMENT = "attachment.";
+    /** Key marking an entry appended by verification for a change whose own entry was lost. */
+    static final String RECOVERED_BY = "recovered_by";
     private static final int BATCH = 1000;
 
     private final Store store;
@@ -38,6 +51,29 @@ final class JournalAuditLog implements AuditLog {
         }
     }
 
+    /** One entry with the schema version it was stored with. */
+    record Recorded(AuditEntry entry, int schemaVersion) {
+        /** @return true if this creation entry lists the initial tags and attachments of its target */
+        boolean listsCreationState() {
+            return schemaVersion >= 2 && !entry.after().containsKey(RECOVERED_BY);
+        }
+    }
+
+    /**
+     * @param facts what the creation entry records anyway
+     * @param tags the initial tags, as {@code tag.KEY}
+     * @param attachments the initial attachments' digests, as {@code attachment.NAME}
+     * @return the {@code after} of a creation entry, which verification replays tag and
+     *     attachment changes from
+     */
+    static Map<String, String> creationState(Map<String, String> facts, Map<String, String> tags,
+                                             Map<String, String> attachments) {
+        Map<String, String> after = new TreeMap<>(facts);
+        tags.forEach((k, v) -> after.put(TAG + k, v));
+        attachments.forEach((k, v) -> after.put(ATTACHMENT + k, v));
+        return after;
+    }
+
     void record(String action, String target, Map<String, String> before, Map<String, String> after) {
         store.append(Json.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
                 before, after)));
@@ -52,6 +88,14 @@ final class JournalAuditLog implements AuditLog {
             throw new IllegalArgumentException("limit must be 1 to 10000, was " + limit);
         }
         return store.readJournal(fromSequence, limit).stream().map(JournalAuditLog::toEntry).toList();
+    }
+
+    /** Like {@link #entries}, with each entry's schema version. */
+    List<Recorded> recorded(long fromSequence, int limit) {
+        return store.readJournal(fromSequence, limit).stream().map(e -> {
+            AuditRecord r = read(e);
+            return new Recorded(toEntry(e, r), r.schemaVersion());
+        }).toList();
     }
 
     @Override
@@ -116,7 +160,14 @@ final class JournalAuditLog implements AuditLog {
     }
 
     private static AuditEntry toEntry(JournalEntry e) {
-        AuditRecord r = Json.read(e.payload(), AuditRecord.class, "audit entry " + e.sequence());
+        return toEntry(e, read(e));
+    }
+
+    private static AuditRecord read(JournalEntry e) {
+        return Json.read(e.payload(), AuditRecord.class, "audit entry " + e.sequence());
+    }
+
+    private static AuditEntry toEntry(JournalEntry e, AuditRecord r) {
         return new AuditEntry(e.sequence(), Instant.parse(r.time()), r.actor(), r.action(), r.target(), r.before(),
                 r.after(), e.previousHash(), e.hash());
     }

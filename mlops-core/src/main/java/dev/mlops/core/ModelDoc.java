@@ -82,6 +82,15 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
                 deletedVersions, archivedMoves);
     }
 
+    /**
+     * @return the number the alias's next move will have: moves are numbered from 1 in the order
+     *     they were committed, archived ones included, so a move's number is its position in the
+     *     alias history and never changes; its audit entry carries it as {@code move}
+     */
+    int nextMoveNumber(String alias) {
+        return archivedMoves.getOrDefault(alias, 0) + aliasHistory.getOrDefault(alias, List.of()).size() + 1;
+    }
+
     /** @return true when the alias's in-document history is long enough to archive a chunk */
     boolean historyNeedsArchiving(String alias) {
         return aliasHistory.getOrDefault(alias, List.of()).size() > 2 * HISTORY_CHUNK;

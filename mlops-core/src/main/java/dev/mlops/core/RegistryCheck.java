@@ -22,7 +22,8 @@ import java.util.function.BiConsumer;
 /**
  * Registry-level consistency, on top of what the store checks itself: every alias points at a
  * live version, every referenced blob exists with the recorded size, version numbers have no
- * holes, half-finished deletes and missing content-index entries are completed on repair.
+ * holes, every committed change has its audit entry ({@link AuditCoverage}); half-finished
+ * deletes, missing content-index entries and lost audit entries are completed on repair.
  * Documents are parsed one by one so one damaged document is reported, not fatal.
  */
 final class RegistryCheck {
@@ -32,35 +33,45 @@ final class RegistryCheck {
     private final Documents docs;
     private final JournalAuditLog audit;
     private final boolean repair;
+    private final java.time.Instant auditCutoff;
     private final List<IntegrityProblem> problems = new ArrayList<>();
-    /** Targets of register entries in the audit trail, to find commits whose entry was lost. */
-    private final java.util.Set<String> auditedRegistrations = new java.util.HashSet<>();
+    private AuditCoverage coverage;
 
-    RegistryCheck(Store store, JournalAuditLog audit, boolean repair) {
+    /**
+     * @param auditCutoff changes committed after it are not checked for their audit entry (their
+     *     writer may still be appending it)
+     */
+    RegistryCheck(Store store, JournalAuditLog audit, boolean repair, java.time.Instant auditCutoff) {
         this.store = store;
         this.docs = new Documents(store);
         this.audit = audit;
         this.repair = repair;
+        this.auditCutoff = auditCutoff;
     }
 
     List<IntegrityProblem> run() {
         List<IntegrityProblem> storeProblems = store.check(repair);
         problems.addAll(storeProblems);
-        readAuditedRegistrations();
-        each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
-        each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
-        boolean journalReported = storeProblems.stream().anyMatch(p -> p.kind() == Kind.BROKEN_JOURNAL);
+        boolean chainOk = storeProblems.stream().noneMatch(p -> p.kind() == Kind.BROKEN_JOURNAL && !p.repaired());
         try {
             AuditVerification v = audit.verify();
-            if (!v.ok() && !journalReported) {
+            if (!v.ok() && chainOk) {
                 problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal entry " + v.firstBadSequence().getAsLong(),
                         v.detail(), false));
             }
+            chainOk &= v.ok();
         } catch (MlopsException e) {
-            if (!journalReported) {
+            if (chainOk) {
                 problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal", e.getMessage(), false));
             }
+            chainOk = false;
         }
+        // Entries removed from a broken chain look like lost ones: report them, but appending
+        // recovered entries would paper over the tampering.
+        coverage = new AuditCoverage(audit, auditCutoff, repair && chainOk);
+        each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
+        each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
+        problems.addAll(coverage.finish());
         return problems;
     }
 
@@ -81,9 +92,7 @@ final class RegistryCheck {
                 return;
             }
             StoreModelRegistry.toVersion(v, model);
-            checkAudited("version.register", model.name() + "/" + v.version(),
-                    java.util.Map.of("artifact_sha256", new dev.mlops.api.ArtifactManifest(v.artifact()).digest(),
-                            "format", v.format()));
+            coverage.checkVersion(v);
             for (ArtifactEntry e : v.artifact()) {
                 checkBlob(key, e.sha256(), e.size(), e.path());
             }
@@ -96,6 +105,35 @@ final class RegistryCheck {
                         "alias points at version " + version + ", which does not exist", false));
             }
         });
+        coverage.checkModel(model);
+        java.util.Set<String> aliases = new java.util.TreeSet<>(model.aliasHistory().keySet());
+        aliases.addAll(model.archivedMoves().keySet());
+        for (String alias : aliases) {
+            aliasHistory(model, alias).ifPresent(moves -> coverage.checkAlias(model, alias, moves));
+        }
+    }
+
+    /** The alias's whole history, archived chunks first; empty (and reported) if a chunk cannot be read. */
+    private Optional<List<ModelDoc.AliasMoveDoc>> aliasHistory(ModelDoc model, String alias) {
+        List<ModelDoc.AliasMoveDoc> moves = new ArrayList<>();
+        int archived = model.archivedMoves().getOrDefault(alias, 0);
+        for (int start = 0; start < archived; start += ModelDoc.HISTORY_CHUNK) {
+            DocumentKey key = Keys.aliasHistory(model.name(), alias).child(Keys.number(start));
+            try {
+                Optional<Versioned<ModelDoc.HistoryChunk>> chunk = docs.read(key, ModelDoc.HistoryChunk.class);
+                if (chunk.isEmpty()) {
+                    problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(), "archived alias history of "
+                            + model.name() + "@" + alias + " from move " + (start + 1) + " is missing", false));
+                    return Optional.empty();
+                }
+                moves.addAll(chunk.get().value().moves());
+            } catch (MlopsException e) {
+                reportDamaged(key, e);
+                return Optional.empty();
+            }
+        }
+        moves.addAll(model.aliasHistory().getOrDefault(alias, List.of()));
+        return Optional.of(moves);
     }
 
     private void finishDelete(DocumentKey key, long revision, VersionDoc v) {
@@ -121,8 +159,7 @@ final class RegistryCheck {
                 return;
             }
             StoreDatasetCatalog.toVersion(v);
-            checkAudited("dataset.register", dataset.name() + "/" + v.version(),
-                    java.util.Map.of("content_sha256", v.contentSha256()));
+            coverage.checkDatasetVersion(v);
             for (ArtifactEntry e : v.files()) {
                 checkBlob(key, e.sha256(), e.size(), e.path());
             }
@@ -132,47 +169,6 @@ final class RegistryCheck {
             checkContentIndex(dataset.name(), v);
         });
         checkNoHoles(Keys.datasetVersions(dataset.name()), numbers);
-    }
-
-    private void readAuditedRegistrations() {
-        try {
-            long next = 1;
-            while (true) {
-                List<dev.mlops.api.AuditEntry> batch = audit.entries(next, 1000);
-                for (dev.mlops.api.AuditEntry e : batch) {
-                    if (e.action().endsWith(".register")) {
-                        auditedRegistrations.add(e.action() + " " + e.target());
-                    }
-                }
-                if (batch.size() < 1000) {
-                    return;
-                }
-                next += 1000;
-            }
-        } catch (MlopsException unreadable) {
-            // reported by the chain check below; do not also report every registration as missing
-            auditedRegistrations.add("*");
-        }
-    }
-
-    /**
-     * A writer killed after committing a registration but before appending its audit entry
-     * leaves a version the trail does not mention; repair appends the entry, marked recovered.
-     */
-    private void checkAudited(String action, String target, java.util.Map<String, String> after) {
-        if (auditedRegistrations.contains("*") || auditedRegistrations.contains(action + " " + target)) {
-            return;
-        }
-        boolean repaired = false;
-        if (repair) {
-            java.util.Map<String, String> a = new java.util.TreeMap<>(after);
-            a.put("recovered_by", "verify --repair");
-            audit.record(action, target, java.util.Map.of(), a);
-            auditedRegistrations.add(action + " " + target);
-            repaired = true;
-        }
-        problems.add(new IntegrityProblem(Kind.INCONSISTENT, target,
-                "registered but missing from the audit trail (writer stopped between commit and audit)", repaired));
     }
 
     /** A crash between creating a version and its content index loses only the index entry. */

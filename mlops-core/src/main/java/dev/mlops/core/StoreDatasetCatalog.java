@@ -93,7 +93,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         while (true) {
             doc = new DatasetVersionDoc(DatasetDocs.SCHEMA_VERSION, name, candidate, false, content, files.entries(),
                     src.format(), rows, schema, profileSha, spec.tags(), spec.description(),
-                    spec.sourceUri().orElse(null), now(), actor);
+                    spec.sourceUri().orElse(null), now(), actor, null);
             try {
                 docs.create(Keys.datasetVersion(name, candidate), doc);
                 break;
@@ -114,8 +114,8 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         }
         docs.update(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + name + " vanished",
                 d -> d.latestVersion() >= registered ? d : d.withLatestVersion(registered));
-        audit.record("dataset.register", name + "/" + registered, Map.of(),
-                Map.of("content_sha256", content, "rows", rows == null ? "" : rows.toString()));
+        audit.record("dataset.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
+                Map.of("content_sha256", content, "rows", rows == null ? "" : rows.toString()), spec.tags(), Map.of()));
         return toVersion(doc);
     }
 
@@ -193,7 +193,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
                     }
                     Map<String, String> t = new TreeMap<>(v.tags());
                     t.put(key, value);
-                    return v.withTags(t);
+                    return v.withTags(t, now());
                 }).value();
         audit.record("dataset.tag", ref.toString(), before, Map.of("tag." + key, value));
         return toVersion(d);

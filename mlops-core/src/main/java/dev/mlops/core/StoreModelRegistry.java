@@ -67,7 +67,8 @@ final class StoreModelRegistry implements ModelRegistry {
         } catch (ConflictException e) {
             throw new ConflictException("model " + Names.quote(name) + " already exists");
         }
-        audit.record("model.create", name, Map.of(), Map.of("description", description));
+        audit.record("model.create", name, Map.of(), JournalAuditLog.creationState(Map.of("description", description), tags,
+                Map.of()));
         return toModel(doc);
     }
 
@@ -163,8 +164,8 @@ final class StoreModelRegistry implements ModelRegistry {
         }
         int registered = candidate;
         updateModel(name, m -> m.latestVersion() >= registered ? m : m.withLatestVersion(registered, now()));
-        audit.record("version.register", name + "/" + registered, Map.of(),
-                Map.of("artifact_sha256", manifest.digest(), "format", spec.format()));
+        audit.record("version.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
+                Map.of("artifact_sha256", manifest.digest(), "format", spec.format()), spec.tags(), attachments));
         return toVersion(doc, modelDoc(name).value());
     }
 
@@ -173,7 +174,8 @@ final class StoreModelRegistry implements ModelRegistry {
             String now = now();
             try {
                 docs.create(Keys.model(name), ModelDoc.create(name, "", Map.of(), now));
-                audit.record("model.create", name, Map.of(), Map.of());
+                audit.record("model.create", name, Map.of(),
+                        JournalAuditLog.creationState(Map.of("description", ""), Map.of(), Map.of()));
             } catch (ConflictException createdMeanwhile) {
                 // another writer created it: fine
             }
@@ -201,7 +203,7 @@ final class StoreModelRegistry implements ModelRegistry {
                 LibraryVersion.get(), spec.environmentExtra());
         return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), manifest.entries(),
                 spec.signature(), spec.params(), spec.metrics(), spec.tags(), attachments, spec.description(), now(),
-                actor, env, lineage, VersionStatus.ACTIVE.name());
+                actor, env, lineage, VersionStatus.ACTIVE.name(), null);
     }
 
     // ---- reading versions -------------------------------------------------------------------
@@ -327,7 +329,7 @@ final class StoreModelRegistry implements ModelRegistry {
             before.putAll(tagState(v.tags(), key));
             Map<String, String> t = new TreeMap<>(v.tags());
             t.put(key, value);
-            return v.withTags(t);
+            return v.withTags(t, now());
         });
         audit.record("version.tag", ref.toString(), before, Map.of("tag." + key, value));
         return toVersion(d, modelDoc(ref.model()).value());
@@ -345,7 +347,7 @@ final class StoreModelRegistry implements ModelRegistry {
             }
             Map<String, String> t = new TreeMap<>(v.tags());
             t.remove(key);
-            return v.withTags(t);
+            return v.withTags(t, now());
         });
         if (!before.isEmpty()) {
             audit.record("version.tag", ref.toString(), before, Map.of());
@@ -367,7 +369,7 @@ final class StoreModelRegistry implements ModelRegistry {
         String[] before = new String[1];
         VersionDoc d = updateVersion(ref, v -> {
             before[0] = v.status();
-            return v.status().equals(status.name()) ? v : v.withStatus(status.name());
+            return v.status().equals(status.name()) ? v : v.withStatus(status.name(), now());
         });
         if (!before[0].equals(status.name())) {
             audit.record(action, ref.toString(), Map.of("status", before[0]), Map.of("status", status.name()));
@@ -407,6 +409,7 @@ final class StoreModelRegistry implements ModelRegistry {
         liveVersionDoc(ref, modelDoc(name).value());
         Integer[] from = new Integer[1];
         boolean[] moved = new boolean[1];
+        int[] number = new int[1];
         ModelDoc doc = updateModel(name, m -> {
             if (m.isDeleted(version)) {
                 throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
@@ -421,11 +424,12 @@ final class StoreModelRegistry implements ModelRegistry {
             if (current != null) {
                 stack.add(current);
             }
+            number[0] = m.nextMoveNumber(alias);
             return archiveHistory(m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now()),
                     alias);
         });
         if (moved[0]) {
-            audit.record("alias.set", name + "@" + alias, versionState(from[0]), versionState(version));
+            audit.record("alias.set", name + "@" + alias, versionState(from[0]), moveState(number[0], version));
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return toVersion(liveVersionDoc(ref, doc).value(), doc);
@@ -448,6 +452,7 @@ final class StoreModelRegistry implements ModelRegistry {
         liveVersionDoc(ref, modelDoc(name).value());
         Integer[] from = new Integer[1];
         boolean[] moved = new boolean[1];
+        int[] number = new int[1];
         updateModel(name, m -> {
             if (m.isDeleted(version)) {
                 throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
@@ -467,12 +472,13 @@ final class StoreModelRegistry implements ModelRegistry {
             if (current != null) {
                 stack.add(current);
             }
+            number[0] = m.nextMoveNumber(alias);
             return archiveHistory(m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now()),
                     alias);
         });
         if (moved[0]) {
             Map<String, String> after = new TreeMap<>(decision);
-            after.putAll(versionState(version));
+            after.putAll(moveState(number[0], version));
             audit.record("alias.promote", name + "@" + alias, versionState(from[0]), after);
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
@@ -483,6 +489,7 @@ final class StoreModelRegistry implements ModelRegistry {
     public ModelVersion rollback(String name, String alias) {
         Names.requireValid(Names.Kind.ALIAS, alias);
         Integer[] fromTo = new Integer[2];
+        int[] number = new int[1];
         ModelDoc doc = updateModel(name, m -> {
             List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
             Integer target = null;
@@ -497,10 +504,11 @@ final class StoreModelRegistry implements ModelRegistry {
             }
             fromTo[0] = m.aliases().get(alias);
             fromTo[1] = target;
+            number[0] = m.nextMoveNumber(alias);
             return archiveHistory(m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target),
                     now()), alias);
         });
-        audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), versionState(fromTo[1]));
+        audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), moveState(number[0], fromTo[1]));
         AliasEvents.fire(docs.store().describe(), name, alias);
         return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
     }
@@ -509,6 +517,7 @@ final class StoreModelRegistry implements ModelRegistry {
     public void removeAlias(String name, String alias) {
         Names.requireValid(Names.Kind.ALIAS, alias);
         Integer[] from = new Integer[1];
+        int[] number = new int[1];
         updateModel(name, m -> {
             Integer current = m.aliases().get(alias);
             if (current == null) {
@@ -517,10 +526,11 @@ final class StoreModelRegistry implements ModelRegistry {
             from[0] = current;
             List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
             stack.add(current);
+            number[0] = m.nextMoveNumber(alias);
             return archiveHistory(m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now()),
                     alias);
         });
-        audit.record("alias.remove", name + "@" + alias, versionState(from[0]), Map.of());
+        audit.record("alias.remove", name + "@" + alias, versionState(from[0]), moveState(number[0], null));
         AliasEvents.fire(docs.store().describe(), name, alias);
     }
 
@@ -610,7 +620,7 @@ final class StoreModelRegistry implements ModelRegistry {
             String existing = v.attachments().get(name);
             added[0] = existing == null;
             if (existing == null) {
-                return v.withAttachment(name, sha);
+                return v.withAttachment(name, sha, now());
             }
             if (!existing.equals(sha)) {
                 throw new ConflictException("version " + ref + " already has an attachment " + Names.quote(name)
@@ -715,6 +725,13 @@ final class StoreModelRegistry implements ModelRegistry {
 
     private static Map<String, String> versionState(Integer version) {
         return version == null ? Map.of() : Map.of("version", String.valueOf(version));
+    }
+
+    /** The alias's state after a move, with the move's number: its identity in the alias history. */
+    private static Map<String, String> moveState(int number, Integer version) {
+        Map<String, String> after = new TreeMap<>(versionState(version));
+        after.put(JournalAuditLog.MOVE, Integer.toString(number));
+        return after;
     }
 
     private static void checkTags(Map<String, String> tags) {

@@ -10,12 +10,15 @@ import java.util.TreeMap;
  * Stored form of a model version (key {@code models/NAME/versions/N}). Created once with
  * create-if-absent, which is the commit point of a registration. A deleted version becomes a
  * tombstone ({@code deleted = true}, no artifact) so its number is never allocated again.
+ * {@code updatedAt} is the time of the last change after registration (absent in documents
+ * written before it existed, and until the first change): verification leaves a version
+ * changed within its grace period alone, since its writer may still be appending the entry.
  */
 record VersionDoc(int schemaVersion, String model, int version, boolean deleted, String format,
                   List<ArtifactEntry> artifact, Signature signature, Map<String, String> params,
                   Map<String, Double> metrics, Map<String, String> tags, Map<String, String> attachments,
                   String description, String createdAt, String creator, EnvironmentDoc environment,
-                  LineageDoc lineage, String status) {
+                  LineageDoc lineage, String status, String updatedAt) {
 
     static final int SCHEMA_VERSION = 1;
 
@@ -29,26 +32,31 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
         signature = signature == null ? Signature.NONE : signature;
     }
 
-    VersionDoc withTags(Map<String, String> t) {
+    VersionDoc withTags(Map<String, String> t, String now) {
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                t, attachments, description, createdAt, creator, environment, lineage, status);
+                t, attachments, description, createdAt, creator, environment, lineage, status, now);
     }
 
-    VersionDoc withAttachment(String name, String sha256) {
+    VersionDoc withAttachment(String name, String sha256, String now) {
         Map<String, String> a = new TreeMap<>(attachments);
         a.put(name, sha256);
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                tags, a, description, createdAt, creator, environment, lineage, status);
+                tags, a, description, createdAt, creator, environment, lineage, status, now);
     }
 
-    VersionDoc withStatus(String s) {
+    VersionDoc withStatus(String s, String now) {
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                tags, attachments, description, createdAt, creator, environment, lineage, s);
+                tags, attachments, description, createdAt, creator, environment, lineage, s, now);
     }
 
     VersionDoc tombstone() {
         return new VersionDoc(schemaVersion, model, version, true, format, List.of(), null, null, null, null, null,
-                null, createdAt, creator, environment, lineage, status);
+                null, createdAt, creator, environment, lineage, status, updatedAt);
+    }
+
+    /** @return when this version last changed: its last change after registration, else its registration */
+    String changedAt() {
+        return updatedAt == null ? createdAt : updatedAt;
     }
 
     /** Stored runtime description. */

@@ -153,9 +153,10 @@ class ModelCardTest {
                 "| champion | set |  | 2 | trainer |");
         assertThat(s.get("Audit trail")).contains("### Alias changes to or from this version",
                 "| alias.promote | credit@production | candidate = credit/2; decision = promotion-decision-2; decision_sha256 = ",
-                "| alias.rollback | credit@production | version: 2 \u2192 1 |");
+                "| alias.rollback | credit@production | move = 3; version: 2 \u2192 1 |");
         assertThat(s.get("Audit trail")).contains("| version.register | credit/2 | artifact_sha256 = " + fx.v2.artifact().digest()
-                + "; format = java-function |", "| version.tag | credit/2 | tag.reviewed = yes |");
+                + "; attachment.drift-profile = ", "; format = java-function; tag.team = risk |",
+                "| version.tag | credit/2 | tag.reviewed = yes |");
     }
 
     @Test

@@ -42,14 +42,15 @@ class VerificationTest {
         }
         assertThat(mlops.models().version("rain", 2)).isNotNull();
 
-        IntegrityReport report = mlops.verify(false);
+        // no writer is running any more: no grace period for entries still on their way
+        IntegrityReport report = mlops.verify(false, java.time.Duration.ZERO);
         assertThat(report.ok()).isFalse();
         assertThat(report.problems()).singleElement().satisfies(p -> {
-            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
+            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY);
             assertThat(p.location()).isEqualTo("rain/2");
         });
-        assertThat(mlops.verify(true).ok()).isTrue();
-        assertThat(mlops.verify(false).problems()).isEmpty();
+        assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).isTrue();
+        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
         assertThat(mlops.audit().entriesFor("rain/2")).singleElement()
                 .satisfies(e -> assertThat(e.after()).containsEntry("recovered_by", "verify --repair"));
     }
@@ -91,6 +92,27 @@ class VerificationTest {
             }
         };
         return Mlops.builder().store(tampered).build().audit().verify();
+    }
+
+    @Test
+    @DisplayName("a missing archived chunk of an alias history is reported, and the rest is still checked")
+    void missingHistoryChunk() {
+        InMemoryStore store = new InMemoryStore();
+        Mlops mlops = Mlops.builder().store(store).build();
+        mlops.models().register("rain", tiny(1));
+        mlops.models().register("rain", tiny(2));
+        for (int i = 0; i <= 2 * ModelDoc.HISTORY_CHUNK; i++) {
+            mlops.models().setAlias("rain", "production", 1 + i % 2);
+        }
+        dev.mlops.api.store.DocumentKey chunk = Keys.aliasHistory("rain", "production").child(Keys.number(0));
+        store.delete(chunk, store.read(chunk).orElseThrow().revision());
+
+        assertThat(mlops.verify(true, java.time.Duration.ZERO).problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
+            assertThat(p.location()).isEqualTo(chunk.toString());
+            assertThat(p.detail()).contains("rain@production from move 1 is missing");
+            assertThat(p.repaired()).isFalse();
+        });
     }
 
     @Test

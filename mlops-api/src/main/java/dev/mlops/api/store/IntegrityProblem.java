@@ -25,7 +25,12 @@ public record IntegrityProblem(Kind kind, String location, String detail, boolea
         /** A document refers to a blob or document that does not exist. */
         DANGLING_REFERENCE,
         /** Registry rules are violated (e.g. an alias points at a missing version). */
-        INCONSISTENT
+        INCONSISTENT,
+        /**
+         * A committed change has no audit entry: its writer stopped between the commit and the
+         * entry. Repair appends the entry, marked {@code recovered_by: verify --repair}.
+         */
+        MISSING_AUDIT_ENTRY
     }
 
     /** Checks arguments. */

@@ -170,7 +170,7 @@ public abstract class RegistryCompatibilityKit {
             assertThat(last.action()).isEqualTo("version.attach");
             assertThat(last.after()).containsEntry("attachment", "promotion-decision-1")
                     .containsEntry("sha256", Digests.sha256Hex(doc));
-            assertThat(mlops.verify(false).problems()).isEmpty();
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
         }
 
         @Test
@@ -291,7 +291,7 @@ public abstract class RegistryCompatibilityKit {
                     .hasMessageContaining("no earlier version");
             assertThat(models.aliasHistory("rain", "production")).hasSize(550);
             assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(current);
-            assertThat(mlops.verify(false).problems()).isEmpty();
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
         }
 
         @Test
@@ -353,7 +353,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2))).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.setAlias("rain", "production", 2)).isInstanceOf(NotFoundException.class);
             assertThat(register("rain", "3").version()).isEqualTo(3);
-            assertThat(mlops.verify(false).ok()).isTrue();
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
         }
 
         @Test
@@ -368,7 +368,7 @@ public abstract class RegistryCompatibilityKit {
             var gc = mlops.collectGarbage(java.time.Duration.ofHours(1));
             assertThat(gc.blobsDeleted()).isEqualTo(1);
             assertThat(models.openArtifact(ModelRef.version("snow", 1), "model.bin")).isNotNull();
-            assertThat(mlops.verify(false).ok()).isTrue();
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
         }
 
         @Test
@@ -448,7 +448,36 @@ public abstract class RegistryCompatibilityKit {
         assertThat(mlops.audit().entriesFor("rain/2")).extracting(AuditEntry::action)
                 .containsExactly("version.register", "version.tag", "version.archive");
         assertThat(mlops.audit().verify().ok()).isTrue();
-        assertThat(mlops.verify(false).problems()).isEmpty();
+        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a writer killed between a commit and its audit entry loses nothing for good: verify(true) appends"
+            + " the entry once")
+    void lostAuditEntriesAreRecovered() {
+        register("rain", "1");
+        register("rain", "2");
+        models.setAlias("rain", "production", 1);
+        // not closed: closing it would close the kit's store
+        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(mlops.store())).clock(clock).actor("bob")
+                .build();
+        assertThatThrownBy(() -> killed.models().setAlias("rain", "production", 2))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> killed.models().setVersionTag(ModelRef.version("rain", 2), "stage", "prod"))
+                .isInstanceOf(IllegalStateException.class);
+        long length = mlops.audit().size();
+
+        assertThat(mlops.verify(false).problems()).as("within the grace period").isEmpty();
+        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
+        assertThat(mlops.verify(false).problems()).extracting(p -> p.location() + " " + p.detail().split(" ")[0])
+                .containsExactlyInAnyOrder("rain@production alias.set", "rain/2 version.tag");
+        assertThat(mlops.verify(true).ok()).isTrue();
+        assertThat(mlops.audit().size()).isEqualTo(length + 2);
+        assertThat(mlops.audit().entriesFor("rain@production")).extracting(e -> e.after().get("move"))
+                .containsExactly("1", "2");
+        assertThat(mlops.verify(true).problems()).isEmpty();
+        assertThat(mlops.audit().size()).isEqualTo(length + 2);
+        assertThat(mlops.audit().verify().ok()).isTrue();
     }
 
     /** A clock tests move by hand. */

@@ -16,9 +16,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /** Checks shared by the multi-process tests. */
 public final class RegistryChecks {
@@ -92,6 +95,56 @@ public final class RegistryChecks {
             previousTo = m.to();
         }
         assertThat(current).as("%s@%s now, after %d moves", model, alias, history.size()).isEqualTo(previousTo);
+    }
+
+    /**
+     * After {@code verify(true)} with every writer stopped, including those killed between a
+     * commit and its audit entry: every stored version has exactly one {@code version.register}
+     * entry, and every move of every alias exactly one entry, which carries the move's number
+     * (its position in the history, from 1) and the move's versions.
+     *
+     * @param stored the stored version numbers, by model
+     * @param aliases the aliases that may have moved
+     * @param trail the whole audit trail
+     * @return how many alias moves were checked
+     */
+    public static int assertEveryChangeAuditedOnce(ModelRegistry registry, Map<String, ? extends Collection<Integer>> stored,
+                                                   String[] aliases, List<AuditEntry> trail) {
+        List<String> registered = trail.stream().filter(e -> e.action().equals("version.register"))
+                .map(AuditEntry::target).toList();
+        int moves = 0;
+        for (Map.Entry<String, ? extends Collection<Integer>> model : stored.entrySet()) {
+            for (int n : model.getValue()) {
+                assertThat(registered).as("version.register entries of %s/%d", model.getKey(), n)
+                        .containsOnlyOnce(model.getKey() + "/" + n);
+            }
+            if (registry.findModel(model.getKey()).isEmpty()) {
+                continue;
+            }
+            for (String alias : aliases) {
+                List<AliasMove> history = registry.aliasHistory(model.getKey(), alias);
+                assertMovesAuditedOnce(model.getKey() + "@" + alias, history, trail);
+                moves += history.size();
+            }
+        }
+        return moves;
+    }
+
+    private static void assertMovesAuditedOnce(String target, List<AliasMove> history, List<AuditEntry> trail) {
+        List<AuditEntry> moves = trail.stream()
+                .filter(e -> e.target().equals(target) && e.action().startsWith("alias.")).toList();
+        assertThat(moves).extracting(e -> e.after().get("move")).as("move numbers in the audit entries of %s", target)
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, history.size())
+                        .mapToObj(Integer::toString).toList());
+        for (AuditEntry e : moves) {
+            AliasMove m = history.get(Integer.parseInt(e.after().get("move")) - 1);
+            assertThat(Optional.ofNullable(e.before().get("version")).map(Integer::valueOf))
+                    .as("%s move %s: version before, in entry %d", target, e.after().get("move"), e.sequence())
+                    .isEqualTo(m.from());
+            assertThat(Optional.ofNullable(e.after().get("version")).map(Integer::valueOf))
+                    .as("%s move %s: version after, in entry %d", target, e.after().get("move"), e.sequence())
+                    .isEqualTo(m.to());
+        }
     }
 
     /**
