@@ -20,6 +20,6 @@ final class ClusterStores {
     /** @return a store over {@code schema}, with its own connection pool that closing it closes */
     static PostgresStore open(PostgresCluster cluster, String schema, Clock clock) {
         ConnectionPool pool = new ConnectionPool(cluster.dataSource(schema), PostgresStoreProvider.MAX_IDLE);
-        return PostgresStore.open(pool, clock, pool);
+        return PostgresStore.open(pool, clock, pool, true);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.DocumentKey;
@@ -57,6 +58,17 @@ class PostgresStoreTest {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.require();
+    }
+
+    private static int tablesIn(String schema) {
+        try (Connection c = cluster.dataSource(schema).getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = '"
+                     + schema + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long count(Store store, String table, String where) {
@@ -158,10 +170,10 @@ class PostgresStoreTest {
         }
 
         @Test
-        @DisplayName("a search_path naming no existing schema is a clear error, and nothing is created")
+        @DisplayName("a search_path naming no existing schema is a NotFoundException, and nothing is created")
         void missingSchema() {
             assertThatThrownBy(() -> ClusterStores.open(cluster, "no_such_schema", Clock.systemUTC()))
-                    .isInstanceOf(StorageException.class).hasMessageContaining("currentSchema");
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("currentSchema");
         }
 
         @Test
@@ -173,14 +185,7 @@ class PostgresStoreTest {
             assertThatThrownBy(() -> ClusterStores.open(cluster, schema, Clock.systemUTC())).isInstanceOf(StorageException.class)
                     .hasMessageContaining("mlops_journal");
             execute(schema, "DROP TABLE mlops_journal");
-            try (Connection c = cluster.dataSource(schema).getConnection();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = '"
-                         + schema + "'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("tables left by the failed migration").isZero();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            assertThat(tablesIn(schema)).as("tables left by the failed migration").isZero();
             try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
                 assertThat(store.append(utf8("works")).sequence()).isEqualTo(1);
             }
@@ -374,7 +379,7 @@ class PostgresStoreTest {
         @DisplayName("every operation, failed ones and blob streams included, gives its pooled connection back")
         void noLeaks() throws IOException {
             ConnectionPool pool = new ConnectionPool(cluster.dataSource(cluster.newSchema()), 4);
-            try (PostgresStore store = PostgresStore.open(pool, Clock.systemUTC(), pool)) {
+            try (PostgresStore store = PostgresStore.open(pool, Clock.systemUTC(), pool, true)) {
                 exercise(store);
                 assertThat(pool.lentCount()).as("connections not given back").isZero();
                 assertThat(pool.idleCount()).isBetween(1, 4);
@@ -482,6 +487,28 @@ class PostgresStoreTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:postgresql:");
             assertThatThrownBy(() -> provider.open(Map.of("url", cluster.url("public"), "passwd", "x")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[passwd]");
+            assertThatThrownBy(() -> provider.open(Map.of("url", cluster.url("public"), "create", "no")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'create'")
+                    .hasMessageContaining("true or false");
+        }
+
+        @Test
+        @DisplayName("with create=false a schema without the store's tables is a NotFoundException and stays empty;"
+                + " one holding a store opens")
+        void createFalse() {
+            String schema = cluster.newSchema();
+            Map<String, String> config = Map.of("url", cluster.url(schema), "user", PostgresCluster.USER, "create", "false");
+            assertThatThrownBy(() -> Stores.open("postgres", config)).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining(schema).hasMessageContaining("holds no mlops store");
+            assertThat(tablesIn(schema)).as("tables created by a store that may not create them").isZero();
+            assertThatThrownBy(() -> Stores.open("postgres", Map.of("url", cluster.url("no_such_schema"), "user",
+                    PostgresCluster.USER, "create", "false"))).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("currentSchema");
+
+            ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
+            try (Store store = Stores.open("postgres", config)) {
+                assertThat(store.append(utf8("e")).sequence()).isEqualTo(1);
+            }
         }
 
         @Test
