@@ -128,9 +128,11 @@ final class Schema {
             name = rs.getString(1);
         }
         if (name == null) {
-            throw new NotFoundException("the connection's search_path names no existing schema, so the store has"
-                    + " nowhere to create its tables; create the schema first, or name an existing one with the"
-                    + " JDBC URL parameter currentSchema");
+            // current_schema() skips schemas that do not exist and those the user has no USAGE on
+            throw new NotFoundException("the connection's search_path names no existing schema that the user may"
+                    + " use, so the store has nowhere to create its tables; create the schema first (the user needs"
+                    + " USAGE on it, and CREATE for the first open), or name an existing one with the JDBC URL"
+                    + " parameter currentSchema");
         }
         Schema schema = new Schema(name);
         OptionalInt found = schema.installedVersion(c);
