@@ -124,6 +124,19 @@ class PostgresStoreCliTest {
         assertThat(rows(schema, "mlops_journal")).as("the schema's journal is the CLI's audit trail")
                 .isEqualTo(audit.get("total").asLong());
 
+        // a service's account that may only read: every read command works, a write is refused
+        String reader = cluster.newRole(PASSWORD);
+        execute("GRANT USAGE ON SCHEMA " + schema + " TO " + reader);
+        execute("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + reader);
+        CliRunner readOnly = CliRunner.at(url, Map.of(StoreLocation.USER_ENV, reader, StoreLocation.PASSWORD_ENV, PASSWORD));
+        assertThat(readOnly.json("versions", "show", "rain@production").get("version").asInt()).isEqualTo(2);
+        assertThat(readOnly.json("lineage", "rain/1").get("code_ref").asText()).isEqualTo("3f2a9c1");
+        assertThat(readOnly.json("verify").get("ok").asBoolean()).isTrue();
+        assertThat(readOnly.json("audit", "--verify").get("ok").asBoolean()).isTrue();
+        CliRunner.Result refused = readOnly.run("alias", "set", "rain", "production", "1");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("permission denied").doesNotContain(PASSWORD);
+
         JsonNode gc = cli.json("gc", "--grace", "0");
         assertThat(gc.get("blobs_deleted").asLong()).isEqualTo(1);
         assertThat(gc.get("bytes_freed").asLong()).isEqualTo("left behind".length());
