@@ -10,4 +10,8 @@ final class BadInputException extends RuntimeException {
     BadInputException(String message) {
         super(message);
     }
+
+    BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,13 +1,9 @@
 package dev.mlops.cli;
 
-import dev.mlops.api.Names;
 import dev.mlops.api.store.Store;
-import dev.mlops.api.store.Stores;
 import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -24,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code mlops} command: models, versions, aliases, datasets, lineage, verification and the
- * audit trail of one store directory, with human-readable or {@code --json} output.
+ * audit trail of one store, a directory or a PostgreSQL database ({@link StoreLocation}), with
+ * human-readable or {@code --json} output.
  *
  * <p>Exit codes: 0 success, 1 failure (storage, integrity, conflict; {@code verify} that found
  * problems; {@code audit --verify} on a broken chain), 2 bad input (invalid names or values,
@@ -36,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code --progress}, the {@link Progress} of long operations.
  */
 @Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
-        description = "Versioned models and datasets with lineage and an audit trail, in a store directory.",
+        description = "Versioned models and datasets with lineage and an audit trail, in a store directory"
+                + " or a PostgreSQL database.",
         subcommands = {
                 ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
                 AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
@@ -50,6 +48,9 @@ import picocli.CommandLine.Spec;
                 "", "Exit codes: 0 ok, 1 failure (storage, integrity, verify found problems),",
                 "2 bad input, 3 dataset drift (drift or report with --fail-on-drift),",
                 "4 refused by a promotion gate (promote).",
+                "", "A JDBC URL (jdbc:postgresql://...) opens a PostgreSQL store. The user and",
+                "password come from $" + StoreLocation.USER_ENV + " and $" + StoreLocation.PASSWORD_ENV + " (else",
+                "~/.pgpass), never from the command line: a URL with a password is refused.",
                 "", "Example:",
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
@@ -59,10 +60,12 @@ import picocli.CommandLine.Spec;
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
                 "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
                 "        --html drift.html",
-                "  mlops --store ./registry verify --quiet"})
+                "  mlops --store ./registry verify --quiet",
+                "  mlops --store jdbc:postgresql://db:5432/mlops?currentSchema=registry \\",
+                "        versions list rain"})
 public final class MlopsCommand implements Callable<Integer> {
 
-    /** Environment variable naming the store directory when {@code --store} is absent. */
+    /** Environment variable naming the store (directory or URL) when {@code --store} is absent. */
     static final String STORE_ENV = "MLOPS_STORE";
     /** Environment variable naming the actor when {@code --actor} is absent. */
     static final String ACTOR_ENV = "MLOPS_ACTOR";
@@ -70,9 +73,11 @@ public final class MlopsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--store", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Store directory (default: $" + STORE_ENV + ").")
-    private Path store;
+    @Option(names = "--store", paramLabel = "DIR|URL", scope = ScopeType.INHERIT,
+            description = "Store directory, or JDBC URL of a PostgreSQL store:"
+                    + " jdbc:postgresql://HOST:PORT/DB?currentSchema=S, user and password from $"
+                    + StoreLocation.USER_ENV + " and $" + StoreLocation.PASSWORD_ENV + " (default: $" + STORE_ENV + ").")
+    private String store;
 
     @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT,
             description = "Who is acting, recorded in the audit trail (default: $" + ACTOR_ENV + ", else the OS user).")
@@ -133,7 +138,8 @@ public final class MlopsCommand implements Callable<Integer> {
      * The configured command line: exit codes and error messages as documented on this class.
      * Output goes to {@link CommandLine#getOut()} and {@link CommandLine#getErr()}.
      *
-     * @param environment the process environment ({@value #STORE_ENV}, {@value #ACTOR_ENV})
+     * @param environment the process environment ({@value #STORE_ENV}, {@value #ACTOR_ENV},
+     *     {@value StoreLocation#USER_ENV}, {@value StoreLocation#PASSWORD_ENV})
      * @param stderrIsTerminal whether the process's stderr is a terminal, which turns progress on
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
@@ -177,20 +183,14 @@ public final class MlopsCommand implements Callable<Integer> {
     /**
      * Opens the store named by {@code --store} or {@code $MLOPS_STORE}.
      *
-     * @param create whether a missing directory may be created (commands that write)
+     * @param create whether the store may be created (commands that write): a missing directory,
+     *     or the tables in an existing schema
      * @param decorate wraps the store before the registry is built on it
      */
     Session open(boolean create, UnaryOperator<Store> decorate) {
-        Path dir = storeDirectory();
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new BadInputException("store " + Names.quote(dir.toString()) + " is not a directory");
-        }
-        if (!create && !Files.isDirectory(dir)) {
-            throw new BadInputException("store directory " + Names.quote(dir.toString())
-                    + " does not exist (a 'register' or 'datasets register' creates it)");
-        }
+        StoreLocation location = StoreLocation.parse(storeLocation());
         String who = actor != null ? actor : environment.get(ACTOR_ENV);
-        Store s = Stores.open("fs", Map.of("path", dir.toString()));
+        Store s = location.open(create, environment);
         try {
             s = decorate.apply(s);
             Mlops.Builder b = Mlops.builder().store(s);
@@ -204,15 +204,15 @@ public final class MlopsCommand implements Callable<Integer> {
         }
     }
 
-    private Path storeDirectory() {
+    private String storeLocation() {
         if (store != null) {
             return store;
         }
         String fromEnv = environment.get(STORE_ENV);
         if (fromEnv == null || fromEnv.isBlank()) {
-            throw new BadInputException("no store given: use --store DIR or set " + STORE_ENV);
+            throw new BadInputException("no store given: use --store DIR|URL or set " + STORE_ENV);
         }
-        return Path.of(fromEnv);
+        return fromEnv;
     }
 
     /** An open registry; closing it closes its store. */

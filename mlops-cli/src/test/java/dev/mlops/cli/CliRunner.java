@@ -21,7 +21,7 @@ final class CliRunner {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final Path store;
+    private final String store;
     private final Map<String, String> env;
     private final boolean stderrIsTerminal;
 
@@ -30,10 +30,10 @@ final class CliRunner {
     }
 
     CliRunner(Path store, Map<String, String> env) {
-        this(store, env, false);
+        this(store == null ? null : store.toString(), env, false);
     }
 
-    private CliRunner(Path store, Map<String, String> env, boolean stderrIsTerminal) {
+    private CliRunner(String store, Map<String, String> env, boolean stderrIsTerminal) {
         this.store = store;
         this.env = env;
         this.stderrIsTerminal = stderrIsTerminal;
@@ -47,12 +47,17 @@ final class CliRunner {
         return new CliRunner(store, env, true);
     }
 
+    /** A runner that passes {@code --store LOCATION}, a directory or a URL, with {@code env} as the environment. */
+    static CliRunner at(String location, Map<String, String> env) {
+        return new CliRunner(location, env, false);
+    }
+
     /** Runs {@code mlops --store STORE args...}. */
     Result run(String... args) {
         List<String> all = new ArrayList<>();
         if (store != null) {
             all.add("--store");
-            all.add(store.toString());
+            all.add(store);
         }
         all.addAll(List.of(args));
         return raw(all.toArray(String[]::new));

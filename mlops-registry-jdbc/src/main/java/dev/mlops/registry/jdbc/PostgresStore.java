@@ -115,8 +115,9 @@ public final class PostgresStore implements Store {
      *
      * @param dataSource where connections come from; the store does not close it
      * @return the open store
-     * @throws StorageException if the database cannot be reached, the schema does not exist, or
-     *     its tables are at a schema version newer than this library knows
+     * @throws NotFoundException if the schema does not exist
+     * @throws StorageException if the database cannot be reached, or the store's tables are at a
+     *     schema version newer than this library knows
      */
     public static PostgresStore open(DataSource dataSource) {
         return open(dataSource, Clock.systemUTC());
@@ -132,17 +133,19 @@ public final class PostgresStore implements Store {
      * @return the open store
      */
     public static PostgresStore open(DataSource dataSource, Clock clock) {
-        return open(dataSource, clock, null);
+        return open(dataSource, clock, null, true);
     }
 
     /**
      * @param owned closed with the store (a pool the store's provider made), or null
+     * @param create whether the tables may be created in a schema that has none
+     *     ({@link Schema#migrate})
      */
-    static PostgresStore open(DataSource dataSource, Clock clock, AutoCloseable owned) {
+    static PostgresStore open(DataSource dataSource, Clock clock, AutoCloseable owned, boolean create) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(clock, "clock");
         try (Connection c = dataSource.getConnection()) {
-            Schema schema = Schema.migrate(c);
+            Schema schema = Schema.migrate(c, create);
             String description = "postgres:" + describeUrl(c.getMetaData().getURL()) + " schema " + schema.name;
             return new PostgresStore(dataSource, clock, schema, description, owned);
         } catch (SQLException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.api.Names;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreProvider;
 import java.time.Clock;
@@ -13,7 +14,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Opens a {@link PostgresStore} by name for {@link dev.mlops.api.store.Stores#open}: name
  * {@code postgres}; settings {@code url} (required, {@code jdbc:postgresql://HOST:PORT/DATABASE},
  * optionally with {@code ?currentSchema=SCHEMA} and any other pgjdbc parameter), {@code user} and
- * {@code password} (optional; they may be given in the URL instead).
+ * {@code password} (optional; they may be given in the URL instead), and {@code create}
+ * ({@code true}, the default, or {@code false}: refuse a schema that holds no store instead of
+ * creating the store's tables in it, as a reader that must not write would).
  *
  * <pre>{@code
  * Store store = Stores.open("postgres", Map.of("url", "jdbc:postgresql://db:5432/mlops",
@@ -32,9 +35,11 @@ public final class PostgresStoreProvider implements StoreProvider {
     public static final String USER = "user";
     /** The setting holding the user's password. */
     public static final String PASSWORD = "password";
+    /** The setting saying whether the store's tables may be created: {@code true} (default) or {@code false}. */
+    public static final String CREATE = "create";
     /** Idle connections kept for reuse. */
     static final int MAX_IDLE = 8;
-    private static final Set<String> SETTINGS = Set.of(URL, USER, PASSWORD);
+    private static final Set<String> SETTINGS = Set.of(URL, USER, PASSWORD, CREATE);
 
     /** Called by {@link java.util.ServiceLoader}. */
     public PostgresStoreProvider() {
@@ -47,11 +52,13 @@ public final class PostgresStoreProvider implements StoreProvider {
     }
 
     /**
-     * @param config {@code url} and optionally {@code user} and {@code password}; no other key is
-     *     accepted, so a misspelt setting is reported rather than ignored
+     * @param config {@code url} and optionally {@code user}, {@code password} and {@code create};
+     *     no other key is accepted, so a misspelt setting is reported rather than ignored
      * @return the open store; closing it closes its connections
-     * @throws IllegalArgumentException if {@code url} is missing or not a PostgreSQL JDBC URL, or
-     *     an unknown setting is present
+     * @throws IllegalArgumentException if {@code url} is missing or not a PostgreSQL JDBC URL,
+     *     {@code create} is neither {@code true} nor {@code false}, or an unknown setting is present
+     * @throws dev.mlops.api.NotFoundException if the URL's schema does not exist, or it holds no
+     *     store and {@code create} is {@code false}
      * @throws dev.mlops.api.StorageException if the database cannot be reached or its schema
      *     cannot be used
      */
@@ -73,6 +80,11 @@ public final class PostgresStoreProvider implements StoreProvider {
             throw new IllegalArgumentException("store 'postgres' setting '" + URL + "' must start with"
                     + " 'jdbc:postgresql:', was a URL of another kind");
         }
+        String create = config.getOrDefault(CREATE, "true");
+        if (!create.equals("true") && !create.equals("false")) {
+            throw new IllegalArgumentException("store 'postgres' setting '" + CREATE + "' must be true or false, was "
+                    + Names.quote(create));
+        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         try {
             ds.setURL(url);
@@ -87,6 +99,6 @@ public final class PostgresStoreProvider implements StoreProvider {
             ds.setPassword(config.get(PASSWORD));
         }
         ConnectionPool pool = new ConnectionPool(ds, MAX_IDLE);
-        return PostgresStore.open(pool, Clock.systemUTC(), pool);
+        return PostgresStore.open(pool, Clock.systemUTC(), pool, Boolean.parseBoolean(create));
     }
 }

@@ -1,5 +1,6 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.JournalEntry;
 import java.sql.Connection;
@@ -112,20 +113,26 @@ final class Schema {
      * Brings the schema of {@code c}'s {@code current_schema()} to {@link #CURRENT_VERSION}.
      *
      * @param c a connection in auto-commit mode; left in auto-commit mode
+     * @param create whether the tables may be created in a schema that has none; tables of an
+     *     older version are migrated either way
      * @return the schema, migrated
-     * @throws StorageException if the connection names no schema, the schema is newer than this
-     *     code, or a migration fails (nothing of it is kept)
+     * @throws NotFoundException if the connection names no existing schema, or the schema has no
+     *     tables of the store and {@code create} is false
+     * @throws StorageException if the schema is newer than this code, or a migration fails
+     *     (nothing of it is kept)
      */
-    static Schema migrate(Connection c) throws SQLException {
+    static Schema migrate(Connection c, boolean create) throws SQLException {
         String name;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
             rs.next();
             name = rs.getString(1);
         }
         if (name == null) {
-            throw new StorageException("the connection's search_path names no existing schema, so the store has"
-                    + " nowhere to create its tables; create the schema first, or name an existing one with the"
-                    + " JDBC URL parameter currentSchema");
+            // current_schema() skips schemas that do not exist and those the user has no USAGE on
+            throw new NotFoundException("the connection's search_path names no existing schema that the user may"
+                    + " use, so the store has nowhere to create its tables; create the schema first (the user needs"
+                    + " USAGE on it, and CREATE for the first open), or name an existing one with the JDBC URL"
+                    + " parameter currentSchema");
         }
         Schema schema = new Schema(name);
         OptionalInt found = schema.installedVersion(c);
@@ -133,6 +140,10 @@ final class Schema {
             return schema; // the common case: no lock, no transaction
         }
         schema.refuseNewer(found);
+        if (found.isEmpty() && !create) {
+            throw new NotFoundException("schema " + quoteIdentifier(name) + " holds no mlops store: its table "
+                    + schema.versions + " does not exist, and this open may not create the store's tables");
+        }
         c.setAutoCommit(false);
         try {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {

@@ -1,5 +1,7 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.process.ChildJvm;
 import dev.mlops.registry.tck.process.RegistryChecks;
 
@@ -45,7 +47,7 @@ class PostgresConcurrencyTest {
     void fourProcessesShareOneModel(@TempDir Path tmp) throws Exception {
         PostgresCluster cluster = PostgresCluster.require();
         String schema = cluster.newSchema();
-        cluster.openStore(schema, Clock.systemUTC()).close(); // migrate once, so the children start alike
+        ClusterStores.open(cluster, schema, Clock.systemUTC()).close(); // migrate once, so the children start alike
         List<ChildJvm> children = new ArrayList<>();
         for (int p = 0; p < PROCESSES; p++) {
             children.add(ChildJvm.start(RegistrationWorker.class, tmp.resolve("worker-" + p + ".err"),
@@ -64,7 +66,7 @@ class PostgresConcurrencyTest {
         assertThat(reported.errors).isEmpty();
         int total = PROCESSES * PER_PROCESS;
 
-        try (Mlops mlops = Mlops.builder().store(cluster.openStore(schema, Clock.systemUTC())).build()) {
+        try (Mlops mlops = Mlops.builder().store(ClusterStores.open(cluster, schema, Clock.systemUTC())).build()) {
             List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), MODEL);
             Set<Integer> listed = versions.stream().map(ModelVersion::version).collect(Collectors.toCollection(TreeSet::new));
             assertThat(versions).hasSize(total);

@@ -1,5 +1,7 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.process.Payloads;
 
 import dev.mlops.registry.tck.process.ChildJvm;
@@ -84,7 +86,7 @@ class PostgresCrashTest {
     void killedWorkersLeaveAConsistentStore(@TempDir Path tmp) throws Exception {
         cluster = PostgresCluster.require();
         String schema = cluster.newSchema();
-        cluster.openStore(schema, Clock.systemUTC()).close();
+        ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
         String store = cluster.url(schema);
         Path logs = Files.createDirectories(tmp.resolve("logs"));
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
@@ -127,7 +129,7 @@ class PostgresCrashTest {
         assertThat(reported.created).as("some work was committed between the kills").isNotEmpty();
 
         assertStoreClean(schema);
-        try (Mlops mlops = Mlops.builder().store(cluster.openStore(schema, Clock.systemUTC())).build()) {
+        try (Mlops mlops = Mlops.builder().store(ClusterStores.open(cluster, schema, Clock.systemUTC())).build()) {
             // every child is dead: no entry is still on its way, so no grace period
             IntegrityReport repaired = mlops.verify(true, Duration.ZERO);
             System.out.println("postgres crash test: verify(repair=true) after the kills: " + repaired.problems());
@@ -257,7 +259,7 @@ class PostgresCrashTest {
     void killedInsideOpenTransactions(@TempDir Path tmp) throws Exception {
         cluster = PostgresCluster.require();
         String schema = cluster.newSchema();
-        cluster.openStore(schema, Clock.systemUTC()).close();
+        ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
         Path logs = Files.createDirectories(tmp.resolve("logs"));
         List<List<String>> lines = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicInteger verifiedOpen = new java.util.concurrent.atomic.AtomicInteger();
@@ -306,7 +308,7 @@ class PostgresCrashTest {
         assertThat(verifiedOpen.get()).isEqualTo(STALL_KILLS).isGreaterThanOrEqualTo(20);
         assertNoTransactionLeft();
         assertStoreClean(schema);
-        try (Mlops mlops = Mlops.builder().store(cluster.openStore(schema, Clock.systemUTC())).build()) {
+        try (Mlops mlops = Mlops.builder().store(ClusterStores.open(cluster, schema, Clock.systemUTC())).build()) {
             for (Reported.Created c : reported.created) {
                 ModelVersion v = mlops.models().version(c.model(), c.version());
                 assertThat(v.artifact().digest()).isEqualTo(c.sha256());
@@ -319,7 +321,7 @@ class PostgresCrashTest {
 
     /** Every blob has all its chunks, no chunk lacks its blob, and the store checks clean. */
     private static void assertStoreClean(String schema) throws java.sql.SQLException {
-        try (PostgresStore pg = cluster.openStore(schema, Clock.systemUTC())) {
+        try (PostgresStore pg = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
             assertThat(pg.check(false)).as("the store's own check, before any repair").isEmpty();
             assertThat(count(pg, "SELECT count(*) FROM " + pg.schema().chunks + " k WHERE NOT EXISTS (SELECT 1 FROM "
                     + pg.schema().blobs + " b WHERE b.upload_id = k.upload_id)")).as("chunks without a blob").isZero();

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mlops.api.store.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.JournalEntry;
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,11 +103,11 @@ class PostgresMultiProcessTest {
     @DisplayName("3 processes x 200 compare-and-set increments of one document lose no update: exactly 600")
     void casAcrossProcesses() throws Exception {
         String schema = cluster.newSchema();
-        try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+        try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
             store.create(StoreWorker.COUNTER, "0".getBytes(StandardCharsets.UTF_8));
         }
         awaitAll(startChildren("cas", cluster.url(schema), 200), "cas");
-        try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+        try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
             Document d = store.read(StoreWorker.COUNTER).orElseThrow();
             assertThat(new String(d.content(), StandardCharsets.UTF_8)).isEqualTo("600");
             assertThat(d.revision()).isEqualTo(601);
@@ -117,9 +119,9 @@ class PostgresMultiProcessTest {
     @DisplayName("3 processes x 100 journal appends give 300 consecutive, correctly chained entries")
     void journalAcrossProcesses() throws Exception {
         String schema = cluster.newSchema();
-        cluster.openStore(schema, Clock.systemUTC()).close();
+        ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
         awaitAll(startChildren("append", cluster.url(schema), 100), "append");
-        try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+        try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
             assertThat(store.journalLength()).isEqualTo(300);
             List<JournalEntry> entries = store.readJournal(1, 1000);
             assertThat(entries).hasSize(300);
@@ -146,7 +148,7 @@ class PostgresMultiProcessTest {
     void blobLargerThanTheHeap() throws Exception {
         int mib = 96;
         String schema = cluster.newSchema();
-        cluster.openStore(schema, Clock.systemUTC()).close();
+        ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
         MessageDigest md = Digests.sha256();
         byte[] buffer = new byte[1 << 20];
         StoreWorker.GeneratedStream expected = new StoreWorker.GeneratedStream((long) mib << 20, 99);
@@ -164,7 +166,7 @@ class PostgresMultiProcessTest {
         System.out.println("postgres bigblob child: " + log.trim().replace('\n', ' '));
         assertThat(p.exitValue()).as("child exit code; log: %s", log).isZero();
         assertThat(log).contains("put " + sha + " " + ((long) mib << 20)).contains("read " + sha + " " + ((long) mib << 20));
-        try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+        try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
             assertThat(store.blobInfo(sha)).hasValueSatisfying(b -> assertThat(b.size()).isEqualTo((long) mib << 20));
             assertThat(store.check(false)).isEmpty();
         }

@@ -1,6 +1,8 @@
 package dev.mlops.registry.jdbc;
 
 import dev.mlops.api.store.Store;
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.RegistryCompatibilityKit;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +23,6 @@ class PostgresRegistryCompatibilityTest extends RegistryCompatibilityKit {
 
     @Override
     protected Store createStore(Path dir, Clock clock) {
-        return cluster.newStore(clock);
+        return ClusterStores.newStore(cluster, clock);
     }
 }

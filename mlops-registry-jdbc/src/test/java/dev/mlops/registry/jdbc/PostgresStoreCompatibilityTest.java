@@ -2,6 +2,8 @@ package dev.mlops.registry.jdbc;
 
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.StoreCompatibilityKit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +42,7 @@ class PostgresStoreCompatibilityTest extends StoreCompatibilityKit {
                 schema = cluster.newSchema();
                 Files.writeString(marker, schema);
             }
-            return cluster.openStore(schema, Clock.systemUTC());
+            return ClusterStores.open(cluster, schema, Clock.systemUTC());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
+import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
+import dev.mlops.registry.jdbc.testing.PostgresAvailable;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +60,17 @@ class PostgresStoreTest {
         cluster = PostgresCluster.require();
     }
 
+    private static int tablesIn(String schema) {
+        try (Connection c = cluster.dataSource(schema).getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = '"
+                     + schema + "'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long count(Store store, String table, String where) {
         try (Connection c = ((PostgresStore) store).dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table + (where.isEmpty() ? "" : " WHERE " + where))) {
@@ -93,7 +107,7 @@ class PostgresStoreTest {
         @DisplayName("a new schema gets every table and version 1 recorded; opening again applies nothing")
         void createsAndRecords() {
             String schema = cluster.newSchema();
-            try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
                 Schema s = store.schema();
                 assertThat(s.name).isEqualTo(schema);
                 assertThat(count(store, s.versions, "")).isEqualTo(1);
@@ -103,7 +117,7 @@ class PostgresStoreTest {
                 }
                 store.create(DocumentKey.of("kept"), utf8("x"));
             }
-            try (PostgresStore again = cluster.openStore(schema, Clock.systemUTC())) {
+            try (PostgresStore again = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
                 assertThat(count(again, again.schema().versions, "")).isEqualTo(1);
                 assertThat(again.read(DocumentKey.of("kept"))).isPresent();
             }
@@ -122,7 +136,7 @@ class PostgresStoreTest {
                 for (int i = 0; i < n; i++) {
                     futures.add(pool.submit(() -> {
                         start.await();
-                        stores.add(cluster.openStore(schema, Clock.systemUTC()));
+                        stores.add(ClusterStores.open(cluster, schema, Clock.systemUTC()));
                         return null;
                     }));
                 }
@@ -146,20 +160,20 @@ class PostgresStoreTest {
         @DisplayName("a schema at a newer version than the code knows is refused, naming both versions")
         void refusesNewer() {
             String schema = cluster.newSchema();
-            cluster.openStore(schema, Clock.systemUTC()).close();
+            ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
             execute(schema, "INSERT INTO mlops_schema_version (version, description) VALUES ("
                     + (Schema.CURRENT_VERSION + 1) + ", 'from the future')");
-            assertThatThrownBy(() -> cluster.openStore(schema, Clock.systemUTC()))
+            assertThatThrownBy(() -> ClusterStores.open(cluster, schema, Clock.systemUTC()))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("schema version " + (Schema.CURRENT_VERSION + 1))
                     .hasMessageContaining("newer than this library knows (" + Schema.CURRENT_VERSION + ")");
         }
 
         @Test
-        @DisplayName("a search_path naming no existing schema is a clear error, and nothing is created")
+        @DisplayName("a search_path naming no existing schema is a NotFoundException, and nothing is created")
         void missingSchema() {
-            assertThatThrownBy(() -> cluster.openStore("no_such_schema", Clock.systemUTC()))
-                    .isInstanceOf(StorageException.class).hasMessageContaining("currentSchema");
+            assertThatThrownBy(() -> ClusterStores.open(cluster, "no_such_schema", Clock.systemUTC()))
+                    .isInstanceOf(NotFoundException.class).hasMessageContaining("currentSchema");
         }
 
         @Test
@@ -168,18 +182,11 @@ class PostgresStoreTest {
             String schema = cluster.newSchema();
             // a table in the way of migration 1, created after the version table would be
             execute(schema, "CREATE TABLE mlops_journal (x int)");
-            assertThatThrownBy(() -> cluster.openStore(schema, Clock.systemUTC())).isInstanceOf(StorageException.class)
+            assertThatThrownBy(() -> ClusterStores.open(cluster, schema, Clock.systemUTC())).isInstanceOf(StorageException.class)
                     .hasMessageContaining("mlops_journal");
             execute(schema, "DROP TABLE mlops_journal");
-            try (Connection c = cluster.dataSource(schema).getConnection();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = '"
-                         + schema + "'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("tables left by the failed migration").isZero();
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            try (PostgresStore store = cluster.openStore(schema, Clock.systemUTC())) {
+            assertThat(tablesIn(schema)).as("tables left by the failed migration").isZero();
+            try (PostgresStore store = ClusterStores.open(cluster, schema, Clock.systemUTC())) {
                 assertThat(store.append(utf8("works")).sequence()).isEqualTo(1);
             }
         }
@@ -192,7 +199,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("2.5 MiB are stored as three chunk rows of 1 MiB, 1 MiB and 0.5 MiB, read back whole")
         void chunked() throws IOException {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 byte[] content = random(5 * PostgresStore.CHUNK_SIZE / 2, 1);
                 BlobInfo info = store.putBlob(new ByteArrayInputStream(content));
                 Schema s = store.schema();
@@ -210,7 +217,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("a chunk-sized blob is one chunk; the empty blob has none")
         void boundaries() throws IOException {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 byte[] exact = random(PostgresStore.CHUNK_SIZE, 2);
                 String sha = store.putBlob(new ByteArrayInputStream(exact)).sha256();
                 String empty = store.putBlob(new ByteArrayInputStream(new byte[0])).sha256();
@@ -230,7 +237,7 @@ class PostgresStoreTest {
         @DisplayName("storing the same content again keeps one set of chunks and moves storedAt to the later time")
         void dedupKeepsOneCopy() {
             MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-            try (PostgresStore store = cluster.newStore(clock)) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, clock)) {
                 byte[] content = random(3 * PostgresStore.CHUNK_SIZE / 2, 3);
                 BlobInfo first = store.putBlob(new ByteArrayInputStream(content));
                 clock.now = Instant.parse("2026-01-02T00:00:00Z");
@@ -250,7 +257,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("a stream failing after 2 MiB rolls its chunks back: no chunk row, no blob row")
         void failureRollsBack() {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 InputStream failing = new InputStream() {
                     private int left = 2 * PostgresStore.CHUNK_SIZE + 17;
 
@@ -281,7 +288,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("a chunk row deleted by hand: openBlob refuses before reading and check reports the blob")
         void missingChunk() {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 String sha = store.putBlob(new ByteArrayInputStream(random(3 * PostgresStore.CHUNK_SIZE, 4))).sha256();
                 execute(store.schema().name, "DELETE FROM mlops_blob_chunk WHERE idx = 1");
                 assertThatThrownBy(() -> store.openBlob(sha)).isInstanceOf(IntegrityException.class)
@@ -297,7 +304,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("a blob deleted while a reader is between chunks ends that read with StorageException")
         void deletedWhileRead() throws IOException {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 String sha = store.putBlob(new ByteArrayInputStream(random(2 * PostgresStore.CHUNK_SIZE, 5))).sha256();
                 try (InputStream in = store.openBlob(sha)) {
                     assertThat(in.readNBytes(PostgresStore.CHUNK_SIZE)).hasSize(PostgresStore.CHUNK_SIZE);
@@ -316,7 +323,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("a tail row that disagrees with the last entry is reported as a broken journal")
         void tailDisagrees() {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 store.append(utf8("one"));
                 store.append(utf8("two"));
                 assertThat(store.check(false)).isEmpty();
@@ -339,7 +346,7 @@ class PostgresStoreTest {
         @Test
         @DisplayName("an entry removed from the middle is reported where the gap starts")
         void gap() {
-            try (PostgresStore store = cluster.newStore(Clock.systemUTC())) {
+            try (PostgresStore store = ClusterStores.newStore(cluster, Clock.systemUTC())) {
                 for (int i = 1; i <= 5; i++) {
                     store.append(utf8("e" + i));
                 }
@@ -372,7 +379,7 @@ class PostgresStoreTest {
         @DisplayName("every operation, failed ones and blob streams included, gives its pooled connection back")
         void noLeaks() throws IOException {
             ConnectionPool pool = new ConnectionPool(cluster.dataSource(cluster.newSchema()), 4);
-            try (PostgresStore store = PostgresStore.open(pool, Clock.systemUTC(), pool)) {
+            try (PostgresStore store = PostgresStore.open(pool, Clock.systemUTC(), pool, true)) {
                 exercise(store);
                 assertThat(pool.lentCount()).as("connections not given back").isZero();
                 assertThat(pool.idleCount()).isBetween(1, 4);
@@ -440,7 +447,7 @@ class PostgresStoreTest {
             }
             given.close();
 
-            PostgresStore owned = cluster.openStore(schema, Clock.systemUTC());
+            PostgresStore owned = ClusterStores.open(cluster, schema, Clock.systemUTC());
             owned.read(DocumentKey.of("x"));
             owned.close();
             assertThatThrownBy(() -> owned.dataSource().getConnection()).isInstanceOf(SQLException.class);
@@ -480,6 +487,28 @@ class PostgresStoreTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jdbc:postgresql:");
             assertThatThrownBy(() -> provider.open(Map.of("url", cluster.url("public"), "passwd", "x")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[passwd]");
+            assertThatThrownBy(() -> provider.open(Map.of("url", cluster.url("public"), "create", "no")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'create'")
+                    .hasMessageContaining("true or false");
+        }
+
+        @Test
+        @DisplayName("with create=false a schema without the store's tables is a NotFoundException and stays empty;"
+                + " one holding a store opens")
+        void createFalse() {
+            String schema = cluster.newSchema();
+            Map<String, String> config = Map.of("url", cluster.url(schema), "user", PostgresCluster.USER, "create", "false");
+            assertThatThrownBy(() -> Stores.open("postgres", config)).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining(schema).hasMessageContaining("holds no mlops store");
+            assertThat(tablesIn(schema)).as("tables created by a store that may not create them").isZero();
+            assertThatThrownBy(() -> Stores.open("postgres", Map.of("url", cluster.url("no_such_schema"), "user",
+                    PostgresCluster.USER, "create", "false"))).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("currentSchema");
+
+            ClusterStores.open(cluster, schema, Clock.systemUTC()).close();
+            try (Store store = Stores.open("postgres", config)) {
+                assertThat(store.append(utf8("e")).sequence()).isEqualTo(1);
+            }
         }
 
         @Test

@@ -1,5 +1,6 @@
 package dev.mlops.registry.jdbc;
 
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.process.Payloads;
 
 import dev.mlops.api.Artifact;

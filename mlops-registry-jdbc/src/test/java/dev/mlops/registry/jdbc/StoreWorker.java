@@ -7,6 +7,7 @@ import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
+import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

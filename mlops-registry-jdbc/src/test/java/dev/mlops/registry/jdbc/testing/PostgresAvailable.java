@@ -1,4 +1,4 @@
-package dev.mlops.registry.jdbc;
+package dev.mlops.registry.jdbc.testing;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -9,7 +9,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * found; except in CI (environment variable {@code CI} set), where the class runs and
  * {@link PostgresCluster#require()} fails it, since {@code .ci/run} installs the server.
  */
-final class PostgresAvailable implements ExecutionCondition {
+public final class PostgresAvailable implements ExecutionCondition {
+    /** Called by JUnit for {@code @ExtendWith(PostgresAvailable.class)}. */
+    public PostgresAvailable() {
+    }
+
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (PostgresCluster.findBinaries().isPresent()) {

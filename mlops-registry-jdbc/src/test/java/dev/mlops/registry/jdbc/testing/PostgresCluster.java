@@ -1,4 +1,4 @@
-package dev.mlops.registry.jdbc;
+package dev.mlops.registry.jdbc.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,16 +48,24 @@ import org.postgresql.ds.PGSimpleDataSource;
  * with a message, except when the environment variable {@code CI} is set: there a missing server
  * is an error ({@link #require()} throws), since {@code .ci/run} installs it.
  *
+ * <p>Authentication: the superuser {@link #USER} connects without a password (trust); every other
+ * role connects over TCP with its password (SCRAM), so that tests can check what a wrong or
+ * missing password does ({@link #newRole(String)}).
+ *
  * <p>This is a test fixture: {@code fsync} and {@code synchronous_commit} are off (the tests kill
  * clients, never the server, so atomicity is what they check, not the server's durability).
+ * Shared with other modules' tests through this module's test-jar, which holds this package only.
  */
-final class PostgresCluster {
-    static final String USER = "mlops";
-    static final String DATABASE = "mlops_test";
+public final class PostgresCluster {
+    /** The superuser, which connects without a password. */
+    public static final String USER = "mlops";
+    /** The database the cluster creates for the tests. */
+    public static final String DATABASE = "mlops_test";
     static final String MISSING = "no PostgreSQL server binaries (initdb, pg_ctl) on the PATH, in"
             + " /usr/lib/postgresql/*/bin or in -Dmlops.test.pgbin: skipped; install the Debian package 'postgresql'"
             + " to run the PostgreSQL store's tests";
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static final AtomicInteger ROLES = new AtomicInteger();
     private static PostgresCluster shared;
     private static String unavailable;
 
@@ -79,7 +86,7 @@ final class PostgresCluster {
      * @throws org.opentest4j.TestAbortedException if no PostgreSQL binary exists outside CI
      * @throws IllegalStateException if none exists in CI, or the cluster fails to start
      */
-    static synchronized PostgresCluster require() {
+    public static synchronized PostgresCluster require() {
         if (shared != null) {
             return shared;
         }
@@ -212,6 +219,12 @@ final class PostgresCluster {
         if (exit != 0) {
             throw new IllegalStateException("initdb failed with exit code " + exit + ": " + log("initdb.log"));
         }
+        // replaces initdb's all-trust file (written over, so it keeps its owner when run as root)
+        Files.writeString(data().resolve("pg_hba.conf"), String.join("\n",
+                "# written by the tests' PostgresCluster: the superuser is trusted, other roles give a password",
+                "local all all trust",
+                "host all " + USER + " 127.0.0.1/32 trust",
+                "host all all 127.0.0.1/32 scram-sha-256", ""));
     }
 
     private void startServer(boolean durable) throws IOException {
@@ -288,52 +301,63 @@ final class PostgresCluster {
     }
 
     /** @return the port the server listens on, on 127.0.0.1 */
-    int port() {
+    public int port() {
         return port;
     }
 
     /** @return a JDBC URL of {@code database}, with {@code currentSchema} when a schema is given */
-    String url(String database, Optional<String> schema) {
+    public String url(String database, Optional<String> schema) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + schema.map(s -> "?currentSchema=" + s).orElse("");
     }
 
     /** @return the JDBC URL of the test database with {@code schema} as its current schema */
-    String url(String schema) {
+    public String url(String schema) {
         return url(DATABASE, Optional.of(schema));
     }
 
-    /** @return a new connection to {@code database} */
-    Connection connect(String database) throws SQLException {
+    /** @return a new connection to {@code database} as the superuser {@link #USER} */
+    public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(url(database, Optional.empty()), USER, "");
     }
 
     /** @return the name of a new, empty schema in the test database */
-    String newSchema() {
+    public String newSchema() {
+        return newSchema(USER);
+    }
+
+    /**
+     * @param owner the role that owns the schema, and so may create the store's tables in it
+     * @return the name of a new, empty schema in the test database
+     */
+    public String newSchema(String owner) {
         String name = "t" + SCHEMAS.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create schema " + name, e);
-        }
+        execute("CREATE SCHEMA " + name + " AUTHORIZATION " + owner);
         return name;
     }
 
-    /** @return an unpooled data source whose connections use {@code schema} */
-    PGSimpleDataSource dataSource(String schema) {
+    /**
+     * @param password the role's password, which it must give to connect
+     * @return the name of a new role that may log in, with no privileges beyond a new role's
+     */
+    public String newRole(String password) {
+        String name = "r" + ROLES.incrementAndGet() + "_" + ProcessHandle.current().pid();
+        execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+        return name;
+    }
+
+    private void execute(String sql) {
+        try (Connection c = connect(DATABASE); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run " + sql.replaceAll("PASSWORD '.*'", "PASSWORD ..."), e);
+        }
+    }
+
+    /** @return an unpooled data source whose connections use {@code schema}, as the superuser */
+    public PGSimpleDataSource dataSource(String schema) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(url(schema));
         ds.setUser(USER);
         return ds;
-    }
-
-    /** @return a store over a new schema, with its own connection pool that closing it closes */
-    PostgresStore newStore(Clock clock) {
-        return openStore(newSchema(), clock);
-    }
-
-    /** @return a store over {@code schema}, with its own connection pool that closing it closes */
-    PostgresStore openStore(String schema, Clock clock) {
-        ConnectionPool pool = new ConnectionPool(dataSource(schema), 8);
-        return PostgresStore.open(pool, clock, pool);
     }
 }
