@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
+import dev.mlops.registry.tck.process.StoreConfig;
+import dev.mlops.registry.tck.process.StoreWorker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -29,18 +33,19 @@ class CrashTest {
     void killWriter() throws Exception {
         Path storeDir = dir.resolve("store");
         try (FileSystemStore store = FileSystemStore.open(storeDir)) {
-            store.create(ChildWorker.COUNTER, "0".getBytes(StandardCharsets.UTF_8));
+            store.create(StoreWorker.COUNTER, "0".getBytes(StandardCharsets.UTF_8));
         }
+        StoreConfig config = new StoreConfig("fs", Map.of("path", storeDir.toString()));
         Random random = new Random(42);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         long acknowledged = 0; // counter value of the last round a child reported done
         long acknowledgedAppends = 0; // journal entries reported done, over all children
         int leftoversRepaired = 0;
         for (int kill = 0; kill < KILLS; kill++) {
-            Process child = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(),
-                    "churn", storeDir.toString(), "0", Integer.toString(kill), dir.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), StoreWorker.class.getName()));
+            command.addAll(List.of(config.args("churn", "0", Integer.toString(kill), dir.toString())));
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             int rounds = 1 + random.nextInt(12);
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -67,7 +72,7 @@ class CrashTest {
                 leftoversRepaired += problems.size();
                 assertThat(store.check(false)).isEmpty();
 
-                Document counter = store.read(ChildWorker.COUNTER).orElseThrow();
+                Document counter = store.read(StoreWorker.COUNTER).orElseThrow();
                 long value = Long.parseLong(new String(counter.content(), StandardCharsets.UTF_8));
                 // the child may finish more rounds between its last line read here and the kill
                 assertThat(value).isGreaterThanOrEqualTo(acknowledged);

@@ -39,10 +39,21 @@ public final class ChildJvm {
      * @return the started child
      */
     public static ChildJvm start(Class<?> mainClass, Path stderr, String... args) {
+        return start(mainClass, "128m", stderr, args);
+    }
+
+    /**
+     * @param mainClass the class to run
+     * @param maxHeap the child's {@code -Xmx}, such as {@code 32m}
+     * @param stderr where the child's stderr goes
+     * @param args its arguments
+     * @return the started child
+     */
+    public static ChildJvm start(Class<?> mainClass, String maxHeap, Path stderr, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small, quick-starting children: the machine has two cores shared by everything
-        cmd.add("-Xmx128m");
+        cmd.add("-Xmx" + maxHeap);
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");

@@ -1,6 +1,7 @@
 package dev.mlops.registry.tck.process;
 
 import dev.mlops.api.store.Digests;
+import java.io.InputStream;
 import java.util.SplittableRandom;
 
 /**
@@ -34,5 +35,48 @@ public final class Payloads {
     /** @return the SHA-256 of {@link #bytes}, lowercase hex */
     public static String sha256(long seed, int iteration, int maxSize) {
         return Digests.sha256Hex(bytes(seed, iteration, maxSize));
+    }
+
+    /**
+     * @param length how many bytes the stream delivers
+     * @param seed what they are derived from
+     * @return a deterministic pseudo-random stream, generated as it is read: a blob larger than
+     *     any heap, the same on every read
+     */
+    public static InputStream stream(long length, long seed) {
+        return new GeneratedStream(length, seed);
+    }
+
+    private static final class GeneratedStream extends InputStream {
+        private final long length;
+        private long position;
+        private long state;
+
+        GeneratedStream(long length, long seed) {
+            this.length = length;
+            this.state = seed * 0x9E3779B97F4A7C15L + 1;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, length - position);
+            for (int i = 0; i < n; i++) {
+                state ^= state << 13;
+                state ^= state >>> 7;
+                state ^= state << 17;
+                b[off + i] = (byte) state;
+            }
+            position += n;
+            return n;
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mlops.registry.jdbc;
+package dev.mlops.registry.tck.process;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.store.BlobInfo;
@@ -6,45 +6,56 @@ import dev.mlops.api.store.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
-import dev.mlops.api.store.Stores;
-import dev.mlops.registry.jdbc.testing.PostgresCluster;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Map;
+import java.util.Random;
 
 /**
- * Main class of the child JVMs of {@link PostgresMultiProcessTest}. Arguments: mode, JDBC URL,
+ * A child JVM working on the store SPI directly, started by {@link MultiProcessKit} and by
+ * backends' own process tests. Arguments: the store's ({@link StoreConfig#toArgs()}), then mode,
  * count, worker id, rendezvous directory.
  *
  * <ul>
  *   <li>{@code cas}: {@code count} compare-and-set increments of {@link #COUNTER}, retrying on
  *       conflict;</li>
  *   <li>{@code append}: {@code count} journal appends {@code id:i};</li>
- *   <li>{@code bigblob}: stores a generated stream of {@code count} MiB as one blob and reads it
- *       back, printing {@code put SHA} and {@code read SHA} (run with a heap smaller than the
- *       blob).</li>
+ *   <li>{@code churn}: runs until killed; each round replaces {@link #COUNTER} (content = rounds
+ *       done), stores a blob of a few hundred KiB seeded by the id and appends a journal entry,
+ *       then prints {@code done N};</li>
+ *   <li>{@code bigblob}: stores {@link Payloads#stream(long, long) a generated stream} of
+ *       {@code count} MiB as one blob and reads it back, printing {@code put SHA SIZE} and
+ *       {@code read SHA SIZE} (run with a heap smaller than the blob).</li>
  * </ul>
- * The contending modes signal "ready" and wait for "go" in the rendezvous directory (bounded by
- * a count of polls), so the workers really run at once.
+ * The contending modes ({@code cas}, {@code append}) signal "ready" and wait for "go" in the
+ * rendezvous directory (bounded by a count of polls), so the workers really run at once; they
+ * end by printing {@code ok conflicts=N}.
  */
 public final class StoreWorker {
-    static final DocumentKey COUNTER = DocumentKey.of("counter");
+    /** The document the {@code cas} and {@code churn} modes increment. */
+    public static final DocumentKey COUNTER = DocumentKey.of("counter");
     private static final int MAX_POLLS = 30_000;
 
     private StoreWorker() {
     }
 
+    /** @param args the store's arguments, mode, count, worker id, rendezvous directory */
     public static void main(String[] args) throws Exception {
-        String mode = args[0];
-        String url = args[1];
-        int count = Integer.parseInt(args[2]);
-        String id = args[3];
-        Path rendezvous = Path.of(args[4]);
+        StoreConfig config = StoreConfig.fromArgs(args);
+        String[] rest = StoreConfig.rest(args);
+        String mode = rest[0];
+        int count = Integer.parseInt(rest[1]);
+        String id = rest[2];
+        Path rendezvous = Path.of(rest[3]);
         long conflicts = 0;
-        try (Store store = Stores.open("postgres", Map.of("url", url, "user", PostgresCluster.USER))) {
+        try (Store store = config.open()) {
+            if (mode.equals("churn")) {
+                churn(store, Long.parseLong(id));
+                return;
+            }
             if (mode.equals("bigblob")) {
                 bigBlob(store, count);
                 return;
@@ -81,15 +92,31 @@ public final class StoreWorker {
                         store.append((id + ":" + i).getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown mode " + mode);
+                default -> throw new IllegalArgumentException("unknown mode \"" + mode + "\"; expected cas, append,"
+                        + " churn or bigblob");
             }
         }
         System.out.println("ok conflicts=" + conflicts);
     }
 
+    private static void churn(Store store, long seed) {
+        Random random = new Random(seed);
+        while (true) {
+            Document d = store.read(COUNTER).orElseThrow();
+            long next = Long.parseLong(new String(d.content(), StandardCharsets.UTF_8)) + 1;
+            store.replace(COUNTER, d.revision(), Long.toString(next).getBytes(StandardCharsets.UTF_8));
+            byte[] blob = new byte[64 * 1024 + random.nextInt(512 * 1024)];
+            random.nextBytes(blob);
+            store.putBlob(new ByteArrayInputStream(blob));
+            store.append(("round " + next).getBytes(StandardCharsets.UTF_8));
+            System.out.println("done " + next);
+            System.out.flush();
+        }
+    }
+
     private static void bigBlob(Store store, int mib) throws Exception {
         long size = (long) mib << 20;
-        BlobInfo info = store.putBlob(new GeneratedStream(size, 99));
+        BlobInfo info = store.putBlob(Payloads.stream(size, 99));
         System.out.println("put " + info.sha256() + " " + info.size());
         MessageDigest md = Digests.sha256();
         byte[] buffer = new byte[64 * 1024];
@@ -102,39 +129,5 @@ public final class StoreWorker {
         }
         System.out.println("read " + Digests.hex(md.digest()) + " " + read);
         System.out.println("heap max " + Runtime.getRuntime().maxMemory());
-    }
-
-    /** A deterministic pseudo-random stream of a given length, generated as it is read. */
-    static final class GeneratedStream extends InputStream {
-        private final long length;
-        private long position;
-        private long state;
-
-        GeneratedStream(long length, long seed) {
-            this.length = length;
-            this.state = seed * 0x9E3779B97F4A7C15L + 1;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= length) {
-                return -1;
-            }
-            int n = (int) Math.min(len, length - position);
-            for (int i = 0; i < n; i++) {
-                state ^= state << 13;
-                state ^= state >>> 7;
-                state ^= state << 17;
-                b[off + i] = (byte) state;
-            }
-            position += n;
-            return n;
-        }
     }
 }

@@ -1,32 +1,27 @@
-package dev.mlops.registry.jdbc;
-
-import dev.mlops.registry.jdbc.testing.PostgresCluster;
-import dev.mlops.registry.tck.process.Payloads;
+package dev.mlops.registry.tck.process;
 
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.store.Store;
-import dev.mlops.api.store.Stores;
 import dev.mlops.core.Mlops;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
- * A child JVM started by {@link PostgresCrashTest} and {@link PostgresConcurrencyTest}, the
- * PostgreSQL twin of mlops-it's {@code CrashWorker}: opens the store by name through
- * {@code Stores.open("postgres", url)} (so the provider is exercised too), registers versions
- * and moves aliases in a loop, and reports on stdout, one line per event, each written with a
- * single {@code write} call after the operation returned:
+ * A child JVM started by {@link CrashKit} and {@link ConcurrencyKit} (and by backends' own
+ * process tests): opens the store by provider name ({@link StoreConfig}, so the provider is
+ * exercised too), registers versions and moves aliases in a loop, and reports on stdout, one
+ * line per event, each written with a single {@code write} call after the operation returned:
  *
  * <pre>
  * READY &lt;seed&gt;
@@ -39,38 +34,45 @@ import java.util.Random;
  * STALL                                                 (see below)
  * </pre>
  *
- * Arguments: {@code <jdbcUrl> <model>[,<model>...] <seed> [<registrations> [<maxArtifactBytes>
- * [<stallAfter>]]]}. Without a count it loops until it is killed. With {@code stallAfter}, once
- * that many registrations returned it starts a {@code putBlob} whose stream delivers 2.5 MiB
- * (two chunk rows are then inserted, in an open transaction), prints {@code STALL} and blocks,
- * waiting to be killed.
+ * Arguments: the store's ({@link StoreConfig#toArgs()}), then {@code <model>[,<model>...] <seed>
+ * <registrations> <maxArtifactBytes> [<stallAfter> <stallBytes>]}. With
+ * {@code registrations = Integer.MAX_VALUE} it loops until it is killed. The artifact of
+ * iteration {@code i} is {@link Payloads#bytes(long, int, int) Payloads.bytes(seed, i, max)}; the
+ * seed, iteration and maximum are also stored as parameters of the version, so every stored
+ * version can be checked. With {@code stallAfter}, once that many registrations returned it
+ * starts a {@code putBlob} whose stream delivers {@code stallBytes} bytes, prints {@code STALL}
+ * and blocks, waiting to be killed while the store is inside {@code putBlob}.
  */
 public final class RegistrationWorker {
-    static final String[] ALIASES = {"production", "champion"};
+    /** The aliases the workers move. */
+    public static final List<String> ALIASES = List.of("production", "champion");
     private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
     private RegistrationWorker() {
     }
 
     /**
-     * @param args JDBC URL, models, seed, optional registration count and maximum size
+     * @param args the store's arguments, models, seed, registration count, maximum size,
+     *     optionally the registrations before the stall and the stalling stream's length
      */
     public static void main(String[] args) {
-        String url = args[0];
-        List<String> models = List.of(args[1].split(","));
-        long seed = Long.parseLong(args[2]);
-        int registrations = args.length > 3 ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
-        int maxSize = args.length > 4 ? Integer.parseInt(args[4]) : 256 * 1024;
-        int stallAfter = args.length > 5 ? Integer.parseInt(args[5]) : -1;
+        StoreConfig config = StoreConfig.fromArgs(args);
+        String[] rest = StoreConfig.rest(args);
+        List<String> models = Arrays.asList(rest[0].split(","));
+        long seed = Long.parseLong(rest[1]);
+        int registrations = Integer.parseInt(rest[2]);
+        int maxSize = Integer.parseInt(rest[3]);
+        int stallAfter = rest.length > 4 ? Integer.parseInt(rest[4]) : -1;
+        int stallBytes = rest.length > 5 ? Integer.parseInt(rest[5]) : 0;
         Random rnd = new Random(seed);
         try {
-            Store store = Stores.open("postgres", Map.of("url", url, "user", PostgresCluster.USER));
-            try (Mlops mlops = Mlops.builder().store(store).actor("worker-" + seed).build()) {
+            // closing the instance closes the store
+            try (Mlops mlops = Mlops.builder().store(config.open()).actor("worker-" + seed).build()) {
                 emit("READY " + seed);
                 int registered = 0;
                 for (int i = 0; registered < registrations; i++) {
                     if (registered == stallAfter) {
-                        mlops.store().putBlob(new StallingStream(5 * PostgresStore.CHUNK_SIZE / 2));
+                        mlops.store().putBlob(new StallingStream(stallBytes));
                         emit("ERROR the stalling putBlob returned");
                         System.exit(1);
                     }
@@ -90,28 +92,7 @@ public final class RegistrationWorker {
                         emit("CREATED " + model + " " + v.version() + " " + v.artifact().digest() + " " + seed + " " + i);
                         registered++;
                     } else {
-                        int latest;
-                        try {
-                            latest = mlops.models().model(model).latestVersion();
-                        } catch (NotFoundException e) {
-                            continue; // nobody has registered this model yet
-                        }
-                        if (latest < 1) {
-                            continue;
-                        }
-                        String alias = ALIASES[rnd.nextInt(ALIASES.length)];
-                        if (op < 9) {
-                            int target = 1 + rnd.nextInt(latest);
-                            ModelVersion v = mlops.models().setAlias(model, alias, target);
-                            emit("ALIAS " + model + " " + alias + " " + v.version());
-                        } else {
-                            try {
-                                ModelVersion v = mlops.models().rollback(model, alias);
-                                emit("ROLLBACK " + model + " " + alias + " " + v.version());
-                            } catch (ConflictException | NotFoundException e) {
-                                // no earlier version to return to, or the alias is not set yet
-                            }
-                        }
+                        moveAlias(mlops, model, rnd, op);
                     }
                 }
                 emit("DONE");
@@ -124,8 +105,33 @@ public final class RegistrationWorker {
         }
     }
 
+    private static void moveAlias(Mlops mlops, String model, Random rnd, int op) {
+        int latest;
+        try {
+            latest = mlops.models().model(model).latestVersion();
+        } catch (NotFoundException e) {
+            return; // nobody has registered this model yet
+        }
+        if (latest < 1) {
+            return;
+        }
+        String alias = ALIASES.get(rnd.nextInt(ALIASES.size()));
+        if (op < 9) {
+            int target = 1 + rnd.nextInt(latest);
+            ModelVersion v = mlops.models().setAlias(model, alias, target);
+            emit("ALIAS " + model + " " + alias + " " + v.version());
+        } else {
+            try {
+                ModelVersion v = mlops.models().rollback(model, alias);
+                emit("ROLLBACK " + model + " " + alias + " " + v.version());
+            } catch (ConflictException | NotFoundException e) {
+                // no earlier version to return to, or the alias is not set yet
+            }
+        }
+    }
+
     /** One line, one write: a SIGKILL cannot leave half a line that looks whole. */
-    private static void emit(String line) {
+    static void emit(String line) {
         byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             OUT.write(b);
@@ -136,7 +142,7 @@ public final class RegistrationWorker {
     }
 
     /** Delivers {@code length} bytes, then prints STALL and blocks until the process is killed. */
-    private static final class StallingStream extends java.io.InputStream {
+    private static final class StallingStream extends InputStream {
         private int left;
 
         StallingStream(int length) {
@@ -165,7 +171,7 @@ public final class RegistrationWorker {
                 System.exit(1);
             }
             int n = Math.min(len, left);
-            java.util.Arrays.fill(b, off, off + n, (byte) 's');
+            Arrays.fill(b, off, off + n, (byte) 's');
             left -= n;
             return n;
         }

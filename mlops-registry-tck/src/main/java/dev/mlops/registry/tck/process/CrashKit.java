@@ -1,0 +1,297 @@
+package dev.mlops.registry.tck.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlops.api.AliasMove;
+import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditVerification;
+import dev.mlops.api.IntegrityReport;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.RegisteredModel;
+import dev.mlops.api.store.Digests;
+import dev.mlops.core.Mlops;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Child JVMs ({@link RegistrationWorker}) register versions and move aliases in a loop on one
+ * store and are killed with SIGKILL at random moments: before they are ready, while they work,
+ * and just after they announced a registration. Afterwards nothing a child saw committed is lost,
+ * nothing half-done is visible, numbering is gap-free, and after {@code verify(true)} every
+ * change has exactly one audit entry. Bounded by the number of kills, never by wall time.
+ *
+ * <p>A backend runs it with a one-screen subclass:
+ *
+ * <pre>{@code
+ * class CrashTest extends CrashKit {
+ *     @Override protected StoreConfig createStore(Path dir) {
+ *         return new StoreConfig("fs", Map.of("path", dir.toString()));
+ *     }
+ *     @Override protected int kills() { return 54; }
+ * }
+ * }</pre>
+ *
+ * and adds its own checks of what a kill may leave behind in {@link #afterKills(StoreConfig)}.
+ */
+public abstract class CrashKit extends ProcessKit {
+    /** Children running at once. */
+    protected static final int PARALLEL = 2;
+    /** The models the children write. */
+    protected static final String MODELS = "alpha,beta";
+
+    /** What happened to one child. */
+    private record Outcome(long seed, String mode, boolean killedAlive, List<String> lines) {
+        boolean reachedReady() {
+            return lines.stream().anyMatch(l -> l.startsWith("READY"));
+        }
+
+        /** Killed after announcing a registration and before seeing it return. */
+        boolean killedMidRegistration() {
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (lines.get(i).startsWith("CREATED")) {
+                    return false;
+                }
+                if (lines.get(i).startsWith("BEGIN")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** For subclasses. */
+    protected CrashKit() {
+    }
+
+    /** @return how many children are started and killed */
+    protected abstract int kills();
+
+    /** @return the least number of kills that still makes the test mean something */
+    protected int minimumKills() {
+        return 20;
+    }
+
+    /** @return the largest artifact a child registers, in bytes */
+    protected int maxArtifactBytes() {
+        return 256 * 1024;
+    }
+
+    /**
+     * @return how long after a {@code BEGIN} line a mid-registration kill may land, in
+     *     microseconds: about as long as a registration takes on this store
+     */
+    protected int killJitterMicros() {
+        return 15_000;
+    }
+
+    /** @return the seed of every random choice; {@code -Dmlops.process.seed} overrides it */
+    protected long seed() {
+        return Long.getLong("mlops.process.seed", 20_240_611L);
+    }
+
+    /**
+     * Called a moment before a child is killed, while it still runs: for the record only.
+     *
+     * @param childName the name {@link #forChild(StoreConfig, String)} got
+     */
+    protected void beforeKill(String childName) throws Exception {
+    }
+
+    /**
+     * Called once every child is dead and before the store is opened again: the place for checks
+     * of what a killed client may leave behind in this backend.
+     *
+     * @param store what {@link #createStore(Path)} returned
+     */
+    protected void afterKills(StoreConfig store) throws Exception {
+    }
+
+    @Test
+    @DisplayName("loses no reported version, shows no half version, keeps numbering gap-free and the audit chain whole")
+    void killedWorkersLeaveAConsistentStore(@TempDir Path tmp) throws Exception {
+        StoreConfig store = createStore(Files.createDirectories(tmp.resolve("store")));
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        int kills = kills();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        try {
+            List<Future<?>> slots = new ArrayList<>();
+            for (int s = 0; s < PARALLEL; s++) {
+                int slot = s;
+                slots.add(pool.submit(() -> {
+                    Random rnd = new Random(seed() * 31 + slot);
+                    for (int k = slot; k < kills; k += PARALLEL) {
+                        outcomes.add(runAndKill(store, logs, k, rnd));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : slots) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        Reported reported = new Reported();
+        outcomes.forEach(o -> reported.add(o.lines()));
+        long killed = outcomes.stream().filter(Outcome::killedAlive).count();
+        long beforeReady = outcomes.stream().filter(o -> !o.reachedReady()).count();
+        long midRegistration = outcomes.stream().filter(Outcome::killedMidRegistration).count();
+        System.out.printf("crash test (%s): seed %d, %d children, %d SIGKILLs (%d before READY, %d between BEGIN and"
+                        + " CREATED), %d versions reported created, %d alias moves reported%n", store.provider(),
+                seed(), outcomes.size(), killed, beforeReady, midRegistration, reported.created().size(),
+                reported.moves().size());
+
+        assertThat(reported.errors()).as("workers' unexpected failures").isEmpty();
+        assertThat(killed).as("children still running when SIGKILL was sent").isEqualTo(kills)
+                .isGreaterThanOrEqualTo(minimumKills());
+        assertThat(midRegistration).as("children killed between BEGIN and CREATED").isPositive();
+        assertThat(reported.created()).as("some work was committed between the kills").isNotEmpty();
+        afterKills(store);
+
+        try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
+            // every child is dead: no entry is still on its way, so no grace period
+            IntegrityReport repaired = mlops.verify(true, Duration.ZERO);
+            System.out.println("verify(repair=true) after the kills: " + repaired.problems());
+            assertThat(repaired.ok()).as("only repairable leftovers: %s", repaired.problems()).isTrue();
+
+            Map<String, Map<Integer, ModelVersion>> stored = new HashMap<>();
+            for (String model : MODELS.split(",")) {
+                Map<Integer, ModelVersion> byNumber = new HashMap<>();
+                List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), model);
+                for (ModelVersion v : versions) {
+                    assertThat(byNumber.put(v.version(), v)).as("version %s/%d listed once", model, v.version()).isNull();
+                    RegistryChecks.assertComplete(mlops.models(), v);
+                }
+                assertThat(byNumber.keySet()).as("versions of %s are 1..max without gaps", model)
+                        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, versions.size()).boxed().toList());
+                stored.put(model, byNumber);
+            }
+
+            Set<String> claimed = new HashSet<>();
+            int exported = 0;
+            for (Reported.Created c : reported.created()) {
+                assertThat(claimed.add(c.model() + "/" + c.version()))
+                        .as("%s/%d reported by exactly one child", c.model(), c.version()).isTrue();
+                assertThat(c.sha256()).isEqualTo(Payloads.sha256(c.seed(), c.iteration(), maxArtifactBytes()));
+                ModelVersion v = mlops.models().version(c.model(), c.version());
+                assertThat(v.params()).as("%s/%d is the registration the child reported", c.model(), c.version())
+                        .containsEntry("seed", Long.toString(c.seed()))
+                        .containsEntry("iteration", Integer.toString(c.iteration()));
+                assertThat(v.artifact().digest()).isEqualTo(c.sha256());
+                assertThat(stored.get(c.model())).containsKey(c.version());
+                if (exported++ % 7 == 0) {
+                    Path out = mlops.models().exportArtifact(ModelRef.version(c.model(), c.version()),
+                            tmp.resolve("export-" + c.model() + "-" + c.version()));
+                    assertThat(Digests.sha256Hex(Files.readAllBytes(out))).isEqualTo(c.sha256());
+                }
+            }
+
+            for (String model : MODELS.split(",")) {
+                Optional<RegisteredModel> m = mlops.models().findModel(model);
+                if (m.isEmpty()) {
+                    assertThat(stored.get(model)).isEmpty();
+                    continue;
+                }
+                for (String alias : RegistrationWorker.ALIASES) {
+                    Optional<Integer> current = m.get().alias(alias);
+                    current.ifPresent(v -> assertThat(stored.get(model)).as("%s@%s points at a stored version", model, alias)
+                            .containsKey(v));
+                    List<AliasMove> history = mlops.models().aliasHistory(model, alias);
+                    RegistryChecks.assertChained(model, alias, history, current);
+                    for (Reported.Move mv : reported.moves()) {
+                        if (mv.model().equals(model) && mv.alias().equals(alias)) {
+                            AliasMove.Kind kind = mv.kind().equals("ALIAS") ? AliasMove.Kind.SET : AliasMove.Kind.ROLLBACK;
+                            assertThat(RegistryChecks.count(history, kind, mv.version()))
+                                    .as("reported %s is in the history", mv).isPositive();
+                        }
+                    }
+                }
+            }
+
+            AuditVerification audit = mlops.audit().verify();
+            assertThat(audit.ok()).as("audit chain: %s", audit).isTrue();
+            List<AuditEntry> trail = RegistryChecks.allEntries(mlops.audit());
+            Set<String> registerTargets = new HashSet<>();
+            for (AuditEntry e : trail) {
+                if (e.action().equals("version.register")) {
+                    assertThat(registerTargets.add(e.target())).as("one version.register entry for %s", e.target()).isTrue();
+                }
+            }
+            for (Reported.Created c : reported.created()) {
+                assertThat(registerTargets).as("audit of reported registrations").contains(c.model() + "/" + c.version());
+            }
+            // including the versions and moves committed just before their writer died: verify(true)
+            // appended the entries those writers lost
+            Map<String, Set<Integer>> storedNumbers = new HashMap<>();
+            stored.forEach((model, versions) -> storedNumbers.put(model, versions.keySet()));
+            int moves = RegistryChecks.assertEveryChangeAuditedOnce(mlops.models(), storedNumbers,
+                    RegistrationWorker.ALIASES.toArray(String[]::new), trail);
+            long recovered = trail.stream().filter(e -> e.after().containsKey("recovered_by")).count();
+            System.out.printf("%d alias moves, each with one audit entry; %d entries recovered by verify(true)%n",
+                    moves, recovered);
+
+            int storedCount = stored.values().stream().mapToInt(Map::size).sum();
+            System.out.printf("crash test (%s): kills by mode %s; %d versions stored, %d of them reported created"
+                            + " (the rest were committed just before their writer died)%n", store.provider(),
+                    outcomes.stream().collect(Collectors.groupingBy(Outcome::mode, TreeMap::new, Collectors.counting())),
+                    storedCount, reported.created().size());
+
+            IntegrityReport after = mlops.verify(false, Duration.ZERO);
+            assertThat(after.problems()).as("nothing left to repair after verify(true)").isEmpty();
+        }
+    }
+
+    private Outcome runAndKill(StoreConfig store, Path logs, int k, Random rnd) throws Exception {
+        long seed = seed() * 1000 + k;
+        String name = "crash-" + k;
+        ChildJvm child = ChildJvm.start(RegistrationWorker.class, logs.resolve("worker-" + k + ".err"),
+                forChild(store, name).args(MODELS, Long.toString(seed), Integer.toString(Integer.MAX_VALUE),
+                        Integer.toString(maxArtifactBytes())));
+        String mode;
+        if (k < 4 || rnd.nextInt(4) == 0) {
+            mode = "after-start";
+            Thread.sleep(50 + rnd.nextInt(1450));
+        } else {
+            int ready = child.awaitLine(0, l -> l.startsWith("READY"), 120_000);
+            if (ready < 0) {
+                child.kill();
+                throw new AssertionError("worker " + k + " never became ready: " + child.lines() + ", stderr in " + child.stderr());
+            }
+            if (rnd.nextBoolean()) {
+                mode = "after-ready";
+                Thread.sleep(50 + rnd.nextInt(1450));
+            } else {
+                mode = "mid-registration";
+                Thread.sleep(rnd.nextInt(800));
+                child.awaitLine(child.lineCount(), l -> l.startsWith("BEGIN"), 60_000);
+                int micros = rnd.nextInt(killJitterMicros());
+                Thread.sleep(micros / 1000, (micros % 1000) * 1000);
+            }
+        }
+        beforeKill(name);
+        boolean alive = child.kill();
+        return new Outcome(seed, mode, alive, child.lines());
+    }
+}
