@@ -23,9 +23,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -105,45 +102,30 @@ class PostgresCrashTest extends CrashKit {
         Path logs = Files.createDirectories(tmp.resolve("logs"));
         List<List<String>> lines = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger verifiedOpen = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-        try {
-            List<Future<?>> slots = new ArrayList<>();
-            for (int s = 0; s < PARALLEL; s++) {
-                int slot = s;
-                slots.add(pool.submit(() -> {
-                    for (int k = slot; k < STALL_KILLS; k += PARALLEL) {
-                        String name = "stall-" + k;
-                        // two chunk rows are inserted, in an open transaction, before the stream stalls
-                        ChildJvm child = ChildJvm.start(RegistrationWorker.class, logs.resolve(name + ".err"),
-                                ClusterStores.named(store, name).args(MODELS, Long.toString(seed() * 1000 + 500 + k),
-                                        "1000", Integer.toString(64 * 1024), Integer.toString(1 + k % 3),
-                                        Integer.toString(5 * PostgresStore.CHUNK_SIZE / 2)));
-                        int stall = child.awaitLine(0, l -> l.equals("STALL"), 120_000);
-                        if (stall < 0) {
-                            child.kill();
-                            throw new AssertionError(name + " never stalled: " + child.lines() + ", stderr in "
-                                    + child.stderr());
-                        }
-                        // the worker printed STALL after its second chunk INSERT returned, inside the transaction
-                        long open = 0;
-                        for (int poll = 0; poll < 200 && open == 0; poll++) {
-                            open = openTransactions(name);
-                        }
-                        assertThat(open).as("%s has a transaction open on the server when it is killed", name)
-                                .isEqualTo(1);
-                        assertThat(child.kill()).as("%s was alive when killed", name).isTrue();
-                        verifiedOpen.incrementAndGet();
-                        lines.add(child.lines());
-                    }
-                    return null;
-                }));
+        inSlots(STALL_KILLS, (slot, k) -> {
+            String name = "stall-" + k;
+            // two chunk rows are inserted, in an open transaction, before the stream stalls
+            ChildJvm child = ChildJvm.start(RegistrationWorker.class, logs.resolve(name + ".err"),
+                    ClusterStores.named(store, name).args(MODELS, Long.toString(seed() * 1000 + 500 + k),
+                            "1000", Integer.toString(64 * 1024), Integer.toString(1 + k % 3),
+                            Integer.toString(5 * PostgresStore.CHUNK_SIZE / 2)));
+            int stall = child.awaitLine(0, l -> l.equals("STALL"), 120_000);
+            if (stall < 0) {
+                child.kill();
+                throw new AssertionError(name + " never stalled: " + child.lines() + ", stderr in "
+                        + child.stderr());
             }
-            for (Future<?> f : slots) {
-                f.get();
+            // the worker printed STALL after its second chunk INSERT returned, inside the transaction
+            long open = 0;
+            for (int poll = 0; poll < 200 && open == 0; poll++) {
+                open = openTransactions(name);
             }
-        } finally {
-            pool.shutdownNow();
-        }
+            assertThat(open).as("%s has a transaction open on the server when it is killed", name)
+                    .isEqualTo(1);
+            assertThat(child.kill()).as("%s was alive when killed", name).isTrue();
+            verifiedOpen.incrementAndGet();
+            lines.add(child.lines());
+        });
         Reported reported = new Reported();
         lines.forEach(reported::add);
         System.out.printf("postgres crash test: %d SIGKILLs inside an open putBlob transaction (2 chunk rows written),"

@@ -126,22 +126,32 @@ public abstract class CrashKit extends ProcessKit {
     protected void afterKills(StoreConfig store) throws Exception {
     }
 
-    @Test
-    @DisplayName("loses no reported version, shows no half version, keeps numbering gap-free and the audit chain whole")
-    void killedWorkersLeaveAConsistentStore(@TempDir Path tmp) throws Exception {
-        StoreConfig store = createStore(Files.createDirectories(tmp.resolve("store")));
-        Path logs = Files.createDirectories(tmp.resolve("logs"));
-        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-        int kills = kills();
+    /** One child's run in {@link #inSlots(int, ChildRun)}. */
+    @FunctionalInterface
+    protected interface ChildRun {
+        /**
+         * @param slot the thread, 0 to {@link #PARALLEL} - 1
+         * @param k the child's number
+         */
+        void run(int slot, int k) throws Exception;
+    }
+
+    /**
+     * Runs children 0 to {@code count - 1}, {@link #PARALLEL} at a time: slot {@code s} runs
+     * children {@code s}, {@code s + PARALLEL}, ... one after the other.
+     *
+     * @param count how many children
+     * @param run starts, watches and ends one child
+     */
+    protected static void inSlots(int count, ChildRun run) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try {
             List<Future<?>> slots = new ArrayList<>();
             for (int s = 0; s < PARALLEL; s++) {
                 int slot = s;
                 slots.add(pool.submit(() -> {
-                    Random rnd = new Random(seed() * 31 + slot);
-                    for (int k = slot; k < kills; k += PARALLEL) {
-                        outcomes.add(runAndKill(store, logs, k, rnd));
+                    for (int k = slot; k < count; k += PARALLEL) {
+                        run.run(slot, k);
                     }
                     return null;
                 }));
@@ -152,6 +162,20 @@ public abstract class CrashKit extends ProcessKit {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    @DisplayName("loses no reported version, shows no half version, keeps numbering gap-free and the audit chain whole")
+    void killedWorkersLeaveAConsistentStore(@TempDir Path tmp) throws Exception {
+        StoreConfig store = createStore(Files.createDirectories(tmp.resolve("store")));
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        int kills = kills();
+        Random[] random = new Random[PARALLEL]; // one sequence per slot, so a seed replays the run
+        for (int s = 0; s < PARALLEL; s++) {
+            random[s] = new Random(seed() * 31 + s);
+        }
+        inSlots(kills, (slot, k) -> outcomes.add(runAndKill(store, logs, k, random[slot])));
 
         Reported reported = new Reported();
         outcomes.forEach(o -> reported.add(o.lines()));

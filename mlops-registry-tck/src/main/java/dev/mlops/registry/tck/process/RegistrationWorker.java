@@ -6,11 +6,13 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.core.Mlops;
+import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.SequenceInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -72,7 +74,7 @@ public final class RegistrationWorker {
                 int registered = 0;
                 for (int i = 0; registered < registrations; i++) {
                     if (registered == stallAfter) {
-                        mlops.store().putBlob(new StallingStream(stallBytes));
+                        mlops.store().putBlob(stallingStream(stallBytes));
                         emit("ERROR the stalling putBlob returned");
                         System.exit(1);
                     }
@@ -141,23 +143,13 @@ public final class RegistrationWorker {
         }
     }
 
-    /** Delivers {@code length} bytes, then prints STALL and blocks until the process is killed. */
-    private static final class StallingStream extends InputStream {
-        private int left;
-
-        StallingStream(int length) {
-            this.left = length;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (left == 0) {
+    /** After the bytes given, prints STALL and blocks until the process is killed. */
+    private static InputStream stallingStream(int length) {
+        byte[] bytes = new byte[length];
+        Arrays.fill(bytes, (byte) 's');
+        return new SequenceInputStream(new ByteArrayInputStream(bytes), new InputStream() {
+            @Override
+            public int read() {
                 emit("STALL");
                 for (int i = 0; i < 600; i++) { // bounded: a forgotten child gives up after 10 minutes
                     try {
@@ -169,11 +161,8 @@ public final class RegistrationWorker {
                 }
                 emit("ERROR nobody killed the stalled worker");
                 System.exit(1);
+                return -1;
             }
-            int n = Math.min(len, left);
-            Arrays.fill(b, off, off + n, (byte) 's');
-            left -= n;
-            return n;
-        }
+        });
     }
 }
