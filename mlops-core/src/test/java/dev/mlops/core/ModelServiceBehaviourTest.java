@@ -469,14 +469,14 @@ class ModelServiceBehaviourTest {
                 CountDownLatch gate = new CountDownLatch(1);
                 f.gates.put(1, gate);
                 ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
-                        .pollInterval(Duration.ofDays(1)).fallback(V2).build();
+                        .pollInterval(Duration.ofDays(1)).fallback(V2).closeTimeout(Duration.ofDays(1)).build();
                 AtomicReference<Object> answer = new AtomicReference<>();
                 Thread request = new Thread(() -> answer.set(svc.predict(1)));
                 request.start();
                 ServingFixture.awaitTrue(() -> f.servedBy(1) > 0, "the request is inside the model");
                 Thread closer = new Thread(svc::close);
                 closer.start();
-                ServingFixture.awaitTrue(() -> closer.getState() == Thread.State.WAITING || !closer.isAlive(),
+                ServingFixture.awaitTrue(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive(),
                         "close() waits");
                 assertThat(closer.isAlive()).as("close returned while a call was in flight").isTrue();
                 ServingFixture.TrackingModel one = f.models.stream().filter(m -> m.version == 1).findFirst().orElseThrow();
