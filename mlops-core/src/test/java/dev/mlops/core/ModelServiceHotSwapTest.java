@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -259,12 +261,55 @@ class ModelServiceHotSwapTest {
 
             svc.close();
             assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(swaps + 1);
+            assertThat(f.models).as("models closed on the closer thread, not by the requests that released them last")
+                    .allMatch(m -> m.closedOn.getName().equals("mlops-serve-leak-test-closer"));
             assertThat(cache).doesNotExist();
             assertThat(AliasEvents.listenerCount(store)).isZero();
             for (Thread th : serviceThreads("leak-test")) {
                 th.join(30_000);
                 assertThat(th.isAlive()).as(th.getName() + " still running").isFalse();
             }
+            f.assertNoMisuse();
+        }
+    }
+
+    @Test
+    @DisplayName("closes a retired model exactly once on the service's closer thread, not on the request that"
+            + " released it last nor on the caller of refresh()")
+    void retiredModelClosedOffRequestThread() throws Exception {
+        try (ServingFixture f = new ServingFixture(2)) {
+            CountDownLatch gate = new CountDownLatch(1);
+            f.gates.put(1, gate);
+            ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+                    .name("closer-test").pollInterval(Duration.ofDays(1)).build();
+            String closerThread = "mlops-serve-closer-test-closer";
+            AtomicReference<Integer> answer = new AtomicReference<>();
+            Thread request = new Thread(() -> answer.set(svc.predict(7)), "last-request");
+            request.start();
+            ServingFixture.awaitTrue(() -> f.servedBy(1) > 0, "the request is inside version 1");
+            f.mlops.models().setAlias("rain", "production", 2);
+            assertThat(svc.refresh()).isEqualTo(ModelRef.version("rain", 2));
+            ServingFixture.TrackingModel one = f.modelsOf(1).get(0);
+            assertThat(one.isClosed()).as("a call is still inside version 1").isFalse();
+            gate.countDown();
+            request.join(30_000);
+            assertThat(answer.get()).isEqualTo(1);
+            ServingFixture.awaitTrue(one::isClosed, "version 1 is closed");
+            assertThat(one.closedOn).isNotSameAs(request);
+            assertThat(one.closedOn.getName()).isEqualTo(closerThread);
+
+            // retired with no call inside: closed on the closer too, not by refresh()
+            f.mlops.models().setAlias("rain", "production", 1);
+            assertThat(svc.refresh()).isEqualTo(ModelRef.version("rain", 1));
+            ServingFixture.TrackingModel two = f.modelsOf(2).get(0);
+            ServingFixture.awaitTrue(two::isClosed, "version 2 is closed");
+            assertThat(two.closedOn.getName()).isEqualTo(closerThread);
+            svc.close();
+            assertThat(f.models).hasSize(3).allSatisfy(m -> {
+                assertThat(m.isClosed()).isTrue();
+                assertThat(m.closedOn.getName()).isEqualTo(closerThread);
+            });
+            assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(3);
             f.assertNoMisuse();
         }
     }
