@@ -352,12 +352,7 @@ class ModelServiceHotSwapTest {
                     .pollInterval(Duration.ofMillis(5)).build();
             ServingFixture.Events events = new ServingFixture.Events();
             svc.onEvent(events::add);
-            Mlops otherProcess = Mlops.builder().store(new ForwardingStore(f.store) {
-                @Override
-                public String describe() {
-                    return "another-process";
-                }
-            }).build();
+            Mlops otherProcess = f.otherProcess();
             otherProcess.models().setAlias("rain", "production", 2);
             events.await(e -> e instanceof ServiceEvent.Swapped s && s.to().number() == 2, 1);
             assertThat(svc.predict(0)).isEqualTo(2);

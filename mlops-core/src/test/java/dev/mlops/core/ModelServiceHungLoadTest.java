@@ -146,13 +146,8 @@ class ModelServiceHungLoadTest {
             Path cache = svc.artifactCacheRoot();
             ServingFixture.Events events = new ServingFixture.Events();
             svc.onEvent(events::add);
-            // a store the service hears nothing from, so only the explicit refresh loads version 2
-            Mlops otherProcess = Mlops.builder().store(new ForwardingStore(f.store) {
-                @Override
-                public String describe() {
-                    return "another-process";
-                }
-            }).build();
+            // only the explicit refresh loads version 2
+            Mlops otherProcess = f.otherProcess();
             otherProcess.models().setAlias("rain", "production", 2);
             AtomicReference<Throwable> refreshed = new AtomicReference<>();
             Thread refresher = new Thread(() -> {

@@ -72,6 +72,19 @@ final class ServingFixture implements AutoCloseable {
                 .signature(signature).build());
     }
 
+    /**
+     * @return an {@link Mlops} on the same data as another process would see it: the services
+     *     of this fixture hear nothing of its alias moves, and only a poll or a refresh finds them
+     */
+    Mlops otherProcess() {
+        return Mlops.builder().store(new ForwardingStore(store) {
+            @Override
+            public String describe() {
+                return "another-process";
+            }
+        }).build();
+    }
+
     static ModelRef production() {
         return ModelRef.parse("rain@production");
     }
