@@ -79,11 +79,15 @@ final class Deployment<I, O> {
     /** Drops a reference taken by {@link #tryAcquire}; the last one has the model closed. */
     void release() {
         if (refs.decrementAndGet() == 0 && refs.compareAndSet(0, CLOSED)) {
-            try {
-                closer.execute(this::dispose);
-            } catch (RejectedExecutionException closerGone) {
-                dispose();
-            }
+            closeLater(); // kept out of line: release() is on every request's path
+        }
+    }
+
+    private void closeLater() {
+        try {
+            closer.execute(this::dispose);
+        } catch (RejectedExecutionException closerGone) {
+            dispose();
         }
     }
 
