@@ -38,6 +38,7 @@ final class ArtifactCache {
     private final ArrayDeque<Entry> idle = new ArrayDeque<>();
     private final AtomicLong exports = new AtomicLong();
     private boolean closed;
+    private Runnable whenEmpty;
 
     private final String token;
 
@@ -54,12 +55,17 @@ final class ArtifactCache {
     }
 
     /**
-     * Returns the version's directory, exporting it first if needed. Called by one thread at a
-     * time (under the service's swap lock); {@link #release} may run concurrently.
+     * Returns the version's directory, exporting it first if needed. Called by one load at a
+     * time (the service starts no load while another runs); {@link #release} may run concurrently.
+     *
+     * @throws IllegalStateException once closed
      */
     Entry acquire(ModelVersion version) {
         ModelRef.Version v = version.ref();
         synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the artifact cache of a closed model service exports nothing");
+            }
             Entry e = entries.get(v);
             if (e != null) {
                 e.users++;
@@ -85,6 +91,7 @@ final class ArtifactCache {
     /** One user fewer; the directory becomes idle, and the oldest idle ones beyond the limit go. */
     void release(Entry e) {
         List<Entry> evict = new ArrayList<>(1);
+        Runnable emptied = null;
         synchronized (this) {
             if (--e.users > 0) {
                 return;
@@ -92,6 +99,7 @@ final class ArtifactCache {
             if (closed) {
                 entries.remove(e.version);
                 evict.add(e);
+                emptied = entries.isEmpty() ? whenEmpty : null;
             } else {
                 idle.addLast(e);
                 while (idle.size() > KEEP_IDLE) {
@@ -102,18 +110,32 @@ final class ArtifactCache {
             }
         }
         evict.forEach(x -> Dirs.deleteQuietly(x.directory));
+        if (emptied != null) {
+            emptied.run();
+        }
     }
 
-    /** Deletes every idle directory now and each used one when its last user releases it. */
-    void close() {
+    /**
+     * Deletes every idle directory now and each used one when its last user releases it.
+     *
+     * @param whenEmpty runs now if no directory is in use, else each time the last one in use is
+     *     released (a load abandoned during close may still export and release one)
+     */
+    void close(Runnable whenEmpty) {
         List<Entry> evict;
+        boolean empty;
         synchronized (this) {
             closed = true;
+            this.whenEmpty = whenEmpty;
             evict = new ArrayList<>(idle);
             idle.clear();
             evict.forEach(x -> entries.remove(x.version));
+            empty = entries.isEmpty();
         }
         evict.forEach(x -> Dirs.deleteQuietly(x.directory));
+        if (empty) {
+            whenEmpty.run();
+        }
     }
 
     /** @return exports so far */

@@ -4,6 +4,10 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.serving.Model;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -24,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * closes it. Either way the model is closed exactly once, by whoever drops the last reference,
  * and never while a call is inside it.
  *
+ * <p>The winner does not close the model itself: it hands the close to the service's closer
+ * thread, so a request that happens to release last does not pay for closing a model (an ONNX
+ * session's close takes milliseconds). Only once the closer has shut down (the service closed
+ * and its close timeout passed) does the releasing thread close the model itself.
+ *
  * @param <I> input type
  * @param <O> output type
  */
@@ -39,12 +48,18 @@ final class Deployment<I, O> {
     final InputCheck check;
     private final ArtifactCache cache;
     private final ArtifactCache.Entry artifact;
+    private final Executor closer;
+    private final Consumer<Deployment<I, O>> onClosed;
     private final AtomicLong refs = new AtomicLong(1);
     private final AtomicBoolean retired = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
+    /**
+     * @param closer where the model is closed once the last reference is gone
+     * @param onClosed told after the model is closed
+     */
     Deployment(ModelVersion metadata, Model<I, O> model, VersionStats stats, InputCheck check, ArtifactCache cache,
-               ArtifactCache.Entry artifact) {
+               ArtifactCache.Entry artifact, Executor closer, Consumer<Deployment<I, O>> onClosed) {
         this.metadata = metadata;
         this.version = metadata.ref();
         this.model = model;
@@ -52,6 +67,8 @@ final class Deployment<I, O> {
         this.check = check;
         this.cache = cache;
         this.artifact = artifact;
+        this.closer = closer;
+        this.onClosed = onClosed;
     }
 
     /** @return true if the caller now holds a reference and must {@link #release} it */
@@ -59,9 +76,17 @@ final class Deployment<I, O> {
         return refs.getAndIncrement() >= 0;
     }
 
-    /** Drops a reference taken by {@link #tryAcquire}; the last one closes the model. */
+    /** Drops a reference taken by {@link #tryAcquire}; the last one has the model closed. */
     void release() {
         if (refs.decrementAndGet() == 0 && refs.compareAndSet(0, CLOSED)) {
+            closeLater(); // kept out of line: release() is on every request's path
+        }
+    }
+
+    private void closeLater() {
+        try {
+            closer.execute(this::dispose);
+        } catch (RejectedExecutionException closerGone) {
             dispose();
         }
     }
@@ -73,9 +98,13 @@ final class Deployment<I, O> {
         }
     }
 
-    /** Waits until the last reference is gone and the model closed. */
-    void awaitClosed() throws InterruptedException {
-        closed.await();
+    /**
+     * Waits until the last reference is gone and the model closed.
+     *
+     * @return false if that did not happen within the timeout
+     */
+    boolean awaitClosed(long timeoutNanos) throws InterruptedException {
+        return closed.await(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void dispose() {
@@ -86,6 +115,7 @@ final class Deployment<I, O> {
         } finally {
             cache.release(artifact);
             closed.countDown();
+            onClosed.accept(this);
         }
     }
 }

@@ -37,6 +37,8 @@ public final class ModelServiceBuilder<I, O> {
     static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(1);
     static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
     static final int DEFAULT_SHADOW_QUEUE = 1024;
+    static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     VersionSource source;
     Clock clock;
@@ -47,6 +49,8 @@ public final class ModelServiceBuilder<I, O> {
     List<I> warmUp;
     Duration backoffInitial;
     Duration backoffMax;
+    Duration loadTimeout;
+    Duration closeTimeout;
     ModelRef challenger;
     double challengerShare;
     ModelRef shadow;
@@ -139,6 +143,44 @@ public final class ModelServiceBuilder<I, O> {
         }
         this.backoffInitial = initial;
         this.backoffMax = max;
+        return this;
+    }
+
+    /**
+     * The longest a version may take to export, load and warm up. A load that takes longer is a
+     * failed load (stage {@code timeout}): its thread is interrupted and abandoned, the version
+     * serving now keeps serving, and the load is retried with the {@link #retryBackoff back-off}.
+     * Until an abandoned load returns, no other load starts and attempts fail at once at stage
+     * {@code timeout}; a model it returns late is closed unused. Bounds {@code build()} and
+     * {@link ModelService#refresh()} as well. Set it above your longest legitimate load.
+     * Default 5 minutes.
+     *
+     * @param timeout a positive duration
+     * @return this
+     */
+    public ModelServiceBuilder<I, O> loadTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        once(this.loadTimeout, "loadTimeout");
+        positive(timeout, "loadTimeout");
+        this.loadTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * The longest {@link ModelService#close()} waits for calls in flight, for models being
+     * closed and for the service's threads. A running load is abandoned at once (its thread
+     * interrupted; a model it returns later is closed unused). When the time is up, close
+     * returns: a call still inside a model closes that model itself when it returns, and a
+     * thread stuck in your code is left to finish as a daemon. Default 10 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this
+     */
+    public ModelServiceBuilder<I, O> closeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        once(this.closeTimeout, "closeTimeout");
+        positive(timeout, "closeTimeout");
+        this.closeTimeout = timeout;
         return this;
     }
 
@@ -373,12 +415,14 @@ public final class ModelServiceBuilder<I, O> {
 
     /**
      * Resolves the reference and loads and warms up its version (and those of the challenger,
-     * shadow and fallback) on the calling thread, then starts following the alias.
+     * shadow and fallback) before returning, each within the {@link #loadTimeout load timeout},
+     * then starts following the alias.
      *
      * @return the running service; close it to stop following and release the models
      * @throws IllegalStateException if an option needs another that was not set
      * @throws dev.mlops.api.NotFoundException if a reference does not resolve
-     * @throws dev.mlops.api.MlopsException if a version fails to load or warm up, naming it
+     * @throws dev.mlops.api.MlopsException if a version fails to load or warm up, or takes
+     *     longer than the load timeout, naming it and the stage
      */
     public ModelService<I, O> build() {
         if (shadow == null && (shadowQueue != 0 || shadowExecutor != null)) {

@@ -34,11 +34,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -58,11 +61,18 @@ import org.slf4j.LoggerFactory;
  * allocated unless a feature that needs it (detailed prediction, sampled log record, shadow)
  * is on for that request.
  *
- * <p>Swap path, always under {@link #lock}: resolve the reference, export and load the new
- * version, warm it up, publish it in the slot, then drop the service's reference to the old
- * deployment; the old model is closed by whoever releases it last. Loading happens on the
- * service's worker thread (alias notices, polling, retries) or on the caller of
- * {@link #refresh()} and {@code build()}.
+ * <p>Swap path, always under {@link #lock}: resolve the reference; export, load and warm up the
+ * new version on a load thread of its own ({@link LoadTask}) while the swapping thread waits at
+ * most the load timeout; publish it in the slot, then drop the service's reference to the old
+ * deployment. Whoever releases the old deployment last hands its close to the closer thread.
+ * The swapping thread is the service's worker (alias notices, polling, retries) or the caller
+ * of {@link #refresh()} and {@code build()}. One load runs at a time: a load abandoned after its
+ * timeout keeps its thread, and no other load starts until it returns.
+ *
+ * <p>{@link #close()} takes no lock, so nothing a swap waits for can hold it up: it abandons the
+ * running load, empties the slots by get-and-set (a swap publishes by compare-and-set, so it
+ * cannot bring a deployment back), and waits at most the close timeout for calls in flight and
+ * queued closes.
  */
 final class ServingService<I, O> implements ModelService<I, O> {
     private static final Logger LOG = LoggerFactory.getLogger(ServingService.class);
@@ -77,6 +87,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final long pollNanos;
     private final long backoffInitialNanos;
     private final long backoffMaxNanos;
+    private final long loadTimeoutNanos;
+    private final long closeTimeoutNanos;
 
     private final ServiceSlot<I, O> primary;
     private final ServiceSlot<I, O> challenger;
@@ -102,7 +114,14 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final boolean ownsCache;
     private final ArtifactCache artifacts;
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
+    /** The load started last; it may be running, abandoned, or done. */
+    private volatile LoadTask<Loaded<I, O>> loading;
+    /** Closes retired models off the request threads; its thread starts at the first retirement. */
+    private final ThreadPoolExecutor closer;
+    /** Deployments whose model is not closed yet: live, retired with calls inside, or queued for the closer. */
+    private final Set<Deployment<I, O>> open = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor worker;
     private volatile Thread workerThread;
     private final AtomicBoolean checkQueued = new AtomicBoolean();
@@ -136,6 +155,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
         this.backoffInitialNanos = (b.backoffInitial != null ? b.backoffInitial
                 : ModelServiceBuilder.DEFAULT_BACKOFF_INITIAL).toNanos();
         this.backoffMaxNanos = (b.backoffMax != null ? b.backoffMax : ModelServiceBuilder.DEFAULT_BACKOFF_MAX).toNanos();
+        this.loadTimeoutNanos = saturatedNanos(b.loadTimeout != null ? b.loadTimeout
+                : ModelServiceBuilder.DEFAULT_LOAD_TIMEOUT);
+        this.closeTimeoutNanos = saturatedNanos(b.closeTimeout != null ? b.closeTimeout
+                : ModelServiceBuilder.DEFAULT_CLOSE_TIMEOUT);
 
         this.primary = new ServiceSlot<>("primary", b.ref);
         slots.add(primary);
@@ -192,6 +215,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
             this.ownsCache = true;
         }
         this.artifacts = new ArtifactCache(cacheRoot, source, idPrefix);
+        this.closer = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                daemon("closer", null));
         boolean follows = slots.stream().anyMatch(s -> s.ref instanceof ModelRef.Alias);
         if (follows) {
             this.worker = new ScheduledThreadPoolExecutor(1, daemon("worker", t -> workerThread = t));
@@ -202,8 +227,16 @@ final class ServingService<I, O> implements ModelService<I, O> {
         }
     }
 
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    private String threadName(String role) {
+        return "mlops-serve-" + name + "-" + role;
+    }
+
     private ThreadFactory daemon(String role, Consumer<Thread> created) {
-        String threadName = "mlops-serve-" + name + "-" + role;
+        String threadName = threadName(role);
         return r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
@@ -233,7 +266,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 for (ServiceSlot<I, O> s : slots) {
                     ModelVersion target = source.resolve(s.ref);
                     try {
-                        s.live = load(target);
+                        Deployment<I, O> d = deploy(loadBounded(target));
+                        if (!s.replace(null, d)) {
+                            retire(d);
+                        }
                     } catch (LoadFailure f) {
                         throw new MlopsException("model service " + Names.quote(name) + " cannot start: its " + s.role
                                 + " version " + target.ref() + " failed at " + f.stage + ": " + f.getCause(), f.getCause());
@@ -288,7 +324,12 @@ final class ServingService<I, O> implements ModelService<I, O> {
     }
 
     private void checkSlots(boolean explicit) {
-        lock.lock();
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException closingNow) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         try {
             if (closed) {
                 return;
@@ -308,6 +349,9 @@ final class ServingService<I, O> implements ModelService<I, O> {
 
     private void checkSlot(ServiceSlot<I, O> s, boolean explicit) {
         Deployment<I, O> old = s.live;
+        if (old == null) {
+            return; // closed
+        }
         ModelVersion target;
         try {
             target = source.resolve(s.ref);
@@ -332,31 +376,37 @@ final class ServingService<I, O> implements ModelService<I, O> {
         if (!explicit && to.equals(s.failing) && System.nanoTime() - s.retryAtNanos < 0) {
             return;
         }
-        Deployment<I, O> next;
+        Loaded<I, O> loaded;
         try {
-            next = load(target);
+            loaded = loadBounded(target);
         } catch (LoadFailure f) {
-            loadFailed(s, to, f);
+            if (!closed) {
+                loadFailed(s, to, old.version, f);
+            }
             return;
         }
-        s.live = next;
+        Deployment<I, O> next = deploy(loaded);
+        if (!s.replace(old, next)) {
+            retire(next); // the service closed meanwhile: never served
+            return;
+        }
         s.clearFailure();
         if (s == primary) {
             current = to;
         }
-        old.retire();
+        retire(old);
         LOG.info("model service {}: {} {} now serves version {} (was {})", name, s.role, s.ref, to, old.version);
         publish(new ServiceEvent.Swapped(clock.instant(), Optional.of(old.version), to));
     }
 
-    private void loadFailed(ServiceSlot<I, O> s, ModelRef.Version version, LoadFailure f) {
+    private void loadFailed(ServiceSlot<I, O> s, ModelRef.Version version, ModelRef.Version serving, LoadFailure f) {
         s.failures = version.equals(s.failing) ? s.failures + 1 : 1;
         s.failing = version;
         long wait = backoffNanos(s.failures);
         s.retryAtNanos = System.nanoTime() + wait;
         Duration retryIn = Duration.ofNanos(wait);
         LOG.warn("model service {}: {} version {} failed at {} (attempt {}); version {} keeps serving, next attempt in {}",
-                name, s.role, version, f.stage, s.failures, s.live.version, retryIn, f.getCause());
+                name, s.role, version, f.stage, s.failures, serving, retryIn, f.getCause());
         publish(new ServiceEvent.LoadFailed(clock.instant(), version, f.stage, String.valueOf(f.getCause()), s.failures,
                 retryIn));
         if (worker != null) {
@@ -376,7 +426,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         return Math.min(wait, backoffMaxNanos);
     }
 
-    /** Why a version could not be made ready: the stage ({@code load} or {@code warm-up}) and the cause. */
+    /** Why a version could not be made ready: the stage ({@code load}, {@code warm-up} or {@code timeout}) and the cause. */
     private static final class LoadFailure extends Exception {
         private static final long serialVersionUID = 1L;
         final String stage;
@@ -387,7 +437,45 @@ final class ServingService<I, O> implements ModelService<I, O> {
         }
     }
 
-    private Deployment<I, O> load(ModelVersion target) throws LoadFailure {
+    /** A version loaded and warmed up, not yet deployed. */
+    private record Loaded<I, O>(ModelVersion target, Model<I, O> model, ArtifactCache.Entry artifact) {
+    }
+
+    /**
+     * Loads a version on a load thread and waits at most the load timeout. A load that times
+     * out is abandoned (its thread interrupted); while it has not returned, no other load starts
+     * and every attempt fails at stage {@code timeout} at once, so a loader that hangs costs one
+     * thread, not one per retry.
+     */
+    private Loaded<I, O> loadBounded(ModelVersion target) throws LoadFailure {
+        ModelRef.Version v = target.ref();
+        LoadTask<Loaded<I, O>> previous = loading;
+        if (previous != null && previous.stuck()) {
+            throw new LoadFailure("timeout", new TimeoutException("version " + v + " was not loaded: the load of "
+                    + previous.what + " started " + Duration.ofNanos(System.nanoTime() - previous.startedNanos).toSeconds()
+                    + " s ago timed out and has not returned (its loader ignores interrupts); no load starts until it does"));
+        }
+        LoadTask<Loaded<I, O>> task = new LoadTask<>(threadName("load"), v.toString(), t -> load(target, t),
+                this::discard);
+        loading = task;
+        task.start();
+        if (closed) {
+            task.abandon(); // close() may have looked at loading before it was set
+        }
+        try {
+            return task.await(loadTimeoutNanos);
+        } catch (LoadFailure f) {
+            throw f;
+        } catch (TimeoutException e) {
+            throw new LoadFailure("timeout", e);
+        } catch (Exception e) {
+            // abandoned by close(), or the waiting thread was interrupted
+            throw new LoadFailure("load", e);
+        }
+    }
+
+    /** Runs on the load thread: export, load, warm up; stops early once abandoned. */
+    private Loaded<I, O> load(ModelVersion target, LoadTask<Loaded<I, O>> task) throws LoadFailure {
         ModelRef.Version v = target.ref();
         loads.incrementAndGet();
         ArtifactCache.Entry artifact;
@@ -409,7 +497,11 @@ final class ServingService<I, O> implements ModelService<I, O> {
             artifacts.release(artifact);
             throw new LoadFailure("load", e);
         }
+        Loaded<I, O> loaded = new Loaded<>(target, model, artifact);
         for (I sample : warmUp) {
+            if (task.abandoned()) {
+                return loaded; // the task discards it: a model nobody waits for is never called
+            }
             try {
                 model.predict(sample);
             } catch (RuntimeException | LinkageError e) {
@@ -422,8 +514,34 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 throw new LoadFailure("warm-up", e);
             }
         }
-        return new Deployment<>(target, model, statsFor(v), InputCheck.of(v, target.signature().inputs()), artifacts,
-                artifact);
+        return loaded;
+    }
+
+    /** Closes a model whose load was abandoned before it returned; on the load thread. */
+    private void discard(Loaded<I, O> late) {
+        LOG.info("model service {}: version {} loaded after {}; closing it unused", name, late.target.ref(),
+                closed ? "the service closed" : "its load timed out");
+        try {
+            late.model.close();
+        } catch (Exception | LinkageError e) {
+            LOG.warn("model service {}: closing unused version {} failed: {}", name, late.target.ref(), e.toString(), e);
+        } finally {
+            artifacts.release(late.artifact);
+        }
+    }
+
+    private Deployment<I, O> deploy(Loaded<I, O> l) {
+        ModelRef.Version v = l.target.ref();
+        Deployment<I, O> d = new Deployment<>(l.target, l.model, statsFor(v), InputCheck.of(v, l.target.signature().inputs()),
+                artifacts, l.artifact, closer, open::remove);
+        open.add(d);
+        return d;
+    }
+
+    /** Drops the service's reference; the closer thread is started first, so no request thread starts it. */
+    private void retire(Deployment<I, O> d) {
+        closer.prestartCoreThread();
+        d.retire();
     }
 
     private VersionStats statsFor(ModelRef.Version v) {
@@ -808,6 +926,9 @@ final class ServingService<I, O> implements ModelService<I, O> {
                     checkSlot(s, true);
                 }
             }
+            if (closed) {
+                throw new IllegalStateException("model service " + Names.quote(name) + " was closed during refresh()");
+            }
             return current;
         } finally {
             lock.unlock();
@@ -859,22 +980,14 @@ final class ServingService<I, O> implements ModelService<I, O> {
 
     @Override
     public void close() {
-        List<Deployment<I, O>> retiring = new ArrayList<>();
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (ServiceSlot<I, O> s : slots) {
-                Deployment<I, O> d = s.live;
-                s.live = null;
-                if (d != null) {
-                    retiring.add(d);
-                }
-            }
-        } finally {
-            lock.unlock();
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + closeTimeoutNanos;
+        closed = true;
+        LoadTask<Loaded<I, O>> load = loading;
+        if (load != null) {
+            load.abandon(); // wakes the swapping thread; a model loaded later is closed unused
         }
         for (AutoCloseable sub : subscriptions) {
             try {
@@ -889,30 +1002,45 @@ final class ServingService<I, O> implements ModelService<I, O> {
         if (shadow != null) {
             shadow.clear();
         }
-        for (Deployment<I, O> d : retiring) {
-            d.retire();
+        for (ServiceSlot<I, O> s : slots) {
+            Deployment<I, O> d = s.takeForClose();
+            if (d != null) {
+                retire(d);
+            }
         }
         boolean interrupted = false;
-        for (Deployment<I, O> d : retiring) {
-            try {
-                d.awaitClosed();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                LOG.warn("model service {}: interrupted while waiting for calls in flight; the last of them closes"
-                        + " the models", name);
-                break;
+        List<ModelRef.Version> stillOpen = new ArrayList<>();
+        try {
+            // calls in flight on any version, then the closes queued for the closer
+            for (Deployment<I, O> d : List.copyOf(open)) {
+                if (!d.awaitClosed(deadline - System.nanoTime())) {
+                    stillOpen.add(d.version);
+                }
             }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            LOG.warn("model service {}: interrupted while waiting for calls in flight; the last of them closes"
+                    + " the models", name);
         }
         if (ownedShadowExecutor != null) {
             ownedShadowExecutor.shutdownNow();
-            interrupted |= awaitTermination(ownedShadowExecutor);
+            interrupted |= awaitTermination(ownedShadowExecutor, deadline, interrupted);
         }
         if (worker != null && Thread.currentThread() != workerThread) {
-            interrupted |= awaitTermination(worker);
+            interrupted |= awaitTermination(worker, deadline, interrupted);
         }
-        artifacts.close();
-        if (ownsCache) {
-            Dirs.deleteQuietly(cacheRoot);
+        closer.shutdown(); // closes queued so far still run; a later last release closes on its own thread
+        if (!closer.isTerminated()) {
+            interrupted |= awaitTermination(closer, deadline, interrupted);
+        }
+        artifacts.close(ownsCache ? () -> Dirs.deleteQuietly(cacheRoot) : () -> { });
+        if (!stillOpen.isEmpty()) {
+            LOG.warn("model service {}: versions {} were still in use or closing when closeTimeout ({}) passed;"
+                    + " each is closed when its last call returns", name, stillOpen, Duration.ofNanos(closeTimeoutNanos));
+        }
+        if (load != null && load.stuck()) {
+            LOG.warn("model service {}: the load of {} has not returned; its daemon thread is left to finish, and the"
+                    + " model it returns will be closed unused", name, load.what);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -920,15 +1048,25 @@ final class ServingService<I, O> implements ModelService<I, O> {
         LOG.info("model service {} closed", name);
     }
 
-    private boolean awaitTermination(ExecutorService executor) {
+    /** @return true if interrupted; waits until the deadline, not at all if already interrupted */
+    private boolean awaitTermination(ExecutorService executor, long deadline, boolean interrupted) {
+        if (interrupted) {
+            return true;
+        }
         try {
-            if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.warn("model service {}: a service thread did not stop within a minute", name);
+            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("model service {}: a service thread did not stop within closeTimeout ({}); it is left to finish"
+                        + " as a daemon", name, Duration.ofNanos(closeTimeoutNanos));
             }
             return false;
         } catch (InterruptedException e) {
             return true;
         }
+    }
+
+    /** Test hook: waits until the closer has run every close handed to it so far. */
+    void awaitQueuedCloses() throws Exception {
+        closer.submit(() -> { }).get(30, TimeUnit.SECONDS);
     }
 
     /** Test hook: loads so far. */

@@ -1,10 +1,12 @@
 package dev.mlops.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ModelVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,11 +46,17 @@ class ArtifactCacheTest {
             assertThat(again).isSameAs(b);
             assertThat(cache.exports()).as("re-used, not exported again").isEqualTo(3);
             ArtifactCache.Entry d = cache.acquire(v[4]);
-            cache.close();
+            AtomicInteger emptied = new AtomicInteger();
+            cache.close(emptied::incrementAndGet);
             assertThat(c.directory).as("idle: deleted on close").doesNotExist();
             assertThat(b.directory).as("in use: kept until released").isDirectory();
+            assertThat(emptied).as("two directories still in use").hasValue(0);
+            assertThatThrownBy(() -> cache.acquire(v[1])).as("a closed cache exports nothing")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
             cache.release(again);
+            assertThat(emptied).hasValue(0);
             cache.release(d);
+            assertThat(emptied).as("told once the last directory in use is released").hasValue(1);
             assertThat(b.directory).doesNotExist();
             assertThat(d.directory).doesNotExist();
             assertThat(cache.size()).isZero();

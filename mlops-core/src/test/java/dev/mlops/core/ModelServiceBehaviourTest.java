@@ -469,14 +469,14 @@ class ModelServiceBehaviourTest {
                 CountDownLatch gate = new CountDownLatch(1);
                 f.gates.put(1, gate);
                 ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
-                        .pollInterval(Duration.ofDays(1)).fallback(V2).build();
+                        .pollInterval(Duration.ofDays(1)).fallback(V2).closeTimeout(Duration.ofDays(1)).build();
                 AtomicReference<Object> answer = new AtomicReference<>();
                 Thread request = new Thread(() -> answer.set(svc.predict(1)));
                 request.start();
                 ServingFixture.awaitTrue(() -> f.servedBy(1) > 0, "the request is inside the model");
                 Thread closer = new Thread(svc::close);
                 closer.start();
-                ServingFixture.awaitTrue(() -> closer.getState() == Thread.State.WAITING || !closer.isAlive(),
+                ServingFixture.awaitTrue(() -> closer.getState() == Thread.State.TIMED_WAITING || !closer.isAlive(),
                         "close() waits");
                 assertThat(closer.isAlive()).as("close returned while a call was in flight").isTrue();
                 ServingFixture.TrackingModel one = f.models.stream().filter(m -> m.version == 1).findFirst().orElseThrow();
@@ -489,6 +489,36 @@ class ModelServiceBehaviourTest {
                 assertThat(answer.get()).isEqualTo(1);
                 assertThat(one.isClosed()).isTrue();
                 assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(2);
+                f.assertNoMisuse();
+            }
+        }
+
+        @Test
+        @DisplayName("returns after closeTimeout while a call is still inside; that call closes the model, once,"
+                + " when it returns")
+        void closeTimeout() throws Exception {
+            try (ServingFixture f = new ServingFixture(1)) {
+                CountDownLatch gate = new CountDownLatch(1);
+                f.gates.put(1, gate);
+                ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+                        .pollInterval(Duration.ofDays(1)).closeTimeout(Duration.ofMillis(100)).build();
+                AtomicReference<Object> answer = new AtomicReference<>();
+                Thread request = new Thread(() -> answer.set(svc.predict(1)), "slow-request");
+                request.start();
+                ServingFixture.awaitTrue(() -> f.servedBy(1) > 0, "the request is inside the model");
+                Thread closing = new Thread(svc::close);
+                closing.start();
+                closing.join(30_000);
+                assertThat(closing.isAlive()).as("close() returned while a call is inside").isFalse();
+                ServingFixture.TrackingModel one = f.modelsOf(1).get(0);
+                assertThat(one.isClosed()).isFalse();
+                assertThatThrownBy(() -> svc.predict(2)).isInstanceOf(IllegalStateException.class);
+                gate.countDown();
+                request.join(30_000);
+                assertThat(answer.get()).isEqualTo(1);
+                assertThat(one.isClosed()).isTrue();
+                assertThat(one.closedOn).as("after the close timeout the last call out closes the model").isSameAs(request);
+                assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(1);
                 f.assertNoMisuse();
             }
         }
@@ -539,6 +569,10 @@ class ModelServiceBehaviourTest {
                 assertThatThrownBy(() -> b.name(" ")).isInstanceOf(IllegalArgumentException.class);
                 assertThatThrownBy(() -> b.name("a\nb")).isInstanceOf(IllegalArgumentException.class);
                 assertThatThrownBy(() -> b.pollInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> b.loadTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("loadTimeout must be positive");
+                assertThatThrownBy(() -> b.closeTimeout(Duration.ofSeconds(-1)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("closeTimeout");
                 assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least initial");
                 assertThatThrownBy(() -> b.retryBackoff(Duration.ofSeconds(-1), Duration.ofSeconds(1)))
@@ -562,7 +596,11 @@ class ModelServiceBehaviourTest {
         void conflicts() {
             try (ServingFixture f = new ServingFixture(1)) {
                 ModelServiceBuilder<Integer, Integer> b = f.mlops.serve(ServingFixture.production(), f.loader());
-                b.name("x").fallback(x -> 0);
+                b.name("x").fallback(x -> 0).loadTimeout(Duration.ofMinutes(1)).closeTimeout(Duration.ofSeconds(1));
+                assertThatThrownBy(() -> b.loadTimeout(Duration.ofMinutes(2))).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("loadTimeout was already set");
+                assertThatThrownBy(() -> b.closeTimeout(Duration.ofSeconds(2))).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("closeTimeout was already set");
                 assertThatThrownBy(() -> b.name("y")).isInstanceOf(IllegalStateException.class)
                         .hasMessageContaining("name was already set");
                 assertThatThrownBy(() -> b.fallback(V1)).isInstanceOf(IllegalStateException.class)

@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -88,7 +90,8 @@ class ModelServiceHotSwapTest {
     void thousandMovesUnderLoad() throws Exception {
         int moves = 1_000;
         try (ServingFixture f = new ServingFixture(VERSIONS)) {
-            ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+            ServingService<Integer, Integer> svc = (ServingService<Integer, Integer>) f.mlops
+                    .serve(ServingFixture.production(), f.loader())
                     .pollInterval(Duration.ofHours(1)).warmUp(List.of(ServingFixture.WARM_UP)).build();
             History h = new History(moves, 1);
             AtomicBoolean moverDone = new AtomicBoolean();
@@ -141,6 +144,7 @@ class ModelServiceHotSwapTest {
             assertThat(seen).as("versions seen by requests").hasSizeGreaterThan(1);
             System.out.println("hot swap under load: " + checked.get() + " calls checked over " + moves + " moves");
             f.assertNoMisuse();
+            svc.awaitQueuedCloses();
             assertThat(f.loaded.get() - f.closed.get()).as("models open besides the live one").isEqualTo(1);
             svc.close();
             assertThat(f.closed.get()).isEqualTo(f.loaded.get());
@@ -225,13 +229,17 @@ class ModelServiceHotSwapTest {
                 for (int i = 1; i <= swaps; i++) {
                     pointer.set(i % 2 + 1);
                     assertThat(svc.refresh().number()).isEqualTo(i % 2 + 1);
-                    // live + at most one retired per request thread + none being loaded now
+                    // live + at most one retired per request thread + none being loaded now, once
+                    // the closes handed to the closer so far have run
+                    svc.awaitQueuedCloses();
                     maxOpen = Math.max(maxOpen, f.loaded.get() - f.closed.get());
                     if (i % 500 == 0) {
                         try (Stream<Path> dirs = Files.list(cache)) {
                             maxDirs = (int) Math.max(maxDirs, dirs.count());
                         }
-                        assertThat(serviceThreads("leak-test")).hasSize(1);
+                        // load threads end with their load; the closer lives as long as the service
+                        assertThat(serviceThreads("leak-test")).extracting(Thread::getName)
+                                .containsExactlyInAnyOrder("mlops-serve-leak-test-worker", "mlops-serve-leak-test-closer");
                     }
                 }
             } finally {
@@ -242,6 +250,7 @@ class ModelServiceHotSwapTest {
             }
             assertThat(failures).isEmpty();
             assertThat(answered.get()).isPositive();
+            svc.awaitQueuedCloses();
             assertThat(svc.loadCount()).isEqualTo(swaps + 1);
             assertThat(svc.artifacts().exports()).as("exports: each immutable version once").isEqualTo(2);
             assertThat(maxOpen).as("models open at once").isLessThanOrEqualTo(3);
@@ -252,12 +261,55 @@ class ModelServiceHotSwapTest {
 
             svc.close();
             assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(swaps + 1);
+            assertThat(f.models).as("models closed on the closer thread, not by the requests that released them last")
+                    .allMatch(m -> m.closedOn.getName().equals("mlops-serve-leak-test-closer"));
             assertThat(cache).doesNotExist();
             assertThat(AliasEvents.listenerCount(store)).isZero();
             for (Thread th : serviceThreads("leak-test")) {
                 th.join(30_000);
                 assertThat(th.isAlive()).as(th.getName() + " still running").isFalse();
             }
+            f.assertNoMisuse();
+        }
+    }
+
+    @Test
+    @DisplayName("closes a retired model exactly once on the service's closer thread, not on the request that"
+            + " released it last nor on the caller of refresh()")
+    void retiredModelClosedOffRequestThread() throws Exception {
+        try (ServingFixture f = new ServingFixture(2)) {
+            CountDownLatch gate = new CountDownLatch(1);
+            f.gates.put(1, gate);
+            ModelService<Integer, Integer> svc = f.mlops.serve(ServingFixture.production(), f.loader())
+                    .name("closer-test").pollInterval(Duration.ofDays(1)).build();
+            String closerThread = "mlops-serve-closer-test-closer";
+            AtomicReference<Integer> answer = new AtomicReference<>();
+            Thread request = new Thread(() -> answer.set(svc.predict(7)), "last-request");
+            request.start();
+            ServingFixture.awaitTrue(() -> f.servedBy(1) > 0, "the request is inside version 1");
+            f.mlops.models().setAlias("rain", "production", 2);
+            assertThat(svc.refresh()).isEqualTo(ModelRef.version("rain", 2));
+            ServingFixture.TrackingModel one = f.modelsOf(1).get(0);
+            assertThat(one.isClosed()).as("a call is still inside version 1").isFalse();
+            gate.countDown();
+            request.join(30_000);
+            assertThat(answer.get()).isEqualTo(1);
+            ServingFixture.awaitTrue(one::isClosed, "version 1 is closed");
+            assertThat(one.closedOn).isNotSameAs(request);
+            assertThat(one.closedOn.getName()).isEqualTo(closerThread);
+
+            // retired with no call inside: closed on the closer too, not by refresh()
+            f.mlops.models().setAlias("rain", "production", 1);
+            assertThat(svc.refresh()).isEqualTo(ModelRef.version("rain", 1));
+            ServingFixture.TrackingModel two = f.modelsOf(2).get(0);
+            ServingFixture.awaitTrue(two::isClosed, "version 2 is closed");
+            assertThat(two.closedOn.getName()).isEqualTo(closerThread);
+            svc.close();
+            assertThat(f.models).hasSize(3).allSatisfy(m -> {
+                assertThat(m.isClosed()).isTrue();
+                assertThat(m.closedOn.getName()).isEqualTo(closerThread);
+            });
+            assertThat(f.closed.get()).isEqualTo(f.loaded.get()).isEqualTo(3);
             f.assertNoMisuse();
         }
     }
@@ -300,12 +352,7 @@ class ModelServiceHotSwapTest {
                     .pollInterval(Duration.ofMillis(5)).build();
             ServingFixture.Events events = new ServingFixture.Events();
             svc.onEvent(events::add);
-            Mlops otherProcess = Mlops.builder().store(new ForwardingStore(f.store) {
-                @Override
-                public String describe() {
-                    return "another-process";
-                }
-            }).build();
+            Mlops otherProcess = f.otherProcess();
             otherProcess.models().setAlias("rain", "production", 2);
             events.await(e -> e instanceof ServiceEvent.Swapped s && s.to().number() == 2, 1);
             assertThat(svc.predict(0)).isEqualTo(2);

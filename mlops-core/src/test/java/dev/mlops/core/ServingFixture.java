@@ -51,6 +51,10 @@ final class ServingFixture implements AutoCloseable {
     final List<TrackingModel> models = new CopyOnWriteArrayList<>();
     /** Versions whose model waits on a latch before answering a request. */
     final Map<Integer, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
+    /** Versions whose loader waits on a latch, ignoring interrupts, before it builds the model. */
+    final Map<Integer, java.util.concurrent.CountDownLatch> loadGates = new ConcurrentHashMap<>();
+    /** Interrupts a loader waiting at a load gate ignored. */
+    final LongAdder ignoredInterrupts = new LongAdder();
 
     ServingFixture(int versions) {
         for (int i = 1; i <= versions; i++) {
@@ -66,6 +70,19 @@ final class ServingFixture implements AutoCloseable {
         return mlops.models().register(model, NewModelVersion.builder()
                 .artifact(Artifact.bytes("model.txt", ("v" + next).getBytes(StandardCharsets.UTF_8)))
                 .signature(signature).build());
+    }
+
+    /**
+     * @return an {@link Mlops} on the same data as another process would see it: the services
+     *     of this fixture hear nothing of its alias moves, and only a poll or a refresh finds them
+     */
+    Mlops otherProcess() {
+        return Mlops.builder().store(new ForwardingStore(store) {
+            @Override
+            public String describe() {
+                return "another-process";
+            }
+        }).build();
     }
 
     static ModelRef production() {
@@ -84,10 +101,24 @@ final class ServingFixture implements AutoCloseable {
         if (failLoad.contains(v)) {
             throw new IllegalStateException("loader refuses version " + v);
         }
+        java.util.concurrent.CountDownLatch gate = loadGates.get(v);
+        while (gate != null) {
+            try {
+                gate.await();
+                gate = null;
+            } catch (InterruptedException e) {
+                ignoredInterrupts.increment(); // like a loader stuck in native code
+            }
+        }
         TrackingModel m = new TrackingModel(v);
         models.add(m);
         loaded.incrementAndGet();
         return m;
+    }
+
+    /** @return the models loaded for a version, in load order */
+    List<TrackingModel> modelsOf(int version) {
+        return models.stream().filter(m -> m.version == version).toList();
     }
 
     long servedBy(int version) {
@@ -146,6 +177,10 @@ final class ServingFixture implements AutoCloseable {
     /** A model that answers its version number and records misuse. */
     final class TrackingModel implements Model<Integer, Integer> {
         final int version;
+        /** Every call, warm-up included. */
+        final AtomicInteger calls = new AtomicInteger();
+        /** The thread that closed it first. */
+        volatile Thread closedOn;
         private final AtomicInteger inFlight = new AtomicInteger();
         private volatile boolean isClosed;
 
@@ -156,6 +191,7 @@ final class ServingFixture implements AutoCloseable {
         @Override
         public Integer predict(Integer input) {
             inFlight.incrementAndGet();
+            calls.incrementAndGet();
             try {
                 if (isClosed) {
                     callsAfterClose.increment();
@@ -189,6 +225,8 @@ final class ServingFixture implements AutoCloseable {
         public void close() {
             if (isClosed) {
                 closedTwice.increment();
+            } else {
+                closedOn = Thread.currentThread();
             }
             isClosed = true;
             if (inFlight.get() > 0) {

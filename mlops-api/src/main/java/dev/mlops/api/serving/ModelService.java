@@ -57,9 +57,12 @@ public interface ModelService<I, O> extends AutoCloseable {
 
     /**
      * Checks the reference now and, if it moved, loads, warms up and swaps in the new version
-     * before returning. A version that fails to load leaves the old one serving.
+     * before returning. A version that fails to load, or takes longer than the service's load
+     * timeout, leaves the old one serving and is reported as a {@link ServiceEvent.LoadFailed}
+     * (stage {@code timeout} for the latter). The wait for a back-off is skipped.
      *
      * @return the version serving after the check
+     * @throws IllegalStateException if the service is closed, or was closed during the refresh
      */
     ModelRef.Version refresh();
 
@@ -81,7 +84,12 @@ public interface ModelService<I, O> extends AutoCloseable {
      */
     AutoCloseable onEvent(Consumer<? super ServiceEvent> listener);
 
-    /** Stops following the alias, waits for calls in flight, closes every loaded model. */
+    /**
+     * Stops following the alias, abandons a load in progress, waits for calls in flight and
+     * closes every loaded model, waiting at most the service's close timeout: a model still in
+     * use then is closed by the last call out of it, and a model a loader returns later is
+     * closed unused. Idempotent.
+     */
     @Override
     void close();
 }

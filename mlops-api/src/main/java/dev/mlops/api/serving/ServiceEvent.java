@@ -29,11 +29,13 @@ public sealed interface ServiceEvent {
     }
 
     /**
-     * A version could not be loaded or warmed up; the previous one keeps serving.
+     * A version could not be loaded or warmed up, or not within the load timeout; the previous
+     * one keeps serving.
      *
      * @param at when
      * @param version the version that failed
-     * @param stage {@code load} or {@code warm-up}
+     * @param stage {@code load}, {@code warm-up}, or {@code timeout} (the load took longer than the
+     *     service's load timeout, or an earlier load that did has not returned yet)
      * @param message what went wrong
      * @param attempt how many consecutive attempts have failed
      * @param retryIn when the next attempt is due
