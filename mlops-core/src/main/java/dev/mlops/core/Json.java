@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mlops.api.IntegrityException;
+import dev.mlops.api.Names;
+import dev.mlops.api.ValidationException;
 import java.io.IOException;
 
 /** The one JSON mapper of core: no default typing, unknown fields ignored so the format can grow. */
@@ -50,6 +53,33 @@ final class Json {
             throw new IntegrityException(what + " is damaged: not a valid " + type.getSimpleName()
                     + " document (" + firstLine(e.getMessage()) + ")", e);
         }
+    }
+
+    /** The text field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static String text(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new ValidationException(at + " lacks text field " + Names.quote(field));
+        }
+        return v.textValue();
+    }
+
+    /** The number field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static double number(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isNumber()) {
+            throw new ValidationException(at + " lacks number field " + Names.quote(field));
+        }
+        return v.doubleValue();
+    }
+
+    /** The integer field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static long integer(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isIntegralNumber()) {
+            throw new ValidationException(at + " lacks integer field " + Names.quote(field));
+        }
+        return v.longValue();
     }
 
     private static String firstLine(String message) {

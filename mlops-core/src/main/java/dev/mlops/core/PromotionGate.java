@@ -238,13 +238,13 @@ public final class PromotionGate {
     public static PromotionDecision decisionFromJson(String json) {
         Objects.requireNonNull(json, "json");
         JsonNode root = QualityJson.parse(json, DECISION_KIND);
-        ModelRef.Version candidate = versionRef(text(root, "candidate", "decision"), "candidate");
+        ModelRef.Version candidate = versionRef(Json.text(root, "candidate", "decision"), "candidate");
         JsonNode ch = root.get("champion");
         Optional<ModelRef.Version> champion = ch == null || ch.isNull() ? Optional.empty()
-                : Optional.of(versionRef(text(root, "champion", "decision"), "champion"));
+                : Optional.of(versionRef(Json.text(root, "champion", "decision"), "champion"));
         Instant at;
         try {
-            at = Instant.parse(text(root, "decidedAt", "decision"));
+            at = Instant.parse(Json.text(root, "decidedAt", "decision"));
         } catch (java.time.format.DateTimeParseException e) {
             throw new ValidationException("decision field 'decidedAt' is not an ISO-8601 instant: " + e.getParsedString());
         }
@@ -267,16 +267,16 @@ public final class PromotionGate {
             }
             Verdict verdict;
             try {
-                verdict = Verdict.valueOf(text(o, "verdict", where));
+                verdict = Verdict.valueOf(Json.text(o, "verdict", where));
             } catch (IllegalArgumentException e) {
                 throw new ValidationException(where + " has verdict " + Names.quote(o.get("verdict").asText())
                         + ", expected PASS or FAIL");
             }
-            checks.add(new CheckResult(text(o, "name", where), observed, text(o, "required", where), verdict,
-                    text(o, "detail", where)));
+            checks.add(new CheckResult(Json.text(o, "name", where), observed, Json.text(o, "required", where), verdict,
+                    Json.text(o, "detail", where)));
         }
-        return new PromotionDecision(candidate, text(root, "alias", "decision"), champion, checks, at,
-                text(root, "policy", "decision"));
+        return new PromotionDecision(candidate, Json.text(root, "alias", "decision"), champion, checks, at,
+                Json.text(root, "policy", "decision"));
     }
 
     private static ModelRef.Version versionRef(String s, String field) {
@@ -290,14 +290,6 @@ public final class PromotionGate {
         }
         throw new ValidationException("decision field " + Names.quote(field) + " is " + Names.quote(s)
                 + ", expected a version such as credit/3");
-    }
-
-    private static String text(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new ValidationException(at + " lacks text field " + Names.quote(field));
-        }
-        return v.textValue();
     }
 
     // ---- public value types -------------------------------------------------------------------

@@ -443,7 +443,7 @@ public final class PromotionPolicy {
         allowOnly(root, "policy", "schemaVersion", "kind", "name", "requireChampion", "thresholds", "relative",
                 "nonInferiority", "significance", "latency", "dataValidation", "fairness", "predictions");
         try {
-            Builder b = builder(text(root, "name", "policy"));
+            Builder b = builder(Json.text(root, "name", "policy"));
             JsonNode rc = root.get("requireChampion");
             if (rc != null) {
                 if (!rc.isBoolean()) {
@@ -455,12 +455,12 @@ public final class PromotionPolicy {
             for (JsonNode o : array(root, "thresholds")) {
                 String at = "thresholds[" + i++ + "]";
                 allowOnly(o, at, "metric", "min", "max");
-                String metric = text(o, "metric", at);
+                String metric = Json.text(o, "metric", at);
                 boolean hasMin = o.has("min");
                 if (hasMin == o.has("max")) {
                     throw new ValidationException(at + " needs exactly one of 'min' and 'max'");
                 }
-                double bound = number(o, hasMin ? "min" : "max", at);
+                double bound = Json.number(o, hasMin ? "min" : "max", at);
                 guard(at, () -> {
                     if (hasMin) {
                         b.minimum(metric, bound);
@@ -473,14 +473,14 @@ public final class PromotionPolicy {
             for (JsonNode o : array(root, "relative")) {
                 String at = "relative[" + i++ + "]";
                 allowOnly(o, at, "metric", "greaterIsBetter", "minAbsoluteChange", "minRelativeChange");
-                String metric = text(o, "metric", at);
+                String metric = Json.text(o, "metric", at);
                 JsonNode gib = o.get("greaterIsBetter");
                 if (gib == null || !gib.isBoolean()) {
                     throw new ValidationException(at + " needs 'greaterIsBetter': true or false (as MLflow's MetricThreshold)");
                 }
-                OptionalDouble abs = o.has("minAbsoluteChange") ? OptionalDouble.of(number(o, "minAbsoluteChange", at))
+                OptionalDouble abs = o.has("minAbsoluteChange") ? OptionalDouble.of(Json.number(o, "minAbsoluteChange", at))
                         : OptionalDouble.empty();
-                OptionalDouble rel = o.has("minRelativeChange") ? OptionalDouble.of(number(o, "minRelativeChange", at))
+                OptionalDouble rel = o.has("minRelativeChange") ? OptionalDouble.of(Json.number(o, "minRelativeChange", at))
                         : OptionalDouble.empty();
                 guard(at, () -> b.relative(new RelativeThreshold(metric, gib.booleanValue(), abs, rel)));
             }
@@ -488,7 +488,7 @@ public final class PromotionPolicy {
             for (JsonNode o : array(root, "nonInferiority")) {
                 String at = "nonInferiority[" + i++ + "]";
                 allowOnly(o, at, "metric", "greaterIsBetter", "maxAbsoluteLoss", "maxRelativeLoss");
-                String metric = text(o, "metric", at);
+                String metric = Json.text(o, "metric", at);
                 JsonNode gib = o.get("greaterIsBetter");
                 if (gib == null || !gib.isBoolean()) {
                     throw new ValidationException(at + " needs 'greaterIsBetter': true or false");
@@ -497,23 +497,23 @@ public final class PromotionPolicy {
                 if (relative == o.has("maxAbsoluteLoss")) {
                     throw new ValidationException(at + " needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
                 }
-                double loss = number(o, relative ? "maxRelativeLoss" : "maxAbsoluteLoss", at);
+                double loss = Json.number(o, relative ? "maxRelativeLoss" : "maxAbsoluteLoss", at);
                 guard(at, () -> b.nonInferiority(new NonInferiority(metric, gib.booleanValue(), relative, loss)));
             }
             i = 0;
             for (JsonNode o : array(root, "significance")) {
                 String at = "significance[" + i++ + "]";
                 allowOnly(o, at, "metric", "test", "alpha", "resamples", "confidence", "seed");
-                String metric = text(o, "metric", at);
-                String test = o.has("test") ? text(o, "test", at) : "paired_bootstrap";
-                double alpha = number(o, "alpha", at);
+                String metric = Json.text(o, "metric", at);
+                String test = o.has("test") ? Json.text(o, "test", at) : "paired_bootstrap";
+                double alpha = Json.number(o, "alpha", at);
                 if (test.equals("mcnemar")) {
                     guard(at, () -> b.mcnemar(alpha));
                 } else if (test.equals("paired_bootstrap")) {
                     BootstrapOptions d = BootstrapOptions.defaults();
-                    int resamples = o.has("resamples") ? (int) integer(o, "resamples", at) : d.resamples();
-                    double confidence = o.has("confidence") ? number(o, "confidence", at) : d.confidence();
-                    long seed = o.has("seed") ? integer(o, "seed", at) : d.seed();
+                    int resamples = o.has("resamples") ? (int) Json.integer(o, "resamples", at) : d.resamples();
+                    double confidence = o.has("confidence") ? Json.number(o, "confidence", at) : d.confidence();
+                    long seed = o.has("seed") ? Json.integer(o, "seed", at) : d.seed();
                     guard(at, () -> b.significance(metric, alpha, new BootstrapOptions(resamples, confidence, seed)));
                 } else {
                     throw new ValidationException(at + " has test " + Names.quote(test)
@@ -523,7 +523,7 @@ public final class PromotionPolicy {
             JsonNode lat = root.get("latency");
             if (lat != null) {
                 allowOnly(lat, "latency", "maxP99Millis");
-                double ms = number(lat, "maxP99Millis", "latency");
+                double ms = Json.number(lat, "maxP99Millis", "latency");
                 guard("latency", () -> b.maxLatencyP99Millis(ms));
             }
             JsonNode dv = root.get("dataValidation");
@@ -540,13 +540,13 @@ public final class PromotionPolicy {
             for (JsonNode o : array(root, "fairness")) {
                 String at = "fairness[" + i++ + "]";
                 allowOnly(o, at, "column", "metric", "min", "max");
-                String column = text(o, "column", at);
-                String metric = text(o, "metric", at);
+                String column = Json.text(o, "column", at);
+                String metric = Json.text(o, "metric", at);
                 boolean hasMax = o.has("max");
                 if (hasMax == o.has("min")) {
                     throw new ValidationException(at + " needs exactly one of 'max' and 'min'");
                 }
-                double bound = number(o, hasMax ? "max" : "min", at);
+                double bound = Json.number(o, hasMax ? "max" : "min", at);
                 guard(at, () -> {
                     if (hasMax) {
                         b.fairnessMax(column, metric, bound);
@@ -558,11 +558,11 @@ public final class PromotionPolicy {
             JsonNode p = root.get("predictions");
             if (p != null) {
                 allowOnly(p, "predictions", "label", "prediction", "championPrediction", "positiveClass");
-                PredictionColumns pc = guardGet("predictions", () -> new PredictionColumns(text(p, "label", "predictions"),
-                        text(p, "prediction", "predictions"),
-                        p.has("championPrediction") ? Optional.of(text(p, "championPrediction", "predictions"))
+                PredictionColumns pc = guardGet("predictions", () -> new PredictionColumns(Json.text(p, "label", "predictions"),
+                        Json.text(p, "prediction", "predictions"),
+                        p.has("championPrediction") ? Optional.of(Json.text(p, "championPrediction", "predictions"))
                                 : Optional.empty(),
-                        p.has("positiveClass") ? Optional.of(text(p, "positiveClass", "predictions")) : Optional.empty()));
+                        p.has("positiveClass") ? Optional.of(Json.text(p, "positiveClass", "predictions")) : Optional.empty()));
                 b.predictions(pc);
             }
             return b.build();
@@ -612,30 +612,6 @@ public final class PromotionPolicy {
         List<JsonNode> out = new ArrayList<>();
         v.forEach(out::add);
         return out;
-    }
-
-    private static String text(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new ValidationException(at + " lacks text field " + Names.quote(field));
-        }
-        return v.textValue();
-    }
-
-    private static double number(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new ValidationException(at + " lacks number field " + Names.quote(field));
-        }
-        return v.doubleValue();
-    }
-
-    private static long integer(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isIntegralNumber()) {
-            throw new ValidationException(at + " lacks integer field " + Names.quote(field));
-        }
-        return v.longValue();
     }
 
     // ---- equality -----------------------------------------------------------------------------

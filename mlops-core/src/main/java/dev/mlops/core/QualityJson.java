@@ -115,7 +115,7 @@ final class QualityJson {
 
     static ValidationSuite readSuite(String json) {
         JsonNode root = parse(json, "validation-suite");
-        String name = text(root, "name", "validation suite");
+        String name = Json.text(root, "name", "validation suite");
         JsonNode arr = root.get("constraints");
         if (arr == null || !arr.isArray()) {
             throw new ValidationException("the validation suite " + Names.quote(name) + " has no constraints array");
@@ -135,24 +135,24 @@ final class QualityJson {
         if (o == null || !o.isObject()) {
             throw new ValidationException(where + " is not a JSON object");
         }
-        String type = text(o, "type", where);
+        String type = Json.text(o, "type", where);
         String at = where + " (" + type + ")";
         try {
             return switch (type) {
-                case "has_type" -> new Constraint.HasType(text(o, "column", at), fieldType(text(o, "fieldType", at), at));
-                case "completeness" -> new Constraint.Completeness(text(o, "column", at), number(o, "min", at));
-                case "non_negative" -> new Constraint.NonNegative(text(o, "column", at));
-                case "min" -> new Constraint.Minimum(text(o, "column", at), number(o, "bound", at));
-                case "max" -> new Constraint.Maximum(text(o, "column", at), number(o, "bound", at));
-                case "contained_in" -> new Constraint.ContainedIn(text(o, "column", at), texts(o, "allowed", at),
-                        number(o, "maxOutsideShare", at));
-                case "uniqueness" -> new Constraint.Uniqueness(text(o, "column", at), number(o, "min", at));
-                case "pattern" -> new Constraint.MatchesPattern(text(o, "column", at), text(o, "regex", at),
-                        number(o, "minShare", at));
-                case "mean" -> new Constraint.Mean(text(o, "column", at), number(o, "min", at), number(o, "max", at));
-                case "stddev" -> new Constraint.StandardDeviation(text(o, "column", at), number(o, "min", at),
-                        number(o, "max", at));
-                case "row_count" -> new Constraint.RowCount(integer(o, "min", at), integer(o, "max", at));
+                case "has_type" -> new Constraint.HasType(Json.text(o, "column", at), fieldType(Json.text(o, "fieldType", at), at));
+                case "completeness" -> new Constraint.Completeness(Json.text(o, "column", at), Json.number(o, "min", at));
+                case "non_negative" -> new Constraint.NonNegative(Json.text(o, "column", at));
+                case "min" -> new Constraint.Minimum(Json.text(o, "column", at), Json.number(o, "bound", at));
+                case "max" -> new Constraint.Maximum(Json.text(o, "column", at), Json.number(o, "bound", at));
+                case "contained_in" -> new Constraint.ContainedIn(Json.text(o, "column", at), texts(o, "allowed", at),
+                        Json.number(o, "maxOutsideShare", at));
+                case "uniqueness" -> new Constraint.Uniqueness(Json.text(o, "column", at), Json.number(o, "min", at));
+                case "pattern" -> new Constraint.MatchesPattern(Json.text(o, "column", at), Json.text(o, "regex", at),
+                        Json.number(o, "minShare", at));
+                case "mean" -> new Constraint.Mean(Json.text(o, "column", at), Json.number(o, "min", at), Json.number(o, "max", at));
+                case "stddev" -> new Constraint.StandardDeviation(Json.text(o, "column", at), Json.number(o, "min", at),
+                        Json.number(o, "max", at));
+                case "row_count" -> new Constraint.RowCount(Json.integer(o, "min", at), Json.integer(o, "max", at));
                 case "custom" -> throw new ValidationException(at + " is a custom predicate, which JSON cannot hold");
                 default -> throw new ValidationException(where + " has unknown type " + Names.quote(type)
                         + "; known: has_type, completeness, non_negative, min, max, contained_in, uniqueness, pattern, "
@@ -225,14 +225,14 @@ final class QualityJson {
                 throw new ValidationException(at + " has no importances array");
             }
             a.forEach(v -> imps.add(v.doubleValue()));
-            features.add(new FeatureImportance(text(o, "feature", at), number(o, "mean", at), number(o, "std", at), imps));
+            features.add(new FeatureImportance(Json.text(o, "feature", at), Json.number(o, "mean", at), Json.number(o, "std", at), imps));
         }
         JsonNode gib = root.get("greaterIsBetter");
         if (gib == null || !gib.isBoolean()) {
             throw new ValidationException(where + " lacks boolean 'greaterIsBetter'");
         }
-        return new ImportanceReport(text(root, "metric", where), gib.booleanValue(), number(root, "baseline", where),
-                (int) integer(root, "rows", where), (int) integer(root, "repeats", where), integer(root, "seed", where),
+        return new ImportanceReport(Json.text(root, "metric", where), gib.booleanValue(), Json.number(root, "baseline", where),
+                (int) Json.integer(root, "rows", where), (int) Json.integer(root, "repeats", where), Json.integer(root, "seed", where),
                 features);
     }
 
@@ -263,18 +263,18 @@ final class QualityJson {
         for (int i = 0; i < arr.size(); i++) {
             JsonNode o = arr.get(i);
             String at = "slices[" + i + "]";
-            slices.add(new SliceMetrics(text(o, "slice", at), (int) integer(o, "count", at),
-                    (int) integer(o, "actualPositives", at), (int) integer(o, "predictedPositives", at),
-                    number(o, "selectionRate", at), number(o, "truePositiveRate", at), number(o, "falsePositiveRate", at),
-                    number(o, "accuracy", at)));
+            slices.add(new SliceMetrics(Json.text(o, "slice", at), (int) Json.integer(o, "count", at),
+                    (int) Json.integer(o, "actualPositives", at), (int) Json.integer(o, "predictedPositives", at),
+                    Json.number(o, "selectionRate", at), Json.number(o, "truePositiveRate", at), Json.number(o, "falsePositiveRate", at),
+                    Json.number(o, "accuracy", at)));
         }
         JsonNode gaps = root.get("gaps");
         if (gaps == null || !gaps.isObject()) {
             throw new ValidationException("the fairness report has no gaps object");
         }
-        return new FairnessReport(text(root, "sensitive", "fairness report"), text(root, "positiveClass", "fairness report"),
-                slices, number(gaps, "demographic_parity_difference", "gaps"), number(gaps, "demographic_parity_ratio", "gaps"),
-                number(gaps, "equalized_odds_difference", "gaps"), number(gaps, "equal_opportunity_difference", "gaps"));
+        return new FairnessReport(Json.text(root, "sensitive", "fairness report"), Json.text(root, "positiveClass", "fairness report"),
+                slices, Json.number(gaps, "demographic_parity_difference", "gaps"), Json.number(gaps, "demographic_parity_ratio", "gaps"),
+                Json.number(gaps, "equalized_odds_difference", "gaps"), Json.number(gaps, "equal_opportunity_difference", "gaps"));
     }
 
     // ---- metric estimates (metrics with bootstrap intervals)
@@ -300,9 +300,9 @@ final class QualityJson {
         for (int i = 0; i < arr.size(); i++) {
             JsonNode o = arr.get(i);
             String at = "metrics[" + i + "]";
-            out.add(new MetricEstimate(text(o, "metric", at), number(o, "value", at), number(o, "lower", at),
-                    number(o, "upper", at), number(o, "confidence", at), (int) integer(o, "resamples", at),
-                    (int) integer(o, "skipped", at), integer(o, "seed", at)));
+            out.add(new MetricEstimate(Json.text(o, "metric", at), Json.number(o, "value", at), Json.number(o, "lower", at),
+                    Json.number(o, "upper", at), Json.number(o, "confidence", at), (int) Json.integer(o, "resamples", at),
+                    (int) Json.integer(o, "skipped", at), Json.integer(o, "seed", at)));
         }
         return out;
     }
@@ -313,30 +313,6 @@ final class QualityJson {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("schemaVersion", SCHEMA_VERSION).put("kind", kind);
         return root;
-    }
-
-    private static String text(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new ValidationException(at + " lacks text field " + Names.quote(field));
-        }
-        return v.textValue();
-    }
-
-    private static double number(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new ValidationException(at + " lacks number field " + Names.quote(field));
-        }
-        return v.doubleValue();
-    }
-
-    private static long integer(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isIntegralNumber()) {
-            throw new ValidationException(at + " lacks integer field " + Names.quote(field));
-        }
-        return v.longValue();
     }
 
     private static List<String> texts(JsonNode o, String field, String at) {
