@@ -7,6 +7,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +56,16 @@ final class ByteCountingStore implements Store {
     @Override
     public boolean deleteBlob(String sha256) {
         return store.deleteBlob(sha256);
+    }
+
+    @Override
+    public boolean deleteBlob(String sha256, StoreLock fence) {
+        return store.deleteBlob(sha256, fence);
+    }
+
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, java.time.Duration wait) {
+        return store.lock(name, mode, wait);
     }
 
     @Override

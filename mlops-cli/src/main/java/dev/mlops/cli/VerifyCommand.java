@@ -42,12 +42,23 @@ final class VerifyCommand extends StoreCommand {
         }
         Table t = new Table("KIND", "LOCATION", "REPAIRED", "DETAIL");
         for (IntegrityProblem p : report.problems()) {
-            t.row(Views.lower(p.kind()), p.location(), p.repaired() ? "yes" : "no", p.detail());
+            t.row(Views.lower(p.kind()), p.location(), p.repaired() ? "yes" : p.repairable() ? "no (repairable)" : "no",
+                    p.detail());
         }
         t.print(out());
         long open = report.problems().stream().filter(p -> !p.repaired()).count();
-        line(open == 0 ? "ok: " + report.problems().size() + " problem(s) repaired"
-                : "NOT OK: " + open + " problem(s)" + (repair ? " could not be repaired" : "; 'verify --repair' removes leftovers"));
+        long repairable = report.problems().stream().filter(p -> !p.repaired() && p.repairable()).count();
+        if (open == 0) {
+            line("ok: " + report.problems().size() + " problem(s) repaired");
+        } else if (repair || repairable == 0) {
+            line("NOT OK: " + open + " problem(s) that a repair cannot fix; restore the store from a backup or"
+                    + " see docs/operations.md");
+        } else if (repairable == open) {
+            line("NOT OK: " + open + " problem(s); 'verify --repair' fixes them");
+        } else {
+            line("NOT OK: " + open + " problem(s); 'verify --repair' fixes " + repairable + " of them, the other "
+                    + (open - repairable) + " need a backup or a person (see docs/operations.md)");
+        }
         return code;
     }
 }

@@ -91,7 +91,7 @@ final class Views {
     record ReverseLineageView(String dataset, int version, String contentSha256, List<ModelUseView> models) {
     }
 
-    record ProblemView(String kind, String location, String detail, boolean repaired) {
+    record ProblemView(String kind, String location, String detail, boolean repaired, boolean repairable) {
     }
 
     record VerifyView(boolean ok, int problemCount, List<ProblemView> problems) {
@@ -174,7 +174,7 @@ final class Views {
     }
 
     static ProblemView problem(IntegrityProblem p) {
-        return new ProblemView(lower(p.kind()), p.location(), p.detail(), p.repaired());
+        return new ProblemView(lower(p.kind()), p.location(), p.detail(), p.repaired(), p.repairable());
     }
 
     static VerifyView verify(IntegrityReport r) {

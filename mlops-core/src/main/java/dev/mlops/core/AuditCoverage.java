@@ -55,6 +55,7 @@ final class AuditCoverage {
     private final JournalAuditLog audit;
     private final Instant cutoff;
     private final boolean repair;
+    private final boolean chainIntact;
     /** Entries of registry and catalog actions by target, in journal order; null if the journal cannot be read. */
     private final Map<String, List<Recorded>> byTarget;
     private final List<Gap> gaps = new ArrayList<>();
@@ -69,11 +70,14 @@ final class AuditCoverage {
      *
      * @param cutoff changes committed after it are left alone
      * @param repair append recovered entries in {@link #finish()}
+     * @param chainIntact whether the audit chain verifies: entries removed from a broken chain
+     *     look like lost ones, and appending recovered entries would paper over the tampering
      */
-    AuditCoverage(JournalAuditLog audit, Instant cutoff, boolean repair) {
+    AuditCoverage(JournalAuditLog audit, Instant cutoff, boolean repair, boolean chainIntact) {
         this.audit = audit;
         this.cutoff = cutoff;
         this.repair = repair;
+        this.chainIntact = chainIntact;
         this.byTarget = index(audit);
     }
 
@@ -396,14 +400,15 @@ final class AuditCoverage {
         List<IntegrityProblem> problems = new ArrayList<>(gaps.size());
         for (Gap g : gaps) {
             boolean repaired = false;
-            if (repair && g.action() != null && g.after() != null) {
+            if (repair && chainIntact && g.action() != null && g.after() != null) {
                 Map<String, String> after = new TreeMap<>(g.after());
                 after.put(JournalAuditLog.RECOVERED_BY, RECOVERED);
                 audit.record(g.action(), g.target(), g.before(), after);
                 repaired = true;
             }
-            problems.add(new IntegrityProblem(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY, g.target(), g.detail(),
-                    repaired));
+            boolean recoverable = chainIntact && g.action() != null && g.after() != null;
+            problems.add(new IntegrityProblem(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY, g.target(), g.detail(), repaired,
+                    recoverable));
         }
         gaps.clear();
         return problems;

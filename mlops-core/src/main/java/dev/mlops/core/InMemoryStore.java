@@ -12,6 +12,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +66,8 @@ public final class InMemoryStore implements Store {
     private final Object journalLock = new Object();
     private final List<JournalEntry> journal = new ArrayList<>();
 
+    private final LockTable locks;
+
     /** Creates an empty store whose blob times come from the system clock in UTC. */
     public InMemoryStore() {
         this(Clock.systemUTC());
@@ -78,6 +81,7 @@ public final class InMemoryStore implements Store {
     public InMemoryStore(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.description = "memory:" + INSTANCES.incrementAndGet();
+        this.locks = new LockTable(description);
     }
 
     /** @return {@code memory:N}, N numbering the instances of this process */
@@ -338,6 +342,15 @@ public final class InMemoryStore implements Store {
         }
     }
 
+    // ---- locks ------------------------------------------------------------------------------
+
+    /** {@inheritDoc} Locks of an in-memory store exclude only the threads of this process. */
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, java.time.Duration wait) {
+        ensureOpen();
+        return locks.acquire(name, mode, wait);
+    }
+
     // ---- maintenance ------------------------------------------------------------------------
 
     /**
@@ -357,11 +370,11 @@ public final class InMemoryStore implements Store {
         for (Map.Entry<String, StoredBlob> e : blobSnapshot.entrySet()) {
             StoredBlob b = e.getValue();
             if (b.bytes.length != b.size) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.CORRUPT_BLOB, e.getKey(),
-                        "holds " + b.bytes.length + " bytes, expected " + b.size, false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.CORRUPT_BLOB, e.getKey(),
+                        "holds " + b.bytes.length + " bytes, expected " + b.size));
             } else if (!Digests.sha256Hex(b.bytes).equals(e.getKey())) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.CORRUPT_BLOB, e.getKey(),
-                        "content does not hash to its address", false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.CORRUPT_BLOB, e.getKey(),
+                        "content does not hash to its address"));
             }
         }
         synchronized (documentLock) {
@@ -370,9 +383,8 @@ public final class InMemoryStore implements Store {
             for (DocumentKey parent : parents) {
                 for (Map.Entry<String, StoredDocument> e : documents.get(parent).entrySet()) {
                     if (!e.getValue().intact()) {
-                        problems.add(new IntegrityProblem(IntegrityProblem.Kind.CORRUPT_DOCUMENT,
-                                parent.child(e.getKey()).toString(), "stored checksum does not match the content",
-                                false));
+                        problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.CORRUPT_DOCUMENT,
+                                parent.child(e.getKey()).toString(), "stored checksum does not match the content"));
                     }
                 }
             }
@@ -385,8 +397,8 @@ public final class InMemoryStore implements Store {
                         : !e.previousHash().equals(previous) ? "does not link to the hash of the entry before it"
                         : !e.hashMatches() ? "content does not match its hash" : null;
                 if (problem != null) {
-                    problems.add(new IntegrityProblem(IntegrityProblem.Kind.BROKEN_JOURNAL, "journal/" + (i + 1),
-                            "journal entry " + (i + 1) + " " + problem + "; every later entry is unverified", false));
+                    problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.BROKEN_JOURNAL, "journal/" + (i + 1),
+                            "journal entry " + (i + 1) + " " + problem + "; every later entry is unverified"));
                     break;
                 }
                 previous = e.hash();
@@ -399,6 +411,7 @@ public final class InMemoryStore implements Store {
     @Override
     public void close() {
         closed = true;
+        locks.close();
         synchronized (blobLock) {
             blobs.clear();
         }

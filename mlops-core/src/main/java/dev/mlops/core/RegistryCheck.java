@@ -56,19 +56,19 @@ final class RegistryCheck {
         try {
             AuditVerification v = audit.verify();
             if (!v.ok() && chainOk) {
-                problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal entry " + v.firstBadSequence().getAsLong(),
-                        v.detail(), false));
+                problems.add(IntegrityProblem.unrepairable(Kind.BROKEN_JOURNAL, "journal entry " + v.firstBadSequence().getAsLong(),
+                        v.detail()));
             }
             chainOk &= v.ok();
         } catch (MlopsException e) {
             if (chainOk) {
-                problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal", e.getMessage(), false));
+                problems.add(IntegrityProblem.unrepairable(Kind.BROKEN_JOURNAL, "journal", e.getMessage()));
             }
             chainOk = false;
         }
         // Entries removed from a broken chain look like lost ones: report them, but appending
         // recovered entries would paper over the tampering.
-        coverage = new AuditCoverage(audit, auditCutoff, repair && chainOk);
+        coverage = new AuditCoverage(audit, auditCutoff, repair, chainOk);
         each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
         each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
         problems.addAll(coverage.finish());
@@ -81,8 +81,8 @@ final class RegistryCheck {
             VersionDoc v = Documents.parse(doc, VersionDoc.class).value();
             numbers.add(v.version());
             if (!key.name().equals(Keys.number(v.version())) || !v.model().equals(model.name())) {
-                problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
-                        "document describes " + v.model() + "/" + v.version(), false));
+                problems.add(IntegrityProblem.unrepairable(Kind.INCONSISTENT, key.toString(),
+                        "document describes " + v.model() + "/" + v.version()));
             }
             if (v.deleted()) {
                 return;
@@ -101,8 +101,8 @@ final class RegistryCheck {
         checkNoHoles(Keys.versions(model.name()), numbers);
         model.aliases().forEach((alias, version) -> {
             if (!numbers.contains(version) || model.isDeleted(version)) {
-                problems.add(new IntegrityProblem(Kind.INCONSISTENT, model.name() + "@" + alias,
-                        "alias points at version " + version + ", which does not exist", false));
+                problems.add(IntegrityProblem.unrepairable(Kind.INCONSISTENT, model.name() + "@" + alias,
+                        "alias points at version " + version + ", which does not exist"));
             }
         });
         coverage.checkModel(model);
@@ -122,8 +122,8 @@ final class RegistryCheck {
             try {
                 Optional<Versioned<ModelDoc.HistoryChunk>> chunk = docs.read(key, ModelDoc.HistoryChunk.class);
                 if (chunk.isEmpty()) {
-                    problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(), "archived alias history of "
-                            + model.name() + "@" + alias + " from move " + (start + 1) + " is missing", false));
+                    problems.add(IntegrityProblem.unrepairable(Kind.INCONSISTENT, key.toString(), "archived alias history of "
+                            + model.name() + "@" + alias + " from move " + (start + 1) + " is missing"));
                     return Optional.empty();
                 }
                 moves.addAll(chunk.get().value().moves());
@@ -146,7 +146,7 @@ final class RegistryCheck {
                 repaired = false;
             }
         }
-        problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
+        problems.add(IntegrityProblem.repairable(Kind.INCONSISTENT, key.toString(),
                 "version is marked deleted in its model but not yet replaced by a tombstone (interrupted delete)", repaired));
     }
 
@@ -187,7 +187,7 @@ final class RegistryCheck {
                 repaired = true;
             }
         }
-        problems.add(new IntegrityProblem(Kind.INCONSISTENT, key.toString(),
+        problems.add(IntegrityProblem.repairable(Kind.INCONSISTENT, key.toString(),
                 "content index entry missing for " + dataset + "/" + v.version(), repaired));
     }
 
@@ -200,19 +200,19 @@ final class RegistryCheck {
                     missing.add(i);
                 }
             }
-            problems.add(new IntegrityProblem(Kind.INCONSISTENT, parent.toString(),
-                    "version documents missing (removed outside mlops?): " + missing, false));
+            problems.add(IntegrityProblem.unrepairable(Kind.INCONSISTENT, parent.toString(),
+                    "version documents missing (removed outside mlops?): " + missing));
         }
     }
 
     private void checkBlob(DocumentKey owner, String sha, long size, String what) {
         Optional<BlobInfo> info = store.blobInfo(sha);
         if (info.isEmpty()) {
-            problems.add(new IntegrityProblem(Kind.DANGLING_REFERENCE, owner.toString(),
-                    what + " refers to blob " + sha + ", which is missing", false));
+            problems.add(IntegrityProblem.unrepairable(Kind.DANGLING_REFERENCE, owner.toString(),
+                    what + " refers to blob " + sha + ", which is missing"));
         } else if (size >= 0 && info.get().size() != size) {
-            problems.add(new IntegrityProblem(Kind.CORRUPT_BLOB, sha,
-                    "blob of " + owner + " " + what + " is " + info.get().size() + " bytes, expected " + size, false));
+            problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_BLOB, sha,
+                    "blob of " + owner + " " + what + " is " + info.get().size() + " bytes, expected " + size));
         }
     }
 
@@ -224,8 +224,8 @@ final class RegistryCheck {
             try {
                 page = store.listKeys(parent, cursor, BATCH);
             } catch (MlopsException e) {
-                problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, parent.toString(),
-                        "cannot list: " + e.getMessage(), false));
+                problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_DOCUMENT, parent.toString(),
+                        "cannot list: " + e.getMessage()));
                 return;
             }
             for (DocumentKey key : page.items()) {
@@ -245,7 +245,7 @@ final class RegistryCheck {
         boolean known = problems.stream().anyMatch(p -> p.kind() == Kind.CORRUPT_DOCUMENT
                 && (p.location().contains(k) || p.detail().contains(k)));
         if (!known) {
-            problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, k, e.getMessage(), false));
+            problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_DOCUMENT, k, e.getMessage()));
         }
     }
 }

@@ -50,6 +50,17 @@ class ForwardingStore implements Store {
     }
 
     @Override
+    public boolean deleteBlob(String sha256, dev.mlops.api.store.StoreLock fence) {
+        return d.deleteBlob(sha256, fence);
+    }
+
+    @Override
+    public Optional<dev.mlops.api.store.StoreLock> lock(String name, dev.mlops.api.store.StoreLock.Mode mode,
+                                                        java.time.Duration wait) {
+        return d.lock(name, mode, wait);
+    }
+
+    @Override
     public Optional<Document> read(DocumentKey key) {
         return d.read(key);
     }

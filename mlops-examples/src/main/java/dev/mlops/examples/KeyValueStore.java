@@ -12,6 +12,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,11 +75,13 @@ public final class KeyValueStore implements Store {
     private static final String BLOBS = "b/";
     private static final String DOCS = "d/";
     private static final String JOURNAL = "j/";
+    private static final String LOCKS = "l/";
 
     private final ConcurrentNavigableMap<String, byte[]> kv;
     private final Clock clock;
     private final String description;
     private volatile boolean closed;
+    private final java.util.Set<KvLock> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * A store over {@code kv}.
@@ -353,6 +356,109 @@ public final class KeyValueStore implements Store {
         return last == null ? 0 : sequenceOf(last.getKey());
     }
 
+    // ---- locks ------------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A lock is one map entry, {@code l/<name>}, holding {@code X} while held exclusively or
+     * {@code S<count>} while shared, changed by compare-and-set. A real key-value service would
+     * tie the entry to a session lease (as etcd and ZooKeeper do) so that a dead client's locks
+     * expire; here the clients live in one process, and {@link #close()} releases what a client holds.
+     */
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, java.time.Duration wait) {
+        StoreLock.requireValidName(name);
+        Objects.requireNonNull(mode, "mode");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+        ensureOpen();
+        String key = LOCKS + name;
+        long deadline = System.nanoTime() + Math.min(wait.toMillis(), Long.MAX_VALUE / 2_000_000L) * 1_000_000L;
+        while (true) {
+            byte[] current = kv.get(key);
+            boolean taken;
+            if (current == null) {
+                byte[] next = (mode == StoreLock.Mode.EXCLUSIVE ? "X" : "S1").getBytes(StandardCharsets.US_ASCII);
+                taken = kv.putIfAbsent(key, next) == null;
+            } else if (mode == StoreLock.Mode.SHARED && current[0] == 'S') {
+                int count = Integer.parseInt(new String(current, 1, current.length - 1, StandardCharsets.US_ASCII));
+                taken = kv.replace(key, current, ("S" + (count + 1)).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                taken = false;
+            }
+            if (taken) {
+                KvLock lock = new KvLock(name, mode);
+                held.add(lock);
+                return Optional.of(lock);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return Optional.empty();
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted while waiting for lock " + name + " of " + description, e);
+            }
+        }
+    }
+
+    private void unlock(String name) {
+        String key = LOCKS + name;
+        while (true) {
+            byte[] current = kv.get(key);
+            if (current == null) {
+                return;
+            }
+            if (current[0] == 'X' || current[1] == '1' && current.length == 2) {
+                if (kv.remove(key, current)) {
+                    return;
+                }
+            } else {
+                int count = Integer.parseInt(new String(current, 1, current.length - 1, StandardCharsets.US_ASCII));
+                if (kv.replace(key, current, ("S" + (count - 1)).getBytes(StandardCharsets.US_ASCII))) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private final class KvLock implements StoreLock {
+        private final String name;
+        private final Mode mode;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        KvLock(String name, Mode mode) {
+            this.name = name;
+            this.mode = mode;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Mode mode() {
+            return mode;
+        }
+
+        @Override
+        public boolean held() {
+            return !released.get();
+        }
+
+        @Override
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                held.remove(this);
+                unlock(name);
+            }
+        }
+    }
+
     // ---- maintenance ------------------------------------------------------------------------
 
     /**
@@ -370,8 +476,8 @@ public final class KeyValueStore implements Store {
         for (Map.Entry<String, byte[]> e : kv.subMap(BLOBS, upperBound(BLOBS)).entrySet()) {
             String sha256 = e.getKey().substring(BLOBS.length());
             if (!intact(e.getValue(), sha256)) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.CORRUPT_BLOB, "blob " + sha256,
-                        "content does not hash to its digest", false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.CORRUPT_BLOB, "blob " + sha256,
+                        "content does not hash to its digest"));
             }
         }
         for (Map.Entry<String, byte[]> e : kv.subMap(DOCS, upperBound(DOCS)).entrySet()) {
@@ -379,8 +485,8 @@ public final class KeyValueStore implements Store {
             try {
                 decode(key, e.getValue());
             } catch (IntegrityException damaged) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.CORRUPT_DOCUMENT, "document " + key,
-                        damaged.getMessage(), false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.CORRUPT_DOCUMENT, "document " + key,
+                        damaged.getMessage()));
             }
         }
         String previous = JournalEntry.GENESIS_HASH;
@@ -389,14 +495,14 @@ public final class KeyValueStore implements Store {
             JournalEntry entry = journalEntry(e.getKey(), e.getValue());
             String where = "journal entry " + entry.sequence();
             if (entry.sequence() != expected) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
-                        "expected entry " + expected + " here", false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
+                        "expected entry " + expected + " here"));
             } else if (!entry.hashMatches()) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
-                        "the entry does not match its hash", false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
+                        "the entry does not match its hash"));
             } else if (!entry.previousHash().equals(previous)) {
-                problems.add(new IntegrityProblem(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
-                        "the entry is not chained to the entry before it", false));
+                problems.add(IntegrityProblem.unrepairable(IntegrityProblem.Kind.BROKEN_JOURNAL, where,
+                        "the entry is not chained to the entry before it"));
             }
             previous = entry.hash();
             expected = entry.sequence() + 1;
@@ -408,6 +514,9 @@ public final class KeyValueStore implements Store {
     @Override
     public void close() {
         closed = true;
+        for (KvLock lock : List.copyOf(held)) {
+            lock.close();
+        }
     }
 
     /** {@inheritDoc} */

@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param location where: a document key, a blob digest, a journal sequence, a file path
  * @param detail what is wrong, in words
  * @param repaired true when the check was asked to repair and did
+ * @param repairable true when a repair fixes it (true for every repaired problem); false when
+ *     repairing cannot, such as lost bytes or a document removed by hand
  */
-public record IntegrityProblem(Kind kind, String location, String detail, boolean repaired) {
+public record IntegrityProblem(Kind kind, String location, String detail, boolean repaired, boolean repairable) {
 
     /** Sorts of problems. */
     public enum Kind {
@@ -38,10 +40,34 @@ public record IntegrityProblem(Kind kind, String location, String detail, boolea
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(detail, "detail");
+        if (repaired && !repairable) {
+            throw new IllegalArgumentException("a repaired problem is repairable: " + kind + " at " + location);
+        }
+    }
+
+    /**
+     * @param kind what sort of problem
+     * @param location where
+     * @param detail what is wrong
+     * @return a problem that no repair can fix
+     */
+    public static IntegrityProblem unrepairable(Kind kind, String location, String detail) {
+        return new IntegrityProblem(kind, location, detail, false, false);
+    }
+
+    /**
+     * @param kind what sort of problem
+     * @param location where
+     * @param detail what is wrong
+     * @param repaired whether this check repaired it
+     * @return a problem that a repair fixes
+     */
+    public static IntegrityProblem repairable(Kind kind, String location, String detail, boolean repaired) {
+        return new IntegrityProblem(kind, location, detail, repaired, true);
     }
 
     @Override
     public String toString() {
-        return kind + " at " + location + ": " + detail + (repaired ? " (repaired)" : "");
+        return kind + " at " + location + ": " + detail + (repaired ? " (repaired)" : repairable ? " (repairable)" : "");
     }
 }

@@ -6,6 +6,7 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.StorageException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,6 +91,24 @@ public interface Store extends AutoCloseable {
      * @return true if a blob was deleted, false if none existed
      */
     boolean deleteBlob(String sha256);
+
+    /**
+     * Deletes a blob while {@code fence} is held, so that a holder that lost its lock (a
+     * database session that ended) cannot delete what a writer it no longer excludes relies on.
+     * A backend whose locks can be lost without the holder's knowledge checks the lock in the
+     * same atomic step as the delete; the default checks it just before.
+     *
+     * @param sha256 the digest
+     * @param fence a lock of this store, normally {@link StoreLock#COLLECTION} held exclusively
+     * @return true if a blob was deleted, false if none existed
+     * @throws ConflictException if the fence is no longer held; nothing is deleted
+     */
+    default boolean deleteBlob(String sha256, StoreLock fence) {
+        if (!fence.held()) {
+            throw new ConflictException("lock " + fence.name() + " is no longer held; blob " + sha256 + " not deleted");
+        }
+        return deleteBlob(sha256);
+    }
 
     // ---- documents --------------------------------------------------------------------------
 
@@ -180,6 +199,24 @@ public interface Store extends AutoCloseable {
 
     /** @return the sequence number of the last entry, 0 for an empty journal */
     long journalLength();
+
+    // ---- locks ------------------------------------------------------------------------------
+
+    /**
+     * Acquires a named lock ({@link StoreLock}), waiting at most {@code wait} for holders that
+     * exclude it. Shared holders exclude only exclusive requests; an exclusive holder excludes
+     * everyone. Holds across threads, store instances and processes on the same storage; released
+     * by {@link StoreLock#close()}, by {@link #close()} and by the death of the holder's process.
+     *
+     * @param name the lock's name, matching {@link StoreLock#NAME}
+     * @param mode shared or exclusive
+     * @param wait how long to wait; {@link Duration#ZERO} tries once
+     * @return the held lock, or empty if it could not be acquired within {@code wait}
+     * @throws IllegalArgumentException for an invalid name or a negative wait
+     * @throws StorageException if waiting was interrupted (the interrupt flag is set again) or
+     *     the lock could not be taken for another reason
+     */
+    Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait);
 
     // ---- maintenance ------------------------------------------------------------------------
 

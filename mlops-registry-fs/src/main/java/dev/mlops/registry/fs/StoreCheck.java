@@ -52,7 +52,7 @@ final class StoreCheck {
     }
 
     private void problem(Kind kind, String location, String detail) {
-        problems.add(new IntegrityProblem(kind, location, detail, false));
+        problems.add(IntegrityProblem.unrepairable(kind, location, detail));
     }
 
     // ---- blobs ----------------------------------------------------------------------------
@@ -268,8 +268,8 @@ final class StoreCheck {
         String location = layout.root.relativize(file).toString();
         OptionalLong pid = Layout.pidOfTemp(file.getFileName().toString());
         if (pid.isEmpty()) {
-            problems.add(new IntegrityProblem(Kind.LEFTOVER, location, "temp file " + file + " carries no writer"
-                    + " process id; it is left for a person to remove", false));
+            problems.add(IntegrityProblem.unrepairable(Kind.LEFTOVER, location, "temp file " + file + " carries no writer"
+                    + " process id; it is left for a person to remove"));
             return;
         }
         if (pid.getAsLong() == Layout.pid() || ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
@@ -277,14 +277,14 @@ final class StoreCheck {
         }
         String detail = "temp file " + file + " left by process " + pid.getAsLong() + ", which is no longer running";
         if (!repair) {
-            problems.add(new IntegrityProblem(Kind.LEFTOVER, location, detail, false));
+            problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, location, detail, false));
             return;
         }
         try {
             Files.deleteIfExists(file);
-            problems.add(new IntegrityProblem(Kind.LEFTOVER, location, detail + "; deleted", true));
+            problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, location, detail + "; deleted", true));
         } catch (IOException e) {
-            problems.add(new IntegrityProblem(Kind.LEFTOVER, location, detail + "; could not delete it: " + e, false));
+            problems.add(IntegrityProblem.unrepairable(Kind.LEFTOVER, location, detail + "; could not delete it: " + e));
         }
     }
 }

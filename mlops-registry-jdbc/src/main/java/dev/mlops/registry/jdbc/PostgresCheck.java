@@ -61,7 +61,7 @@ final class PostgresCheck {
             for (BlobRow b : page) {
                 String problem = rehash(b);
                 if (problem != null) {
-                    problems.add(new IntegrityProblem(Kind.CORRUPT_BLOB, b.sha256(), problem, false));
+                    problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_BLOB, b.sha256(), problem));
                 }
             }
             if (page.size() < PAGE) {
@@ -136,13 +136,13 @@ final class PostgresCheck {
         try {
             key = DocumentKey.parse(location);
         } catch (InvalidNameException e) {
-            problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, location,
-                    "the row's key is not a valid document key: " + e.getMessage(), false));
+            problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_DOCUMENT, location,
+                    "the row's key is not a valid document key: " + e.getMessage()));
             return;
         }
         if (PostgresStore.checksum(key, revision, content) != checksum) {
-            problems.add(new IntegrityProblem(Kind.CORRUPT_DOCUMENT, location, "document " + location + " (revision "
-                    + revision + ", " + content.length + " bytes) does not match the checksum stored with it", false));
+            problems.add(IntegrityProblem.unrepairable(Kind.CORRUPT_DOCUMENT, location, "document " + location + " (revision "
+                    + revision + ", " + content.length + " bytes) does not match the checksum stored with it"));
         }
     }
 
@@ -191,7 +191,7 @@ final class PostgresCheck {
     }
 
     private void broken(long sequence, String detail) {
-        problems.add(new IntegrityProblem(Kind.BROKEN_JOURNAL, "journal/" + sequence,
-                detail + " in " + description + "; every later entry is unverified", false));
+        problems.add(IntegrityProblem.unrepairable(Kind.BROKEN_JOURNAL, "journal/" + sequence,
+                detail + " in " + description + "; every later entry is unverified"));
     }
 }

@@ -17,12 +17,14 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -1282,6 +1284,204 @@ public abstract class StoreCompatibilityKit {
     // =========================================================================================
 
     @Nested
+    @DisplayName("Locks")
+    class Locks {
+        private static final Duration NOW = Duration.ZERO;
+        private static final Duration LONG = Duration.ofMinutes(1);
+
+        private Optional<StoreLock> tryLock(Store s, String name, StoreLock.Mode mode) {
+            return s.lock(name, mode, NOW);
+        }
+
+        @Test
+        @DisplayName("shared holders coexist; an exclusive request is refused while any of them holds the lock")
+        void sharedHoldersCoexist() {
+            StoreLock a = tryLock(store, "collection", StoreLock.Mode.SHARED).orElseThrow();
+            StoreLock b = tryLock(store, "collection", StoreLock.Mode.SHARED).orElseThrow();
+            assertThat(a.held()).isTrue();
+            assertThat(b.held()).isTrue();
+            assertThat(a.name()).isEqualTo("collection");
+            assertThat(a.mode()).isEqualTo(StoreLock.Mode.SHARED);
+            assertThat(tryLock(store, "collection", StoreLock.Mode.EXCLUSIVE)).isEmpty();
+            a.close();
+            assertThat(a.held()).isFalse();
+            assertThat(tryLock(store, "collection", StoreLock.Mode.EXCLUSIVE)).as("b still holds it").isEmpty();
+            b.close();
+            try (StoreLock x = tryLock(store, "collection", StoreLock.Mode.EXCLUSIVE).orElseThrow()) {
+                assertThat(x.held()).isTrue();
+                assertThat(x.mode()).isEqualTo(StoreLock.Mode.EXCLUSIVE);
+            }
+        }
+
+        @Test
+        @DisplayName("an exclusive holder keeps out shared and exclusive requests until it closes")
+        void exclusiveExcludesEveryone() {
+            StoreLock x = tryLock(store, "gc-test", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            assertThat(tryLock(store, "gc-test", StoreLock.Mode.SHARED)).isEmpty();
+            assertThat(tryLock(store, "gc-test", StoreLock.Mode.EXCLUSIVE)).isEmpty();
+            assertThat(store.lock("gc-test", StoreLock.Mode.SHARED, Duration.ofMillis(200)))
+                    .as("a short wait runs out").isEmpty();
+            x.close();
+            x.close(); // idempotent
+            tryLock(store, "gc-test", StoreLock.Mode.SHARED).orElseThrow().close();
+        }
+
+        @Test
+        @DisplayName("locks of different names are independent")
+        void namesAreIndependent() {
+            try (StoreLock a = tryLock(store, "a", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+                 StoreLock b = tryLock(store, "b", StoreLock.Mode.EXCLUSIVE).orElseThrow()) {
+                assertThat(a.held() && b.held()).isTrue();
+            }
+        }
+
+        @Test
+        @DisplayName("a waiting request gets the lock as soon as the holder, on another thread, releases it")
+        void waiterGetsLockOnRelease() throws Exception {
+            StoreLock shared = tryLock(store, "collection", StoreLock.Mode.SHARED).orElseThrow();
+            CountDownLatch waiting = new CountDownLatch(1);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Optional<StoreLock>> exclusive = pool.submit(() -> {
+                    waiting.countDown();
+                    return store.lock("collection", StoreLock.Mode.EXCLUSIVE, LONG);
+                });
+                waiting.await();
+                Thread.sleep(100);
+                assertThat(exclusive.isDone()).as("still waiting for the shared holder").isFalse();
+                shared.close();
+                Optional<StoreLock> got = exclusive.get(HANG_GUARD_MINUTES, TimeUnit.MINUTES);
+                assertThat(got).isPresent();
+                assertThat(tryLock(store, "collection", StoreLock.Mode.SHARED)).isEmpty();
+                got.get().close();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        @DisplayName("a lock may be released by another thread than the one that took it")
+        void releasedFromAnotherThread() throws Exception {
+            StoreLock x = tryLock(store, "handoff", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            Thread t = new Thread(x::close);
+            t.start();
+            t.join(TimeUnit.MINUTES.toMillis(HANG_GUARD_MINUTES));
+            assertThat(x.held()).isFalse();
+            tryLock(store, "handoff", StoreLock.Mode.EXCLUSIVE).orElseThrow().close();
+        }
+
+        @Test
+        @DisplayName("an interrupted wait throws StorageException and keeps the thread's interrupt flag")
+        void interruptedWait() throws Exception {
+            StoreLock x = tryLock(store, "busy", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            java.util.concurrent.atomic.AtomicReference<String> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    store.lock("busy", StoreLock.Mode.SHARED, LONG).ifPresent(StoreLock::close);
+                    outcome.set("acquired");
+                } catch (StorageException e) {
+                    outcome.set("StorageException, interrupted=" + Thread.currentThread().isInterrupted());
+                }
+            });
+            waiter.start();
+            Thread.sleep(200);
+            waiter.interrupt();
+            waiter.join(TimeUnit.MINUTES.toMillis(HANG_GUARD_MINUTES));
+            assertThat(outcome.get()).isEqualTo("StorageException, interrupted=true");
+            assertThat(x.held()).isTrue();
+            x.close();
+            // the interrupted waiter left no lock behind
+            tryLock(store, "busy", StoreLock.Mode.EXCLUSIVE).orElseThrow().close();
+        }
+
+        @Test
+        @DisplayName("8 threads x 100 rounds: an exclusive holder is never alongside any other holder")
+        void exclusionUnderContention() throws Exception {
+            java.util.concurrent.atomic.AtomicInteger shared = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger exclusive = new java.util.concurrent.atomic.AtomicInteger();
+            List<Integer> violations = runConcurrently(8, t -> () -> {
+                int bad = 0;
+                for (int i = 0; i < 100; i++) {
+                    boolean ex = (i + t) % 4 == 0;
+                    try (StoreLock l = store.lock("contended", ex ? StoreLock.Mode.EXCLUSIVE : StoreLock.Mode.SHARED,
+                            LONG).orElseThrow()) {
+                        if (ex) {
+                            bad += exclusive.incrementAndGet() != 1 || shared.get() != 0 ? 1 : 0;
+                            Thread.onSpinWait();
+                            exclusive.decrementAndGet();
+                        } else {
+                            shared.incrementAndGet();
+                            bad += exclusive.get() != 0 ? 1 : 0;
+                            shared.decrementAndGet();
+                        }
+                        assertThat(l.held()).isTrue();
+                    }
+                }
+                return bad;
+            });
+            assertThat(violations.stream().mapToInt(Integer::intValue).sum()).isZero();
+        }
+
+        @Test
+        @DisplayName("closing the store releases its locks: held() turns false")
+        void storeCloseReleasesHeld() {
+            StoreLock shared = tryLock(store, "collection", StoreLock.Mode.SHARED).orElseThrow();
+            StoreLock other = tryLock(store, "other", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            closeNow(store);
+            assertThat(shared.held()).isFalse();
+            assertThat(other.held()).isFalse();
+            shared.close();
+            other.close();
+        }
+
+        @Test
+        @DisplayName("a second store instance on the same storage is excluded, and takes the lock once the first closes")
+        void storeCloseReleases() {
+            Assumptions.assumeTrue(persistent(), "a second instance of an in-memory store is another store");
+            Store second = open();
+            StoreLock x = tryLock(store, "collection", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            assertThat(tryLock(second, "collection", StoreLock.Mode.SHARED))
+                    .as("a second instance on the same storage is excluded").isEmpty();
+            closeNow(store);
+            assertThat(x.held()).isFalse();
+            x.close();
+            tryLock(second, "collection", StoreLock.Mode.EXCLUSIVE).orElseThrow().close();
+        }
+
+        @Test
+        @DisplayName("deleteBlob with a fence deletes while the fence is held and refuses, keeping the blob, once it is not")
+        void fencedDelete() {
+            String a = store.putBlob(new ByteArrayInputStream(utf8("fenced a"))).sha256();
+            String b = store.putBlob(new ByteArrayInputStream(utf8("fenced b"))).sha256();
+            StoreLock fence = tryLock(store, "collection", StoreLock.Mode.EXCLUSIVE).orElseThrow();
+            assertThat(store.deleteBlob(a, fence)).isTrue();
+            assertThat(store.deleteBlob(a, fence)).isFalse();
+            fence.close();
+            assertThatThrownBy(() -> store.deleteBlob(b, fence)).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("collection");
+            assertThat(store.blobInfo(b)).isPresent();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"", "Upper", "-dash-first", "has space", "a/b", "../x", "dot.ted",
+                "x12345678901234567890123456789012345678901234567890123456789012345"})
+        @DisplayName("an invalid lock name throws IllegalArgumentException")
+        void invalidNames(String name) {
+            assertThatThrownBy(() -> store.lock(name, StoreLock.Mode.SHARED, NOW))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lock name");
+        }
+
+        @Test
+        @DisplayName("a negative wait throws IllegalArgumentException")
+        void negativeWait() {
+            assertThatThrownBy(() -> store.lock("collection", StoreLock.Mode.SHARED, Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    // =========================================================================================
+
+    @Nested
     @DisplayName("Closing")
     class Closing {
 
@@ -1311,6 +1511,7 @@ public abstract class StoreCompatibilityKit {
             operations.put("readJournal", s -> s.readJournal(1, 10));
             operations.put("journalLength", Store::journalLength);
             operations.put("check", s -> s.check(false));
+            operations.put("lock", s -> s.lock("collection", StoreLock.Mode.SHARED, Duration.ZERO));
             return operations.entrySet().stream().map(op -> DynamicTest.dynamicTest(
                     op.getKey() + " after close() throws IllegalStateException",
                     () -> assertThatThrownBy(() -> op.getValue().accept(closed))

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +80,53 @@ public abstract class MultiProcessKit extends ProcessKit {
             assertThat(nextPerWorker).containsOnly(Map.entry("w0", 100), Map.entry("w1", 100), Map.entry("w2", 100));
             assertThat(store.check(false)).isEmpty();
         }
+    }
+
+    @Test
+    @DisplayName("a lock held by another process excludes this one, shared holders coexist across processes,"
+            + " and killing the holder (SIGKILL) releases its lock")
+    void locksAcrossProcesses() throws Exception {
+        StoreConfig config = createStore(Files.createDirectories(dir.resolve("store")));
+        ChildJvm exclusive = holder(config, "exclusive", "x");
+        ChildJvm shared1 = null;
+        ChildJvm shared2 = null;
+        try (Store store = config.open()) {
+            assertThat(store.lock("collection", StoreLock.Mode.SHARED, Duration.ZERO))
+                    .as("held exclusively by process %d", exclusive.pid()).isEmpty();
+            assertThat(exclusive.kill()).isTrue();
+            StoreLock mine = store.lock("collection", StoreLock.Mode.SHARED, Duration.ofSeconds(60))
+                    .orElseThrow(() -> new AssertionError("the killed holder's lock was not released"));
+            shared1 = holder(config, "shared", "s1");
+            shared2 = holder(config, "shared", "s2");
+            mine.close();
+            assertThat(store.lock("collection", StoreLock.Mode.EXCLUSIVE, Duration.ZERO))
+                    .as("two other processes hold it shared").isEmpty();
+            shared1.kill();
+            assertThat(store.lock("collection", StoreLock.Mode.EXCLUSIVE, Duration.ZERO))
+                    .as("one other process still holds it shared").isEmpty();
+            shared2.kill();
+            store.lock("collection", StoreLock.Mode.EXCLUSIVE, Duration.ofSeconds(60))
+                    .orElseThrow(() -> new AssertionError("killed shared holders' locks were not released")).close();
+        } finally {
+            for (ChildJvm c : new ChildJvm[] {exclusive, shared1, shared2}) {
+                if (c != null) {
+                    c.kill();
+                }
+            }
+        }
+    }
+
+    /** Starts a child that takes the collection lock and keeps it until killed. */
+    private ChildJvm holder(StoreConfig config, String mode, String id) throws Exception {
+        ChildJvm child = ChildJvm.start(StoreWorker.class, "64m", dir.resolve("hold-" + id + ".err"),
+                forChild(config, "hold-" + id).args("hold", "60", "collection", mode));
+        int line = child.awaitLine(0, l -> l.equals("held") || l.equals("busy"), HANG_GUARD_MILLIS);
+        if (line < 0 || !child.lines().get(line).equals("held")) {
+            child.kill();
+            fail("child did not take the " + mode + " lock: " + child.lines() + " stderr: "
+                    + (Files.exists(child.stderr()) ? Files.readString(child.stderr()) : ""));
+        }
+        return child;
     }
 
     /** Starts the children, lets them go at once when all are ready, and requires each to succeed. */

@@ -6,6 +6,7 @@ import dev.mlops.api.store.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,9 @@ import java.util.Random;
  *   <li>{@code bigblob}: stores {@link Payloads#stream(long, long) a generated stream} of
  *       {@code count} MiB as one blob and reads it back, printing {@code put SHA SIZE} and
  *       {@code read SHA SIZE} (run with a heap smaller than the blob).</li>
+ *   <li>{@code hold}: takes the lock named by the worker id in the mode named by the rendezvous
+ *       argument ({@code shared} or {@code exclusive}), waiting up to {@code count} seconds,
+ *       prints {@code held} (or {@code busy}) and then waits until it is killed.</li>
  * </ul>
  * The contending modes ({@code cas}, {@code append}) signal "ready" and wait for "go" in the
  * rendezvous directory (bounded by a count of polls), so the workers really run at once; they
@@ -58,6 +62,10 @@ public final class StoreWorker {
             }
             if (mode.equals("bigblob")) {
                 bigBlob(store, count);
+                return;
+            }
+            if (mode.equals("hold")) {
+                hold(store, id, rest[3], count);
                 return;
             }
             store.journalLength(); // warm up before the start signal
@@ -111,6 +119,16 @@ public final class StoreWorker {
             store.append(("round " + next).getBytes(StandardCharsets.UTF_8));
             System.out.println("done " + next);
             System.out.flush();
+        }
+    }
+
+    private static void hold(Store store, String name, String mode, int waitSeconds) throws InterruptedException {
+        java.util.Optional<StoreLock> lock = store.lock(name, StoreLock.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                java.time.Duration.ofSeconds(waitSeconds));
+        System.out.println(lock.isPresent() ? "held" : "busy");
+        System.out.flush();
+        if (lock.isPresent()) {
+            Thread.sleep(Long.MAX_VALUE);
         }
     }
 
