@@ -21,10 +21,17 @@ import java.util.Optional;
  * @param description free text
  * @param lineage datasets, parent, code reference
  * @param environmentExtra extra environment entries recorded with the automatic ones
+ * @param idempotencyKey when present, a retried registration with the same key returns the
+ *     version the first attempt made instead of registering a duplicate
  */
 public record NewModelVersion(Artifact artifact, String format, Signature signature, Map<String, String> params,
                               Map<String, Double> metrics, Map<String, String> tags, Map<String, byte[]> attachments,
-                              String description, Lineage lineage, Map<String, String> environmentExtra) {
+                              String description, Lineage lineage, Map<String, String> environmentExtra,
+                              Optional<String> idempotencyKey) {
+
+    /** Idempotency keys: letters, digits and {@code . _ : -}, 1 to 128 characters (a UUID fits). */
+    public static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     /** Copies and checks. */
     public NewModelVersion {
@@ -40,6 +47,22 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(lineage, "lineage");
         environmentExtra = Map.copyOf(environmentExtra);
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        idempotencyKey.ifPresent(NewModelVersion::requireValidIdempotencyKey);
+    }
+
+    /**
+     * @param key an idempotency key
+     * @return {@code key}
+     * @throws IllegalArgumentException if it does not match {@link #IDEMPOTENCY_KEY}
+     */
+    public static String requireValidIdempotencyKey(String key) {
+        if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("idempotency key " + (key == null ? "null" : Names.quote(key))
+                    + " is invalid: expected 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter"
+                    + " or digit (a UUID or a job and attempt id fits)");
+        }
+        return key;
     }
 
     /** @return a new builder */
@@ -63,6 +86,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         private final List<DatasetRef> testedOn = new ArrayList<>();
         private ModelRef.Version retrainedFrom;
         private String codeRef;
+        private String idempotencyKey;
 
         private Builder() {
         }
@@ -204,6 +228,21 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         }
 
         /**
+         * Makes the registration idempotent: if a registration of this model with the same key
+         * already committed a version (for example an attempt whose answer was lost to a crash
+         * or a timeout), registering again returns that version instead of a new one. Reusing a
+         * key for a different artifact or metadata is refused with a {@link ConflictException}.
+         *
+         * @param key letters, digits and {@code . _ : -}, 1 to 128 characters, such as a UUID
+         * @return this
+         * @throws IllegalArgumentException if the key is malformed
+         */
+        public Builder idempotencyKey(String key) {
+            this.idempotencyKey = requireValidIdempotencyKey(key);
+            return this;
+        }
+
+        /**
          * @return the description of the new version
          * @throws IllegalStateException if no artifact was given
          */
@@ -214,7 +253,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
             Lineage lineage = new Lineage(trainedOn, validatedOn, testedOn,
                     Optional.ofNullable(retrainedFrom), Optional.ofNullable(codeRef));
             return new NewModelVersion(artifact, format, signature, params, metrics, tags, attachments,
-                    description, lineage, environment);
+                    description, lineage, environment, Optional.ofNullable(idempotencyKey));
         }
     }
 }

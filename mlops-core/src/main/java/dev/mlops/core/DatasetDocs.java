@@ -13,14 +13,28 @@ final class DatasetDocs {
     private DatasetDocs() {
     }
 
-    /** Key {@code datasets/NAME}. */
-    record DatasetDoc(int schemaVersion, String name, Map<String, String> tags, String createdAt, int latestVersion) {
+    /**
+     * Key {@code datasets/NAME}. {@code pending}: made by a registration whose first version may
+     * not be committed yet; the dataset exists for readers once it is (see {@code ModelDoc}).
+     */
+    record DatasetDoc(int schemaVersion, String name, Map<String, String> tags, String createdAt, int latestVersion,
+                      Boolean pending) {
         DatasetDoc {
             tags = tags == null ? Map.of() : new TreeMap<>(tags);
+            pending = Boolean.TRUE.equals(pending) ? Boolean.TRUE : null;
         }
 
+        static DatasetDoc pending(String name, String now) {
+            return new DatasetDoc(SCHEMA_VERSION, name, Map.of(), now, 0, true);
+        }
+
+        boolean isPending() {
+            return Boolean.TRUE.equals(pending);
+        }
+
+        /** @return this document with the hint raised to {@code v}, no longer pending */
         DatasetDoc withLatestVersion(int v) {
-            return new DatasetDoc(schemaVersion, name, tags, createdAt, Math.max(v, latestVersion));
+            return new DatasetDoc(schemaVersion, name, tags, createdAt, Math.max(v, latestVersion), null);
         }
     }
 

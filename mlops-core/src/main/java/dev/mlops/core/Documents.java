@@ -4,10 +4,12 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
+import dev.mlops.api.StorageException;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -37,9 +39,55 @@ final class Documents {
         return read(key, type).orElseThrow(() -> new NotFoundException(notFound.get()));
     }
 
+    /**
+     * Creates a document. A write that reports a storage failure may still have happened (the
+     * flush after a rename failed, an answer was lost): the document is read back, and if it is
+     * there with exactly these bytes the create succeeded, so the caller's answer is the truth.
+     */
     <T> Versioned<T> create(DocumentKey key, T value) {
-        Document d = store.create(key, Json.write(value));
-        return new Versioned<>(value, d.revision());
+        byte[] bytes = Json.write(value);
+        try {
+            Document d = store.create(key, bytes);
+            return new Versioned<>(value, d.revision());
+        } catch (StorageException failed) {
+            if (readBack(key, failed).filter(d -> d.revision() == 1 && Arrays.equals(d.content(), bytes)).isPresent()) {
+                LOG.warn("creating {} reported a failure, but the document is there as written: {}", key,
+                        failed.getMessage());
+                return new Versioned<>(value, 1);
+            }
+            throw failed;
+        }
+    }
+
+    /** Replaces a document if it is still at {@code revision}; see {@link #create} for a reported failure. */
+    <T> Versioned<T> replace(DocumentKey key, long revision, T value) {
+        return new Versioned<>(value, replaceBytes(key, revision, Json.write(value)).revision());
+    }
+
+    /** Replaces a document at {@code revision}, resolving a reported failure by reading back as {@link #create} does. */
+    private Document replaceBytes(DocumentKey key, long revision, byte[] bytes) {
+        try {
+            return store.replace(key, revision, bytes);
+        } catch (StorageException failed) {
+            Optional<Document> now = readBack(key, failed)
+                    .filter(d -> d.revision() == revision + 1 && Arrays.equals(d.content(), bytes));
+            if (now.isPresent()) {
+                LOG.warn("replacing {} reported a failure, but the new revision is there as written: {}", key,
+                        failed.getMessage());
+                return now.get();
+            }
+            throw failed;
+        }
+    }
+
+    /** The document as it is now, or empty if it cannot be read either (then {@code failed} carries why). */
+    private Optional<Document> readBack(DocumentKey key, StorageException failed) {
+        try {
+            return store.read(key);
+        } catch (RuntimeException unreadable) {
+            failed.addSuppressed(unreadable);
+            return Optional.empty();
+        }
     }
 
     /**
@@ -55,7 +103,7 @@ final class Documents {
                 return current;
             }
             try {
-                Document d = store.replace(key, current.revision(), Json.write(next));
+                Document d = replaceBytes(key, current.revision(), Json.write(next));
                 return new Versioned<>(next, d.revision());
             } catch (ConflictException lostRace) {
                 Thread.onSpinWait();

@@ -3,6 +3,7 @@ package dev.mlops.core;
 import dev.mlops.api.AuditEntry;
 import dev.mlops.api.AuditLog;
 import dev.mlops.api.AuditVerification;
+import dev.mlops.api.MlopsException;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
 import java.time.Clock;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 
 /** The audit log as JSON records in the store's hash-chained journal. */
 final class JournalAuditLog implements AuditLog {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalAuditLog.class);
     /**
      * 2: creation entries ({@code model.create}, {@code version.register}, {@code dataset.register})
      * list the initial tags and attachments, and alias entries carry their move number. 1: they
@@ -77,6 +79,20 @@ final class JournalAuditLog implements AuditLog {
     void record(String action, String target, Map<String, String> before, Map<String, String> after) {
         store.append(Json.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
                 before, after)));
+    }
+
+    /**
+     * Appends the entry of a change that is already committed. The change happened, so a
+     * failure to append (a full disk) must not make the caller report a failure: it is logged,
+     * and {@code verify(true)} finds the change without its entry and appends it.
+     */
+    void recordCommitted(String action, String target, Map<String, String> before, Map<String, String> after) {
+        try {
+            record(action, target, before, after);
+        } catch (MlopsException e) {
+            LOG.warn("{} of {} is committed, but its audit entry could not be appended ({}); 'verify --repair'"
+                    + " appends it", action, target, e.getMessage());
+        }
     }
 
     @Override

@@ -22,6 +22,13 @@ final class Keys {
         return versions(model).child(number(version));
     }
 
+    /** An idempotent registration's claim; the key is hashed because it may hold upper-case letters. */
+    static DocumentKey registration(String model, String idempotencyKey) {
+        String digest = dev.mlops.api.store.Digests.sha256Hex(
+                idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return model(model).child("registrations").child(digest.substring(0, 40));
+    }
+
     static DocumentKey aliasHistory(String model, String alias) {
         return model(model).child("alias-history").child(alias);
     }

@@ -10,6 +10,7 @@ import dev.mlops.api.Page;
 import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import dev.mlops.api.store.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,15 +43,17 @@ public final class Mlops implements AutoCloseable {
     private final StoreModelRegistry storeModels;
     private final Artifacts artifacts;
     private final ModelRegistry models;
+    private final BlobPins pins;
 
     private Mlops(Builder b) {
         this.store = b.store;
         this.clock = b.clock;
         Documents docs = new Documents(store);
         this.artifacts = new Artifacts(store);
+        this.pins = new BlobPins(store, b.lockWait);
         this.audit = new JournalAuditLog(store, clock, b.actor);
-        this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor);
-        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor);
+        this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor, pins);
+        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor, pins);
         this.models = b.cacheTtl.isZero() ? storeModels
                 : new CachingModelRegistry(storeModels, store.describe(), b.cacheTtl, b.ticker);
     }
@@ -170,45 +173,90 @@ public final class Mlops implements AutoCloseable {
 
     /**
      * Deletes blobs that nothing references and that were stored longer ago than
-     * {@code gracePeriod} (so a writer that is registering right now keeps its blobs).
+     * {@code gracePeriod}, waiting up to the builder's {@link Builder#lockWait lock wait} for
+     * registrations in progress. See {@link #collectGarbage(Duration, Duration)}.
      *
-     * @param gracePeriod minimum age of a deleted blob
+     * @param gracePeriod minimum age of a deleted blob; any value is safe, zero included
      * @return what was removed
      */
     public GarbageCollection collectGarbage(Duration gracePeriod) {
+        return collectGarbage(gracePeriod, pins.defaultWait());
+    }
+
+    /**
+     * Deletes blobs that nothing references and that were stored longer ago than
+     * {@code gracePeriod}.
+     *
+     * <p>Collection holds the store's collection lock exclusively while it reads what is
+     * referenced and deletes the rest, and every writer of blobs in this library holds it shared
+     * from its first blob until the document that references them is committed. So a blob of a
+     * registration in flight is never collected, whatever the grace period; the grace period
+     * only protects blobs written by other means (direct use of the store). The collection
+     * waits up to {@code wait} for writers in progress to finish, and writers wait for it.
+     *
+     * @param gracePeriod minimum age of a deleted blob; not negative
+     * @param wait how long to wait for registrations in progress; not negative
+     * @return what was removed
+     * @throws dev.mlops.api.ConflictException if writers held the lock for the whole wait;
+     *     nothing was deleted
+     * @throws dev.mlops.api.StorageException if deleting failed part way; the message says how
+     *     many blobs were deleted before (only unreferenced ones)
+     */
+    public GarbageCollection collectGarbage(Duration gracePeriod, Duration wait) {
         Objects.requireNonNull(gracePeriod, "gracePeriod");
+        Objects.requireNonNull(wait, "wait");
         if (gracePeriod.isNegative()) {
             throw new IllegalArgumentException("gracePeriod must not be negative, was " + gracePeriod);
         }
-        // Reading every live document first means a damaged one aborts the collection (it
-        // throws) instead of letting its blobs look unreferenced.
-        Set<String> referenced = new HashSet<>();
-        storeModels.forEachVersion(true, (model, v) -> {
-            v.artifact().forEach(e -> referenced.add(e.sha256()));
-            referenced.addAll(v.attachments().values());
-        });
-        datasets.forEachVersionStrict(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
-        Instant cutoff = clock.instant().minus(gracePeriod);
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+        StoreLock fence = pins.exclusive(wait).orElseThrow(() -> new dev.mlops.api.ConflictException(
+                "garbage collection did not start: registrations in progress held the collection lock of "
+                        + store.describe() + " for the whole wait of " + wait + "; nothing was deleted, try again"));
         long examined = 0;
         long deleted = 0;
         long freed = 0;
-        Optional<String> cursor = Optional.empty();
-        do {
-            Page<BlobInfo> page = store.listBlobs(cursor, 1000);
-            for (BlobInfo b : page.items()) {
-                examined++;
-                if (!referenced.contains(b.sha256()) && b.storedAt().isBefore(cutoff) && store.deleteBlob(b.sha256())) {
-                    deleted++;
-                    freed += b.size();
+        try (fence) {
+            // Reading every live document first means a damaged one aborts the collection (it
+            // throws) instead of letting its blobs look unreferenced.
+            Set<String> referenced = new HashSet<>();
+            storeModels.forEachVersion(true, (model, v) -> {
+                v.artifact().forEach(e -> referenced.add(e.sha256()));
+                referenced.addAll(v.attachments().values());
+            });
+            datasets.forEachVersionStrict(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
+            Instant cutoff = clock.instant().minus(gracePeriod);
+            Optional<String> cursor = Optional.empty();
+            do {
+                Page<BlobInfo> page = store.listBlobs(cursor, 1000);
+                for (BlobInfo b : page.items()) {
+                    examined++;
+                    if (!referenced.contains(b.sha256()) && b.storedAt().isBefore(cutoff)
+                            && store.deleteBlob(b.sha256(), fence)) {
+                        deleted++;
+                        freed += b.size();
+                    }
                 }
+                cursor = page.nextPageToken();
+            } while (cursor.isPresent());
+        } catch (dev.mlops.api.MlopsException e) {
+            recordCollection(deleted, freed);
+            if (deleted == 0) {
+                throw e;
             }
-            cursor = page.nextPageToken();
-        } while (cursor.isPresent());
+            throw new dev.mlops.api.StorageException("garbage collection stopped after deleting " + deleted
+                    + " unreferenced blob(s) (" + freed + " bytes): " + e.getMessage(), e);
+        }
+        recordCollection(deleted, freed);
+        return new GarbageCollection(examined, deleted, freed);
+    }
+
+    private void recordCollection(long deleted, long freed) {
         if (deleted > 0) {
-            audit.record("store.gc", store.describe(), Map.of(),
+            audit.recordCommitted("store.gc", store.describe(), Map.of(),
                     Map.of("blobs_deleted", Long.toString(deleted), "bytes_freed", Long.toString(freed)));
         }
-        return new GarbageCollection(examined, deleted, freed);
     }
 
     /** Closes the store (the instance owns the store it was given). */
@@ -226,6 +274,7 @@ public final class Mlops implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private String actor = System.getProperty("user.name", "unknown");
         private Duration cacheTtl = Duration.ZERO;
+        private Duration lockWait = Duration.ofMinutes(5);
         private com.github.benmanes.caffeine.cache.Ticker ticker = com.github.benmanes.caffeine.cache.Ticker.systemTicker();
 
         private Builder() {
@@ -276,6 +325,23 @@ public final class Mlops implements AutoCloseable {
                 throw new IllegalArgumentException("ttl must not be negative, was " + ttl);
             }
             this.cacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * How long a registration waits for a garbage collection that is running, and a garbage
+         * collection for registrations in progress, before giving up with a
+         * {@link dev.mlops.api.ConflictException}. Default 5 minutes.
+         *
+         * @param wait not negative
+         * @return this
+         */
+        public Builder lockWait(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative()) {
+                throw new IllegalArgumentException("lockWait must not be negative, was " + wait);
+            }
+            this.lockWait = wait;
             return this;
         }
 

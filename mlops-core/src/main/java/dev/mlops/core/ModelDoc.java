@@ -14,7 +14,7 @@ import java.util.TreeMap;
 record ModelDoc(int schemaVersion, String name, String description, Map<String, String> tags, String createdAt,
                 String updatedAt, int latestVersion, Map<String, Integer> aliases,
                 Map<String, List<AliasMoveDoc>> aliasHistory, Map<String, List<Integer>> rollbackStack,
-                List<Integer> deletedVersions, Map<String, Integer> archivedMoves) {
+                List<Integer> deletedVersions, Map<String, Integer> archivedMoves, Boolean pending) {
 
     static final int SCHEMA_VERSION = 1;
     /** Moves per archived history chunk; the document keeps fewer than two chunks per alias. */
@@ -30,32 +30,53 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
         deletedVersions = deletedVersions == null ? List.of() : List.copyOf(deletedVersions);
         description = description == null ? "" : description;
         archivedMoves = archivedMoves == null ? Map.of() : new TreeMap<>(archivedMoves);
+        pending = Boolean.TRUE.equals(pending) ? Boolean.TRUE : null;
     }
 
     static ModelDoc create(String name, String description, Map<String, String> tags, String now) {
-        return new ModelDoc(SCHEMA_VERSION, name, description, tags, now, now, 0, null, null, null, null, null);
+        return new ModelDoc(SCHEMA_VERSION, name, description, tags, now, now, 0, null, null, null, null, null, null);
+    }
+
+    /**
+     * A model document created by a registration for a model that did not exist yet. Until its
+     * first version is committed the model does not exist for readers; if the registration
+     * fails, {@code verify --repair} removes the document.
+     */
+    static ModelDoc pending(String name, String now) {
+        return new ModelDoc(SCHEMA_VERSION, name, "", Map.of(), now, now, 0, null, null, null, null, null, true);
+    }
+
+    /** @return true while this document was made by a registration whose version may not exist */
+    boolean isPending() {
+        return Boolean.TRUE.equals(pending);
+    }
+
+    /** @return this document as a model that exists: its first version is committed */
+    ModelDoc confirmed() {
+        return new ModelDoc(schemaVersion, name, description, tags, createdAt, updatedAt, latestVersion, aliases,
+                aliasHistory, rollbackStack, deletedVersions, archivedMoves, null);
     }
 
     ModelDoc withDescription(String d, String now) {
         return new ModelDoc(schemaVersion, name, d, tags, createdAt, now, latestVersion, aliases, aliasHistory,
-                rollbackStack, deletedVersions, archivedMoves);
+                rollbackStack, deletedVersions, archivedMoves, pending);
     }
 
     ModelDoc withTags(Map<String, String> t, String now) {
         return new ModelDoc(schemaVersion, name, description, t, createdAt, now, latestVersion, aliases, aliasHistory,
-                rollbackStack, deletedVersions, archivedMoves);
+                rollbackStack, deletedVersions, archivedMoves, pending);
     }
 
     ModelDoc withLatestVersion(int v, String now) {
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, Math.max(v, latestVersion),
-                aliases, aliasHistory, rollbackStack, deletedVersions, archivedMoves);
+                aliases, aliasHistory, rollbackStack, deletedVersions, archivedMoves, pending);
     }
 
     ModelDoc withDeleted(int version, String now) {
         List<Integer> d = new ArrayList<>(deletedVersions);
         d.add(version);
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, latestVersion, aliases,
-                aliasHistory, rollbackStack, d, archivedMoves);
+                aliasHistory, rollbackStack, d, archivedMoves, pending);
     }
 
     /**
@@ -79,7 +100,7 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
         moves.add(move);
         h.put(alias, moves);
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, now, latestVersion, a, h, s,
-                deletedVersions, archivedMoves);
+                deletedVersions, archivedMoves, pending);
     }
 
     /**
@@ -109,7 +130,7 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
         Map<String, Integer> archived = new LinkedHashMap<>(archivedMoves);
         archived.merge(alias, HISTORY_CHUNK, Integer::sum);
         return new ModelDoc(schemaVersion, name, description, tags, createdAt, updatedAt, latestVersion, aliases, h,
-                rollbackStack, deletedVersions, archived);
+                rollbackStack, deletedVersions, archived, pending);
     }
 
     /** An archived chunk of one alias's moves (key {@code models/NAME/alias-history/ALIAS/START}). */

@@ -11,6 +11,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.IntegrityProblem.Kind;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import dev.mlops.core.DatasetDocs.ContentIndexDoc;
 import dev.mlops.core.DatasetDocs.DatasetDoc;
 import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
@@ -69,13 +70,19 @@ final class RegistryCheck {
         // Entries removed from a broken chain look like lost ones: report them, but appending
         // recovered entries would paper over the tampering.
         coverage = new AuditCoverage(audit, auditCutoff, repair, chainOk);
-        each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class).value()));
-        each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class).value()));
+        each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class)));
+        each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class)));
         problems.addAll(coverage.finish());
         return problems;
     }
 
-    private void checkModel(ModelDoc model) {
+    private void checkModel(Versioned<ModelDoc> versioned) {
+        ModelDoc model = versioned.value();
+        if (model.isPending() && store.read(Keys.version(model.name(), 1)).isEmpty()) {
+            pendingLeftover(Keys.model(model.name()), versioned.revision(), model.createdAt(), "model",
+                    Keys.model(model.name()).child("registrations"));
+            return;
+        }
         List<Integer> numbers = new ArrayList<>();
         each(Keys.versions(model.name()), (key, doc) -> {
             VersionDoc v = Documents.parse(doc, VersionDoc.class).value();
@@ -99,6 +106,10 @@ final class RegistryCheck {
             v.attachments().forEach((name, sha) -> checkBlob(key, sha, -1, "attachment " + name));
         });
         checkNoHoles(Keys.versions(model.name()), numbers);
+        int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (model.latestVersion() < max || model.isPending()) {
+            derivedModel(model, max);
+        }
         model.aliases().forEach((alias, version) -> {
             if (!numbers.contains(version) || model.isDeleted(version)) {
                 problems.add(IntegrityProblem.unrepairable(Kind.INCONSISTENT, model.name() + "@" + alias,
@@ -150,7 +161,12 @@ final class RegistryCheck {
                 "version is marked deleted in its model but not yet replaced by a tombstone (interrupted delete)", repaired));
     }
 
-    private void checkDataset(DatasetDoc dataset) {
+    private void checkDataset(Versioned<DatasetDoc> versioned) {
+        DatasetDoc dataset = versioned.value();
+        if (dataset.isPending() && store.read(Keys.datasetVersion(dataset.name(), 1)).isEmpty()) {
+            pendingLeftover(Keys.dataset(dataset.name()), versioned.revision(), dataset.createdAt(), "dataset", null);
+            return;
+        }
         List<Integer> numbers = new ArrayList<>();
         each(Keys.datasetVersions(dataset.name()), (key, doc) -> {
             DatasetVersionDoc v = Documents.parse(doc, DatasetVersionDoc.class).value();
@@ -169,6 +185,77 @@ final class RegistryCheck {
             checkContentIndex(dataset.name(), v);
         });
         checkNoHoles(Keys.datasetVersions(dataset.name()), numbers);
+        int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (dataset.latestVersion() < max || dataset.isPending()) {
+            boolean repaired = false;
+            if (repair) {
+                try {
+                    docs.update(Keys.dataset(dataset.name()), DatasetDoc.class, () -> "dataset vanished",
+                            d -> d.withLatestVersion(max));
+                    repaired = true;
+                } catch (MlopsException e) {
+                    repaired = false;
+                }
+            }
+            problems.add(IntegrityProblem.repairable(Kind.INCONSISTENT, Keys.dataset(dataset.name()).toString(),
+                    "the dataset document says its latest version is " + dataset.latestVersion()
+                            + (dataset.isPending() ? " and that its first version is pending" : "") + ", but version "
+                            + max + " exists (a registration stopped after its commit)", repaired));
+        }
+    }
+
+    /** The model document lags its committed versions: its registration stopped after the commit. */
+    private void derivedModel(ModelDoc model, int max) {
+        boolean repaired = false;
+        if (repair) {
+            try {
+                docs.update(Keys.model(model.name()), ModelDoc.class, () -> "model vanished",
+                        m -> m.withLatestVersion(max, m.updatedAt()).confirmed());
+                repaired = true;
+            } catch (MlopsException e) {
+                repaired = false;
+            }
+        }
+        problems.add(IntegrityProblem.repairable(Kind.INCONSISTENT, Keys.model(model.name()).toString(),
+                "the model document says its latest version is " + model.latestVersion()
+                        + (model.isPending() ? " and that its first version is pending" : "") + ", but version " + max
+                        + " exists (a registration stopped after its commit)", repaired));
+    }
+
+    /**
+     * The document of a model or dataset made by a registration whose first version was never
+     * committed: readers already treat it as absent. Repair removes it once it is older than
+     * the grace period, holding the collection lock so that no registration is in flight.
+     */
+    private void pendingLeftover(DocumentKey key, long revision, String createdAt, String what, DocumentKey claims) {
+        boolean old;
+        try {
+            old = !java.time.Instant.parse(createdAt).isAfter(auditCutoff);
+        } catch (RuntimeException unreadable) {
+            old = true;
+        }
+        if (!old) {
+            return; // a registration may be committing its first version right now
+        }
+        boolean repaired = false;
+        if (repair) {
+            Optional<StoreLock> quiet = store.lock(StoreLock.COLLECTION, StoreLock.Mode.EXCLUSIVE, java.time.Duration.ZERO);
+            if (quiet.isPresent()) {
+                try (StoreLock lock = quiet.get()) {
+                    if (claims != null) {
+                        for (DocumentKey claim : store.listKeys(claims, Optional.empty(), 10_000).items()) {
+                            store.read(claim).ifPresent(d -> store.delete(claim, d.revision()));
+                        }
+                    }
+                    store.delete(key, revision);
+                    repaired = true;
+                } catch (MlopsException e) {
+                    repaired = false;
+                }
+            }
+        }
+        problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, key.toString(), "the " + what + " document was made by a"
+                + " registration of its first version that failed; the " + what + " does not exist for readers", repaired));
     }
 
     /** A crash between creating a version and its content index loses only the index entry. */

@@ -40,10 +40,15 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     private final Documents docs;
     private final Artifacts artifacts;
     private final JournalAuditLog audit;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreDatasetCatalog.class);
+
     private final Clock clock;
     private final String actor;
+    private final BlobPins pins;
 
-    StoreDatasetCatalog(Documents docs, Artifacts artifacts, JournalAuditLog audit, Clock clock, String actor) {
+    StoreDatasetCatalog(Documents docs, Artifacts artifacts, JournalAuditLog audit, Clock clock, String actor,
+                        BlobPins pins) {
+        this.pins = pins;
         this.docs = docs;
         this.artifacts = artifacts;
         this.audit = audit;
@@ -78,7 +83,20 @@ final class StoreDatasetCatalog implements DatasetCatalog {
                 throw new ValidationException("cannot read dataset source " + src.path() + ": " + e.getMessage());
             }
         }
-        ArtifactManifest files = artifacts.store(src.directory() ? Artifact.directory(src.path()) : Artifact.file(src.path()));
+        try (BlobPins.Pin pin = pins.pin("the registration of a version of dataset " + Names.quote(name))) {
+            return commit(name, spec, rows, schema, pin);
+        }
+    }
+
+    /**
+     * The commit point is the creation of the version document; the content index, the
+     * latest-version hint and the audit entry follow it and are restored by verification if they
+     * fail, so once the version exists the call succeeds.
+     */
+    private DatasetVersion commit(String name, NewDatasetVersion spec, Long rows, Schema schema, BlobPins.Pin pin) {
+        DatasetSource src = spec.source();
+        Artifact artifact = src.directory() ? Artifact.directory(src.path()) : Artifact.file(src.path());
+        ArtifactManifest files = artifacts.store(artifact);
         String content = files.digest();
 
         Optional<DatasetVersion> existing = byContent(name, content);
@@ -87,7 +105,13 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         }
         String profileSha = spec.profile().map(p -> artifacts.putBytes(p).sha256()).orElse(null);
         ensureDataset(name);
-        DatasetDoc dataset = datasetDoc(name).value();
+        List<String> blobs = new ArrayList<>(files.entries().stream().map(ArtifactEntry::sha256).toList());
+        if (profileSha != null) {
+            blobs.add(profileSha);
+        }
+        pin.requireStored(blobs);
+        DatasetDoc dataset = docs.require(Keys.dataset(name), DatasetDoc.class,
+                () -> "dataset " + Names.quote(name) + " vanished during the registration").value();
         int candidate = dataset.latestVersion() + 1;
         DatasetVersionDoc doc;
         while (true) {
@@ -102,19 +126,42 @@ final class StoreDatasetCatalog implements DatasetCatalog {
             }
         }
         int registered = candidate;
+        List<String> missing = pin.missingAfterCommit(blobs);
+        if (!missing.isEmpty()) {
+            // the lock was lost and a collection ran: store the same bytes again, or give up
+            ArtifactManifest again = artifacts.store(artifact);
+            spec.profile().ifPresent(artifacts::putBytes);
+            if (!again.digest().equals(content)) {
+                docs.update(Keys.datasetVersion(name, registered), DatasetVersionDoc.class,
+                        () -> "dataset version " + name + "/" + registered + " vanished", DatasetVersionDoc::tombstone);
+                throw new IntegrityException("registration of dataset " + name + "/" + registered + " rolled back: blobs "
+                        + missing + " were collected while the store lock was lost, and the source changed before they"
+                        + " could be stored again; register again");
+            }
+        }
         try {
             docs.create(Keys.datasetContent(name, content), new ContentIndexDoc(1, registered));
         } catch (ConflictException sameContentMeanwhile) {
             // another writer registered identical content at the same moment: theirs wins, ours
             // becomes a tombstone so the catalog never holds the same content twice
-            docs.update(Keys.datasetVersion(name, registered), DatasetVersionDoc.class,
-                    () -> "dataset version " + name + "/" + registered + " vanished", DatasetVersionDoc::tombstone);
-            return byContent(name, content).orElseThrow(() -> new IntegrityException(
-                    "content index of dataset " + name + " points at a missing version"));
+            Optional<DatasetVersion> theirs = byContent(name, content).filter(v -> v.version() != registered);
+            if (theirs.isPresent()) {
+                docs.update(Keys.datasetVersion(name, registered), DatasetVersionDoc.class,
+                        () -> "dataset version " + name + "/" + registered + " vanished", DatasetVersionDoc::tombstone);
+                return theirs.get();
+            }
+        } catch (dev.mlops.api.MlopsException derived) {
+            LOG.warn("dataset version {}/{} is committed, but its content index could not be written ({});"
+                    + " 'verify --repair' writes it", name, registered, derived.getMessage());
         }
-        docs.update(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + name + " vanished",
-                d -> d.latestVersion() >= registered ? d : d.withLatestVersion(registered));
-        audit.record("dataset.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
+        try {
+            docs.update(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + name + " vanished",
+                    d -> d.latestVersion() >= registered && !d.isPending() ? d : d.withLatestVersion(registered));
+        } catch (dev.mlops.api.MlopsException derived) {
+            LOG.warn("dataset version {}/{} is committed, but the dataset document could not be updated ({});"
+                    + " 'verify --repair' updates it", name, registered, derived.getMessage());
+        }
+        audit.recordCommitted("dataset.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
                 Map.of("content_sha256", content, "rows", rows == null ? "" : rows.toString()), spec.tags(), Map.of()));
         return toVersion(doc);
     }
@@ -129,7 +176,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     private void ensureDataset(String name) {
         if (docs.store().read(Keys.dataset(name)).isEmpty()) {
             try {
-                docs.create(Keys.dataset(name), new DatasetDoc(DatasetDocs.SCHEMA_VERSION, name, Map.of(), now(), 0));
+                docs.create(Keys.dataset(name), DatasetDoc.pending(name, now()));
             } catch (ConflictException createdMeanwhile) {
                 // fine
             }
@@ -139,13 +186,20 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     @Override
     public Optional<Dataset> findDataset(String name) {
         Names.requireValid(Names.Kind.DATASET, name);
-        return docs.read(Keys.dataset(name), DatasetDoc.class).map(v -> toDataset(v.value()));
+        return docs.read(Keys.dataset(name), DatasetDoc.class).filter(v -> exists(v.value())).map(v -> toDataset(v.value()));
     }
 
     @Override
     public Page<Dataset> listDatasets(PageRequest page) {
         Objects.requireNonNull(page, "page");
-        return docs.list(Keys.DATASETS, page.pageToken(), page.size(), DatasetDoc.class).map(v -> toDataset(v.value()));
+        Page<Versioned<DatasetDoc>> p = docs.list(Keys.DATASETS, page.pageToken(), page.size(), DatasetDoc.class);
+        return new Page<>(p.items().stream().filter(v -> exists(v.value())).map(v -> toDataset(v.value())).toList(),
+                p.nextPageToken());
+    }
+
+    /** A dataset exists once its first version is committed (its document may still say pending). */
+    private boolean exists(DatasetDoc d) {
+        return !d.isPending() || d.latestVersion() > 0 || docs.store().read(Keys.datasetVersion(d.name(), 1)).isPresent();
     }
 
     @Override
@@ -195,7 +249,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
                     t.put(key, value);
                     return v.withTags(t, now());
                 }).value();
-        audit.record("dataset.tag", ref.toString(), before, Map.of("tag." + key, value));
+        audit.recordCommitted("dataset.tag", ref.toString(), before, Map.of("tag." + key, value));
         return toVersion(d);
     }
 
@@ -233,7 +287,13 @@ final class StoreDatasetCatalog implements DatasetCatalog {
 
     private Versioned<DatasetDoc> datasetDoc(String name) {
         Names.requireValid(Names.Kind.DATASET, name);
-        return docs.require(Keys.dataset(name), DatasetDoc.class, () -> "dataset " + Names.quote(name) + " does not exist");
+        Versioned<DatasetDoc> d = docs.require(Keys.dataset(name), DatasetDoc.class,
+                () -> "dataset " + Names.quote(name) + " does not exist");
+        if (!exists(d.value())) {
+            throw new NotFoundException("dataset " + Names.quote(name) + " does not exist (a registration of its first"
+                    + " version is in progress, or failed)");
+        }
+        return d;
     }
 
     private Versioned<DatasetVersionDoc> liveDoc(DatasetRef ref) {

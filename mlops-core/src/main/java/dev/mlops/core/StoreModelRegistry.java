@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /** {@link ModelRegistry} over any store: every rule written once here. */
@@ -42,9 +43,11 @@ final class StoreModelRegistry implements ModelRegistry {
     private final DatasetCatalog datasets;
     private final Clock clock;
     private final String actor;
+    private final BlobPins pins;
 
     StoreModelRegistry(Documents docs, Artifacts artifacts, JournalAuditLog audit, DatasetCatalog datasets,
-                       Clock clock, String actor) {
+                       Clock clock, String actor, BlobPins pins) {
+        this.pins = pins;
         this.docs = docs;
         this.artifacts = artifacts;
         this.audit = audit;
@@ -60,22 +63,30 @@ final class StoreModelRegistry implements ModelRegistry {
         Names.requireValid(Names.Kind.MODEL, name);
         Objects.requireNonNull(description, "description");
         checkTags(tags);
-        String now = now();
-        ModelDoc doc = ModelDoc.create(name, description, tags, now);
+        ModelDoc doc = ModelDoc.create(name, description, tags, now());
         try {
             docs.create(Keys.model(name), doc);
         } catch (ConflictException e) {
-            throw new ConflictException("model " + Names.quote(name) + " already exists");
+            // a document left by a registration that has no version yet is not a model: take it over
+            Optional<Versioned<ModelDoc>> existing = docs.read(Keys.model(name), ModelDoc.class);
+            if (existing.isEmpty() || !existing.get().value().isPending() || hasFirstVersion(name)) {
+                throw new ConflictException("model " + Names.quote(name) + " already exists");
+            }
+            try {
+                docs.replace(Keys.model(name), existing.get().revision(), doc);
+            } catch (ConflictException raced) {
+                throw new ConflictException("model " + Names.quote(name) + " already exists");
+            }
         }
-        audit.record("model.create", name, Map.of(), JournalAuditLog.creationState(Map.of("description", description), tags,
-                Map.of()));
+        audit.recordCommitted("model.create", name, Map.of(), JournalAuditLog.creationState(
+                Map.of("description", description), tags, Map.of()));
         return toModel(doc);
     }
 
     @Override
     public Optional<RegisteredModel> findModel(String name) {
         Names.requireValid(Names.Kind.MODEL, name);
-        return docs.read(Keys.model(name), ModelDoc.class).map(v -> toModel(v.value()));
+        return docs.read(Keys.model(name), ModelDoc.class).filter(v -> exists(v.value())).map(v -> toModel(v.value()));
     }
 
     @Override
@@ -86,7 +97,22 @@ final class StoreModelRegistry implements ModelRegistry {
     @Override
     public Page<RegisteredModel> listModels(PageRequest page) {
         Objects.requireNonNull(page, "page");
-        return docs.list(Keys.MODELS, page.pageToken(), page.size(), ModelDoc.class).map(v -> toModel(v.value()));
+        Page<Versioned<ModelDoc>> p = docs.list(Keys.MODELS, page.pageToken(), page.size(), ModelDoc.class);
+        return new Page<>(p.items().stream().filter(v -> exists(v.value())).map(v -> toModel(v.value())).toList(),
+                p.nextPageToken());
+    }
+
+    /**
+     * A model exists once it was created, or once a registration that created its document
+     * committed the first version (the document may still say pending if that registration
+     * stopped before confirming it).
+     */
+    private boolean exists(ModelDoc m) {
+        return !m.isPending() || m.latestVersion() > 0 || hasFirstVersion(m.name());
+    }
+
+    private boolean hasFirstVersion(String name) {
+        return docs.store().read(Keys.version(name, 1)).isPresent();
     }
 
     @Override
@@ -97,7 +123,7 @@ final class StoreModelRegistry implements ModelRegistry {
             before[0] = m.description();
             return m.description().equals(description) ? m : m.withDescription(description, now());
         });
-        audit.record("model.update", name, Map.of("description", before[0]), Map.of("description", description));
+        audit.recordCommitted("model.update", name, Map.of("description", before[0]), Map.of("description", description));
         return toModel(doc);
     }
 
@@ -113,7 +139,7 @@ final class StoreModelRegistry implements ModelRegistry {
             t.put(key, value);
             return m.withTags(t, now());
         });
-        audit.record("model.tag", name, before, Map.of("tag." + key, value));
+        audit.recordCommitted("model.tag", name, before, Map.of("tag." + key, value));
         return toModel(doc);
     }
 
@@ -132,29 +158,83 @@ final class StoreModelRegistry implements ModelRegistry {
             return m.withTags(t, now());
         });
         if (!before.isEmpty()) {
-            audit.record("model.tag", name, before, Map.of());
+            audit.recordCommitted("model.tag", name, before, Map.of());
         }
         return toModel(doc);
     }
 
     // ---- registration -----------------------------------------------------------------------
 
+    /**
+     * The commit point is the creation of the version document. Everything before it (blobs, the
+     * model document of a new model, an idempotency claim) is invisible to readers if the call
+     * fails; everything after it (the latest-version hint, the audit entries) is derived and is
+     * restored by {@code verify(true)} if it fails, so once the version exists the call succeeds.
+     */
     @Override
     public ModelVersion register(String name, NewModelVersion spec) {
         Names.requireValid(Names.Kind.MODEL, name);
         Objects.requireNonNull(spec, "spec");
         checkLineage(spec.lineage());
-        // blobs first: a rejected artifact leaves nothing behind, not even the model document
-        ArtifactManifest manifest = artifacts.store(spec.artifact());
-        Map<String, String> attachments = new TreeMap<>();
-        spec.attachments().forEach((k, v) -> attachments.put(k, artifacts.putBytes(v).sha256()));
-        ensureModel(name);
+        try (BlobPins.Pin pin = pins.pin("the registration of a version of model " + Names.quote(name))) {
+            // blobs first: a rejected artifact leaves nothing behind, not even the model document
+            ArtifactManifest manifest = artifacts.store(spec.artifact());
+            Map<String, String> attachments = new TreeMap<>();
+            spec.attachments().forEach((k, v) -> attachments.put(k, artifacts.putBytes(v).sha256()));
+            Registration r = new Registration(name, spec, manifest, attachments, UUID.randomUUID().toString());
+            if (spec.idempotencyKey().isEmpty()) {
+                return commit(r, pin, Optional.empty());
+            }
+            return Idempotency.register(docs, pins.defaultWait(), name, spec.idempotencyKey().get(), r.fingerprint(),
+                    onClaim -> commit(r, pin, Optional.of(onClaim)), number -> existing(name, number));
+        }
+    }
 
-        ModelDoc model = modelDoc(name).value();
-        int candidate = model.latestVersion() + 1;
+    /** What one register call writes. */
+    private record Registration(String name, NewModelVersion spec, ArtifactManifest manifest,
+                                Map<String, String> attachments, String id) {
+        List<String> blobs() {
+            List<String> out = new ArrayList<>();
+            manifest.entries().forEach(e -> out.add(e.sha256()));
+            out.addAll(attachments.values());
+            return out;
+        }
+
+        /** What a retry with the same idempotency key must ask for again. */
+        String fingerprint() {
+            Lineage l = spec.lineage();
+            Map<String, Object> f = new TreeMap<>();
+            f.put("artifact", manifest.digest());
+            f.put("format", spec.format());
+            f.put("params", new TreeMap<>(spec.params()));
+            f.put("metrics", new TreeMap<>(spec.metrics()));
+            f.put("tags", new TreeMap<>(spec.tags()));
+            f.put("attachments", new TreeMap<>(attachments));
+            f.put("description", spec.description());
+            f.put("signature", spec.signature());
+            f.put("lineage", List.of(l.trainedOn().toString(), l.validatedOn().toString(), l.testedOn().toString(),
+                    l.retrainedFrom().map(Object::toString).orElse(""), l.codeRef().orElse("")));
+            return dev.mlops.api.store.Digests.sha256Hex(Json.write(f));
+        }
+    }
+
+    /**
+     * Allocates the next free number by create-if-absent and commits the version there.
+     *
+     * @param onClaim called with the first number this call may take, before taking it
+     */
+    private ModelVersion commit(Registration r, BlobPins.Pin pin, Optional<java.util.function.IntConsumer> onClaim) {
+        String name = r.name();
+        ensureModel(name);
+        pin.requireStored(r.blobs());
+        ModelDoc model = docs.require(Keys.model(name), ModelDoc.class,
+                () -> "model " + Names.quote(name) + " vanished during the registration").value();
+        int first = model.latestVersion() + 1;
+        onClaim.ifPresent(c -> c.accept(first));
+        int candidate = first;
         VersionDoc doc;
         while (true) {
-            doc = newVersionDoc(name, candidate, spec, manifest, attachments);
+            doc = newVersionDoc(r, candidate);
             try {
                 docs.create(Keys.version(name, candidate), doc);
                 break;
@@ -163,19 +243,89 @@ final class StoreModelRegistry implements ModelRegistry {
             }
         }
         int registered = candidate;
-        updateModel(name, m -> m.latestVersion() >= registered ? m : m.withLatestVersion(registered, now()));
-        audit.record("version.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
-                Map.of("artifact_sha256", manifest.digest(), "format", spec.format()), spec.tags(), attachments));
-        return toVersion(doc, modelDoc(name).value());
+        List<String> missing = pin.missingAfterCommit(r.blobs());
+        if (!missing.isEmpty()) {
+            repairBlobs(r, registered, missing);
+        }
+        confirm(name, registered);
+        audit.recordCommitted("version.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
+                Map.of("artifact_sha256", r.manifest().digest(), "format", r.spec().format()), r.spec().tags(),
+                r.attachments()));
+        return toVersion(doc, model);
     }
 
+    /**
+     * After the commit, the latest-version hint follows and a pending model document is
+     * confirmed; whoever confirms it records the model's creation. Both are derived: a failure
+     * is logged and repaired by verification.
+     */
+    private void confirm(String name, int registered) {
+        boolean[] created = new boolean[1];
+        try {
+            updateModel(name, m -> {
+                created[0] = m.isPending();
+                if (m.latestVersion() >= registered && !m.isPending()) {
+                    return m;
+                }
+                return m.withLatestVersion(registered, now()).confirmed();
+            });
+        } catch (dev.mlops.api.MlopsException e) {
+            LOG.warn("version {}/{} is committed, but the model document could not be updated ({}); 'verify"
+                    + " --repair' updates it", name, registered, e.getMessage());
+            return;
+        }
+        if (created[0]) {
+            audit.recordCommitted("model.create", name, Map.of(),
+                    JournalAuditLog.creationState(Map.of("description", ""), Map.of(), Map.of()));
+        }
+    }
+
+    /**
+     * The collection lock was lost between the first blob and the commit (a database session
+     * ended) and a collection deleted blobs of the committed version: the artifact is read
+     * again; if it changed meanwhile the version cannot be made whole and is rolled back.
+     */
+    private void repairBlobs(Registration r, int registered, List<String> missing) {
+        ModelRef.Version ref = new ModelRef.Version(r.name(), registered);
+        try {
+            ArtifactManifest again = artifacts.store(r.spec().artifact());
+            Map<String, String> attachments = new TreeMap<>();
+            r.spec().attachments().forEach((k, v) -> attachments.put(k, artifacts.putBytes(v).sha256()));
+            if (again.digest().equals(r.manifest().digest()) && attachments.equals(r.attachments())) {
+                LOG.warn("blobs {} of {} were collected while its store lock was lost; stored them again", missing, ref);
+                return;
+            }
+        } catch (dev.mlops.api.MlopsException e) {
+            LOG.warn("could not store the artifact of {} again: {}", ref, e.getMessage());
+        }
+        try {
+            updateModel(r.name(), m -> m.isDeleted(registered) ? m : m.withDeleted(registered, now()));
+            docs.update(Keys.version(r.name(), registered), VersionDoc.class, () -> "version " + ref + " vanished",
+                    v -> v.deleted() ? v : v.tombstone());
+        } catch (dev.mlops.api.MlopsException e) {
+            throw new dev.mlops.api.IntegrityException("version " + ref + " was committed, but blobs " + missing
+                    + " were collected while the store lock was lost and its artifact changed since, and it could not"
+                    + " be rolled back (" + e.getMessage() + "); delete it and register again", e);
+        }
+        throw new dev.mlops.api.IntegrityException("registration of " + ref + " rolled back: blobs " + missing
+                + " were collected while the store lock was lost, and the artifact changed before they could be stored"
+                + " again; register again");
+    }
+
+    /** The version an earlier attempt with the same idempotency key made. */
+    private ModelVersion existing(String name, int number) {
+        ModelDoc model = modelDoc(name).value();
+        return toVersion(liveVersionDoc(new ModelRef.Version(name, number), model).value(), model);
+    }
+
+    /**
+     * Creates the model's document if there is none, marked pending: the model exists for
+     * readers once its first version is committed.
+     */
     private void ensureModel(String name) {
         if (docs.store().read(Keys.model(name)).isEmpty()) {
-            String now = now();
             try {
-                docs.create(Keys.model(name), ModelDoc.create(name, "", Map.of(), now));
-                audit.record("model.create", name, Map.of(),
-                        JournalAuditLog.creationState(Map.of("description", ""), Map.of(), Map.of()));
+                docs.create(Keys.model(name), ModelDoc.pending(name, now()));
             } catch (ConflictException createdMeanwhile) {
                 // another writer created it: fine
             }
@@ -189,8 +339,9 @@ final class StoreModelRegistry implements ModelRegistry {
         lineage.retrainedFrom().ifPresent(p -> version(p.model(), p.number()));
     }
 
-    private VersionDoc newVersionDoc(String name, int number, NewModelVersion spec, ArtifactManifest manifest,
-                                     Map<String, String> attachments) {
+    private VersionDoc newVersionDoc(Registration r, int number) {
+        String name = r.name();
+        NewModelVersion spec = r.spec();
         Lineage l = spec.lineage();
         VersionDoc.LineageDoc lineage = new VersionDoc.LineageDoc(
                 l.trainedOn().stream().map(DatasetRef::toString).toList(),
@@ -201,9 +352,9 @@ final class StoreModelRegistry implements ModelRegistry {
         VersionDoc.EnvironmentDoc env = new VersionDoc.EnvironmentDoc(System.getProperty("java.version", "unknown"),
                 System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
                 LibraryVersion.get(), spec.environmentExtra());
-        return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), manifest.entries(),
-                spec.signature(), spec.params(), spec.metrics(), spec.tags(), attachments, spec.description(), now(),
-                actor, env, lineage, VersionStatus.ACTIVE.name(), null);
+        return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), r.manifest().entries(),
+                spec.signature(), spec.params(), spec.metrics(), spec.tags(), r.attachments(), spec.description(), now(),
+                actor, env, lineage, VersionStatus.ACTIVE.name(), null, r.id(), spec.idempotencyKey().orElse(null));
     }
 
     // ---- reading versions -------------------------------------------------------------------
@@ -331,7 +482,7 @@ final class StoreModelRegistry implements ModelRegistry {
             t.put(key, value);
             return v.withTags(t, now());
         });
-        audit.record("version.tag", ref.toString(), before, Map.of("tag." + key, value));
+        audit.recordCommitted("version.tag", ref.toString(), before, Map.of("tag." + key, value));
         return toVersion(d, modelDoc(ref.model()).value());
     }
 
@@ -350,7 +501,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return v.withTags(t, now());
         });
         if (!before.isEmpty()) {
-            audit.record("version.tag", ref.toString(), before, Map.of());
+            audit.recordCommitted("version.tag", ref.toString(), before, Map.of());
         }
         return toVersion(d, modelDoc(ref.model()).value());
     }
@@ -372,7 +523,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return v.status().equals(status.name()) ? v : v.withStatus(status.name(), now());
         });
         if (!before[0].equals(status.name())) {
-            audit.record(action, ref.toString(), Map.of("status", before[0]), Map.of("status", status.name()));
+            audit.recordCommitted(action, ref.toString(), Map.of("status", before[0]), Map.of("status", status.name()));
         }
         return toVersion(d, modelDoc(ref.model()).value());
     }
@@ -395,9 +546,15 @@ final class StoreModelRegistry implements ModelRegistry {
             }
             return m.withDeleted(ref.number(), now());
         });
-        docs.update(Keys.version(ref.model(), ref.number()), VersionDoc.class, () -> "version " + ref + " does not exist",
-                v -> v.deleted() ? v : v.tombstone());
-        audit.record("version.delete", ref.toString(), Map.of("status", "present"), Map.of("status", "deleted"));
+        // committed: the tombstone only frees the artifact's blobs, and verification finishes it
+        try {
+            docs.update(Keys.version(ref.model(), ref.number()), VersionDoc.class,
+                    () -> "version " + ref + " does not exist", v -> v.deleted() ? v : v.tombstone());
+        } catch (dev.mlops.api.MlopsException e) {
+            LOG.warn("version {} is deleted, but its document could not be made a tombstone ({}); 'verify --repair'"
+                    + " finishes it", ref, e.getMessage());
+        }
+        audit.recordCommitted("version.delete", ref.toString(), Map.of("status", "present"), Map.of("status", "deleted"));
     }
 
     // ---- aliases ----------------------------------------------------------------------------
@@ -429,7 +586,7 @@ final class StoreModelRegistry implements ModelRegistry {
                     alias);
         });
         if (moved[0]) {
-            audit.record("alias.set", name + "@" + alias, versionState(from[0]), moveState(number[0], version));
+            audit.recordCommitted("alias.set", name + "@" + alias, versionState(from[0]), moveState(number[0], version));
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return toVersion(liveVersionDoc(ref, doc).value(), doc);
@@ -479,7 +636,7 @@ final class StoreModelRegistry implements ModelRegistry {
         if (moved[0]) {
             Map<String, String> after = new TreeMap<>(decision);
             after.putAll(moveState(number[0], version));
-            audit.record("alias.promote", name + "@" + alias, versionState(from[0]), after);
+            audit.recordCommitted("alias.promote", name + "@" + alias, versionState(from[0]), after);
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return moved[0];
@@ -508,7 +665,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return archiveHistory(m.withAlias(alias, target, stack, move(AliasMove.Kind.ROLLBACK, fromTo[0], target),
                     now()), alias);
         });
-        audit.record("alias.rollback", name + "@" + alias, versionState(fromTo[0]), moveState(number[0], fromTo[1]));
+        audit.recordCommitted("alias.rollback", name + "@" + alias, versionState(fromTo[0]), moveState(number[0], fromTo[1]));
         AliasEvents.fire(docs.store().describe(), name, alias);
         return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
     }
@@ -530,7 +687,7 @@ final class StoreModelRegistry implements ModelRegistry {
             return archiveHistory(m.withAlias(alias, null, stack, move(AliasMove.Kind.REMOVE, current, null), now()),
                     alias);
         });
-        audit.record("alias.remove", name + "@" + alias, versionState(from[0]), moveState(number[0], null));
+        audit.recordCommitted("alias.remove", name + "@" + alias, versionState(from[0]), moveState(number[0], null));
         AliasEvents.fire(docs.store().describe(), name, alias);
     }
 
@@ -614,7 +771,14 @@ final class StoreModelRegistry implements ModelRegistry {
         Objects.requireNonNull(ref, "ref");
         Names.requireValid(Names.Kind.TAG, name);
         Objects.requireNonNull(content, "content");
-        String sha = artifacts.putBytes(content).sha256();
+        try (BlobPins.Pin pin = pins.pin("adding attachment " + Names.quote(name) + " to " + ref)) {
+            String sha = artifacts.putBytes(content).sha256();
+            pin.requireStored(List.of(sha));
+            return attach(ref, name, sha, content.length);
+        }
+    }
+
+    private ModelVersion attach(ModelRef.Version ref, String name, String sha, int size) {
         boolean[] added = new boolean[1];
         VersionDoc d = updateVersion(ref, v -> {
             String existing = v.attachments().get(name);
@@ -629,8 +793,8 @@ final class StoreModelRegistry implements ModelRegistry {
             return v;
         });
         if (added[0]) {
-            audit.record("version.attach", ref.toString(), Map.of(),
-                    Map.of("attachment", name, "sha256", sha, "size", Integer.toString(content.length)));
+            audit.recordCommitted("version.attach", ref.toString(), Map.of(),
+                    Map.of("attachment", name, "sha256", sha, "size", Integer.toString(size)));
         }
         return toVersion(d, modelDoc(ref.model()).value());
     }
@@ -687,7 +851,13 @@ final class StoreModelRegistry implements ModelRegistry {
 
     private Versioned<ModelDoc> modelDoc(String name) {
         Names.requireValid(Names.Kind.MODEL, name);
-        return docs.require(Keys.model(name), ModelDoc.class, () -> "model " + Names.quote(name) + " does not exist");
+        Versioned<ModelDoc> m = docs.require(Keys.model(name), ModelDoc.class,
+                () -> "model " + Names.quote(name) + " does not exist");
+        if (!exists(m.value())) {
+            throw new NotFoundException("model " + Names.quote(name) + " does not exist (a registration of its first"
+                    + " version is in progress, or failed)");
+        }
+        return m;
     }
 
     private ModelDoc updateModel(String name, java.util.function.UnaryOperator<ModelDoc> change) {

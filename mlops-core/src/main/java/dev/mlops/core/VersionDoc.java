@@ -13,12 +13,15 @@ import java.util.TreeMap;
  * {@code updatedAt} is the time of the last change after registration (absent in documents
  * written before it existed, and until the first change): verification leaves a version
  * changed within its grace period alone, since its writer may still be appending the entry.
+ * {@code registration} is a random id of the registration call that made the document (so a
+ * writer that reads back after an ambiguous failure knows the document is its own), and
+ * {@code idempotencyKey} the caller's key, if it gave one.
  */
 record VersionDoc(int schemaVersion, String model, int version, boolean deleted, String format,
                   List<ArtifactEntry> artifact, Signature signature, Map<String, String> params,
                   Map<String, Double> metrics, Map<String, String> tags, Map<String, String> attachments,
                   String description, String createdAt, String creator, EnvironmentDoc environment,
-                  LineageDoc lineage, String status, String updatedAt) {
+                  LineageDoc lineage, String status, String updatedAt, String registration, String idempotencyKey) {
 
     static final int SCHEMA_VERSION = 1;
 
@@ -34,24 +37,24 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
 
     VersionDoc withTags(Map<String, String> t, String now) {
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                t, attachments, description, createdAt, creator, environment, lineage, status, now);
+                t, attachments, description, createdAt, creator, environment, lineage, status, now, registration, idempotencyKey);
     }
 
     VersionDoc withAttachment(String name, String sha256, String now) {
         Map<String, String> a = new TreeMap<>(attachments);
         a.put(name, sha256);
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                tags, a, description, createdAt, creator, environment, lineage, status, now);
+                tags, a, description, createdAt, creator, environment, lineage, status, now, registration, idempotencyKey);
     }
 
     VersionDoc withStatus(String s, String now) {
         return new VersionDoc(schemaVersion, model, version, deleted, format, artifact, signature, params, metrics,
-                tags, attachments, description, createdAt, creator, environment, lineage, s, now);
+                tags, attachments, description, createdAt, creator, environment, lineage, s, now, registration, idempotencyKey);
     }
 
     VersionDoc tombstone() {
         return new VersionDoc(schemaVersion, model, version, true, format, List.of(), null, null, null, null, null,
-                null, createdAt, creator, environment, lineage, status, updatedAt);
+                null, createdAt, creator, environment, lineage, status, updatedAt, registration, idempotencyKey);
     }
 
     /** @return when this version last changed: its last change after registration, else its registration */

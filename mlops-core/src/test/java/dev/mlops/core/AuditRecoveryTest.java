@@ -1,5 +1,7 @@
 package dev.mlops.core;
 
+import dev.mlops.api.store.ForwardingStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,7 +98,6 @@ class AuditRecoveryTest {
         ModelRef.Version v1 = ModelRef.version("rain", 1);
         return Stream.of(
                 new Case("createModel", none, described, "rain", "model.create"),
-                new Case("the first registration creates the model", none, one, "rain", "model.create"),
                 new Case("register", one, (m, d) -> register(m, "rain", 2), "rain/2", "version.register"),
                 new Case("setModelDescription", described,
                         (m, d) -> m.models().setModelDescription("rain", "predicts rain tomorrow"), "rain", "model.update"),
@@ -177,6 +178,23 @@ class AuditRecoveryTest {
         assertThat(mlops.verify(true).problems()).as("a second repair finds nothing").isEmpty();
         assertThat(mlops.audit().size()).isEqualTo(length + 1);
         assertThat(mlops.audit().verify().ok()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a first registration that dies after its commit loses the model's creation entry and the version's;"
+            + " both are recovered, creation first")
+    void firstRegistrationLosesBothEntries() {
+        assertThatThrownBy(() -> register(dying, "rain", 1)).isInstanceOf(Killed.class);
+        assertThat(mlops.models().findModel("rain")).as("the version is committed, so the model exists").isPresent();
+        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
+        IntegrityReport found = mlops.verify(false);
+        assertThat(found.problems()).extracting(IntegrityProblem::location).contains("rain", "rain/1");
+        assertThat(found.problems()).filteredOn(p -> p.kind() == IntegrityProblem.Kind.MISSING_AUDIT_ENTRY)
+                .extracting(IntegrityProblem::location).containsExactly("rain", "rain/1");
+        assertThat(mlops.verify(true).ok()).isTrue();
+        assertThat(mlops.audit().entries(1, 10)).extracting(AuditEntry::action)
+                .containsExactly("model.create", "version.register");
+        assertThat(mlops.verify(true).problems()).as("a second repair finds nothing").isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.mlops.core;
 
+import dev.mlops.api.store.ForwardingStore;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.Artifact;

@@ -480,6 +480,192 @@ public abstract class RegistryCompatibilityKit {
         assertThat(mlops.audit().verify().ok()).isTrue();
     }
 
+
+    /** A clock that moves one millisecond at every reading, so that "older than zero" is true of any earlier blob. */
+    private static final class TickingClock extends Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis;
+
+        TickingClock(Instant start) {
+            this.millis = new java.util.concurrent.atomic.AtomicLong(start.toEpochMilli());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId z) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.incrementAndGet());
+        }
+    }
+
+    @Nested
+    @DisplayName("garbage collection beside writers")
+    class CollectionBesideWriters {
+        private static final int WRITERS = 3;
+        private static final int REGISTRATIONS = 8;
+        private static final int FILES = 4;
+
+        @Test
+        @DisplayName("a collection with no grace period, looping beside 3 threads of registrations, attachments and"
+                + " dataset registrations, never takes a blob of an acknowledged version")
+        void noAcknowledgedVersionLosesABlob(@TempDir Path dir, @TempDir Path files) throws Exception {
+            TickingClock ticking = new TickingClock(Instant.parse("2026-01-01T00:00:00Z"));
+            try (Mlops m = Mlops.builder().store(createStore(dir, ticking)).clock(ticking).actor("alice").build()) {
+                // garbage to collect, whose content registrations below write again: a collection
+                // that decided to delete such a blob must not delete it once a writer relies on it
+                List<byte[]> recycled = new ArrayList<>();
+                for (int i = 0; i < WRITERS * REGISTRATIONS; i++) {
+                    byte[] content = ("recycled " + i).getBytes(StandardCharsets.UTF_8);
+                    recycled.add(content);
+                    ModelVersion v = m.models().register("garbage", NewModelVersion.builder()
+                            .artifact(Artifact.bytes("old.bin", content)).build());
+                    m.models().deleteVersion(v.ref());
+                }
+                java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(WRITERS + 1);
+                try {
+                    java.util.concurrent.Future<long[]> collector = pool.submit(() -> {
+                        long runs = 0;
+                        long deleted = 0;
+                        while (writing.get() || runs < 3) {
+                            deleted += m.collectGarbage(java.time.Duration.ZERO).blobsDeleted();
+                            runs++;
+                        }
+                        return new long[] {runs, deleted};
+                    });
+                    List<java.util.concurrent.Future<List<ModelVersion>>> writers = new ArrayList<>();
+                    for (int w = 0; w < WRITERS; w++) {
+                        int writer = w;
+                        writers.add(pool.submit(() -> {
+                            List<ModelVersion> acknowledged = new ArrayList<>();
+                            for (int r = 0; r < REGISTRATIONS; r++) {
+                                Path artifact = Files.createDirectories(files.resolve("w" + writer + "-r" + r));
+                                for (int f = 0; f < FILES; f++) {
+                                    Files.writeString(artifact.resolve("part-" + f + ".bin"),
+                                            "writer " + writer + " registration " + r + " file " + f);
+                                }
+                                Files.write(artifact.resolve("recycled.bin"), recycled.get(writer * REGISTRATIONS + r));
+                                ModelVersion v = m.models().register("model-" + writer, NewModelVersion.builder()
+                                        .artifact(Artifact.directory(artifact))
+                                        .attachment("notes", ("notes " + writer + "/" + r).getBytes(StandardCharsets.UTF_8))
+                                        .build());
+                                acknowledged.add(m.models().addAttachment(v.ref(), "later",
+                                        ("added later " + writer + "/" + r).getBytes(StandardCharsets.UTF_8)));
+                                Path csv = artifact.resolve("data.csv");
+                                Files.writeString(csv, "x,y\n" + writer + "," + r + "\n");
+                                m.datasets().register("data-" + writer, DatasetSource.csv(csv));
+                            }
+                            return acknowledged;
+                        }));
+                    }
+                    List<ModelVersion> acknowledged = new ArrayList<>();
+                    for (java.util.concurrent.Future<List<ModelVersion>> f : writers) {
+                        acknowledged.addAll(f.get(10, java.util.concurrent.TimeUnit.MINUTES));
+                    }
+                    writing.set(false);
+                    long[] gc = collector.get(10, java.util.concurrent.TimeUnit.MINUTES);
+                    assertThat(gc[0]).as("collections run").isGreaterThanOrEqualTo(3);
+                    assertThat(gc[1]).as("the collections deleted the garbage that no writer reused").isPositive();
+
+                    assertThat(acknowledged).hasSize(WRITERS * REGISTRATIONS);
+                    for (ModelVersion v : acknowledged) {
+                        for (var e : v.artifact().entries()) {
+                            try (InputStream in = m.models().openArtifact(v.ref(), e.path())) {
+                                assertThat(in.readAllBytes()).as("%s %s", v.ref(), e.path()).hasSize((int) e.size());
+                            }
+                        }
+                        assertThat(m.models().attachment(v.ref(), "notes")).isNotEmpty();
+                        assertThat(m.models().attachment(v.ref(), "later")).isNotEmpty();
+                    }
+                    for (int w = 0; w < WRITERS; w++) {
+                        for (var d : m.datasets().listVersions("data-" + w, PageRequest.first(100)).items()) {
+                            try (InputStream in = m.datasets().open(d.ref(), "data.csv")) {
+                                assertThat(in.readAllBytes()).isNotEmpty();
+                            }
+                        }
+                    }
+                    var report = m.verify(false, java.time.Duration.ZERO);
+                    assertThat(report.problems()).as("no dangling reference, nothing missing").isEmpty();
+                } finally {
+                    writing.set(false);
+                    pool.shutdownNow();
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("a collection waits for a registration in progress, and gives up with ConflictException, deleting"
+                + " nothing, when the wait runs out")
+        void collectionWaitsForWriters(@TempDir Path dir) {
+            TickingClock ticking = new TickingClock(Instant.parse("2026-01-01T00:00:00Z"));
+            Store store = createStore(dir, ticking);
+            try (Mlops m = Mlops.builder().store(store).clock(ticking).lockWait(java.time.Duration.ofSeconds(30)).build()) {
+                ModelVersion v = m.models().register("rain", NewModelVersion.builder()
+                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build());
+                m.models().deleteVersion(v.ref());
+                var writer = store.lock(dev.mlops.api.store.StoreLock.COLLECTION,
+                        dev.mlops.api.store.StoreLock.Mode.SHARED, java.time.Duration.ZERO).orElseThrow();
+                try (writer) {
+                    assertThatThrownBy(() -> m.collectGarbage(java.time.Duration.ZERO, java.time.Duration.ofMillis(200)))
+                            .isInstanceOf(ConflictException.class).hasMessageContaining("nothing was deleted");
+                    assertThat(store.blobInfo(v.artifact().entries().get(0).sha256())).isPresent();
+                }
+                assertThat(m.collectGarbage(java.time.Duration.ZERO).blobsDeleted()).isEqualTo(1);
+            }
+        }
+
+        @Test
+        @DisplayName("a registration waits for a running collection, and gives up with ConflictException, writing"
+                + " nothing, when the wait runs out")
+        void registrationWaitsForCollection(@TempDir Path dir) {
+            Store store = createStore(dir, clock);
+            try (Mlops m = Mlops.builder().store(store).clock(clock).lockWait(java.time.Duration.ofMillis(200)).build()) {
+                var collection = store.lock(dev.mlops.api.store.StoreLock.COLLECTION,
+                        dev.mlops.api.store.StoreLock.Mode.EXCLUSIVE, java.time.Duration.ZERO).orElseThrow();
+                try (collection) {
+                    assertThatThrownBy(() -> m.models().register("rain", NewModelVersion.builder()
+                            .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()))
+                            .isInstanceOf(ConflictException.class).hasMessageContaining("garbage collection");
+                    assertThat(store.listBlobs(Optional.empty(), 10).items()).isEmpty();
+                    assertThat(m.models().findModel("rain")).isEmpty();
+                }
+                assertThat(m.models().register("rain", NewModelVersion.builder()
+                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()).version()).isEqualTo(1);
+            }
+        }
+
+        @Test
+        @DisplayName("a blob that vanishes before the commit fails the registration instead of committing a dangling"
+                + " reference")
+        void vanishedBlobFailsTheCommit(@TempDir Path dir) {
+            Store store = createStore(dir, clock);
+            Store deleting = new dev.mlops.api.store.ForwardingStore(store) {
+                @Override
+                public dev.mlops.api.store.BlobInfo putBlob(InputStream content) {
+                    dev.mlops.api.store.BlobInfo info = super.putBlob(content);
+                    store.deleteBlob(info.sha256()); // as a tool that ignores the lock would
+                    return info;
+                }
+            };
+            try (Mlops m = Mlops.builder().store(deleting).clock(clock).build()) {
+                assertThatThrownBy(() -> m.models().register("rain", NewModelVersion.builder()
+                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()))
+                        .isInstanceOf(dev.mlops.api.IntegrityException.class).hasMessageContaining("is missing")
+                        .hasMessageContaining("nothing was committed");
+                assertThat(m.models().findModel("rain")).isEmpty();
+                assertThat(m.verify(false, java.time.Duration.ZERO).problems())
+                        .noneMatch(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.DANGLING_REFERENCE);
+            }
+        }
+    }
+
     /** A clock tests move by hand. */
     private static final class ManualClock extends Clock {
         private volatile Instant now;
