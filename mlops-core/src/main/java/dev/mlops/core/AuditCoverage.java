@@ -56,6 +56,7 @@ final class AuditCoverage {
     private final Instant cutoff;
     private final boolean repair;
     private final boolean chainIntact;
+    private final java.util.function.Function<String, java.util.OptionalLong> blobSize;
     /** Entries of registry and catalog actions by target, in journal order; null if the journal cannot be read. */
     private final Map<String, List<Recorded>> byTarget;
     private final List<Gap> gaps = new ArrayList<>();
@@ -72,8 +73,11 @@ final class AuditCoverage {
      * @param repair append recovered entries in {@link #finish()}
      * @param chainIntact whether the audit chain verifies: entries removed from a broken chain
      *     look like lost ones, and appending recovered entries would paper over the tampering
+     * @param blobSize the size of a stored blob, for recovered attachment entries
      */
-    AuditCoverage(JournalAuditLog audit, Instant cutoff, boolean repair, boolean chainIntact) {
+    AuditCoverage(JournalAuditLog audit, Instant cutoff, boolean repair, boolean chainIntact,
+                  java.util.function.Function<String, java.util.OptionalLong> blobSize) {
+        this.blobSize = blobSize;
         this.audit = audit;
         this.cutoff = cutoff;
         this.repair = repair;
@@ -114,8 +118,10 @@ final class AuditCoverage {
         }
         String target = model.name();
         List<Recorded> entries = entries(target, "model.");
-        Optional<Recorded> created = checkCreated("model.create", target, entries, model.createdAt(), null, Map.of(),
-                "model");
+        Map<String, String> slots = tagSlots(model.tags());
+        slots.put(DESCRIPTION, model.description());
+        Optional<Recorded> created = checkCreated("model.create", target, entries, model.createdAt(), null,
+                initialSlots(slots, entries), "model");
         for (int n : model.deletedVersions()) {
             String version = target + "/" + n;
             if (first(entries(version, "version."), "version.delete").isEmpty() && settled(model.updatedAt())) {
@@ -210,9 +216,13 @@ final class AuditCoverage {
         }
         String target = v.model() + "/" + v.version();
         List<Recorded> entries = entries(target, "version.");
+        Map<String, String> facts = new TreeMap<>(Map.of("artifact_sha256",
+                new dev.mlops.api.ArtifactManifest(v.artifact()).digest(), "format", v.format()));
+        Map<String, String> slots = tagSlots(v.tags());
+        v.attachments().forEach((name, sha) -> slots.put(JournalAuditLog.ATTACHMENT + name, sha));
+        facts.putAll(initialSlots(slots, entries));
         Optional<Recorded> registered = checkCreated("version.register", target, entries, v.createdAt(), v.creator(),
-                Map.of("artifact_sha256", new dev.mlops.api.ArtifactManifest(v.artifact()).digest(), "format", v.format()),
-                "version");
+                facts, "version");
         if (!settled(v.changedAt())) {
             return;
         }
@@ -236,8 +246,11 @@ final class AuditCoverage {
         }
         String target = v.dataset() + "/" + v.version();
         List<Recorded> entries = entries(target, "dataset.");
+        Map<String, String> facts = new TreeMap<>(Map.of("content_sha256", v.contentSha256(),
+                "rows", v.rowCount() == null ? "" : v.rowCount().toString()));
+        facts.putAll(initialSlots(tagSlots(v.tags()), entries));
         Optional<Recorded> registered = checkCreated("dataset.register", target, entries, v.createdAt(), v.creator(),
-                Map.of("content_sha256", v.contentSha256()), "dataset version");
+                facts, "dataset version");
         if (!settled(v.changedAt())) {
             return;
         }
@@ -266,6 +279,33 @@ final class AuditCoverage {
     }
 
     // ---- slots ------------------------------------------------------------------------------
+
+    /**
+     * The slots' values at creation, for a recovered creation entry: each current value is
+     * unwound through the audited changes, newest first. If a value does not match the change
+     * that should have produced it, a change was lost and the state at creation cannot be told:
+     * then nothing is listed (a partial list would claim the other slots were absent).
+     */
+    private static Map<String, String> initialSlots(Map<String, String> current, List<Recorded> entries) {
+        Map<String, String> value = new TreeMap<>(current);
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            for (Map.Entry<String, String[]> t : transitions(entries.get(i).entry()).entrySet()) {
+                String slot = t.getKey();
+                if (slot.equals(STATUS)) {
+                    continue; // not part of the creation entry
+                }
+                if (!Objects.equals(value.get(slot), t.getValue()[1])) {
+                    return Map.of();
+                }
+                if (t.getValue()[0] == null) {
+                    value.remove(slot);
+                } else {
+                    value.put(slot, t.getValue()[0]);
+                }
+            }
+        }
+        return value;
+    }
 
     /**
      * @param family {@code model}, {@code version} or {@code dataset}: names the actions
@@ -374,7 +414,7 @@ final class AuditCoverage {
         return from == null || slot.startsWith(JournalAuditLog.ATTACHMENT) ? Map.of() : Map.of(slot, from);
     }
 
-    private static Map<String, String> after(String slot, String from, String to) {
+    private Map<String, String> after(String slot, String from, String to) {
         Map<String, String> after = new TreeMap<>();
         if (slot.startsWith(JournalAuditLog.ATTACHMENT)) {
             if (from != null || to == null) {
@@ -382,6 +422,7 @@ final class AuditCoverage {
             }
             after.put("attachment", slot.substring(JournalAuditLog.ATTACHMENT.length()));
             after.put("sha256", to);
+            blobSize.apply(to).ifPresent(size -> after.put("size", Long.toString(size)));
         } else if (to != null) {
             after.put(slot, to);
         }

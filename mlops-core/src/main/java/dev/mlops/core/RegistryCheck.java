@@ -69,7 +69,8 @@ final class RegistryCheck {
         }
         // Entries removed from a broken chain look like lost ones: report them, but appending
         // recovered entries would paper over the tampering.
-        coverage = new AuditCoverage(audit, auditCutoff, repair, chainOk);
+        coverage = new AuditCoverage(audit, auditCutoff, repair, chainOk, sha -> store.blobInfo(sha)
+                .map(b -> java.util.OptionalLong.of(b.size())).orElse(java.util.OptionalLong.empty()));
         each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class)));
         each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class)));
         problems.addAll(coverage.finish());
