@@ -28,4 +28,20 @@ public interface AuditLog {
      * @return where, if anywhere, the chain breaks
      */
     AuditVerification verify();
+
+    /**
+     * @return the last entry's position and hash, to record outside the store; empty while the
+     *     trail is empty
+     */
+    java.util.Optional<AuditHead> head();
+
+    /**
+     * Recomputes the hash chain, as {@link #verify()} does, and checks that the trail still holds
+     * {@code expected}, a head recorded earlier: entries removed from the end, or the trail
+     * rewritten from an earlier entry, are found even though the chain itself verifies.
+     *
+     * @param expected a head recorded earlier with {@link #head()}
+     * @return where, if anywhere, the chain breaks or the recorded head is missing
+     */
+    AuditVerification verify(AuditHead expected);
 }

@@ -1,6 +1,7 @@
 package dev.mlops.core;
 
 import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditHead;
 import dev.mlops.api.AuditLog;
 import dev.mlops.api.AuditVerification;
 import dev.mlops.api.MlopsException;
@@ -173,6 +174,42 @@ final class JournalAuditLog implements AuditLog {
                     "the journal reports " + length + " entries but only " + (expected - 1) + " could be read in order");
         }
         return new AuditVerification(true, expected - 1, OptionalLong.empty(), "ok");
+    }
+
+    @Override
+    public java.util.Optional<AuditHead> head() {
+        long length = store.journalLength();
+        if (length == 0) {
+            return java.util.Optional.empty();
+        }
+        List<JournalEntry> last = store.readJournal(length, 1);
+        if (last.isEmpty()) {
+            throw new dev.mlops.api.IntegrityException("the journal reports " + length + " entries but entry " + length
+                    + " cannot be read");
+        }
+        return java.util.Optional.of(new AuditHead(length, last.get(0).hash()));
+    }
+
+    @Override
+    public AuditVerification verify(AuditHead expected) {
+        Objects.requireNonNull(expected, "expected");
+        AuditVerification chain = verify();
+        if (!chain.ok()) {
+            return chain;
+        }
+        long length = chain.entriesChecked();
+        if (length < expected.sequence()) {
+            return new AuditVerification(false, length, OptionalLong.of(length + 1), "the trail has " + length
+                    + " entries, but the recorded head is entry " + expected.sequence() + ": entries were removed from"
+                    + " its end");
+        }
+        JournalEntry at = store.readJournal(expected.sequence(), 1).get(0);
+        if (!at.hash().equals(expected.hash())) {
+            return new AuditVerification(false, length, OptionalLong.of(expected.sequence()), "entry "
+                    + expected.sequence() + " is not the recorded head (hash " + at.hash() + ", recorded "
+                    + expected.hash() + "): the trail was rewritten from entry " + expected.sequence() + " or earlier");
+        }
+        return chain;
     }
 
     private static AuditEntry toEntry(JournalEntry e) {

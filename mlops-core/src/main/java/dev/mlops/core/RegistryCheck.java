@@ -74,7 +74,37 @@ final class RegistryCheck {
         each(Keys.MODELS, (key, doc) -> checkModel(Documents.parse(doc, ModelDoc.class)));
         each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class)));
         problems.addAll(coverage.finish());
+        replayAudit();
         return problems;
+    }
+
+    /** Checks the state against what the audit trail records ({@link AuditReplay}). */
+    private void replayAudit() {
+        AuditReplay replay = new AuditReplay(auditCutoff);
+        try {
+            for (long next = 1; ; next += BATCH) {
+                List<dev.mlops.api.AuditEntry> batch = audit.entries(next, BATCH);
+                batch.forEach(replay::replay);
+                if (batch.size() < BATCH) {
+                    break;
+                }
+            }
+        } catch (MlopsException unreadable) {
+            return; // the chain check reports it
+        }
+        problems.addAll(replay.compare(
+                name -> docs.read(Keys.model(name), ModelDoc.class).map(Versioned::value),
+                (name, n) -> docs.read(Keys.version(name, n), VersionDoc.class).map(Versioned::value),
+                (model, alias) -> {
+                    int before = problems.size();
+                    Optional<List<ModelDoc.AliasMoveDoc>> h = aliasHistory(model, alias);
+                    while (problems.size() > before) {
+                        problems.remove(problems.size() - 1); // already reported by the walk over the state
+                    }
+                    return h;
+                },
+                name -> store.read(Keys.dataset(name)).isPresent(),
+                (name, n) -> docs.read(Keys.datasetVersion(name, n), DatasetVersionDoc.class).map(Versioned::value)));
     }
 
     private void checkModel(Versioned<ModelDoc> versioned) {

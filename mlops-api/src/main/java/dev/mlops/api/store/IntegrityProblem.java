@@ -32,7 +32,13 @@ public record IntegrityProblem(Kind kind, String location, String detail, boolea
          * A committed change has no audit entry: its writer stopped between the commit and the
          * entry. Repair appends the entry, marked {@code recovered_by: verify --repair}.
          */
-        MISSING_AUDIT_ENTRY
+        MISSING_AUDIT_ENTRY,
+        /**
+         * The state contradicts the audit trail: a model, version, dataset, artifact, attachment
+         * or alias target that the trail records is missing or different, so state was removed
+         * or edited outside mlops. Not repairable: restore from a backup.
+         */
+        AUDIT_MISMATCH
     }
 
     /** Checks arguments. */

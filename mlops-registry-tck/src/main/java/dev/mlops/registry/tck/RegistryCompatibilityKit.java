@@ -481,6 +481,159 @@ public abstract class RegistryCompatibilityKit {
     }
 
 
+
+    @Nested
+    @DisplayName("tampering with state")
+    class TamperingWithState {
+        private final dev.mlops.api.store.DocumentKey rain = dev.mlops.api.store.DocumentKey.of("models", "rain");
+
+        private Store raw() {
+            return mlops.store();
+        }
+
+        private dev.mlops.api.store.DocumentKey version(String model, int n) {
+            return dev.mlops.api.store.DocumentKey.of("models", model, "versions", String.format("%010d", n));
+        }
+
+        private List<dev.mlops.api.store.IntegrityProblem> mismatches() {
+            return mlops.verify(false, java.time.Duration.ZERO).problems().stream()
+                    .filter(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.AUDIT_MISMATCH).toList();
+        }
+
+        private void assertFoundAndNotRepairable(String location, String words) {
+            assertThat(mismatches()).as("verify finds it").anySatisfy(p -> {
+                assertThat(p.location()).isEqualTo(location);
+                assertThat(p.detail()).contains(words);
+                assertThat(p.repairable()).isFalse();
+            });
+            assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).as("a repair cannot make it right").isFalse();
+            assertThat(mismatches()).as("still found after a repair").isNotEmpty();
+        }
+
+        /** Edits a stored JSON document the way someone with write access would, checksum and all. */
+        private void editJson(dev.mlops.api.store.DocumentKey key,
+                              java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
+            try {
+                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+                var doc = raw().read(key).orElseThrow();
+                var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(doc.content());
+                edit.accept(node);
+                raw().replace(key, doc.revision(), mapper.writeValueAsBytes(node));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private void delete(dev.mlops.api.store.DocumentKey key) {
+            raw().delete(key, raw().read(key).orElseThrow().revision());
+        }
+
+        @Test
+        @DisplayName("a healthy registry after every kind of change has nothing that contradicts its audit trail")
+        void healthyRegistryReplaysClean() throws IOException {
+            register("rain", "1");
+            register("rain", "2");
+            register("rain", "3");
+            models.setAlias("rain", "production", 1);
+            models.setAlias("rain", "production", 2);
+            models.rollback("rain", "production");
+            models.setAlias("rain", "staging", 3);
+            models.removeAlias("rain", "staging");
+            models.archive(ModelRef.version("rain", 3));
+            models.restore(ModelRef.version("rain", 3));
+            models.addAttachment(ModelRef.version("rain", 2), "notes", new byte[] {1});
+            models.deleteVersion(ModelRef.version("rain", 3));
+            trainingData();
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+        }
+
+        @Test
+        @DisplayName("deleting the newest version document is found")
+        void newestVersionDeleted() {
+            register("rain", "1");
+            register("rain", "2");
+            delete(version("rain", 2));
+            assertFoundAndNotRepairable(version("rain", 2).toString(), "missing");
+        }
+
+        @Test
+        @DisplayName("deleting the model document is found")
+        void modelDocumentDeleted() {
+            register("rain", "1");
+            models.setAlias("rain", "production", 1);
+            delete(rain);
+            assertFoundAndNotRepairable(rain.toString(), "its document is missing");
+        }
+
+        @Test
+        @DisplayName("deleting a dataset version document is found")
+        void datasetVersionDeleted() throws IOException {
+            trainingData();
+            Path csv = tmp.resolve("more.csv");
+            Files.writeString(csv, "temp,rain\n3.5,true\n");
+            mlops.datasets().register("weather", DatasetSource.csv(csv));
+            var key = dev.mlops.api.store.DocumentKey.of("datasets", "weather", "versions", String.format("%010d", 2));
+            delete(key);
+            assertFoundAndNotRepairable(key.toString(), "missing");
+        }
+
+        @Test
+        @DisplayName("a version document and its blob replaced with those of another store built the same way is found")
+        void versionReplacedFromAnotherStore(@TempDir Path otherDir) throws IOException {
+            register("rain", "genuine weights");
+            try (Mlops other = Mlops.builder().store(createStore(otherDir, clock)).clock(clock).actor("alice").build()) {
+                other.models().register("rain", NewModelVersion.builder().artifact(Artifact.bytes("model.bin",
+                        "forged weights".getBytes(StandardCharsets.UTF_8))).build());
+                byte[] forgedDoc = other.store().read(version("rain", 1)).orElseThrow().content();
+                String sha = other.models().version("rain", 1).artifact().entries().get(0).sha256();
+                try (InputStream in = other.store().openBlob(sha)) {
+                    raw().putBlob(in);
+                }
+                raw().replace(version("rain", 1), raw().read(version("rain", 1)).orElseThrow().revision(), forgedDoc);
+            }
+            assertThat(models.version("rain", 1).artifact().entries().get(0).size()).as("the forgery reads fine")
+                    .isEqualTo("forged weights".length());
+            assertFoundAndNotRepairable(version("rain", 1).toString(), "recorded");
+        }
+
+        @Test
+        @DisplayName("an alias target edited in the model document, checksum recomputed, is found")
+        void aliasTargetEdited() {
+            register("rain", "1");
+            register("rain", "2");
+            models.setAlias("rain", "production", 1);
+            editJson(rain, n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2));
+            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).as("the edit took").isEqualTo(2);
+            assertFoundAndNotRepairable(rain.toString(), "rain@production");
+        }
+
+        @Test
+        @DisplayName("an alias target and its history edited together are found by the audit trail")
+        void aliasAndHistoryEdited() {
+            register("rain", "1");
+            register("rain", "2");
+            models.setAlias("rain", "production", 1);
+            editJson(rain, n -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2);
+                var moves = n.get("aliasHistory").get("production");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) moves.get(moves.size() - 1)).put("to", 2);
+            });
+            assertFoundAndNotRepairable(rain.toString(), "in the audit trail");
+        }
+
+        @Test
+        @DisplayName("an attachment swapped for other content is found")
+        void attachmentSwapped() {
+            models.register("rain", NewModelVersion.builder().artifact(Artifact.bytes("m.bin", new byte[] {1}))
+                    .attachment("drift-profile", "genuine".getBytes(StandardCharsets.UTF_8)).build());
+            String forged = raw().putBlob(new java.io.ByteArrayInputStream("forged".getBytes(StandardCharsets.UTF_8)))
+                    .sha256();
+            editJson(version("rain", 1), n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("attachments"))
+                    .put("drift-profile", forged));
+            assertFoundAndNotRepairable(version("rain", 1).toString(), "attachment drift-profile");
+        }
+    }
+
     /** A clock that moves one millisecond at every reading, so that "older than zero" is true of any earlier blob. */
     private static final class TickingClock extends Clock {
         private final java.util.concurrent.atomic.AtomicLong millis;
