@@ -3,6 +3,8 @@ package dev.mlops.registry.tck.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.AliasMove;
+import dev.mlops.api.Artifact;
+import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.AuditEntry;
 import dev.mlops.api.AuditVerification;
 import dev.mlops.api.IntegrityReport;
@@ -146,6 +148,67 @@ public abstract class ConcurrencyKit extends ProcessKit {
             assertThat(report.problems()).isEmpty();
             System.out.printf("concurrency test (%s): %d versions, %d alias sets, %d rollbacks, %d audit entries%n",
                     store.provider(), versions.size(), setMoves, rollbacks, entries.size());
+        }
+    }
+
+    @Test
+    @DisplayName("3 processes registering beside a 4th collecting garbage with no grace period lose no blob of an"
+            + " acknowledged version")
+    void collectionBesideRegistrations(@TempDir Path tmp) throws Exception {
+        StoreConfig store = createStore(Files.createDirectories(tmp.resolve("store")));
+        int writers = 3;
+        int perProcess = Math.max(4, registrationsPerProcess() / 5);
+        // garbage whose content the registrations store again: a collection that chose to delete
+        // such a blob must not do so once a registration relies on it
+        try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
+            for (int w = 0; w < writers; w++) {
+                for (int i = 0; i < perProcess; i++) {
+                    ModelVersion v = mlops.models().register("garbage", NewModelVersion.builder().artifact(
+                            Artifact.bytes("old.bin", CollectionRaceWorker.recycled(8000 + w, i))).build());
+                    mlops.models().deleteVersion(v.ref());
+                }
+            }
+        }
+        Path stop = tmp.resolve("stop");
+        ChildJvm collector = ChildJvm.start(CollectionRaceWorker.class, tmp.resolve("collector.err"),
+                forChild(store, "collector").args("collect", stop.toString()));
+        List<ChildJvm> registrars = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            Path work = Files.createDirectories(tmp.resolve("work-" + w));
+            registrars.add(ChildJvm.start(CollectionRaceWorker.class, tmp.resolve("registrar-" + w + ".err"),
+                    forChild(store, "registrar-" + w).args("register", "model-" + w, Integer.toString(8000 + w),
+                            Integer.toString(perProcess), work.toString())));
+        }
+        List<String> created = new ArrayList<>();
+        for (ChildJvm c : registrars) {
+            int exit = c.awaitExit(600_000);
+            assertThat(exit).as("registrar %d; stderr in %s; lines %s", c.pid(), c.stderr(), c.lines()).isZero();
+            c.lines().stream().filter(l -> l.startsWith("CREATED")).forEach(created::add);
+        }
+        Files.createFile(stop);
+        assertThat(collector.awaitExit(600_000)).as("collector; lines %s", collector.lines()).isZero();
+        String[] collected = collector.lines().stream().filter(l -> l.startsWith("COLLECTED")).findFirst()
+                .orElseThrow().split(" ");
+        assertThat(Long.parseLong(collected[1])).as("collections run").isGreaterThanOrEqualTo(3);
+        assertThat(created).hasSize(writers * perProcess);
+
+        try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
+            int checked = 0;
+            for (String line : created) {
+                String[] f = line.split(" ");
+                ModelVersion v = mlops.models().version(f[1], Integer.parseInt(f[2]));
+                for (var e : v.artifact().entries()) {
+                    try (java.io.InputStream in = mlops.models().openArtifact(v.ref(), e.path())) {
+                        assertThat(in.readAllBytes()).as("%s %s", v.ref(), e.path()).hasSize((int) e.size());
+                    }
+                }
+                assertThat(mlops.models().attachment(v.ref(), "notes")).isNotEmpty();
+                checked++;
+            }
+            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            long deleted = Long.parseLong(collected[2]);
+            System.out.printf("collection race (%s): %d acknowledged versions checked, %s collections deleted %d"
+                    + " blobs%n", store.provider(), checked, collected[1], deleted);
         }
     }
 }

@@ -282,9 +282,47 @@ public abstract class CrashKit extends ProcessKit {
                     outcomes.stream().collect(Collectors.groupingBy(Outcome::mode, TreeMap::new, Collectors.counting())),
                     storedCount, reported.created().size());
 
+            // a registration killed before its caller saw the answer, retried with its idempotency
+            // key, returns the version it committed, or commits one: never a second
+            int retried = 0;
+            int alreadyCommitted = 0;
+            for (Outcome o : outcomes) {
+                if (!o.killedMidRegistration()) {
+                    continue;
+                }
+                String[] begin = o.lines().stream().filter(l -> l.startsWith("BEGIN")).reduce((a, b) -> b).orElseThrow()
+                        .split(" ");
+                String model = begin[1];
+                int iteration = Integer.parseInt(begin[2]);
+                List<ModelVersion> before = registrationsOf(mlops, model, o.seed(), iteration);
+                assertThat(before).as("versions of %s iteration %d", o.seed(), iteration).hasSizeLessThanOrEqualTo(1);
+                ModelVersion again = mlops.models().register(model,
+                        RegistrationWorker.spec(o.seed(), iteration, maxArtifactBytes()));
+                if (!before.isEmpty()) {
+                    alreadyCommitted++;
+                    assertThat(again.version()).as("the retry returns the version the killed child committed")
+                            .isEqualTo(before.get(0).version());
+                }
+                assertThat(registrationsOf(mlops, model, o.seed(), iteration)).as("after the retry").hasSize(1);
+                retried++;
+            }
+            System.out.printf("crash test (%s): %d registrations killed mid-way retried with their idempotency key, %d"
+                    + " of them had committed before the kill; no duplicate%n", store.provider(), retried,
+                    alreadyCommitted);
+
             IntegrityReport after = mlops.verify(false, Duration.ZERO);
             assertThat(after.problems()).as("nothing left to repair after verify(true)").isEmpty();
         }
+    }
+
+    private static List<ModelVersion> registrationsOf(Mlops mlops, String model, long seed, int iteration) {
+        if (mlops.models().findModel(model).isEmpty()) {
+            return List.of();
+        }
+        return RegistryChecks.allVersions(mlops.models(), model).stream()
+                .filter(v -> Long.toString(seed).equals(v.params().get("seed"))
+                        && Integer.toString(iteration).equals(v.params().get("iteration")))
+                .toList();
     }
 
     private Outcome runAndKill(StoreConfig store, Path logs, int k, Random rnd) throws Exception {

@@ -81,16 +81,8 @@ public final class RegistrationWorker {
                     String model = models.get(rnd.nextInt(models.size()));
                     int op = rnd.nextInt(10);
                     if (op < 7) {
-                        byte[] bytes = Payloads.bytes(seed, i, maxSize);
                         emit("BEGIN " + model + " " + i);
-                        ModelVersion v = mlops.models().register(model, NewModelVersion.builder()
-                                .artifact(Artifact.bytes("model.bin", bytes))
-                                .format("generic")
-                                .param("seed", Long.toString(seed))
-                                .param("iteration", Integer.toString(i))
-                                .param("max-size", Integer.toString(maxSize))
-                                .tag("worker", "w" + seed)
-                                .build());
+                        ModelVersion v = mlops.models().register(model, spec(seed, i, maxSize));
                         emit("CREATED " + model + " " + v.version() + " " + v.artifact().digest() + " " + seed + " " + i);
                         registered++;
                     } else {
@@ -105,6 +97,24 @@ public final class RegistrationWorker {
             emit("ERROR " + sw.toString().replace('\n', '|'));
             System.exit(1);
         }
+    }
+
+    /**
+     * The registration of iteration {@code i}, with an idempotency key naming the worker and the
+     * iteration, so a retry after a kill makes it at most once.
+     *
+     * @return the new version's description
+     */
+    public static NewModelVersion spec(long seed, int i, int maxSize) {
+        return NewModelVersion.builder()
+                .artifact(Artifact.bytes("model.bin", Payloads.bytes(seed, i, maxSize)))
+                .format("generic")
+                .param("seed", Long.toString(seed))
+                .param("iteration", Integer.toString(i))
+                .param("max-size", Integer.toString(maxSize))
+                .tag("worker", "w" + seed)
+                .idempotencyKey("w" + seed + "-" + i)
+                .build();
     }
 
     private static void moveAlias(Mlops mlops, String model, Random rnd, int op) {
