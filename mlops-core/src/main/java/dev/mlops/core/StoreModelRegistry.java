@@ -475,7 +475,7 @@ final class StoreModelRegistry implements ModelRegistry {
         Names.requireValid(Names.Kind.TAG, key);
         Objects.requireNonNull(value, "value");
         Map<String, String> before = new TreeMap<>();
-        VersionDoc d = updateVersion(ref, v -> {
+        Updated d = updateVersion(ref, v -> {
             before.clear();
             before.putAll(tagState(v.tags(), key));
             Map<String, String> t = new TreeMap<>(v.tags());
@@ -483,14 +483,14 @@ final class StoreModelRegistry implements ModelRegistry {
             return v.withTags(t, now());
         });
         audit.recordCommitted("version.tag", ref.toString(), before, Map.of("tag." + key, value));
-        return toVersion(d, modelDoc(ref.model()).value());
+        return d.toVersion();
     }
 
     @Override
     public ModelVersion removeVersionTag(ModelRef.Version ref, String key) {
         Names.requireValid(Names.Kind.TAG, key);
         Map<String, String> before = new TreeMap<>();
-        VersionDoc d = updateVersion(ref, v -> {
+        Updated d = updateVersion(ref, v -> {
             before.clear();
             before.putAll(tagState(v.tags(), key));
             if (!v.tags().containsKey(key)) {
@@ -503,7 +503,7 @@ final class StoreModelRegistry implements ModelRegistry {
         if (!before.isEmpty()) {
             audit.recordCommitted("version.tag", ref.toString(), before, Map.of());
         }
-        return toVersion(d, modelDoc(ref.model()).value());
+        return d.toVersion();
     }
 
     @Override
@@ -518,14 +518,14 @@ final class StoreModelRegistry implements ModelRegistry {
 
     private ModelVersion setStatus(ModelRef.Version ref, VersionStatus status, String action) {
         String[] before = new String[1];
-        VersionDoc d = updateVersion(ref, v -> {
+        Updated d = updateVersion(ref, v -> {
             before[0] = v.status();
             return v.status().equals(status.name()) ? v : v.withStatus(status.name(), now());
         });
         if (!before[0].equals(status.name())) {
             audit.recordCommitted(action, ref.toString(), Map.of("status", before[0]), Map.of("status", status.name()));
         }
-        return toVersion(d, modelDoc(ref.model()).value());
+        return d.toVersion();
     }
 
     @Override
@@ -563,7 +563,7 @@ final class StoreModelRegistry implements ModelRegistry {
     public ModelVersion setAlias(String name, String alias, int version) {
         Names.requireValid(Names.Kind.ALIAS, alias);
         ModelRef.Version ref = new ModelRef.Version(name, version);
-        liveVersionDoc(ref, modelDoc(name).value());
+        VersionDoc target = liveVersionDoc(ref, modelDoc(name).value()).value();
         Integer[] from = new Integer[1];
         boolean[] moved = new boolean[1];
         int[] number = new int[1];
@@ -589,7 +589,7 @@ final class StoreModelRegistry implements ModelRegistry {
             audit.recordCommitted("alias.set", name + "@" + alias, versionState(from[0]), moveState(number[0], version));
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
-        return toVersion(liveVersionDoc(ref, doc).value(), doc);
+        return toVersion(target, doc);
     }
 
     /**
@@ -780,7 +780,7 @@ final class StoreModelRegistry implements ModelRegistry {
 
     private ModelVersion attach(ModelRef.Version ref, String name, String sha, int size) {
         boolean[] added = new boolean[1];
-        VersionDoc d = updateVersion(ref, v -> {
+        Updated d = updateVersion(ref, v -> {
             String existing = v.attachments().get(name);
             added[0] = existing == null;
             if (existing == null) {
@@ -796,7 +796,7 @@ final class StoreModelRegistry implements ModelRegistry {
             audit.recordCommitted("version.attach", ref.toString(), Map.of(),
                     Map.of("attachment", name, "sha256", sha, "size", Integer.toString(size)));
         }
-        return toVersion(d, modelDoc(ref.model()).value());
+        return d.toVersion();
     }
 
     @Override
@@ -876,18 +876,32 @@ final class StoreModelRegistry implements ModelRegistry {
         return v;
     }
 
-    private VersionDoc updateVersion(ModelRef.Version ref, java.util.function.UnaryOperator<VersionDoc> change) {
+    /** A version changed by compare-and-set, and its model as read before the change (for its aliases). */
+    private record Updated(VersionDoc version, ModelDoc model) {
+        ModelVersion toVersion() {
+            return StoreModelRegistry.toVersion(version, model);
+        }
+    }
+
+    /**
+     * Changes a version by compare-and-set. The model document is read before, so that building
+     * the answer needs no read after the commit: a read failing then would report a committed
+     * change as failed.
+     */
+    private Updated updateVersion(ModelRef.Version ref, java.util.function.UnaryOperator<VersionDoc> change) {
         Objects.requireNonNull(ref, "ref");
         ModelDoc model = modelDoc(ref.model()).value();
         DocumentKey key = Keys.version(ref.model(), ref.number());
         liveVersionDoc(ref, model);
-        return docs.update(key, VersionDoc.class, () -> "version " + ref + " does not exist", v -> {
+        VersionDoc d = docs.update(key, VersionDoc.class, () -> "version " + ref + " does not exist", v -> {
             if (v.deleted()) {
                 throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
             }
             return change.apply(v);
         }).value();
+        return new Updated(d, model);
     }
+
 
     private static Map<String, String> tagState(Map<String, String> tags, String key) {
         return tags.containsKey(key) ? Map.of("tag." + key, tags.get(key)) : Map.of();
