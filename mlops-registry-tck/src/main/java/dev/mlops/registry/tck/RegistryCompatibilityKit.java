@@ -29,7 +29,6 @@ import dev.mlops.api.store.Digests;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.time.Clock;
-import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("Registry semantics")
 public abstract class RegistryCompatibilityKit {
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final TestClock clock = TestClock.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private Mlops mlops;
     private ModelRegistry models;
     /** A scratch directory for the test's own files (artifacts, exports). */
@@ -634,29 +632,6 @@ public abstract class RegistryCompatibilityKit {
         }
     }
 
-    /** A clock that moves one millisecond at every reading, so that "older than zero" is true of any earlier blob. */
-    private static final class TickingClock extends Clock {
-        private final java.util.concurrent.atomic.AtomicLong millis;
-
-        TickingClock(Instant start) {
-            this.millis = new java.util.concurrent.atomic.AtomicLong(start.toEpochMilli());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.incrementAndGet());
-        }
-    }
 
     @Nested
     @DisplayName("garbage collection beside writers")
@@ -669,7 +644,7 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("a collection with no grace period, looping beside 3 threads of registrations, attachments and"
                 + " dataset registrations, never takes a blob of an acknowledged version")
         void noAcknowledgedVersionLosesABlob(@TempDir Path dir, @TempDir Path files) throws Exception {
-            TickingClock ticking = new TickingClock(Instant.parse("2026-01-01T00:00:00Z"));
+            TestClock ticking = TestClock.ticking(Instant.parse("2026-01-01T00:00:00Z"));
             try (Mlops m = Mlops.builder().store(createStore(dir, ticking)).clock(ticking).actor("alice").build()) {
                 // garbage to collect, whose content registrations below write again: a collection
                 // that decided to delete such a blob must not delete it once a writer relies on it
@@ -757,7 +732,7 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("a collection waits for a registration in progress, and gives up with ConflictException, deleting"
                 + " nothing, when the wait runs out")
         void collectionWaitsForWriters(@TempDir Path dir) {
-            TickingClock ticking = new TickingClock(Instant.parse("2026-01-01T00:00:00Z"));
+            TestClock ticking = TestClock.ticking(Instant.parse("2026-01-01T00:00:00Z"));
             Store store = createStore(dir, ticking);
             try (Mlops m = Mlops.builder().store(store).clock(ticking).lockWait(java.time.Duration.ofSeconds(30)).build()) {
                 ModelVersion v = m.models().register("rain", NewModelVersion.builder()
@@ -819,33 +794,6 @@ public abstract class RegistryCompatibilityKit {
         }
     }
 
-    /** A clock tests move by hand. */
-    private static final class ManualClock extends Clock {
-        private volatile Instant now;
-
-        ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(java.time.Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId z) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private DatasetVersion trainingData() throws IOException {
         Path csv = tmp.resolve("train.csv");

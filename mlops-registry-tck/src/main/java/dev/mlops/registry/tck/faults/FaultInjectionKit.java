@@ -12,6 +12,7 @@ import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.core.Mlops;
+import dev.mlops.registry.tck.TestClock;
 import dev.mlops.registry.tck.faults.FaultInjectingStore.Fault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ public abstract class FaultInjectionKit {
 
     /** A step run against an instance. */
     private interface Step {
-        void run(Mlops mlops, Inputs in, FixedClock clock) throws IOException;
+        void run(Mlops mlops, Inputs in, TestClock clock) throws IOException;
     }
 
     /** Files the operations read. */
@@ -83,7 +82,7 @@ public abstract class FaultInjectionKit {
     }
 
     /** rain/1 (production, with notes), rain/2, rain/3 archived; production moved 2 then 1; weather/1; snow/1 deleted. */
-    private static void baseline(Mlops m, Inputs in, FixedClock clock) {
+    private static void baseline(Mlops m, Inputs in, TestClock clock) {
         m.models().register("rain", spec("rain one").tag("stage", "qa").param("lr", "0.1").metric("auc", 0.91)
                 .attachment("notes", new byte[] {1, 2, 3}).build());
         m.models().register("rain", spec("rain two").build());
@@ -178,7 +177,7 @@ public abstract class FaultInjectionKit {
     }
 
     private Run run(Scenario s, Inputs in, int failAt, Fault fault) throws IOException {
-        FixedClock clock = new FixedClock(START);
+        TestClock clock = TestClock.fixed(START);
         Path dir = Files.createDirectories(work.resolve("store-" + stores.incrementAndGet()));
         Store raw = createStore(dir, clock);
         try (Mlops healthy = Mlops.builder().store(new KeepOpen(raw)).clock(clock).actor("alice")
@@ -240,31 +239,4 @@ public abstract class FaultInjectionKit {
         }
     }
 
-    /** A clock that stands still unless advanced; every run starts at the same instant. */
-    private static final class FixedClock extends Clock {
-        private volatile Instant now;
-
-        FixedClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
