@@ -13,6 +13,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -118,6 +120,7 @@ public final class FileSystemStore implements Store {
     private final Clock clock;
     private final Durability durability;
     private final StoreLocks locks;
+    private final NamedLocks.Owner lockOwner;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The highest journal entry this instance knows of; other processes may have added more. */
     private final AtomicReference<Tail> tail = new AtomicReference<>();
@@ -130,7 +133,8 @@ public final class FileSystemStore implements Store {
         this.layout = layout;
         this.clock = clock;
         this.durability = durability;
-        this.locks = StoreLocks.acquire(layout.locks, stripes);
+        this.locks = StoreLocks.acquire(layout, stripes);
+        this.lockOwner = locks.named().newOwner(describe());
     }
 
     /**
@@ -735,6 +739,47 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    // ---- locks ----------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each name has its own lock file, {@code locks/named-NAME.lock}, apart from the files
+     * that serialise document writes, so a lock held for as long as an upload takes never delays
+     * a document's compare-and-set. Across processes the lock is an OS file lock, shared or
+     * exclusive, which the OS releases when its process dies; within the JVM one table of
+     * holders serves every store instance on the directory. Waiting polls the OS lock with short
+     * back-off sleeps (at most 50 ms) until {@code wait} runs out; a release in this JVM wakes a
+     * waiter at once. A waiting exclusive request holds back new shared requests, in this JVM and
+     * in other processes, so registrations cannot starve garbage collection. Lock files are
+     * permanent: one removed or replaced by hand while it is held makes {@link StoreLock#held()}
+     * false, and is refused when the lock is next taken.
+     */
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait) {
+        StoreLock.requireValidName(name);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+        ensureOpen();
+        return locks.named().acquire(lockOwner, name, mode, wait);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The default check just before the delete is enough here: an OS file lock on a local file
+     * system is not lost while its process lives and its file is in place (the store never closes
+     * a lock's file while the lock is held), and {@link StoreLock#held()} also looks that the lock
+     * file was not removed or replaced by hand.
+     */
+    @Override
+    public boolean deleteBlob(String sha256, StoreLock fence) {
+        return Store.super.deleteBlob(sha256, fence);
+    }
+
     // ---- maintenance ----------------------------------------------------------------------
 
     @Override
@@ -746,6 +791,7 @@ public final class FileSystemStore implements Store {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            locks.named().close(lockOwner);
             locks.release();
         }
     }
