@@ -217,9 +217,10 @@ public final class FileSystemStore implements Store {
             }
             if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
                 String text = FORMAT_MAGIC + "\nformat " + Codec.VERSION + "\nlock-stripes " + DEFAULT_STRIPES + "\n";
-                Path tmp = writeTemp(durability, layout.root, text.getBytes(StandardCharsets.US_ASCII),
-                        "creating the store's format file");
-                publishNew(tmp, format);
+                try (TempFile tmp = writeTemp(durability, layout.root, text.getBytes(StandardCharsets.US_ASCII),
+                        "creating the store's format file")) {
+                    publishNew(tmp, format);
+                }
                 created = true;
             }
             if (created) {
@@ -279,37 +280,29 @@ public final class FileSystemStore implements Store {
     public BlobInfo putBlob(InputStream content) {
         Objects.requireNonNull(content, "content");
         ensureOpen();
-        Path tmp = null;
-        try {
-            MessageDigest md = Digests.sha256();
-            long size = 0;
-            Instant now = now();
-            FileChannel ch = null;
-            try {
-                tmp = newTemp(layout.blobs);
-                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                writeFully(ch, ByteBuffer.wrap(Codec.encodeBlobHeader(0)));
-                byte[] buf = new byte[BUFFER];
-                ByteBuffer bb = ByteBuffer.wrap(buf);
-                for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
-                    if (n > 0) {
-                        md.update(buf, 0, n);
-                        bb.clear().limit(n);
-                        writeFully(ch, bb);
-                        size += n;
-                    }
-                }
-                ByteBuffer header = ByteBuffer.wrap(Codec.encodeBlobHeader(size));
-                for (long pos = 0; header.hasRemaining(); ) {
-                    pos += ch.write(header, pos);
-                }
-                Files.setLastModifiedTime(tmp, FileTime.from(now));
-                force(ch, tmp, "storing a blob");
-            } finally {
-                if (ch != null) {
-                    ch.close();
+        MessageDigest md = Digests.sha256();
+        long size = 0;
+        Instant now = now();
+        // the temp file stays locked, so no check takes it for a dead writer's, until it is renamed or deleted
+        try (TempFile tmp = TempFile.create(layout.blobs)) {
+            FileChannel ch = tmp.channel();
+            writeFully(ch, ByteBuffer.wrap(Codec.encodeBlobHeader(0)));
+            byte[] buf = new byte[BUFFER];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
+                if (n > 0) {
+                    md.update(buf, 0, n);
+                    bb.clear().limit(n);
+                    writeFully(ch, bb);
+                    size += n;
                 }
             }
+            ByteBuffer header = ByteBuffer.wrap(Codec.encodeBlobHeader(size));
+            for (long pos = 0; header.hasRemaining(); ) {
+                pos += ch.write(header, pos);
+            }
+            Files.setLastModifiedTime(tmp.path(), FileTime.from(now));
+            force(ch, tmp.path(), "storing a blob");
             String sha = Digests.hex(md.digest());
             Path dir = layout.blobDir(sha);
             Path target = layout.blobFile(sha);
@@ -318,8 +311,6 @@ public final class FileSystemStore implements Store {
             try (StoreLocks.Held held = locks.lock("blob:" + sha)) {
                 Optional<BasicFileAttributes> existing = stat(target);
                 if (existing.isPresent() && existing.get().size() == Codec.BLOB_HEADER_LENGTH + size) {
-                    deleteTemp(tmp);
-                    tmp = null;
                     refreshTime(target, now);
                     return new BlobInfo(sha, size, now);
                 }
@@ -327,17 +318,13 @@ public final class FileSystemStore implements Store {
                     LOG.warn("blob {} in {} has the wrong length ({} bytes); replacing it with the verified content"
                             + " just written", sha, target, existing.get().size());
                 }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
+                Files.move(tmp.path(), target, StandardCopyOption.ATOMIC_MOVE);
+                tmp.moved();
                 forceDirectory(dir, "storing blob " + sha);
                 return new BlobInfo(sha, size, now);
             }
         } catch (IOException e) {
             throw new StorageException("could not store a blob in " + describe() + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                deleteTemp(tmp);
-            }
         }
     }
 
@@ -478,10 +465,11 @@ public final class FileSystemStore implements Store {
             }
             Path dir = file.getParent();
             ensureDirectory(dir);
-            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(doc), "creating document " + quote(key));
-            if (!publishNew(tmp, file)) {
-                throw new ConflictException("document " + quote(key) + " already exists in " + describe()
-                        + "; expected none (create-if-absent)");
+            try (TempFile tmp = writeTemp(durability, dir, Codec.encodeDocument(doc), "creating document " + quote(key))) {
+                if (!publishNew(tmp, file)) {
+                    throw new ConflictException("document " + quote(key) + " already exists in " + describe()
+                            + "; expected none (create-if-absent)");
+                }
             }
             forceDirectory(dir, "creating document " + quote(key));
             return doc;
@@ -501,12 +489,9 @@ public final class FileSystemStore implements Store {
             Document current = requireRevision(key, file, expectedRevision, "replace");
             Document next = new Document(key, current.revision() + 1, content);
             Path dir = file.getParent();
-            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(next), "replacing document " + quote(key));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                deleteTemp(tmp);
-                throw e;
+            try (TempFile tmp = writeTemp(durability, dir, Codec.encodeDocument(next), "replacing document " + quote(key))) {
+                Files.move(tmp.path(), file, StandardCopyOption.ATOMIC_MOVE);
+                tmp.moved();
             }
             forceDirectory(dir, "replacing document " + quote(key));
             return next;
@@ -631,8 +616,11 @@ public final class FileSystemStore implements Store {
                 Path dir = file.getParent();
                 layout.requireNoLinks(file);
                 ensureDirectory(dir);
-                Path tmp = writeTemp(durability, dir, Codec.encodeEntry(entry), "appending journal entry " + seq);
-                if (publishNew(tmp, file)) {
+                boolean published;
+                try (TempFile tmp = writeTemp(durability, dir, Codec.encodeEntry(entry), "appending journal entry " + seq)) {
+                    published = publishNew(tmp, file);
+                }
+                if (published) {
                     forceDirectory(dir, "appending journal entry " + seq);
                     remember(new Tail(seq, entry.hash()));
                     return entry;
@@ -785,7 +773,7 @@ public final class FileSystemStore implements Store {
     @Override
     public List<IntegrityProblem> check(boolean repair) {
         ensureOpen();
-        return new StoreCheck(layout, describe()).run(repair);
+        return new StoreCheck(layout, describe(), clock.instant()).run(repair);
     }
 
     @Override
@@ -861,26 +849,14 @@ public final class FileSystemStore implements Store {
         forceDirectory(parent, "creating directory " + dir);
     }
 
-    private static Path newTemp(Path dir) throws IOException {
-        while (true) {
-            Path tmp = dir.resolve(Layout.tempName());
-            try {
-                Files.createFile(tmp);
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                // 64 random bits collided; draw again
-            }
-        }
-    }
-
-    /** Writes a flushed temp file in {@code dir}; on failure nothing is left behind. */
-    private static Path writeTemp(Durability durability, Path dir, byte[] bytes, String what) throws IOException {
-        Path tmp = newTemp(dir);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            writeFully(ch, ByteBuffer.wrap(bytes));
-            forceFile(durability, ch, tmp, what);
+    /** Writes a flushed temp file in {@code dir}, still locked; on failure nothing is left behind. */
+    private static TempFile writeTemp(Durability durability, Path dir, byte[] bytes, String what) throws IOException {
+        TempFile tmp = TempFile.create(dir);
+        try {
+            writeFully(tmp.channel(), ByteBuffer.wrap(bytes));
+            forceFile(durability, tmp.channel(), tmp.path(), what);
         } catch (IOException | RuntimeException | Error e) {
-            deleteTemp(tmp);
+            tmp.close();
             throw e;
         }
         return tmp;
@@ -889,41 +865,24 @@ public final class FileSystemStore implements Store {
     /**
      * Publishes {@code tmp} at {@code target} only if nothing is there, atomically: a hard link
      * fails if the target exists. Where hard links are unsupported, falls back to
-     * check-then-rename, which is safe because every caller holds the target's lock.
+     * check-then-rename, which is safe because every caller holds the target's lock. Closing
+     * {@code tmp} afterwards removes its name.
      *
-     * @return false (and {@code tmp} removed) if the target already existed
+     * @return false if the target already existed
      */
-    private static boolean publishNew(Path tmp, Path target) throws IOException {
+    private static boolean publishNew(TempFile tmp, Path target) throws IOException {
         try {
-            Files.createLink(target, tmp);
+            Files.createLink(target, tmp.path());
+            return true;
         } catch (FileAlreadyExistsException e) {
-            deleteTemp(tmp);
             return false;
         } catch (UnsupportedOperationException | FileSystemException e) {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTemp(tmp);
                 return false;
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException moveFailure) {
-                deleteTemp(tmp);
-                throw moveFailure;
-            }
+            Files.move(tmp.path(), target, StandardCopyOption.ATOMIC_MOVE);
+            tmp.moved();
             return true;
-        } catch (IOException | RuntimeException e) {
-            deleteTemp(tmp);
-            throw e;
-        }
-        deleteTemp(tmp);
-        return true;
-    }
-
-    private static void deleteTemp(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            LOG.warn("could not delete temp file {}; check(true) removes it later", tmp, e);
         }
     }
 
