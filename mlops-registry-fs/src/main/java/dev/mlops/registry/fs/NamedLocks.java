@@ -183,8 +183,9 @@ final class NamedLocks {
                     return Attempt.BUSY_ELSEWHERE;
                 }
                 e.main = main;
-                requireSameFile(e);
             }
+            // also when joining this JVM's holders: a lock whose file was replaced excludes no one
+            requireSameFile(e);
             e.shared++;
             return Attempt.ACQUIRED;
         } finally {
@@ -246,7 +247,9 @@ final class NamedLocks {
         if (StoreLocks.sameFile(e.file, e.fileKey)) {
             return;
         }
-        closeChannel(e); // drops the OS locks taken on the old file; the next request opens the new one
+        if (e.shared == 0 && !e.exclusive) {
+            closeChannel(e); // drops the OS locks taken on the old file; the next request opens the new one
+        } // else the holders keep the old file until they close; held() tells them they lost it
         throw new IntegrityException("lock file " + e.file + " of lock " + e.name + " was removed or replaced while"
                 + " the store was open (the store never removes lock files): processes that opened it before and"
                 + " after do not exclude each other; stop every process using the store, then open it again");
