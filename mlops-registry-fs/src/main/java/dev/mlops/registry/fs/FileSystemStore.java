@@ -109,10 +109,9 @@ import org.slf4j.LoggerFactory;
 public final class FileSystemStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemStore.class);
     static final int MAX_LIMIT = 10_000;
-    static final int DEFAULT_STRIPES = 64;
+    static final int DEFAULT_STRIPES = StoreFormat.DEFAULT_STRIPES;
     private static final int MAX_APPEND_ATTEMPTS = 1_000;
     private static final int BUFFER = 64 * 1024;
-    private static final String FORMAT_MAGIC = "mlops-fs-store";
     private static final Set<String> OWN_NAMES =
             Set.of(Layout.FORMAT_FILE, Layout.DOCS, Layout.BLOBS, Layout.JOURNAL, Layout.LOCKS);
 
@@ -141,10 +140,16 @@ public final class FileSystemStore implements Store {
      * Opens the store in {@code root}, creating the directory and the store's layout if absent.
      * Blob times ({@link BlobInfo#storedAt()}) come from the system UTC clock.
      *
+     * <p>A directory that holds a store's data but lacks part of its layout (its {@code FORMAT}
+     * file, or one of its directories, deleted by hand) is refused rather than silently started
+     * afresh: see {@link #openRecoveringLayout(Path, Clock)}.
+     *
      * @param root the store's directory; a symbolic link to it is resolved once, here
      * @return the open store; close it when done
      * @throws StorageException if the directory cannot be created or read, is a non-empty
      *     directory that holds no store, or holds a store of an unknown format version
+     * @throws IntegrityException if the store's FORMAT file, a directory of its layout or a lock
+     *     file is missing, edited, or replaced by a link; the message says how to recover
      */
     public static FileSystemStore open(Path root) {
         return open(root, Clock.systemUTC());
@@ -160,11 +165,45 @@ public final class FileSystemStore implements Store {
      * @return the open store
      */
     public static FileSystemStore open(Path root, Clock clock) {
-        return open(root, clock, Durability.SYSTEM);
+        return open(root, clock, Durability.SYSTEM, false);
+    }
+
+    /**
+     * Opens a store whose layout lost a part, as {@link #open(Path)} refuses to: writes a new
+     * {@code FORMAT} file with the default lock stripe count (64, the only count any version
+     * wrote) and makes the missing directories of the layout, empty. Before it writes anything
+     * it checks that the directory holds nothing but a store's layout, that no part of it is a
+     * link, and that no lock file shows the store was used with more stripes. Stop every process
+     * that uses the store first (one still running with another stripe count would not exclude
+     * the others), and verify the store afterwards: what was in a removed directory is gone.
+     * The same as the provider setting {@value FileSystemStoreProvider#RECOVER_LAYOUT}{@code =true}.
+     * A store that is whole opens as with {@link #open(Path)}.
+     *
+     * @param root the store's directory
+     * @return the open store
+     * @throws IntegrityException if the layout is not a store's, or shows another stripe count
+     */
+    public static FileSystemStore openRecoveringLayout(Path root) {
+        return openRecoveringLayout(root, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #openRecoveringLayout(Path)} with blob times from {@code clock}.
+     *
+     * @param root the store's directory
+     * @param clock source of blob times
+     * @return the open store
+     */
+    public static FileSystemStore openRecoveringLayout(Path root, Clock clock) {
+        return open(root, clock, Durability.SYSTEM, true);
     }
 
     /** Opens with a chosen flush implementation; tests inject failing flushes through this. */
     static FileSystemStore open(Path root, Clock clock, Durability durability) {
+        return open(root, clock, durability, false);
+    }
+
+    private static FileSystemStore open(Path root, Clock clock, Durability durability, boolean recoverLayout) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(durability, "durability");
@@ -181,43 +220,54 @@ public final class FileSystemStore implements Store {
             throw new StorageException("could not create or open the store directory " + root + ": " + e, e);
         }
         Layout layout = new Layout(real);
-        int stripes = initialise(layout, durability);
+        int stripes = initialise(layout, durability, recoverLayout);
         return new FileSystemStore(layout, clock, durability, stripes);
     }
 
-    /** Creates the layout and the FORMAT file if missing; reads the lock stripe count. */
-    private static int initialise(Layout layout, Durability durability) {
+    /**
+     * Creates the layout and the FORMAT file of a new store (or of one whose creation a crash
+     * cut short: an empty layout without FORMAT); checks the layout of an existing one, and
+     * recovers it if asked; reads the lock stripe count.
+     */
+    private static int initialise(Layout layout, Durability durability, boolean recover) {
         Path format = layout.root.resolve(Layout.FORMAT_FILE);
         try {
-            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root)) {
-                    for (Path p : ds) {
-                        String n = p.getFileName().toString();
-                        if (!OWN_NAMES.contains(n) && !n.startsWith(".")) {
-                            throw new StorageException("directory " + layout.root + " is not empty and holds no mlops"
-                                    + " store (no " + Layout.FORMAT_FILE + " file, found " + Names.quote(n)
-                                    + "); give an empty or new directory");
-                        }
+            boolean hasFormat = Files.exists(format, LinkOption.NOFOLLOW_LINKS);
+            if (!hasFormat) {
+                requireOnlyOwnNames(layout);
+            }
+            List<Path> missing = LayoutCheck.missingDirectories(layout);
+            if (!hasFormat) {
+                Optional<String> data = LayoutCheck.firstData(layout);
+                if (data.isPresent()) {
+                    if (!recover) {
+                        throw new IntegrityException(LayoutCheck.missingFormat(layout, data.get()));
                     }
+                    LayoutCheck.requireStripesWithin(layout, DEFAULT_STRIPES, "cannot recover store " + layout.root
+                            + " with a new " + Layout.FORMAT_FILE + " file saying 'lock-stripes " + DEFAULT_STRIPES + "'");
+                    LOG.warn("store {} had no {} file (found {}); writing a new one with 'lock-stripes {}', as asked",
+                            layout.root, Layout.FORMAT_FILE, data.get(), DEFAULT_STRIPES);
                 }
+            } else if (!missing.isEmpty()) {
+                if (!recover) {
+                    throw new IntegrityException(LayoutCheck.missingDirectories(layout, missing));
+                }
+                LOG.warn("store {} lacked {}; making them again, empty, as asked", layout.root, missing);
             }
             boolean created = false;
-            for (Path d : List.of(layout.docs, layout.blobs, layout.journal, layout.locks)) {
-                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        Files.createDirectory(d);
-                        created = true;
-                    } catch (FileAlreadyExistsException e) {
-                        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                            throw new StorageException(d + " exists and is not a directory; the store needs it"
-                                    + " to be one", e);
-                        }
+            for (Path d : missing) {
+                try {
+                    Files.createDirectory(d);
+                    created = true;
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new StorageException(d + " exists and is not a directory; the store needs it to be one", e);
                     }
                 }
             }
-            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
-                String text = FORMAT_MAGIC + "\nformat " + Codec.VERSION + "\nlock-stripes " + DEFAULT_STRIPES + "\n";
-                try (TempFile tmp = writeTemp(durability, layout.root, text.getBytes(StandardCharsets.US_ASCII),
+            if (!hasFormat) {
+                try (TempFile tmp = writeTemp(durability, layout.root,
+                        StoreFormat.text(DEFAULT_STRIPES).getBytes(StandardCharsets.US_ASCII),
                         "creating the store's format file")) {
                     publishNew(tmp, format);
                 }
@@ -226,37 +276,27 @@ public final class FileSystemStore implements Store {
             if (created) {
                 durability.forceDirectory(layout.root);
             }
-            return readFormat(format);
+            int stripes = StoreFormat.read(format);
+            LayoutCheck.requireStripesWithin(layout, stripes, "cannot open store " + layout.root + ", whose "
+                    + Layout.FORMAT_FILE + " file says 'lock-stripes " + stripes + "'");
+            return stripes;
         } catch (IOException e) {
             throw new StorageException("could not initialise the store in " + layout.root + ": " + e, e);
         }
     }
 
-    private static int readFormat(Path format) throws IOException {
-        if (Files.isSymbolicLink(format)) {
-            throw new IntegrityException("store format file " + format + " is a symbolic link; refusing to follow it");
+    /** Refuses a directory without FORMAT that holds anything but a store's layout and temp files. */
+    private static void requireOnlyOwnNames(Layout layout) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!OWN_NAMES.contains(n) && !n.startsWith(".")) {
+                    throw new StorageException("directory " + layout.root + " is not empty and holds no mlops"
+                            + " store (no " + Layout.FORMAT_FILE + " file, found " + Names.quote(n)
+                            + "); give an empty or new directory");
+                }
+            }
         }
-        List<String> lines = Files.readAllLines(format, StandardCharsets.US_ASCII);
-        if (lines.size() < 3 || !lines.get(0).equals(FORMAT_MAGIC)) {
-            throw new IntegrityException("store format file " + format + " does not start with '" + FORMAT_MAGIC
-                    + "'; this directory is not an mlops filesystem store, or the file is damaged");
-        }
-        if (!lines.get(1).equals("format " + Codec.VERSION)) {
-            throw new StorageException("store " + format.getParent() + " has " + Names.quote(lines.get(1))
-                    + "; this library reads format " + Codec.VERSION + " only");
-        }
-        String s = lines.get(2);
-        int stripes;
-        try {
-            stripes = s.startsWith("lock-stripes ") ? Integer.parseInt(s.substring("lock-stripes ".length())) : -1;
-        } catch (NumberFormatException e) {
-            stripes = -1;
-        }
-        if (stripes < 1 || stripes > 4096) {
-            throw new IntegrityException("store format file " + format + " has " + Names.quote(s)
-                    + ", expected 'lock-stripes N' with N from 1 to 4096");
-        }
-        return stripes;
     }
 
     /** @return the store's root directory (real path) */
@@ -773,7 +813,7 @@ public final class FileSystemStore implements Store {
     @Override
     public List<IntegrityProblem> check(boolean repair) {
         ensureOpen();
-        return new StoreCheck(layout, describe(), clock.instant()).run(repair);
+        return new StoreCheck(layout, describe(), locks.stripeCount(), clock.instant()).run(repair);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -49,6 +50,11 @@ final class Layout {
         this.blobs = root.resolve(BLOBS);
         this.journal = root.resolve(JOURNAL);
         this.locks = root.resolve(LOCKS);
+    }
+
+    /** @return the directories of the layout: docs, blobs, journal, locks */
+    List<Path> directories() {
+        return List.of(docs, blobs, journal, locks);
     }
 
     /** @return this process's id, as written into temp file names */

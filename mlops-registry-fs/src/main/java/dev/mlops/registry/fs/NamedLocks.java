@@ -8,7 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -221,6 +223,11 @@ final class NamedLocks {
         try {
             e.channel = FileChannel.open(e.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException ex) {
+            if (!Files.isDirectory(layout.locks, LinkOption.NOFOLLOW_LINKS)) {
+                throw LayoutCheck.locksRemoved(layout, e.file, ex);
+            }
+            throw new StorageException("could not open the lock file " + e.file + " of lock " + e.name + ": " + ex, ex);
         } catch (FileSystemException ex) {
             layout.requireNoLinks(e.file); // a link placed meanwhile: say so
             throw new StorageException("could not open the lock file " + e.file + " of lock " + e.name + ": " + ex, ex);

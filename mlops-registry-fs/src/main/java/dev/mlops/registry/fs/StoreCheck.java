@@ -48,21 +48,25 @@ final class StoreCheck {
 
     private final Layout layout;
     private final String store;
+    private final int stripes;
     private final Instant now;
     private final List<IntegrityProblem> problems = new ArrayList<>();
 
     /**
      * @param layout the store's layout
      * @param store the store's description, for the log
+     * @param stripes the lock stripe count the store was opened with
      * @param now the time, from the store's clock, that temp files' ages are measured against
      */
-    StoreCheck(Layout layout, String store, Instant now) {
+    StoreCheck(Layout layout, String store, int stripes, Instant now) {
         this.layout = layout;
         this.store = store;
+        this.stripes = stripes;
         this.now = now;
     }
 
     List<IntegrityProblem> run(boolean repair) {
+        problems.addAll(LayoutCheck.problems(layout, stripes));
         checkBlobs();
         checkDocuments();
         checkJournal();

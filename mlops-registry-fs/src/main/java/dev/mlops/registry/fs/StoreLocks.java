@@ -247,6 +247,11 @@ final class StoreLocks {
             FileChannel ch;
             try {
                 ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                if (!Files.isDirectory(layout.locks, LinkOption.NOFOLLOW_LINKS)) {
+                    throw LayoutCheck.locksRemoved(layout, file, e);
+                }
+                throw e;
             } catch (FileSystemException e) {
                 layout.requireNoLinks(file); // a link placed meanwhile: say so
                 throw e;
