@@ -57,13 +57,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>On-disk layout</h2>
  * <pre>
- * ROOT/FORMAT                                  "mlops-fs-store", format version, lock stripe count
+ * ROOT/FORMAT                                  "mlops-fs-store", format version, lock stripe count, check line
  * ROOT/docs/models/rain@doc                    the document at key models/rain
  * ROOT/docs/models/rain/versions/0000000003@doc   ... and one of its children
  * ROOT/blobs/3a/3a7bd3e2...                    a blob, named by its SHA-256, in a shard of its first two hex digits
  * ROOT/journal/000000000000000/0000000000000000001   journal entry 1; 10,000 entries per shard directory
- * ROOT/locks/stripe-00.lock ... stripe-63.lock, journal.lock   OS lock files (empty, permanent)
- * any directory/.tmp-PID-RANDOM               a writer's temporary file (crashed writers leave them)
+ * ROOT/locks/stripe-00.lock ... stripe-63.lock, journal.lock   OS lock files of writes (empty, permanent)
+ * ROOT/locks/named-collection.lock             OS lock file of a named lock ({@link #lock}; empty, permanent)
+ * any directory/.tmp-PID-lock-RANDOM          a writer's temporary file, locked by it (crashed writers leave them)
  * </pre>
  * A key is at once a document and a possible parent: its document file carries the suffix
  * {@code @doc} and its children live in a directory named by the plain segment. Key segments
@@ -96,13 +97,27 @@ import org.slf4j.LoggerFactory;
  * leaves none behind. Reads take no lock: renames are atomic, so a reader sees a whole old or a
  * whole new file. Journal appends probe past their cached tail for entries other processes
  * added, and publish each entry with create-if-absent, so every appender gets the next number.
+ * Named locks ({@link #lock}) have lock files of their own, so holding one never delays a write.
  * The lock files rely on the OS honouring {@code fcntl} locks: use a local file system, not a
  * network share.
  *
  * <h2>Leftovers</h2>
- * A writer killed mid-operation can leave a temp file; readers ignore it, and
- * {@link #check(boolean) check(true)} deletes it once no live process on this host has the PID
- * written in its name.
+ * A writer killed mid-operation can leave a temp file; readers ignore it. A writer holds an OS
+ * lock on its temp file for as long as the file exists, so {@link #check(boolean) check(true)}
+ * deletes a temp file only when it can take that lock itself: its writer is dead, in whichever
+ * PID namespace it ran (containers sharing the directory see each other's process ids as
+ * meaningless numbers). Temp files named by earlier versions, which hold no lock, are deleted
+ * when no process here has the id in their name and they have been unchanged for an hour.
+ *
+ * <h2>Tampering with the layout</h2>
+ * The {@code FORMAT} file, the four directories and the lock files are never removed by the
+ * store. A directory holding a store's data without its {@code FORMAT} file, or missing a
+ * directory, is refused at open with {@link IntegrityException} saying how to recover
+ * ({@link #openRecoveringLayout(Path)}), never silently started afresh: a new {@code FORMAT}
+ * with another stripe count than running processes use would let writers pass each other. A
+ * {@code FORMAT} file edited by hand (its check line no longer matches), a lock file that a
+ * larger stripe count made, a lock file or directory replaced by a link, and a lock file removed
+ * or replaced while the store is open are refused too, and {@link #check(boolean)} reports them.
  *
  * <p>Thread-safe. Several instances on one directory, in one JVM or many, are safe together.
  */

@@ -248,6 +248,25 @@ class LayoutTamperTest {
     }
 
     @Test
+    @DisplayName("a lock file replaced by a symbolic link while the store is open is reported by check, and refused at open")
+    void linkedLockFileReportedByCheck() throws IOException {
+        Path target = Files.writeString(dir.resolve("elsewhere"), "");
+        Path link = root.resolve("locks").resolve("named-collection.lock");
+        try (FileSystemStore store = FileSystemStore.open(root)) {
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, target);
+            assertThat(store.check(true)).singleElement().satisfies(p -> {
+                assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
+                assertThat(p.location()).isEqualTo("locks");
+                assertThat(p.detail()).contains(link.toString()).contains("symbolic link");
+            });
+        }
+        assertThatThrownBy(() -> FileSystemStore.open(root)).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining(link.toString()).hasMessageContaining("symbolic link");
+        assertThat(link).isSymbolicLink(); // reported, not removed
+    }
+
+    @Test
     @DisplayName("a layout directory replaced by a symbolic link is refused at open, and recovery does not follow it")
     void linkedDirectory() throws IOException {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
