@@ -124,6 +124,29 @@ class TamperTest {
         assertThat(recovered.get("after").get("recovered_by").asText()).isEqualTo("verify --repair");
     }
 
+    @Test
+    @DisplayName("a deleted FORMAT file makes verify, and every other command, exit 1 naming the file and the"
+            + " recovery, without writing a new one")
+    void deletedFormat() throws IOException {
+        Path format = store.resolve("FORMAT");
+        Files.delete(format);
+
+        CliRunner.Result verify = cli.run("verify");
+        assertThat(verify.exitCode()).as(verify.err()).isEqualTo(1);
+        assertThat(verify.err()).startsWith("mlops: ").contains(store.toRealPath().resolve("FORMAT").toString())
+                .contains("no FORMAT file").contains("lock-stripes 64").contains("recover-layout=true");
+        assertThat(cli.run("verify", "--repair").exitCode()).isEqualTo(1);
+        CliRunner.Result register = cli.run("register", "rain", "--artifact",
+                Files.writeString(tmp.resolve("v2.bin"), "v2").toString());
+        assertThat(register.exitCode()).as(register.err()).isEqualTo(1);
+        assertThat(format).doesNotExist();
+
+        // the recovery the message names, then the store verifies clean with its version intact
+        Files.writeString(format, "mlops-fs-store\nformat 1\nlock-stripes 64\n");
+        assertThat(cli.json("verify").get("ok").asBoolean()).isTrue();
+        assertThat(cli.ok("models", "list").out()).contains("rain");
+    }
+
     static Path findFileContaining(Path dir, String content) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             List<Path> matches = files.filter(Files::isRegularFile).filter(p -> {

@@ -13,6 +13,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -33,6 +34,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -55,13 +57,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>On-disk layout</h2>
  * <pre>
- * ROOT/FORMAT                                  "mlops-fs-store", format version, lock stripe count
+ * ROOT/FORMAT                                  "mlops-fs-store", format version, lock stripe count, check line
  * ROOT/docs/models/rain@doc                    the document at key models/rain
  * ROOT/docs/models/rain/versions/0000000003@doc   ... and one of its children
  * ROOT/blobs/3a/3a7bd3e2...                    a blob, named by its SHA-256, in a shard of its first two hex digits
  * ROOT/journal/000000000000000/0000000000000000001   journal entry 1; 10,000 entries per shard directory
- * ROOT/locks/stripe-00.lock ... stripe-63.lock, journal.lock   OS lock files (empty, permanent)
- * any directory/.tmp-PID-RANDOM               a writer's temporary file (crashed writers leave them)
+ * ROOT/locks/stripe-00.lock ... stripe-63.lock, journal.lock   OS lock files of writes (empty, permanent)
+ * ROOT/locks/named-collection.lock             OS lock file of a named lock ({@link #lock}; empty, permanent)
+ * any directory/.tmp-PID-lock-RANDOM          a writer's temporary file, locked by it (crashed writers leave them)
  * </pre>
  * A key is at once a document and a possible parent: its document file carries the suffix
  * {@code @doc} and its children live in a directory named by the plain segment. Key segments
@@ -94,23 +97,36 @@ import org.slf4j.LoggerFactory;
  * leaves none behind. Reads take no lock: renames are atomic, so a reader sees a whole old or a
  * whole new file. Journal appends probe past their cached tail for entries other processes
  * added, and publish each entry with create-if-absent, so every appender gets the next number.
+ * Named locks ({@link #lock}) have lock files of their own, so holding one never delays a write.
  * The lock files rely on the OS honouring {@code fcntl} locks: use a local file system, not a
  * network share.
  *
  * <h2>Leftovers</h2>
- * A writer killed mid-operation can leave a temp file; readers ignore it, and
- * {@link #check(boolean) check(true)} deletes it once no live process on this host has the PID
- * written in its name.
+ * A writer killed mid-operation can leave a temp file; readers ignore it. A writer holds an OS
+ * lock on its temp file for as long as the file exists, so {@link #check(boolean) check(true)}
+ * deletes a temp file only when it can take that lock itself: its writer is dead, in whichever
+ * PID namespace it ran (containers sharing the directory see each other's process ids as
+ * meaningless numbers). Temp files named by earlier versions, which hold no lock, are deleted
+ * when no process here has the id in their name and they have been unchanged for an hour.
+ *
+ * <h2>Tampering with the layout</h2>
+ * The {@code FORMAT} file, the four directories and the lock files are never removed by the
+ * store. A directory holding a store's data without its {@code FORMAT} file, or missing a
+ * directory, is refused at open with {@link IntegrityException} saying how to recover
+ * ({@link #openRecoveringLayout(Path)}), never silently started afresh: a new {@code FORMAT}
+ * with another stripe count than running processes use would let writers pass each other. A
+ * {@code FORMAT} file edited by hand (its check line no longer matches), a lock file that a
+ * larger stripe count made, a lock file or directory replaced by a link, and a lock file removed
+ * or replaced while the store is open are refused too, and {@link #check(boolean)} reports them.
  *
  * <p>Thread-safe. Several instances on one directory, in one JVM or many, are safe together.
  */
 public final class FileSystemStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemStore.class);
     static final int MAX_LIMIT = 10_000;
-    static final int DEFAULT_STRIPES = 64;
+    static final int DEFAULT_STRIPES = StoreFormat.DEFAULT_STRIPES;
     private static final int MAX_APPEND_ATTEMPTS = 1_000;
     private static final int BUFFER = 64 * 1024;
-    private static final String FORMAT_MAGIC = "mlops-fs-store";
     private static final Set<String> OWN_NAMES =
             Set.of(Layout.FORMAT_FILE, Layout.DOCS, Layout.BLOBS, Layout.JOURNAL, Layout.LOCKS);
 
@@ -118,6 +134,7 @@ public final class FileSystemStore implements Store {
     private final Clock clock;
     private final Durability durability;
     private final StoreLocks locks;
+    private final NamedLocks.Owner lockOwner;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The highest journal entry this instance knows of; other processes may have added more. */
     private final AtomicReference<Tail> tail = new AtomicReference<>();
@@ -130,17 +147,24 @@ public final class FileSystemStore implements Store {
         this.layout = layout;
         this.clock = clock;
         this.durability = durability;
-        this.locks = StoreLocks.acquire(layout.locks, stripes);
+        this.locks = StoreLocks.acquire(layout, stripes);
+        this.lockOwner = locks.named().newOwner(describe());
     }
 
     /**
      * Opens the store in {@code root}, creating the directory and the store's layout if absent.
      * Blob times ({@link BlobInfo#storedAt()}) come from the system UTC clock.
      *
+     * <p>A directory that holds a store's data but lacks part of its layout (its {@code FORMAT}
+     * file, or one of its directories, deleted by hand) is refused rather than silently started
+     * afresh: see {@link #openRecoveringLayout(Path, Clock)}.
+     *
      * @param root the store's directory; a symbolic link to it is resolved once, here
      * @return the open store; close it when done
      * @throws StorageException if the directory cannot be created or read, is a non-empty
      *     directory that holds no store, or holds a store of an unknown format version
+     * @throws IntegrityException if the store's FORMAT file, a directory of its layout or a lock
+     *     file is missing, edited, or replaced by a link; the message says how to recover
      */
     public static FileSystemStore open(Path root) {
         return open(root, Clock.systemUTC());
@@ -156,11 +180,45 @@ public final class FileSystemStore implements Store {
      * @return the open store
      */
     public static FileSystemStore open(Path root, Clock clock) {
-        return open(root, clock, Durability.SYSTEM);
+        return open(root, clock, Durability.SYSTEM, false);
+    }
+
+    /**
+     * Opens a store whose layout lost a part, as {@link #open(Path)} refuses to: writes a new
+     * {@code FORMAT} file with the default lock stripe count (64, the only count any version
+     * wrote) and makes the missing directories of the layout, empty. Before it writes anything
+     * it checks that the directory holds nothing but a store's layout, that no part of it is a
+     * link, and that no lock file shows the store was used with more stripes. Stop every process
+     * that uses the store first (one still running with another stripe count would not exclude
+     * the others), and verify the store afterwards: what was in a removed directory is gone.
+     * The same as the provider setting {@value FileSystemStoreProvider#RECOVER_LAYOUT}{@code =true}.
+     * A store that is whole opens as with {@link #open(Path)}.
+     *
+     * @param root the store's directory
+     * @return the open store
+     * @throws IntegrityException if the layout is not a store's, or shows another stripe count
+     */
+    public static FileSystemStore openRecoveringLayout(Path root) {
+        return openRecoveringLayout(root, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #openRecoveringLayout(Path)} with blob times from {@code clock}.
+     *
+     * @param root the store's directory
+     * @param clock source of blob times
+     * @return the open store
+     */
+    public static FileSystemStore openRecoveringLayout(Path root, Clock clock) {
+        return open(root, clock, Durability.SYSTEM, true);
     }
 
     /** Opens with a chosen flush implementation; tests inject failing flushes through this. */
     static FileSystemStore open(Path root, Clock clock, Durability durability) {
+        return open(root, clock, durability, false);
+    }
+
+    private static FileSystemStore open(Path root, Clock clock, Durability durability, boolean recoverLayout) {
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(durability, "durability");
@@ -177,81 +235,83 @@ public final class FileSystemStore implements Store {
             throw new StorageException("could not create or open the store directory " + root + ": " + e, e);
         }
         Layout layout = new Layout(real);
-        int stripes = initialise(layout, durability);
+        int stripes = initialise(layout, durability, recoverLayout);
         return new FileSystemStore(layout, clock, durability, stripes);
     }
 
-    /** Creates the layout and the FORMAT file if missing; reads the lock stripe count. */
-    private static int initialise(Layout layout, Durability durability) {
+    /**
+     * Creates the layout and the FORMAT file of a new store (or of one whose creation a crash
+     * cut short: an empty layout without FORMAT); checks the layout of an existing one, and
+     * recovers it if asked; reads the lock stripe count.
+     */
+    private static int initialise(Layout layout, Durability durability, boolean recover) {
         Path format = layout.root.resolve(Layout.FORMAT_FILE);
         try {
-            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root)) {
-                    for (Path p : ds) {
-                        String n = p.getFileName().toString();
-                        if (!OWN_NAMES.contains(n) && !n.startsWith(".")) {
-                            throw new StorageException("directory " + layout.root + " is not empty and holds no mlops"
-                                    + " store (no " + Layout.FORMAT_FILE + " file, found " + Names.quote(n)
-                                    + "); give an empty or new directory");
-                        }
+            boolean hasFormat = Files.exists(format, LinkOption.NOFOLLOW_LINKS);
+            if (!hasFormat) {
+                requireOnlyOwnNames(layout);
+            }
+            List<Path> missing = LayoutCheck.missingDirectories(layout);
+            if (!hasFormat) {
+                Optional<String> data = LayoutCheck.firstData(layout);
+                if (data.isPresent()) {
+                    if (!recover) {
+                        throw new IntegrityException(LayoutCheck.missingFormat(layout, data.get()));
                     }
+                    LayoutCheck.requireStripesWithin(layout, DEFAULT_STRIPES, "cannot recover store " + layout.root
+                            + " with a new " + Layout.FORMAT_FILE + " file saying 'lock-stripes " + DEFAULT_STRIPES + "'");
+                    LOG.warn("store {} had no {} file (found {}); writing a new one with 'lock-stripes {}', as asked",
+                            layout.root, Layout.FORMAT_FILE, data.get(), DEFAULT_STRIPES);
                 }
+            } else if (!missing.isEmpty()) {
+                if (!recover) {
+                    throw new IntegrityException(LayoutCheck.missingDirectories(layout, missing));
+                }
+                LOG.warn("store {} lacked {}; making them again, empty, as asked", layout.root, missing);
             }
             boolean created = false;
-            for (Path d : List.of(layout.docs, layout.blobs, layout.journal, layout.locks)) {
-                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                    try {
-                        Files.createDirectory(d);
-                        created = true;
-                    } catch (FileAlreadyExistsException e) {
-                        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
-                            throw new StorageException(d + " exists and is not a directory; the store needs it"
-                                    + " to be one", e);
-                        }
+            for (Path d : missing) {
+                try {
+                    Files.createDirectory(d);
+                    created = true;
+                } catch (FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                        throw new StorageException(d + " exists and is not a directory; the store needs it to be one", e);
                     }
                 }
             }
-            if (!Files.exists(format, LinkOption.NOFOLLOW_LINKS)) {
-                String text = FORMAT_MAGIC + "\nformat " + Codec.VERSION + "\nlock-stripes " + DEFAULT_STRIPES + "\n";
-                Path tmp = writeTemp(durability, layout.root, text.getBytes(StandardCharsets.US_ASCII),
-                        "creating the store's format file");
-                publishNew(tmp, format);
+            if (!hasFormat) {
+                try (TempFile tmp = writeTemp(durability, layout.root,
+                        StoreFormat.text(DEFAULT_STRIPES).getBytes(StandardCharsets.US_ASCII),
+                        "creating the store's format file")) {
+                    publishNew(tmp, format);
+                }
                 created = true;
             }
             if (created) {
                 durability.forceDirectory(layout.root);
             }
-            return readFormat(format);
+            int stripes = StoreFormat.read(format);
+            LayoutCheck.requireStripesWithin(layout, stripes, "cannot open store " + layout.root + ", whose "
+                    + Layout.FORMAT_FILE + " file says 'lock-stripes " + stripes + "'");
+            return stripes;
         } catch (IOException e) {
             throw new StorageException("could not initialise the store in " + layout.root + ": " + e, e);
         }
     }
 
-    private static int readFormat(Path format) throws IOException {
-        if (Files.isSymbolicLink(format)) {
-            throw new IntegrityException("store format file " + format + " is a symbolic link; refusing to follow it");
+    /** Refuses a directory without FORMAT that holds anything but a store's layout and temp files. */
+    private static void requireOnlyOwnNames(Layout layout) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.root)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!OWN_NAMES.contains(n) && !n.startsWith(".")) {
+                    throw new StorageException("directory " + layout.root + " is not empty and holds no mlops"
+                            + " store (no " + Layout.FORMAT_FILE + " file, found " + Names.quote(n)
+                            + "); give an empty or new directory");
+                }
+            }
         }
-        List<String> lines = Files.readAllLines(format, StandardCharsets.US_ASCII);
-        if (lines.size() < 3 || !lines.get(0).equals(FORMAT_MAGIC)) {
-            throw new IntegrityException("store format file " + format + " does not start with '" + FORMAT_MAGIC
-                    + "'; this directory is not an mlops filesystem store, or the file is damaged");
-        }
-        if (!lines.get(1).equals("format " + Codec.VERSION)) {
-            throw new StorageException("store " + format.getParent() + " has " + Names.quote(lines.get(1))
-                    + "; this library reads format " + Codec.VERSION + " only");
-        }
-        String s = lines.get(2);
-        int stripes;
-        try {
-            stripes = s.startsWith("lock-stripes ") ? Integer.parseInt(s.substring("lock-stripes ".length())) : -1;
-        } catch (NumberFormatException e) {
-            stripes = -1;
-        }
-        if (stripes < 1 || stripes > 4096) {
-            throw new IntegrityException("store format file " + format + " has " + Names.quote(s)
-                    + ", expected 'lock-stripes N' with N from 1 to 4096");
-        }
-        return stripes;
     }
 
     /** @return the store's root directory (real path) */
@@ -275,37 +335,29 @@ public final class FileSystemStore implements Store {
     public BlobInfo putBlob(InputStream content) {
         Objects.requireNonNull(content, "content");
         ensureOpen();
-        Path tmp = null;
-        try {
-            MessageDigest md = Digests.sha256();
-            long size = 0;
-            Instant now = now();
-            FileChannel ch = null;
-            try {
-                tmp = newTemp(layout.blobs);
-                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                writeFully(ch, ByteBuffer.wrap(Codec.encodeBlobHeader(0)));
-                byte[] buf = new byte[BUFFER];
-                ByteBuffer bb = ByteBuffer.wrap(buf);
-                for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
-                    if (n > 0) {
-                        md.update(buf, 0, n);
-                        bb.clear().limit(n);
-                        writeFully(ch, bb);
-                        size += n;
-                    }
-                }
-                ByteBuffer header = ByteBuffer.wrap(Codec.encodeBlobHeader(size));
-                for (long pos = 0; header.hasRemaining(); ) {
-                    pos += ch.write(header, pos);
-                }
-                Files.setLastModifiedTime(tmp, FileTime.from(now));
-                force(ch, tmp, "storing a blob");
-            } finally {
-                if (ch != null) {
-                    ch.close();
+        MessageDigest md = Digests.sha256();
+        long size = 0;
+        Instant now = now();
+        // the temp file stays locked, so no check takes it for a dead writer's, until it is renamed or deleted
+        try (TempFile tmp = TempFile.create(layout.blobs)) {
+            FileChannel ch = tmp.channel();
+            writeFully(ch, ByteBuffer.wrap(Codec.encodeBlobHeader(0)));
+            byte[] buf = new byte[BUFFER];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
+                if (n > 0) {
+                    md.update(buf, 0, n);
+                    bb.clear().limit(n);
+                    writeFully(ch, bb);
+                    size += n;
                 }
             }
+            ByteBuffer header = ByteBuffer.wrap(Codec.encodeBlobHeader(size));
+            for (long pos = 0; header.hasRemaining(); ) {
+                pos += ch.write(header, pos);
+            }
+            Files.setLastModifiedTime(tmp.path(), FileTime.from(now));
+            force(ch, tmp.path(), "storing a blob");
             String sha = Digests.hex(md.digest());
             Path dir = layout.blobDir(sha);
             Path target = layout.blobFile(sha);
@@ -314,8 +366,6 @@ public final class FileSystemStore implements Store {
             try (StoreLocks.Held held = locks.lock("blob:" + sha)) {
                 Optional<BasicFileAttributes> existing = stat(target);
                 if (existing.isPresent() && existing.get().size() == Codec.BLOB_HEADER_LENGTH + size) {
-                    deleteTemp(tmp);
-                    tmp = null;
                     refreshTime(target, now);
                     return new BlobInfo(sha, size, now);
                 }
@@ -323,17 +373,13 @@ public final class FileSystemStore implements Store {
                     LOG.warn("blob {} in {} has the wrong length ({} bytes); replacing it with the verified content"
                             + " just written", sha, target, existing.get().size());
                 }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
+                Files.move(tmp.path(), target, StandardCopyOption.ATOMIC_MOVE);
+                tmp.moved();
                 forceDirectory(dir, "storing blob " + sha);
                 return new BlobInfo(sha, size, now);
             }
         } catch (IOException e) {
             throw new StorageException("could not store a blob in " + describe() + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                deleteTemp(tmp);
-            }
         }
     }
 
@@ -474,10 +520,11 @@ public final class FileSystemStore implements Store {
             }
             Path dir = file.getParent();
             ensureDirectory(dir);
-            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(doc), "creating document " + quote(key));
-            if (!publishNew(tmp, file)) {
-                throw new ConflictException("document " + quote(key) + " already exists in " + describe()
-                        + "; expected none (create-if-absent)");
+            try (TempFile tmp = writeTemp(durability, dir, Codec.encodeDocument(doc), "creating document " + quote(key))) {
+                if (!publishNew(tmp, file)) {
+                    throw new ConflictException("document " + quote(key) + " already exists in " + describe()
+                            + "; expected none (create-if-absent)");
+                }
             }
             forceDirectory(dir, "creating document " + quote(key));
             return doc;
@@ -497,12 +544,9 @@ public final class FileSystemStore implements Store {
             Document current = requireRevision(key, file, expectedRevision, "replace");
             Document next = new Document(key, current.revision() + 1, content);
             Path dir = file.getParent();
-            Path tmp = writeTemp(durability, dir, Codec.encodeDocument(next), "replacing document " + quote(key));
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                deleteTemp(tmp);
-                throw e;
+            try (TempFile tmp = writeTemp(durability, dir, Codec.encodeDocument(next), "replacing document " + quote(key))) {
+                Files.move(tmp.path(), file, StandardCopyOption.ATOMIC_MOVE);
+                tmp.moved();
             }
             forceDirectory(dir, "replacing document " + quote(key));
             return next;
@@ -627,8 +671,11 @@ public final class FileSystemStore implements Store {
                 Path dir = file.getParent();
                 layout.requireNoLinks(file);
                 ensureDirectory(dir);
-                Path tmp = writeTemp(durability, dir, Codec.encodeEntry(entry), "appending journal entry " + seq);
-                if (publishNew(tmp, file)) {
+                boolean published;
+                try (TempFile tmp = writeTemp(durability, dir, Codec.encodeEntry(entry), "appending journal entry " + seq)) {
+                    published = publishNew(tmp, file);
+                }
+                if (published) {
                     forceDirectory(dir, "appending journal entry " + seq);
                     remember(new Tail(seq, entry.hash()));
                     return entry;
@@ -735,17 +782,59 @@ public final class FileSystemStore implements Store {
         }
     }
 
+    // ---- locks ----------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each name has its own lock file, {@code locks/named-NAME.lock}, apart from the files
+     * that serialise document writes, so a lock held for as long as an upload takes never delays
+     * a document's compare-and-set. Across processes the lock is an OS file lock, shared or
+     * exclusive, which the OS releases when its process dies; within the JVM one table of
+     * holders serves every store instance on the directory. Waiting polls the OS lock with short
+     * back-off sleeps (at most 50 ms) until {@code wait} runs out; a release in this JVM wakes a
+     * waiter at once. A waiting exclusive request holds back new shared requests, in this JVM and
+     * in other processes, so registrations cannot starve garbage collection. Lock files are
+     * permanent: one removed or replaced by hand while it is held makes {@link StoreLock#held()}
+     * false, and is refused when the lock is next taken.
+     */
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait) {
+        StoreLock.requireValidName(name);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+        ensureOpen();
+        return locks.named().acquire(lockOwner, name, mode, wait);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The default check just before the delete is enough here: an OS file lock on a local file
+     * system is not lost while its process lives and its file is in place (the store never closes
+     * a lock's file while the lock is held), and {@link StoreLock#held()} also looks that the lock
+     * file was not removed or replaced by hand.
+     */
+    @Override
+    public boolean deleteBlob(String sha256, StoreLock fence) {
+        return Store.super.deleteBlob(sha256, fence);
+    }
+
     // ---- maintenance ----------------------------------------------------------------------
 
     @Override
     public List<IntegrityProblem> check(boolean repair) {
         ensureOpen();
-        return new StoreCheck(layout, describe()).run(repair);
+        return new StoreCheck(layout, describe(), locks.stripeCount(), clock.instant()).run(repair);
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            locks.named().close(lockOwner);
             locks.release();
         }
     }
@@ -815,26 +904,14 @@ public final class FileSystemStore implements Store {
         forceDirectory(parent, "creating directory " + dir);
     }
 
-    private static Path newTemp(Path dir) throws IOException {
-        while (true) {
-            Path tmp = dir.resolve(Layout.tempName());
-            try {
-                Files.createFile(tmp);
-                return tmp;
-            } catch (FileAlreadyExistsException e) {
-                // 64 random bits collided; draw again
-            }
-        }
-    }
-
-    /** Writes a flushed temp file in {@code dir}; on failure nothing is left behind. */
-    private static Path writeTemp(Durability durability, Path dir, byte[] bytes, String what) throws IOException {
-        Path tmp = newTemp(dir);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            writeFully(ch, ByteBuffer.wrap(bytes));
-            forceFile(durability, ch, tmp, what);
+    /** Writes a flushed temp file in {@code dir}, still locked; on failure nothing is left behind. */
+    private static TempFile writeTemp(Durability durability, Path dir, byte[] bytes, String what) throws IOException {
+        TempFile tmp = TempFile.create(dir);
+        try {
+            writeFully(tmp.channel(), ByteBuffer.wrap(bytes));
+            forceFile(durability, tmp.channel(), tmp.path(), what);
         } catch (IOException | RuntimeException | Error e) {
-            deleteTemp(tmp);
+            tmp.close();
             throw e;
         }
         return tmp;
@@ -843,41 +920,24 @@ public final class FileSystemStore implements Store {
     /**
      * Publishes {@code tmp} at {@code target} only if nothing is there, atomically: a hard link
      * fails if the target exists. Where hard links are unsupported, falls back to
-     * check-then-rename, which is safe because every caller holds the target's lock.
+     * check-then-rename, which is safe because every caller holds the target's lock. Closing
+     * {@code tmp} afterwards removes its name.
      *
-     * @return false (and {@code tmp} removed) if the target already existed
+     * @return false if the target already existed
      */
-    private static boolean publishNew(Path tmp, Path target) throws IOException {
+    private static boolean publishNew(TempFile tmp, Path target) throws IOException {
         try {
-            Files.createLink(target, tmp);
+            Files.createLink(target, tmp.path());
+            return true;
         } catch (FileAlreadyExistsException e) {
-            deleteTemp(tmp);
             return false;
         } catch (UnsupportedOperationException | FileSystemException e) {
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTemp(tmp);
                 return false;
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException moveFailure) {
-                deleteTemp(tmp);
-                throw moveFailure;
-            }
+            Files.move(tmp.path(), target, StandardCopyOption.ATOMIC_MOVE);
+            tmp.moved();
             return true;
-        } catch (IOException | RuntimeException e) {
-            deleteTemp(tmp);
-            throw e;
-        }
-        deleteTemp(tmp);
-        return true;
-    }
-
-    private static void deleteTemp(Path tmp) {
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-            LOG.warn("could not delete temp file {}; check(true) removes it later", tmp, e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -49,6 +50,11 @@ final class Layout {
         this.blobs = root.resolve(BLOBS);
         this.journal = root.resolve(JOURNAL);
         this.locks = root.resolve(LOCKS);
+    }
+
+    /** @return the directories of the layout: docs, blobs, journal, locks */
+    List<Path> directories() {
+        return List.of(docs, blobs, journal, locks);
     }
 
     /** @return this process's id, as written into temp file names */
@@ -149,16 +155,47 @@ final class Layout {
 
     // ---- temp files -----------------------------------------------------------------------
 
-    /** @return a fresh temp file name: {@code .tmp-<pid>-<16 hex>} */
+    /**
+     * @return a fresh temp file name: {@code .tmp-<pid>-lock-<16 hex>}. Its writer holds a lock on
+     *     it ({@link TempFile}); the process id is for people reading a listing, and keeps earlier
+     *     versions, which judged temp files by it, from taking the file for nameless
+     */
     static String tempName() {
-        return TEMP_PREFIX + PID + "-" + String.format("%016x", ThreadLocalRandom.current().nextLong());
+        return TEMP_PREFIX + PID + LOCKED_TEMP_MARK + String.format("%016x", ThreadLocalRandom.current().nextLong());
     }
+
+    /** Between the process id and the random part of a temp file whose writer holds its lock. */
+    static final String LOCKED_TEMP_MARK = "-lock-";
 
     static boolean isTemp(String fileName) {
         return fileName.startsWith(TEMP_PREFIX);
     }
 
-    /** @return the writer's process id recorded in a temp file name, if it has one */
+    /** How a temp file's writer is told alive or dead. */
+    enum TempKind {
+        /** By the lock its writer holds on it: {@code .tmp-PID-lock-RANDOM}. */
+        LOCKED,
+        /** By the process id in its name, from earlier versions: {@code .tmp-PID-RANDOM}. */
+        LEGACY,
+        /** Not at all: not a name the store writes. */
+        UNKNOWN
+    }
+
+    /** @return how the writer of a temp file with this name is told alive */
+    static TempKind tempKind(String fileName) {
+        if (pidOfTemp(fileName).isEmpty()) {
+            return TempKind.UNKNOWN;
+        }
+        String rest = fileName.substring(TEMP_PREFIX.length());
+        int mark = rest.indexOf(LOCKED_TEMP_MARK);
+        if (mark > 0 && isDigits(rest.substring(0, mark))) {
+            String random = rest.substring(mark + LOCKED_TEMP_MARK.length());
+            return random.length() == 16 && isHex(random) ? TempKind.LOCKED : TempKind.UNKNOWN;
+        }
+        return TempKind.LEGACY;
+    }
+
+    /** @return the writer's process id (in the writer's PID namespace) recorded in a temp file name, if any */
     static OptionalLong pidOfTemp(String fileName) {
         if (!isTemp(fileName)) {
             return OptionalLong.empty();

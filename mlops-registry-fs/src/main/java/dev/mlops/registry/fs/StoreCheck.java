@@ -21,7 +21,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +30,43 @@ import org.slf4j.LoggerFactory;
  * {@link FileSystemStore#check(boolean)}: rehashes every blob, parses every document, walks the
  * journal chain, and finds temp files of writers that are gone. Repair only ever deletes such
  * temp files: a temp file is never the only copy of anything an operation reported as done.
+ *
+ * <p>A temp file's writer is alive while it holds the file's lock ({@link TempFile#inspect}),
+ * whichever PID namespace it runs in. Temp files of earlier versions, which hold no lock, are
+ * judged by the process id in their name, and, since that id may be another namespace's, removed
+ * only once also unchanged for {@link #LEGACY_TEMP_AGE}.
  */
 final class StoreCheck {
     private static final Logger LOG = LoggerFactory.getLogger(StoreCheck.class);
 
+    /**
+     * How long a temp file named by an earlier version ({@code .tmp-PID-RANDOM}, no lock) must have
+     * been left unchanged before a repair removes it, when no process of this PID namespace has its
+     * process id: its writer may run in another PID namespace, and writes it all the while.
+     */
+    static final Duration LEGACY_TEMP_AGE = Duration.ofHours(1);
+
     private final Layout layout;
     private final String store;
+    private final int stripes;
+    private final Instant now;
     private final List<IntegrityProblem> problems = new ArrayList<>();
 
-    StoreCheck(Layout layout, String store) {
+    /**
+     * @param layout the store's layout
+     * @param store the store's description, for the log
+     * @param stripes the lock stripe count the store was opened with
+     * @param now the time, from the store's clock, that temp files' ages are measured against
+     */
+    StoreCheck(Layout layout, String store, int stripes, Instant now) {
         this.layout = layout;
         this.store = store;
+        this.stripes = stripes;
+        this.now = now;
     }
 
     List<IntegrityProblem> run(boolean repair) {
+        problems.addAll(LayoutCheck.problems(layout, stripes));
         checkBlobs();
         checkDocuments();
         checkJournal();
@@ -249,7 +273,7 @@ final class StoreCheck {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (Layout.isTemp(file.getFileName().toString()) && !attrs.isDirectory()) {
-                        leftover(file, repair);
+                        leftover(file, attrs, repair);
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -264,18 +288,53 @@ final class StoreCheck {
         }
     }
 
-    private void leftover(Path file, boolean repair) {
+    private void leftover(Path file, BasicFileAttributes attrs, boolean repair) {
         String location = layout.root.relativize(file).toString();
-        OptionalLong pid = Layout.pidOfTemp(file.getFileName().toString());
-        if (pid.isEmpty()) {
-            problems.add(IntegrityProblem.unrepairable(Kind.LEFTOVER, location, "temp file " + file + " carries no writer"
-                    + " process id; it is left for a person to remove"));
-            return;
+        String name = file.getFileName().toString();
+        Layout.TempKind kind = attrs.isRegularFile() ? Layout.tempKind(name) : Layout.TempKind.UNKNOWN;
+        String detail;
+        switch (kind) {
+            case LOCKED -> {
+                TempFile.Writer writer;
+                try {
+                    writer = TempFile.inspect(file, repair);
+                } catch (IOException e) {
+                    problems.add(IntegrityProblem.unrepairable(Kind.LEFTOVER, location, "temp file " + file
+                            + " cannot be inspected: " + e));
+                    return;
+                }
+                if (writer != TempFile.Writer.GONE) {
+                    return; // a live writer's file in progress (in any PID namespace), or gone meanwhile
+                }
+                detail = "temp file " + file + " of a writer that is gone (no process holds its lock)";
+                if (repair) {
+                    problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, location, detail + "; deleted", true));
+                } else {
+                    problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, location, detail, false));
+                }
+                return;
+            }
+            case LEGACY -> {
+                long pid = Layout.pidOfTemp(name).orElseThrow();
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    return; // perhaps its writer, still writing
+                }
+                Instant changed = attrs.lastModifiedTime().toInstant();
+                if (changed.plus(LEGACY_TEMP_AGE).isAfter(now)) {
+                    // written by an earlier version, which holds no lock: its writer may live in another
+                    // PID namespace, where this process id means another process
+                    return;
+                }
+                detail = "temp file " + file + " of an earlier version's writer, process " + pid + ", which is not"
+                        + " running here, unchanged since " + changed;
+            }
+            default -> {
+                problems.add(IntegrityProblem.unrepairable(Kind.LEFTOVER, location, "temp file " + file + " is not"
+                        + " one the store writes (no writer process id" + (attrs.isRegularFile() ? "" : ", not a regular file")
+                        + "); it is left for a person to remove"));
+                return;
+            }
         }
-        if (pid.getAsLong() == Layout.pid() || ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false)) {
-            return; // a live writer's file in progress, not a leftover
-        }
-        String detail = "temp file " + file + " left by process " + pid.getAsLong() + ", which is no longer running";
         if (!repair) {
             problems.add(IntegrityProblem.repairable(Kind.LEFTOVER, location, detail, false));
             return;

@@ -15,6 +15,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -208,17 +211,21 @@ class CorruptionTest {
     }
 
     @Test
-    @DisplayName("temp files of dead writers are ignored by readers, reported, and removed by check(true)")
+    @DisplayName("temp files of dead writers are ignored by readers, reported, and removed by check(true);"
+            + " those of live writers are not touched")
     void leftovers() throws Exception {
         DocumentKey k = DocumentKey.of("models", "rain");
         store.create(k, utf8("doc"));
         store.append(utf8("entry"));
         long dead = deadPid();
-        Path docTemp = Files.write(store.root().resolve("docs/models/.tmp-" + dead + "-00000000000000aa"), utf8("half"));
-        Path blobTemp = Files.write(store.root().resolve("blobs/.tmp-" + dead + "-00000000000000bb"), utf8("half"));
+        // no process holds the lock of these: their writers are gone
+        Path docTemp = Files.write(store.root().resolve("docs/models/.tmp-" + dead + "-lock-00000000000000aa"),
+                utf8("half"));
+        Path blobTemp = Files.write(store.root().resolve("blobs/.tmp-" + dead + "-lock-00000000000000bb"), utf8("half"));
         Path journalTemp = Files.write(
-                store.root().resolve("journal/000000000000000/.tmp-" + dead + "-00000000000000cc"), utf8("half"));
-        Path ownTemp = Files.write(store.root().resolve("docs/.tmp-" + ProcessHandle.current().pid() + "-1"), utf8("mine"));
+                store.root().resolve("journal/000000000000000/.tmp-" + dead + "-lock-00000000000000cc"), utf8("half"));
+        // this process's writer, in the middle of a write: holds the lock
+        TempFile writing = TempFile.create(store.root().resolve("docs"));
         Path anonymous = Files.write(store.root().resolve("docs/.tmp-unknown"), utf8("?"));
 
         assertThat(store.list(DocumentKey.of("models"), Optional.empty(), 10).items())
@@ -230,19 +237,53 @@ class CorruptionTest {
         List<IntegrityProblem> report = store.check(false);
         assertThat(report).extracting(IntegrityProblem::kind).containsOnly(Kind.LEFTOVER);
         assertThat(report).hasSize(4).noneMatch(IntegrityProblem::repaired);
+        assertThat(report).extracting(IntegrityProblem::location).containsExactlyInAnyOrder(
+                "docs/models/" + docTemp.getFileName(), "blobs/" + blobTemp.getFileName(),
+                "journal/000000000000000/" + journalTemp.getFileName(), "docs/.tmp-unknown");
         assertThat(docTemp).exists();
 
         List<IntegrityProblem> repaired = store.check(true);
         assertThat(repaired).filteredOn(IntegrityProblem::repaired).hasSize(3);
-        assertThat(repaired).filteredOn(p -> !p.repaired()).singleElement()
-                .satisfies(p -> assertThat(p.detail()).contains("no writer process id"));
+        assertThat(repaired).filteredOn(p -> !p.repaired()).singleElement().satisfies(p -> {
+            assertThat(p.detail()).contains("no writer process id");
+            assertThat(p.repairable()).isFalse();
+        });
         assertThat(docTemp).doesNotExist();
         assertThat(blobTemp).doesNotExist();
         assertThat(journalTemp).doesNotExist();
-        assertThat(ownTemp).exists(); // a live writer's file in progress: not touched
+        assertThat(writing.path()).exists(); // a live writer's file in progress: not touched
         assertThat(anonymous).exists();
+        writing.close();
+        assertThat(writing.path()).doesNotExist();
         Files.delete(anonymous);
         assertThat(store.check(true)).isEmpty();
         assertThat(store.read(k).orElseThrow().content()).isEqualTo(utf8("doc"));
+    }
+
+    @Test
+    @DisplayName("temp files of earlier versions (named by PID, no lock) are removed once their PID is not running"
+            + " here and they are an hour old: their writer may run in another PID namespace")
+    void legacyLeftovers() throws Exception {
+        long dead = deadPid();
+        Instant now = Instant.now();
+        Path old = Files.write(store.root().resolve("blobs/.tmp-" + dead + "-00000000000000aa"), utf8("half"));
+        Files.setLastModifiedTime(old, FileTime.from(now.minus(StoreCheck.LEGACY_TEMP_AGE).minusSeconds(60)));
+        Path young = Files.write(store.root().resolve("blobs/.tmp-" + dead + "-00000000000000bb"), utf8("half"));
+        Files.setLastModifiedTime(young, FileTime.from(now.minus(StoreCheck.LEGACY_TEMP_AGE).plusSeconds(600)));
+        Path ownPid = Files.write(store.root().resolve("docs/.tmp-" + ProcessHandle.current().pid() + "-1"),
+                utf8("mine"));
+        Files.setLastModifiedTime(ownPid, FileTime.from(now.minus(Duration.ofDays(2))));
+
+        assertThat(store.check(false)).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(Kind.LEFTOVER);
+            assertThat(p.location()).isEqualTo("blobs/" + old.getFileName());
+            assertThat(p.detail()).contains("process " + dead).contains("earlier version");
+            assertThat(p.repairable()).isTrue();
+        });
+        assertThat(store.check(true)).singleElement().satisfies(p -> assertThat(p.repaired()).isTrue());
+        assertThat(old).doesNotExist();
+        assertThat(young).exists(); // perhaps still written, from another PID namespace
+        assertThat(ownPid).exists(); // a live process has that PID here
+        assertThat(store.check(false)).isEmpty();
     }
 }

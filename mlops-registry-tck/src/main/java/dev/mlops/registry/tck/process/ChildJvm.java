@@ -50,7 +50,24 @@ public final class ChildJvm {
      * @return the started child
      */
     public static ChildJvm start(Class<?> mainClass, String maxHeap, Path stderr, String... args) {
-        List<String> cmd = new ArrayList<>();
+        return start(List.of(), mainClass, maxHeap, stderr, args);
+    }
+
+    /**
+     * Starts the child through a launcher, such as {@code unshare -p -f --kill-child} for a child
+     * in its own PID namespace: the JVM's command line is appended to {@code launcher}. The
+     * launcher must pass stdout through and make the JVM die with it, as {@link #kill()} kills the
+     * launcher's process; {@link #pid()} is the launcher's.
+     *
+     * @param launcher the command before the JVM's, empty for none
+     * @param mainClass the class to run
+     * @param maxHeap the child's {@code -Xmx}, such as {@code 32m}
+     * @param stderr where the child's stderr goes
+     * @param args its arguments
+     * @return the started child
+     */
+    public static ChildJvm start(List<String> launcher, Class<?> mainClass, String maxHeap, Path stderr, String... args) {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // small, quick-starting children: the machine has two cores shared by everything
         cmd.add("-Xmx" + maxHeap);
