@@ -148,8 +148,9 @@ public final class JdbcUrls {
 
     /**
      * Why the driver should not be given {@code url}, checked before it is: pgjdbc reads no user
-     * information, and where it cannot parse the hosts it logs them (a password typed in their
-     * place included) through {@code java.util.logging} before refusing.
+     * information, where it cannot parse the hosts it logs them (a password typed in their place
+     * included) through {@code java.util.logging} before refusing, and it takes a fragment as part
+     * of the database name, which the server then repeats in its error.
      *
      * @param url a URL starting with a scheme
      * @return what is wrong, naming no part of the URL; empty if nothing found here
@@ -166,6 +167,11 @@ public final class JdbcUrls {
         if (p.userInfo() != null) {
             return Optional.of("it holds a user" + (p.userInfo().contains(":") ? ":password" : "") + "@ part, which the"
                     + " PostgreSQL JDBC driver does not read");
+        }
+        if (p.fragment() != null) {
+            // the server would echo it back: "database "mlops#..." does not exist"
+            return Optional.of("it has a #fragment, which the driver would take as part of the database name or of"
+                    + " the last parameter's value");
         }
         return Optional.empty();
     }

@@ -131,7 +131,8 @@ class JdbcUrlsTest {
     }
 
     @Test
-    @DisplayName("what the driver must not be given is found before it is: user information, unreadable hosts")
+    @DisplayName("what the driver must not be given is found before it is: user information, unreadable hosts,"
+            + " a fragment")
     void unreadableByDriver() {
         assertThat(JdbcUrls.unreadableByDriver("jdbc:postgresql://ci:" + SECRET + "@db/mlops"))
                 .hasValueSatisfying(m -> assertThat(m).contains("user:password@").doesNotContain(SECRET));
@@ -139,6 +140,8 @@ class JdbcUrlsTest {
                 .hasValueSatisfying(m -> assertThat(m).contains("user@"));
         assertThat(JdbcUrls.unreadableByDriver("jdbc:postgresql://db:" + SECRET + "/mlops"))
                 .hasValueSatisfying(m -> assertThat(m).contains("HOST[:PORT]").doesNotContain(SECRET));
+        assertThat(JdbcUrls.unreadableByDriver("jdbc:postgresql://db/mlops#" + SECRET))
+                .hasValueSatisfying(m -> assertThat(m).contains("#fragment").doesNotContain(SECRET));
         assertThat(JdbcUrls.unreadableByDriver("jdbc:postgresql://h1:1,[::1]:2/mlops?password=x")).isEmpty();
         assertThat(JdbcUrls.unreadableByDriver("jdbc:postgresql:mlops")).isEmpty();
     }
