@@ -86,6 +86,28 @@ public final class JdbcUrls {
     }
 
     /**
+     * The URL redacted and quoted for a message: in single quotes, whole (a URL is not cut short,
+     * as long names are), with a quote, a backslash and every character outside printable ASCII
+     * written as {@code \\uXXXX}, so that it cannot break the line or the terminal.
+     *
+     * @param url a URL as given; null is allowed
+     * @return {@code 'REDACTED'}
+     */
+    public static String quoted(String url) {
+        String shown = redact(url);
+        StringBuilder sb = new StringBuilder(shown.length() + 2).append('\'');
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+                sb.append(c);
+            } else {
+                sb.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb.append('\'').toString();
+    }
+
+    /**
      * Redacts every URL inside a text (a message, a stack trace): each stretch that starts like a
      * JDBC URL or a libpq URI and runs to the next white space, or, when a quote or bracket stands
      * just before it, to the last matching closing character before that white space (so that a
@@ -155,7 +177,7 @@ public final class JdbcUrls {
      * @param url a URL starting with a scheme
      * @return what is wrong, naming no part of the URL; empty if nothing found here
      */
-    static Optional<String> unreadableByDriver(String url) {
+    public static Optional<String> unreadableByDriver(String url) {
         Optional<Parsed> parsed = parse(url);
         if (parsed.isEmpty()) {
             return Optional.of("it does not start with a scheme such as jdbc:postgresql:");

@@ -141,6 +141,6 @@ public final class PostgresStoreProvider implements StoreProvider {
 
     /** @return the URL quoted for a message, its secrets hidden */
     private static String shown(String url) {
-        return Names.quote(JdbcUrls.redact(url));
+        return JdbcUrls.quoted(url);
     }
 }

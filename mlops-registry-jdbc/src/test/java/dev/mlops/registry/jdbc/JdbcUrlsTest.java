@@ -89,6 +89,16 @@ class JdbcUrlsTest {
     }
 
     @Test
+    @DisplayName("quoted: redacted, whole however long, with quotes and control characters escaped")
+    void quoted() {
+        String longUrl = "jdbc:postgresql://db.example.internal:5432/registry_database?currentSchema=registry_schema"
+                + "&ApplicationName=nightly-training&password=" + SECRET;
+        assertThat(JdbcUrls.quoted(longUrl)).isEqualTo("'jdbc:postgresql://db.example.internal:5432/registry_database"
+                + "?currentSchema=registry_schema&ApplicationName=nightly-training&password=***'");
+        assertThat(JdbcUrls.quoted("jdbc:postgresql://db/it's\nme")).isEqualTo("'jdbc:postgresql://db/it\\u0027s\\u000ame'");
+    }
+
+    @Test
     @DisplayName("URLs inside a text are redacted, the rest of the text is kept")
     void withinText() {
         String trace = "java.lang.IllegalArgumentException: URL invalid jdbc:postgresql://ci:" + SECRET + "@db/x\n"
