@@ -170,10 +170,7 @@ class PostgresLockTest {
             assertThat(exclusive.held()).isFalse();
             other.lock("collection", StoreLock.Mode.EXCLUSIVE, NOW).orElseThrow().close();
             other.lock("retry-rain", StoreLock.Mode.EXCLUSIVE, NOW).orElseThrow().close();
-            int polls = 0;
-            while (!backendsAlive(c, pids).isEmpty() && polls++ < POLLS) {
-                Thread.sleep(50);
-            }
+            pollUntil(() -> backendsAlive(c, pids).isEmpty());
             assertThat(backendsAlive(c, pids)).as("sessions of the closed store's locks").isEmpty();
         }
     }
@@ -285,11 +282,7 @@ class PostgresLockTest {
             try {
                 Future<Optional<StoreLock>> exclusive = pool.submit(() ->
                         store.lock("collection", StoreLock.Mode.EXCLUSIVE, LONG));
-                int polls = 0;
-                while (advisoryHolders(c, key).stream().noneMatch(h -> h.endsWith("ExclusiveLock false"))
-                        && polls++ < POLLS) {
-                    Thread.sleep(50);
-                }
+                pollUntil(() -> advisoryHolders(c, key).stream().anyMatch(h -> h.endsWith("ExclusiveLock false")));
                 assertThat(advisoryHolders(c, key)).as("the exclusive request waits in the server's queue")
                         .anyMatch(h -> h.endsWith("ExclusiveLock false"));
                 assertThat(store.lock("collection", StoreLock.Mode.SHARED, NOW))
@@ -320,10 +313,7 @@ class PostgresLockTest {
                 }
             });
             waiter.start();
-            int polls = 0;
-            while (advisoryHolders(c, key).size() < 2 && polls++ < POLLS) {
-                Thread.sleep(50);
-            }
+            pollUntil(() -> advisoryHolders(c, key).size() >= 2);
             assertThat(advisoryHolders(c, key)).hasSize(2);
             waiter.interrupt();
             waiter.join(TimeUnit.MINUTES.toMillis(2));
@@ -348,10 +338,7 @@ class PostgresLockTest {
             try {
                 Future<Optional<StoreLock>> waiting = pool.submit(() ->
                         store.lock("collection", StoreLock.Mode.SHARED, Duration.ofHours(1)));
-                int polls = 0;
-                while (advisoryHolders(c, key).size() < 2 && polls++ < POLLS) {
-                    Thread.sleep(50);
-                }
+                pollUntil(() -> advisoryHolders(c, key).size() >= 2);
                 store.close();
                 assertThatThrownBy(() -> waiting.get(2, TimeUnit.MINUTES)).hasCauseInstanceOf(IllegalStateException.class);
                 assertThat(advisoryHolders(c, key)).containsExactly(pid(held) + " ExclusiveLock true");
@@ -386,14 +373,24 @@ class PostgresLockTest {
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /** A condition on the server's state, which another session changes. */
+    @FunctionalInterface
+    private interface ServerState {
+        boolean reached() throws SQLException;
+    }
+
+    /** Polls until {@code state} is reached, at most {@link #POLLS} times; the caller asserts it. */
+    private static void pollUntil(ServerState state) throws SQLException, InterruptedException {
+        for (int i = 0; i < POLLS && !state.reached(); i++) {
+            Thread.sleep(50);
+        }
+    }
+
     /** Terminates a backend and waits until the server no longer lists it. */
     private static void terminate(long pid) throws Exception {
         try (Connection c = cluster.connect(PostgresCluster.DATABASE)) {
             assertThat(query(c, "SELECT pg_terminate_backend(" + pid + ")")).isEqualTo("t");
-            int polls = 0;
-            while (!backendsAlive(c, Set.of(pid)).isEmpty() && polls++ < POLLS) {
-                Thread.sleep(50);
-            }
+            pollUntil(() -> backendsAlive(c, Set.of(pid)).isEmpty());
             assertThat(backendsAlive(c, Set.of(pid))).as("backend %d after pg_terminate_backend", pid).isEmpty();
         }
     }
