@@ -5,16 +5,15 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
+import dev.mlops.registry.jdbc.JdbcUrls;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -81,32 +80,48 @@ sealed interface StoreLocation permits StoreLocation.Directory, StoreLocation.Da
     }
 
     /**
-     * A store in a PostgreSQL database. The URL holds no secret (one with a password is refused
-     * by {@link #parse}), so messages may show it whole; the password comes from the
-     * environment, or from the driver's password file, and appears in no message.
+     * A store in a PostgreSQL database. A URL holding a password is refused by {@link #parse};
+     * every message shows the URL {@link JdbcUrls#redact redacted} all the same (without user
+     * information and without the values of parameters not known to be safe), so that nothing a
+     * user put in it by mistake is repeated. The password comes from the environment, or from
+     * the driver's password file, and appears in no message.
      */
     record Database(String url) implements StoreLocation {
-        /** URL parameters that hold secrets (pgjdbc's names), refused on the command line. */
-        private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
         private static final String PREFIX = "jdbc:postgresql:";
+        private static final String EXPECTED = "jdbc:postgresql://HOST:PORT/DATABASE?currentSchema=SCHEMA";
         /** Held so that the level set on it stays (the JDK keeps loggers only weakly). */
         private static final Logger DRIVER_LOG = Logger.getLogger("org.postgresql");
 
         static Database parse(String url) {
             if (!url.startsWith(PREFIX)) {
-                throw new BadInputException("store URL " + Names.quote(url) + " is not a PostgreSQL JDBC URL: the CLI"
-                        + " opens jdbc:postgresql://HOST:PORT/DATABASE?currentSchema=SCHEMA; a directory whose name"
-                        + " starts with 'jdbc:' is written ./jdbc:...");
+                throw new BadInputException("store URL " + shown(url) + " is not a PostgreSQL JDBC URL: the CLI"
+                        + " opens " + EXPECTED + "; a directory whose name starts with 'jdbc:' is written ./jdbc:...");
             }
-            for (String parameter : parameters(url).keySet()) {
-                if (SECRET_PARAMETERS.contains(parameter.toLowerCase(Locale.ROOT))) {
-                    // the URL is not quoted: it holds the secret
-                    throw new BadInputException("the store URL holds a password (parameter '" + parameter + "'),"
-                            + " which would show in the process list and the shell history; remove it and set "
-                            + PASSWORD_ENV + ", or put it in the password file ~/.pgpass (or $PGPASSFILE)");
-                }
+            Optional<String> password = JdbcUrls.passwordIn(url);
+            if (password.isPresent()) {
+                // not even the redacted URL: where the password is, is all the user needs
+                throw new BadInputException("the store URL holds a password (" + password.get() + "), which would"
+                        + " show in the process list and the shell history; remove it and set " + PASSWORD_ENV
+                        + ", or put it in the password file ~/.pgpass (or $PGPASSFILE)");
+            }
+            Optional<String> unreadable = JdbcUrls.unreadableByDriver(url);
+            if (unreadable.isPresent()) {
+                throw new BadInputException("store URL " + shown(url) + " is not one the PostgreSQL driver reads: "
+                        + unreadable.get() + "; expected " + EXPECTED + ", with the user in " + USER_ENV
+                        + " (or the URL's parameter 'user') and the password in " + PASSWORD_ENV);
             }
             return new Database(url);
+        }
+
+        /** @return the URL quoted for a message, its secrets hidden */
+        static String shown(String url) {
+            return JdbcUrls.quoted(url);
+        }
+
+        /** @return the URL redacted: a record's string form must not show what its messages hide */
+        @Override
+        public String toString() {
+            return "Database[url=" + JdbcUrls.redact(url) + "]";
         }
 
         /** @return the URL's query parameters by name (values not decoded; only names matter here) */
@@ -141,8 +156,9 @@ sealed interface StoreLocation permits StoreLocation.Directory, StoreLocation.Da
             try {
                 return Stores.open("postgres", config);
             } catch (IllegalArgumentException e) {
-                throw new BadInputException("store URL " + Names.quote(url) + " is not a valid PostgreSQL JDBC URL,"
-                        + " such as jdbc:postgresql://HOST:PORT/DATABASE?currentSchema=SCHEMA", e);
+                // the provider's message, and so the cause a --debug trace shows, holds the URL redacted only
+                throw new BadInputException("store URL " + shown(url) + " is not a valid PostgreSQL JDBC URL, such as "
+                        + EXPECTED, e);
             } catch (NotFoundException e) {
                 throw new NotFoundException(where() + e.getMessage()
                         + (create ? "" : " ('register' or 'datasets register' creates the store in an existing schema)"));
@@ -152,7 +168,7 @@ sealed interface StoreLocation permits StoreLocation.Directory, StoreLocation.Da
         }
 
         private String where() {
-            return "cannot open the store " + Names.quote(url) + ": ";
+            return "cannot open the store " + shown(url) + ": ";
         }
 
         /**

@@ -201,6 +201,38 @@ class PostgresStoreCliTest {
         assertThat(tables(schema) + tables(foreign)).as("tables created by the refused commands").isZero();
     }
 
+    @Test
+    @DisplayName("the password also in an unknown URL parameter: commands work, and neither their output, the audit"
+            + " trail, an error nor a --debug trace shows it")
+    void secretInAnUnknownParameter() throws IOException {
+        String schema = cluster.newSchema(role);
+        String url = cluster.url(schema) + "&appSecret=" + PASSWORD + "&ApplicationName=ci";
+        String shown = cluster.url(schema) + "&appSecret=***&ApplicationName=ci";
+        CliRunner cli = CliRunner.at(url, credentials());
+        Path model = Files.writeString(tmp.resolve("model.bin"), "weights");
+        List<CliRunner.Result> results = new java.util.ArrayList<>();
+        results.add(cli.ok("register", "rain", "--artifact", model.toString()));
+        try (Store store = Stores.open("postgres", Map.of("url", url, "user", role, "password", PASSWORD))) {
+            assertThat(store.describe()).doesNotContain(PASSWORD);
+            store.putBlob(new ByteArrayInputStream("unreferenced".getBytes(StandardCharsets.UTF_8)));
+        }
+        results.add(cli.ok("gc", "--grace", "0"));
+        results.add(cli.ok("verify"));
+        results.add(cli.ok("--json", "audit"));
+        results.add(cli.ok("versions", "list", "rain"));
+        Map<String, String> wrong = Map.of(StoreLocation.USER_ENV, role, StoreLocation.PASSWORD_ENV, WRONG_PASSWORD);
+        CliRunner.Result refused = CliRunner.at(url, wrong).run("models", "list");
+        expect(refused, 2, "password authentication failed");
+        assertThat(refused.err()).contains("'" + shown + "'");
+        results.add(refused);
+        results.add(CliRunner.at(url, wrong).run("--debug", "models", "list"));
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.out()).as("stdout of %s", r.args()).doesNotContain(PASSWORD);
+            assertThat(r.err()).as("stderr of %s", r.args()).doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+        });
+        assertThat(results.get(3).out()).as("gc is audited with the store's description").contains("store.gc");
+    }
+
     private static void expect(CliRunner.Result r, int exitCode, String... inStderr) {
         assertThat(r.exitCode()).as("exit code of %s: %s", r.args(), r.err()).isEqualTo(exitCode);
         assertThat(r.out()).as("stdout of %s", r.args()).isEmpty();

@@ -14,6 +14,7 @@ import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.store.StoreLock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -78,11 +80,24 @@ import org.slf4j.LoggerFactory;
  * a commit returns once PostgreSQL has made it durable under its settings ({@code fsync},
  * {@code synchronous_commit}).
  *
+ * <h2>Locks</h2>
+ * {@link #lock} takes a PostgreSQL session-level advisory lock keyed by the schema and the lock's
+ * name, on a database session of its own that it keeps until the lock is released, so locks
+ * hold across threads, store instances and processes, and a holder whose process dies loses its
+ * session and with it the lock. {@link StoreLock#held()} asks that session whether it still holds
+ * the lock, and {@link #deleteBlob(String, StoreLock)} deletes on that session in one statement
+ * that checks the lock, so a holder whose session ended deletes nothing. The key, the session
+ * settings and how a wait is queued are described in the package-private {@code AdvisoryLocks}
+ * and in {@code docs/storage.md}.
+ *
  * <p>Connections come from the given {@link DataSource}, one per operation, returned before the
  * operation returns (a blob stream borrows one per chunk). Pass a pooling data source for speed;
- * a plain one opens a connection per operation. The store leaves each connection as it found it
- * (auto-commit on). Thread-safe; any number of instances in any number of processes may share one
- * schema.
+ * a plain one opens a connection per operation. A held lock keeps a connection of its own for as
+ * long as it is held: from the lock sessions' data source given to
+ * {@link #open(DataSource, DataSource, Clock)} (an unpooled one, so that held locks take nothing
+ * from the pool), else from the same data source. The store leaves each connection as it found
+ * it (auto-commit on, settings as they were). Thread-safe; any number of instances in any number
+ * of processes may share one schema.
  */
 public final class PostgresStore implements Store {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
@@ -97,14 +112,17 @@ public final class PostgresStore implements Store {
     private final Schema schema;
     private final String description;
     private final AutoCloseable owned;
+    private final AdvisoryLocks locks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PostgresStore(DataSource dataSource, Clock clock, Schema schema, String description, AutoCloseable owned) {
+    private PostgresStore(DataSource dataSource, DataSource lockSessions, Clock clock, Schema schema,
+                          String description, AutoCloseable owned) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.schema = schema;
         this.description = description;
         this.owned = owned;
+        this.locks = new AdvisoryLocks(lockSessions, schema.name, description);
     }
 
     /**
@@ -133,21 +151,40 @@ public final class PostgresStore implements Store {
      * @return the open store
      */
     public static PostgresStore open(DataSource dataSource, Clock clock) {
-        return open(dataSource, clock, null, true);
+        return open(dataSource, dataSource, clock, null, true);
     }
 
     /**
+     * Opens the store as {@link #open(DataSource, Clock)} does, taking the connection that each
+     * held lock keeps for as long as it is held from {@code lockSessions}. Give an unpooled data
+     * source of the same database and user (a {@code PGSimpleDataSource}) when
+     * {@code dataSource} is a pool of bounded size, so that held locks take no connection from
+     * it: a registration holds a lock while it uploads, garbage collection while it runs.
+     *
+     * @param dataSource where the operations' connections come from; the store does not close it
+     * @param lockSessions where the held locks' sessions come from; the store does not close it
+     * @param clock source of blob times
+     * @return the open store
+     */
+    public static PostgresStore open(DataSource dataSource, DataSource lockSessions, Clock clock) {
+        Objects.requireNonNull(lockSessions, "lockSessions");
+        return open(dataSource, lockSessions, clock, null, true);
+    }
+
+    /**
+     * @param lockSessions where held locks' sessions come from
      * @param owned closed with the store (a pool the store's provider made), or null
      * @param create whether the tables may be created in a schema that has none
      *     ({@link Schema#migrate})
      */
-    static PostgresStore open(DataSource dataSource, Clock clock, AutoCloseable owned, boolean create) {
+    static PostgresStore open(DataSource dataSource, DataSource lockSessions, Clock clock, AutoCloseable owned,
+                              boolean create) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(clock, "clock");
         try (Connection c = dataSource.getConnection()) {
             Schema schema = Schema.migrate(c, create);
             String description = "postgres:" + describeUrl(c.getMetaData().getURL()) + " schema " + schema.name;
-            return new PostgresStore(dataSource, clock, schema, description, owned);
+            return new PostgresStore(dataSource, lockSessions, clock, schema, description, owned);
         } catch (SQLException | RuntimeException e) {
             closeOwned(owned, e);
             if (e instanceof RuntimeException r) {
@@ -157,13 +194,23 @@ public final class PostgresStore implements Store {
         }
     }
 
-    /** The URL without its query (which may hold a password), {@code jdbc:postgresql:} dropped. */
-    private static String describeUrl(String url) {
+    /**
+     * The URL {@link JdbcUrls#redact redacted}, without its query and fragment (the driver
+     * reports every setting there) and with {@code jdbc:postgresql:} dropped.
+     */
+    static String describeUrl(String url) {
         if (url == null) {
             return "(unknown URL)";
         }
-        int q = url.indexOf('?');
-        String base = q < 0 ? url : url.substring(0, q);
+        String shown = JdbcUrls.redact(url);
+        int end = shown.length();
+        for (char c : new char[] {'?', '#'}) {
+            int at = shown.indexOf(c);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        String base = shown.substring(0, end);
         return base.startsWith("jdbc:postgresql:") ? base.substring("jdbc:postgresql:".length()) : base;
     }
 
@@ -177,7 +224,10 @@ public final class PostgresStore implements Store {
         return dataSource;
     }
 
-    /** @return {@code postgres://HOST:PORT/DATABASE schema NAME} */
+    /**
+     * @return {@code postgres://HOST:PORT/DATABASE schema NAME}, with user information hidden
+     *     ({@link JdbcUrls})
+     */
     @Override
     public String describe() {
         return description;
@@ -400,6 +450,41 @@ public final class PostgresStore implements Store {
                 return ps.executeUpdate() > 0;
             }
         });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Runs on the fence's own database session, as one statement that deletes only if that
+     * session holds the fence at that moment: a fence whose session ended (terminated, timed
+     * out, the server restarted) cannot delete, and the call throws {@link ConflictException}.
+     *
+     * @throws IllegalArgumentException if {@code fence} is not a lock of this store instance
+     */
+    @Override
+    public boolean deleteBlob(String sha256, StoreLock fence) {
+        Digests.requireSha256(sha256);
+        Objects.requireNonNull(fence, "fence");
+        ensureOpen();
+        AdvisoryLocks.Held lock = locks.own(fence);
+        String what = "deleting blob " + sha256;
+        Long deleted = lock.onSession(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement("WITH fence AS (SELECT " + lock.heldCondition() + " AS held),"
+                    + " gone AS (DELETE FROM " + schema.blobs + " WHERE sha256 = ? AND (SELECT held FROM fence)"
+                    + " RETURNING 1)"
+                    + " SELECT (SELECT held FROM fence), (SELECT count(*) FROM gone)")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getBoolean(1) ? rs.getLong(2) : null;
+                }
+            }
+        });
+        if (deleted == null) {
+            lock.lose("its database session no longer holds it");
+            throw lock.notHeld(what);
+        }
+        return deleted > 0;
     }
 
     // ---- documents --------------------------------------------------------------------------
@@ -683,6 +768,32 @@ public final class PostgresStore implements Store {
         });
     }
 
+    // ---- locks ------------------------------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A PostgreSQL session-level advisory lock on a session of its own (see the class
+     * description). A request that must wait queues in the server, so an exclusive request
+     * holds back shared ones that come after it.
+     */
+    @Override
+    public Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait) {
+        StoreLock.requireValidName(name);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+        ensureOpen();
+        return locks.acquire(name, mode, wait);
+    }
+
+    /** @return the locks this instance holds now */
+    int heldLocks() {
+        return locks.heldCount();
+    }
+
     // ---- maintenance ------------------------------------------------------------------------
 
     /**
@@ -720,10 +831,15 @@ public final class PostgresStore implements Store {
         });
     }
 
-    /** {@inheritDoc} Closes the connection pool only if this store's provider made it. */
+    /**
+     * {@inheritDoc} Releases the locks this instance holds (each unlocked before its session is
+     * given back, so that others may take it at once) and ends its waits for locks; closes the
+     * connection pool only if this store's provider made it.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            locks.close();
             closeOwned(owned, null);
         }
     }
@@ -781,7 +897,7 @@ public final class PostgresStore implements Store {
         });
     }
 
-    private static String sqlMessage(SQLException e) {
+    static String sqlMessage(SQLException e) {
         return e.getMessage() + (e.getSQLState() != null ? " (SQLState " + e.getSQLState() + ")" : "");
     }
 

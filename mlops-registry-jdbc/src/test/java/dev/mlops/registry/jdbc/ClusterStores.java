@@ -21,8 +21,7 @@ final class ClusterStores {
 
     /** @return a store over {@code schema}, with its own connection pool that closing it closes */
     static PostgresStore open(PostgresCluster cluster, String schema, Clock clock) {
-        ConnectionPool pool = new ConnectionPool(cluster.dataSource(schema), PostgresStoreProvider.MAX_IDLE);
-        return PostgresStore.open(pool, clock, pool, true);
+        return PostgresStoreProvider.openPooled(cluster.dataSource(schema), clock, true);
     }
 
     /**

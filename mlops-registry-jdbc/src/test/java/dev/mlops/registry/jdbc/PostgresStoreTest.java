@@ -17,14 +17,12 @@ import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -379,7 +376,7 @@ class PostgresStoreTest {
         @DisplayName("every operation, failed ones and blob streams included, gives its pooled connection back")
         void noLeaks() throws IOException {
             ConnectionPool pool = new ConnectionPool(cluster.dataSource(cluster.newSchema()), 4);
-            try (PostgresStore store = PostgresStore.open(pool, Clock.systemUTC(), pool, true)) {
+            try (PostgresStore store = PostgresStore.open(pool, pool, Clock.systemUTC(), pool, true)) {
                 exercise(store);
                 assertThat(pool.lentCount()).as("connections not given back").isZero();
                 assertThat(pool.idleCount()).isBetween(1, 4);
@@ -552,7 +549,7 @@ class PostgresStoreTest {
      * Hands out connections and, when each is closed, records whether it is in the state a
      * pool expects back: auto-commit on, read-write, READ COMMITTED.
      */
-    static final class InspectingDataSource implements DataSource {
+    static final class InspectingDataSource extends ProxyingDataSource {
         private final DataSource target;
         final List<String> badStates = Collections.synchronizedList(new ArrayList<>());
         volatile int closed;
@@ -580,44 +577,6 @@ class PostgresStoreTest {
                             throw e.getCause();
                         }
                     });
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }
