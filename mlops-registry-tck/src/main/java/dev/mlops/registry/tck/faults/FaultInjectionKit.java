@@ -64,6 +64,75 @@ public abstract class FaultInjectionKit {
      */
     protected abstract Store createStore(Path dir, Clock clock);
 
+    /**
+     * A way to fail an operation at one of its points: a store write, or for a backend's own
+     * kit a statement or a connection.
+     */
+    public interface Injection {
+        /** @return what fails, for messages, such as {@code REFUSED} */
+        String name();
+
+        /**
+         * @param store the store under test (from {@link #createStore}); do not close it
+         * @param failAt the point that fails, 1 for the first; 0 for none (a clean run that counts them)
+         * @return the store the operation runs on
+         */
+        Store arm(Store store, int failAt);
+
+        /** @return how many points the last armed store reached */
+        int points();
+
+        /** @return the points reached, in order, for messages */
+        List<String> log();
+
+        /** Ends the failure: later calls succeed, so that verification can repair. */
+        void heal();
+    }
+
+    /**
+     * @return the injections to sweep; by default the store-write faults of
+     *     {@link FaultInjectingStore} (refused, answer lost, disk full)
+     */
+    protected List<Injection> injections() {
+        return java.util.Arrays.stream(Fault.values()).map(StoreWriteInjection::new).map(i -> (Injection) i).toList();
+    }
+
+    /** The store-write faults, one {@link Fault} each. */
+    private static final class StoreWriteInjection implements Injection {
+        private final Fault fault;
+        private FaultInjectingStore armed;
+
+        StoreWriteInjection(Fault fault) {
+            this.fault = fault;
+        }
+
+        @Override
+        public String name() {
+            return fault.name();
+        }
+
+        @Override
+        public Store arm(Store store, int failAt) {
+            armed = new FaultInjectingStore(new KeepOpen(store), failAt, fault);
+            return armed;
+        }
+
+        @Override
+        public int points() {
+            return armed.writes();
+        }
+
+        @Override
+        public List<String> log() {
+            return armed.log();
+        }
+
+        @Override
+        public void heal() {
+            armed.heal();
+        }
+    }
+
     /** One operation under test, with what exists before it. */
     private record Scenario(String name, Step setup, Step operation) {
     }
@@ -142,17 +211,18 @@ public abstract class FaultInjectionKit {
 
     private void sweep(Scenario s, Inputs in) throws Exception {
         // a clean run: how many write points, and the state a success leaves
-        Run clean = run(s, in, 0, Fault.REFUSED);
+        List<Injection> injections = injections();
+        Run clean = run(s, in, 0, injections.get(0));
         assertThat(clean.failure()).as("%s without faults", s.name()).isNull();
         assertThat(clean.writes()).as("write points of %s", s.name()).isPositive();
         List<String> violations = new ArrayList<>();
         int runs = 0;
-        for (Fault fault : Fault.values()) {
+        for (Injection fault : injections) {
             for (int n = 1; n <= clean.writes(); n++) {
                 Run r = run(s, in, n, fault);
                 runs++;
                 String expected = r.failure() == null ? clean.after() : r.before();
-                String where = s.name() + ", " + fault + " at write " + n + " (" + r.failedWrite() + "): ";
+                String where = s.name() + ", " + fault.name() + " at point " + n + " (" + r.failedWrite() + "): ";
                 if (r.failure() != null && !(r.failure() instanceof MlopsException)) {
                     violations.add(where + "threw " + r.failure() + ", not an MlopsException");
                 }
@@ -166,8 +236,8 @@ public abstract class FaultInjectionKit {
                 }
             }
         }
-        System.out.println("fault injection: " + s.name() + ": " + clean.writes() + " write points x "
-                + Fault.values().length + " faults = " + runs + " runs, " + violations.size() + " violations");
+        System.out.println("fault injection: " + s.name() + ": " + clean.writes() + " points x "
+                + injections.size() + " faults = " + runs + " runs, " + violations.size() + " violations");
         assertThat(violations).as("violations of '%s' in %d runs", s.name(), runs).isEmpty();
     }
 
@@ -176,7 +246,7 @@ public abstract class FaultInjectionKit {
                        List<IntegrityProblem> leftOver) {
     }
 
-    private Run run(Scenario s, Inputs in, int failAt, Fault fault) throws IOException {
+    private Run run(Scenario s, Inputs in, int failAt, Injection fault) throws IOException {
         TestClock clock = TestClock.fixed(START);
         Path dir = Files.createDirectories(work.resolve("store-" + stores.incrementAndGet()));
         Store raw = createStore(dir, clock);
@@ -184,7 +254,7 @@ public abstract class FaultInjectionKit {
                 .lockWait(Duration.ofSeconds(30)).build()) {
             s.setup().run(healthy, in, clock);
             String before = RegistrySnapshot.of(healthy);
-            FaultInjectingStore faulty = new FaultInjectingStore(new KeepOpen(raw), failAt, fault);
+            Store faulty = fault.arm(raw, failAt);
             Throwable failure = null;
             try (Mlops m = Mlops.builder().store(faulty).clock(clock).actor("alice").lockWait(Duration.ofSeconds(30))
                     .build()) {
@@ -192,13 +262,13 @@ public abstract class FaultInjectionKit {
             } catch (RuntimeException | IOException e) {
                 failure = e;
             }
-            faulty.heal();
-            List<String> log = faulty.log();
+            fault.heal();
+            List<String> log = fault.log();
             String failedWrite = failAt >= 1 && failAt <= log.size() ? log.get(failAt - 1) : "none";
             healthy.verify(true, Duration.ZERO);
             String after = RegistrySnapshot.of(healthy);
             IntegrityReport check = healthy.verify(false, Duration.ZERO);
-            return new Run(faulty.writes(), failedWrite, failure, before, after, check.problems());
+            return new Run(fault.points(), failedWrite, failure, before, after, check.problems());
         } finally {
             raw.close();
         }
@@ -228,8 +298,9 @@ public abstract class FaultInjectionKit {
     }
 
     /** One store shared by two instances: closing an instance must not close it. */
-    private static final class KeepOpen extends dev.mlops.api.store.ForwardingStore {
-        KeepOpen(Store store) {
+    public static final class KeepOpen extends dev.mlops.api.store.ForwardingStore {
+        /** @param store the store to keep open */
+        public KeepOpen(Store store) {
             super(store);
         }
 
