@@ -397,6 +397,8 @@ public final class JsonLinesInferenceLog implements InferenceLog {
                 LOG.info("inference log {}: writing again after dropping {} records", directory, burstLost);
             }
         } catch (IOException | RuntimeException e) {
+            // clean up first: once the records count as dropped, a reader may look at the files
+            abandonFile();
             dropped.add(pendingRecords);
             if (!failing) {
                 failing = true;
@@ -406,7 +408,6 @@ public final class JsonLinesInferenceLog implements InferenceLog {
                         directory, e.toString());
             }
             burstLost += pendingRecords;
-            abandonFile();
         } finally {
             resetBuffer();
         }
