@@ -2,7 +2,6 @@ package dev.mlops.cli;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
-import dev.mlops.api.Names;
 import dev.mlops.core.ModelCard;
 import dev.mlops.core.Mlops;
 import java.nio.file.Path;
@@ -25,26 +24,21 @@ final class CardCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME/V", description = "A model version (NAME/V, or NAME@ALIAS for the version it points at).")
     String ref;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write the card as one self-contained HTML page.")
+    @Option(names = "--html", paramLabel = "FILE", description = "Write the card as one self-contained HTML page; - for stdout.")
     Path html;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the card as Markdown.")
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the card as Markdown; - for stdout.")
     Path markdown;
 
     private ModelRef modelRef;
+    private Outputs outputs;
 
     @Override
     void check() {
         modelRef = ModelRef.parse(ref);
-        if (html != null && markdown != null && html.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
-            throw new BadInputException("--html and --markdown name the same file " + Names.quote(html.toString()));
-        }
-        if (html != null) {
-            Inputs.outputFile("--html", html);
-        }
-        if (markdown != null) {
-            Inputs.outputFile("--markdown", markdown);
-        }
+        outputs = new Outputs().output("--html", html).output("--markdown", markdown);
+        root().storeDirectory().ifPresent(dir -> outputs.inputDirectory("the store directory", dir));
+        outputs.check(jsonOutput());
     }
 
     @Override
@@ -53,12 +47,15 @@ final class CardCommand extends StoreCommand {
         ModelCard card = ModelCard.of(mlops, version);
         List<String> written = new ArrayList<>();
         if (html != null) {
-            card.writeHtml(html);
+            Outputs.write("--html", html, card.toHtml(), out());
             written.add(html.toString());
         }
         if (markdown != null) {
-            card.writeMarkdown(markdown);
+            Outputs.write("--markdown", markdown, card.toMarkdown(), out());
             written.add(markdown.toString());
+        }
+        if (outputs.toStdout()) {
+            return Errors.OK; // stdout carries that document alone
         }
         if (jsonOutput()) {
             json(CardViews.card(card, written));

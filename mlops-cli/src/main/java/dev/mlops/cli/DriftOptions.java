@@ -112,6 +112,11 @@ final class DriftOptions {
         analysis = b;
     }
 
+    /** Adds the two CSV files to a command's {@link Outputs}, so no output overwrites them. */
+    Outputs inputs(Outputs outputs) {
+        return outputs.input("--reference", reference).input("--current", current);
+    }
+
     /**
      * Reads both files and compares them; {@link #check()} must have passed. With progress on,
      * each file is read through a byte count (two passes: types, then values) and the columns are

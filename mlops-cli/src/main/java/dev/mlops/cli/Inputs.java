@@ -95,24 +95,6 @@ final class Inputs {
     }
 
     /**
-     * Checks a file the command will write: it may be replaced, but it must not be a directory
-     * and its directory must exist.
-     *
-     * @param option the option, for the message
-     */
-    static Path outputFile(String option, Path file) {
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
-                    + Names.quote(String.valueOf(parent)) + " does not exist");
-        }
-        return file;
-    }
-
-    /**
      * The bytes a registration will copy: a file's size, or the sum over a directory's regular
      * files (links are not followed; the registry refuses them anyway).
      *

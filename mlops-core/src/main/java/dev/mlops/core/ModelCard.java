@@ -10,21 +10,14 @@ import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.OutputFiles;
 import dev.mlops.api.RegisteredModel;
-import dev.mlops.api.StorageException;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
 import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +29,6 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -205,12 +197,14 @@ public final class ModelCard {
     }
 
     /**
-     * Writes {@link #toHtml()} to a file, replacing it: the page is written to a temporary file
-     * in the same directory, forced to disk and moved into place, so a reader never sees half a
-     * card.
+     * Writes {@link #toHtml()} to a file, replacing it by {@link OutputFiles}' rule: the page is
+     * written to a temporary file in the same directory, forced to disk and moved into place, so
+     * a reader never sees half a card. Only a new path or a regular file is replaced; a
+     * directory, device, FIFO, socket or symbolic link is refused and left untouched.
      *
      * @param file the target file; its directory must exist
      * @return {@code file}
+     * @throws dev.mlops.api.ValidationException if {@code file} is not a new path or a regular file
      * @throws dev.mlops.api.StorageException if the file cannot be written
      */
     public Path writeHtml(Path file) {
@@ -222,6 +216,7 @@ public final class ModelCard {
      *
      * @param file the target file; its directory must exist
      * @return {@code file}
+     * @throws dev.mlops.api.ValidationException if {@code file} is not a new path or a regular file
      * @throws dev.mlops.api.StorageException if the file cannot be written
      */
     public Path writeMarkdown(Path file) {
@@ -230,36 +225,7 @@ public final class ModelCard {
 
     private Path write(Path file, String content) {
         Objects.requireNonNull(file, "file");
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null || target.getFileName() == null) {
-            throw new StorageException("cannot write the model card of " + version.ref() + " to "
-                    + Names.quote(file.toString()) + ": expected a file path with a parent directory");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return file;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new StorageException("cannot write the model card of " + version.ref() + " to "
-                    + Names.quote(target.toString()) + ": " + e, e);
-        }
+        return OutputFiles.write("cannot write the model card of " + version.ref() + " to", file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -289,6 +289,21 @@ class ModelCardTest {
     }
 
     @Test
+    @DisplayName("writeHtml and writeMarkdown refuse a symbolic link and a directory, leaving them as they were")
+    void refusesLinksAndDirectories() throws Exception {
+        Path out = java.nio.file.Files.createDirectories(dir.resolve("refused"));
+        Path victim = java.nio.file.Files.writeString(out.resolve("victim.txt"), "keep");
+        Path link = java.nio.file.Files.createSymbolicLink(out.resolve("card.html"), victim);
+        assertThatThrownBy(() -> card.writeHtml(link)).isInstanceOf(dev.mlops.api.ValidationException.class)
+                .hasMessageContaining("cannot write the model card of credit/2 to").hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> card.writeMarkdown(link)).isInstanceOf(dev.mlops.api.ValidationException.class);
+        assertThat(java.nio.file.Files.isSymbolicLink(link)).isTrue();
+        assertThat(java.nio.file.Files.readString(victim)).isEqualTo("keep");
+        assertThatThrownBy(() -> card.writeMarkdown(out)).isInstanceOf(dev.mlops.api.ValidationException.class)
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
     @DisplayName("a version that does not exist: NotFoundException naming it")
     void missing() {
         assertThatThrownBy(() -> ModelCard.of(fx.mlops, ModelRef.version("credit", 9)))
