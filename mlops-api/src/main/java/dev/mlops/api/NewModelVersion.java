@@ -95,23 +95,28 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         }
 
         /**
-         * @param key parameter name
-         * @param value parameter value
+         * @param key parameter name, printable free text such as {@code lr} ({@link Names.Kind#PARAMETER})
+         * @param value parameter value, any text
          * @return this
+         * @throws InvalidNameException if the name is empty, too long, or holds a control,
+         *     bidirectional or other non-printing character
          */
         public Builder param(String key, String value) {
-            params.put(Names.requireValidKey("parameter name", key), Objects.requireNonNull(value, "value"));
+            params.put(Names.requireValid(Names.Kind.PARAMETER, key), Objects.requireNonNull(value, "value"));
             return this;
         }
 
         /**
-         * @param key metric name
+         * @param key metric name, printable free text such as {@code val_auc} or {@code f1@0.5}
+         *     ({@link Names.Kind#METRIC})
          * @param value a finite number
          * @return this
+         * @throws InvalidNameException if the name is empty, too long, or holds a control,
+         *     bidirectional or other non-printing character
          * @throws IllegalArgumentException if {@code value} is NaN or infinite
          */
         public Builder metric(String key, double value) {
-            Names.requireValidKey("metric name", key);
+            Names.requireValid(Names.Kind.METRIC, key);
             if (!Double.isFinite(value)) {
                 throw new IllegalArgumentException("metric " + Names.quote(key) + " must be a finite number, was " + value);
             }

@@ -131,8 +131,8 @@ class OutputFilesTest {
             assertThatThrownBy(() -> OutputFiles.write("--html", link, PAGE))
                     .isInstanceOf(ValidationException.class)
                     .hasMessageContaining("--html")
-                    .hasMessageContaining("'" + link + "'")
-                    .hasMessageContaining("is a symbolic link to '" + target + "'")
+                    .hasMessageContaining(Names.quote(link.toString()))
+                    .hasMessageContaining("is a symbolic link to " + Names.quote(target.toString()))
                     .hasMessageContaining("left untouched");
             assertThat(Files.isSymbolicLink(link)).isTrue();
             assertThat(Files.readString(target)).isEqualTo("a,b\n1,2\n");
@@ -197,7 +197,7 @@ class OutputFilesTest {
             for (Path device : OutputFilesTest.devices(dir)) {
                 assertThatThrownBy(() -> OutputFiles.write("--html", device, PAGE))
                         .isInstanceOf(ValidationException.class)
-                        .hasMessageContaining("--html '" + device + "': it is a character device");
+                        .hasMessageContaining("--html " + Names.quote(device.toString()) + ": it is a character device");
                 assertThat(type(device)).as(device.toString()).isEqualTo(0020000);
             }
         }

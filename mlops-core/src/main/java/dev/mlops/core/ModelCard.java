@@ -76,6 +76,7 @@ public final class ModelCard {
     private final List<AuditEntry> auditEntries;
     private final List<AuditEntry> aliasAuditEntries;
     private final List<String> notes;
+    private final List<UnreadableAttachment> unreadable;
 
     private ModelCard(Gatherer g) {
         this.version = g.version;
@@ -92,6 +93,7 @@ public final class ModelCard {
         this.auditEntries = List.copyOf(g.audit);
         this.aliasAuditEntries = List.copyOf(g.aliasAudit);
         this.notes = List.copyOf(g.notes);
+        this.unreadable = List.copyOf(g.unreadable);
     }
 
     /**
@@ -183,6 +185,18 @@ public final class ModelCard {
         return notes;
     }
 
+    /**
+     * The attachments the card should show but could not read: damaged, missing from the store,
+     * or not parseable as their kind. The rendered card says so where they belong (a damaged
+     * promotion decision is never shown as "no decision"); a caller that must not present an
+     * incomplete card, as the CLI, refuses when this is not empty.
+     *
+     * @return the unreadable attachments, by name; empty when every attachment was read
+     */
+    public List<UnreadableAttachment> unreadableAttachments() {
+        return unreadable;
+    }
+
     /** @return the card as GitHub-flavoured Markdown */
     public String toMarkdown() {
         return CardMarkdown.render(CardLayout.of(this));
@@ -260,6 +274,22 @@ public final class ModelCard {
         public ParentVersion {
             Objects.requireNonNull(ref, "ref");
             Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /**
+     * An attachment the card could not read.
+     *
+     * @param name the attachment, such as {@code promotion-decision-2}
+     * @param kind what it should hold, such as {@code promotion decision}
+     * @param detail why it could not be read
+     */
+    public record UnreadableAttachment(String name, String kind, String detail) {
+        /** Checks arguments. */
+        public UnreadableAttachment {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(detail, "detail");
         }
     }
 
@@ -353,6 +383,7 @@ public final class ModelCard {
         final List<AuditEntry> audit = new ArrayList<>();
         final List<AuditEntry> aliasAudit = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        final List<UnreadableAttachment> unreadable = new ArrayList<>();
 
         Gatherer(Mlops mlops, ModelRef.Version ref) {
             this.mlops = mlops;
@@ -422,7 +453,9 @@ public final class ModelCard {
                 String text = new String(models.attachment(ref, name), StandardCharsets.UTF_8);
                 return Optional.of(parser.apply(text));
             } catch (RuntimeException e) {
-                notes.add("attachment " + Names.quote(name) + " could not be read as a " + what + ": " + e.getMessage());
+                String detail = String.valueOf(e.getMessage());
+                notes.add("attachment " + Names.quote(name) + " could not be read as a " + what + ": " + detail);
+                unreadable.add(new UnreadableAttachment(name, what, detail));
                 return Optional.empty();
             }
         }

@@ -263,7 +263,16 @@ class ModelCardTest {
         assertThat(c.fairness()).isEmpty();
         assertThat(c.decisions()).isEmpty();
         assertThat(c.driftBaseline()).isEmpty();
+        assertThat(c.unreadableAttachments()).extracting(ModelCard.UnreadableAttachment::name,
+                ModelCard.UnreadableAttachment::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("drift-profile", "drift profile"),
+                org.assertj.core.groups.Tuple.tuple("fairness", "fairness report"),
+                org.assertj.core.groups.Tuple.tuple("promotion-decision-1", "promotion decision"));
+        assertThat(c.unreadableAttachments().get(2).detail()).contains("schemaVersion 2");
         Map<String, String> s = markdownSections(c.toMarkdown());
+        assertThat(s.get("Promotion decisions")).as("a damaged decision is never shown as no decision")
+                .doesNotContain("No promotion decision recorded").contains("promotion-decision-1")
+                .contains("could not be read");
         assertThat(s).containsKey("Notes");
         assertThat(s.get("Notes")).contains("fairness").contains("drift-profile").contains("promotion-decision-1");
         assertThat(s.get("Metrics")).contains("| auc | 0.8 |");
