@@ -1,12 +1,15 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.IntegrityException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Names;
 import dev.mlops.core.ModelCard;
 import dev.mlops.core.Mlops;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,6 +48,15 @@ final class CardCommand extends StoreCommand {
     int execute(Mlops mlops) {
         ModelRef.Version version = modelRef instanceof ModelRef.Version v ? v : resolve(mlops, modelRef);
         ModelCard card = ModelCard.of(mlops, version);
+        if (!card.unreadableAttachments().isEmpty()) {
+            // a damaged attachment is damage, not absence: no card that would show it as missing
+            throw new IntegrityException("the model card of " + version + " is not shown: "
+                    + card.unreadableAttachments().stream()
+                            .map(u -> "attachment " + Names.quote(u.name()) + " (" + u.kind() + ") could not be read: "
+                                    + u.detail())
+                            .collect(Collectors.joining("; "))
+                    + " (see 'mlops verify')");
+        }
         List<String> written = new ArrayList<>();
         if (html != null) {
             Outputs.write("--html", html, card.toHtml(), out());

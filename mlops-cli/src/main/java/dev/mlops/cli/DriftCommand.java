@@ -63,8 +63,7 @@ final class DriftCommand implements Callable<Integer> {
         if (outputs.toStdout()) {
             // stdout carries the page alone; the exit code still tells the verdict
         } else if (root.json()) {
-            out.println(DriftReportJson.toJson(report));
-            out.flush();
+            Json.printText(out, DriftReportJson.toJson(report));
         } else {
             print(out, report);
             if (html != null) {

@@ -219,6 +219,9 @@ public final class MlopsCommand implements Callable<Integer> {
 
     private Optional<String> givenLocation() {
         if (store != null) {
+            if (store.isBlank()) {
+                throw new BadInputException("--store is empty: expected a store directory or a jdbc:postgresql:// URL");
+            }
             return Optional.of(store);
         }
         String fromEnv = environment.get(STORE_ENV);

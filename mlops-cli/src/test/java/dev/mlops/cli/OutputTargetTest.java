@@ -3,6 +3,7 @@ package dev.mlops.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mlops.api.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -158,7 +159,7 @@ class OutputTargetTest {
     @DisplayName("null and full devices are refused and stay character devices (run as root, they could be replaced)")
     void refusesDevices(Output o) throws Exception {
         for (Path device : devices(tmp)) {
-            refused(run(o, device.toString()), o.option(), "'" + device + "': it is a character device");
+            refused(run(o, device.toString()), o.option(), Names.quote(device.toString()) + ": it is a character device");
             assertThat(type(device)).as(device.toString()).isEqualTo(0020000);
         }
     }
