@@ -26,13 +26,20 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
                               Map<String, Double> metrics, Map<String, String> tags, Map<String, byte[]> attachments,
                               String description, Lineage lineage, Map<String, String> environmentExtra) {
 
-    /** Copies and checks. */
+    /**
+     * Copies and checks.
+     *
+     * @throws InvalidNameException if a metric or parameter name breaks {@link Names}' rule
+     */
     public NewModelVersion {
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(signature, "signature");
         params = Map.copyOf(params);
         metrics = Map.copyOf(metrics);
+        // the builder checks each at its call; this covers a version built without it
+        params.keySet().forEach(k -> Names.requireValid(Names.Kind.PARAMETER, k));
+        metrics.keySet().forEach(k -> Names.requireValid(Names.Kind.METRIC, k));
         tags = Map.copyOf(tags);
         Map<String, byte[]> a = new LinkedHashMap<>();
         attachments.forEach((k, v) -> a.put(k, v.clone()));
