@@ -60,11 +60,10 @@ final class DriftCommand implements Callable<Integer> {
         if (html != null) {
             Outputs.write("--html", html, DriftReportHtml.render(report), out);
         }
-        if (outputs.toStdout()) {
-            // stdout carries the page alone; the exit code still tells the verdict
-        } else if (root.json()) {
+        // with --html -, stdout carries the page alone; the exit code still tells the verdict
+        if (!outputs.toStdout() && root.json()) {
             Json.printText(out, DriftReportJson.toJson(report));
-        } else {
+        } else if (!outputs.toStdout()) {
             print(out, report);
             if (html != null) {
                 out.println(Text.printable("html report: " + html));

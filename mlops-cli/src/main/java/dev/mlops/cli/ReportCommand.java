@@ -68,13 +68,12 @@ final class ReportCommand implements Callable<Integer> {
             Outputs.write("--json-file", jsonFile, DriftReportJson.toJson(report) + "\n", out);
             written.add(jsonFile.toString());
         }
-        if (outputs.toStdout()) {
-            // stdout carries the report alone; the exit code still tells the verdict
-        } else if (root.json()) {
+        // with an output on stdout, stdout carries that report alone; the exit code still tells the verdict
+        if (!outputs.toStdout() && root.json()) {
             Json.print(out, new Views.ReportView(written, report.datasetDrift(),
                     report.driftShare(), report.driftShareThreshold(), report.columns().size(),
                     report.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList()));
-        } else {
+        } else if (!outputs.toStdout()) {
             for (String w : written) {
                 out.println(Text.printable("wrote " + w));
             }
