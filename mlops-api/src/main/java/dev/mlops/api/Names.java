@@ -15,6 +15,13 @@ import java.util.regex.Pattern;
  * macOS and Windows. Every store key segment obeys the same rule, so no name can become a path
  * that leaves the store.
  *
+ * <p>Metric and parameter names ({@link Kind#METRIC}, {@link Kind#PARAMETER}): free text, since
+ * they never become paths, such as {@code val_auc}, {@code lr}, {@code f1@0.5} or
+ * {@code precision[class a]}: 1 to 250 printable characters, spaces only inside; no control,
+ * formatting (bidirectional overrides, zero-width characters), separator, private-use,
+ * unassigned or broken UTF-16 character ({@link #isUnsafeToPrint}), so a name is shown as it
+ * reads and cannot reorder or hide the text around it.
+ *
  * <p>Artifact paths: relative, {@code /}-separated, each segment 1 to 255 characters of ASCII
  * letters, digits, spaces and {@code . _ - + = @ ,}, neither starting nor ending with a dot or a
  * space, no device name, 1,024 characters at most.
@@ -48,7 +55,11 @@ public final class Names {
         /** The key of a tag. */
         TAG("tag key"),
         /** A segment of a store document key. */
-        KEY_SEGMENT("document key segment");
+        KEY_SEGMENT("document key segment"),
+        /** The name of a metric, such as {@code val_auc} or {@code f1@0.5}: printable free text. */
+        METRIC("metric name"),
+        /** The name of a training parameter, such as {@code lr}: printable free text. */
+        PARAMETER("parameter name");
 
         private final String label;
 
@@ -77,6 +88,9 @@ public final class Names {
         }
         if (name.isEmpty()) {
             throw new InvalidNameException(kind.label() + " must not be empty");
+        }
+        if (kind == Kind.METRIC || kind == Kind.PARAMETER) {
+            return requirePrintable(kind, name);
         }
         if (name.length() > MAX_NAME_LENGTH) {
             throw new InvalidNameException(kind.label() + " " + quote(name) + " is " + name.length()
@@ -169,6 +183,68 @@ public final class Names {
             }
         }
         return key;
+    }
+
+    /** The rule of metric and parameter names; see the class comment. */
+    private static String requirePrintable(Kind kind, String name) {
+        if (name.length() > MAX_KEY_LENGTH) {
+            throw new InvalidNameException(kind.label() + " " + quote(name) + " is " + name.length()
+                    + " characters long; at most " + MAX_KEY_LENGTH + " are allowed");
+        }
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            String problem = null;
+            if (isUnsafeToPrint(cp)) {
+                problem = "contains " + describe(cp);
+            } else if (cp != ' ' && (Character.isWhitespace(cp) || Character.isSpaceChar(cp))) {
+                problem = "contains " + codePoint(cp) + ", a space other than ' '";
+            } else if (cp == ' ' && (i == 0 || i == name.length() - 1)) {
+                problem = "starts or ends with a space";
+            }
+            if (problem != null) {
+                throw new InvalidNameException(kind.label() + " " + quote(name) + " " + problem
+                        + "; expected printable characters such as val_auc, lr or f1@0.5");
+            }
+            i += Character.charCount(cp);
+        }
+        return name;
+    }
+
+    /**
+     * Whether a code point must not reach a terminal, a log line or a page as it is: control
+     * characters, formatting characters (bidirectional overrides and isolates such as U+202E,
+     * zero-width characters, the byte order mark), line and paragraph separators, private-use
+     * and unassigned code points, and halves of broken UTF-16. Names refuse them; output that
+     * shows stored free text escapes them.
+     *
+     * @param codePoint a Unicode code point (a lone surrogate counts as one)
+     * @return true if it is unsafe to print raw
+     */
+    public static boolean isUnsafeToPrint(int codePoint) {
+        switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.PRIVATE_USE, Character.UNASSIGNED, Character.SURROGATE:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /** {@code U+202E, a formatting character (...)}: what an unsafe code point is, for messages. */
+    private static String describe(int cp) {
+        String what = switch (Character.getType(cp)) {
+            case Character.CONTROL -> "a control character";
+            case Character.FORMAT -> "a formatting character (a bidirectional control, zero-width or invisible character)";
+            case Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> "a line or paragraph separator";
+            case Character.PRIVATE_USE -> "a private-use character";
+            case Character.SURROGATE -> "half of a broken UTF-16 pair";
+            default -> "an unassigned code point";
+        };
+        return codePoint(cp) + ", " + what;
+    }
+
+    private static String codePoint(int cp) {
+        return String.format(Locale.ROOT, "U+%04X", cp);
     }
 
     private static boolean isDeviceName(String segment) {

@@ -33,13 +33,20 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
     public static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile(
             "[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-    /** Copies and checks. */
+    /**
+     * Copies and checks.
+     *
+     * @throws InvalidNameException if a metric or parameter name breaks {@link Names}' rule
+     */
     public NewModelVersion {
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(signature, "signature");
         params = Map.copyOf(params);
         metrics = Map.copyOf(metrics);
+        // the builder checks each at its call; this covers a version built without it
+        params.keySet().forEach(k -> Names.requireValid(Names.Kind.PARAMETER, k));
+        metrics.keySet().forEach(k -> Names.requireValid(Names.Kind.METRIC, k));
         tags = Map.copyOf(tags);
         Map<String, byte[]> a = new LinkedHashMap<>();
         attachments.forEach((k, v) -> a.put(k, v.clone()));
@@ -119,23 +126,28 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         }
 
         /**
-         * @param key parameter name
-         * @param value parameter value
+         * @param key parameter name, printable free text such as {@code lr} ({@link Names.Kind#PARAMETER})
+         * @param value parameter value, any text
          * @return this
+         * @throws InvalidNameException if the name is empty, too long, or holds a control,
+         *     bidirectional or other non-printing character
          */
         public Builder param(String key, String value) {
-            params.put(Names.requireValidKey("parameter name", key), Objects.requireNonNull(value, "value"));
+            params.put(Names.requireValid(Names.Kind.PARAMETER, key), Objects.requireNonNull(value, "value"));
             return this;
         }
 
         /**
-         * @param key metric name
+         * @param key metric name, printable free text such as {@code val_auc} or {@code f1@0.5}
+         *     ({@link Names.Kind#METRIC})
          * @param value a finite number
          * @return this
+         * @throws InvalidNameException if the name is empty, too long, or holds a control,
+         *     bidirectional or other non-printing character
          * @throws IllegalArgumentException if {@code value} is NaN or infinite
          */
         public Builder metric(String key, double value) {
-            Names.requireValidKey("metric name", key);
+            Names.requireValid(Names.Kind.METRIC, key);
             if (!Double.isFinite(value)) {
                 throw new IllegalArgumentException("metric " + Names.quote(key) + " must be a finite number, was " + value);
             }

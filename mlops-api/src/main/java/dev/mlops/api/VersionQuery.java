@@ -66,7 +66,7 @@ public record VersionQuery(Map<String, String> tags, Map<String, Double> minMetr
          * @return this
          */
         public Builder metricAtLeast(String metric, double bound) {
-            min.put(Names.requireValidKey("metric name", metric), requireNotNaN(bound));
+            min.put(Names.requireValid(Names.Kind.METRIC, metric), requireNotNaN(bound));
             return this;
         }
 
@@ -76,7 +76,7 @@ public record VersionQuery(Map<String, String> tags, Map<String, Double> minMetr
          * @return this
          */
         public Builder metricAtMost(String metric, double bound) {
-            max.put(Names.requireValidKey("metric name", metric), requireNotNaN(bound));
+            max.put(Names.requireValid(Names.Kind.METRIC, metric), requireNotNaN(bound));
             return this;
         }
 

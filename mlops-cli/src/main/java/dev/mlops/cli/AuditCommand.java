@@ -3,6 +3,9 @@ package dev.mlops.cli;
 import dev.mlops.api.AuditEntry;
 import dev.mlops.api.AuditLog;
 import dev.mlops.api.AuditVerification;
+import dev.mlops.api.InvalidNameException;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.Names;
 import dev.mlops.core.Mlops;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +40,24 @@ final class AuditCommand extends StoreCommand {
         }
         if (limit != null) {
             Inputs.limit("--limit", limit, MAX_LIMIT);
+        }
+        if (target != null) {
+            checkTarget(target);
+        }
+    }
+
+    /** A target is a model or dataset name, NAME/VERSION or NAME@ALIAS, each part checked as the registry checks it. */
+    private static void checkTarget(String target) {
+        try {
+            if (target.indexOf('/') >= 0 || target.indexOf('@') >= 0) {
+                ModelRef.parse(target);
+            } else {
+                Names.requireValid(Names.Kind.MODEL, target);
+            }
+        } catch (InvalidNameException e) {
+            throw new BadInputException("--target " + Names.quote(target) + " is not valid: expected a model or dataset"
+                    + " name, NAME/VERSION or NAME@ALIAS, such as rain, rain/3, rain@production or weather/2 ("
+                    + e.getMessage() + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.IntegrityException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
@@ -8,6 +9,7 @@ import dev.mlops.core.Mlops;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,40 +27,47 @@ final class CardCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME/V", description = "A model version (NAME/V, or NAME@ALIAS for the version it points at).")
     String ref;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write the card as one self-contained HTML page.")
+    @Option(names = "--html", paramLabel = "FILE", description = "Write the card as one self-contained HTML page; - for stdout.")
     Path html;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the card as Markdown.")
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the card as Markdown; - for stdout.")
     Path markdown;
 
     private ModelRef modelRef;
+    private Outputs outputs;
 
     @Override
     void check() {
         modelRef = ModelRef.parse(ref);
-        if (html != null && markdown != null && html.toAbsolutePath().normalize().equals(markdown.toAbsolutePath().normalize())) {
-            throw new BadInputException("--html and --markdown name the same file " + Names.quote(html.toString()));
-        }
-        if (html != null) {
-            Inputs.outputFile("--html", html);
-        }
-        if (markdown != null) {
-            Inputs.outputFile("--markdown", markdown);
-        }
+        outputs = new Outputs().output("--html", html).output("--markdown", markdown);
+        root().storeDirectory().ifPresent(dir -> outputs.inputDirectory("the store directory", dir));
+        outputs.check(jsonOutput());
     }
 
     @Override
     int execute(Mlops mlops) {
         ModelRef.Version version = modelRef instanceof ModelRef.Version v ? v : resolve(mlops, modelRef);
         ModelCard card = ModelCard.of(mlops, version);
+        if (!card.unreadableAttachments().isEmpty()) {
+            // a damaged attachment is damage, not absence: no card that would show it as missing
+            throw new IntegrityException("the model card of " + version + " is not shown: "
+                    + card.unreadableAttachments().stream()
+                            .map(u -> "attachment " + Names.quote(u.name()) + " (" + u.kind() + ") could not be read: "
+                                    + u.detail())
+                            .collect(Collectors.joining("; "))
+                    + " (see 'mlops verify')");
+        }
         List<String> written = new ArrayList<>();
         if (html != null) {
-            card.writeHtml(html);
+            Outputs.write("--html", html, card.toHtml(), out());
             written.add(html.toString());
         }
         if (markdown != null) {
-            card.writeMarkdown(markdown);
+            Outputs.write("--markdown", markdown, card.toMarkdown(), out());
             written.add(markdown.toString());
+        }
+        if (outputs.toStdout()) {
+            return Errors.OK; // stdout carries that document alone
         }
         if (jsonOutput()) {
             json(CardViews.card(card, written));

@@ -49,7 +49,8 @@ final class DatasetsCommand extends GroupCommand {
                 description = "auto, csv or binary (default: ${DEFAULT-VALUE}: csv for *.csv and *.tsv files).")
         String format;
 
-        @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator (default: ',' or tab for *.tsv).")
+        @Option(names = "--delimiter", paramLabel = "C", converter = Inputs.DelimiterConverter.class,
+                description = "CSV field separator, one character; \\t for a tab (default: ',' or tab for *.tsv).")
         Character delimiter;
 
         @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag (repeatable).")

@@ -45,25 +45,25 @@ final class DriftCommand implements Callable<Integer> {
     DriftOptions options;
 
     @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write the HTML report to FILE (kept for compatibility: 'mlops report' writes report files).")
+            description = "Also write the HTML report to FILE (kept for compatibility: 'mlops report' writes report files);"
+                    + " - prints the page on stdout instead of the table.")
     Path html;
 
     @Override
     public Integer call() {
-        options.check();
-        if (html != null) {
-            Inputs.outputFile("--html", html);
-        }
         MlopsCommand root = (MlopsCommand) spec.root().userObject();
+        options.check();
+        Outputs outputs = options.inputs(new Outputs()).output("--html", html);
+        outputs.check(root.json());
         DriftReport report = options.compare(root.progress());
-        if (html != null) {
-            DriftReportHtml.write(report, html);
-        }
         PrintWriter out = spec.commandLine().getOut();
-        if (root.json()) {
-            out.println(DriftReportJson.toJson(report));
-            out.flush();
-        } else {
+        if (html != null) {
+            Outputs.write("--html", html, DriftReportHtml.render(report), out);
+        }
+        // with --html -, stdout carries the page alone; the exit code still tells the verdict
+        if (!outputs.toStdout() && root.json()) {
+            Json.printText(out, DriftReportJson.toJson(report));
+        } else if (!outputs.toStdout()) {
             print(out, report);
             if (html != null) {
                 out.println(Text.printable("html report: " + html));

@@ -55,7 +55,8 @@ final class DriftOptions {
     @Option(names = "--categorical", paramLabel = "COL", description = "Compare a numeric column as categories (repeatable).")
     List<String> categorical = new ArrayList<>();
 
-    @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator (default: ',' or tab for *.tsv).")
+    @Option(names = "--delimiter", paramLabel = "C", converter = Inputs.DelimiterConverter.class,
+            description = "CSV field separator, one character; \\t for a tab (default: ',' or tab for *.tsv).")
     Character delimiter;
 
     @Option(names = "--parallelism", paramLabel = "N",
@@ -110,6 +111,11 @@ final class DriftOptions {
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         build(b);
         analysis = b;
+    }
+
+    /** Adds the two CSV files to a command's {@link Outputs}, so no output overwrites them. */
+    Outputs inputs(Outputs outputs) {
+        return outputs.input("--reference", reference).input("--current", current);
     }
 
     /**

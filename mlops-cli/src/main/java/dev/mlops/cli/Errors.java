@@ -86,7 +86,8 @@ final class Errors {
         return root instanceof MlopsCommand m && m.debug();
     }
 
+    /** One printable line: line breaks and the space around them become one space, other unsafe characters escaped. */
     static String oneLine(String s) {
-        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return s == null ? "" : Text.printable(s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
     }
 }

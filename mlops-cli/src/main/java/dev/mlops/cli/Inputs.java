@@ -61,15 +61,43 @@ final class Inputs {
         return m;
     }
 
+    /**
+     * The one parser of decimal numbers the user types ({@code --metric}, {@code --metric-min},
+     * {@code --threshold}, {@code --drift-share}, ...): a plain decimal literal whose value a
+     * double holds. Refused: NaN, Infinity, hex and suffixes; a literal too large for a double
+     * (it would become infinity); and a literal that is not zero but too small for one (it
+     * would become 0 without a word).
+     *
+     * @param option the option, for the message
+     * @param key what the number is for (a metric name, a column), for the message
+     */
     static double finiteNumber(String option, String key, String text) {
+        String problem = "expected a finite decimal number such as 0.91 or 1e-3";
         if (DECIMAL.matcher(text).matches()) {
             double d = Double.parseDouble(text);
-            if (Double.isFinite(d)) {
+            if (Double.isInfinite(d)) {
+                problem = "it is too large for a number (at most about 1.8e308)";
+            } else if (d == 0 && mantissaIsNonZero(text)) {
+                problem = "it is not zero but too small for a number (at least about 4.9e-324), so it would be stored as 0";
+            } else {
                 return d;
             }
         }
-        throw new BadInputException(option + " " + Names.quote(key) + " has value " + Names.quote(text)
-                + ": expected a finite decimal number such as 0.91 or 1e-3");
+        throw new BadInputException(option + " " + Names.quote(key) + " has value " + Names.quote(text) + ": " + problem);
+    }
+
+    /** Whether the digits before the exponent hold anything but zeros. */
+    private static boolean mantissaIsNonZero(String decimal) {
+        for (int i = 0; i < decimal.length(); i++) {
+            char c = decimal.charAt(i);
+            if (c == 'e' || c == 'E') {
+                return false;
+            }
+            if (c >= '1' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -92,24 +120,6 @@ final class Inputs {
                     + " is neither a regular file nor a directory");
         }
         return path;
-    }
-
-    /**
-     * Checks a file the command will write: it may be replaced, but it must not be a directory
-     * and its directory must exist.
-     *
-     * @param option the option, for the message
-     */
-    static Path outputFile(String option, Path file) {
-        if (Files.isDirectory(file)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is a directory; expected a file name");
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": directory "
-                    + Names.quote(String.valueOf(parent)) + " does not exist");
-        }
-        return file;
     }
 
     /**
@@ -150,6 +160,39 @@ final class Inputs {
         }
         Path name = file.getFileName();
         return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".tsv") ? '\t' : ',';
+    }
+
+    /**
+     * {@code --delimiter}: one character that can separate CSV fields, or {@code \t} (a
+     * backslash and a t, easier to type than a tab) for a tab. Refused with a usage error: an
+     * empty value, more than one character, the quote (it encloses fields), a line break (it
+     * ends rows), other control and invisible characters, and characters outside the Basic
+     * Multilingual Plane.
+     */
+    static final class DelimiterConverter implements CommandLine.ITypeConverter<Character> {
+        @Override
+        public Character convert(String text) {
+            String t = text.equals("\\t") ? "\t" : text;
+            String problem = null;
+            if (t.isEmpty()) {
+                problem = "it is empty";
+            } else if (t.length() == 2 && t.codePointCount(0, 2) == 1) {
+                problem = "a character outside the Basic Multilingual Plane cannot separate fields";
+            } else if (t.length() > 1) {
+                problem = "it is " + t.codePointCount(0, t.length()) + " characters, not one";
+            } else if (t.charAt(0) == '"') {
+                problem = "the quote encloses fields, it cannot separate them";
+            } else if (t.charAt(0) == '\n' || t.charAt(0) == '\r') {
+                problem = "a line break ends rows, it cannot separate fields";
+            } else if (t.charAt(0) != '\t' && Names.isUnsafeToPrint(t.charAt(0))) {
+                problem = "it is a control or invisible character";
+            }
+            if (problem != null) {
+                throw new CommandLine.TypeConversionException(Names.quote(text) + " is not a field separator: " + problem
+                        + "; expected one character such as , ; | or \\t for a tab");
+            }
+            return t.charAt(0);
+        }
     }
 
     /** Checks a page size or entry limit. */

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mlops.api.Names;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,12 +29,53 @@ final class Json {
     }
 
     static void print(PrintWriter out, Object value) {
+        String json;
         try {
-            out.println(MAPPER.writeValueAsString(value));
+            json = MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON output: " + e.getOriginalMessage(), e);
         }
+        printText(out, json);
+    }
+
+    /** Prints a JSON document made elsewhere (such as a drift report) as {@link #print} prints its own. */
+    static void printText(PrintWriter out, String json) {
+        out.println(printable(json));
         out.flush();
+    }
+
+    /**
+     * The same JSON with every code point that {@link Names#isUnsafeToPrint} names (a
+     * bidirectional override in a stored parameter value, a zero-width character in a column
+     * name) written as a backslash-u escape, so the document means the same to a parser and
+     * cannot reorder or hide what a terminal shows. Such characters can only stand inside JSON
+     * strings, where an escape is always allowed; the line breaks and indentation of the
+     * pretty-printer stay.
+     */
+    static String printable(String json) {
+        StringBuilder sb = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            int units = 1;
+            int cp = c;
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                units = 2;
+                cp = Character.toCodePoint(c, json.charAt(i + 1));
+            }
+            boolean escape = c != '\n' && c != '\r' && c != '\t' && Names.isUnsafeToPrint(cp);
+            if (escape && sb == null) {
+                sb = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            if (escape) {
+                for (int k = 0; k < units; k++) {
+                    sb.append(String.format(Locale.ROOT, "\\u%04x", (int) json.charAt(i + k)));
+                }
+            } else if (sb != null) {
+                sb.append(json, i, i + units);
+            }
+            i += units - 1;
+        }
+        return sb == null ? json : sb.toString();
     }
 
     /** A page of a listing: {@code {"<key>": [...], "next_page_token": ...}}. */

@@ -4,8 +4,10 @@ import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
@@ -204,15 +206,26 @@ public final class MlopsCommand implements Callable<Integer> {
         }
     }
 
+    /** @return the store's directory when {@code --store} (or the environment) names a directory store */
+    Optional<Path> storeDirectory() {
+        return givenLocation().map(StoreLocation::parse)
+                .flatMap(l -> l instanceof StoreLocation.Directory d ? Optional.of(d.path()) : Optional.empty());
+    }
+
     private String storeLocation() {
+        return givenLocation().orElseThrow(
+                () -> new BadInputException("no store given: use --store DIR|URL or set " + STORE_ENV));
+    }
+
+    private Optional<String> givenLocation() {
         if (store != null) {
-            return store;
+            if (store.isBlank()) {
+                throw new BadInputException("--store is empty: expected a store directory or a jdbc:postgresql:// URL");
+            }
+            return Optional.of(store);
         }
         String fromEnv = environment.get(STORE_ENV);
-        if (fromEnv == null || fromEnv.isBlank()) {
-            throw new BadInputException("no store given: use --store DIR|URL or set " + STORE_ENV);
-        }
-        return fromEnv;
+        return fromEnv == null || fromEnv.isBlank() ? Optional.empty() : Optional.of(fromEnv);
     }
 
     /** An open registry; closing it closes its store. */

@@ -1,5 +1,6 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.Names;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -12,14 +13,36 @@ final class Text {
     private Text() {
     }
 
-    /** Replaces control characters so stored text cannot forge output lines. */
+    /**
+     * Makes stored text safe to print, so it cannot forge output lines, move the cursor or
+     * reorder what a terminal shows: tabs and line breaks become spaces, and every other code
+     * point that {@link Names#isUnsafeToPrint} names (escape and other controls, bidirectional
+     * overrides such as U+202E, zero-width characters, broken UTF-16) is shown as a backslash
+     * escape of its code point (U+202E as backslash, {@code u202e}), as {@link Names#quote}
+     * shows it.
+     */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            sb.append(Character.isISOControl(c) ? ' ' : c);
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            if (Names.isUnsafeToPrint(cp)) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+                }
+                if (cp == '\t' || cp == '\n' || cp == '\r') {
+                    sb.append(' ');
+                } else if (Character.isSupplementaryCodePoint(cp)) {
+                    sb.append(String.format(Locale.ROOT, "\\U%08x", cp));
+                } else {
+                    sb.append(String.format(Locale.ROOT, "\\u%04x", cp));
+                }
+            } else if (sb != null) {
+                sb.appendCodePoint(cp);
+            }
+            i = next;
         }
-        return sb.toString();
+        return sb == null ? s : sb.toString();
     }
 
     /** @return the instant to the second, ISO-8601 UTC */

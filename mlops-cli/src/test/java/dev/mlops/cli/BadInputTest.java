@@ -2,6 +2,7 @@ package dev.mlops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlops.api.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,10 @@ class BadInputTest {
         Files.writeString(tmp.resolve("weather.csv"), "a,b\n1,2\n");
         cli.ok("datasets", "register", "weather", "--file", tmp.resolve("weather.csv").toString());
         cli.ok("register", "rain", "--artifact", model.toString());
+        Files.createSymbolicLink(tmp.resolve("link.csv"), tmp.resolve("weather.csv"));
+        Path dir = Files.createDirectory(tmp.resolve("dir"));
+        Files.writeString(dir.resolve("w.bin"), "w");
+        Files.createSymbolicLink(tmp.resolve("dir-link"), dir);
     }
 
     static Stream<Arguments> cases() {
@@ -65,7 +70,32 @@ class BadInputTest {
                 Arguments.of("bad grace", List.of("gc", "--grace", "soon"), "'soon'"),
                 Arguments.of("limit out of range", List.of("versions", "list", "rain", "--limit", "0"), "--limit"),
                 Arguments.of("audit --verify with --target", List.of("audit", "--verify", "--target", "rain"), "--target"),
-                Arguments.of("no subcommand", List.of("alias"), "subcommand"));
+                Arguments.of("no subcommand", List.of("alias"), "subcommand"),
+                Arguments.of("metric underflow", List.of("register", "rain", "--artifact", "MODEL", "--metric", "auc=1e-400"), "'1e-400'"),
+                Arguments.of("negative metric underflow", List.of("register", "rain", "--artifact", "MODEL", "--metric", "auc=-0.5e-330"), "'-0.5e-330'"),
+                Arguments.of("metric-min underflow", List.of("versions", "list", "rain", "--metric-min", "auc=1e-999"), "'1e-999'"),
+                Arguments.of("metric-max overflow", List.of("versions", "list", "rain", "--metric-max", "auc=2e308"), "'2e308'"),
+                Arguments.of("metric name with a bidi override", List.of("register", "rain", "--artifact", "MODEL", "--metric", "a\u202eb=1"), "U+202E"),
+                Arguments.of("metric name with a zero-width space", List.of("register", "rain", "--artifact", "MODEL", "--metric", "auc\u200b=1"), "U+200B"),
+                Arguments.of("param name with an escape", List.of("register", "rain", "--artifact", "MODEL", "--param", "l\u001b[2Jr=1"), "U+001B"),
+                Arguments.of("param name with a tab", List.of("register", "rain", "--artifact", "MODEL", "--param", "l\tr=1"), "U+0009"),
+                Arguments.of("param name with a leading space", List.of("register", "rain", "--artifact", "MODEL", "--param", " lr=1"), "' lr'"),
+                Arguments.of("metric-min name with a bidi override", List.of("versions", "list", "rain", "--metric-min", "\u202eauc=1"), "U+202E"),
+                Arguments.of("audit target not a name", List.of("audit", "--target", "Bad Name"), "'Bad Name'"),
+                Arguments.of("audit target version 0", List.of("audit", "--target", "rain/0"), "'rain/0'"),
+                Arguments.of("audit target empty alias", List.of("audit", "--target", "rain@"), "'rain@'"),
+                Arguments.of("audit target traversal", List.of("audit", "--target", "../rain"), "'../rain'"),
+                Arguments.of("audit target version and alias", List.of("audit", "--target", "rain/1@x"), "'rain/1@x'"),
+                Arguments.of("audit target empty", List.of("audit", "--target", ""), "--target"),
+                Arguments.of("linked artifact file", List.of("register", "rain", "--artifact", "LINK"), "is a symbolic link to"),
+                Arguments.of("linked artifact directory", List.of("register", "rain", "--artifact", "DIRLINK"), "is a symbolic link to"),
+                Arguments.of("linked dataset file", List.of("datasets", "register", "weather", "--file", "LINK"), "is a symbolic link to"),
+                Arguments.of("empty delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", ""), "--delimiter"),
+                Arguments.of("two-character delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", ";;"), "';;'"),
+                Arguments.of("quote as delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", "\""), "quote"),
+                Arguments.of("newline as delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", "\n"), "line break"),
+                Arguments.of("carriage return as delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", "\r"), "line break"),
+                Arguments.of("NUL as delimiter", List.of("datasets", "register", "weather", "--file", "CSV", "--delimiter", "\u0000"), "control"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -75,7 +105,14 @@ class BadInputTest {
         for (boolean json : new boolean[] {false, true}) {
             List<String> a = new ArrayList<>();
             for (String s : args) {
-                a.add(s.equals("MODEL") ? model.toString() : s.equals("NOFILE") ? tmp.resolve("no-such-file.bin").toString() : s);
+                a.add(switch (s) {
+                    case "MODEL" -> model.toString();
+                    case "NOFILE" -> tmp.resolve("no-such-file.bin").toString();
+                    case "LINK" -> tmp.resolve("link.csv").toString();
+                    case "DIRLINK" -> tmp.resolve("dir-link").toString();
+                    case "CSV" -> tmp.resolve("weather.csv").toString();
+                    default -> s;
+                });
             }
             if (json) {
                 a.add("--json");
@@ -83,7 +120,9 @@ class BadInputTest {
             CliRunner.Result r = cli.run(a.toArray(String[]::new));
             assertThat(r.exitCode()).as("%s: stderr %s", r.args(), r.err()).isEqualTo(2);
             assertThat(r.out()).as("stdout of %s", r.args()).isEmpty();
-            assertThat(r.err()).startsWith("mlops: ").contains(named).doesNotContain("\tat ");
+            assertThat(r.err()).startsWith("mlops: ").contains(named).doesNotContain("\tat ").doesNotContain("Exception")
+                    .doesNotContain("NOFOLLOW");
+            assertThat(r.err().codePoints()).as("stderr is printable").noneMatch(c -> c != '\n' && Names.isUnsafeToPrint(c));
             assertThat(r.err().lines().count()).as("one line: %s", r.err()).isEqualTo(1);
         }
     }

@@ -117,7 +117,7 @@ class ReportCommandTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("mlops: report writes files: name at least one with --html FILE or --json-file FILE"
-                + " (to print the report on stdout, use 'mlops drift')" + NL);
+                + " (to print the report on stdout, use 'mlops drift', or give - as the file)" + NL);
         assertThat(report("--json").exitCode()).as("the global --json is not an output file").isEqualTo(2);
     }
 

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -76,16 +77,12 @@ final class Artifacts {
         }
         if (artifact instanceof Artifact.FileArtifact f) {
             Path file = f.file();
-            if (!Files.isRegularFile(file)) {
-                throw new ValidationException("artifact file " + file + " does not exist or is not a regular file");
-            }
+            requireSource("artifact file", file, false);
             Path name = file.getFileName();
             return List.of(new Source(Names.requireValidPath(name == null ? "" : name.toString()), file, null));
         }
         Path root = ((Artifact.DirectoryArtifact) artifact).directory();
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ValidationException("artifact directory " + root + " does not exist or is not a directory");
-        }
+        requireSource("artifact directory", root, true);
         List<Source> sources = new ArrayList<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -122,6 +119,41 @@ final class Artifacts {
         // duplicate and case-colliding paths are refused here, still before any write
         new ArtifactManifest(sources.stream().map(s -> new ArtifactEntry(s.path(), dev.mlops.api.store.Digests.EMPTY_SHA256, 0)).toList());
         return sources;
+    }
+
+    /**
+     * Checks the file or directory a caller names as an artifact or dataset source: it must be
+     * one, and not a symbolic link. A link is refused as a link inside an artifact directory
+     * is (it could point anywhere, and what was stored would depend on it at that moment);
+     * links in the directories above it are followed, as the caller chose them.
+     *
+     * @param what {@code artifact file}, {@code dataset source}, ..., for the message
+     * @throws ValidationException naming the path, and where a link points
+     */
+    static void requireSource(String what, Path path, boolean directory) {
+        String kind = directory ? "directory" : "regular file";
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new ValidationException(what + " " + Names.quote(path.toString()) + " does not exist");
+        } catch (IOException e) {
+            throw new ValidationException(what + " " + Names.quote(path.toString()) + " cannot be read: " + e.getMessage());
+        }
+        if (a.isSymbolicLink()) {
+            String to;
+            try {
+                to = " to " + Names.quote(Files.readSymbolicLink(path).toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                to = "";
+            }
+            throw new ValidationException(what + " " + Names.quote(path.toString()) + " is a symbolic link" + to
+                    + (Files.exists(path) ? "" : ", which does not exist")
+                    + "; links are refused, as inside an artifact directory: name the " + kind + " itself");
+        }
+        if (directory ? !a.isDirectory() : !a.isRegularFile()) {
+            throw new ValidationException(what + " " + Names.quote(path.toString()) + " is not a " + kind);
+        }
     }
 
     private static String relative(Path root, Path p) {

@@ -134,7 +134,8 @@ final class CardLayout {
             s.add(importance(card.importance()));
         }
         card.driftBaseline().ifPresent(b -> s.add(drift(b)));
-        s.add(decisions(card.decisions()));
+        s.add(decisions(card.decisions(), card.unreadableAttachments().stream()
+                .filter(u -> AttachmentNames.decisionNumber(u.name()).isPresent()).toList()));
         s.add(aliases(card.aliasHistory()));
         s.add(audit(card.auditEntries(), card.aliasAuditEntries()));
         if (!card.notes().isEmpty()) {
@@ -355,11 +356,17 @@ final class CardLayout {
         return new Section("drift-baseline", "Drift baseline", b);
     }
 
-    private static Section decisions(List<ModelCard.RecordedDecision> decisions) {
-        if (decisions.isEmpty()) {
+    private static Section decisions(List<ModelCard.RecordedDecision> decisions,
+                                     List<ModelCard.UnreadableAttachment> unreadable) {
+        if (decisions.isEmpty() && unreadable.isEmpty()) {
             return new Section("decisions", "Promotion decisions", List.of(new Note("No promotion decision recorded.")));
         }
         List<Block> b = new ArrayList<>();
+        for (ModelCard.UnreadableAttachment u : unreadable) {
+            // a damaged decision is damage, never absence: say which one, where it belongs
+            b.add(new Note("Decision attachment " + u.name() + " could not be read (damaged or unreadable): "
+                    + u.detail()));
+        }
         for (ModelCard.RecordedDecision r : decisions) {
             PromotionDecision d = r.decision();
             b.add(new Heading("Decision " + r.number() + ": " + d.candidate() + " to " + d.alias() + ", "

@@ -1,5 +1,6 @@
 package dev.mlops.core;
 
+import dev.mlops.api.Names;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -23,8 +24,11 @@ final class CardText {
      * Escapes a string for HTML text and for a double- or single-quoted attribute value, valid
      * in both HTML5 and XML 1.0: {@code & < > " '} become character references; C0 control
      * characters (including tab and line breaks) become their visible "control pictures"
-     * (U+2400 + code, DEL as U+2421); C1 controls, unpaired surrogates and the noncharacters
-     * U+FDD0..U+FDEF, U+FFFE and U+FFFF become U+FFFD.
+     * (U+2400 + code, DEL as U+2421); C1 controls, unpaired surrogates, the noncharacters
+     * U+FDD0..U+FDEF, U+FFFE and U+FFFF, and every other code point that
+     * {@link Names#isUnsafeToPrint} names (bidirectional overrides such as U+202E, zero-width
+     * and other formatting characters, separators, private-use and unassigned code points)
+     * become U+FFFD, so stored text cannot reorder or hide what the card shows.
      *
      * @param s any string
      * @return the escaped string
@@ -64,11 +68,17 @@ final class CardText {
             sb.append('\uFFFD');
         } else if (Character.isHighSurrogate(c)) {
             if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(i + 1));
+                int cp = Character.toCodePoint(c, s.charAt(i + 1));
+                if (Names.isUnsafeToPrint(cp)) {
+                    sb.append('\uFFFD');
+                } else {
+                    sb.append(c).append(s.charAt(i + 1));
+                }
                 return i + 1;
             }
             sb.append('\uFFFD');
-        } else if (Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDEF) || c >= 0xFFFE) {
+        } else if (Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDEF) || c >= 0xFFFE
+                || Names.isUnsafeToPrint(c)) {
             sb.append('\uFFFD');
         } else {
             sb.append(c);

@@ -10,21 +10,14 @@ import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.OutputFiles;
 import dev.mlops.api.RegisteredModel;
-import dev.mlops.api.StorageException;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
 import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +29,6 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -84,6 +76,7 @@ public final class ModelCard {
     private final List<AuditEntry> auditEntries;
     private final List<AuditEntry> aliasAuditEntries;
     private final List<String> notes;
+    private final List<UnreadableAttachment> unreadable;
 
     private ModelCard(Gatherer g) {
         this.version = g.version;
@@ -100,6 +93,7 @@ public final class ModelCard {
         this.auditEntries = List.copyOf(g.audit);
         this.aliasAuditEntries = List.copyOf(g.aliasAudit);
         this.notes = List.copyOf(g.notes);
+        this.unreadable = List.copyOf(g.unreadable);
     }
 
     /**
@@ -191,6 +185,18 @@ public final class ModelCard {
         return notes;
     }
 
+    /**
+     * The attachments the card should show but could not read: damaged, missing from the store,
+     * or not parseable as their kind. The rendered card says so where they belong (a damaged
+     * promotion decision is never shown as "no decision"); a caller that must not present an
+     * incomplete card, as the CLI, refuses when this is not empty.
+     *
+     * @return the unreadable attachments, by name; empty when every attachment was read
+     */
+    public List<UnreadableAttachment> unreadableAttachments() {
+        return unreadable;
+    }
+
     /** @return the card as GitHub-flavoured Markdown */
     public String toMarkdown() {
         return CardMarkdown.render(CardLayout.of(this));
@@ -205,12 +211,14 @@ public final class ModelCard {
     }
 
     /**
-     * Writes {@link #toHtml()} to a file, replacing it: the page is written to a temporary file
-     * in the same directory, forced to disk and moved into place, so a reader never sees half a
-     * card.
+     * Writes {@link #toHtml()} to a file, replacing it by {@link OutputFiles}' rule: the page is
+     * written to a temporary file in the same directory, forced to disk and moved into place, so
+     * a reader never sees half a card. Only a new path or a regular file is replaced; a
+     * directory, device, FIFO, socket or symbolic link is refused and left untouched.
      *
      * @param file the target file; its directory must exist
      * @return {@code file}
+     * @throws dev.mlops.api.ValidationException if {@code file} is not a new path or a regular file
      * @throws dev.mlops.api.StorageException if the file cannot be written
      */
     public Path writeHtml(Path file) {
@@ -222,6 +230,7 @@ public final class ModelCard {
      *
      * @param file the target file; its directory must exist
      * @return {@code file}
+     * @throws dev.mlops.api.ValidationException if {@code file} is not a new path or a regular file
      * @throws dev.mlops.api.StorageException if the file cannot be written
      */
     public Path writeMarkdown(Path file) {
@@ -230,36 +239,7 @@ public final class ModelCard {
 
     private Path write(Path file, String content) {
         Objects.requireNonNull(file, "file");
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        if (dir == null || target.getFileName() == null) {
-            throw new StorageException("cannot write the model card of " + version.ref() + " to "
-                    + Names.quote(file.toString()) + ": expected a file path with a parent directory");
-        }
-        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return file;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new StorageException("cannot write the model card of " + version.ref() + " to "
-                    + Names.quote(target.toString()) + ": " + e, e);
-        }
+        return OutputFiles.write("cannot write the model card of " + version.ref() + " to", file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -294,6 +274,22 @@ public final class ModelCard {
         public ParentVersion {
             Objects.requireNonNull(ref, "ref");
             Objects.requireNonNull(version, "version");
+        }
+    }
+
+    /**
+     * An attachment the card could not read.
+     *
+     * @param name the attachment, such as {@code promotion-decision-2}
+     * @param kind what it should hold, such as {@code promotion decision}
+     * @param detail why it could not be read
+     */
+    public record UnreadableAttachment(String name, String kind, String detail) {
+        /** Checks arguments. */
+        public UnreadableAttachment {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(detail, "detail");
         }
     }
 
@@ -387,6 +383,7 @@ public final class ModelCard {
         final List<AuditEntry> audit = new ArrayList<>();
         final List<AuditEntry> aliasAudit = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        final List<UnreadableAttachment> unreadable = new ArrayList<>();
 
         Gatherer(Mlops mlops, ModelRef.Version ref) {
             this.mlops = mlops;
@@ -456,7 +453,9 @@ public final class ModelCard {
                 String text = new String(models.attachment(ref, name), StandardCharsets.UTF_8);
                 return Optional.of(parser.apply(text));
             } catch (RuntimeException e) {
-                notes.add("attachment " + Names.quote(name) + " could not be read as a " + what + ": " + e.getMessage());
+                String detail = String.valueOf(e.getMessage());
+                notes.add("attachment " + Names.quote(name) + " could not be read as a " + what + ": " + detail);
+                unreadable.add(new UnreadableAttachment(name, what, detail));
                 return Optional.empty();
             }
         }

@@ -66,10 +66,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         Names.requireValid(Names.Kind.DATASET, name);
         Objects.requireNonNull(spec, "spec");
         DatasetSource src = spec.source();
-        if (src.directory() ? !Files.isDirectory(src.path()) : !Files.isRegularFile(src.path())) {
-            throw new ValidationException("dataset source " + src.path() + " does not exist or is not a "
-                    + (src.directory() ? "directory" : "regular file"));
-        }
+        Artifacts.requireSource("dataset source", src.path(), src.directory());
         Long rows = null;
         Schema schema = spec.schema().orElse(null);
         if (src.format().equals("csv")) {

@@ -27,6 +27,10 @@ class CardTextTest {
         assertThat(CardText.html("\u0085 \ud800 \udc00 \ufffe \ufdd0")).isEqualTo("\ufffd \ufffd \ufffd \ufffd \ufffd");
         assertThat(CardText.html("\ud83d\ude00 é ü")).isEqualTo("\ud83d\ude00 é ü");
         assertThat(CardText.html("]]>")).isEqualTo("]]&gt;");
+        assertThat(CardText.html("a\u202eb\u2066c\u200bd\ufeffe\u2028f\ue000g\udb40\udc01h"))
+                .as("bidirectional, invisible, separator, private-use and tag characters")
+                .isEqualTo("a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdg\ufffdh");
+        assertThat(CardText.markdownInline("lr\u202e1")).isEqualTo("lr\ufffd1");
     }
 
     @Test
@@ -64,7 +68,7 @@ class CardTextTest {
         assertThat(CardText.percent(1)).isEqualTo("100%");
     }
 
-    /** What a page shows for {@code s}: control characters as pictures, broken UTF-16 and noncharacters as U+FFFD. */
+    /** What a page shows for {@code s}: control characters as pictures, other unsafe characters as U+FFFD. */
     static String shown(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
@@ -76,8 +80,14 @@ class CardTextTest {
             } else if (c >= 0x80 && c <= 0x9f) {
                 sb.append('\ufffd');
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                sb.append(c).append(s.charAt(++i));
-            } else if (Character.isSurrogate(c) || (c >= 0xfdd0 && c <= 0xfdef) || c >= 0xfffe) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                if (dev.mlops.api.Names.isUnsafeToPrint(cp)) {
+                    sb.append('\ufffd');
+                } else {
+                    sb.appendCodePoint(cp);
+                }
+            } else if (Character.isSurrogate(c) || (c >= 0xfdd0 && c <= 0xfdef) || c >= 0xfffe
+                    || dev.mlops.api.Names.isUnsafeToPrint(c)) {
                 sb.append('\ufffd');
             } else {
                 sb.append(c);

@@ -263,7 +263,16 @@ class ModelCardTest {
         assertThat(c.fairness()).isEmpty();
         assertThat(c.decisions()).isEmpty();
         assertThat(c.driftBaseline()).isEmpty();
+        assertThat(c.unreadableAttachments()).extracting(ModelCard.UnreadableAttachment::name,
+                ModelCard.UnreadableAttachment::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("drift-profile", "drift profile"),
+                org.assertj.core.groups.Tuple.tuple("fairness", "fairness report"),
+                org.assertj.core.groups.Tuple.tuple("promotion-decision-1", "promotion decision"));
+        assertThat(c.unreadableAttachments().get(2).detail()).contains("schemaVersion 2");
         Map<String, String> s = markdownSections(c.toMarkdown());
+        assertThat(s.get("Promotion decisions")).as("a damaged decision is never shown as no decision")
+                .doesNotContain("No promotion decision recorded").contains("promotion-decision-1")
+                .contains("could not be read");
         assertThat(s).containsKey("Notes");
         assertThat(s.get("Notes")).contains("fairness").contains("drift-profile").contains("promotion-decision-1");
         assertThat(s.get("Metrics")).contains("| auc | 0.8 |");
@@ -286,6 +295,21 @@ class ModelCardTest {
         assertThatThrownBy(() -> card.writeHtml(out.resolve("missing/card.html")))
                 .isInstanceOf(dev.mlops.api.StorageException.class)
                 .hasMessageContaining("cannot write the model card of credit/2 to").hasMessageContaining("missing");
+    }
+
+    @Test
+    @DisplayName("writeHtml and writeMarkdown refuse a symbolic link and a directory, leaving them as they were")
+    void refusesLinksAndDirectories() throws Exception {
+        Path out = java.nio.file.Files.createDirectories(dir.resolve("refused"));
+        Path victim = java.nio.file.Files.writeString(out.resolve("victim.txt"), "keep");
+        Path link = java.nio.file.Files.createSymbolicLink(out.resolve("card.html"), victim);
+        assertThatThrownBy(() -> card.writeHtml(link)).isInstanceOf(dev.mlops.api.ValidationException.class)
+                .hasMessageContaining("cannot write the model card of credit/2 to").hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> card.writeMarkdown(link)).isInstanceOf(dev.mlops.api.ValidationException.class);
+        assertThat(java.nio.file.Files.isSymbolicLink(link)).isTrue();
+        assertThat(java.nio.file.Files.readString(victim)).isEqualTo("keep");
+        assertThatThrownBy(() -> card.writeMarkdown(out)).isInstanceOf(dev.mlops.api.ValidationException.class)
+                .hasMessageContaining("is a directory");
     }
 
     @Test

@@ -4,7 +4,9 @@ import static dev.mlops.drift.HtmlText.appendEscaped;
 import static dev.mlops.drift.HtmlText.number;
 import static dev.mlops.drift.HtmlText.percent;
 
+import dev.mlops.api.OutputFiles;
 import dev.mlops.api.StorageException;
+import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
@@ -112,18 +114,20 @@ public final class DriftReportHtml {
     }
 
     /**
-     * Renders the report and writes it to {@code file} (UTF-8): first to a temporary file in the
-     * same directory, forced to disk, then moved over {@code file}, so a reader never sees a
-     * partial page.
+     * Renders the report and writes it to {@code file} (UTF-8) by {@link OutputFiles}' rule:
+     * first to a temporary file in the same directory, forced to disk, then moved over
+     * {@code file}, so a reader never sees a partial page. Only a new path or a regular file is
+     * replaced; a directory, device, FIFO, socket or symbolic link is refused and left untouched.
      *
      * @param report the report
      * @param file the page to write; its directory must exist
+     * @throws ValidationException if {@code file} is not a new path or a regular file
      * @throws StorageException if the file cannot be written
      */
     public static void write(DriftReport report, Path file) {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(file, "file");
-        ReportFiles.write(render(report).getBytes(StandardCharsets.UTF_8), file);
+        OutputFiles.write("cannot write the drift report to", file, render(report).getBytes(StandardCharsets.UTF_8));
     }
 
     private static void head(StringBuilder sb, DriftReport report) {

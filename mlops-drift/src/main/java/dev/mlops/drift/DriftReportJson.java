@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
+import dev.mlops.api.OutputFiles;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
@@ -80,17 +81,19 @@ public final class DriftReportJson {
 
     /**
      * Writes {@link #toJson} with a final newline to {@code file} (UTF-8), as
-     * {@link DriftReportHtml#write} writes the page: through a temporary file in the same
-     * directory, forced to disk and moved over {@code file}, so a reader never sees part of it.
+     * {@link DriftReportHtml#write} writes the page, by {@link OutputFiles}' rule: through a
+     * temporary file in the same directory, forced to disk and moved over {@code file}, so a
+     * reader never sees part of it; a target that is not a new path or a regular file is refused.
      *
      * @param report the report
      * @param file the file to write; its directory must exist
+     * @throws ValidationException if {@code file} is not a new path or a regular file
      * @throws StorageException if the file cannot be written
      */
     public static void write(DriftReport report, Path file) {
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(file, "file");
-        ReportFiles.write((toJson(report) + "\n").getBytes(StandardCharsets.UTF_8), file);
+        OutputFiles.write("cannot write the drift report JSON to", file, (toJson(report) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -586,6 +586,23 @@ class DriftReportHtmlTest {
         }
 
         @Test
+        void aSymbolicLinkIsRefusedAndLeftAsItWas(@TempDir Path dir) throws Exception {
+            Path input = Files.writeString(dir.resolve("reference.csv"), "a\n1\n");
+            Path link = Files.createSymbolicLink(dir.resolve("report.html"), input);
+            assertThatThrownBy(() -> DriftReportHtml.write(DriftReportFixtures.sample(), link))
+                    .isInstanceOf(dev.mlops.api.ValidationException.class)
+                    .hasMessageContaining("cannot write the drift report to").hasMessageContaining("symbolic link");
+            assertThat(Files.isSymbolicLink(link)).isTrue();
+            assertThat(Files.readString(input)).isEqualTo("a\n1\n");
+        }
+
+        @Test
+        void aDirectoryIsRefused(@TempDir Path dir) {
+            assertThatThrownBy(() -> DriftReportHtml.write(DriftReportFixtures.sample(), dir))
+                    .isInstanceOf(dev.mlops.api.ValidationException.class).hasMessageContaining("is a directory");
+        }
+
+        @Test
         void aMissingDirectoryIsAStorageExceptionNamingTheFile(@TempDir Path dir) {
             Path file = dir.resolve("missing").resolve("report.html");
             assertThatThrownBy(() -> DriftReportHtml.write(DriftReportFixtures.sample(), file))

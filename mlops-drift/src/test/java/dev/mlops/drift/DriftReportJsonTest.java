@@ -86,6 +86,24 @@ class DriftReportJsonTest {
     }
 
     @Test
+    @DisplayName("write refuses a symbolic link, dangling or not, and a directory, leaving them as they were")
+    void writeRefusesLinksAndDirectories(@TempDir Path dir) throws IOException {
+        DriftReport r = seattle();
+        Path input = Files.writeString(dir.resolve("current.csv"), "a\n1\n");
+        Path link = Files.createSymbolicLink(dir.resolve("drift.json"), input);
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.json"), dir.resolve("nowhere.json"));
+        for (Path target : List.of(link, dangling)) {
+            assertThatThrownBy(() -> DriftReportJson.write(r, target)).isInstanceOf(ValidationException.class)
+                    .hasMessageContaining("cannot write the drift report JSON").hasMessageContaining("symbolic link");
+            assertThat(Files.isSymbolicLink(target)).isTrue();
+        }
+        assertThat(Files.readString(input)).isEqualTo("a\n1\n");
+        assertThat(dir.resolve("nowhere.json")).doesNotExist();
+        assertThatThrownBy(() -> DriftReportJson.write(r, dir)).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("is a directory");
+    }
+
+    @Test
     @DisplayName("NaN and infinite statistics, a window, an error bound and any text round-trip exactly")
     void roundTripSpecial() {
         DriftReport r = special();
