@@ -40,10 +40,10 @@ class NewModelVersionTest {
     void constructorRefuses() {
         NewModelVersion ok = builder().build();
         assertThatThrownBy(() -> new NewModelVersion(ok.artifact(), ok.format(), ok.signature(), Map.of("a\u2066b", "x"),
-                Map.of(), Map.of(), Map.of(), "", ok.lineage(), Map.of()))
+                Map.of(), Map.of(), Map.of(), "", ok.lineage(), Map.of(), java.util.Optional.empty()))
                 .isInstanceOf(InvalidNameException.class).hasMessageContaining("U+2066");
         assertThatThrownBy(() -> new NewModelVersion(ok.artifact(), ok.format(), ok.signature(), Map.of(),
-                Map.of("\uFEFFauc", 1.0), Map.of(), Map.of(), "", ok.lineage(), Map.of()))
+                Map.of("\uFEFFauc", 1.0), Map.of(), Map.of(), "", ok.lineage(), Map.of(), java.util.Optional.empty()))
                 .isInstanceOf(InvalidNameException.class).hasMessageContaining("U+FEFF");
     }
 }

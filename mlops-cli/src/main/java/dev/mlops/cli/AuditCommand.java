@@ -1,6 +1,7 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.AuditEntry;
+import dev.mlops.api.AuditHead;
 import dev.mlops.api.AuditLog;
 import dev.mlops.api.AuditVerification;
 import dev.mlops.api.InvalidNameException;
@@ -10,16 +11,20 @@ import dev.mlops.core.Mlops;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Show the audit trail, or check its hash chain with --verify.",
                 "Entries are listed oldest first, ending with the newest. --verify exits 1 when an entry",
-                "was altered, removed or reordered."},
+                "was altered, removed or reordered. --head prints the last entry as SEQUENCE:HASH; kept",
+                "outside the store, it lets --verify --expect-head find a trail cut back at its end."},
         footer = {"", "Example:", "  mlops --store ./registry audit --limit 20",
                 "  mlops --store ./registry audit --target rain@production",
-                "  mlops --store ./registry audit --verify --json"})
+                "  mlops --store ./registry audit --verify --json",
+                "  mlops --store ./registry audit --head",
+                "  mlops --store ./registry audit --verify --expect-head 42:HASH"})
 final class AuditCommand extends StoreCommand {
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 10_000;
@@ -33,8 +38,31 @@ final class AuditCommand extends StoreCommand {
     @Option(names = "--limit", paramLabel = "N", description = "Show the last N entries, 1 to 10000 (default: " + DEFAULT_LIMIT + ").")
     Integer limit;
 
+    @Option(names = "--head", description = "Print the last entry as SEQUENCE:HASH, to record outside the store.")
+    boolean head;
+
+    @Option(names = "--expect-head", paramLabel = "SEQ:HASH", description = "With --verify: the trail must still hold"
+            + " this entry, recorded earlier with --head.")
+    String expectHead;
+
+    private AuditHead expected;
+
     @Override
     void check() {
+        if (head && (verify || target != null || limit != null)) {
+            throw new BadInputException("--head prints the last entry; it cannot be combined with --verify, --target or"
+                    + " --limit");
+        }
+        if (expectHead != null) {
+            if (!verify) {
+                throw new BadInputException("--expect-head goes with --verify");
+            }
+            try {
+                expected = AuditHead.parse(expectHead);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--expect-head: " + e.getMessage());
+            }
+        }
         if (verify && (target != null || limit != null)) {
             throw new BadInputException("--verify checks the whole chain; it cannot be combined with --target or --limit");
         }
@@ -64,14 +92,33 @@ final class AuditCommand extends StoreCommand {
     @Override
     int execute(Mlops mlops) {
         AuditLog log = mlops.audit();
+        if (head) {
+            Optional<AuditHead> h = log.head();
+            if (jsonOutput()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("head", h.map(AuditHead::toString).orElse(null));
+                m.put("sequence", h.map(AuditHead::sequence).orElse(0L));
+                m.put("hash", h.map(AuditHead::hash).orElse(null));
+                json(m);
+            } else {
+                line(h.map(AuditHead::toString).orElse("the audit trail is empty"));
+            }
+            return Errors.OK;
+        }
         if (verify) {
             AuditVerification v = log.verify();
+            boolean chainOk = v.ok();
+            if (chainOk && expected != null) {
+                v = log.verify(expected);
+            }
             if (jsonOutput()) {
                 json(Views.audit(v));
             } else if (v.ok()) {
-                line("ok: audit chain intact, " + v.entriesChecked() + " entries checked");
+                line("ok: audit chain intact, " + v.entriesChecked() + " entries checked"
+                        + (expected == null ? "" : ", holds the recorded head " + expected.sequence()));
             } else {
-                line("BROKEN: audit chain breaks at entry " + v.firstBadSequence().getAsLong() + ": " + v.detail()
+                line("BROKEN: " + (chainOk ? "the recorded head is missing at entry " : "audit chain breaks at entry ")
+                        + v.firstBadSequence().getAsLong() + ": " + v.detail()
                         + " (" + v.entriesChecked() + " entries checked)");
             }
             return v.ok() ? Errors.OK : Errors.FAILURE;

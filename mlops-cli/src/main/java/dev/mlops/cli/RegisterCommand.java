@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Example:",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
                 "        --metric auc=0.91 --param l2=0.01 --dataset weather/1 \\",
-                "        --code-ref 3f2a9c1"})
+                "        --code-ref 3f2a9c1",
+                "  mlops --store ./registry register rain --artifact model.onnx \\",
+                "        --idempotency-key ci-build-4711"})
 final class RegisterCommand extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Model name: lowercase letters, digits, '.', '_', '-'.")
     String name;
@@ -63,6 +65,11 @@ final class RegisterCommand extends StoreCommand {
 
     @Option(names = "--code-ref", paramLabel = "REF", description = "Reference to the training code, such as a git commit.")
     String codeRef;
+
+    @Option(names = "--idempotency-key", paramLabel = "KEY", description = {"Make a retry safe: a registration of this"
+            + " model with the same key returns the version the first attempt made instead of a new one.",
+            "Letters, digits, '.', '_', ':', '-'; up to 128, such as a CI job id."})
+    String idempotencyKey;
 
     private NewModelVersion.Builder builder;
     private final Map<DatasetRef, String> datasets = new LinkedHashMap<>();
@@ -108,6 +115,13 @@ final class RegisterCommand extends StoreCommand {
         }
         if (codeRef != null) {
             builder.codeRef(codeRef);
+        }
+        if (idempotencyKey != null) {
+            try {
+                builder.idempotencyKey(idempotencyKey);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--idempotency-key: " + e.getMessage());
+            }
         }
         Path p = Inputs.readable("--artifact", artifact);
         builder.artifact(Files.isDirectory(p) ? Artifact.directory(p) : Artifact.file(p));
