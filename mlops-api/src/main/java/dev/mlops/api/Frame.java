@@ -1,7 +1,6 @@
 package dev.mlops.api;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +15,7 @@ import java.util.Objects;
  */
 public final class Frame {
     private final Schema schema;
-    /** double[] or CategoryColumn per field. */
+    /** Numbers or CategoryColumn per field. */
     private final Object[] columns;
     private final int rows;
 
@@ -51,7 +50,7 @@ public final class Frame {
                     throw new ValidationException("column " + Names.quote(f.name()) + " is " + f.type()
                             + " and needs a double[], got " + typeName(c));
                 }
-                cols[i] = d.clone();
+                cols[i] = new Numbers(new double[][] {d.clone()}, d.length);
             } else if (c instanceof String[] s) {
                 cols[i] = CategoryColumn.of(s);
             } else if (c instanceof CategoryColumn cc) {
@@ -72,7 +71,7 @@ public final class Frame {
     private static int checkLengths(Schema schema, Object[] cols) {
         int rows = -1;
         for (int i = 0; i < cols.length; i++) {
-            int length = cols[i] instanceof double[] d ? d.length : ((CategoryColumn) cols[i]).size();
+            int length = cols[i] instanceof Numbers d ? d.size : ((CategoryColumn) cols[i]).size();
             if (rows >= 0 && length != rows) {
                 throw new ValidationException("column " + Names.quote(schema.fields().get(i).name()) + " has " + length
                         + " rows, the columns before it have " + rows);
@@ -116,11 +115,11 @@ public final class Frame {
      */
     public double[] numeric(String column) {
         int i = index(column);
-        if (!(columns[i] instanceof double[] d)) {
+        if (!(columns[i] instanceof Numbers d)) {
             throw new ValidationException("column " + Names.quote(column) + " is " + schema.fields().get(i).type()
                     + ", not numeric");
         }
-        return d.clone();
+        return d.copy(0, d.size);
     }
 
     /**
@@ -157,11 +156,16 @@ public final class Frame {
         if (c instanceof CategoryColumn cc) {
             return cc.missing();
         }
+        Numbers d = (Numbers) c;
         int n = 0;
-        for (double v : (double[]) c) {
-            if (Double.isNaN(v)) {
-                n++;
+        int left = d.size;
+        for (double[] block : d.blocks) {
+            for (int i = 0; i < Math.min(block.length, left); i++) {
+                if (Double.isNaN(block[i])) {
+                    n++;
+                }
             }
+            left -= block.length;
         }
         return n;
     }
@@ -175,8 +179,12 @@ public final class Frame {
         Objects.checkFromToIndex(from, to, rows);
         Object[] cols = new Object[columns.length];
         for (int i = 0; i < cols.length; i++) {
-            cols[i] = columns[i] instanceof double[] d ? Arrays.copyOfRange(d, from, to)
-                    : ((CategoryColumn) columns[i]).slice(from, to);
+            if (columns[i] instanceof Numbers d) {
+                double[] range = d.copy(from, to);
+                cols[i] = new Numbers(new double[][] {range}, range.length);
+            } else {
+                cols[i] = ((CategoryColumn) columns[i]).slice(from, to);
+            }
         }
         return new Frame(schema, cols, to - from);
     }
@@ -218,6 +226,39 @@ public final class Frame {
     }
 
     /**
+     * A numeric column's values in blocks, joined only when copied out. Blocks grow from 4,096
+     * values to 1,048,576 (8 MiB): large enough that a collector allocates them outside its young
+     * space instead of copying them from space to space while a big file is read, and a frame is
+     * never copied into one array just to be copied again by {@link #numeric}. The last block is
+     * filled up to {@code size}.
+     */
+    private static final class Numbers {
+        final double[][] blocks;
+        final int size;
+
+        Numbers(double[][] blocks, int size) {
+            this.blocks = blocks;
+            this.size = size;
+        }
+
+        /** Values {@code [from, to)} in a new array. */
+        double[] copy(int from, int to) {
+            double[] out = new double[to - from];
+            int start = 0;
+            for (double[] b : blocks) {
+                int end = start + b.length;
+                int lo = Math.max(from, start);
+                int hi = Math.min(to, Math.min(end, size));
+                if (lo < hi) {
+                    System.arraycopy(b, lo - start, out, lo - from, hi - lo);
+                }
+                start = end;
+            }
+            return out;
+        }
+    }
+
+    /**
      * Collects values into a {@link Frame}: a row at a time ({@link #addRow}), or a value at a time
      * into each column ({@link #addNumber}, {@link #addText}, for readers of large files: no
      * boxing). Values go straight into primitive storage (numbers) and dictionaries (the rest) in
@@ -225,8 +266,10 @@ public final class Frame {
      * row. {@link #build()} may be called once. Not thread-safe.
      */
     public static final class Builder {
-        /** Values per storage block: 512 KiB of doubles. */
-        private static final int BLOCK = 1 << 16;
+        /** Values in the first storage block; each next block is twice as large, up to {@link #MAX_BLOCK}. */
+        private static final int FIRST_BLOCK = 1 << 12;
+        /** Values in the largest storage block: 8 MiB of doubles. */
+        private static final int MAX_BLOCK = 1 << 20;
         /** Rows a frame holds at most (the largest Java array). */
         private static final int MAX_ROWS = Integer.MAX_VALUE - 8;
 
@@ -369,9 +412,8 @@ public final class Frame {
             built = true;
             Object[] cols = new Object[columns.length];
             for (int i = 0; i < cols.length; i++) {
-                // one column at a time, releasing its blocks as they are copied: the peak is the
-                // frame plus one column, not two frames
-                cols[i] = columns[i] instanceof DoubleBlocks d ? d.toArray() : ((TextBlocks) columns[i]).toColumn();
+                // numbers keep their blocks; codes are joined one column at a time
+                cols[i] = columns[i] instanceof DoubleBlocks d ? d.toNumbers() : ((TextBlocks) columns[i]).toColumn();
                 columns[i] = null;
             }
             int rows = cols.length == 0 ? rowsAdded : checkLengths(schema, cols);
@@ -382,10 +424,14 @@ public final class Frame {
             return new ValidationException("a frame holds at most " + MAX_ROWS + " rows");
         }
 
-        /** Doubles in blocks of {@link #BLOCK}. */
+        private static int nextBlock(int previous) {
+            return previous == 0 ? FIRST_BLOCK : Math.min(MAX_BLOCK, previous * 2);
+        }
+
+        /** Doubles in growing blocks, kept as blocks by the frame. */
         private static final class DoubleBlocks {
-            private final List<double[]> full = new ArrayList<>();
-            private double[] block = new double[BLOCK];
+            private final List<double[]> blocks = new ArrayList<>();
+            private double[] block = new double[0];
             private int used;
             private int size;
 
@@ -393,34 +439,28 @@ public final class Frame {
                 if (size == MAX_ROWS) {
                     throw tooManyRows();
                 }
-                if (used == BLOCK) {
-                    full.add(block);
-                    block = new double[BLOCK];
+                if (used == block.length) {
+                    block = new double[nextBlock(block.length)];
+                    blocks.add(block);
                     used = 0;
                 }
                 block[used++] = v;
                 size++;
             }
 
-            double[] toArray() {
-                double[] out = new double[size];
-                int at = 0;
-                for (int b = 0; b < full.size(); b++) {
-                    System.arraycopy(full.get(b), 0, out, at, BLOCK);
-                    full.set(b, null);
-                    at += BLOCK;
-                }
-                System.arraycopy(block, 0, out, at, used);
+            Numbers toNumbers() {
+                double[][] out = blocks.toArray(double[][]::new);
+                blocks.clear();
                 block = null;
-                return out;
+                return new Numbers(out, size);
             }
         }
 
-        /** Codes in blocks of {@link #BLOCK}, with their dictionary. */
+        /** Codes in growing blocks, joined into one array for the column's dictionary. */
         private static final class TextBlocks {
             private final CategoryColumn.Encoder encoder;
-            private final List<int[]> full = new ArrayList<>();
-            private int[] block = new int[BLOCK];
+            private final List<int[]> blocks = new ArrayList<>();
+            private int[] block = new int[0];
             private int used;
             private int size;
 
@@ -432,9 +472,9 @@ public final class Frame {
                 if (size == MAX_ROWS) {
                     throw tooManyRows();
                 }
-                if (used == BLOCK) {
-                    full.add(block);
-                    block = new int[BLOCK];
+                if (used == block.length) {
+                    block = new int[nextBlock(block.length)];
+                    blocks.add(block);
                     used = 0;
                 }
                 block[used++] = encoder.code(v);
@@ -444,12 +484,13 @@ public final class Frame {
             CategoryColumn toColumn() {
                 int[] out = new int[size];
                 int at = 0;
-                for (int b = 0; b < full.size(); b++) {
-                    System.arraycopy(full.get(b), 0, out, at, BLOCK);
-                    full.set(b, null);
-                    at += BLOCK;
+                for (int b = 0; b < blocks.size(); b++) {
+                    int[] part = blocks.get(b);
+                    int n = Math.min(part.length, size - at);
+                    System.arraycopy(part, 0, out, at, n);
+                    blocks.set(b, null); // free as we go: the peak is the codes plus one block
+                    at += n;
                 }
-                System.arraycopy(block, 0, out, at, used);
                 block = null;
                 return encoder.column(out);
             }
