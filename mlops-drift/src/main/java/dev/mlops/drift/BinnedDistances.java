@@ -51,8 +51,15 @@ public final class BinnedDistances {
     public static BinnedShares shares(double[] reference, double[] current) {
         Samples.finite(reference, Samples.REFERENCE);
         Samples.finite(current, Samples.CURRENT);
-        double[] ref = Samples.sorted(reference);
-        double[] cur = Samples.sorted(current);
+        return sortedShares(Samples.sorted(reference), Samples.sorted(current));
+    }
+
+    /**
+     * {@link #shares(double[], double[])} of samples that are already as {@link Samples#sorted}
+     * leaves them (ascending, no −0.0) and finite: the column layer's own sorted copies, binned
+     * without another copy.
+     */
+    static BinnedShares sortedShares(double[] ref, double[] cur) {
         int distinct = 1;
         for (int i = 1; i < ref.length && distinct <= MAX_VALUE_BINS; i++) {
             if (ref[i] != ref[i - 1]) {

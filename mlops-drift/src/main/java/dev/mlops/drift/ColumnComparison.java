@@ -79,7 +79,9 @@ final class ColumnComparison {
                     + (keepInfinities ? method.id() + " compares them as the most extreme values"
                     : "left out, " + method.id() + " needs finite values"));
         }
-        Distribution distribution = numericalDistribution(ref.finite, cur.finite);
+        // both sides' sorted copies are what the methods would sort copies into (no -0.0): use them
+        boolean sorted = !ref.negativeZero && !cur.negativeZero;
+        Distribution distribution = numericalDistribution(ref.finite, cur.finite, sorted);
         String empty = emptySides(r.length, c.length, ref.missing, cur.missing, reference.rowCount(), current.rowCount(),
                 !keepInfinities && infinities > 0);
         if (empty != null) {
@@ -92,7 +94,7 @@ final class ColumnComparison {
         }
         StatResult result;
         try {
-            result = method.apply(r, c);
+            result = sorted ? method.applySorted(r, c) : method.apply(r, c);
         } catch (IllegalArgumentException e) {
             notes.add("no verdict: " + method.id() + " cannot compare these samples: " + e.getMessage());
             return noVerdict(spec, ColumnKind.NUMERICAL, method, threshold, ref.missing, cur.missing, reference, current,
@@ -107,11 +109,21 @@ final class ColumnComparison {
         final double[] present;
         final double[] finite;
         final int missing;
+        /** Whether a value is −0.0, which the methods' own sorted copies turn into 0.0. */
+        final boolean negativeZero;
 
         private Values(double[] present, double[] finite, int missing) {
             this.present = present;
             this.finite = finite;
             this.missing = missing;
+            boolean negative = false;
+            for (double v : present) {
+                if (v == 0.0 && Double.doubleToRawLongBits(v) != 0L) {
+                    negative = true;
+                    break;
+                }
+            }
+            this.negativeZero = negative;
         }
 
         /**
@@ -189,18 +201,20 @@ final class ColumnComparison {
     }
 
     /** The binned methods' bins over the finite values; one side empty gives that side zero shares. */
-    private static Distribution numericalDistribution(double[] ref, double[] cur) {
+    private static Distribution numericalDistribution(double[] ref, double[] cur, boolean sorted) {
         if (ref.length == 0 && cur.length == 0) {
             return new Distribution(List.of(), List.of(), List.of(), List.of());
         }
-        BinnedShares shares = BinnedDistances.shares(ref.length > 0 ? ref : cur, cur.length > 0 ? cur : ref);
-        double[] r = ref.length > 0 ? shares.referenceShares() : new double[shares.labels().size()];
-        double[] c = cur.length > 0 ? shares.currentShares() : new double[shares.labels().size()];
+        double[] r = ref.length > 0 ? ref : cur;
+        double[] c = cur.length > 0 ? cur : ref;
+        BinnedShares shares = sorted ? BinnedDistances.sortedShares(r, c) : BinnedDistances.shares(r, c);
+        double[] rs = ref.length > 0 ? shares.referenceShares() : new double[shares.labels().size()];
+        double[] cs = cur.length > 0 ? shares.currentShares() : new double[shares.labels().size()];
         double[] edges = shares.edges();
         if (edges.length > 0) {
-            return new Distribution(shares.labels(), boxed(edges), boxed(r), boxed(c));
+            return new Distribution(shares.labels(), boxed(edges), boxed(rs), boxed(cs));
         }
-        return chart(shares.labels(), r, c, "values");
+        return chart(shares.labels(), rs, cs, "values");
     }
 
     // ------------------------------------------------------------------ categorical
