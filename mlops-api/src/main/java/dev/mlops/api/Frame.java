@@ -266,16 +266,21 @@ public final class Frame {
      * row. {@link #build()} may be called once. Not thread-safe.
      */
     public static final class Builder {
-        /** Values in the first storage block; each next block is twice as large, up to {@link #MAX_BLOCK}. */
-        private static final int FIRST_BLOCK = 1 << 12;
-        /** Values in the largest storage block: 8 MiB of doubles. */
-        private static final int MAX_BLOCK = 1 << 20;
+        /**
+         * Values in the first storage block; each next block is twice as large, up to
+         * {@link #MAX_BLOCK}. Two less than a power of two, so that with the array's 16-byte
+         * header a large block fills whole G1 regions and wastes none.
+         */
+        private static final int FIRST_BLOCK = (1 << 12) - 2;
+        /** Values in the largest storage block: 8 MiB of doubles with the header. */
+        private static final int MAX_BLOCK = (1 << 20) - 2;
         /** Rows a frame holds at most (the largest Java array). */
         private static final int MAX_ROWS = Integer.MAX_VALUE - 8;
 
         private final Schema schema;
         private final Object[] columns;
         private int maxCategories = Integer.MAX_VALUE;
+        private int expectedRows;
         private boolean started;
         private boolean built;
         private int rowsAdded;
@@ -304,6 +309,33 @@ public final class Frame {
             }
             this.maxCategories = max;
             return this;
+        }
+
+        /**
+         * How many rows are coming, when known (a reader that has counted them): every column then
+         * gets one array of that length at once, which the frame keeps as it is. More rows still
+         * work (in further blocks), fewer cost a copy of the codes. Default: unknown (blocks that
+         * grow).
+         *
+         * @param rows at least 0
+         * @return this
+         * @throws IllegalArgumentException if {@code rows} is negative or more than a frame holds
+         * @throws IllegalStateException if values were already added
+         */
+        public Builder expectedRows(long rows) {
+            if (rows < 0 || rows > MAX_ROWS) {
+                throw new IllegalArgumentException("expectedRows must be 0 to " + MAX_ROWS + ", got " + rows);
+            }
+            if (started) {
+                throw new IllegalStateException("expectedRows must be set before any value is added");
+            }
+            this.expectedRows = (int) rows;
+            return this;
+        }
+
+        /** @return the schema the frame will have */
+        public Schema schema() {
+            return schema;
         }
 
         /**
@@ -390,8 +422,8 @@ public final class Frame {
             Object c = columns[column];
             if (c == null) {
                 started = true;
-                c = schema.fields().get(column).type().isNumeric() ? new DoubleBlocks()
-                        : new TextBlocks(new CategoryColumn.Encoder(maxCategories));
+                c = schema.fields().get(column).type().isNumeric() ? new DoubleBlocks(expectedRows)
+                        : new TextBlocks(new CategoryColumn.Encoder(maxCategories), expectedRows);
                 columns[column] = c;
             }
             return c;
@@ -424,23 +456,31 @@ public final class Frame {
             return new ValidationException("a frame holds at most " + MAX_ROWS + " rows");
         }
 
-        private static int nextBlock(int previous) {
-            return previous == 0 ? FIRST_BLOCK : Math.min(MAX_BLOCK, previous * 2);
+        private static int nextBlock(int previous, int expected) {
+            if (previous == 0 && expected > 0) {
+                return expected;
+            }
+            return previous == 0 ? FIRST_BLOCK : Math.min(MAX_BLOCK, previous * 2 + 2);
         }
 
         /** Doubles in growing blocks, kept as blocks by the frame. */
         private static final class DoubleBlocks {
             private final List<double[]> blocks = new ArrayList<>();
+            private final int expected;
             private double[] block = new double[0];
             private int used;
             private int size;
+
+            DoubleBlocks(int expected) {
+                this.expected = expected;
+            }
 
             void add(double v) {
                 if (size == MAX_ROWS) {
                     throw tooManyRows();
                 }
                 if (used == block.length) {
-                    block = new double[nextBlock(block.length)];
+                    block = new double[nextBlock(block.length, expected)];
                     blocks.add(block);
                     used = 0;
                 }
@@ -460,12 +500,14 @@ public final class Frame {
         private static final class TextBlocks {
             private final CategoryColumn.Encoder encoder;
             private final List<int[]> blocks = new ArrayList<>();
+            private final int expected;
             private int[] block = new int[0];
             private int used;
             private int size;
 
-            TextBlocks(CategoryColumn.Encoder encoder) {
+            TextBlocks(CategoryColumn.Encoder encoder, int expected) {
                 this.encoder = encoder;
+                this.expected = expected;
             }
 
             void add(String v) {
@@ -473,7 +515,7 @@ public final class Frame {
                     throw tooManyRows();
                 }
                 if (used == block.length) {
-                    block = new int[nextBlock(block.length)];
+                    block = new int[nextBlock(block.length, expected)];
                     blocks.add(block);
                     used = 0;
                 }
@@ -482,6 +524,9 @@ public final class Frame {
             }
 
             CategoryColumn toColumn() {
+                if (blocks.size() == 1 && blocks.get(0).length == size) {
+                    return encoder.column(blocks.get(0)); // exactly as many rows as expected: no copy
+                }
                 int[] out = new int[size];
                 int at = 0;
                 for (int b = 0; b < blocks.size(); b++) {

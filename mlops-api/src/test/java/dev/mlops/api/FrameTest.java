@@ -283,6 +283,30 @@ class FrameTest {
         }
 
         @Test
+        @DisplayName("expectedRows sizes the columns at once; more or fewer rows than expected still work")
+        void expected() {
+            Schema s = Schema.of(new Field("x", FieldType.DOUBLE), new Field("k", FieldType.STRING));
+            for (int rows : new int[] {0, 3, 5, 20_000}) {
+                Frame.Builder b = Frame.builder(s).expectedRows(5);
+                for (int i = 0; i < rows; i++) {
+                    b.addRow(i, "k" + (i % 3));
+                }
+                Frame f = b.build();
+                assertThat(f.rowCount()).isEqualTo(rows);
+                double[] x = f.numeric("x");
+                for (int i = 0; i < rows; i++) {
+                    assertThat(x[i]).isEqualTo(i);
+                    assertThat(f.categories("k").value(i)).isEqualTo("k" + (i % 3));
+                }
+                assertThat(f.slice(rows / 2, rows).numeric("x")).hasSize(rows - rows / 2);
+            }
+            assertThatThrownBy(() -> Frame.builder(s).expectedRows(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("got -1");
+            assertThatThrownBy(() -> Frame.builder(s).addRow(1, "a").expectedRows(4)).isInstanceOf(IllegalStateException.class);
+            assertThat(Frame.builder(s).schema()).isEqualTo(s);
+        }
+
+        @Test
         @DisplayName("a schema without columns counts the rows added")
         void noColumns() {
             assertThat(Frame.builder(Schema.EMPTY).addRow().addRow().build().rowCount()).isEqualTo(2);

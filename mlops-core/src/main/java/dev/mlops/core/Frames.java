@@ -49,7 +49,7 @@ import java.util.Set;
  * distinct text once ({@link dev.mlops.api.CategoryColumn}); values are parsed straight into that
  * storage, never held twice, and the type pass keeps no value. A column of identifiers or free
  * text keeps every distinct value unless it is read with a limit
- * ({@link #readCsv(InputStream, char, String, Schema, int)}).
+ * ({@link #readCsv(InputStream, char, String, Frame.Builder)}).
  *
  * <p><b>Delimiter</b>: one character that can separate fields; a quote, a line break, a letter,
  * a digit or a character of numbers is an {@link IllegalArgumentException}
@@ -91,13 +91,13 @@ public final class Frames {
         Objects.requireNonNull(file, "file");
         DatasetSource.requireDelimiter(delimiter);
         String source = source(file);
-        Schema schema;
+        CsvSummary summary;
         try (InputStream in = Files.newInputStream(file)) {
-            schema = inferSchema(in, delimiter, source);
+            summary = CsvSummary.read(in, delimiter, source);
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
-        return readFile(file, delimiter, schema, source);
+        return readFile(file, delimiter, Frame.builder(summary.schema()).expectedRows(summary.rowCount()), source);
     }
 
     /**
@@ -213,7 +213,7 @@ public final class Frames {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(schema, "schema");
         DatasetSource.requireDelimiter(delimiter);
-        return readFile(file, delimiter, schema, source(file));
+        return readFile(file, delimiter, Frame.builder(schema), source(file));
     }
 
     /**
@@ -238,8 +238,9 @@ public final class Frames {
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
-        Schema schema = CsvSummary.read(new ByteArrayInputStream(bytes), delimiter, source).schema();
-        return read(new ByteArrayInputStream(bytes), delimiter, schema, source, Integer.MAX_VALUE);
+        CsvSummary summary = CsvSummary.read(new ByteArrayInputStream(bytes), delimiter, source);
+        return read(new ByteArrayInputStream(bytes), delimiter, Frame.builder(summary.schema()).expectedRows(summary.rowCount()),
+                source);
     }
 
     /**
@@ -260,42 +261,43 @@ public final class Frames {
      * @throws StorageException if the stream cannot be read
      */
     public static Frame readCsv(InputStream in, char delimiter, String source, Schema schema) {
-        return readCsv(in, delimiter, source, schema, Integer.MAX_VALUE);
+        Objects.requireNonNull(schema, "schema");
+        return readCsv(in, delimiter, source, Frame.builder(schema));
     }
 
     /**
-     * Reads CSV from a stream with the given column types, as
-     * {@link #readCsv(InputStream, char, String, Schema)}, keeping at most {@code maxCategories}
-     * distinct values per non-numeric column: a column with more (identifiers, free text) is read
-     * incomplete, its later new values not kept (see {@link dev.mlops.api.CategoryColumn}), so
-     * it takes four bytes a row however many distinct values it has.
+     * Reads CSV from a stream into a frame builder, by the builder's schema as
+     * {@link #readCsv(InputStream, char, String, Schema)} reads by a schema, and with the
+     * builder's settings: {@link Frame.Builder#expectedRows} (the row count a first pass found,
+     * {@link CsvSummary#rowCount()}: each column is then allocated once, at its size) and
+     * {@link Frame.Builder#maxCategories} (a column of identifiers or free text is then read
+     * incomplete, at four bytes a row, see {@link dev.mlops.api.CategoryColumn}). For large files:
+     * <pre>{@code
+     * Frame f = Frames.readCsv(in, ',', "cur.csv",
+     *         Frame.builder(summary.schema()).expectedRows(summary.rowCount()).maxCategories(10_000));
+     * }</pre>
      *
      * @param in the CSV text, UTF-8; read to its end, not closed
      * @param delimiter the field separator
      * @param source a name for the data in error messages
-     * @param schema the columns to read, with their types
-     * @param maxCategories distinct values kept per non-numeric column, at least 1
-     * @return the frame, with exactly the schema's columns in the schema's order
+     * @param into a builder without values, whose schema names the columns to read
+     * @return the frame the builder builds
      * @throws ValidationException if a schema column is not in the header or a value does not
      *     fit its type
      * @throws StorageException if the stream cannot be read
-     * @throws IllegalArgumentException if the delimiter cannot separate fields or
-     *     {@code maxCategories < 1}
+     * @throws IllegalArgumentException if the delimiter cannot separate fields
      */
-    public static Frame readCsv(InputStream in, char delimiter, String source, Schema schema, int maxCategories) {
+    public static Frame readCsv(InputStream in, char delimiter, String source, Frame.Builder into) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(into, "into");
         DatasetSource.requireDelimiter(delimiter);
-        if (maxCategories < 1) {
-            throw new IllegalArgumentException("maxCategories must be at least 1, got " + maxCategories);
-        }
-        return read(in, delimiter, schema, source, maxCategories);
+        return read(in, delimiter, into, source);
     }
 
-    private static Frame readFile(Path file, char delimiter, Schema schema, String source) {
+    private static Frame readFile(Path file, char delimiter, Frame.Builder into, String source) {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, delimiter, schema, source, Integer.MAX_VALUE);
+            return read(in, delimiter, into, source);
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
@@ -320,7 +322,8 @@ public final class Frames {
      * One pass over the records, each schema column's values parsed straight into the frame
      * builder's primitive and dictionary storage: no value is held twice.
      */
-    private static Frame read(InputStream in, char delimiter, Schema schema, String source, int maxCategories) {
+    private static Frame read(InputStream in, char delimiter, Frame.Builder frame, String source) {
+        Schema schema = frame.schema();
         CsvReader csv = CsvReader.utf8(in, delimiter, source);
         try {
             List<String> header = csv.next();
@@ -329,7 +332,6 @@ public final class Frames {
             }
             int[] positions = positions(header, schema, source);
             List<Field> fields = schema.fields();
-            Frame.Builder frame = Frame.builder(schema).maxCategories(maxCategories);
             ColumnParser[] columns = new ColumnParser[fields.size()];
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = new ColumnParser(fields.get(i), source);

@@ -371,19 +371,19 @@ class FramesTest {
         }
 
         @Test
-        @DisplayName("with maxCategories a column with more distinct values is read incomplete, rows and missing intact")
+        @DisplayName("into a builder with maxCategories: a column with more distinct values is read incomplete, rows and missing intact")
         void limit() {
             Schema schema = Schema.of(new Field("id", FieldType.STRING), new Field("x", FieldType.DOUBLE));
-            Frame f = Frames.readCsv(stream("id,x\na,1\nb,2\nc,3\n,4\nb,5\n"), ',', "t.csv", schema, 2);
+            Frame f = Frames.readCsv(stream("id,x\na,1\nb,2\nc,3\n,4\nb,5\n"), ',', "t.csv",
+                    Frame.builder(schema).maxCategories(2).expectedRows(5));
             assertThat(f.rowCount()).isEqualTo(5);
             assertThat(f.categories("id").complete()).isFalse();
             assertThat(f.categories("id").dictionary()).containsExactly("a", "b");
             assertThat(f.missing("id")).isEqualTo(1);
             assertThat(f.numeric("x")).containsExactly(1, 2, 3, 4, 5);
-            assertThat(Frames.readCsv(stream("id\na\nb\na\n"), ',', "t.csv", Schema.of(new Field("id", FieldType.STRING)), 2)
-                    .categories("id").complete()).isTrue();
-            assertThatThrownBy(() -> Frames.readCsv(stream("id\na\n"), ',', "t.csv", schema, 0))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1, got 0");
+            assertThat(Frames.readCsv(stream("id\na\nb\na\n"), ',', "t.csv",
+                    Frame.builder(Schema.of(new Field("id", FieldType.STRING))).maxCategories(2)).categories("id").complete())
+                    .isTrue();
         }
 
         @Test
@@ -403,7 +403,7 @@ class FramesTest {
                 () -> Frames.readCsv(file, '\n', schema),
                 () -> Frames.readCsv(stream("a\n"), '\r', "t"),
                 () -> Frames.readCsv(stream("a\n"), 'x', "t", schema),
-                () -> Frames.readCsv(stream("a\n"), '.', "t", schema, 5),
+                () -> Frames.readCsv(stream("a\n"), '.', "t", Frame.builder(schema)),
                 () -> Frames.inferSchema(stream("a\n"), '7', "t"),
                 () -> Frames.summarizeCsv(stream("a\n"), '\ud800', "t", Map.of()));
         for (var call : calls) {

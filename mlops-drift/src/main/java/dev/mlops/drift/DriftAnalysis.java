@@ -656,7 +656,7 @@ public final class DriftAnalysis {
          * The most distinct values a side of a categorical column may have (default
          * {@value DriftAnalysis#DEFAULT_MAX_CATEGORIES}); a column with more gets no verdict and
          * a note (see the class comment). Read large CSV files with the same limit
-         * ({@code Frames.readCsv(in, delimiter, source, schema, maxCategories)}) so such a
+         * ({@code Frames.readCsv(in, delimiter, source, Frame.builder(schema).maxCategories(max))}) so such a
          * column never takes more than four bytes a row.
          *
          * @param max at least 1
