@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
                 "The global --json prints this command's summary as JSON on stdout."},
         footer = {"", "Exit codes: 0 written (whether or not drift was found), 3 dataset drift",
                 "with --fail-on-drift, 2 bad input (no output file named, an output in a",
-                "missing directory, an unreadable CSV file).",
+                "missing directory, an unreadable CSV file), 1 out of memory.",
                 "", "Example:",
                 "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
                 "        --html drift.html",
