@@ -18,9 +18,37 @@ public record DatasetSource(Path path, String format, char delimiter, boolean di
         if (!format.equals("csv") && !format.equals("binary")) {
             throw new IllegalArgumentException("format must be csv or binary, was " + Names.quote(format));
         }
-        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-            throw new IllegalArgumentException("delimiter must not be a quote or a line break");
+        requireDelimiter(delimiter);
+    }
+
+    /**
+     * The rule for a CSV field separator, the same for every CSV reader of the library: one
+     * character that can separate fields. Refused: the quote {@code "} (it quotes fields), line
+     * breaks, half of a surrogate pair and the byte order mark (not characters of their own in
+     * the text), letters and digits, and {@code . - +} (they are part of values: numbers, dates).
+     * Tab, {@code ,} {@code ;} {@code |}, space and control characters such as U+001F are fine.
+     *
+     * @param delimiter the separator
+     * @return the separator
+     * @throws IllegalArgumentException naming the character (and its code point) and the rule
+     */
+    public static char requireDelimiter(char delimiter) {
+        String why = null;
+        if (delimiter == '"') {
+            why = "the quote character quotes fields";
+        } else if (delimiter == '\n' || delimiter == '\r') {
+            why = "a line break ends rows";
+        } else if (Character.isSurrogate(delimiter) || delimiter == '\uFEFF') {
+            why = "it is not a character of its own";
+        } else if (Character.isLetterOrDigit(delimiter) || delimiter == '.' || delimiter == '-' || delimiter == '+') {
+            why = "letters, digits and . - + are part of values";
         }
+        if (why != null) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "CSV delimiter %s (U+%04X) cannot separate fields: %s; expected one character such as , ; | or a tab",
+                    Names.quote(String.valueOf(delimiter)), (int) delimiter, why));
+        }
+        return delimiter;
     }
 
     /**

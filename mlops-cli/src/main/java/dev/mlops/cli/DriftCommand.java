@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 "kl_div, jensenshannon, hellinger, tvd, chisquare, chi2_contingency, z."},
         footer = {"", "Exit codes: 0 compared (whether or not drift was found), 3 dataset drift",
                 "with --fail-on-drift, 2 bad input (unreadable file, mismatched columns,",
-                "unknown method).",
+                "unknown method), 1 out of memory (the message says which -Xmx to try).",
                 "", "Example:",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
                 "  mlops drift --reference train.csv --current today.csv \\",

@@ -1,11 +1,14 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.DatasetSource;
+import dev.mlops.api.Field;
 import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
 import dev.mlops.api.Schema;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.core.CsvSummary;
 import dev.mlops.core.Frames;
 import dev.mlops.drift.Correction;
 import dev.mlops.drift.DriftAnalysis;
@@ -15,7 +18,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,6 +65,11 @@ final class DriftOptions {
     @Option(names = "--delimiter", paramLabel = "C", converter = Inputs.DelimiterConverter.class,
             description = "CSV field separator, one character; \\t for a tab (default: ',' or tab for *.tsv).")
     Character delimiter;
+
+    @Option(names = "--max-categories", paramLabel = "N",
+            description = "Distinct values a text column may have to be compared as categories (default: 10000);"
+                    + " a column with more (an id, free text) is reported without a verdict, and only N of its values are kept.")
+    Integer maxCategories;
 
     @Option(names = "--parallelism", paramLabel = "N",
             description = "Columns compared at once (default: the number of processors).")
@@ -107,6 +119,9 @@ final class DriftOptions {
             b.columns(columns);
         }
         b.categorical(categorical.toArray(String[]::new));
+        if (maxCategories != null) {
+            b.maxCategories(Inputs.limit("--max-categories", maxCategories, 100_000_000));
+        }
         threads = parallelism != null ? Inputs.limit("--parallelism", parallelism, 256)
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         build(b);
@@ -119,29 +134,261 @@ final class DriftOptions {
     }
 
     /**
-     * Reads both files and compares them; {@link #check()} must have passed. With progress on,
-     * each file is read through a byte count (two passes: types, then values) and the columns are
-     * compared on a {@link ColumnProgressPool}; the report is the same either way.
+     * Reads both files and compares them; {@link #check()} must have passed. In this order, so a
+     * mismatch is refused before any value is held: both header rows (the column names); the type
+     * pass over the reference, then over the current data (stopping at the first value that is
+     * not a number in a column the reference has numeric); the two schemas; and only then the
+     * values of the compared columns, numbers as doubles and text dictionary-encoded with at most
+     * {@code --max-categories} distinct values a column. With progress on, each pass shows its
+     * bytes and the columns are compared on a {@link ColumnProgressPool}; the report is the same
+     * either way. Running out of memory is a one-line error that says how much data there is and
+     * which {@code -Xmx} to try.
      */
     DriftReport compare(Progress progress) {
-        if (!progress.enabled()) {
-            analysis.parallelism(threads);
-            DriftAnalysis a = build(analysis);
-            return a.compare(read("--reference", reference, progress), read("--current", current, progress));
-        }
-        ColumnProgressPool pool = new ColumnProgressPool(threads, progress);
+        CsvInput ref = input("--reference", reference);
+        CsvInput cur = input("--current", current);
         try {
-            analysis.executor(pool);
-            DriftAnalysis a = build(analysis);
-            Frame ref = read("--reference", reference, progress);
-            Frame cur = read("--current", current, progress);
-            DriftReport report = a.compare(ref, cur);
-            pool.done(report.columns().size());
+            return compare(ref, cur, progress);
+        } catch (OutOfMemoryError e) {
+            // compare(...)'s frames are gone with its stack frame: this little message fits
+            throw new NotEnoughMemoryException(outOfMemory(ref, cur, threads), e);
+        }
+    }
+
+    private DriftReport compare(CsvInput ref, CsvInput cur, Progress progress) {
+        DriftAnalysis a;
+        ColumnProgressPool pool = progress.enabled() ? new ColumnProgressPool(threads, progress) : null;
+        try {
+            if (pool == null) {
+                analysis.parallelism(threads);
+            } else {
+                analysis.executor(pool);
+            }
+            a = build(analysis);
+            checkColumns(a, ref, cur);
+            ref.summary = summarize(ref, Map.of(), progress);
+            cur.summary = summarize(cur, numericInReference(ref), progress);
+            List<String> compared = checkSchemas(a, ref, cur);
+            ref.compared = compared;
+            cur.compared = compared;
+            Frame refFrame = read(ref, compared, a.maxCategories(), progress);
+            Frame curFrame = read(cur, compared, a.maxCategories(), progress);
+            DriftReport report = a.compare(refFrame, curFrame);
+            if (pool != null) {
+                pool.done(report.columns().size());
+            }
             return report;
         } finally {
-            pool.closeTask();
-            pool.shutdownNow();
+            if (pool != null) {
+                pool.closeTask();
+                pool.shutdownNow();
+            }
         }
+    }
+
+    /** One input file: where it is, how it is split, and what its passes found. */
+    private static final class CsvInput {
+        final String option;
+        final Path file;
+        final char delimiter;
+        final long bytes;
+        CsvSummary summary;
+        Schema schema;
+        List<String> compared;
+
+        CsvInput(String option, Path file, char delimiter, long bytes) {
+            this.option = option;
+            this.file = file;
+            this.delimiter = delimiter;
+            this.bytes = bytes;
+        }
+
+        /** {@code --current 'cur.csv'}, as messages name the file. */
+        String named() {
+            return option + " " + Names.quote(file.toString());
+        }
+
+        String name() {
+            return Inputs.displayName(file);
+        }
+
+        InputStream open(Progress.Task task) throws IOException {
+            InputStream in = Files.newInputStream(file);
+            return task == null ? in : new ProgressInputStream(in, task);
+        }
+    }
+
+    private CsvInput input(String option, Path file) {
+        Inputs.readable(option, file);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is not a regular file");
+        }
+        char d = Inputs.csvDelimiter(file, delimiter);
+        try {
+            DatasetSource.requireDelimiter(d);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--delimiter: " + e.getMessage());
+        }
+        return new CsvInput(option, file, d, Inputs.size(file));
+    }
+
+    /** Both header rows, then the analysis' checks on the names: a mismatch costs two lines of reading. */
+    private static void checkColumns(DriftAnalysis a, CsvInput ref, CsvInput cur) {
+        List<String> refColumns = header(ref);
+        List<String> curColumns = header(cur);
+        try {
+            a.checkColumns(refColumns, curColumns);
+        } catch (ValidationException e) {
+            throw new BadInputException(ref.named() + " and " + cur.named() + ": " + e.getMessage()
+                    + " (--column COL, repeatable)");
+        }
+    }
+
+    private static List<String> header(CsvInput in) {
+        try (InputStream s = in.open(null)) {
+            return Frames.readHeader(s, in.delimiter, in.name());
+        } catch (ValidationException e) {
+            throw new BadInputException(in.named() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(in.named() + ": cannot read " + in.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The reference's numeric columns that the current data must match, each with the reason its
+     * first non-number gives: the compared ones, not made categorical.
+     */
+    private Map<String, String> numericInReference(CsvInput ref) {
+        Map<String, String> numeric = new LinkedHashMap<>();
+        for (Field f : ref.summary.schema().fields()) {
+            boolean compared = columns.isEmpty() || columns.contains(f.name());
+            if (f.type().isNumeric() && compared && !categorical.contains(f.name())) {
+                numeric.put(f.name(), "it is " + f.type() + " in " + ref.named() + " (compare it as categories with"
+                        + " --categorical " + f.name() + ")");
+            }
+        }
+        return numeric;
+    }
+
+    /** The type pass over one file, keeping no value. */
+    private static CsvSummary summarize(CsvInput in, Map<String, String> numeric, Progress progress) {
+        try (Progress.Task task = progress.enabled() ? progress.bytes(pass(in, 1), in.bytes) : null;
+             InputStream s = in.open(task)) {
+            CsvSummary summary = Frames.summarizeCsv(s, in.delimiter, in.name(), numeric);
+            if (task != null) {
+                task.done(pass(in, 1) + "  " + Text.bytes(Math.max(0, in.bytes)) + ", " + Progress.count(summary.rowCount())
+                        + " rows");
+            }
+            return summary;
+        } catch (ValidationException | StorageException e) {
+            throw new BadInputException(in.named() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(in.named() + ": cannot read " + in.name() + ": " + e.getMessage());
+        }
+    }
+
+    private static String pass(CsvInput in, int pass) {
+        return "reading " + in.name() + (pass == 1 ? " (pass 1 of 2: types)" : " (pass 2 of 2: values)");
+    }
+
+    /**
+     * The analysis' checks on both schemas, naming both files. A column without any value on one
+     * side (a header-only file, all missing) takes the other side's type first: it has nothing
+     * that could contradict it, and the analysis then reports it without a verdict.
+     *
+     * @return the columns to compare
+     */
+    private static List<String> checkSchemas(DriftAnalysis a, CsvInput ref, CsvInput cur) {
+        ref.schema = adopt(ref.summary, cur.summary);
+        cur.schema = adopt(cur.summary, ref.summary);
+        try {
+            return a.check(ref.schema, cur.schema);
+        } catch (ValidationException e) {
+            throw new BadInputException(ref.named() + " and " + cur.named() + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code side}'s schema, each column without values typed as in {@code other} (if it has values there). */
+    private static Schema adopt(CsvSummary side, CsvSummary other) {
+        List<Field> fields = new ArrayList<>();
+        for (Field f : side.schema().fields()) {
+            Optional<Field> there = other.schema().field(f.name());
+            boolean adopt = side.columnsWithoutValues().contains(f.name()) && there.isPresent()
+                    && !other.columnsWithoutValues().contains(f.name());
+            fields.add(adopt ? new Field(f.name(), there.get().type()) : f);
+        }
+        return new Schema(fields);
+    }
+
+    /** The values pass: only the compared columns, text with at most {@code maxCategories} values each. */
+    private static Frame read(CsvInput in, List<String> compared, int maxCategories, Progress progress) {
+        List<Field> fields = compared.stream().map(c -> in.schema.field(c).orElseThrow()).toList();
+        try (Progress.Task task = progress.enabled() ? progress.bytes(pass(in, 2), in.bytes) : null;
+             InputStream s = in.open(task)) {
+            Frame frame = Frames.readCsv(s, in.delimiter, in.name(), Frame.builder(new Schema(fields))
+                    .expectedRows(in.summary.rowCount()).maxCategories(maxCategories));
+            if (task != null) {
+                task.done("reading " + in.name() + "  " + Text.bytes(Math.max(0, in.bytes)) + ", "
+                        + Progress.count(frame.rowCount()) + " rows");
+            }
+            return frame;
+        } catch (ValidationException | StorageException e) {
+            throw new BadInputException(in.named() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(in.named() + ": cannot read " + in.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The one-line error for an exhausted heap: the data's size, the heap's limit, what the
+     * comparison needs (the frames: 8 bytes a number, 4 a text cell; one sorted copy of a column
+     * per thread; a constant) and an {@code -Xmx} to try, at least twice the current limit.
+     */
+    private static String outOfMemory(CsvInput ref, CsvInput cur, int threads) {
+        long max = Runtime.getRuntime().maxMemory();
+        StringBuilder sb = new StringBuilder("out of memory comparing ");
+        sb.append(describe(ref)).append(" with ").append(describe(cur));
+        long need = 0;
+        if (ref.schema != null && cur.schema != null && ref.compared != null) {
+            long rows = ref.summary.rowCount() + cur.summary.rowCount();
+            int numeric = 0;
+            for (String c : ref.compared) {
+                if (ref.schema.field(c).orElseThrow().type().isNumeric()) {
+                    numeric++;
+                }
+            }
+            int text = ref.compared.size() - numeric;
+            sb.append(String.format(Locale.ROOT, ", %,d columns compared (%d numeric)", ref.compared.size(), numeric));
+            need = rows * numeric * 8L + rows * text * 4L + Math.min(threads, Math.max(numeric, 1)) * rows * 8L
+                    + (48L << 20);
+        } else {
+            // not yet typed: assume numbers of about 8 bytes of CSV each, as doubles and copies
+            need = 2 * (Math.max(0, ref.bytes) + Math.max(0, cur.bytes)) + (48L << 20);
+        }
+        long suggest = roundUp(Math.max(need, 2 * max));
+        sb.append(String.format(Locale.ROOT, ": the Java heap limit is %s, about %s is needed; run java with a larger"
+                + " heap, e.g. java -Xmx%s -jar mlops-cli.jar ... (or JAVA_TOOL_OPTIONS=-Xmx%s)",
+                mib(max), mib(need), xmx(suggest), xmx(suggest)));
+        return sb.toString();
+    }
+
+    private static String describe(CsvInput in) {
+        String rows = in.summary == null ? "" : String.format(Locale.ROOT, ", %,d rows", in.summary.rowCount());
+        return in.named() + " (" + Text.bytes(Math.max(0, in.bytes)) + rows + ")";
+    }
+
+    /** Up to the next 256 MiB. */
+    private static long roundUp(long bytes) {
+        long step = 256L << 20;
+        return (bytes + step - 1) / step * step;
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
+    }
+
+    private static String xmx(long bytes) {
+        return bytes % (1L << 30) == 0 ? (bytes >> 30) + "g" : (bytes >> 20) + "m";
     }
 
     private static DriftAnalysis build(DriftAnalysis.Builder b) {
@@ -167,40 +414,5 @@ final class DriftOptions {
                     + ": expected a number > 0");
         }
         return x;
-    }
-
-    private Frame read(String option, Path file, Progress progress) {
-        Inputs.readable(option, file);
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + " is not a regular file");
-        }
-        char d = Inputs.csvDelimiter(file, delimiter);
-        try {
-            return progress.enabled() ? readShowingProgress(file, d, progress) : Frames.readCsv(file, d);
-        } catch (ValidationException | StorageException e) {
-            throw new BadInputException(option + " " + Names.quote(file.toString()) + ": " + e.getMessage());
-        }
-    }
-
-    /** What {@link Frames#readCsv(Path, char)} does, with both of its passes counted. */
-    private static Frame readShowingProgress(Path file, char delimiter, Progress progress) {
-        String name = Inputs.displayName(file);
-        long size = Inputs.size(file);
-        try (Progress.Task task = progress.bytes("reading " + name + " (pass 1 of 2: types)", size)) {
-            Schema schema;
-            try (InputStream in = new ProgressInputStream(Files.newInputStream(file), task)) {
-                schema = Frames.inferSchema(in, delimiter, name);
-            }
-            task.label("reading " + name + " (pass 2 of 2: values)").set(0);
-            Frame frame;
-            try (InputStream in = new ProgressInputStream(Files.newInputStream(file), task)) {
-                frame = Frames.readCsv(in, delimiter, name, schema);
-            }
-            task.done("reading " + name + "  " + Text.bytes(Math.max(0, size)) + ", "
-                    + Progress.count(frame.rowCount()) + " rows");
-            return frame;
-        } catch (IOException e) {
-            throw new StorageException("cannot read " + name + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "stdout, which then carries that document alone.",
                 "", "Exit codes: 0 written (whether or not drift was found), 3 dataset drift",
                 "with --fail-on-drift, 2 bad input (no output file named, an output that",
-                "may not be written, an unreadable CSV file).",
+                "may not be written, an unreadable CSV file), 1 out of memory.",
                 "", "Example:",
                 "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
                 "        --html drift.html",

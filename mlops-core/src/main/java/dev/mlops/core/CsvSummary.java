@@ -5,36 +5,63 @@ import dev.mlops.api.FieldType;
 import dev.mlops.api.Names;
 import dev.mlops.api.Schema;
 import dev.mlops.api.ValidationException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Row count and inferred schema of a CSV file with a header row. A column's type is the
- * narrowest that fits every non-missing value: INTEGER, DOUBLE, BOOLEAN, DATE ({@code yyyy-MM-dd}
- * or {@code yyyy/MM/dd}), else STRING.
- * Empty cells and the markers {@code NA}, {@code N/A}, {@code NaN}, {@code null} are missing; an
- * all-missing column is STRING. {@code inf}, {@code Infinity} (any case, optionally signed) are
- * numbers, as pandas reads and writes them. {@link Frames} reads values with the same rules.
+ * What one pass over a CSV file with a header row finds while keeping no value: its rows, its
+ * inferred schema, and the columns without any value. A column's type is the narrowest that fits
+ * every non-missing value: INTEGER, DOUBLE, BOOLEAN, DATE ({@code yyyy-MM-dd} or
+ * {@code yyyy/MM/dd}), else STRING. Empty cells and the markers {@code NA}, {@code N/A},
+ * {@code NaN}, {@code null} are missing; an all-missing column is STRING, and is listed in
+ * {@link #columnsWithoutValues()}: it has no value that could contradict another type.
+ * {@code inf}, {@code Infinity} (any case, optionally signed) are numbers, as pandas reads and
+ * writes them. {@link Frames} reads values with the same rules; {@link Frames#summarizeCsv} makes
+ * one.
+ *
+ * @param rowCount data rows (blank lines are not rows)
+ * @param schema every header column with its inferred type, in header order
+ * @param columnsWithoutValues the columns in which every row is missing (all of them when there
+ *     are no rows), in header order
  */
-record CsvSummary(long rowCount, Schema schema) {
+public record CsvSummary(long rowCount, Schema schema, Set<String> columnsWithoutValues) {
 
     static final Set<String> MISSING = Set.of("", "na", "n/a", "nan", "null");
 
+    /** Checks and copies. */
+    public CsvSummary {
+        if (rowCount < 0) {
+            throw new IllegalArgumentException("rowCount must be >= 0, got " + rowCount);
+        }
+        Objects.requireNonNull(schema, "schema");
+        columnsWithoutValues = Collections.unmodifiableSet(new LinkedHashSet<>(columnsWithoutValues));
+        for (String c : columnsWithoutValues) {
+            if (schema.field(c).isEmpty()) {
+                throw new IllegalArgumentException("column " + Names.quote(c) + " without values is not in the schema");
+            }
+        }
+    }
+
     static CsvSummary read(InputStream in, char delimiter, String source) {
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CsvReader csv = new CsvReader(new BufferedReader(new InputStreamReader(in, utf8), 1 << 16), delimiter, source);
+        return read(in, delimiter, source, Map.of());
+    }
+
+    /**
+     * @param numeric columns that must hold numbers, each with the reason: the first other value
+     *     in one fails at once
+     */
+    static CsvSummary read(InputStream in, char delimiter, String source, Map<String, String> numeric) {
+        CsvReader csv = CsvReader.utf8(in, delimiter, source);
         try {
             List<String> header = csv.next();
             if (header == null) {
@@ -47,33 +74,46 @@ record CsvSummary(long rowCount, Schema schema) {
             }
             ColumnGuess[] guesses = new ColumnGuess[header.size()];
             for (int i = 0; i < guesses.length; i++) {
-                guesses[i] = new ColumnGuess();
+                guesses[i] = new ColumnGuess(numeric.containsKey(header.get(i).strip()));
             }
             long rows = 0;
-            List<String> record;
-            while ((record = csv.next()) != null) {
+            while (true) {
+                long line = csv.line();
+                List<String> record = csv.next();
+                if (record == null) {
+                    break;
+                }
                 if (record.size() == 1 && record.get(0).isEmpty()) {
                     continue; // a blank line, typically the last one
                 }
                 if (record.size() != header.size()) {
-                    throw new ValidationException(source + " line " + (csv.line() - 1) + " has " + record.size()
+                    throw new ValidationException(source + " line " + line + " has " + record.size()
                             + " fields, the header has " + header.size());
                 }
                 for (int i = 0; i < guesses.length; i++) {
-                    guesses[i].observe(record.get(i));
+                    if (!guesses[i].observe(record.get(i))) {
+                        String name = header.get(i).strip();
+                        throw new ValidationException(source + " line " + line + " column " + Names.quote(name) + ": "
+                                + Names.quote(record.get(i)) + " is not a number, but " + numeric.get(name));
+                    }
                 }
                 rows++;
             }
             List<Field> fields = new ArrayList<>(header.size());
+            Set<String> withoutValues = new LinkedHashSet<>();
             for (int i = 0; i < guesses.length; i++) {
+                String name = header.get(i).strip();
                 try {
-                    fields.add(new Field(header.get(i).strip(), guesses[i].type()));
+                    fields.add(new Field(name, guesses[i].type()));
                 } catch (dev.mlops.api.InvalidNameException e) {
                     throw new ValidationException(source + " header column " + (i + 1) + " "
                             + Names.quote(header.get(i)) + " is not a usable column name: " + e.getMessage());
                 }
+                if (!guesses[i].seen) {
+                    withoutValues.add(name);
+                }
             }
-            return new CsvSummary(rows, new Schema(fields));
+            return new CsvSummary(rows, new Schema(fields), withoutValues);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new ValidationException(source + " is not valid UTF-8 text near line " + csv.line());
         } catch (IOException e) {
@@ -88,16 +128,22 @@ record CsvSummary(long rowCount, Schema schema) {
 
     /** Narrows a column's type as values arrive. */
     static final class ColumnGuess {
+        private final boolean mustBeNumeric;
         private boolean integer = true;
         private boolean decimal = true;
         private boolean bool = true;
         private boolean date = true;
         private boolean seen;
 
-        void observe(String raw) {
+        ColumnGuess(boolean mustBeNumeric) {
+            this.mustBeNumeric = mustBeNumeric;
+        }
+
+        /** @return false if the column must be numeric and this value is not a number */
+        boolean observe(String raw) {
             String v = raw.strip();
             if (isMissing(v)) {
-                return;
+                return true;
             }
             seen = true;
             if (integer && !isInteger(v)) {
@@ -106,12 +152,16 @@ record CsvSummary(long rowCount, Schema schema) {
             if (decimal && !integer && !isDecimal(v)) {
                 decimal = false;
             }
+            if (mustBeNumeric && !integer && !decimal) {
+                return false;
+            }
             if (bool && !(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"))) {
                 bool = false;
             }
             if (date && !isDate(v)) {
                 date = false;
             }
+            return true;
         }
 
         FieldType type() {

@@ -1,5 +1,6 @@
 package dev.mlops.core;
 
+import dev.mlops.api.DatasetSource;
 import dev.mlops.api.Field;
 import dev.mlops.api.FieldType;
 import dev.mlops.api.Frame;
@@ -15,7 +16,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +44,16 @@ import java.util.Set;
  * <p><b>Values</b>: numbers are parsed from the stripped text; {@code BOOLEAN} values are stored
  * as {@code "true"}/{@code "false"}, {@code DATE} values as ISO {@code yyyy-MM-dd}; {@code STRING}
  * values are kept exactly as written.
+ *
+ * <p><b>Memory</b>: a frame holds 8 bytes per numeric cell and 4 per other cell, plus each
+ * distinct text once ({@link dev.mlops.api.CategoryColumn}); values are parsed straight into that
+ * storage, never held twice, and the type pass keeps no value. A column of identifiers or free
+ * text keeps every distinct value unless it is read with a limit
+ * ({@link #readCsv(InputStream, char, String, Frame.Builder)}).
+ *
+ * <p><b>Delimiter</b>: one character that can separate fields; a quote, a line break, a letter,
+ * a digit or a character of numbers is an {@link IllegalArgumentException}
+ * ({@link DatasetSource#requireDelimiter(char)}).
  *
  * <p><b>Errors</b>: a malformed file, a row with the wrong number of fields, or (with a given
  * schema) a value that does not fit its column's type is a {@link ValidationException} naming
@@ -79,14 +89,15 @@ public final class Frames {
      */
     public static Frame readCsv(Path file, char delimiter) {
         Objects.requireNonNull(file, "file");
+        DatasetSource.requireDelimiter(delimiter);
         String source = source(file);
-        Schema schema;
+        CsvSummary summary;
         try (InputStream in = Files.newInputStream(file)) {
-            schema = inferSchema(in, delimiter, source);
+            summary = CsvSummary.read(in, delimiter, source);
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
-        return readFile(file, delimiter, schema, source);
+        return readFile(file, delimiter, Frame.builder(summary.schema()).expectedRows(summary.rowCount()), source);
     }
 
     /**
@@ -104,9 +115,72 @@ public final class Frames {
      * @throws StorageException if the stream cannot be read
      */
     public static Schema inferSchema(InputStream in, char delimiter, String source) {
+        return summarizeCsv(in, delimiter, source, Map.of()).schema();
+    }
+
+    /**
+     * The first pass of {@link #readCsv(Path, char)} with all it learns: the rows, the inferred
+     * schema and the columns without any value, keeping no value (memory does not grow with the
+     * text). A caller that needs some columns to be numeric (because they are numeric in the
+     * reference this text is compared with, say) names them: the first value in one of them that
+     * is neither a number nor missing fails at once, naming the line, so a type mismatch is found
+     * without reading on.
+     *
+     * @param in the CSV text, UTF-8; read to its end (or to the mismatch), not closed
+     * @param delimiter the field separator
+     * @param source a name for the data in error messages
+     * @param numericColumns columns that must hold numbers, each with the reason the message
+     *     gives when one does not ({@code "it is DOUBLE in the reference"}); names not in the
+     *     header are ignored; empty for plain inference
+     * @return the summary
+     * @throws ValidationException if the text is not valid CSV with a header row, or a value in
+     *     one of {@code numericColumns} is not a number:
+     *     {@code cur.csv line 3 column 'price': 'unknown' is not a number, but <reason>}
+     * @throws StorageException if the stream cannot be read
+     * @throws IllegalArgumentException if the delimiter cannot separate fields (see
+     *     {@link DatasetSource#requireDelimiter(char)})
+     */
+    public static CsvSummary summarizeCsv(InputStream in, char delimiter, String source,
+            Map<String, String> numericColumns) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
-        return CsvSummary.read(in, delimiter, source).schema();
+        Objects.requireNonNull(numericColumns, "numericColumns");
+        DatasetSource.requireDelimiter(delimiter);
+        return CsvSummary.read(in, delimiter, source, Map.copyOf(numericColumns));
+    }
+
+    /**
+     * Reads only the header row: what can be checked of a file before any of its data is read
+     * (two files' columns, for example).
+     *
+     * @param in the CSV text, UTF-8; read up to the end of the header row, not closed
+     * @param delimiter the field separator
+     * @param source a name for the data in error messages
+     * @return the column names, stripped of surrounding blanks, in header order
+     * @throws ValidationException if the text is empty, or a name is blank, invalid or repeated
+     * @throws StorageException if the stream cannot be read
+     * @throws IllegalArgumentException if the delimiter cannot separate fields
+     */
+    public static List<String> readHeader(InputStream in, char delimiter, String source) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        DatasetSource.requireDelimiter(delimiter);
+        CsvReader csv = CsvReader.utf8(in, delimiter, source);
+        try {
+            List<String> header = csv.next();
+            if (header == null) {
+                throw new ValidationException(source + " is empty: expected a header row");
+            }
+            byName(header, source);
+            for (String twice : duplicates(header)) {
+                throw new ValidationException(source + " header names column " + Names.quote(twice) + " twice");
+            }
+            return header.stream().map(String::strip).toList();
+        } catch (CharacterCodingException e) {
+            throw new ValidationException(source + " is not valid UTF-8 text near line " + csv.line());
+        } catch (IOException e) {
+            throw cannotRead(source, e);
+        }
     }
 
     /**
@@ -138,7 +212,8 @@ public final class Frames {
     public static Frame readCsv(Path file, char delimiter, Schema schema) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(schema, "schema");
-        return readFile(file, delimiter, schema, source(file));
+        DatasetSource.requireDelimiter(delimiter);
+        return readFile(file, delimiter, Frame.builder(schema), source(file));
     }
 
     /**
@@ -156,14 +231,16 @@ public final class Frames {
     public static Frame readCsv(InputStream in, char delimiter, String source) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
+        DatasetSource.requireDelimiter(delimiter);
         byte[] bytes;
         try {
             bytes = in.readAllBytes();
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
-        Schema schema = CsvSummary.read(new ByteArrayInputStream(bytes), delimiter, source).schema();
-        return read(new ByteArrayInputStream(bytes), delimiter, schema, source);
+        CsvSummary summary = CsvSummary.read(new ByteArrayInputStream(bytes), delimiter, source);
+        return read(new ByteArrayInputStream(bytes), delimiter, Frame.builder(summary.schema()).expectedRows(summary.rowCount()),
+                source);
     }
 
     /**
@@ -184,15 +261,43 @@ public final class Frames {
      * @throws StorageException if the stream cannot be read
      */
     public static Frame readCsv(InputStream in, char delimiter, String source, Schema schema) {
-        Objects.requireNonNull(in, "in");
-        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(schema, "schema");
-        return read(in, delimiter, schema, source);
+        return readCsv(in, delimiter, source, Frame.builder(schema));
     }
 
-    private static Frame readFile(Path file, char delimiter, Schema schema, String source) {
+    /**
+     * Reads CSV from a stream into a frame builder, by the builder's schema as
+     * {@link #readCsv(InputStream, char, String, Schema)} reads by a schema, and with the
+     * builder's settings: {@link Frame.Builder#expectedRows} (the row count a first pass found,
+     * {@link CsvSummary#rowCount()}: each column is then allocated once, at its size) and
+     * {@link Frame.Builder#maxCategories} (a column of identifiers or free text is then read
+     * incomplete, at four bytes a row, see {@link dev.mlops.api.CategoryColumn}). For large files:
+     * <pre>{@code
+     * Frame f = Frames.readCsv(in, ',', "cur.csv",
+     *         Frame.builder(summary.schema()).expectedRows(summary.rowCount()).maxCategories(10_000));
+     * }</pre>
+     *
+     * @param in the CSV text, UTF-8; read to its end, not closed
+     * @param delimiter the field separator
+     * @param source a name for the data in error messages
+     * @param into a builder without values, whose schema names the columns to read
+     * @return the frame the builder builds
+     * @throws ValidationException if a schema column is not in the header or a value does not
+     *     fit its type
+     * @throws StorageException if the stream cannot be read
+     * @throws IllegalArgumentException if the delimiter cannot separate fields
+     */
+    public static Frame readCsv(InputStream in, char delimiter, String source, Frame.Builder into) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(into, "into");
+        DatasetSource.requireDelimiter(delimiter);
+        return read(in, delimiter, into, source);
+    }
+
+    private static Frame readFile(Path file, char delimiter, Frame.Builder into, String source) {
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, delimiter, schema, source);
+            return read(in, delimiter, into, source);
         } catch (IOException e) {
             throw cannotRead(source, e);
         }
@@ -213,8 +318,12 @@ public final class Frames {
         return new StorageException("cannot read " + source + ": " + e.getMessage(), e);
     }
 
-    /** One pass over the records, parsing each schema column's values into a growing array. */
-    private static Frame read(InputStream in, char delimiter, Schema schema, String source) {
+    /**
+     * One pass over the records, each schema column's values parsed straight into the frame
+     * builder's primitive and dictionary storage: no value is held twice.
+     */
+    private static Frame read(InputStream in, char delimiter, Frame.Builder frame, String source) {
+        Schema schema = frame.schema();
         CsvReader csv = CsvReader.utf8(in, delimiter, source);
         try {
             List<String> header = csv.next();
@@ -223,9 +332,9 @@ public final class Frames {
             }
             int[] positions = positions(header, schema, source);
             List<Field> fields = schema.fields();
-            ColumnBuilder[] columns = new ColumnBuilder[fields.size()];
+            ColumnParser[] columns = new ColumnParser[fields.size()];
             for (int i = 0; i < columns.length; i++) {
-                columns[i] = new ColumnBuilder(fields.get(i), source);
+                columns[i] = new ColumnParser(fields.get(i), source);
             }
             while (true) {
                 long line = csv.line();
@@ -240,15 +349,14 @@ public final class Frames {
                     throw new ValidationException(source + " line " + line + " has " + record.size()
                             + " fields, the header has " + header.size());
                 }
+                if (columns.length == 0) {
+                    frame.addRow(); // no column to fill, but the row counts
+                }
                 for (int i = 0; i < columns.length; i++) {
-                    columns[i].add(record.get(positions[i]), line);
+                    columns[i].add(frame, i, record.get(positions[i]), line);
                 }
             }
-            List<Object> arrays = new ArrayList<>(columns.length);
-            for (ColumnBuilder c : columns) {
-                arrays.add(c.array());
-            }
-            return Frame.ofColumns(schema, arrays);
+            return frame.build();
         } catch (CharacterCodingException e) {
             throw new ValidationException(source + " is not valid UTF-8 text near line " + csv.line());
         } catch (IOException e) {
@@ -256,10 +364,9 @@ public final class Frames {
         }
     }
 
-    /** Where each schema column is in the header; checks the header's names. */
-    private static int[] positions(List<String> header, Schema schema, String source) {
+    /** Each header name's first position; checks that every name is usable. */
+    private static Map<String, Integer> byName(List<String> header, String source) {
         Map<String, Integer> byName = new HashMap<>();
-        Set<String> duplicates = new HashSet<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i).strip();
             if (name.isEmpty()) {
@@ -271,10 +378,27 @@ public final class Frames {
                 throw new ValidationException(source + " header column " + (i + 1) + " " + Names.quote(header.get(i))
                         + " is not a usable column name: " + e.getMessage());
             }
-            if (byName.putIfAbsent(name, i) != null) {
-                duplicates.add(name);
+            byName.putIfAbsent(name, i);
+        }
+        return byName;
+    }
+
+    /** The names the header has more than once (stripped), in header order. */
+    private static Set<String> duplicates(List<String> header) {
+        Set<String> seen = new HashSet<>();
+        Set<String> twice = new java.util.LinkedHashSet<>();
+        for (String h : header) {
+            if (!seen.add(h.strip())) {
+                twice.add(h.strip());
             }
         }
+        return twice;
+    }
+
+    /** Where each schema column is in the header; checks the header's names. */
+    private static int[] positions(List<String> header, Schema schema, String source) {
+        Map<String, Integer> byName = byName(header, source);
+        Set<String> duplicates = duplicates(header);
         int[] positions = new int[schema.size()];
         List<String> absent = new ArrayList<>();
         for (int i = 0; i < positions.length; i++) {
@@ -296,38 +420,26 @@ public final class Frames {
         return positions;
     }
 
-    /** Collects one column's parsed values. */
-    private static final class ColumnBuilder {
+    /** Parses one column's values by its type. */
+    private static final class ColumnParser {
         private final Field field;
         private final String source;
-        private double[] numbers;
-        private String[] strings;
-        private int size;
+        private final boolean numeric;
 
-        ColumnBuilder(Field field, String source) {
+        ColumnParser(Field field, String source) {
             this.field = field;
             this.source = source;
-            if (field.type().isNumeric()) {
-                numbers = new double[64];
-            } else {
-                strings = new String[64];
-            }
+            this.numeric = field.type().isNumeric();
         }
 
-        void add(String raw, long line) {
+        void add(Frame.Builder frame, int column, String raw, long line) {
             String v = raw.strip();
             boolean missing = CsvSummary.isMissing(v);
-            if (numbers != null) {
-                if (size == numbers.length) {
-                    numbers = Arrays.copyOf(numbers, grow(size));
-                }
-                numbers[size++] = missing ? Double.NaN : number(v, raw, line);
-                return;
+            if (numeric) {
+                frame.addNumber(column, missing ? Double.NaN : number(v, raw, line));
+            } else {
+                frame.addText(column, missing ? null : text(v, raw, line));
             }
-            if (size == strings.length) {
-                strings = Arrays.copyOf(strings, grow(size));
-            }
-            strings[size++] = missing ? null : text(v, raw, line);
         }
 
         private double number(String v, String raw, long line) {
@@ -367,17 +479,6 @@ public final class Frames {
             return new ValidationException(source + " line " + line + " column " + Names.quote(field.name()) + ": "
                     + Names.quote(raw) + " is not " + expected + " (the column is " + field.type()
                     + "; missing values are written as an empty cell, NA, N/A, NaN or null)");
-        }
-
-        private static int grow(int size) {
-            if (size >= Integer.MAX_VALUE - 8) {
-                throw new ValidationException("a frame holds at most " + (Integer.MAX_VALUE - 8) + " rows");
-            }
-            return (int) Math.min(Integer.MAX_VALUE - 8L, size * 2L);
-        }
-
-        Object array() {
-            return numbers != null ? Arrays.copyOf(numbers, size) : Arrays.copyOf(strings, size);
         }
     }
 }

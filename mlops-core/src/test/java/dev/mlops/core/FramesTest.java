@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -304,5 +305,111 @@ class FramesTest {
         assertThat(summary.schema().fields()).extracting(Field::type).containsExactly(FieldType.INTEGER, FieldType.DOUBLE,
                 FieldType.BOOLEAN, FieldType.DATE, FieldType.STRING, FieldType.STRING, FieldType.DOUBLE);
         assertThat(summary.rowCount()).isEqualTo(2L);
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Nested
+    @DisplayName("summarizeCsv: the type pass on its own")
+    class Summary {
+        @Test
+        @DisplayName("gives rows, schema and the columns without any value (header-only: all of them)")
+        void summary() {
+            CsvSummary s = Frames.summarizeCsv(stream("a,b,c\n1,NA,x\n2,,\n"), ',', "t.csv", Map.of());
+            assertThat(s.rowCount()).isEqualTo(2);
+            assertThat(s.schema().fields()).extracting(Field::type)
+                    .containsExactly(FieldType.INTEGER, FieldType.STRING, FieldType.STRING);
+            assertThat(s.columnsWithoutValues()).containsExactly("b");
+            CsvSummary header = Frames.summarizeCsv(stream("a,b\n"), ',', "h.csv", Map.of());
+            assertThat(header.rowCount()).isZero();
+            assertThat(header.columnsWithoutValues()).containsExactly("a", "b");
+        }
+
+        @Test
+        @DisplayName("a text value in a column numeric in the reference fails at its line, before the rest is read")
+        void numericGuard() {
+            // line 3 contradicts; line 4 is malformed: the failure must come from line 3, so the
+            // scan stopped there instead of reading the file to its end
+            String text = "ts,price,w\n1,2.5,sun\n2,unknown,rain\n3,4\n";
+            assertThatThrownBy(() -> Frames.summarizeCsv(stream(text), ',', "cur.csv", Map.of("price", "it is DOUBLE in ref.csv")))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("cur.csv line 3 column 'price': 'unknown' is not a number, but it is DOUBLE in ref.csv");
+            // missing values and numbers of either kind never contradict; unknown names are ignored
+            CsvSummary ok = Frames.summarizeCsv(stream("ts,price\n1,NA\n2,3\n3,4.5\n"), ',', "cur.csv",
+                    Map.of("ts", "x", "price", "y", "absent", "z"));
+            assertThat(ok.schema().fields()).extracting(Field::type).containsExactly(FieldType.INTEGER, FieldType.DOUBLE);
+            // without the guard the same text infers STRING (and then fails on the malformed line)
+            assertThatThrownBy(() -> Frames.summarizeCsv(stream(text), ',', "cur.csv", Map.of()))
+                    .hasMessageContaining("line 4 has 2 fields");
+        }
+    }
+
+    @Test
+    @DisplayName("readHeader reads the header row only: the names, checked, whatever follows")
+    void header() {
+        assertThat(Frames.readHeader(stream(" a ,b\n1,2\nbroken,\"\n"), ',', "t.csv")).containsExactly("a", "b");
+        assertThatThrownBy(() -> Frames.readHeader(stream(""), ',', "e.csv")).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("e.csv is empty");
+        assertThatThrownBy(() -> Frames.readHeader(stream("a,a\n"), ',', "d.csv")).isInstanceOf(ValidationException.class)
+                .hasMessage("d.csv header names column 'a' twice");
+        assertThatThrownBy(() -> Frames.readHeader(stream("a,\n"), ',', "b.csv")).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("header column 2 has no name");
+    }
+
+    @Nested
+    @DisplayName("non-numeric columns")
+    class Categories {
+        @Test
+        @DisplayName("are read dictionary-encoded: one string per distinct value")
+        void encoded() {
+            Frame f = read("w\nsun\nrain\nsun\nNA\nsun\n");
+            assertThat(f.categories("w").dictionary()).containsExactly("sun", "rain");
+            assertThat(f.categories("w").counts()).containsExactly(3, 1);
+            assertThat(f.missing("w")).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("into a builder with maxCategories: a column with more distinct values is read incomplete, rows and missing intact")
+        void limit() {
+            Schema schema = Schema.of(new Field("id", FieldType.STRING), new Field("x", FieldType.DOUBLE));
+            Frame f = Frames.readCsv(stream("id,x\na,1\nb,2\nc,3\n,4\nb,5\n"), ',', "t.csv",
+                    Frame.builder(schema).maxCategories(2).expectedRows(5));
+            assertThat(f.rowCount()).isEqualTo(5);
+            assertThat(f.categories("id").complete()).isFalse();
+            assertThat(f.categories("id").dictionary()).containsExactly("a", "b");
+            assertThat(f.missing("id")).isEqualTo(1);
+            assertThat(f.numeric("x")).containsExactly(1, 2, 3, 4, 5);
+            assertThat(Frames.readCsv(stream("id\na\nb\na\n"), ',', "t.csv",
+                    Frame.builder(Schema.of(new Field("id", FieldType.STRING))).maxCategories(2)).categories("id").complete())
+                    .isTrue();
+        }
+
+        @Test
+        @DisplayName("a schema without columns still counts the rows")
+        void noColumns() {
+            assertThat(Frames.readCsv(stream("a\n1\n2\n\n3\n"), ',', "t.csv", Schema.EMPTY).rowCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @DisplayName("every reader refuses a delimiter that cannot separate fields, naming it")
+    void badDelimiter() throws IOException {
+        Path file = csv("d.csv", "a,b\n1,2\n");
+        Schema schema = Schema.of(new Field("a", FieldType.INTEGER));
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                () -> Frames.readCsv(file, '"'),
+                () -> Frames.readCsv(file, '\n', schema),
+                () -> Frames.readCsv(stream("a\n"), '\r', "t"),
+                () -> Frames.readCsv(stream("a\n"), 'x', "t", schema),
+                () -> Frames.readCsv(stream("a\n"), '.', "t", Frame.builder(schema)),
+                () -> Frames.inferSchema(stream("a\n"), '7', "t"),
+                () -> Frames.summarizeCsv(stream("a\n"), '\ud800', "t", Map.of()));
+        for (var call : calls) {
+            assertThatThrownBy(call).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CSV delimiter")
+                    .hasMessageContaining("U+");
+        }
+        assertThat(Frames.readCsv(csv("s.csv", "a;b\n1;2\n"), ';').numeric("b")).containsExactly(2.0);
     }
 }

@@ -51,8 +51,15 @@ public final class BinnedDistances {
     public static BinnedShares shares(double[] reference, double[] current) {
         Samples.finite(reference, Samples.REFERENCE);
         Samples.finite(current, Samples.CURRENT);
-        double[] ref = Samples.sorted(reference);
-        double[] cur = Samples.sorted(current);
+        return sortedShares(Samples.sorted(reference), Samples.sorted(current));
+    }
+
+    /**
+     * {@link #shares(double[], double[])} of samples that are already as {@link Samples#sorted}
+     * leaves them (ascending, no −0.0) and finite: the column layer's own sorted copies, binned
+     * without another copy.
+     */
+    static BinnedShares sortedShares(double[] ref, double[] cur) {
         int distinct = 1;
         for (int i = 1; i < ref.length && distinct <= MAX_VALUE_BINS; i++) {
             if (ref[i] != ref[i - 1]) {
@@ -100,16 +107,19 @@ public final class BinnedDistances {
      * @return the bins and the raw (unfilled) shares
      */
     public static BinnedShares shares(String[] reference, String[] current) {
-        Samples.categories(reference, Samples.REFERENCE);
-        Samples.categories(current, Samples.CURRENT);
-        TreeMap<String, long[]> counts = Categories.count(reference, current);
+        return shares(Categories.of(reference, current));
+    }
+
+    /** {@link #shares(String[], String[])} of counted samples. */
+    static BinnedShares shares(Categories categories) {
+        TreeMap<String, long[]> counts = categories.counts();
         List<String> labels = new ArrayList<>(counts.keySet());
         double[] rs = new double[labels.size()];
         double[] cs = new double[labels.size()];
         int i = 0;
         for (long[] c : counts.values()) {
-            rs[i] = (double) c[0] / reference.length;
-            cs[i] = (double) c[1] / current.length;
+            rs[i] = (double) c[0] / categories.referenceSize();
+            cs[i] = (double) c[1] / categories.currentSize();
             i++;
         }
         return new BinnedShares(labels, new double[0], rs, cs);

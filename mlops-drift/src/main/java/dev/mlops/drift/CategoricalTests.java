@@ -35,15 +35,18 @@ public final class CategoricalTests {
      * @return the statistic and p-value
      */
     public static StatResult chiSquareGoodnessOfFit(String[] reference, String[] current) {
-        Samples.categories(reference, Samples.REFERENCE);
-        Samples.categories(current, Samples.CURRENT);
-        TreeMap<String, long[]> counts = Categories.count(reference, current);
+        return chiSquareGoodnessOfFit(Categories.of(reference, current));
+    }
+
+    /** {@link #chiSquareGoodnessOfFit(String[], String[])} on counted samples. */
+    static StatResult chiSquareGoodnessOfFit(Categories categories) {
+        TreeMap<String, long[]> counts = categories.counts();
         int k = counts.size();
         if (k == 1) {
             return StatResult.test(0.0, 1.0);
         }
-        double nRef = reference.length;
-        double nCur = current.length;
+        double nRef = categories.referenceSize();
+        double nCur = categories.currentSize();
         double stat = 0.0;
         for (long[] c : counts.values()) {
             double expected = c[0] / nRef * nCur;
@@ -90,16 +93,19 @@ public final class CategoricalTests {
      * @return the statistic and p-value
      */
     public static StatResult chiSquareIndependence(String[] reference, String[] current, boolean yates) {
-        Samples.categories(reference, Samples.REFERENCE);
-        Samples.categories(current, Samples.CURRENT);
-        TreeMap<String, long[]> counts = Categories.count(reference, current);
+        return chiSquareIndependence(Categories.of(reference, current), yates);
+    }
+
+    /** {@link #chiSquareIndependence(String[], String[], boolean)} on counted samples. */
+    static StatResult chiSquareIndependence(Categories categories, boolean yates) {
+        TreeMap<String, long[]> counts = categories.counts();
         int k = counts.size();
         int dof = k - 1;
         if (dof == 0) {
             return StatResult.test(0.0, 1.0);
         }
-        double total = (double) reference.length + current.length;
-        double[] rows = {reference.length, current.length};
+        double total = (double) categories.referenceSize() + categories.currentSize();
+        double[] rows = {categories.referenceSize(), categories.currentSize()};
         double stat = 0.0;
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             double col = e.getValue()[0] + e.getValue()[1];
@@ -134,9 +140,12 @@ public final class CategoricalTests {
      * @throws IllegalArgumentException if the samples hold more than two categories together
      */
     public static StatResult twoProportionZ(String[] reference, String[] current) {
-        Samples.categories(reference, Samples.REFERENCE);
-        Samples.categories(current, Samples.CURRENT);
-        TreeMap<String, long[]> counts = Categories.count(reference, current);
+        return twoProportionZ(Categories.of(reference, current));
+    }
+
+    /** {@link #twoProportionZ(String[], String[])} on counted samples. */
+    static StatResult twoProportionZ(Categories categories) {
+        TreeMap<String, long[]> counts = categories.counts();
         if (counts.size() > 2) {
             throw new IllegalArgumentException("the z-test is for binary columns; the samples hold "
                     + counts.size() + " categories: " + abbreviate(counts));
@@ -145,7 +154,7 @@ public final class CategoricalTests {
             return StatResult.test(0.0, 1.0);
         }
         long[] success = counts.lastEntry().getValue();
-        return twoProportionZ(success[0], reference.length, success[1], current.length);
+        return twoProportionZ(success[0], categories.referenceSize(), success[1], categories.currentSize());
     }
 
     /**

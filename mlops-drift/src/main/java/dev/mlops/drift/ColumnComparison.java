@@ -1,5 +1,6 @@
 package dev.mlops.drift;
 
+import dev.mlops.api.CategoryColumn;
 import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
 import dev.mlops.api.drift.ColumnKind;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -51,16 +53,19 @@ final class ColumnComparison {
                    long referenceCount, long currentCount, List<String> notes, Distribution distribution) {
     }
 
-    static Outcome run(Spec spec, Frame reference, Frame current) {
+    /**
+     * @param maxCategories distinct values a side may have for a categorical comparison
+     */
+    static Outcome run(Spec spec, Frame reference, Frame current, int maxCategories) {
         return spec.kind() == ColumnKind.NUMERICAL ? numerical(spec, reference, current)
-                : categorical(spec, reference, current);
+                : categorical(spec, reference, current, maxCategories);
     }
 
     // ------------------------------------------------------------------ numerical
 
     private static Outcome numerical(Spec spec, Frame reference, Frame current) {
-        Values ref = Values.of(reference.numeric(spec.name()));
-        Values cur = Values.of(current.numeric(spec.name()));
+        Values ref = Values.of(reference, spec.name());
+        Values cur = Values.of(current, spec.name());
         DriftMethod method = spec.method() != null ? spec.method()
                 : DriftAnalysis.defaultMethod(ColumnKind.NUMERICAL, ref.finite.length, distinct(ref.finite, cur.finite));
         double threshold = threshold(spec, method);
@@ -74,7 +79,9 @@ final class ColumnComparison {
                     + (keepInfinities ? method.id() + " compares them as the most extreme values"
                     : "left out, " + method.id() + " needs finite values"));
         }
-        Distribution distribution = numericalDistribution(ref.finite, cur.finite);
+        // both sides' sorted copies are what the methods would sort copies into (no -0.0): use them
+        boolean sorted = !ref.negativeZero && !cur.negativeZero;
+        Distribution distribution = numericalDistribution(ref.finite, cur.finite, sorted);
         String empty = emptySides(r.length, c.length, ref.missing, cur.missing, reference.rowCount(), current.rowCount(),
                 !keepInfinities && infinities > 0);
         if (empty != null) {
@@ -87,7 +94,7 @@ final class ColumnComparison {
         }
         StatResult result;
         try {
-            result = method.apply(r, c);
+            result = sorted ? method.applySorted(r, c) : method.apply(r, c);
         } catch (IllegalArgumentException e) {
             notes.add("no verdict: " + method.id() + " cannot compare these samples: " + e.getMessage());
             return noVerdict(spec, ColumnKind.NUMERICAL, method, threshold, ref.missing, cur.missing, reference, current,
@@ -102,11 +109,32 @@ final class ColumnComparison {
         final double[] present;
         final double[] finite;
         final int missing;
+        /** Whether a value is −0.0, which the methods' own sorted copies turn into 0.0. */
+        final boolean negativeZero;
 
         private Values(double[] present, double[] finite, int missing) {
             this.present = present;
             this.finite = finite;
             this.missing = missing;
+            boolean negative = false;
+            for (double v : present) {
+                if (v == 0.0 && Double.doubleToRawLongBits(v) != 0L) {
+                    negative = true;
+                    break;
+                }
+            }
+            this.negativeZero = negative;
+        }
+
+        /**
+         * A frame's column: its numbers, or, for a non-numeric column without any value (the
+         * analysis lets such a column stand for any type), only missing values.
+         */
+        static Values of(Frame frame, String column) {
+            if (frame.isNumeric(column)) {
+                return of(frame.numeric(column));
+            }
+            return new Values(new double[0], new double[0], frame.rowCount());
         }
 
         /**
@@ -173,41 +201,46 @@ final class ColumnComparison {
     }
 
     /** The binned methods' bins over the finite values; one side empty gives that side zero shares. */
-    private static Distribution numericalDistribution(double[] ref, double[] cur) {
+    private static Distribution numericalDistribution(double[] ref, double[] cur, boolean sorted) {
         if (ref.length == 0 && cur.length == 0) {
             return new Distribution(List.of(), List.of(), List.of(), List.of());
         }
-        BinnedShares shares = BinnedDistances.shares(ref.length > 0 ? ref : cur, cur.length > 0 ? cur : ref);
-        double[] r = ref.length > 0 ? shares.referenceShares() : new double[shares.labels().size()];
-        double[] c = cur.length > 0 ? shares.currentShares() : new double[shares.labels().size()];
+        double[] r = ref.length > 0 ? ref : cur;
+        double[] c = cur.length > 0 ? cur : ref;
+        BinnedShares shares = sorted ? BinnedDistances.sortedShares(r, c) : BinnedDistances.shares(r, c);
+        double[] rs = ref.length > 0 ? shares.referenceShares() : new double[shares.labels().size()];
+        double[] cs = cur.length > 0 ? shares.currentShares() : new double[shares.labels().size()];
         double[] edges = shares.edges();
         if (edges.length > 0) {
-            return new Distribution(shares.labels(), boxed(edges), boxed(r), boxed(c));
+            return new Distribution(shares.labels(), boxed(edges), boxed(rs), boxed(cs));
         }
-        return chart(shares.labels(), r, c, "values");
+        return chart(shares.labels(), rs, cs, "values");
     }
 
     // ------------------------------------------------------------------ categorical
 
-    private static Outcome categorical(Spec spec, Frame reference, Frame current) {
-        String[] refAll = categories(reference, spec.name());
-        String[] curAll = categories(current, spec.name());
-        String[] ref = withoutNulls(refAll);
-        String[] cur = withoutNulls(curAll);
-        int refMissing = refAll.length - ref.length;
-        int curMissing = curAll.length - cur.length;
-        TreeMap<String, long[]> counts = Categories.count(ref, cur);
+    private static Outcome categorical(Spec spec, Frame reference, Frame current, int maxCategories) {
+        Side ref = Side.of(reference, spec.name(), maxCategories);
+        Side cur = Side.of(current, spec.name(), maxCategories);
+        if (ref.tooMany || cur.tooMany) {
+            return tooManyCategories(spec, ref, cur, reference, current, maxCategories);
+        }
+        TreeMap<String, long[]> counts = new TreeMap<>();
+        ref.addTo(counts, 0);
+        cur.addTo(counts, 1);
+        int refValues = (int) ref.values;
+        int curValues = (int) cur.values;
         DriftMethod method = spec.method() != null ? spec.method()
-                : DriftAnalysis.defaultMethod(ColumnKind.CATEGORICAL, ref.length, Math.min(counts.size(), DISTINCT_CAP));
+                : DriftAnalysis.defaultMethod(ColumnKind.CATEGORICAL, refValues, Math.min(counts.size(), DISTINCT_CAP));
         double threshold = threshold(spec, method);
         List<String> notes = new ArrayList<>();
-        Distribution distribution = categoricalDistribution(counts, ref.length, cur.length);
-        String empty = emptySides(ref.length, cur.length, refMissing, curMissing, reference.rowCount(), current.rowCount(),
+        Distribution distribution = categoricalDistribution(counts, refValues, curValues);
+        String empty = emptySides(refValues, curValues, ref.missing, cur.missing, reference.rowCount(), current.rowCount(),
                 false);
         if (empty != null) {
             notes.add(empty);
-            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, refMissing, curMissing, reference, current,
-                    ref.length, cur.length, notes, distribution);
+            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, ref.missing, cur.missing, reference, current,
+                    refValues, curValues, notes, distribution);
         }
         List<String> unseen = new ArrayList<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
@@ -221,27 +254,113 @@ final class ColumnComparison {
         }
         StatResult result;
         try {
-            result = method.apply(ref, cur);
+            result = method.apply(new Categories(counts, refValues, curValues));
         } catch (IllegalArgumentException e) {
             notes.add("no verdict: " + method.id() + " cannot compare these samples: " + e.getMessage());
-            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, refMissing, curMissing, reference, current,
-                    ref.length, cur.length, notes, distribution);
+            return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, ref.missing, cur.missing, reference, current,
+                    refValues, curValues, notes, distribution);
         }
-        return verdict(spec, ColumnKind.CATEGORICAL, method, result, threshold, refMissing, curMissing, reference,
-                current, ref.length, cur.length, notes, distribution);
+        return verdict(spec, ColumnKind.CATEGORICAL, method, result, threshold, ref.missing, cur.missing, reference,
+                current, refValues, curValues, notes, distribution);
     }
 
-    /** A column's values as categories: strings as they are, numbers as {@link #category(double)}. */
-    private static String[] categories(Frame frame, String column) {
-        if (!frame.isNumeric(column)) {
-            return frame.strings(column);
+    /**
+     * A column with more distinct values than a categorical comparison takes (identifiers, free
+     * text, timestamps as text): no verdict, and a note that says so. Evidently does not compare
+     * such a column as categories either: it types a column whose values are mostly distinct as
+     * text. Nothing is counted beyond the limit, so such a column costs no memory per value.
+     */
+    private static Outcome tooManyCategories(Spec spec, Side ref, Side cur, Frame reference, Frame current,
+            int maxCategories) {
+        DriftMethod method = spec.method() != null ? spec.method()
+                : DriftAnalysis.defaultMethod(ColumnKind.CATEGORICAL, ref.values, DISTINCT_CAP);
+        double threshold = threshold(spec, method);
+        List<String> sides = new ArrayList<>();
+        if (ref.tooMany) {
+            sides.add(String.format(Locale.ROOT, "the reference has more than %,d", ref.limit));
         }
-        double[] values = frame.numeric(column);
-        String[] out = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Double.isNaN(values[i]) ? null : category(values[i]);
+        if (cur.tooMany) {
+            sides.add(String.format(Locale.ROOT, "the current data has more than %,d", cur.limit));
         }
-        return out;
+        String note = "no verdict: " + String.join(" and ", sides) + " distinct values, too many to compare as "
+                + "categories (an identifier or free text?); the limit is maxCategories (mlops: --max-categories)";
+        Distribution none = new Distribution(List.of(), List.of(), List.of(), List.of());
+        return noVerdict(spec, ColumnKind.CATEGORICAL, method, threshold, ref.missing, cur.missing, reference, current,
+                (int) ref.values, (int) cur.values, List.of(note), none);
+    }
+
+    /**
+     * One side of a categorical column, counted: each category with its count, or only that it
+     * has more than the limit. Strings are counted through the column's dictionary (one count per
+     * code, no string per row); numbers by runs of a sorted copy, with {@link #category(double)}
+     * as the category.
+     */
+    private static final class Side {
+        String[] categories = new String[0];
+        long[] counts = new long[0];
+        long values;
+        int missing;
+        boolean tooMany;
+        /** When {@link #tooMany}: the number of distinct values the side has more than. */
+        int limit;
+
+        static Side of(Frame frame, String column, int maxCategories) {
+            Side side = new Side();
+            if (frame.isNumeric(column)) {
+                side.countNumbers(frame.numeric(column), maxCategories);
+                return side;
+            }
+            CategoryColumn c = frame.categories(column);
+            side.missing = c.missing();
+            side.values = (long) c.size() - c.missing();
+            if (!c.complete() || c.dictionary().size() > maxCategories) {
+                side.tooMany = true;
+                // a column read with a limit kept exactly that many values
+                side.limit = c.complete() ? maxCategories : c.dictionary().size();
+                return side;
+            }
+            side.categories = c.dictionary().toArray(String[]::new);
+            int[] n = c.counts();
+            side.counts = new long[n.length];
+            for (int i = 0; i < n.length; i++) {
+                side.counts[i] = n[i];
+            }
+            return side;
+        }
+
+        private void countNumbers(double[] v, int maxCategories) {
+            Arrays.sort(v); // NaN sorts last
+            int end = v.length;
+            while (end > 0 && Double.isNaN(v[end - 1])) {
+                end--;
+            }
+            missing = v.length - end;
+            values = end;
+            // distinct categories: runs of equal values, -0.0 and 0.0 being one category "0"
+            TreeMap<String, Long> byCategory = new TreeMap<>();
+            int i = 0;
+            while (i < end) {
+                int j = i + 1;
+                while (j < end && v[j] == v[i]) {
+                    j++;
+                }
+                byCategory.merge(category(v[i]), (long) (j - i), Long::sum);
+                if (byCategory.size() > maxCategories) {
+                    tooMany = true;
+                    limit = maxCategories;
+                    return;
+                }
+                i = j;
+            }
+            categories = byCategory.keySet().toArray(String[]::new);
+            counts = byCategory.values().stream().mapToLong(Long::longValue).toArray();
+        }
+
+        void addTo(TreeMap<String, long[]> union, int index) {
+            for (int i = 0; i < categories.length; i++) {
+                union.computeIfAbsent(categories[i], k -> new long[2])[index] += counts[i];
+            }
+        }
     }
 
     /**
@@ -253,26 +372,6 @@ final class ColumnComparison {
             return Long.toString((long) v);
         }
         return Double.toString(v);
-    }
-
-    private static String[] withoutNulls(String[] values) {
-        int n = 0;
-        for (String v : values) {
-            if (v != null) {
-                n++;
-            }
-        }
-        if (n == values.length) {
-            return values;
-        }
-        String[] out = new String[n];
-        int i = 0;
-        for (String v : values) {
-            if (v != null) {
-                out[i++] = v;
-            }
-        }
-        return out;
     }
 
     private static Distribution categoricalDistribution(TreeMap<String, long[]> counts, int refSize, int curSize) {

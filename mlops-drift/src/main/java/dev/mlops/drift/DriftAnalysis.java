@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +54,21 @@ import java.util.stream.Collectors;
  * compared and other columns are ignored. Numeric columns ({@code INTEGER}, {@code DOUBLE}) are
  * numerical; every other type is categorical, and {@link Builder#categorical(String...)} makes a
  * numeric column categorical (its values become categories: {@code 3.0} is {@code "3"}). A column
- * numeric on one side and not on the other is an error unless it is made categorical.
+ * numeric on one side and not on the other is an error unless it is made categorical, or one
+ * side has no value in it at all (no rows, or only missing values, which a CSV reader types as
+ * {@code STRING}): such a side cannot contradict the other's type, and the column gets no
+ * verdict. {@link #check(Schema, Schema)} makes these checks on the schemas alone, before any
+ * value is read.
+ *
+ * <p><b>Categorical columns</b> are counted through their dictionary
+ * ({@link dev.mlops.api.CategoryColumn}): one count per distinct value, no string per row. A side
+ * with more than {@link Builder#maxCategories} distinct values (default
+ * {@value #DEFAULT_MAX_CATEGORIES}), or a column read with a limit that it exceeded, is not
+ * compared: an identifier or free-text column has no category distribution worth testing (every
+ * current value would be a category the reference never had), and keeping its values is what
+ * makes it expensive. Evidently does not compare such a column as categories either: it types a
+ * text column whose values are mostly distinct as text, which its categorical tests leave out.
+ * The column gets no verdict and a note naming the limit.
  *
  * <p><b>Default method</b> ({@link #defaultMethod}): Evidently's {@code _get_default_stattest}
  * ({@code src/evidently/legacy/calculations/stattests/registry.py}), applied to the values left
@@ -107,6 +122,9 @@ import java.util.stream.Collectors;
  */
 public final class DriftAnalysis {
 
+    /** Distinct values a side of a categorical column may have by default: {@value}. */
+    public static final int DEFAULT_MAX_CATEGORIES = 10_000;
+
     private final DriftMethod method;
     private final Map<String, DriftMethod> columnMethods;
     private final Double threshold;
@@ -115,6 +133,7 @@ public final class DriftAnalysis {
     private final Correction correction;
     private final List<String> columns;
     private final Set<String> categorical;
+    private final int maxCategories;
     private final int parallelism;
     private final ExecutorService executor;
     private final Clock clock;
@@ -128,6 +147,7 @@ public final class DriftAnalysis {
         this.correction = b.correction == null ? Correction.NONE : b.correction;
         this.columns = b.columns;
         this.categorical = Set.copyOf(b.categorical);
+        this.maxCategories = b.maxCategories == null ? DEFAULT_MAX_CATEGORIES : b.maxCategories;
         this.parallelism = b.parallelism == null ? 1 : b.parallelism;
         this.executor = b.executor;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
@@ -175,39 +195,93 @@ public final class DriftAnalysis {
     public DriftReport compare(Frame reference, Frame current) {
         Objects.requireNonNull(reference, "reference");
         Objects.requireNonNull(current, "current");
-        List<ColumnComparison.Spec> specs = specs(reference, current);
+        List<ColumnComparison.Spec> specs = specs(reference.schema(), current.schema(),
+                name -> reference.missing(name) == reference.rowCount(), name -> current.missing(name) == current.rowCount());
         List<ColumnComparison.Outcome> outcomes = run(specs, reference, current);
         return report(outcomes, reference.rowCount(), current.rowCount());
     }
 
-    // ------------------------------------------------------------------ columns
+    /**
+     * Makes every check {@link #compare} makes before it looks at a value, on the two sides'
+     * schemas alone, so a caller reading large files can refuse a mismatch before it reads their
+     * values, with compare's own messages.
+     *
+     * <p>One check needs the data: a column without any value (all missing, or no rows) on one
+     * side cannot contradict the other side's type, so {@code compare} lets it stand for that
+     * type (the column gets no verdict: "the current data has only missing values"). Here,
+     * give such a column the other side's type (a CSV reader knows which columns have no value:
+     * {@code Frames.summarizeCsv}), else it is a type mismatch.
+     *
+     * @param reference the reference's columns
+     * @param current the current data's columns
+     * @return the names of the columns {@code compare} would compare, in reference order (or in
+     *     the order of {@link Builder#columns}): a reader needs to read only these
+     * @throws ValidationException as {@link #compare}: a column on one side only, a column
+     *     numeric on one side only, a named column that is not compared, a method that does not
+     *     accept its column's kind, a test's threshold above 1
+     */
+    public List<String> check(Schema reference, Schema current) {
+        Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(current, "current");
+        return specs(reference, current, name -> false, name -> false).stream().map(ColumnComparison.Spec::name).toList();
+    }
 
-    private List<ColumnComparison.Spec> specs(Frame reference, Frame current) {
-        Schema ref = reference.schema();
-        Schema cur = current.schema();
-        List<String> names;
+    /**
+     * Makes the checks {@link #compare} makes on column names alone: what a caller reading two
+     * large files can check from their header rows, before anything else. Without
+     * {@link Builder#columns} the two sides must have the same columns; with it, each named
+     * column must be on both sides.
+     *
+     * @param reference the reference's column names
+     * @param current the current data's column names
+     * @throws ValidationException naming the columns present on one side only, with compare's
+     *     message
+     */
+    public void checkColumns(List<String> reference, List<String> current) {
+        Objects.requireNonNull(reference, "reference");
+        Objects.requireNonNull(current, "current");
         if (columns != null) {
             for (String name : columns) {
-                requirePresent(name, ref, "reference");
-                requirePresent(name, cur, "current data");
+                requirePresent(name, reference, "reference");
+                requirePresent(name, current, "current data");
             }
+            return;
+        }
+        Set<String> refNames = new LinkedHashSet<>(reference);
+        Set<String> curNames = new LinkedHashSet<>(current);
+        List<String> onlyRef = refNames.stream().filter(n -> !curNames.contains(n)).toList();
+        List<String> onlyCur = curNames.stream().filter(n -> !refNames.contains(n)).toList();
+        if (!onlyRef.isEmpty() || !onlyCur.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            if (!onlyRef.isEmpty()) {
+                parts.add("only in the reference: " + quoted(onlyRef));
+            }
+            if (!onlyCur.isEmpty()) {
+                parts.add("only in the current data: " + quoted(onlyCur));
+            }
+            throw new ValidationException("the reference and the current data have different columns ("
+                    + String.join("; ", parts) + "); name the columns to compare to ignore the others");
+        }
+    }
+
+    /** @return the distinct values a side of a categorical column may have (see the class comment) */
+    public int maxCategories() {
+        return maxCategories;
+    }
+
+    // ------------------------------------------------------------------ columns
+
+    /**
+     * @param refEmpty whether a reference column has no value at all
+     * @param curEmpty whether a current column has no value at all
+     */
+    private List<ColumnComparison.Spec> specs(Schema ref, Schema cur, Predicate<String> refEmpty,
+            Predicate<String> curEmpty) {
+        checkColumns(names(ref), names(cur));
+        List<String> names;
+        if (columns != null) {
             names = columns;
         } else {
-            Set<String> refNames = names(ref);
-            Set<String> curNames = names(cur);
-            List<String> onlyRef = refNames.stream().filter(n -> !curNames.contains(n)).toList();
-            List<String> onlyCur = curNames.stream().filter(n -> !refNames.contains(n)).toList();
-            if (!onlyRef.isEmpty() || !onlyCur.isEmpty()) {
-                List<String> parts = new ArrayList<>();
-                if (!onlyRef.isEmpty()) {
-                    parts.add("only in the reference: " + quoted(onlyRef));
-                }
-                if (!onlyCur.isEmpty()) {
-                    parts.add("only in the current data: " + quoted(onlyCur));
-                }
-                throw new ValidationException("the reference and the current data have different columns ("
-                        + String.join("; ", parts) + "); name the columns to compare to ignore the others");
-            }
             names = ref.fields().stream()
                     .filter(f -> !(skippedByDefault(f) && skippedByDefault(cur.field(f.name()).orElseThrow())))
                     .map(Field::name).toList();
@@ -224,8 +298,15 @@ public final class DriftAnalysis {
             if (categorical.contains(name)) {
                 kind = ColumnKind.CATEGORICAL;
             } else if (refType.isNumeric() != curType.isNumeric()) {
-                throw new ValidationException("column " + Names.quote(name) + " is " + refType + " in the reference but "
-                        + curType + " in the current data; read both with one schema, or compare it as categorical");
+                // a side without any value cannot contradict the other's type: it stands for it
+                if (curEmpty.test(name)) {
+                    kind = refType.isNumeric() ? ColumnKind.NUMERICAL : ColumnKind.CATEGORICAL;
+                } else if (refEmpty.test(name)) {
+                    kind = curType.isNumeric() ? ColumnKind.NUMERICAL : ColumnKind.CATEGORICAL;
+                } else {
+                    throw new ValidationException("column " + Names.quote(name) + " is " + refType + " in the reference but "
+                            + curType + " in the current data; read both with one schema, or compare it as categorical");
+                }
             } else {
                 kind = refType.isNumeric() ? ColumnKind.NUMERICAL : ColumnKind.CATEGORICAL;
             }
@@ -246,14 +327,14 @@ public final class DriftAnalysis {
         return f.type() == FieldType.DATE || f.type() == FieldType.OTHER;
     }
 
-    private static Set<String> names(Schema schema) {
-        return schema.fields().stream().map(Field::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    private static List<String> names(Schema schema) {
+        return schema.fields().stream().map(Field::name).toList();
     }
 
-    private static void requirePresent(String name, Schema schema, String side) {
-        if (schema.field(name).isEmpty()) {
+    private static void requirePresent(String name, List<String> columns, String side) {
+        if (!columns.contains(name)) {
             throw new ValidationException("column " + Names.quote(name) + " is not in the " + side + "; its columns are "
-                    + quoted(schema.fields().stream().map(Field::name).toList()));
+                    + quoted(columns));
         }
     }
 
@@ -295,12 +376,12 @@ public final class DriftAnalysis {
     private List<ColumnComparison.Outcome> run(List<ColumnComparison.Spec> specs, Frame reference, Frame current) {
         List<Callable<ColumnComparison.Outcome>> tasks = new ArrayList<>(specs.size());
         for (ColumnComparison.Spec spec : specs) {
-            tasks.add(() -> ColumnComparison.run(spec, reference, current));
+            tasks.add(() -> ColumnComparison.run(spec, reference, current, maxCategories));
         }
         if (executor == null && (parallelism == 1 || tasks.size() <= 1)) {
             List<ColumnComparison.Outcome> out = new ArrayList<>(tasks.size());
             for (ColumnComparison.Spec spec : specs) {
-                out.add(ColumnComparison.run(spec, reference, current));
+                out.add(ColumnComparison.run(spec, reference, current, maxCategories));
             }
             return out;
         }
@@ -417,7 +498,8 @@ public final class DriftAnalysis {
         return "DriftAnalysis[method=" + (method == null ? "default" : method.id()) + ", columnMethods=" + columnMethods
                 + ", threshold=" + (threshold == null ? "default" : threshold) + ", columnThresholds=" + columnThresholds
                 + ", driftShare=" + driftShare + ", correction=" + correction.id() + ", columns="
-                + (columns == null ? "all" : columns) + ", categorical=" + categorical + ", parallelism="
+                + (columns == null ? "all" : columns) + ", categorical=" + categorical + ", maxCategories=" + maxCategories
+                + ", parallelism="
                 + (executor != null ? "executor" : parallelism) + "]";
     }
 
@@ -436,6 +518,7 @@ public final class DriftAnalysis {
         private Correction correction;
         private List<String> columns;
         private final Set<String> categorical = new LinkedHashSet<>();
+        private Integer maxCategories;
         private Integer parallelism;
         private ExecutorService executor;
         private Clock clock;
@@ -566,6 +649,25 @@ public final class DriftAnalysis {
                 requireColumn(c);
                 categorical.add(c);
             }
+            return this;
+        }
+
+        /**
+         * The most distinct values a side of a categorical column may have (default
+         * {@value DriftAnalysis#DEFAULT_MAX_CATEGORIES}); a column with more gets no verdict and
+         * a note (see the class comment). Read large CSV files with the same limit
+         * ({@code Frames.readCsv(in, delimiter, source, Frame.builder(schema).maxCategories(max))}) so such a
+         * column never takes more than four bytes a row.
+         *
+         * @param max at least 1
+         * @return this
+         */
+        public Builder maxCategories(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxCategories must be at least 1, got " + max);
+            }
+            requireUnset(this.maxCategories, "maxCategories");
+            this.maxCategories = max;
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -57,23 +58,27 @@ public enum DriftMethod {
     /** Energy distance, {@link NumericalTests#energyDistance}; Evidently {@code ed}, 0.1. */
     ENERGY("energy", Kind.NUMERICAL, false, 0.1, false, NumericalTests::energyDistance, null),
     /** Population stability index, {@link BinnedDistances#psi(BinnedShares)}; Evidently {@code psi}, 0.1. */
-    PSI("psi", Kind.BOTH, false, 0.1, false, BinnedDistances::psi, BinnedDistances::psi),
+    PSI("psi", Kind.BOTH, false, 0.1, false, BinnedDistances::psi,
+            c -> StatResult.distance(BinnedDistances.psi(BinnedDistances.shares(c)))),
     /** KL(reference ‖ current), {@link BinnedDistances#klDivergence(BinnedShares)}; Evidently {@code kl_div}, 0.1. */
-    KL_DIV("kl_div", Kind.BOTH, false, 0.1, false, BinnedDistances::klDivergence, BinnedDistances::klDivergence),
+    KL_DIV("kl_div", Kind.BOTH, false, 0.1, false, BinnedDistances::klDivergence,
+            c -> StatResult.distance(BinnedDistances.klDivergence(BinnedDistances.shares(c)))),
     /**
      * Jensen–Shannon distance (natural log), {@link BinnedDistances#jensenShannon(BinnedShares)};
      * Evidently {@code jensenshannon}, 0.1.
      */
     JENSENSHANNON("jensenshannon", Kind.BOTH, false, 0.1, false, BinnedDistances::jensenShannon,
-            BinnedDistances::jensenShannon),
+            c -> StatResult.distance(BinnedDistances.jensenShannon(BinnedDistances.shares(c)))),
     /** Hellinger distance, {@link BinnedDistances#hellinger(BinnedShares)}; Evidently {@code hellinger}, 0.1. */
-    HELLINGER("hellinger", Kind.BOTH, false, 0.1, false, BinnedDistances::hellinger, BinnedDistances::hellinger),
+    HELLINGER("hellinger", Kind.BOTH, false, 0.1, false, BinnedDistances::hellinger,
+            c -> StatResult.distance(BinnedDistances.hellinger(BinnedDistances.shares(c)))),
     /**
      * Total variation distance, {@link BinnedDistances#totalVariation(BinnedShares)}; Evidently
      * {@code TVD}, 0.1 (Evidently compares a permutation p-value of the TVD with 0.1; here the
      * distance itself is compared).
      */
-    TVD("tvd", Kind.BOTH, false, 0.1, false, BinnedDistances::totalVariation, BinnedDistances::totalVariation),
+    TVD("tvd", Kind.BOTH, false, 0.1, false, BinnedDistances::totalVariation,
+            c -> StatResult.distance(BinnedDistances.totalVariation(BinnedDistances.shares(c)))),
     /**
      * Chi-square goodness of fit, {@link CategoricalTests#chiSquareGoodnessOfFit}; Evidently
      * {@code chisquare}, 0.05. Numerical samples are tested with each distinct value as a category.
@@ -85,7 +90,7 @@ public enum DriftMethod {
      * tested with each distinct value as a category.
      */
     CHI2_CONTINGENCY("chi2_contingency", Kind.BOTH, true, 0.05, true, null,
-            CategoricalTests::chiSquareIndependence),
+            c -> CategoricalTests.chiSquareIndependence(c, false)),
     /**
      * Two-proportion z-test for binary columns, {@link CategoricalTests#twoProportionZ(String[], String[])};
      * Evidently {@code z}, 0.05. For numerical samples with two distinct values the larger value is
@@ -101,11 +106,12 @@ public enum DriftMethod {
     private final double defaultThreshold;
     private final boolean acceptsInfinity;
     private final BiFunction<double[], double[], StatResult> numerical;
-    private final BiFunction<String[], String[], StatResult> categorical;
+    /** On counts, so callers may count a column however suits them; see {@link Categories}. */
+    private final Function<Categories, StatResult> categorical;
 
     DriftMethod(String id, Kind kind, boolean pValue, double defaultThreshold, boolean acceptsInfinity,
             BiFunction<double[], double[], StatResult> numerical,
-            BiFunction<String[], String[], StatResult> categorical) {
+            Function<Categories, StatResult> categorical) {
         this.id = id;
         this.kind = kind;
         this.pValue = pValue;
@@ -196,7 +202,7 @@ public enum DriftMethod {
         if (this == Z) {
             return numericalZ(reference, current);
         }
-        return categorical.apply(asCategories(reference), asCategories(current));
+        return categorical.apply(Categories.ofNumbers(reference, current));
     }
 
     /**
@@ -212,7 +218,43 @@ public enum DriftMethod {
         if (categorical == null) {
             throw new IllegalArgumentException(id + " does not accept categorical columns");
         }
-        return categorical.apply(reference, current);
+        return categorical.apply(Categories.of(reference, current));
+    }
+
+    /**
+     * {@link #apply(double[], double[])} of samples already as {@link Samples#sorted} leaves them
+     * (ascending, no −0.0), which the caller owns: the distances that would sort a copy of each
+     * sample use these instead, so a column of millions of values is not copied again. The same
+     * result to the bit, as the copies would equal the samples.
+     */
+    StatResult applySorted(double[] reference, double[] current) {
+        return switch (this) {
+            case WASSERSTEIN, WASSERSTEIN_NORM, ENERGY -> NumericalTests.sortedCdfDistance(this, reference, current);
+            case PSI, KL_DIV, JENSENSHANNON, HELLINGER, TVD -> {
+                Samples.finite(reference, Samples.REFERENCE);
+                Samples.finite(current, Samples.CURRENT);
+                BinnedShares shares = BinnedDistances.sortedShares(reference, current);
+                yield StatResult.distance(switch (this) {
+                    case PSI -> BinnedDistances.psi(shares);
+                    case KL_DIV -> BinnedDistances.klDivergence(shares);
+                    case JENSENSHANNON -> BinnedDistances.jensenShannon(shares);
+                    case HELLINGER -> BinnedDistances.hellinger(shares);
+                    default -> BinnedDistances.totalVariation(shares);
+                });
+            }
+            default -> apply(reference, current);
+        };
+    }
+
+    /**
+     * Runs the method on counted categorical samples: what {@link #apply(String[], String[])}
+     * gives for the samples counted.
+     */
+    StatResult apply(Categories categories) {
+        if (categorical == null) {
+            throw new IllegalArgumentException(id + " does not accept categorical columns");
+        }
+        return categorical.apply(categories);
     }
 
     /**
@@ -247,15 +289,6 @@ public enum DriftMethod {
     @Override
     public String toString() {
         return id;
-    }
-
-    private static String[] asCategories(double[] values) {
-        String[] out = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            double v = values[i] == 0.0 ? 0.0 : values[i];
-            out[i] = Double.toString(v);
-        }
-        return out;
     }
 
     private static StatResult numericalZ(double[] reference, double[] current) {

@@ -267,10 +267,33 @@ public final class NumericalTests {
         return StatResult.distance(Math.sqrt(2) * cdfDistance(2, reference, current));
     }
 
+    /**
+     * {@link #wasserstein}, {@link #normalizedWasserstein} or {@link #energyDistance} of samples
+     * already as {@link Samples#sorted} leaves them (ascending, no −0.0): the column layer's own
+     * sorted copies, without another copy.
+     */
+    static StatResult sortedCdfDistance(DriftMethod method, double[] reference, double[] current) {
+        Samples.finite(reference, Samples.REFERENCE);
+        Samples.finite(current, Samples.CURRENT);
+        return switch (method) {
+            case WASSERSTEIN -> StatResult.distance(sortedCdfDistance(1, reference, current));
+            case WASSERSTEIN_NORM -> {
+                double mean = mean(reference);
+                double std = Math.sqrt(variance(reference, mean, 0));
+                yield StatResult.distance(sortedCdfDistance(1, reference, current) / Math.max(std, 0.001));
+            }
+            case ENERGY -> StatResult.distance(Math.sqrt(2) * sortedCdfDistance(2, reference, current));
+            default -> throw new IllegalArgumentException(method.id() + " is not a CDF distance");
+        };
+    }
+
     /** scipy {@code _cdf_distance(p, u, v)} for p = 1 or 2 (unweighted). */
     static double cdfDistance(int p, double[] u, double[] v) {
-        double[] a = Samples.sorted(u);
-        double[] b = Samples.sorted(v);
+        return sortedCdfDistance(p, Samples.sorted(u), Samples.sorted(v));
+    }
+
+    /** {@link #cdfDistance} of sorted samples without −0.0. */
+    private static double sortedCdfDistance(int p, double[] a, double[] b) {
         int n = a.length;
         int m = b.length;
         double sum = 0.0;
