@@ -101,7 +101,13 @@ class WriterLivenessTest {
             }
             assertThat(temp).exists();
 
+            // Under unshare the writer is the launcher's child, killed by the kernel once the
+            // launcher dies: a moment later, not when kill() returns. Until then its lock holds.
             List<IntegrityProblem> found = store.check(false);
+            for (int polls = 0; found.isEmpty() && polls < 6_000; polls++) {
+                Thread.sleep(10);
+                found = store.check(false);
+            }
             assertThat(found).singleElement().satisfies(p -> {
                 assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.LEFTOVER);
                 assertThat(p.location()).isEqualTo("blobs/" + temp.getFileName());
