@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fault-injection sweep's store-write faults (refused, answer lost, disk full) over a
- * PostgreSQL store, a new schema per run. {@link PostgresConnectionKillTest} sweeps the
+ * PostgreSQL store, an empty schema per run. {@link PostgresConnectionKillTest} sweeps the
  * statements and connections underneath.
  */
 @ExtendWith(PostgresAvailable.class)
@@ -27,6 +27,6 @@ class PostgresFaultInjectionTest extends FaultInjectionKit {
 
     @Override
     protected Store createStore(Path dir, Clock clock) {
-        return ClusterStores.newStore(cluster, clock);
+        return ClusterStores.emptied(cluster, clock);
     }
 }
