@@ -53,8 +53,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 @ExtendWith(PostgresAvailable.class)
 @DisplayName("PostgresStore with a connection killed at each statement")
 class PostgresConnectionKillTest extends FaultInjectionKit {
-    /** How long {@code pg_terminate_backend} waits for the backend to end, in milliseconds. */
-    private static final int TERMINATE_WAIT_MILLIS = 30_000;
+    /** Polls (of about a millisecond) for a terminated backend to end. */
+    private static final int TERMINATE_POLLS = 20_000;
     private static PostgresCluster cluster;
     private static Connection admin;
     private static AnswerCuttingProxy proxy;
@@ -77,20 +77,38 @@ class PostgresConnectionKillTest extends FaultInjectionKit {
         }
     }
 
-    /** Ends backend {@code pid} from another session and returns once it has ended. */
+    /**
+     * Ends backend {@code pid} from another session and returns once the server no longer lists
+     * it, by then having rolled back its transaction and released its locks. (Polled here rather
+     * than with {@code pg_terminate_backend}'s own wait, which sleeps in steps of 100 ms.)
+     */
     private static synchronized void terminate(int pid) {
-        try (PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?, ?)")) {
-            ps.setInt(1, pid);
-            ps.setLong(2, TERMINATE_WAIT_MILLIS);
-            try (ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)");
+             PreparedStatement listed = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            kill.setInt(1, pid);
+            try (ResultSet rs = kill.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    throw new IllegalStateException("backend " + pid + " did not end within " + TERMINATE_WAIT_MILLIS
-                            + " ms of pg_terminate_backend");
+                    throw new IllegalStateException("backend " + pid + " could not be signalled to end");
                 }
             }
+            listed.setInt(1, pid);
+            for (int i = 0; i < TERMINATE_POLLS; i++) {
+                try (ResultSet rs = listed.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(1);
+            }
+            throw new IllegalStateException("backend " + pid + " was still listed " + TERMINATE_POLLS
+                    + " polls after pg_terminate_backend");
         } catch (SQLException e) {
             throw new IllegalStateException("could not terminate backend " + pid + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while terminating backend " + pid, e);
         }
     }
 
@@ -213,6 +231,20 @@ class PostgresConnectionKillTest extends FaultInjectionKit {
                 assertThatThrownBy(() -> c.createStatement().execute("SELECT 1")).isInstanceOf(SQLException.class);
                 sameConnection.getConnection();
                 assertThat(armed.source().relent()).hasSize(1);
+            }
+        }
+
+        @Test
+        @DisplayName("a pooled connection whose backend ended while it was idle fails the one call that borrows it,"
+                + " and is dropped")
+        void killedWhileIdle() {
+            PostgresStore healthy = ClusterStores.emptied(cluster, Clock.systemUTC());
+            Armed armed = arm(healthy, Clock.systemUTC(), 0, Kill.TERMINATED_BEFORE);
+            try (healthy; PostgresStore store = armed.store()) {
+                assertThat(store.read(key)).isEmpty();
+                armed.source().pids().forEach(PostgresConnectionKillTest::terminate);
+                assertThatThrownBy(() -> store.read(key)).isInstanceOf(StorageException.class);
+                assertThat(store.read(key)).isEmpty();
             }
         }
 

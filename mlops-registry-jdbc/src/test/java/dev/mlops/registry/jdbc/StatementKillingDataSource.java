@@ -70,6 +70,7 @@ final class StatementKillingDataSource extends ProxyingDataSource {
     private int statements;
     private final List<String> log = new ArrayList<>();
     private final List<String> relent = new ArrayList<>();
+    private final List<Integer> pids = new ArrayList<>();
 
     /**
      * @param target where the connections come from: through {@code proxy}
@@ -105,6 +106,11 @@ final class StatementKillingDataSource extends ProxyingDataSource {
         return List.copyOf(log);
     }
 
+    /** @return the backends of the connections opened so far, in order */
+    synchronized List<Integer> pids() {
+        return List.copyOf(pids);
+    }
+
     /** @return the killed connections that a watched pool lent again, for messages */
     synchronized List<String> relent() {
         return List.copyOf(relent);
@@ -135,6 +141,9 @@ final class StatementKillingDataSource extends ProxyingDataSource {
     public Connection getConnection() throws SQLException {
         Connection physical = target.getConnection();
         int pid = physical.unwrap(PGConnection.class).getBackendPID();
+        synchronized (this) {
+            pids.add(pid);
+        }
         return new Handle(physical, pid).proxy;
     }
 
