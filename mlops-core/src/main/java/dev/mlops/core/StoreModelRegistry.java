@@ -647,6 +647,7 @@ final class StoreModelRegistry implements ModelRegistry {
         Names.requireValid(Names.Kind.ALIAS, alias);
         Integer[] fromTo = new Integer[2];
         int[] number = new int[1];
+        VersionDoc[] targetDoc = new VersionDoc[1];
         ModelDoc doc = updateModel(name, m -> {
             List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
             Integer target = null;
@@ -659,6 +660,9 @@ final class StoreModelRegistry implements ModelRegistry {
             if (target == null) {
                 throw new ConflictException("alias " + name + "@" + alias + " has no earlier version to roll back to");
             }
+            // read before the commit: the answer is built from it, and a read failing after the
+            // commit would report the committed rollback as failed
+            targetDoc[0] = liveVersionDoc(new ModelRef.Version(name, target), m).value();
             fromTo[0] = m.aliases().get(alias);
             fromTo[1] = target;
             number[0] = m.nextMoveNumber(alias);
@@ -667,7 +671,7 @@ final class StoreModelRegistry implements ModelRegistry {
         });
         audit.recordCommitted("alias.rollback", name + "@" + alias, versionState(fromTo[0]), moveState(number[0], fromTo[1]));
         AliasEvents.fire(docs.store().describe(), name, alias);
-        return toVersion(liveVersionDoc(new ModelRef.Version(name, fromTo[1]), doc).value(), doc);
+        return toVersion(targetDoc[0], doc);
     }
 
     @Override
