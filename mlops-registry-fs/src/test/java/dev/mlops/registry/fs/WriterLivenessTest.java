@@ -154,39 +154,54 @@ class WriterLivenessTest {
      * runs, only with an id that may be alive here).
      */
     private static List<String> ownPidNamespace() {
-        requireUnshare();
+        List<String> unshare = requireUnshare();
         long pid = 32_000;
         while (pid > 1_000 && ProcessHandle.of(pid).isPresent()) {
             pid--;
         }
         String script = "echo " + (pid - 1) + " > /proc/sys/kernel/ns_last_pid 2>/dev/null; \"$@\"; exit $?";
-        return List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "sh", "-c", script, "sh");
+        List<String> launcher = new ArrayList<>(unshare);
+        launcher.addAll(List.of("sh", "-c", script, "sh"));
+        return launcher;
     }
 
-    private static void requireUnshare() {
-        Optional<String> unavailable = unshareUnavailable();
+    /**
+     * @return the unshare command that works here: as root a new PID namespace; otherwise one
+     *     inside a new user namespace, where the user is root (unprivileged user namespaces)
+     */
+    private static List<String> requireUnshare() {
+        List<String> asRoot = List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
+        List<String> asUser = List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc",
+                "--kill-child");
+        Optional<String> unavailable = unshareUnavailable(asRoot);
         if (unavailable.isEmpty()) {
-            return;
+            return asRoot;
         }
-        String message = "cannot run a writer in its own PID namespace: " + unavailable.get()
-                + " (needs root and util-linux's unshare)";
+        Optional<String> rootless = unshareUnavailable(asUser);
+        if (rootless.isEmpty()) {
+            return asUser;
+        }
+        String message = "cannot run a writer in its own PID namespace: " + unavailable.get() + "; and without root: "
+                + rootless.get() + " (needs util-linux's unshare, and root or unprivileged user namespaces)";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            fail(message + "; CI is set, where this test must run (CI runs as root, see .ci/run)");
+            fail(message + "; CI is set, where this test must run (see .ci/run)");
         }
         Assumptions.abort(message);
+        return List.of();
     }
 
-    private static Optional<String> unshareUnavailable() {
+    private static Optional<String> unshareUnavailable(List<String> unshare) {
+        List<String> command = new ArrayList<>(unshare);
+        command.add("true");
         try {
-            Process p = new ProcessBuilder("unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "true")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(1, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
-                return Optional.of("'unshare --pid --fork --mount-proc true' did not finish");
+                return Optional.of("'" + String.join(" ", command) + "' did not finish");
             }
             return p.exitValue() == 0 ? Optional.empty()
-                    : Optional.of("'unshare --pid --fork --mount-proc true' exited " + p.exitValue() + ": " + out);
+                    : Optional.of("'" + String.join(" ", command) + "' exited " + p.exitValue() + ": " + out);
         } catch (IOException e) {
             return Optional.of("could not run unshare: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 @Label("On-disk formats: round-trip, and every damage to a document file is detected")
-class CodecProperties {
+class CodecPropertiesTest {
     private static final DocumentKey[] KEYS = {
         DocumentKey.of("models", "rain"), DocumentKey.of("models", "rain", "versions", "0000000001"), DocumentKey.of("a")
     };
