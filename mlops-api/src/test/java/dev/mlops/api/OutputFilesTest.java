@@ -1,9 +1,10 @@
 package dev.mlops.api;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mlops.api.testing.SpecialFiles;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -28,50 +29,8 @@ class OutputFilesTest {
     @TempDir
     Path dir;
 
-    /** A FIFO made by mkfifo(1); the test is skipped where there is none (Windows). */
-    static Path fifo(Path p) throws IOException, InterruptedException {
-        Process mk;
-        try {
-            mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
-        } catch (IOException e) {
-            assumeTrue(false, "no mkfifo here: " + e.getMessage());
-            throw e;
-        }
-        assertThat(mk.waitFor()).as("mkfifo exit code").isZero();
-        return p;
-    }
 
-    /**
-     * The character devices to aim at: where /dev is writable (as root), private copies of
-     * /dev/null and /dev/full made with mknod(1) in {@code dir} plus the real /dev/full, so that
-     * a regression replaces nothing the machine relies on; elsewhere the real /dev/null and
-     * /dev/full, which an unprivileged process cannot replace anyway.
-     */
-    static List<Path> devices(Path dir) throws IOException, InterruptedException {
-        List<Path> devices = new ArrayList<>();
-        if (Files.isWritable(Path.of("/dev"))) {
-            for (String[] node : new String[][] {{"null", "3"}, {"full", "7"}}) {
-                Path p = dir.resolve(node[0]);
-                Process mk = new ProcessBuilder("mknod", "-m", "666", p.toString(), "c", "1", node[1])
-                        .inheritIO().start();
-                if (mk.waitFor() == 0) { // a container may lack the capability
-                    devices.add(p);
-                }
-            }
-            devices.add(Path.of("/dev/full"));
-        } else {
-            devices.add(Path.of("/dev/null"));
-            devices.add(Path.of("/dev/full"));
-        }
-        devices.removeIf(p -> !Files.exists(p));
-        assumeTrue(!devices.isEmpty(), "no character devices here");
-        return devices;
-    }
 
-    /** The POSIX file type bits of {@code p}, not following a link. */
-    static int type(Path p) throws IOException {
-        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
-    }
 
     private void noTemporaryFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
@@ -172,10 +131,10 @@ class OutputFilesTest {
         @Test
         @DisplayName("a FIFO: it stays a FIFO, and no reader is needed to refuse it (no blocking open)")
         void fifo() throws Exception {
-            Path p = OutputFilesTest.fifo(dir.resolve("pipe"));
+            Path p = SpecialFiles.fifo(dir.resolve("pipe"));
             assertThatThrownBy(() -> OutputFiles.write("--json-file", p, PAGE))
                     .isInstanceOf(ValidationException.class).hasMessageContaining("is a FIFO");
-            assertThat(type(p)).isEqualTo(0010000);
+            assertThat(SpecialFiles.type(p)).isEqualTo(SpecialFiles.FIFO);
             noTemporaryFiles();
         }
 
@@ -187,18 +146,18 @@ class OutputFilesTest {
                 server.bind(UnixDomainSocketAddress.of(p));
                 assertThatThrownBy(() -> OutputFiles.write("--html", p, PAGE))
                         .isInstanceOf(ValidationException.class).hasMessageContaining("is a socket");
-                assertThat(type(p)).isEqualTo(0140000);
+                assertThat(SpecialFiles.type(p)).isEqualTo(SpecialFiles.SOCKET);
             }
         }
 
         @Test
         @DisplayName("null and full devices: they stay character devices (this matters when run as root)")
         void devices() throws Exception {
-            for (Path device : OutputFilesTest.devices(dir)) {
+            for (Path device : SpecialFiles.devices(dir)) {
                 assertThatThrownBy(() -> OutputFiles.write("--html", device, PAGE))
                         .isInstanceOf(ValidationException.class)
                         .hasMessageContaining("--html " + Names.quote(device.toString()) + ": it is a character device");
-                assertThat(type(device)).as(device.toString()).isEqualTo(0020000);
+                assertThat(SpecialFiles.type(device)).as(device.toString()).isEqualTo(SpecialFiles.CHARACTER_DEVICE);
             }
         }
 

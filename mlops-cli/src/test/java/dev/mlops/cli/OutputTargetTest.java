@@ -1,9 +1,10 @@
 package dev.mlops.cli;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mlops.api.Names;
+import dev.mlops.api.testing.SpecialFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -107,36 +108,7 @@ class OutputTargetTest {
         }
     }
 
-    /**
-     * The character devices to aim at: where /dev is writable (as root), private copies of
-     * /dev/null and /dev/full made with mknod(1) in {@code dir} plus the real /dev/full, so that
-     * a regression replaces nothing the machine relies on; elsewhere the real /dev/null and
-     * /dev/full, which an unprivileged process cannot replace anyway.
-     */
-    static List<Path> devices(Path dir) throws IOException, InterruptedException {
-        List<Path> devices = new ArrayList<>();
-        if (Files.isWritable(Path.of("/dev"))) {
-            for (String[] node : new String[][] {{"null", "3"}, {"full", "7"}}) {
-                Path p = dir.resolve(node[0]);
-                Process mk = new ProcessBuilder("mknod", "-m", "666", p.toString(), "c", "1", node[1])
-                        .inheritIO().start();
-                if (mk.waitFor() == 0) { // a container may lack the capability
-                    devices.add(p);
-                }
-            }
-            devices.add(Path.of("/dev/full"));
-        } else {
-            devices.add(Path.of("/dev/null"));
-            devices.add(Path.of("/dev/full"));
-        }
-        devices.removeIf(p -> !Files.exists(p));
-        assumeTrue(!devices.isEmpty(), "no character devices here");
-        return devices;
-    }
 
-    private static int type(Path p) throws IOException {
-        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("outputs")
@@ -158,9 +130,9 @@ class OutputTargetTest {
     @MethodSource("outputs")
     @DisplayName("null and full devices are refused and stay character devices (run as root, they could be replaced)")
     void refusesDevices(Output o) throws Exception {
-        for (Path device : devices(tmp)) {
+        for (Path device : SpecialFiles.devices(tmp)) {
             refused(run(o, device.toString()), o.option(), Names.quote(device.toString()) + ": it is a character device");
-            assertThat(type(device)).as(device.toString()).isEqualTo(0020000);
+            assertThat(SpecialFiles.type(device)).as(device.toString()).isEqualTo(SpecialFiles.CHARACTER_DEVICE);
         }
     }
 
@@ -168,17 +140,9 @@ class OutputTargetTest {
     @MethodSource("outputs")
     @DisplayName("a FIFO is refused and stays a FIFO")
     void refusesFifo(Output o) throws Exception {
-        Path fifo = tmp.resolve("pipe");
-        Process mk;
-        try {
-            mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
-        } catch (IOException e) {
-            assumeTrue(false, "no mkfifo: " + e.getMessage());
-            return;
-        }
-        assertThat(mk.waitFor()).isZero();
+        Path fifo = SpecialFiles.fifo(tmp.resolve("pipe"));
         refused(run(o, fifo.toString()), o.option(), "is a FIFO");
-        assertThat(type(fifo)).isEqualTo(0010000);
+        assertThat(SpecialFiles.type(fifo)).isEqualTo(SpecialFiles.FIFO);
         inputsUntouched();
     }
 
