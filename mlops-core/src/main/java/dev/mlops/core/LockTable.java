@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +33,7 @@ final class LockTable {
     }
 
     Optional<StoreLock> acquire(String name, StoreLock.Mode mode, Duration wait) {
-        StoreLock.requireValidName(name);
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative()) {
-            throw new IllegalArgumentException("wait must not be negative, was " + wait);
-        }
+        StoreLock.requireValidRequest(name, mode, wait);
         long deadline = saturatedDeadline(wait);
         synchronized (this) {
             State s = states.computeIfAbsent(name, n -> new State());

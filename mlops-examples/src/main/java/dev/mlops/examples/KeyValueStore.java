@@ -368,11 +368,7 @@ public final class KeyValueStore implements Store {
      */
     @Override
     public Optional<StoreLock> lock(String name, StoreLock.Mode mode, java.time.Duration wait) {
-        StoreLock.requireValidName(name);
-        Objects.requireNonNull(mode, "mode");
-        if (wait.isNegative()) {
-            throw new IllegalArgumentException("wait must not be negative, was " + wait);
-        }
+        StoreLock.requireValidRequest(name, mode, wait);
         ensureOpen();
         String key = LOCKS + name;
         long deadline = System.nanoTime() + Math.min(wait.toMillis(), Long.MAX_VALUE / 2_000_000L) * 1_000_000L;

@@ -54,11 +54,23 @@ public interface StoreLock extends AutoCloseable {
     void close();
 
     /**
+     * Checks the arguments of {@link Store#lock}, as every backend must before it acquires.
+     *
      * @param name a lock name
-     * @return the name
-     * @throws IllegalArgumentException if it does not match {@link #NAME}
+     * @param mode not null
+     * @param wait not null, not negative
+     * @throws IllegalArgumentException for an invalid name or a negative wait
      */
-    static String requireValidName(String name) {
+    static void requireValidRequest(String name, Mode mode, java.time.Duration wait) {
+        requireName(name);
+        java.util.Objects.requireNonNull(mode, "mode");
+        java.util.Objects.requireNonNull(wait, "wait");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("wait must not be negative, was " + wait);
+        }
+    }
+
+    private static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("lock name " + (name == null ? "null" : "'" + name + "'")
                     + " is invalid: expected 1 to 64 lower-case letters, digits and dashes, starting with a letter"

@@ -800,12 +800,7 @@ public final class FileSystemStore implements Store {
      */
     @Override
     public Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait) {
-        StoreLock.requireValidName(name);
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative()) {
-            throw new IllegalArgumentException("wait must not be negative, was " + wait);
-        }
+        StoreLock.requireValidRequest(name, mode, wait);
         ensureOpen();
         return locks.named().acquire(lockOwner, name, mode, wait);
     }

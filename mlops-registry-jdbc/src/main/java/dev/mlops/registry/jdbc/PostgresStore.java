@@ -779,12 +779,7 @@ public final class PostgresStore implements Store {
      */
     @Override
     public Optional<StoreLock> lock(String name, StoreLock.Mode mode, Duration wait) {
-        StoreLock.requireValidName(name);
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(wait, "wait");
-        if (wait.isNegative()) {
-            throw new IllegalArgumentException("wait must not be negative, was " + wait);
-        }
+        StoreLock.requireValidRequest(name, mode, wait);
         ensureOpen();
         return locks.acquire(name, mode, wait);
     }
