@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check the store's integrity; exits 1 when a problem remains.",
                 "Checks every blob against its hash, every document, registry consistency, that every committed",
-                "change has its audit entry, and the audit chain."},
+                "change has its audit entry, that the state holds what the audit trail records, and the audit",
+                "chain."},
         footer = {"", "Example:", "  mlops --store ./registry verify", "  mlops --store ./registry verify --repair --json",
                 "  mlops --store ./registry verify --repair --audit-grace 0"})
 final class VerifyCommand extends StoreCommand {
