@@ -1,6 +1,7 @@
 package dev.mlops.api;
 
 import java.util.List;
+import java.util.Map;
 
 /** The tamper-evident record of every mutation of a registry or catalog. */
 public interface AuditLog {
@@ -44,4 +45,21 @@ public interface AuditLog {
      * @return where, if anywhere, the chain breaks or the recorded head is missing
      */
     AuditVerification verify(AuditHead expected);
+
+    /**
+     * Appends an entry for something an extension decided or did (a promotion gate's refusal, a
+     * retraining run), chained like every other entry. The registry records its own changes; the
+     * action names it uses (those starting with {@code model.}, {@code version.}, {@code alias.},
+     * {@code dataset.} and {@code store.}) are refused here, because verification replays them
+     * against the stored state.
+     *
+     * @param action what happened, a dotted lower-case name such as {@code promotion.refused}
+     * @param target what it happened to, such as {@code rain/4}
+     * @param before the relevant state before (may be empty)
+     * @param after the relevant state after, or the facts of the decision (may be empty)
+     * @throws IllegalArgumentException if the action is not a dotted lower-case name or is one of
+     *     the registry's own
+     * @throws StorageException if the entry could not be appended
+     */
+    void record(String action, String target, Map<String, String> before, Map<String, String> after);
 }

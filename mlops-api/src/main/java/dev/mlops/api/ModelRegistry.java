@@ -127,6 +127,26 @@ public interface ModelRegistry {
     ModelVersion setAlias(String name, String alias, int version);
 
     /**
+     * Moves an alias as {@link #setAlias} does, but only if it still points where the caller saw
+     * it: a compare-and-set move, for decisions made against the current holder of the alias (a
+     * promotion gate's "move only if the champion is still version 3"). The move is audited as
+     * {@code alias.promote}, with {@code evidence} (for example the decision's attachment name and
+     * digest) in the entry, so the audit trail links the move to what justified it.
+     *
+     * @param name the model
+     * @param alias the alias to move
+     * @param version the version it should point at
+     * @param expected the version the alias must hold now; empty if it must be unset
+     * @param evidence recorded in the audit entry; keys and values are free text, and must not
+     *     use the keys the registry writes itself ({@code from}, {@code to}, {@code move})
+     * @return the version the alias now points at
+     * @throws ConflictException if the alias does not hold {@code expected}; nothing changed
+     * @throws NotFoundException if the model or version does not exist
+     */
+    ModelVersion setAliasIf(String name, String alias, int version, java.util.OptionalInt expected,
+                            Map<String, String> evidence);
+
+    /**
      * Returns the alias to the version it pointed at before its last forward move that has not
      * been rolled back already (the history works as a stack: each {@link #setAlias} that moves
      * the alias, and each {@link #removeAlias}, pushes the version it left; rollback pops, skipping
@@ -228,4 +248,16 @@ public interface ModelRegistry {
      * @return every model version (archived included) whose lineage names it in any role
      */
     List<ModelVersion> versionsUsing(DatasetRef dataset);
+
+    /**
+     * Listens for alias moves of {@code model} made in this JVM through any registry over the
+     * same store ({@link #setAlias}, {@link #setAliasIf}, {@link #rollback},
+     * {@link #removeAlias}). Moves made by other processes are not announced: poll
+     * {@link #resolve} for those.
+     *
+     * @param model the model to hear about
+     * @param listener told after each committed move
+     * @return closing it stops the notices
+     */
+    Subscription onAliasMoved(String model, AliasListener listener);
 }

@@ -1,5 +1,6 @@
 package dev.mlops.bench;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.NewModelVersion;
@@ -97,7 +98,7 @@ public class ServingBenchmark {
     }
 
     private ModelService<double[], Integer> serve(String name, ModelLoader<double[], Integer> loader, boolean observe) {
-        var b = mlops.serve(ModelRef.alias(name, "production"), loader).name(name + (observe ? "-observed" : ""))
+        var b = ModelServiceBuilder.serve(mlops, ModelRef.alias(name, "production"), loader).name(name + (observe ? "-observed" : ""))
                 .pollInterval(Duration.ofHours(1));
         if (observe) {
             b.inferenceLog(log, 1.0).monitor(x -> observed.increment(), 1.0);

@@ -4,7 +4,7 @@ import dev.mlops.api.IntegrityException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
-import dev.mlops.core.ModelCard;
+import dev.mlops.cards.ModelCard;
 import dev.mlops.core.Mlops;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
 import dev.mlops.api.quality.MetricValue;
 import dev.mlops.api.quality.SliceMetrics;
-import dev.mlops.core.ModelCard;
+import dev.mlops.cards.ModelCard;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

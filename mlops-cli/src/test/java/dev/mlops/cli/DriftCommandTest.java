@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlops.api.drift.DriftReport;
-import dev.mlops.core.Frames;
+import dev.mlops.quality.Frames;
 import dev.mlops.drift.DriftAnalysis;
 import dev.mlops.drift.DriftReportJson;
 import java.io.IOException;

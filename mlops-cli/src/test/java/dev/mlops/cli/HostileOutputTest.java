@@ -7,7 +7,7 @@ import dev.mlops.api.Artifact;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.Names;
 import dev.mlops.api.NewModelVersion;
-import dev.mlops.core.AttachmentNames;
+import dev.mlops.api.AttachmentNames;
 import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

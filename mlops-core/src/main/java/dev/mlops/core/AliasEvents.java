@@ -1,5 +1,7 @@
 package dev.mlops.core;
 
+import dev.mlops.api.AliasListener;
+import dev.mlops.api.Subscription;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,20 +19,10 @@ import org.slf4j.LoggerFactory;
 final class AliasEvents {
     private static final Logger LOG = LoggerFactory.getLogger(AliasEvents.class);
 
-    /** Receives a notice. */
-    @FunctionalInterface
-    interface Listener {
-        /**
-         * @param model the model whose alias moved
-         * @param alias the alias that moved (or was removed)
-         */
-        void aliasMoved(String model, String alias);
+    private record Registration(String model, AliasListener listener) {
     }
 
-    private record Subscription(String model, Listener listener) {
-    }
-
-    private static final ConcurrentHashMap<String, CopyOnWriteArrayList<Subscription>> BY_STORE =
+    private static final ConcurrentHashMap<String, CopyOnWriteArrayList<Registration>> BY_STORE =
             new ConcurrentHashMap<>();
 
     private AliasEvents() {
@@ -42,13 +34,13 @@ final class AliasEvents {
      * @param listener what to call
      * @return closing it unsubscribes (idempotent)
      */
-    static AutoCloseable subscribe(String store, String model, Listener listener) {
+    static Subscription subscribe(String store, String model, AliasListener listener) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(listener, "listener");
-        Subscription s = new Subscription(model, listener);
+        Registration s = new Registration(model, listener);
         BY_STORE.compute(store, (k, list) -> {
-            CopyOnWriteArrayList<Subscription> l = list == null ? new CopyOnWriteArrayList<>() : list;
+            CopyOnWriteArrayList<Registration> l = list == null ? new CopyOnWriteArrayList<>() : list;
             l.add(s);
             return l;
         });
@@ -60,11 +52,11 @@ final class AliasEvents {
 
     /** Tells every listener of {@code model} in {@code store}; a throwing listener is logged and skipped. */
     static void fire(String store, String model, String alias) {
-        CopyOnWriteArrayList<Subscription> list = BY_STORE.get(store);
+        CopyOnWriteArrayList<Registration> list = BY_STORE.get(store);
         if (list == null) {
             return;
         }
-        for (Subscription s : list) {
+        for (Registration s : list) {
             if (s.model.equals(model)) {
                 try {
                     s.listener.aliasMoved(model, alias);
@@ -77,7 +69,7 @@ final class AliasEvents {
 
     /** @return how many listeners the store has (tests: no subscription outlives its service) */
     static int listenerCount(String store) {
-        CopyOnWriteArrayList<Subscription> list = BY_STORE.get(store);
+        CopyOnWriteArrayList<Registration> list = BY_STORE.get(store);
         return list == null ? 0 : list.size();
     }
 }

@@ -444,7 +444,7 @@ final class AuditCoverage {
             if (repair && chainIntact && g.action() != null && g.after() != null) {
                 Map<String, String> after = new TreeMap<>(g.after());
                 after.put(JournalAuditLog.RECOVERED_BY, RECOVERED);
-                audit.record(g.action(), g.target(), g.before(), after);
+                audit.append(g.action(), g.target(), g.before(), after);
                 repaired = true;
             }
             boolean recoverable = chainIntact && g.action() != null && g.after() != null;

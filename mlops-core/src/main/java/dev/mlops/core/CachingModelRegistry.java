@@ -31,7 +31,7 @@ final class CachingModelRegistry implements ModelRegistry, AutoCloseable {
     private final ModelRegistry delegate;
     private final Cache<ModelRef, ModelVersion> resolved;
     private final String store;
-    private final java.util.Map<String, AutoCloseable> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, dev.mlops.api.Subscription> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
 
     CachingModelRegistry(ModelRegistry delegate, String store, Duration ttl, Ticker ticker) {
         this.delegate = delegate;
@@ -57,13 +57,7 @@ final class CachingModelRegistry implements ModelRegistry, AutoCloseable {
     /** Stops listening for alias notices. */
     @Override
     public void close() {
-        for (AutoCloseable s : subscriptions.values()) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot unsubscribe from alias notices", e);
-            }
-        }
+        subscriptions.values().forEach(dev.mlops.api.Subscription::close);
         subscriptions.clear();
     }
 
@@ -143,6 +137,22 @@ final class CachingModelRegistry implements ModelRegistry, AutoCloseable {
     @Override
     public ModelVersion setAlias(String name, String alias, int version) {
         return changing(name, () -> delegate.setAlias(name, alias, version));
+    }
+
+    @Override
+    public ModelVersion setAliasIf(String name, String alias, int version, java.util.OptionalInt expected,
+                                   Map<String, String> evidence) {
+        return changing(name, () -> delegate.setAliasIf(name, alias, version, expected, evidence));
+    }
+
+    /** The listener hears of a move only after this cache forgot the model, so it reads the new holder. */
+    @Override
+    public dev.mlops.api.Subscription onAliasMoved(String model, dev.mlops.api.AliasListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        return delegate.onAliasMoved(model, (m, a) -> {
+            invalidate(m);
+            listener.aliasMoved(m, a);
+        });
     }
 
     @Override

@@ -77,7 +77,32 @@ final class JournalAuditLog implements AuditLog {
         return after;
     }
 
-    void record(String action, String target, Map<String, String> before, Map<String, String> after) {
+    /** Action names the registry writes and verification replays; extensions may not use them. */
+    private static final java.util.List<String> RESERVED = java.util.List.of("model.", "version.", "alias.", "dataset.",
+            "store.");
+    private static final java.util.regex.Pattern ACTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+");
+
+    @Override
+    public void record(String action, String target, Map<String, String> before, Map<String, String> after) {
+        java.util.Objects.requireNonNull(action, "action");
+        java.util.Objects.requireNonNull(target, "target");
+        java.util.Objects.requireNonNull(before, "before");
+        java.util.Objects.requireNonNull(after, "after");
+        if (!ACTION.matcher(action).matches()) {
+            throw new IllegalArgumentException("audit action " + dev.mlops.api.Names.quote(action)
+                    + " is not a dotted lower-case name such as promotion.refused");
+        }
+        for (String r : RESERVED) {
+            if (action.startsWith(r)) {
+                throw new IllegalArgumentException("audit action " + dev.mlops.api.Names.quote(action)
+                        + " is the registry's own (" + r + "*): it records those itself, and verify replays them");
+            }
+        }
+        append(action, target, before, after);
+    }
+
+    /** Appends an entry of the registry's own, unchecked; throws if it could not be appended. */
+    void append(String action, String target, Map<String, String> before, Map<String, String> after) {
         store.append(Json.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
                 before, after)));
     }
@@ -89,7 +114,7 @@ final class JournalAuditLog implements AuditLog {
      */
     void recordCommitted(String action, String target, Map<String, String> before, Map<String, String> after) {
         try {
-            record(action, target, before, after);
+            append(action, target, before, after);
         } catch (MlopsException e) {
             LOG.warn("{} of {} is committed, but its audit entry could not be appended ({}); 'verify --repair'"
                     + " appends it", action, target, e.getMessage());

@@ -4,10 +4,8 @@ import dev.mlops.api.AuditLog;
 import dev.mlops.api.DatasetCatalog;
 import dev.mlops.api.GarbageCollection;
 import dev.mlops.api.IntegrityReport;
-import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.Page;
-import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;
@@ -41,7 +39,6 @@ public final class Mlops implements AutoCloseable {
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
     private final StoreModelRegistry storeModels;
-    private final Artifacts artifacts;
     private final ModelRegistry models;
     private final BlobPins pins;
 
@@ -49,7 +46,7 @@ public final class Mlops implements AutoCloseable {
         this.store = b.store;
         this.clock = b.clock;
         Documents docs = new Documents(store);
-        this.artifacts = new Artifacts(store);
+        Artifacts artifacts = new Artifacts(store);
         this.pins = new BlobPins(store, b.lockWait);
         this.audit = new JournalAuditLog(store, clock, b.actor);
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor, pins);
@@ -91,42 +88,21 @@ public final class Mlops implements AutoCloseable {
     }
 
     /**
-     * Serves the version {@code ref} points at, following it when it is an alias. Configure the
-     * service on the returned builder, then {@link ModelServiceBuilder#build() build} it.
+     * The clock this instance stamps versions, moves and audit entries with. Extensions (gates,
+     * cards, training loops) take their time from it, so one injected clock governs everything.
      *
-     * <pre>{@code
-     * try (ModelService<Features, Double> svc = mlops.serve(ModelRef.parse("rain@production"), loader)
-     *         .fallback(f -> 0.0).build()) {
-     *     double p = svc.predict(features);
-     * }
-     * }</pre>
-     *
-     * @param ref what to serve, usually {@code name@production}
-     * @param loader turns a version and its artifact files into a callable model
-     * @param <I> input type
-     * @param <O> output type
-     * @return a builder for the service
+     * @return the injected clock
      */
-    public <I, O> ModelServiceBuilder<I, O> serve(ModelRef ref, ModelLoader<I, O> loader) {
-        Objects.requireNonNull(ref, "ref");
-        Objects.requireNonNull(loader, "loader");
-        // the service reads the registry without the metadata cache: it must see moves at once
-        return new ModelServiceBuilder<>(VersionSource.of(storeModels, artifacts, store.describe()), clock, ref, loader);
-    }
-
-    /** The registry without the metadata cache, for gates that move aliases by compare-and-set. */
-    StoreModelRegistry storeRegistry() {
-        return storeModels;
-    }
-
-    /** The injected clock. */
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
-    /** The audit log, for entries written by gates. */
-    JournalAuditLog journal() {
-        return audit;
+    /**
+     * @return a description of the store, the same for every instance over the same store (a
+     *     directory, a database); for messages and for telling stores apart
+     */
+    public String describeStore() {
+        return store.describe();
     }
 
     /** @return the underlying store */

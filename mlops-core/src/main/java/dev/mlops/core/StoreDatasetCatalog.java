@@ -1,5 +1,7 @@
 package dev.mlops.core;
 
+import dev.mlops.quality.CsvSummary;
+import dev.mlops.quality.Frames;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ArtifactEntry;
 import dev.mlops.api.ArtifactManifest;
@@ -71,7 +73,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         Schema schema = spec.schema().orElse(null);
         if (src.format().equals("csv")) {
             try (InputStream in = Files.newInputStream(src.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                CsvSummary summary = CsvSummary.read(in, src.delimiter(), src.path().getFileName().toString());
+                CsvSummary summary = Frames.summarizeCsv(in, src.delimiter(), src.path().getFileName().toString(), Map.of());
                 rows = summary.rowCount();
                 if (schema == null) {
                     schema = summary.schema();

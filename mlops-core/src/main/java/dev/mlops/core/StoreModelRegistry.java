@@ -1,6 +1,8 @@
 package dev.mlops.core;
 
+import dev.mlops.api.AliasListener;
 import dev.mlops.api.AliasMove;
+import dev.mlops.api.Subscription;
 import dev.mlops.api.ArtifactManifest;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.DatasetCatalog;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -561,6 +564,30 @@ final class StoreModelRegistry implements ModelRegistry {
 
     @Override
     public ModelVersion setAlias(String name, String alias, int version) {
+        return moveAlias(name, alias, version, null, Map.of());
+    }
+
+    @Override
+    public ModelVersion setAliasIf(String name, String alias, int version, OptionalInt expected,
+                                   Map<String, String> evidence) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(evidence, "evidence");
+        for (String key : evidence.keySet()) {
+            if (key.equals("from") || key.equals("to") || key.equals("move")) {
+                throw new IllegalArgumentException("evidence key " + Names.quote(key)
+                        + " is the registry's own; use another name");
+            }
+        }
+        return moveAlias(name, alias, version, expected, evidence);
+    }
+
+    /**
+     * Moves the alias by compare-and-set on the model document; {@code expected} null means
+     * unconditionally (audited {@code alias.set}), else only from that holder (audited
+     * {@code alias.promote}, with the evidence).
+     */
+    private ModelVersion moveAlias(String name, String alias, int version, OptionalInt expected,
+                                   Map<String, String> evidence) {
         Names.requireValid(Names.Kind.ALIAS, alias);
         ModelRef.Version ref = new ModelRef.Version(name, version);
         VersionDoc target = liveVersionDoc(ref, modelDoc(name).value()).value();
@@ -572,6 +599,11 @@ final class StoreModelRegistry implements ModelRegistry {
                 throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
             }
             Integer current = m.aliases().get(alias);
+            if (expected != null && !Objects.equals(current, expected.isPresent() ? expected.getAsInt() : null)) {
+                throw new ConflictException("alias " + name + "@" + alias + " moved since the decision to move it: it was "
+                        + (expected.isPresent() ? String.valueOf(expected.getAsInt()) : "unset") + " and is now "
+                        + (current == null ? "unset" : current) + "; decide again against the new holder");
+            }
             from[0] = current;
             moved[0] = current == null || current != version;
             if (!moved[0]) {
@@ -586,60 +618,19 @@ final class StoreModelRegistry implements ModelRegistry {
                     alias);
         });
         if (moved[0]) {
-            audit.recordCommitted("alias.set", name + "@" + alias, versionState(from[0]), moveState(number[0], version));
+            Map<String, String> after = new TreeMap<>(evidence);
+            after.putAll(moveState(number[0], version));
+            audit.recordCommitted(expected == null ? "alias.set" : "alias.promote", name + "@" + alias,
+                    versionState(from[0]), after);
             AliasEvents.fire(docs.store().describe(), name, alias);
         }
         return toVersion(target, doc);
     }
 
-    /**
-     * Moves an alias as {@link #setAlias} does, but only if it still points where a promotion
-     * decision saw it, and records the move as {@code alias.promote} with the decision's
-     * attachment name and digest, so the audit trail links the move to its decision.
-     *
-     * @param expected the version the alias held when the decision was made; empty if unset
-     * @param decision the recorded decision's attachment name and its SHA-256
-     * @return true if the alias moved; false if it already pointed at the version
-     * @throws ConflictException if the alias moved since the decision
-     */
-    boolean promoteAlias(ModelRef.Version ref, String alias, Optional<Integer> expected, Map<String, String> decision) {
-        Names.requireValid(Names.Kind.ALIAS, alias);
-        String name = ref.model();
-        int version = ref.number();
-        liveVersionDoc(ref, modelDoc(name).value());
-        Integer[] from = new Integer[1];
-        boolean[] moved = new boolean[1];
-        int[] number = new int[1];
-        updateModel(name, m -> {
-            if (m.isDeleted(version)) {
-                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
-            }
-            Integer current = m.aliases().get(alias);
-            if (!Objects.equals(current, expected.orElse(null))) {
-                throw new ConflictException("alias " + name + "@" + alias + " moved since the promotion decision: it was "
-                        + expected.map(String::valueOf).orElse("unset") + " and is now "
-                        + (current == null ? "unset" : current) + "; evaluate again against the new champion");
-            }
-            from[0] = current;
-            moved[0] = current == null || current != version;
-            if (!moved[0]) {
-                return m;
-            }
-            List<Integer> stack = new ArrayList<>(m.rollbackStack().getOrDefault(alias, List.of()));
-            if (current != null) {
-                stack.add(current);
-            }
-            number[0] = m.nextMoveNumber(alias);
-            return archiveHistory(m.withAlias(alias, version, stack, move(AliasMove.Kind.SET, current, version), now()),
-                    alias);
-        });
-        if (moved[0]) {
-            Map<String, String> after = new TreeMap<>(decision);
-            after.putAll(moveState(number[0], version));
-            audit.recordCommitted("alias.promote", name + "@" + alias, versionState(from[0]), after);
-            AliasEvents.fire(docs.store().describe(), name, alias);
-        }
-        return moved[0];
+    @Override
+    public Subscription onAliasMoved(String model, AliasListener listener) {
+        Names.requireValid(Names.Kind.MODEL, model);
+        return AliasEvents.subscribe(docs.store().describe(), model, listener);
     }
 
     @Override

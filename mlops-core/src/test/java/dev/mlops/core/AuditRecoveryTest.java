@@ -1,5 +1,6 @@
 package dev.mlops.core;
 
+import dev.mlops.api.testing.ManualTestClock;
 import dev.mlops.api.store.ForwardingStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,7 +126,7 @@ class AuditRecoveryTest {
                 new Case("a promotion", (m, d) -> {
                     two.run(m, d);
                     m.models().setAlias("rain", "production", 1);
-                }, (m, d) -> m.storeRegistry().promoteAlias(ModelRef.version("rain", 2), "production", Optional.of(1),
+                }, (m, d) -> m.models().setAliasIf("rain", "production", 2, java.util.OptionalInt.of(1),
                         Map.of("decision", "promotion-decision-1")), "rain@production", "alias.set"),
                 new Case("rollback", (m, d) -> {
                     two.run(m, d);

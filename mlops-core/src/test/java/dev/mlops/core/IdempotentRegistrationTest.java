@@ -1,5 +1,6 @@
 package dev.mlops.core;
 
+import dev.mlops.api.testing.ManualTestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.DriftReport;
-import dev.mlops.core.testing.DumpedDom;
-import dev.mlops.core.testing.HeadlessChromium;
+import dev.mlops.api.testing.DumpedDom;
+import dev.mlops.api.testing.HeadlessChromium;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.mlops.examples;
 import dev.mlops.api.Frame;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.DriftReport;
-import dev.mlops.core.Frames;
+import dev.mlops.quality.Frames;
 import dev.mlops.drift.DriftAnalysis;
 import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.DriftReportJson;

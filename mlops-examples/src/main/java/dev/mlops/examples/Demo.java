@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.AuditVerification;
 import dev.mlops.api.DatasetRef;
@@ -18,15 +19,15 @@ import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.VersionMetrics;
-import dev.mlops.core.AttachmentNames;
-import dev.mlops.core.ContinuousTraining;
-import dev.mlops.core.Frames;
+import dev.mlops.api.AttachmentNames;
+import dev.mlops.training.ContinuousTraining;
+import dev.mlops.quality.Frames;
 import dev.mlops.core.Mlops;
-import dev.mlops.core.ModelCard;
-import dev.mlops.core.PromotionGate;
-import dev.mlops.core.PromotionPolicy;
-import dev.mlops.core.RetrainPolicy;
-import dev.mlops.core.TrainingEvent;
+import dev.mlops.cards.ModelCard;
+import dev.mlops.gates.PromotionGate;
+import dev.mlops.gates.PromotionPolicy;
+import dev.mlops.training.RetrainPolicy;
+import dev.mlops.training.TrainingEvent;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.ReferenceProfile;
@@ -165,7 +166,7 @@ public final class Demo {
                                                     + report.columns().size() + " columns drifted)");
                             loop.onDriftReport(report).ifPresent(runs::add);
                         }).build();
-                try (ModelService<Day, Double> svc = mlops.serve(ModelRef.parse(MODEL + "@production"), LOADER)
+                try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse(MODEL + "@production"), LOADER)
                         .monitor(monitor.observer(Demo::features), 1.0).feedbackWindow(1_000).build()) {
                     List<Day> seen = new ArrayList<>(y2012);
                     for (int i = 0; i + 1 < stream.size(); i++) {
@@ -308,7 +309,7 @@ public final class Demo {
     }
 
     private static double meanAbsoluteError(Mlops mlops, ModelRef.Version version, List<Day> holdout) {
-        try (ModelService<Day, Double> svc = mlops.serve(version, LOADER).build()) {
+        try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, version, LOADER).build()) {
             double sum = 0;
             for (int i = 0; i + 1 < holdout.size(); i++) {
                 sum += Math.abs(svc.predict(holdout.get(i)) - holdout.get(i + 1).tempMax());

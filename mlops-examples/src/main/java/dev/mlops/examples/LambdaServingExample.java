@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
@@ -34,7 +35,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * ModelLoader<Conditions, Double> loader = ModelLoader.ofFunction(ctx -> formula(ctx.version().params().get("formula")));
- * try (ModelService<Conditions, Double> svc = mlops.serve(ModelRef.parse("feels-like@production"), loader).build()) {
+ * try (ModelService<Conditions, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("feels-like@production"), loader).build()) {
  *     double t = svc.predict(new Conditions(-5, 30));      // follows the alias, no restart
  * }
  * }</pre>
@@ -98,7 +99,7 @@ public final class LambdaServingExample {
                     ModelLoader.ofFunction(ctx -> formula(ctx.version().params().get("formula")));
 
             out.println("2. Serve feels-like@production");
-            try (ModelService<Conditions, Double> svc = mlops.serve(ModelRef.parse("feels-like@production"), loader)
+            try (ModelService<Conditions, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("feels-like@production"), loader)
                     .build()) {
                 LinkedBlockingQueue<ModelRef.Version> swapped = new LinkedBlockingQueue<>();
                 svc.onEvent(e -> {                       // ends with the service

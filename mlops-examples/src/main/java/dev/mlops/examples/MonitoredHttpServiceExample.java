@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,7 +20,7 @@ import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.ServiceEvent;
 import dev.mlops.api.serving.ServiceMetrics;
 import dev.mlops.api.serving.VersionMetrics;
-import dev.mlops.core.Frames;
+import dev.mlops.quality.Frames;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
 import dev.mlops.drift.DriftMonitor;
@@ -142,7 +143,7 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
             }
         });
         ModelLoader<Weather, Double> loader = ModelLoader.ofFunction(ctx -> forecaster(ctx.version().params()));
-        this.service = mlops.serve(ref, loader).monitor(observer, 1.0).build();
+        this.service = ModelServiceBuilder.serve(mlops, ref, loader).monitor(observer, 1.0).build();
 
         // small JSON answers: send them at once instead of waiting for the client's delayed ACK (Nagle)
         System.setProperty("sun.net.httpserver.nodelay", "true");

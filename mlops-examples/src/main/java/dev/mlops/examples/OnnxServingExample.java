@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * ModelLoader<float[], float[]> loader = OnnxModelLoader.floatVector("x", "y").intraOpThreads(1);
- * try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("rain@production"), loader).build()) {
+ * try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"), loader).build()) {
  *     float[] y = svc.predict(new float[] {1f, 2f, -0.5f});
  * }
  * }</pre>
@@ -88,7 +89,7 @@ public final class OnnxServingExample {
 
             out.println("2. Serve rain@production through ONNX Runtime");
             OnnxModelLoader<float[], float[]> loader = OnnxModelLoader.floatVector("x", "y").intraOpThreads(1);
-            try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("rain@production"), loader).build()) {
+            try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"), loader).build()) {
                 float[] x = {1f, 2f, -0.5f};
                 Prediction<float[]> p = svc.predictDetailed(x);
                 out.printf("   %s: y(%s) = %s%n", p.servedBy(), Arrays.toString(x), Arrays.toString(p.output()));

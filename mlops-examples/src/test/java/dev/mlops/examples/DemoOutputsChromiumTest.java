@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
-import dev.mlops.core.AttachmentNames;
+import dev.mlops.api.AttachmentNames;
 import dev.mlops.core.Mlops;
-import dev.mlops.core.ModelCard;
-import dev.mlops.core.testing.DumpedDom;
-import dev.mlops.core.testing.HeadlessChromium;
+import dev.mlops.cards.ModelCard;
+import dev.mlops.api.testing.DumpedDom;
+import dev.mlops.api.testing.HeadlessChromium;
 import dev.mlops.drift.ReferenceProfile;
 import dev.mlops.registry.fs.FileSystemStore;
 import java.awt.image.BufferedImage;

@@ -4,7 +4,7 @@ import dev.mlops.api.Artifact;
 import dev.mlops.api.Frame;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.store.Store;
-import dev.mlops.core.Frames;
+import dev.mlops.quality.Frames;
 import dev.mlops.core.Mlops;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.FleetDrift;

@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -80,7 +81,8 @@ class DocsSnippetsTest {
     /** Imports every block gets: what a reader of these docs imports anyway. */
     static final List<String> IMPORTS = List.of("java.io.*", "java.nio.file.*", "java.time.*", "java.util.*",
             "java.util.concurrent.*", "java.util.function.*", "dev.mlops.api.*", "dev.mlops.api.store.*", "dev.mlops.api.serving.*",
-            "dev.mlops.api.drift.*", "dev.mlops.api.quality.*", "dev.mlops.api.gate.*", "dev.mlops.core.*",
+            "dev.mlops.api.drift.*", "dev.mlops.api.quality.*", "dev.mlops.api.gate.*", "dev.mlops.core.*", "dev.mlops.quality.*", "dev.mlops.serving.*",
+            "dev.mlops.gates.*", "dev.mlops.training.*", "dev.mlops.cards.*",
             "dev.mlops.drift.*", "dev.mlops.drift.online.*", "dev.mlops.onnx.*", "dev.mlops.micrometer.*", "dev.mlops.registry.fs.*",
             "dev.mlops.registry.tck.*", "dev.mlops.examples.*");
 
@@ -132,7 +134,7 @@ class DocsSnippetsTest {
                                     .gate((candidate, request) -> { throw new UnsupportedOperationException("no gate here"); })
                                     .executor(trainingExecutor).build());"""),
                     local("svc", """
-                            ModelService<Double, String> svc = track(mlops.serve(ModelRef.parse("rain@production"),
+                            ModelService<Double, String> svc = track(ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
                                     ModelLoader.<Double, String>ofFunction(ctx -> mm -> mm > 0 ? "rain" : "sun")).build());"""),
                     local("scheduler", """
                             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -140,7 +142,7 @@ class DocsSnippetsTest {
             entry("micrometer.md", List.of(
                     local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7, @production = 5"),
                     local("service", """
-                            ModelService<Double, Double> service = track(mlops.serve(ModelRef.parse("rain@production"),
+                            ModelService<Double, Double> service = track(ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
                                     ModelLoader.<Double, Double>ofFunction(ctx -> mm -> 2 * mm)).build());"""),
                     local("registry", """
                             io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =

@@ -1,5 +1,6 @@
 package dev.mlops.examples;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.Artifact;
@@ -28,7 +29,7 @@ class WeatherModelTest {
             mlops.models().register("t", NewModelVersion.builder().artifact(Artifact.bytes("model.onnx", bad)).format("onnx").build());
             double[] mae = new double[2];
             for (int v = 1; v <= 2; v++) {
-                try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("t/" + v),
+                try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("t/" + v),
                         OnnxModelLoader.floatVector("input", "output")).build()) {
                     double sum = 0;
                     for (int i = 0; i + 1 < test.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.mlops.it;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.Artifact;
@@ -26,15 +27,15 @@ import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.VersionMetrics;
-import dev.mlops.core.AttachmentNames;
-import dev.mlops.core.ContinuousTraining;
-import dev.mlops.core.Evaluation;
+import dev.mlops.api.AttachmentNames;
+import dev.mlops.training.ContinuousTraining;
+import dev.mlops.quality.Evaluation;
 import dev.mlops.core.Mlops;
-import dev.mlops.core.PromotionGate;
-import dev.mlops.core.PromotionPolicy;
-import dev.mlops.core.RetrainPolicy;
-import dev.mlops.core.Trainer;
-import dev.mlops.core.TrainingEvent;
+import dev.mlops.gates.PromotionGate;
+import dev.mlops.gates.PromotionPolicy;
+import dev.mlops.training.RetrainPolicy;
+import dev.mlops.training.Trainer;
+import dev.mlops.training.TrainingEvent;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.ReferenceProfile;
 import java.io.BufferedReader;
@@ -516,7 +517,7 @@ class ContinuousTrainingEndToEndTest {
 
             List<String> served = new ArrayList<>();
             Map<Integer, int[]> errors = new java.util.TreeMap<>(); // version -> {wrong, total}
-            try (ModelService<Day, String> svc = mlops.serve(ModelRef.alias(MODEL, ALIAS), loader)
+            try (ModelService<Day, String> svc = ModelServiceBuilder.serve(mlops, ModelRef.alias(MODEL, ALIAS), loader)
                     .monitor(d -> observer.get().observe(d), 1.0).feedbackWindow(1000).clock(clock).build()) {
                 assertThat(svc.currentVersion()).isEqualTo(v1.ref());
                 int releasedRuns = 0;

@@ -1,5 +1,6 @@
 package dev.mlops.micrometer;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -63,7 +64,7 @@ class ModelServiceMetricsTest {
     }
 
     ModelService<Integer, Integer> service() {
-        return mlops.serve(ModelRef.parse("rain@production"), loader())
+        return ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"), loader())
                 .name("rain-svc")
                 .fallback(in -> 0)
                 .shadow(ModelRef.version("rain", 3), 1.0)

@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * ModelLoader<float[], float[]> loader = OnnxModelLoader.floatVector("x", "y").intraOpThreads(1);
- * try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("rain@production"), loader).build()) {
+ * try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"), loader).build()) {
  *     float[] y = svc.predict(new float[] {12.5f, 0.8f, 3f});
  * }
  * }</pre>

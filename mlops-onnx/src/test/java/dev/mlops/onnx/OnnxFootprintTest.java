@@ -1,5 +1,6 @@
 package dev.mlops.onnx;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.Artifact;
@@ -29,7 +30,7 @@ class OnnxFootprintTest {
             mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("model.onnx", OnnxModelLoaderTest.shippedLinearModel())).format("onnx").build());
             mlops.models().setAlias("rain", "production", 1);
-            try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("rain@production"),
+            try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
                     OnnxModelLoader.floatVector("x", "y").intraOpThreads(1)).build()) {
                 float[] y = svc.predict(new float[] {1f, 2f, -0.5f});
                 System.out.println("predicted " + y.length + " values");

@@ -1,5 +1,6 @@
 package dev.mlops.onnx;
 
+import dev.mlops.serving.ModelServiceBuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.Artifact;
@@ -24,7 +25,7 @@ class OnnxServingTest {
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("linear.onnx", OnnxTestModels.linear())).format("onnx").build());
             mlops.models().setAlias("rain", "production", v1.version());
-            try (ModelService<float[], float[]> svc = mlops.serve(ModelRef.parse("rain@production"),
+            try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
                     OnnxModelLoader.floatVector("x", "y")).build()) {
                 float[] x = {1.0f, 2.0f, -0.5f};
                 assertThat(svc.predict(x)).containsExactly(OnnxTestModels.linearExpected(x));

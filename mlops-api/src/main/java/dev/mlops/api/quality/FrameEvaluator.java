@@ -4,7 +4,7 @@ import dev.mlops.api.Frame;
 
 /**
  * Runs a model over a labeled frame and pairs its outputs with the labels. Made by
- * {@code dev.mlops.core.Evaluation}; used directly, and by permutation importance, which calls
+ * {@code dev.mlops.quality.Evaluation}; used directly, and by permutation importance, which calls
  * it again on frames with one column shuffled.
  *
  * @param <D> evaluation data type ({@link ClassificationData} or {@link RegressionData})

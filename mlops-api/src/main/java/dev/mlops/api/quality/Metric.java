@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /**
- * A named metric over evaluation data. The standard ones are in {@code dev.mlops.core.Metrics};
+ * A named metric over evaluation data. The standard ones are in {@code dev.mlops.quality.Metrics};
  * any function can be wrapped with {@link #of}.
  *
  * @param <D> evaluation data type

@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 
 /**
  * A named list of {@link Constraint}s with unique names, run against a frame by
- * {@code dev.mlops.core.DataValidation}, which also writes it as JSON (with a
+ * {@code dev.mlops.quality.DataValidation}, which also writes it as JSON (with a
  * {@code schemaVersion}) to store with a dataset version, and reads it back. Edit a suite, for
  * example a suggested one, with {@link #toBuilder()}.
  *

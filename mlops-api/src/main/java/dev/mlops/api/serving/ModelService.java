@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 /**
  * A model served by version: follows a reference (usually {@code name@production}), loads the
  * version it points at, and swaps in a new version atomically when the alias moves, without
- * failing a request. Built by {@code Mlops.serve(ref, loader)}. Thread-safe.
+ * failing a request. Built by {@code ModelServiceBuilder.serve(mlops, ref, loader)}. Thread-safe.
  *
  * @param <I> input type
  * @param <O> output type
@@ -80,9 +80,9 @@ public interface ModelService<I, O> extends AutoCloseable {
 
     /**
      * @param listener called for every event, on a service thread; must not block
-     * @return a handle; {@code close()} on it unsubscribes
+     * @return a handle; {@code close()} on it unsubscribes, and throws nothing
      */
-    AutoCloseable onEvent(Consumer<? super ServiceEvent> listener);
+    dev.mlops.api.Subscription onEvent(Consumer<? super ServiceEvent> listener);
 
     /**
      * Stops following the alias, abandons a load in progress, waits for calls in flight and

@@ -1,0 +1,608 @@
+package dev.mlops.gates;
+
+import dev.mlops.quality.Bootstrap;
+import dev.mlops.quality.DataValidation;
+import dev.mlops.quality.Fairness;
+import dev.mlops.quality.McNemar;
+import dev.mlops.quality.Frames;
+import dev.mlops.quality.Metrics;
+import dev.mlops.api.Frame;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelRegistry;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Names;
+import dev.mlops.api.NotFoundException;
+import dev.mlops.api.gate.CheckResult;
+import dev.mlops.api.quality.ClassificationData;
+import dev.mlops.api.quality.ConstraintResult;
+import dev.mlops.api.quality.FairnessReport;
+import dev.mlops.api.quality.McNemarResult;
+import dev.mlops.api.quality.Metric;
+import dev.mlops.api.quality.MetricValue;
+import dev.mlops.api.quality.PairedComparison;
+import dev.mlops.api.quality.RegressionData;
+import dev.mlops.api.quality.ValidationResult;
+import dev.mlops.api.quality.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * One evaluation of a policy: resolves the champion, computes what the checks need at most once
+ * (each as a value or the reason it could not be had), and turns every rule into a
+ * {@link CheckResult}. Nothing here throws for a check: whatever goes wrong fails that check.
+ */
+final class GateContext {
+    private final ModelRegistry models;
+    private final PromotionPolicy policy;
+    private final ModelRef.Version candidate;
+    private final String alias;
+    private final PromotionGate.Inputs in;
+
+    private final Got<ModelVersion> candidateVersion;
+    /** Empty: no version holds the alias. */
+    private final Optional<Got<ModelVersion>> champion;
+    private final Optional<ModelRef.Version> championRef;
+    private Got<Object> candidateData;
+    private Got<Object> championData;
+    private Got<Map<String, Double>> candidateMetrics;
+    private Got<Map<String, Double>> championMetrics;
+    private final Map<String, Got<FairnessReport>> fairness = new HashMap<>();
+
+    /** A value, or why it could not be had. */
+    private record Got<T>(T value, String error) {
+        static <T> Got<T> of(T value) {
+            return new Got<>(value, null);
+        }
+
+        static <T> Got<T> fail(String error) {
+            return new Got<>(null, error);
+        }
+
+        boolean ok() {
+            return error == null;
+        }
+    }
+
+    GateContext(ModelRegistry models, PromotionPolicy policy, ModelRef.Version candidate, String alias,
+                PromotionGate.Inputs in) {
+        this.models = models;
+        this.policy = policy;
+        this.candidate = candidate;
+        this.alias = alias;
+        this.in = in;
+        this.candidateVersion = attempt(() -> models.version(candidate.model(), candidate.number()),
+                "candidate " + candidate + " cannot be read");
+        Optional<Got<ModelVersion>> ch;
+        Optional<ModelRef.Version> chRef;
+        try {
+            ModelVersion v = models.resolve(new ModelRef.Alias(candidate.model(), alias));
+            ch = Optional.of(Got.of(v));
+            chRef = Optional.of(v.ref());
+        } catch (NotFoundException noChampion) {
+            ch = Optional.empty();
+            chRef = Optional.empty();
+        } catch (RuntimeException e) {
+            ch = Optional.of(Got.fail("the champion (" + candidate.model() + "@" + alias + ") cannot be loaded: "
+                    + describe(e)));
+            chRef = Optional.empty();
+        }
+        this.champion = ch;
+        this.championRef = chRef;
+    }
+
+    boolean candidateExists() {
+        return candidateVersion.ok();
+    }
+
+    Optional<ModelRef.Version> championRef() {
+        return championRef;
+    }
+
+    List<CheckResult> checks() {
+        List<CheckResult> out = new ArrayList<>();
+        if (policy.isEmpty()) {
+            out.add(fail("policy", "at least one rule", "policy " + Names.quote(policy.name())
+                    + " has no rules; a gate without checks never promotes"));
+        }
+        if (!candidateVersion.ok()) {
+            out.add(fail("candidate", "an existing version", candidateVersion.error()));
+        }
+        if (champion.isPresent() && !champion.get().ok()) {
+            out.add(fail("champion", "the alias holder can be read", champion.get().error()));
+        }
+        if (gateEvaluates()) {
+            // an evaluation that throws refuses the candidate even when no rule reads its result
+            out.add(evaluationCheck("evaluation:candidate", candidateData()));
+            if (champion.isPresent() && champion.get().ok() && canEvaluateChampion()) {
+                out.add(evaluationCheck("evaluation:champion", championData()));
+            }
+        }
+        in.frame.ifPresent(f -> {
+            if (f.rowCount() == 0) {
+                out.add(new CheckResult("data:rows", OptionalDouble.of(0), ">= 1", Verdict.FAIL,
+                        "the evaluation frame has no rows; a gate never passes empty data"));
+            }
+        });
+        for (PromotionPolicy.Threshold t : policy.thresholds()) {
+            out.add(guarded(t.checkName(), (t.minimum() ? ">= " : "<= ") + num(t.bound()), () -> threshold(t)));
+        }
+        for (PromotionPolicy.RelativeThreshold r : policy.relativeThresholds()) {
+            r.minAbsoluteChange().ifPresent(m -> out.add(guarded("improvement:" + r.metric(),
+                    requiredAbsolute(r, m), () -> absoluteChange(r, m))));
+            r.minRelativeChange().ifPresent(m -> out.add(guarded("relative_improvement:" + r.metric(),
+                    requiredRelative(r, m), () -> relativeChange(r, m))));
+        }
+        for (PromotionPolicy.NonInferiority n : policy.nonInferiority()) {
+            out.add(guarded(n.checkName(), requiredNonInferiority(n), () -> nonInferiority(n)));
+        }
+        for (PromotionPolicy.Significance s : policy.significance()) {
+            out.add(guarded(s.checkName(), "p < " + num(s.alpha()), () -> significance(s)));
+        }
+        policy.maxLatencyP99Millis().ifPresent(max -> out.add(guarded("latency:p99", "<= " + num(max) + " ms",
+                () -> latency(max))));
+        policy.dataValidation().ifPresent(suite -> out.addAll(data(suite)));
+        for (PromotionPolicy.FairnessThreshold f : policy.fairness()) {
+            out.add(guarded(f.checkName(), (f.maximum() ? "<= " : ">= ") + num(f.bound()), () -> fairness(f)));
+        }
+        return out;
+    }
+
+    // ---- absolute thresholds ------------------------------------------------------------------
+
+    private CheckResult threshold(PromotionPolicy.Threshold t) {
+        String required = (t.minimum() ? ">= " : "<= ") + num(t.bound());
+        Got<Double> v = metric(candidateMetrics(), t.metric(), "candidate");
+        if (!v.ok()) {
+            return fail(t.checkName(), required, v.error());
+        }
+        double x = v.value();
+        boolean ok = t.minimum() ? x >= t.bound() : x <= t.bound();
+        return result(t.checkName(), x, required, ok, "candidate " + t.metric() + " = " + num(x));
+    }
+
+    // ---- relative thresholds (MLflow's MetricThreshold) ---------------------------------------
+
+    private static String requiredAbsolute(PromotionPolicy.RelativeThreshold r, double m) {
+        return r.greaterIsBetter() ? "candidate >= champion + " + num(m) : "candidate <= champion - " + num(m);
+    }
+
+    private static String requiredRelative(PromotionPolicy.RelativeThreshold r, double m) {
+        return "(" + (r.greaterIsBetter() ? "candidate - champion" : "champion - candidate") + ") / |champion| >= "
+                + num(m);
+    }
+
+    /** Both values, or a finished check when the comparison cannot be made (or is skipped). */
+    private record Pair(double candidate, double champion, CheckResult settled) {
+    }
+
+    private Pair pair(String check, String metric, String required) {
+        Optional<CheckResult> noChampion = championMissing(check, required);
+        if (noChampion.isPresent()) {
+            return new Pair(Double.NaN, Double.NaN, noChampion.get());
+        }
+        Got<Double> c = metric(candidateMetrics(), metric, "candidate");
+        if (!c.ok()) {
+            return new Pair(Double.NaN, Double.NaN, fail(check, required, c.error()));
+        }
+        Got<Double> h = metric(championMetrics(), metric, "champion " + championRef.map(Object::toString).orElse(""));
+        if (!h.ok()) {
+            return new Pair(Double.NaN, Double.NaN, fail(check, required, h.error()));
+        }
+        return new Pair(c.value(), h.value(), null);
+    }
+
+    private CheckResult absoluteChange(PromotionPolicy.RelativeThreshold r, double minAbs) {
+        return absolute("improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minAbs, requiredAbsolute(r, minAbs),
+                "improvement", "");
+    }
+
+    private CheckResult relativeChange(PromotionPolicy.RelativeThreshold r, double minRel) {
+        return relative("relative_improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minRel,
+                requiredRelative(r, minRel), true, "relative improvement", "");
+    }
+
+    // ---- non-inferiority margins: the same comparisons with the required change negated -------
+
+    private static String requiredNonInferiority(PromotionPolicy.NonInferiority n) {
+        if (n.relative()) {
+            return "(" + (n.greaterIsBetter() ? "candidate - champion" : "champion - candidate") + ") / |champion| >= "
+                    + num(-n.maxLoss());
+        }
+        return n.greaterIsBetter() ? "candidate >= champion - " + num(n.maxLoss())
+                : "candidate <= champion + " + num(n.maxLoss());
+    }
+
+    private CheckResult nonInferiority(PromotionPolicy.NonInferiority n) {
+        String tolerated = "; a loss of up to " + num(n.maxLoss()) + (n.relative() ? " of |champion|" : "")
+                + " is tolerated";
+        return n.relative()
+                ? relative(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
+                        false, "relative change", tolerated)
+                : absolute(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
+                        "change", tolerated);
+    }
+
+    /**
+     * The oriented change must be at least {@code minChange} (negative for a margin): as MLflow,
+     * the bound is computed first ({@code champion +/- minChange}), then compared.
+     */
+    private CheckResult absolute(String check, String metric, boolean greaterIsBetter, double minChange,
+                                 String required, String changeLabel, String note) {
+        Pair p = pair(check, metric, required);
+        if (p.settled() != null) {
+            return p.settled();
+        }
+        boolean ok = greaterIsBetter ? p.candidate() >= p.champion() + minChange
+                : p.candidate() <= p.champion() - minChange;
+        double change = greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate();
+        return result(check, change, required, ok, metric + ": candidate " + num(p.candidate()) + ", champion "
+                + num(p.champion()) + " (" + direction(greaterIsBetter) + "); " + changeLabel + " " + num(change) + note);
+    }
+
+    /**
+     * The oriented change divided by |champion| must be at least {@code minChange}; for a champion
+     * of 0, an {@code improvement} must be strictly better by 1e-10 (MLflow's fallback) and a
+     * margin, a fraction of 0, tolerates no loss.
+     */
+    private CheckResult relative(String check, String metric, boolean greaterIsBetter, double minChange,
+                                 String required, boolean improvement, String changeLabel, String note) {
+        Pair p = pair(check, metric, required);
+        if (p.settled() != null) {
+            return p.settled();
+        }
+        String values = metric + ": candidate " + num(p.candidate()) + ", champion " + num(p.champion()) + " ("
+                + direction(greaterIsBetter) + ")";
+        if (p.champion() == 0.0) {
+            double by = improvement ? 1e-10 : 0.0;
+            boolean ok = greaterIsBetter ? p.candidate() >= p.champion() + by : p.candidate() <= p.champion() - by;
+            return new CheckResult(check, OptionalDouble.empty(), required, ok ? Verdict.PASS : Verdict.FAIL,
+                    values + (improvement ? "; the champion's value is 0, so as MLflow the candidate must only be better"
+                            + " by 1e-10" : "; the champion's value is 0, so a relative margin tolerates no loss: the"
+                            + " candidate must not be worse"));
+        }
+        double change = (greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate())
+                / Math.abs(p.champion());
+        return result(check, change, required, change >= minChange, values + "; " + changeLabel + " " + num(change)
+                + note);
+    }
+
+    /** Empty when a champion's values can be had; else the finished check (skipped or failed). */
+    private Optional<CheckResult> championMissing(String check, String required) {
+        if (champion.isEmpty()) {
+            String none = "no version holds alias " + candidate.model() + "@" + alias;
+            if (policy.requireChampion()) {
+                return Optional.of(fail(check, required, none + " and the policy requires a champion to compare with"));
+            }
+            return Optional.of(new CheckResult(check, OptionalDouble.empty(), required, Verdict.PASS, none
+                    + ": comparison skipped (no baseline, as MLflow skips it); set requireChampion to refuse instead"));
+        }
+        if (!champion.get().ok()) {
+            return Optional.of(fail(check, required, champion.get().error()));
+        }
+        return Optional.empty();
+    }
+
+    // ---- significance -------------------------------------------------------------------------
+
+    private CheckResult significance(PromotionPolicy.Significance s) {
+        String check = s.checkName();
+        String required = "p < " + num(s.alpha());
+        Optional<CheckResult> noChampion = championMissing(check, required);
+        if (noChampion.isPresent()) {
+            return noChampion.get();
+        }
+        Got<Object> c = candidateData();
+        if (!c.ok()) {
+            return fail(check, required, c.error());
+        }
+        Got<Object> h = championData();
+        if (!h.ok()) {
+            return fail(check, required, h.error());
+        }
+        if (s.test() == PromotionPolicy.Test.MCNEMAR) {
+            if (!(c.value() instanceof ClassificationData cc && h.value() instanceof ClassificationData hc)) {
+                return fail(check, required, "McNemar's test needs classification data for both models");
+            }
+            McNemarResult m = McNemar.test(cc, hc);
+            double p = m.pValueImprovement();
+            return result(check, p, required, p < s.alpha(), String.format(Locale.ROOT,
+                    "one-sided McNemar (%s) on %d rows: only the candidate right on %d, only the champion on %d;"
+                            + " two-sided p = %s", m.method().name().toLowerCase(Locale.ROOT), m.rows(),
+                    m.candidateOnlyCorrect(), m.championOnlyCorrect(), num(m.pValue())));
+        }
+        PairedComparison pc;
+        if (c.value() instanceof ClassificationData cc && h.value() instanceof ClassificationData hc) {
+            Optional<Metric<ClassificationData>> m = Metrics.classification(s.metric());
+            if (m.isEmpty()) {
+                return fail(check, required, "metric " + Names.quote(s.metric()) + " is not a classification metric");
+            }
+            pc = Bootstrap.paired(cc, hc, m.get(), s.bootstrap());
+        } else if (c.value() instanceof RegressionData cr && h.value() instanceof RegressionData hr) {
+            Optional<Metric<RegressionData>> m = Metrics.regression(s.metric());
+            if (m.isEmpty()) {
+                return fail(check, required, "metric " + Names.quote(s.metric()) + " is not a regression metric");
+            }
+            pc = Bootstrap.paired(cr, hr, m.get(), s.bootstrap());
+        } else {
+            return fail(check, required, "candidate and champion evaluation data are of different kinds");
+        }
+        return result(check, pc.pValue(), required, pc.significantImprovement(s.alpha()), String.format(Locale.ROOT,
+                "paired bootstrap of %s: candidate %s, champion %s, improvement %s, %s%% interval [%s, %s];"
+                        + " %d resamples (%d skipped), seed %d", s.metric(), num(pc.candidate()), num(pc.champion()),
+                num(pc.improvement()), num(pc.confidence() * 100), num(pc.lower()), num(pc.upper()), pc.resamples(),
+                pc.skipped(), pc.seed()));
+    }
+
+    // ---- latency, data, fairness --------------------------------------------------------------
+
+    private CheckResult latency(double maxMillis) {
+        String required = "<= " + num(maxMillis) + " ms";
+        if (in.latency.isEmpty()) {
+            return fail("latency:p99", required, "no latency measurement was given (Inputs.latency)");
+        }
+        var l = in.latency.get();
+        double p99 = l.p99Nanos() / 1e6;
+        String detail = l.count() == 0
+                ? "p99 " + num(p99) + " ms" + (l.p50Nanos() > 0 ? ", p50 " + num(l.p50Nanos() / 1e6) + " ms" : "")
+                        + " (no call count recorded)"
+                : String.format(Locale.ROOT, "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99),
+                num(l.p50Nanos() / 1e6), l.count(), l.warmup());
+        return result("latency:p99", p99, required, p99 <= maxMillis, detail);
+    }
+
+    private List<CheckResult> data(dev.mlops.api.quality.ValidationSuite suite) {
+        if (in.frame.isEmpty()) {
+            return List.of(fail("data", "suite " + Names.quote(suite.name()) + " passes",
+                    "no evaluation frame was given (Inputs.frame)"));
+        }
+        ValidationResult r;
+        try {
+            r = DataValidation.validate(suite, in.frame.get());
+        } catch (RuntimeException e) {
+            return List.of(fail("data", "suite " + Names.quote(suite.name()) + " passes", "validation threw: "
+                    + describe(e)));
+        }
+        List<CheckResult> out = new ArrayList<>();
+        for (ConstraintResult c : r.results()) {
+            out.add(new CheckResult("data:" + c.name(), finite(c.observed()), c.constraint().describe(),
+                    c.passed() ? Verdict.PASS : Verdict.FAIL, c.message()));
+        }
+        return out;
+    }
+
+    private CheckResult fairness(PromotionPolicy.FairnessThreshold f) {
+        String required = (f.maximum() ? "<= " : ">= ") + num(f.bound());
+        Got<FairnessReport> g = fairness.computeIfAbsent(f.column(), col -> {
+            if (in.frame.isEmpty()) {
+                return Got.fail("fairness needs the evaluation frame with column " + Names.quote(col));
+            }
+            Got<Object> c = candidateData();
+            if (!c.ok()) {
+                return Got.fail(c.error());
+            }
+            if (!(c.value() instanceof ClassificationData cd)) {
+                return Got.fail("fairness needs classification data of the candidate");
+            }
+            return attempt(() -> Fairness.assess(cd, in.frame.get(), col), "fairness on " + Names.quote(col)
+                    + " could not be computed");
+        });
+        if (!g.ok()) {
+            return fail(f.checkName(), required, g.error());
+        }
+        double v = g.value().metrics().stream().filter(m -> m.name().equals(f.metric())).findFirst()
+                .map(MetricValue::value).orElse(Double.NaN);
+        boolean ok = f.maximum() ? v <= f.bound() : v >= f.bound();
+        StringBuilder slices = new StringBuilder();
+        g.value().slices().forEach(s -> slices.append(slices.length() == 0 ? "" : ", ").append(s.slice())
+                .append(": selection rate ").append(num(s.selectionRate())));
+        return result(f.checkName(), v, required, ok, f.metric() + " over slices of " + Names.quote(f.column())
+                + " (positive class " + Names.quote(g.value().positiveClass()) + "): " + slices);
+    }
+
+    // ---- sources ------------------------------------------------------------------------------
+
+    /** True when the gate itself produces evaluation data (a factory, or prediction columns of the frame). */
+    private boolean gateEvaluates() {
+        return in.candidateData.isEmpty() && hasDataSource();
+    }
+
+    private boolean canEvaluateChampion() {
+        return in.classifier.isPresent() || in.regressor.isPresent()
+                || policy.predictions().flatMap(PromotionPolicy.PredictionColumns::championPrediction).isPresent();
+    }
+
+    private static CheckResult evaluationCheck(String name, Got<Object> data) {
+        if (!data.ok()) {
+            return fail(name, "evaluates without error", data.error());
+        }
+        int rows = data.value() instanceof ClassificationData c ? c.size() : ((RegressionData) data.value()).size();
+        return new CheckResult(name, OptionalDouble.of(rows), "evaluates without error", Verdict.PASS,
+                "evaluated on " + rows + " rows");
+    }
+
+    private boolean hasDataSource() {
+        return in.candidateData.isPresent() || in.classifier.isPresent() || in.regressor.isPresent()
+                || (policy.predictions().isPresent() && in.frame.isPresent());
+    }
+
+    private Got<Object> candidateData() {
+        if (candidateData == null) {
+            candidateData = evaluationData(true);
+        }
+        return candidateData;
+    }
+
+    private Got<Object> championData() {
+        if (championData == null) {
+            championData = evaluationData(false);
+        }
+        return championData;
+    }
+
+    private Got<Object> evaluationData(boolean ofCandidate) {
+        String who = ofCandidate ? "candidate " + candidate : "champion " + championRef.map(Object::toString).orElse("");
+        if (in.candidateData.isPresent()) {
+            Optional<Object> d = ofCandidate ? in.candidateData : in.championData;
+            return d.map(Got::of).orElseGet(() -> Got.fail("no evaluation data for the " + who
+                    + " was given (Inputs.classification(candidate, champion))"));
+        }
+        if (in.classifier.isPresent() || in.regressor.isPresent()) {
+            Got<ModelVersion> v = ofCandidate ? candidateVersion : champion.orElseThrow();
+            if (!v.ok()) {
+                return Got.fail(v.error());
+            }
+            return attempt(() -> {
+                Frame frame = in.frame.orElseThrow();
+                if (in.classifier.isPresent()) {
+                    return in.classifier.get().evaluator(v.value()).evaluate(frame);
+                }
+                return in.regressor.get().evaluator(v.value()).evaluate(frame);
+            }, "the " + who + " could not be evaluated");
+        }
+        if (policy.predictions().isPresent() && in.frame.isPresent()) {
+            PromotionPolicy.PredictionColumns pc = policy.predictions().get();
+            if (!ofCandidate && pc.championPrediction().isEmpty()) {
+                return Got.fail("the policy names no championPrediction column, so the champion's predictions"
+                        + " on these rows are unknown");
+            }
+            return attempt(() -> fromColumns(in.frame.get(), pc, ofCandidate), "the " + who
+                    + "'s predictions could not be read from the frame");
+        }
+        return Got.fail("no evaluation data for the " + who + ": give Inputs.classification/regression, an"
+                + " evaluator factory with a frame, or a frame with the policy's prediction columns");
+    }
+
+    private static ClassificationData fromColumns(Frame frame, PromotionPolicy.PredictionColumns pc, boolean candidate) {
+        String[] actual = Frames.labels(frame, pc.label());
+        String[] predicted = Frames.labels(frame, candidate ? pc.prediction() : pc.championPrediction().orElseThrow());
+        TreeSet<String> classes = new TreeSet<>(List.of(actual));
+        classes.addAll(List.of(predicted));
+        // the other model's predictions join the class list, so both sides compare over the same classes
+        String other = candidate ? pc.championPrediction().orElse(null) : pc.prediction();
+        if (other != null) {
+            classes.addAll(List.of(Frames.labels(frame, other)));
+        }
+        ClassificationData d = ClassificationData.ofLabels(new ArrayList<>(classes), actual, predicted);
+        return pc.positiveClass().map(d::withPositive).orElse(d);
+    }
+
+    private Got<Map<String, Double>> candidateMetrics() {
+        if (candidateMetrics == null) {
+            candidateMetrics = metrics(true);
+        }
+        return candidateMetrics;
+    }
+
+    private Got<Map<String, Double>> championMetrics() {
+        if (championMetrics == null) {
+            championMetrics = metrics(false);
+        }
+        return championMetrics;
+    }
+
+    private Got<Map<String, Double>> metrics(boolean ofCandidate) {
+        Optional<Map<String, Double>> explicit = ofCandidate ? in.candidateMetrics : in.championMetrics;
+        if (explicit.isPresent()) {
+            return Got.of(explicit.get());
+        }
+        if (hasDataSource()) {
+            Got<Object> d = ofCandidate ? candidateData() : championData();
+            if (!d.ok()) {
+                return Got.fail(d.error());
+            }
+            return attempt(() -> {
+                Map<String, Double> m = new LinkedHashMap<>();
+                List<MetricValue> values = d.value() instanceof ClassificationData c ? Metrics.report(c).metrics()
+                        : Metrics.report((RegressionData) d.value()).metrics();
+                values.forEach(v -> m.put(v.name(), v.value()));
+                return m;
+            }, "metrics could not be computed");
+        }
+        if (in.registeredMetrics) {
+            Got<ModelVersion> v = ofCandidate ? candidateVersion : champion.orElseThrow();
+            return v.ok() ? Got.of(v.value().metrics()) : Got.fail(v.error());
+        }
+        return Got.fail("no metric values for the " + (ofCandidate ? "candidate" : "champion")
+                + ": give candidateMetrics/championMetrics, evaluation data, or registeredMetrics()");
+    }
+
+    private static Got<Double> metric(Got<Map<String, Double>> metrics, String name, String who) {
+        if (!metrics.ok()) {
+            return Got.fail(metrics.error());
+        }
+        Double v = metrics.value().get(name);
+        if (v == null) {
+            return Got.fail(who.strip() + " has no metric " + Names.quote(name) + "; it has "
+                    + new TreeSet<>(metrics.value().keySet()));
+        }
+        if (!Double.isFinite(v)) {
+            return Got.fail(who.strip() + " metric " + Names.quote(name) + " is " + v + ", not a finite number");
+        }
+        return Got.of(v);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> Got<T> attempt(Attempt<T> body, String what) {
+        try {
+            T v = body.get();
+            return v == null ? Got.fail(what + ": the result was null") : Got.of(v);
+        } catch (Exception e) {
+            return Got.fail(what + ": " + describe(e));
+        }
+    }
+
+    /** Runs a check; if it throws, the check fails with the exception's message. */
+    private static CheckResult guarded(String name, String required, Supplier<CheckResult> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            return fail(name, required, "the check threw " + describe(e));
+        }
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    private static CheckResult fail(String name, String required, String detail) {
+        return new CheckResult(name, OptionalDouble.empty(), required, Verdict.FAIL, detail);
+    }
+
+    private static CheckResult result(String name, double observed, String required, boolean ok, String detail) {
+        if (!Double.isFinite(observed)) {
+            return fail(name, required, detail + "; the observed value is " + observed + ", not a finite number");
+        }
+        return new CheckResult(name, OptionalDouble.of(observed), required, ok ? Verdict.PASS : Verdict.FAIL, detail);
+    }
+
+    private static OptionalDouble finite(double v) {
+        return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
+    }
+
+    private static String direction(boolean greaterIsBetter) {
+        return greaterIsBetter ? "greater is better" : "smaller is better";
+    }
+
+    /** Shortest round-trip text of a double, without a trailing {@code .0} for integers. */
+    static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mlops.gates;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.mlops.api.IntegrityException;
+import dev.mlops.api.Names;
+import dev.mlops.api.ValidationException;
+import java.io.IOException;
+
+/** Interim copy of core's JSON mapper until the one strict JSON layer lands: no default typing, unknown fields ignored so the format can grow. */
+final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(16 * 1024 * 1024).build());
+    }
+
+    private Json() {
+    }
+
+    static byte[] write(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /**
+     * @param what names the document in the message, e.g. its key
+     */
+    static <T> T read(byte[] bytes, Class<T> type, String what) {
+        try {
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) {
+                throw new IntegrityException(what + " is empty (expected a JSON " + type.getSimpleName() + ")");
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IntegrityException ie) {
+                throw ie;
+            }
+            throw new IntegrityException(what + " is damaged: not a valid " + type.getSimpleName()
+                    + " document (" + firstLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /** The text field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static String text(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new ValidationException(at + " lacks text field " + Names.quote(field));
+        }
+        return v.textValue();
+    }
+
+    /** The number field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static double number(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isNumber()) {
+            throw new ValidationException(at + " lacks number field " + Names.quote(field));
+        }
+        return v.doubleValue();
+    }
+
+    /** The integer field {@code field} of {@code o}; {@code at} names the object in the message. */
+    static long integer(JsonNode o, String field, String at) {
+        JsonNode v = o.get(field);
+        if (v == null || !v.isIntegralNumber()) {
+            throw new ValidationException(at + " lacks integer field " + Names.quote(field));
+        }
+        return v.longValue();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    // interim copy of quality's document header rules (QualityJson), until the one JSON layer lands
+    static final int SCHEMA_VERSION = 1;
+
+    static String write(JsonNode node) {
+        try {
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    static JsonNode parse(String json, String kind) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ValidationException("not valid JSON for a " + kind + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ValidationException("a " + kind + " must be a JSON object");
+        }
+        JsonNode v = root.get("schemaVersion");
+        if (v == null || !v.canConvertToInt()) {
+            throw new ValidationException("the " + kind + " has no schemaVersion; expected " + SCHEMA_VERSION);
+        }
+        if (v.intValue() != SCHEMA_VERSION) {
+            throw new ValidationException("the " + kind + " has schemaVersion " + v.intValue() + "; this library reads "
+                    + SCHEMA_VERSION);
+        }
+        JsonNode k = root.get("kind");
+        if (k != null && !k.asText().equals(kind)) {
+            throw new ValidationException("the document is a " + Names.quote(k.asText()) + ", expected a " + kind);
+        }
+        return root;
+    }
+
+}

@@ -1,0 +1,1079 @@
+package dev.mlops.serving;
+
+import dev.mlops.api.MlopsException;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ModelVersion;
+import dev.mlops.api.Names;
+import dev.mlops.api.StorageException;
+import dev.mlops.api.serving.InferenceLog;
+import dev.mlops.api.serving.InferenceRecord;
+import dev.mlops.api.serving.InputObserver;
+import dev.mlops.api.serving.LoadContext;
+import dev.mlops.api.serving.Model;
+import dev.mlops.api.serving.ModelLoader;
+import dev.mlops.api.serving.ModelService;
+import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.PredictionException;
+import dev.mlops.api.serving.ServiceEvent;
+import dev.mlops.api.serving.ServiceMetrics;
+import dev.mlops.api.serving.VersionMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToDoubleBiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ModelService} behind {@link ModelServiceBuilder}.
+ *
+ * <p>Request path: pick the slot (primary or challenger), acquire its live {@link Deployment}
+ * (one atomic add), call the model between two {@code System.nanoTime()} reads, add the
+ * latency to the version's histogram (one atomic add), release (one atomic add). Nothing is
+ * allocated unless a feature that needs it (detailed prediction, sampled log record, shadow)
+ * is on for that request.
+ *
+ * <p>Swap path, always under {@link #lock}: resolve the reference; export, load and warm up the
+ * new version on a load thread of its own ({@link LoadTask}) while the swapping thread waits at
+ * most the load timeout; publish it in the slot, then drop the service's reference to the old
+ * deployment. Whoever releases the old deployment last hands its close to the closer thread.
+ * The swapping thread is the service's worker (alias notices, polling, retries) or the caller
+ * of {@link #refresh()} and {@code build()}. One load runs at a time: a load abandoned after its
+ * timeout keeps its thread, and no other load starts until it returns.
+ *
+ * <p>{@link #close()} takes no lock, so nothing a swap waits for can hold it up: it abandons the
+ * running load, empties the slots by get-and-set (a swap publishes by compare-and-set, so it
+ * cannot bring a deployment back), and waits at most the close timeout for calls in flight and
+ * queued closes.
+ */
+final class ServingService<I, O> implements ModelService<I, O> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServingService.class);
+    static final int SPLIT_BUCKETS = 10_000;
+
+    private final String name;
+    private final ModelRef ref;
+    private final ModelLoader<I, O> loader;
+    private final VersionSource source;
+    private final Clock clock;
+    private final List<I> warmUp;
+    private final long pollNanos;
+    private final long backoffInitialNanos;
+    private final long backoffMaxNanos;
+    private final long loadTimeoutNanos;
+    private final long closeTimeoutNanos;
+
+    private final ServiceSlot<I, O> primary;
+    private final ServiceSlot<I, O> challenger;
+    private final int challengerBuckets;
+    private final ServiceSlot<I, O> fallbackSlot;
+    private final Function<? super I, ? extends O> fallbackFunction;
+    private final ShadowRunner<I, O> shadow;
+    private final double shadowRate;
+    private final ExecutorService ownedShadowExecutor;
+    private final Function<? super I, ? extends Map<String, ?>> columns;
+    private final InferenceLog log;
+    private final double logRate;
+    private final Function<? super I, ?> logInput;
+    private final InputObserver<? super I> observer;
+    private final double observerRate;
+    private final FeedbackWindow feedback;
+    private final ToDoubleBiFunction<? super O, ? super O> errorFunction;
+    /** Whether a plain successful predict has more to do than metrics. */
+    private final boolean extras;
+
+    private final List<ServiceSlot<I, O>> slots = new ArrayList<>();
+    private final Path cacheRoot;
+    private final boolean ownsCache;
+    private final ArtifactCache artifacts;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean closed;
+    /** The load started last; it may be running, abandoned, or done. */
+    private volatile LoadTask<Loaded<I, O>> loading;
+    /** Closes retired models off the request threads; its thread starts at the first retirement. */
+    private final ThreadPoolExecutor closer;
+    /** Deployments whose model is not closed yet: live, retired with calls inside, or queued for the closer. */
+    private final Set<Deployment<I, O>> open = ConcurrentHashMap.newKeySet();
+    private final ScheduledThreadPoolExecutor worker;
+    private volatile Thread workerThread;
+    private final AtomicBoolean checkQueued = new AtomicBoolean();
+    private final List<dev.mlops.api.Subscription> subscriptions = new ArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super ServiceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentHashMap<ModelRef.Version, VersionStats> statsByVersion = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<VersionStats> statsInOrder = new CopyOnWriteArrayList<>();
+    private final String idPrefix;
+    private final AtomicLong idCounter = new AtomicLong();
+    private final AtomicLong loads = new AtomicLong();
+    private final LongAdder observerErrors = new LongAdder();
+    private final LongAdder logFailures = new LongAdder();
+    private volatile ModelRef.Version current;
+
+    @SuppressWarnings("unchecked")
+    ServingService(ModelServiceBuilder<I, O> b) {
+        byte[] seed = new byte[6];
+        new SecureRandom().nextBytes(seed);
+        StringBuilder p = new StringBuilder(14);
+        for (byte x : seed) {
+            p.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        this.idPrefix = p.append('-').toString();
+        this.ref = b.ref;
+        this.name = b.name != null ? b.name : b.ref.toString();
+        this.loader = b.loader;
+        this.source = b.source;
+        this.clock = b.clock;
+        this.warmUp = b.warmUp != null ? b.warmUp : List.of();
+        this.pollNanos = (b.pollInterval != null ? b.pollInterval : ModelServiceBuilder.DEFAULT_POLL).toNanos();
+        this.backoffInitialNanos = (b.backoffInitial != null ? b.backoffInitial
+                : ModelServiceBuilder.DEFAULT_BACKOFF_INITIAL).toNanos();
+        this.backoffMaxNanos = (b.backoffMax != null ? b.backoffMax : ModelServiceBuilder.DEFAULT_BACKOFF_MAX).toNanos();
+        this.loadTimeoutNanos = saturatedNanos(b.loadTimeout != null ? b.loadTimeout
+                : ModelServiceBuilder.DEFAULT_LOAD_TIMEOUT);
+        this.closeTimeoutNanos = saturatedNanos(b.closeTimeout != null ? b.closeTimeout
+                : ModelServiceBuilder.DEFAULT_CLOSE_TIMEOUT);
+
+        this.primary = new ServiceSlot<>("primary", b.ref);
+        slots.add(primary);
+        if (b.challenger != null) {
+            this.challenger = new ServiceSlot<>("challenger", b.challenger);
+            this.challengerBuckets = (int) Math.round(b.challengerShare * SPLIT_BUCKETS);
+            slots.add(challenger);
+        } else {
+            this.challenger = null;
+            this.challengerBuckets = 0;
+        }
+        if (b.fallbackRef != null) {
+            this.fallbackSlot = new ServiceSlot<>("fallback", b.fallbackRef);
+            slots.add(fallbackSlot);
+        } else {
+            this.fallbackSlot = null;
+        }
+        this.fallbackFunction = b.fallbackFunction;
+        if (b.shadow != null) {
+            ServiceSlot<I, O> s = new ServiceSlot<>("shadow", b.shadow);
+            slots.add(s);
+            this.ownedShadowExecutor = b.shadowExecutor == null
+                    ? Executors.newSingleThreadExecutor(daemon("shadow", null)) : null;
+            this.shadow = new ShadowRunner<>(s, b.agreement,
+                    b.shadowQueue == 0 ? ModelServiceBuilder.DEFAULT_SHADOW_QUEUE : b.shadowQueue,
+                    b.shadowExecutor != null ? b.shadowExecutor : ownedShadowExecutor);
+            this.shadowRate = b.shadowRate;
+        } else {
+            this.ownedShadowExecutor = null;
+            this.shadow = null;
+            this.shadowRate = 0;
+        }
+        this.columns = b.inputColumns;
+        this.log = b.log;
+        this.logRate = b.logRate;
+        this.logInput = b.logInput;
+        this.observer = b.observer;
+        this.observerRate = b.observerRate;
+        this.feedback = b.feedbackWindow > 0 ? new FeedbackWindow(b.feedbackWindow) : null;
+        this.errorFunction = b.errorFunction != null ? b.errorFunction
+                : (ToDoubleBiFunction<? super O, ? super O>) (ToDoubleBiFunction<Object, Object>) ModelServiceBuilder::defaultError;
+        this.extras = log != null || shadow != null;
+
+        if (b.artifactCache != null) {
+            this.cacheRoot = b.artifactCache;
+            this.ownsCache = false;
+        } else {
+            try {
+                this.cacheRoot = Files.createTempDirectory("mlops-serve-");
+            } catch (IOException e) {
+                throw new StorageException("cannot create a temporary artifact cache for model service "
+                        + Names.quote(name) + ": " + e, e);
+            }
+            this.ownsCache = true;
+        }
+        this.artifacts = new ArtifactCache(cacheRoot, source, idPrefix);
+        this.closer = new ThreadPoolExecutor(1, 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                daemon("closer", null));
+        boolean follows = slots.stream().anyMatch(s -> s.ref instanceof ModelRef.Alias);
+        if (follows) {
+            this.worker = new ScheduledThreadPoolExecutor(1, daemon("worker", t -> workerThread = t));
+            worker.setRemoveOnCancelPolicy(true);
+            worker.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        } else {
+            this.worker = null;
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+    }
+
+    private String threadName(String role) {
+        return "mlops-serve-" + name + "-" + role;
+    }
+
+    private ThreadFactory daemon(String role, Consumer<Thread> created) {
+        String threadName = threadName(role);
+        return r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            if (created != null) {
+                created.accept(t);
+            }
+            return t;
+        };
+    }
+
+    // ---- start, follow, swap ------------------------------------------------------------------
+
+    /** Loads every slot on the calling thread, then starts following; on failure releases everything. */
+    void start() {
+        try {
+            if (!ownsCache) {
+                Files.createDirectories(cacheRoot);
+            }
+            Set<String> followed = new HashSet<>();
+            for (ServiceSlot<I, O> s : slots) {
+                if (s.ref instanceof ModelRef.Alias a && followed.add(a.model())) {
+                    subscriptions.add(source.subscribe(a.model(), this::aliasMoved));
+                }
+            }
+            lock.lock();
+            try {
+                for (ServiceSlot<I, O> s : slots) {
+                    ModelVersion target = source.resolve(s.ref);
+                    try {
+                        Deployment<I, O> d = deploy(loadBounded(target));
+                        if (!s.replace(null, d)) {
+                            retire(d);
+                        }
+                    } catch (LoadFailure f) {
+                        throw new MlopsException("model service " + Names.quote(name) + " cannot start: its " + s.role
+                                + " version " + target.ref() + " failed at " + f.stage + ": " + f.getCause(), f.getCause());
+                    }
+                    if (s == primary) {
+                        current = target.ref();
+                    }
+                    LOG.info("model service {}: {} {} serves version {}", name, s.role, s.ref, target.ref());
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (worker != null) {
+                worker.scheduleWithFixedDelay(this::poll, pollNanos, pollNanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (IOException e) {
+            close();
+            throw new StorageException("cannot create artifact cache " + cacheRoot + " for model service "
+                    + Names.quote(name) + ": " + e, e);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void aliasMoved(String model, String alias) {
+        for (ServiceSlot<I, O> s : slots) {
+            if (s.ref instanceof ModelRef.Alias a && a.model().equals(model) && a.alias().equals(alias)) {
+                requestCheck();
+                return;
+            }
+        }
+    }
+
+    /** Queues one check on the worker; notices arriving while one is queued join it. */
+    private void requestCheck() {
+        if (closed || worker == null || !checkQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            worker.execute(() -> {
+                checkQueued.set(false);
+                checkSlots(false);
+            });
+        } catch (RejectedExecutionException e) {
+            checkQueued.set(false);
+        }
+    }
+
+    private void poll() {
+        checkSlots(false);
+    }
+
+    private void checkSlots(boolean explicit) {
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException closingNow) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (closed) {
+                return;
+            }
+            for (ServiceSlot<I, O> s : slots) {
+                if (s.ref instanceof ModelRef.Alias) {
+                    checkSlot(s, explicit);
+                }
+            }
+        } catch (RuntimeException e) {
+            // never let a surprise end the polling schedule
+            LOG.error("model service {}: checking its references failed: {}", name, e.toString(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkSlot(ServiceSlot<I, O> s, boolean explicit) {
+        Deployment<I, O> old = s.live;
+        if (old == null) {
+            return; // closed
+        }
+        ModelVersion target;
+        try {
+            target = source.resolve(s.ref);
+        } catch (RuntimeException e) {
+            String problem = e.toString();
+            if (!problem.equals(s.resolveProblem)) {
+                s.resolveProblem = problem;
+                LOG.warn("model service {}: cannot resolve its {} {}: {}; version {} keeps serving", name, s.role, s.ref,
+                        problem, old.version);
+            }
+            return;
+        }
+        if (s.resolveProblem != null) {
+            s.resolveProblem = null;
+            LOG.info("model service {}: {} {} resolves again, to {}", name, s.role, s.ref, target.ref());
+        }
+        ModelRef.Version to = target.ref();
+        if (old.version.equals(to)) {
+            s.clearFailure();
+            return;
+        }
+        if (!explicit && to.equals(s.failing) && System.nanoTime() - s.retryAtNanos < 0) {
+            return;
+        }
+        Loaded<I, O> loaded;
+        try {
+            loaded = loadBounded(target);
+        } catch (LoadFailure f) {
+            if (!closed) {
+                loadFailed(s, to, old.version, f);
+            }
+            return;
+        }
+        Deployment<I, O> next = deploy(loaded);
+        if (!s.replace(old, next)) {
+            retire(next); // the service closed meanwhile: never served
+            return;
+        }
+        s.clearFailure();
+        if (s == primary) {
+            current = to;
+        }
+        retire(old);
+        LOG.info("model service {}: {} {} now serves version {} (was {})", name, s.role, s.ref, to, old.version);
+        publish(new ServiceEvent.Swapped(clock.instant(), Optional.of(old.version), to));
+    }
+
+    private void loadFailed(ServiceSlot<I, O> s, ModelRef.Version version, ModelRef.Version serving, LoadFailure f) {
+        s.failures = version.equals(s.failing) ? s.failures + 1 : 1;
+        s.failing = version;
+        long wait = backoffNanos(s.failures);
+        s.retryAtNanos = System.nanoTime() + wait;
+        Duration retryIn = Duration.ofNanos(wait);
+        LOG.warn("model service {}: {} version {} failed at {} (attempt {}); version {} keeps serving, next attempt in {}",
+                name, s.role, version, f.stage, s.failures, serving, retryIn, f.getCause());
+        publish(new ServiceEvent.LoadFailed(clock.instant(), version, f.stage, String.valueOf(f.getCause()), s.failures,
+                retryIn));
+        if (worker != null) {
+            try {
+                worker.schedule(() -> checkSlots(false), wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the service is closing
+            }
+        }
+    }
+
+    long backoffNanos(int failures) {
+        long wait = backoffInitialNanos;
+        for (int i = 1; i < failures && wait < backoffMaxNanos; i++) {
+            wait = wait > backoffMaxNanos / 2 ? backoffMaxNanos : wait * 2;
+        }
+        return Math.min(wait, backoffMaxNanos);
+    }
+
+    /** Why a version could not be made ready: the stage ({@code load}, {@code warm-up} or {@code timeout}) and the cause. */
+    private static final class LoadFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String stage;
+
+        LoadFailure(String stage, Throwable cause) {
+            super(stage, cause, false, false);
+            this.stage = stage;
+        }
+    }
+
+    /** A version loaded and warmed up, not yet deployed. */
+    private record Loaded<I, O>(ModelVersion target, Model<I, O> model, ArtifactCache.Entry artifact) {
+    }
+
+    /**
+     * Loads a version on a load thread and waits at most the load timeout. A load that times
+     * out is abandoned (its thread interrupted); while it has not returned, no other load starts
+     * and every attempt fails at stage {@code timeout} at once, so a loader that hangs costs one
+     * thread, not one per retry.
+     */
+    private Loaded<I, O> loadBounded(ModelVersion target) throws LoadFailure {
+        ModelRef.Version v = target.ref();
+        LoadTask<Loaded<I, O>> previous = loading;
+        if (previous != null && previous.stuck()) {
+            throw new LoadFailure("timeout", new TimeoutException("version " + v + " was not loaded: the load of "
+                    + previous.what + " started " + Duration.ofNanos(System.nanoTime() - previous.startedNanos).toSeconds()
+                    + " s ago timed out and has not returned (its loader ignores interrupts); no load starts until it does"));
+        }
+        LoadTask<Loaded<I, O>> task = new LoadTask<>(threadName("load"), v.toString(), t -> load(target, t),
+                this::discard);
+        loading = task;
+        task.start();
+        if (closed) {
+            task.abandon(); // close() may have looked at loading before it was set
+        }
+        try {
+            return task.await(loadTimeoutNanos);
+        } catch (LoadFailure f) {
+            throw f;
+        } catch (TimeoutException e) {
+            throw new LoadFailure("timeout", e);
+        } catch (Exception e) {
+            // abandoned by close(), or the waiting thread was interrupted
+            throw new LoadFailure("load", e);
+        }
+    }
+
+    /** Runs on the load thread: export, load, warm up; stops early once abandoned. */
+    private Loaded<I, O> load(ModelVersion target, LoadTask<Loaded<I, O>> task) throws LoadFailure {
+        ModelRef.Version v = target.ref();
+        loads.incrementAndGet();
+        ArtifactCache.Entry artifact;
+        Model<I, O> model;
+        try {
+            artifact = artifacts.acquire(target);
+        } catch (RuntimeException e) {
+            throw new LoadFailure("load", e);
+        }
+        try {
+            model = loader.load(new LoadContext(target, artifact.directory));
+            if (model == null) {
+                throw new NullPointerException("the loader returned null for version " + v);
+            }
+        } catch (Exception | LinkageError e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            artifacts.release(artifact);
+            throw new LoadFailure("load", e);
+        }
+        Loaded<I, O> loaded = new Loaded<>(target, model, artifact);
+        for (I sample : warmUp) {
+            if (task.abandoned()) {
+                return loaded; // the task discards it: a model nobody waits for is never called
+            }
+            try {
+                model.predict(sample);
+            } catch (RuntimeException | LinkageError e) {
+                try {
+                    model.close();
+                } catch (Exception | LinkageError closing) {
+                    e.addSuppressed(closing);
+                }
+                artifacts.release(artifact);
+                throw new LoadFailure("warm-up", e);
+            }
+        }
+        return loaded;
+    }
+
+    /** Closes a model whose load was abandoned before it returned; on the load thread. */
+    private void discard(Loaded<I, O> late) {
+        LOG.info("model service {}: version {} loaded after {}; closing it unused", name, late.target.ref(),
+                closed ? "the service closed" : "its load timed out");
+        try {
+            late.model.close();
+        } catch (Exception | LinkageError e) {
+            LOG.warn("model service {}: closing unused version {} failed: {}", name, late.target.ref(), e.toString(), e);
+        } finally {
+            artifacts.release(late.artifact);
+        }
+    }
+
+    private Deployment<I, O> deploy(Loaded<I, O> l) {
+        ModelRef.Version v = l.target.ref();
+        Deployment<I, O> d = new Deployment<>(l.target, l.model, statsFor(v), InputCheck.of(v, l.target.signature().inputs()),
+                artifacts, l.artifact, closer, open::remove);
+        open.add(d);
+        return d;
+    }
+
+    /** Drops the service's reference; the closer thread is started first, so no request thread starts it. */
+    private void retire(Deployment<I, O> d) {
+        closer.prestartCoreThread();
+        d.retire();
+    }
+
+    private VersionStats statsFor(ModelRef.Version v) {
+        VersionStats s = statsByVersion.get(v);
+        if (s == null) {
+            s = statsByVersion.computeIfAbsent(v, k -> {
+                VersionStats created = new VersionStats(k);
+                statsInOrder.add(created);
+                return created;
+            });
+        }
+        return s;
+    }
+
+    private void publish(ServiceEvent event) {
+        for (Consumer<? super ServiceEvent> l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("model service {}: an event listener failed on {}: {}", name, event, e.toString(), e);
+            }
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------
+
+    @Override
+    public O predict(I input) {
+        return invoke(null, input);
+    }
+
+    @Override
+    public O predict(String requestKey, I input) {
+        Objects.requireNonNull(requestKey, "requestKey");
+        return invoke(requestKey, input);
+    }
+
+    private O invoke(String key, I input) {
+        ServiceSlot<I, O> slot = route(key);
+        Deployment<I, O> d = slot.acquire(name);
+        try {
+            if (columns != null && d.check.active()) {
+                d.check.check(columns.apply(input));
+            }
+            if (observer != null) {
+                observe(input);
+            }
+            long t0 = System.nanoTime();
+            O out;
+            try {
+                out = d.model.predict(input);
+            } catch (RuntimeException e) {
+                return failed(slot, d, input, e, System.nanoTime() - t0, null).output;
+            }
+            long dt = System.nanoTime() - t0;
+            d.stats.latency.record(dt);
+            if (extras) {
+                afterSuccess(slot, d, input, out, dt, null);
+            }
+            return out;
+        } finally {
+            d.release();
+        }
+    }
+
+    @Override
+    public Prediction<O> predictDetailed(I input) {
+        return invokeDetailed(null, input);
+    }
+
+    @Override
+    public Prediction<O> predictDetailed(String requestKey, I input) {
+        Objects.requireNonNull(requestKey, "requestKey");
+        return invokeDetailed(requestKey, input);
+    }
+
+    private Prediction<O> invokeDetailed(String key, I input) {
+        ServiceSlot<I, O> slot = route(key);
+        Deployment<I, O> d = slot.acquire(name);
+        try {
+            if (columns != null && d.check.active()) {
+                d.check.check(columns.apply(input));
+            }
+            if (observer != null) {
+                observe(input);
+            }
+            String id = nextId();
+            long t0 = System.nanoTime();
+            O out;
+            try {
+                out = d.model.predict(input);
+            } catch (RuntimeException e) {
+                Answer<O> a = failed(slot, d, input, e, System.nanoTime() - t0, id);
+                return new Prediction<>(a.output, a.version, id, Prediction.Route.FALLBACK);
+            }
+            long dt = System.nanoTime() - t0;
+            d.stats.latency.record(dt);
+            afterSuccess(slot, d, input, out, dt, id);
+            return new Prediction<>(out, d.version, id, routeOf(slot));
+        } finally {
+            d.release();
+        }
+    }
+
+    @Override
+    public List<O> predictAll(List<I> inputs) {
+        Objects.requireNonNull(inputs, "inputs");
+        ServiceSlot<I, O> slot = route(null);
+        Deployment<I, O> d = slot.acquire(name);
+        try {
+            int n = inputs.size();
+            if (n == 0) {
+                return List.of();
+            }
+            if (columns != null && d.check.active()) {
+                for (I in : inputs) {
+                    d.check.check(columns.apply(in));
+                }
+            }
+            if (observer != null) {
+                for (I in : inputs) {
+                    observe(in);
+                }
+            }
+            long t0 = System.nanoTime();
+            List<O> out;
+            try {
+                out = d.model.predictAll(inputs);
+                if (out == null || out.size() != n) {
+                    throw new IllegalStateException("predictAll returned " + (out == null ? "null" : out.size() + " outputs")
+                            + " for " + n + " inputs");
+                }
+            } catch (RuntimeException e) {
+                return failedAll(slot, d, inputs, e, System.nanoTime() - t0);
+            }
+            long dt = System.nanoTime() - t0;
+            d.stats.latency.record(dt / n, n);
+            if (log != null) {
+                for (int i = 0; i < n; i++) {
+                    if (sampled(logRate)) {
+                        String id = nextId();
+                        offerLog(id, d.version, routeOf(slot), inputs.get(i), out.get(i), dt / n);
+                        if (feedback != null) {
+                            feedback.put(id, d.stats, out.get(i));
+                        }
+                    }
+                }
+            }
+            if (shadow != null && sampled(shadowRate)) {
+                shadow.offerAll(new ArrayList<>(inputs), new ArrayList<>(out));
+            }
+            return out;
+        } finally {
+            d.release();
+        }
+    }
+
+    private ServiceSlot<I, O> route(String key) {
+        if (challenger == null) {
+            return primary;
+        }
+        int bucket = key == null ? ThreadLocalRandom.current().nextInt(SPLIT_BUCKETS) : splitBucket(key);
+        return bucket < challengerBuckets ? challenger : primary;
+    }
+
+    /** @return the key's bucket out of {@link #SPLIT_BUCKETS}: a 64-bit mix of its hash, so nearby keys spread */
+    static int splitBucket(String key) {
+        long z = key.hashCode();
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        z ^= z >>> 33;
+        return (int) Long.remainderUnsigned(z, SPLIT_BUCKETS);
+    }
+
+    private Prediction.Route routeOf(ServiceSlot<I, O> slot) {
+        return slot == challenger ? Prediction.Route.CHALLENGER : Prediction.Route.PRIMARY;
+    }
+
+    private static boolean sampled(double rate) {
+        return rate >= 1.0 || rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+    }
+
+    private void observe(I input) {
+        if (sampled(observerRate)) {
+            try {
+                observer.observe(input);
+            } catch (RuntimeException e) {
+                observerErrors.increment();
+            }
+        }
+    }
+
+    private void afterSuccess(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, O out, long dt, String knownId) {
+        String id = knownId;
+        if (log != null && sampled(logRate)) {
+            if (id == null) {
+                id = nextId();
+            }
+            offerLog(id, d.version, routeOf(slot), input, out, dt);
+        }
+        if (id != null && feedback != null) {
+            feedback.put(id, d.stats, out);
+        }
+        if (shadow != null && sampled(shadowRate)) {
+            shadow.offer(input, out);
+        }
+    }
+
+    private void offerLog(String id, ModelRef.Version version, Prediction.Route route, Object input, Object output,
+                          long nanos) {
+        try {
+            @SuppressWarnings("unchecked")
+            Object logged = logInput == null ? input : ((Function<Object, ?>) logInput).apply(input);
+            log.offer(new InferenceRecord(id, clock.instant(), version, route, logged, output, nanos));
+        } catch (RuntimeException e) {
+            logFailures.increment();
+        }
+    }
+
+    String nextId() {
+        return idPrefix + Long.toString(idCounter.incrementAndGet(), 36);
+    }
+
+    /** What answered a failed request, when something did. */
+    private record Answer<O>(O output, ModelRef.Version version) {
+    }
+
+    private Answer<O> failed(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, RuntimeException error, long nanos,
+                             String knownId) {
+        d.stats.errors.increment();
+        LOG.debug("model service {}: version {} failed: {}", name, d.version, error.toString());
+        if (fallbackFunction != null) {
+            O out;
+            try {
+                out = fallbackFunction.apply(input);
+            } catch (RuntimeException f) {
+                throw predictionFailed(d.version, error, f);
+            }
+            d.stats.fallbacks.increment();
+            notifyFailure(d.version, error, true);
+            String id = logFallback(knownId, d.version, input, out, nanos);
+            if (id != null && feedback != null) {
+                feedback.put(id, null, out);
+            }
+            return new Answer<>(out, d.version);
+        }
+        if (fallbackSlot != null) {
+            Deployment<I, O> f = fallbackSlot.acquire(name);
+            try {
+                long t0 = System.nanoTime();
+                O out;
+                try {
+                    out = f.model.predict(input);
+                } catch (RuntimeException e) {
+                    f.stats.errors.increment();
+                    throw predictionFailed(d.version, error, e);
+                }
+                long fdt = System.nanoTime() - t0;
+                f.stats.latency.record(fdt);
+                d.stats.fallbacks.increment();
+                notifyFailure(d.version, error, true);
+                String id = logFallback(knownId, f.version, input, out, fdt);
+                if (id != null && feedback != null) {
+                    feedback.put(id, f.stats, out);
+                }
+                return new Answer<>(out, f.version);
+            } finally {
+                f.release();
+            }
+        }
+        if (log != null && sampled(logRate)) {
+            offerLog(knownId != null ? knownId : nextId(), d.version, routeOf(slot), input, null, nanos);
+        }
+        throw predictionFailed(d.version, error, null);
+    }
+
+    private String logFallback(String knownId, ModelRef.Version version, I input, O out, long nanos) {
+        String id = knownId;
+        if (log != null && sampled(logRate)) {
+            if (id == null) {
+                id = nextId();
+            }
+            offerLog(id, version, Prediction.Route.FALLBACK, input, out, nanos);
+        }
+        return id;
+    }
+
+    private List<O> failedAll(ServiceSlot<I, O> slot, Deployment<I, O> d, List<I> inputs, RuntimeException error,
+                              long nanos) {
+        int n = inputs.size();
+        d.stats.errors.add(n);
+        LOG.debug("model service {}: version {} failed on a batch of {}: {}", name, d.version, n, error.toString());
+        if (fallbackFunction != null) {
+            List<O> out = new ArrayList<>(n);
+            try {
+                for (I in : inputs) {
+                    out.add(fallbackFunction.apply(in));
+                }
+            } catch (RuntimeException f) {
+                throw predictionFailed(d.version, error, f);
+            }
+            d.stats.fallbacks.add(n);
+            notifyFailure(d.version, error, true);
+            for (int i = 0; i < n; i++) {
+                logFallback(null, d.version, inputs.get(i), out.get(i), nanos / n);
+            }
+            return out;
+        }
+        if (fallbackSlot != null) {
+            Deployment<I, O> f = fallbackSlot.acquire(name);
+            try {
+                long t0 = System.nanoTime();
+                List<O> out;
+                try {
+                    out = f.model.predictAll(inputs);
+                    if (out == null || out.size() != n) {
+                        throw new IllegalStateException("fallback predictAll returned "
+                                + (out == null ? "null" : out.size() + " outputs") + " for " + n + " inputs");
+                    }
+                } catch (RuntimeException e) {
+                    f.stats.errors.add(n);
+                    throw predictionFailed(d.version, error, e);
+                }
+                long fdt = System.nanoTime() - t0;
+                f.stats.latency.record(fdt / n, n);
+                d.stats.fallbacks.add(n);
+                notifyFailure(d.version, error, true);
+                for (int i = 0; i < n; i++) {
+                    logFallback(null, f.version, inputs.get(i), out.get(i), fdt / n);
+                }
+                return out;
+            } finally {
+                f.release();
+            }
+        }
+        if (log != null) {
+            for (I in : inputs) {
+                if (sampled(logRate)) {
+                    offerLog(nextId(), d.version, routeOf(slot), in, null, nanos / n);
+                }
+            }
+        }
+        throw predictionFailed(d.version, error, null);
+    }
+
+    private PredictionException predictionFailed(ModelRef.Version version, RuntimeException error, RuntimeException also) {
+        PredictionException p = new PredictionException(version, error);
+        if (also != null) {
+            p.addSuppressed(also);
+        }
+        notifyFailure(version, error, false);
+        return p;
+    }
+
+    private void notifyFailure(ModelRef.Version version, RuntimeException error, boolean fellBack) {
+        if (!listeners.isEmpty()) {
+            publish(new ServiceEvent.PredictionFailed(clock.instant(), version, error.toString(), fellBack));
+        }
+    }
+
+    // ---- the rest of the contract -----------------------------------------------------------------
+
+    @Override
+    public ModelRef ref() {
+        return ref;
+    }
+
+    @Override
+    public ModelRef.Version currentVersion() {
+        return current;
+    }
+
+    @Override
+    public ModelRef.Version refresh() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("model service " + Names.quote(name) + " is closed");
+            }
+            for (ServiceSlot<I, O> s : slots) {
+                if (s.ref instanceof ModelRef.Alias) {
+                    checkSlot(s, true);
+                }
+            }
+            if (closed) {
+                throw new IllegalStateException("model service " + Names.quote(name) + " was closed during refresh()");
+            }
+            return current;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean feedback(String predictionId, O actual) {
+        Objects.requireNonNull(predictionId, "predictionId");
+        if (feedback == null) {
+            throw new IllegalStateException("model service " + Names.quote(name)
+                    + " keeps no predictions for feedback: configure feedbackWindow(size)");
+        }
+        FeedbackWindow.Entry e = feedback.take(predictionId);
+        if (e == null) {
+            return false;
+        }
+        if (e.stats() != null) {
+            @SuppressWarnings("unchecked")
+            O predicted = (O) e.output();
+            double error = errorFunction.applyAsDouble(predicted, actual);
+            if (Double.isFinite(error)) {
+                e.stats().feedbackCount.increment();
+                e.stats().errorSum.add(error);
+            } else {
+                LOG.debug("model service {}: error function gave {} for prediction {}; not counted", name, error,
+                        predictionId);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public ServiceMetrics metrics() {
+        List<VersionMetrics> versions = new ArrayList<>(statsInOrder.size());
+        for (VersionStats s : statsInOrder) {
+            versions.add(s.snapshot());
+        }
+        return new ServiceMetrics(name, versions, shadow == null ? 0 : shadow.dropped(),
+                log == null ? 0 : log.dropped() + logFailures.sum(), observerErrors.sum());
+    }
+
+    @Override
+    public dev.mlops.api.Subscription onEvent(Consumer<? super ServiceEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + closeTimeoutNanos;
+        closed = true;
+        LoadTask<Loaded<I, O>> load = loading;
+        if (load != null) {
+            load.abandon(); // wakes the swapping thread; a model loaded later is closed unused
+        }
+        subscriptions.forEach(dev.mlops.api.Subscription::close);
+        if (worker != null) {
+            worker.shutdownNow();
+        }
+        if (shadow != null) {
+            shadow.clear();
+        }
+        for (ServiceSlot<I, O> s : slots) {
+            Deployment<I, O> d = s.takeForClose();
+            if (d != null) {
+                retire(d);
+            }
+        }
+        boolean interrupted = false;
+        List<ModelRef.Version> stillOpen = new ArrayList<>();
+        try {
+            // calls in flight on any version, then the closes queued for the closer
+            for (Deployment<I, O> d : List.copyOf(open)) {
+                if (!d.awaitClosed(deadline - System.nanoTime())) {
+                    stillOpen.add(d.version);
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            LOG.warn("model service {}: interrupted while waiting for calls in flight; the last of them closes"
+                    + " the models", name);
+        }
+        if (ownedShadowExecutor != null) {
+            ownedShadowExecutor.shutdownNow();
+            interrupted |= awaitTermination(ownedShadowExecutor, deadline, interrupted);
+        }
+        if (worker != null && Thread.currentThread() != workerThread) {
+            interrupted |= awaitTermination(worker, deadline, interrupted);
+        }
+        closer.shutdown(); // closes queued so far still run; a later last release closes on its own thread
+        if (!closer.isTerminated()) {
+            interrupted |= awaitTermination(closer, deadline, interrupted);
+        }
+        artifacts.close(ownsCache ? () -> Dirs.deleteQuietly(cacheRoot) : () -> { });
+        if (!stillOpen.isEmpty()) {
+            LOG.warn("model service {}: versions {} were still in use or closing when closeTimeout ({}) passed;"
+                    + " each is closed when its last call returns", name, stillOpen, Duration.ofNanos(closeTimeoutNanos));
+        }
+        if (load != null && load.stuck()) {
+            LOG.warn("model service {}: the load of {} has not returned; its daemon thread is left to finish, and the"
+                    + " model it returns will be closed unused", name, load.what);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("model service {} closed", name);
+    }
+
+    /** @return true if interrupted; waits until the deadline, not at all if already interrupted */
+    private boolean awaitTermination(ExecutorService executor, long deadline, boolean interrupted) {
+        if (interrupted) {
+            return true;
+        }
+        try {
+            if (!executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("model service {}: a service thread did not stop within closeTimeout ({}); it is left to finish"
+                        + " as a daemon", name, Duration.ofNanos(closeTimeoutNanos));
+            }
+            return false;
+        } catch (InterruptedException e) {
+            return true;
+        }
+    }
+
+    /** Test hook: waits until the closer has run every close handed to it so far. */
+    void awaitQueuedCloses() throws Exception {
+        closer.submit(() -> { }).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Test hook: loads so far. */
+    long loadCount() {
+        return loads.get();
+    }
+
+    /** Test hook: the exported artifacts. */
+    ArtifactCache artifacts() {
+        return artifacts;
+    }
+
+    Path artifactCacheRoot() {
+        return cacheRoot;
+    }
+}
