@@ -1,6 +1,5 @@
 package dev.mlops.api;
 
-import dev.mlops.api.store.Digests;
 
 /**
  * One file of a stored artifact.

@@ -1,6 +1,5 @@
 package dev.mlops.api;
 
-import dev.mlops.api.store.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.mlops.api;
 
-import dev.mlops.api.store.IntegrityProblem;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.IntegrityReport;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.Mlops;
 import java.time.Duration;
 import picocli.CommandLine.Command;

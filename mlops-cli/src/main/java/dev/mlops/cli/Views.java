@@ -15,7 +15,7 @@ import dev.mlops.api.Lineage;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Schema;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -126,7 +126,7 @@ class HostileOutputTest {
     }
 
     private Path blobOf(byte[] content) throws IOException {
-        String sha = dev.mlops.api.store.Digests.sha256Hex(content);
+        String sha = dev.mlops.api.Digests.sha256Hex(content);
         try (Stream<Path> files = Files.walk(store.resolve("blobs"))) {
             return files.filter(p -> p.getFileName().toString().equals(sha)).findFirst().orElseThrow();
         }

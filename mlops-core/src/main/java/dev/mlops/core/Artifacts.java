@@ -117,7 +117,7 @@ final class Artifacts {
             throw new ValidationException("artifact directory " + root + " contains no files");
         }
         // duplicate and case-colliding paths are refused here, still before any write
-        new ArtifactManifest(sources.stream().map(s -> new ArtifactEntry(s.path(), dev.mlops.api.store.Digests.EMPTY_SHA256, 0)).toList());
+        new ArtifactManifest(sources.stream().map(s -> new ArtifactEntry(s.path(), dev.mlops.api.Digests.EMPTY_SHA256, 0)).toList());
         return sources;
     }
 

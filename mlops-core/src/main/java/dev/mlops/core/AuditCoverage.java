@@ -5,7 +5,7 @@ import dev.mlops.api.AuditEntry;
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.Names;
 import dev.mlops.api.VersionStatus;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
 import dev.mlops.core.JournalAuditLog.Recorded;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.mlops.core;
 import dev.mlops.api.ArtifactManifest;
 import dev.mlops.api.AuditEntry;
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
 import java.time.Instant;
 import java.util.ArrayList;

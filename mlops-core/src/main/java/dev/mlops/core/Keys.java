@@ -24,7 +24,7 @@ final class Keys {
 
     /** An idempotent registration's claim; the key is hashed because it may hold upper-case letters. */
     static DocumentKey registration(String model, String idempotencyKey) {
-        String digest = dev.mlops.api.store.Digests.sha256Hex(
+        String digest = dev.mlops.api.Digests.sha256Hex(
                 idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return model(model).child("registrations").child(digest.substring(0, 40));
     }

@@ -217,7 +217,7 @@ final class StoreModelRegistry implements ModelRegistry {
             f.put("signature", spec.signature());
             f.put("lineage", List.of(l.trainedOn().toString(), l.validatedOn().toString(), l.testedOn().toString(),
                     l.retrainedFrom().map(Object::toString).orElse(""), l.codeRef().orElse("")));
-            return dev.mlops.api.store.Digests.sha256Hex(Json.write(f));
+            return dev.mlops.api.Digests.sha256Hex(Json.write(f));
         }
     }
 

@@ -14,7 +14,7 @@ import dev.mlops.api.DatasetSource;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.NewModelVersion;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import dev.mlops.api.FieldType;
 import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.PageRequest;
 import dev.mlops.api.ValidationException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.mlops.api.AuditVerification;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.NewModelVersion;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
 import java.util.List;

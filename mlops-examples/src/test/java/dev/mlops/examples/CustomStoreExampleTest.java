@@ -2,7 +2,7 @@ package dev.mlops.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.mlops.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.ModelRef;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;

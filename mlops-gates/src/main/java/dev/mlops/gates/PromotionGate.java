@@ -20,7 +20,7 @@ import dev.mlops.api.quality.FrameEvaluator;
 import dev.mlops.api.quality.LatencyMeasurement;
 import dev.mlops.api.quality.RegressionData;
 import dev.mlops.api.quality.Verdict;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import dev.mlops.api.ValidationException;
 import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.Metric;
 import dev.mlops.api.quality.ValidationSuite;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

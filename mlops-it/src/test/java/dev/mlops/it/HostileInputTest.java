@@ -13,7 +13,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NewModelVersion;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.core.Mlops;

@@ -2,7 +2,7 @@ package dev.mlops.it;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

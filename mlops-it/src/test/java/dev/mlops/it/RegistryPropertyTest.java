@@ -11,7 +11,7 @@ import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.RegisteredModel;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
 import java.io.IOException;

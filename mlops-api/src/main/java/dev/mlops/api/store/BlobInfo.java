@@ -1,5 +1,6 @@
 package dev.mlops.api.store;
 
+import dev.mlops.api.Digests;
 import java.time.Instant;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package dev.mlops.api.store;
 
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.Page;
 import java.io.InputStream;
 import java.time.Duration;

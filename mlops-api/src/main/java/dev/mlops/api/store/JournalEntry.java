@@ -1,5 +1,6 @@
 package dev.mlops.api.store;
 
+import dev.mlops.api.Digests;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package dev.mlops.api.store;
 
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.NotFoundException;

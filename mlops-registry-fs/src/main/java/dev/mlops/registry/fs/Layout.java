@@ -4,7 +4,7 @@ import dev.mlops.api.IntegrityException;
 import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.Names;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.DocumentKey;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.mlops.registry.fs;
 
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.MlopsException;
-import dev.mlops.api.store.IntegrityProblem;
-import dev.mlops.api.store.IntegrityProblem.Kind;
+import dev.mlops.api.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem.Kind;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.mlops.registry.fs;
 
 import dev.mlops.api.Names;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.DocumentKey;
-import dev.mlops.api.store.IntegrityProblem;
-import dev.mlops.api.store.IntegrityProblem.Kind;
+import dev.mlops.api.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem.Kind;
 import dev.mlops.api.store.JournalEntry;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.mlops.registry.fs;
 
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package dev.mlops.registry.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.store.Document;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.registry.tck.process.StoreConfig;
 import dev.mlops.registry.tck.process.StoreWorker;

@@ -8,7 +8,7 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.BlobInfo;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.JournalEntry;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.store.DocumentKey;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

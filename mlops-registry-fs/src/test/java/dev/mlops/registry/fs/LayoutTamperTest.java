@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.DocumentKey;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;
 import dev.mlops.api.store.Stores;

@@ -3,8 +3,8 @@ package dev.mlops.registry.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.mlops.api.store.Digests;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.Digests;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.registry.tck.process.ChildJvm;
 import dev.mlops.registry.tck.process.Payloads;
 import java.io.IOException;

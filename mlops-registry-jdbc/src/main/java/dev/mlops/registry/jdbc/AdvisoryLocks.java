@@ -2,7 +2,7 @@ package dev.mlops.registry.jdbc;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.StoreLock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

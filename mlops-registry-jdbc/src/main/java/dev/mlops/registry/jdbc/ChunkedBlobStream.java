@@ -1,7 +1,7 @@
 package dev.mlops.registry.jdbc;
 
 import dev.mlops.api.IntegrityException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.MlopsException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.StorageException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.StoreLock;
 import dev.mlops.registry.jdbc.testing.PostgresAvailable;
 import dev.mlops.registry.jdbc.testing.PostgresCluster;

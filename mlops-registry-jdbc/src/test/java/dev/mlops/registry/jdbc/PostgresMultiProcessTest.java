@@ -2,7 +2,7 @@ package dev.mlops.registry.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.registry.jdbc.testing.PostgresAvailable;
 import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.process.ChildJvm;

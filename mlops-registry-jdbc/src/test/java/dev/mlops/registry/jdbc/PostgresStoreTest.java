@@ -9,7 +9,7 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.DocumentKey;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.Stores;
 import dev.mlops.registry.jdbc.testing.PostgresAvailable;

@@ -3,7 +3,7 @@ package dev.mlops.registry.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.NotFoundException;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;
 import dev.mlops.registry.jdbc.testing.PostgresAvailable;

@@ -25,7 +25,7 @@ import dev.mlops.api.Signature;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.VersionQuery;
 import dev.mlops.api.VersionStatus;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.time.Clock;
@@ -493,9 +493,9 @@ public abstract class RegistryCompatibilityKit {
             return dev.mlops.api.store.DocumentKey.of("models", model, "versions", String.format("%010d", n));
         }
 
-        private List<dev.mlops.api.store.IntegrityProblem> mismatches() {
+        private List<dev.mlops.api.IntegrityProblem> mismatches() {
             return mlops.verify(false, java.time.Duration.ZERO).problems().stream()
-                    .filter(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.AUDIT_MISMATCH).toList();
+                    .filter(p -> p.kind() == dev.mlops.api.IntegrityProblem.Kind.AUDIT_MISMATCH).toList();
         }
 
         private void assertFoundAndNotRepairable(String location, String words) {
@@ -789,7 +789,7 @@ public abstract class RegistryCompatibilityKit {
                         .hasMessageContaining("nothing was committed");
                 assertThat(m.models().findModel("rain")).isEmpty();
                 assertThat(m.verify(false, java.time.Duration.ZERO).problems())
-                        .noneMatch(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.DANGLING_REFERENCE);
+                        .noneMatch(p -> p.kind() == dev.mlops.api.IntegrityProblem.Kind.DANGLING_REFERENCE);
             }
         }
     }

@@ -14,7 +14,7 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;

@@ -10,7 +10,7 @@ import dev.mlops.api.MlopsException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.store.Store;
-import dev.mlops.api.store.IntegrityProblem;
+import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.Mlops;
 import dev.mlops.registry.tck.TestClock;
 import dev.mlops.registry.tck.faults.FaultInjectingStore.Fault;

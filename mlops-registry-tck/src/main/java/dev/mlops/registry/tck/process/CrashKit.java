@@ -9,7 +9,7 @@ import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.core.Mlops;
 import java.nio.file.Files;
 import java.nio.file.Path;

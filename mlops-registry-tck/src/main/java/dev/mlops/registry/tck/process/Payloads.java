@@ -1,6 +1,6 @@
 package dev.mlops.registry.tck.process;
 
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.InputStream;
 import java.util.SplittableRandom;
 

@@ -11,7 +11,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Page;
 import dev.mlops.api.PageRequest;
 import dev.mlops.api.VersionQuery;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

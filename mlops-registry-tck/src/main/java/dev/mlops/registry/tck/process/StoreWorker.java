@@ -2,7 +2,7 @@ package dev.mlops.registry.tck.process;
 
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.store.BlobInfo;
-import dev.mlops.api.store.Digests;
+import dev.mlops.api.Digests;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;

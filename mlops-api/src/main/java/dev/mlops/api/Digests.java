@@ -1,4 +1,4 @@
-package dev.mlops.api.store;
+package dev.mlops.api;
 
 import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.Names;

@@ -1,4 +1,4 @@
-package dev.mlops.api.store;
+package dev.mlops.api;
 
 import java.util.Objects;
 
