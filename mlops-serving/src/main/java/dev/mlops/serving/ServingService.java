@@ -846,7 +846,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
             d.stats.fallbacks.add(n);
             notifyFailure(d.version, error, true);
             for (int i = 0; i < n; i++) {
-                logFallback(null, d.version, inputs.get(i), out.get(i), nanos / n);
+                String id = logFallback(null, d.version, inputs.get(i), out.get(i), nanos / n);
+                if (id != null && feedback != null) {
+                    feedback.put(id, null, out.get(i));
+                }
             }
             return out;
         }
@@ -870,7 +873,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 d.stats.fallbacks.add(n);
                 notifyFailure(d.version, error, true);
                 for (int i = 0; i < n; i++) {
-                    logFallback(null, f.version, inputs.get(i), out.get(i), fdt / n);
+                    String id = logFallback(null, f.version, inputs.get(i), out.get(i), fdt / n);
+                    if (id != null && feedback != null) {
+                        feedback.put(id, f.stats, out.get(i));
+                    }
                 }
                 return out;
             } finally {
