@@ -614,7 +614,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 return List.of();
             }
             if (before.length != 0) {
-                beforeModel(d, input, batch, n);
+                beforeModel(d, input, batch);
             }
             String id = detailed ? nextId() : null;
             long t0 = System.nanoTime();
@@ -628,13 +628,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
             d.stats.latency.record(Deployment.perInput(dt, n), n);
             if (afterStages) {
                 afterAnswer(routeOf(slot), d.version, d.stats, input, batch, n, out, dt, id);
-                for (RequestStages.AfterServe<I, O> s : afterServe) {
-                    if (batch == null) {
-                        s.served(input, output(out));
-                    } else {
-                        s.servedAll(batch, output(out));
-                    }
-                }
+                afterServe(input, batch, out);
             }
             return id == null ? out : new Prediction<O>(output(out), d.version, id, routeOf(slot));
         } finally {
@@ -643,10 +637,25 @@ final class ServingService<I, O> implements ModelService<I, O> {
     }
 
     /** Runs the stages before the model: each stage over all inputs, so a batch is checked whole before it is observed. */
-    private void beforeModel(Deployment<I, O> d, I input, List<I> batch, int n) {
+    private void beforeModel(Deployment<I, O> d, I input, List<I> batch) {
         for (RequestStages.BeforeModel<I, O> s : before) {
-            for (int i = 0; i < n; i++) {
-                s.before(d, batch == null ? input : batch.get(i));
+            if (batch == null) {
+                s.before(d, input);
+            } else {
+                for (I in : batch) {
+                    s.before(d, in);
+                }
+            }
+        }
+    }
+
+    /** Runs the stages after the model answered a request, once for the whole request. */
+    private void afterServe(I input, List<I> batch, Object out) {
+        for (RequestStages.AfterServe<I, O> s : afterServe) {
+            if (batch == null) {
+                s.served(input, output(out));
+            } else {
+                s.servedAll(batch, output(out));
             }
         }
     }
