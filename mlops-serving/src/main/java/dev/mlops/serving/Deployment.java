@@ -3,6 +3,7 @@ package dev.mlops.serving;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.serving.Model;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,6 +70,30 @@ final class Deployment<I, O> {
         this.artifact = artifact;
         this.closer = closer;
         this.onClosed = onClosed;
+    }
+
+    /**
+     * Calls the model on one input ({@code batch} null) or on a batch of {@code n}.
+     *
+     * @param role how a wrong batch is named in the message: empty, or {@code "fallback "}
+     * @return the output, or the list of the batch's outputs, one per input
+     * @throws IllegalStateException if a batch's outputs are not one per input
+     */
+    Object predict(I input, List<I> batch, int n, String role) {
+        if (batch == null) {
+            return model.predict(input);
+        }
+        List<O> out = model.predictAll(batch);
+        if (out == null || out.size() != n) {
+            throw new IllegalStateException(role + "predictAll returned " + (out == null ? "null" : out.size() + " outputs")
+                    + " for " + n + " inputs");
+        }
+        return out;
+    }
+
+    /** @return one input's share of a request's time; no division for one input, the common case */
+    static long perInput(long nanos, int n) {
+        return n == 1 ? nanos : nanos / n;
     }
 
     /** @return true if the caller now holds a reference and must {@link #release} it */

@@ -6,8 +6,6 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.serving.InferenceLog;
-import dev.mlops.api.serving.InferenceRecord;
-import dev.mlops.api.serving.InputObserver;
 import dev.mlops.api.serving.LoadContext;
 import dev.mlops.api.serving.Model;
 import dev.mlops.api.serving.ModelLoader;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -47,7 +44,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.ToDoubleBiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,11 +51,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link ModelService} behind {@link ModelServiceBuilder}.
  *
- * <p>Request path: pick the slot (primary or challenger), acquire its live {@link Deployment}
- * (one atomic add), call the model between two {@code System.nanoTime()} reads, add the
- * latency to the version's histogram (one atomic add), release (one atomic add). Nothing is
- * allocated unless a feature that needs it (detailed prediction, sampled log record, shadow)
- * is on for that request.
+ * <p>Request path, one for all calls ({@link #serve}): pick the slot (primary or challenger),
+ * acquire its live {@link Deployment} (one atomic add), run the stages before the model, call
+ * the model between two {@code System.nanoTime()} reads, add the latency to the version's
+ * histogram (one atomic add), run the stages after the answer, release (one atomic add). The
+ * optional features are {@link RequestStages} built once; one not configured has no stage. A
+ * model failure takes one path too ({@link #failed}): the {@link Fallback} chosen at build time
+ * answers, or {@link PredictionException} names the version. Nothing is allocated unless a
+ * feature that needs it (detailed prediction, sampled log record, shadow) is on for that request.
  *
  * <p>Swap path, always under {@link #lock}: resolve the reference; export, load and warm up the
  * new version on a load thread of its own ({@link LoadTask}) while the swapping thread waits at
@@ -93,21 +92,18 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final ServiceSlot<I, O> primary;
     private final ServiceSlot<I, O> challenger;
     private final int challengerBuckets;
-    private final ServiceSlot<I, O> fallbackSlot;
-    private final Function<? super I, ? extends O> fallbackFunction;
+    private final Fallback<I, O> fallback;
     private final ShadowRunner<I, O> shadow;
-    private final double shadowRate;
     private final ExecutorService ownedShadowExecutor;
-    private final Function<? super I, ? extends Map<String, ?>> columns;
     private final InferenceLog log;
-    private final double logRate;
-    private final Function<? super I, ?> logInput;
-    private final InputObserver<? super I> observer;
-    private final double observerRate;
     private final FeedbackWindow feedback;
     private final ToDoubleBiFunction<? super O, ? super O> errorFunction;
-    /** Whether a plain successful predict has more to do than metrics. */
-    private final boolean extras;
+    // the optional features' stages, by hook (see RequestStages); empty when none is configured
+    private final RequestStages.BeforeModel<I, O>[] before;
+    private final RequestStages.AfterAnswer<I, O>[] afterAnswer;
+    private final RequestStages.AfterServe<I, O>[] afterServe;
+    /** Whether an answered request has stages to run after it. */
+    private final boolean afterStages;
 
     private final List<ServiceSlot<I, O>> slots = new ArrayList<>();
     private final Path cacheRoot;
@@ -171,12 +167,12 @@ final class ServingService<I, O> implements ModelService<I, O> {
             this.challengerBuckets = 0;
         }
         if (b.fallbackRef != null) {
-            this.fallbackSlot = new ServiceSlot<>("fallback", b.fallbackRef);
-            slots.add(fallbackSlot);
+            ServiceSlot<I, O> s = new ServiceSlot<>("fallback", b.fallbackRef);
+            slots.add(s);
+            this.fallback = Fallback.of(s, name);
         } else {
-            this.fallbackSlot = null;
+            this.fallback = b.fallbackFunction != null ? Fallback.of(b.fallbackFunction) : Fallback.none();
         }
-        this.fallbackFunction = b.fallbackFunction;
         if (b.shadow != null) {
             ServiceSlot<I, O> s = new ServiceSlot<>("shadow", b.shadow);
             slots.add(s);
@@ -185,22 +181,20 @@ final class ServingService<I, O> implements ModelService<I, O> {
             this.shadow = new ShadowRunner<>(s, b.agreement,
                     b.shadowQueue == 0 ? ModelServiceBuilder.DEFAULT_SHADOW_QUEUE : b.shadowQueue,
                     b.shadowExecutor != null ? b.shadowExecutor : ownedShadowExecutor);
-            this.shadowRate = b.shadowRate;
         } else {
             this.ownedShadowExecutor = null;
             this.shadow = null;
-            this.shadowRate = 0;
         }
-        this.columns = b.inputColumns;
         this.log = b.log;
-        this.logRate = b.logRate;
-        this.logInput = b.logInput;
-        this.observer = b.observer;
-        this.observerRate = b.observerRate;
         this.feedback = b.feedbackWindow > 0 ? new FeedbackWindow(b.feedbackWindow) : null;
         this.errorFunction = b.errorFunction != null ? b.errorFunction
                 : (ToDoubleBiFunction<? super O, ? super O>) (ToDoubleBiFunction<Object, Object>) ModelServiceBuilder::defaultError;
-        this.extras = log != null || shadow != null;
+        RequestStages<I, O> stages = new RequestStages<>(b, shadow, feedback, clock, this::nextId, observerErrors,
+                logFailures);
+        this.before = stages.before;
+        this.afterAnswer = stages.afterAnswer;
+        this.afterServe = stages.afterServe;
+        this.afterStages = afterAnswer.length + afterServe.length > 0;
 
         if (b.artifactCache != null) {
             this.cacheRoot = b.artifactCache;
@@ -570,132 +564,114 @@ final class ServingService<I, O> implements ModelService<I, O> {
 
     @Override
     public O predict(I input) {
-        return invoke(null, input);
+        return output(serve(null, input, null, false));
     }
 
     @Override
     public O predict(String requestKey, I input) {
         Objects.requireNonNull(requestKey, "requestKey");
-        return invoke(requestKey, input);
-    }
-
-    private O invoke(String key, I input) {
-        ServiceSlot<I, O> slot = route(key);
-        Deployment<I, O> d = slot.acquire(name);
-        try {
-            if (columns != null && d.check.active()) {
-                d.check.check(columns.apply(input));
-            }
-            if (observer != null) {
-                observe(input);
-            }
-            long t0 = System.nanoTime();
-            O out;
-            try {
-                out = d.model.predict(input);
-            } catch (RuntimeException e) {
-                return failed(slot, d, input, e, System.nanoTime() - t0, null).output;
-            }
-            long dt = System.nanoTime() - t0;
-            d.stats.latency.record(dt);
-            if (extras) {
-                afterSuccess(slot, d, input, out, dt, null);
-            }
-            return out;
-        } finally {
-            d.release();
-        }
+        return output(serve(requestKey, input, null, false));
     }
 
     @Override
     public Prediction<O> predictDetailed(I input) {
-        return invokeDetailed(null, input);
+        return output(serve(null, input, null, true));
     }
 
     @Override
     public Prediction<O> predictDetailed(String requestKey, I input) {
         Objects.requireNonNull(requestKey, "requestKey");
-        return invokeDetailed(requestKey, input);
-    }
-
-    private Prediction<O> invokeDetailed(String key, I input) {
-        ServiceSlot<I, O> slot = route(key);
-        Deployment<I, O> d = slot.acquire(name);
-        try {
-            if (columns != null && d.check.active()) {
-                d.check.check(columns.apply(input));
-            }
-            if (observer != null) {
-                observe(input);
-            }
-            String id = nextId();
-            long t0 = System.nanoTime();
-            O out;
-            try {
-                out = d.model.predict(input);
-            } catch (RuntimeException e) {
-                Answer<O> a = failed(slot, d, input, e, System.nanoTime() - t0, id);
-                return new Prediction<>(a.output, a.version, id, Prediction.Route.FALLBACK);
-            }
-            long dt = System.nanoTime() - t0;
-            d.stats.latency.record(dt);
-            afterSuccess(slot, d, input, out, dt, id);
-            return new Prediction<>(out, d.version, id, routeOf(slot));
-        } finally {
-            d.release();
-        }
+        return output(serve(requestKey, input, null, true));
     }
 
     @Override
     public List<O> predictAll(List<I> inputs) {
         Objects.requireNonNull(inputs, "inputs");
-        ServiceSlot<I, O> slot = route(null);
+        return output(serve(null, null, inputs, false));
+    }
+
+    /** @return what {@link #serve} answered, as the type its caller asked for */
+    @SuppressWarnings("unchecked")
+    private static <T> T output(Object answer) {
+        return (T) answer;
+    }
+
+    /**
+     * The request path of every call: one input ({@code batch} null) or a batch, answered by one
+     * version. Route, acquire, the stages before the model, the timed model call, latency, then
+     * the stages after the answer; a model failure goes to {@link #failed}. Nothing here
+     * allocates unless a stage or {@code detailed} needs to.
+     *
+     * @param detailed answer a {@link Prediction} with an id
+     * @return the output, the {@link Prediction}, or the batch's outputs
+     */
+    private Object serve(String key, I input, List<I> batch, boolean detailed) {
+        ServiceSlot<I, O> slot = route(key);
         Deployment<I, O> d = slot.acquire(name);
         try {
-            int n = inputs.size();
+            int n = batch == null ? 1 : batch.size();
             if (n == 0) {
                 return List.of();
             }
-            if (columns != null && d.check.active()) {
-                for (I in : inputs) {
-                    d.check.check(columns.apply(in));
-                }
+            if (before.length != 0) {
+                beforeModel(d, input, batch);
             }
-            if (observer != null) {
-                for (I in : inputs) {
-                    observe(in);
-                }
-            }
+            String id = detailed ? nextId() : null;
             long t0 = System.nanoTime();
-            List<O> out;
+            Object out;
             try {
-                out = d.model.predictAll(inputs);
-                if (out == null || out.size() != n) {
-                    throw new IllegalStateException("predictAll returned " + (out == null ? "null" : out.size() + " outputs")
-                            + " for " + n + " inputs");
-                }
+                out = d.predict(input, batch, n, "");
             } catch (RuntimeException e) {
-                return failedAll(slot, d, inputs, e, System.nanoTime() - t0);
+                return failed(slot, d, input, batch, n, e, System.nanoTime() - t0, id);
             }
             long dt = System.nanoTime() - t0;
-            d.stats.latency.record(dt / n, n);
-            if (log != null) {
-                for (int i = 0; i < n; i++) {
-                    if (sampled(logRate)) {
-                        String id = nextId();
-                        offerLog(id, d.version, routeOf(slot), inputs.get(i), out.get(i), dt / n);
-                        if (feedback != null) {
-                            feedback.put(id, d.stats, out.get(i));
-                        }
-                    }
-                }
+            d.stats.latency.record(Deployment.perInput(dt, n), n);
+            if (afterStages) {
+                afterAnswer(routeOf(slot), d.version, d.stats, input, batch, n, out, dt, id);
+                afterServe(input, batch, out);
             }
-            if (shadow != null && sampled(shadowRate)) {
-                shadow.offerAll(new ArrayList<>(inputs), new ArrayList<>(out));
-            }
-            return out;
+            return id == null ? out : new Prediction<O>(output(out), d.version, id, routeOf(slot));
         } finally {
             d.release();
+        }
+    }
+
+    /** Runs the stages before the model: each stage over all inputs, so a batch is checked whole before it is observed. */
+    private void beforeModel(Deployment<I, O> d, I input, List<I> batch) {
+        for (RequestStages.BeforeModel<I, O> s : before) {
+            if (batch == null) {
+                s.before(d, input);
+            } else {
+                for (I in : batch) {
+                    s.before(d, in);
+                }
+            }
+        }
+    }
+
+    /** Runs the stages after the model answered a request, once for the whole request. */
+    private void afterServe(I input, List<I> batch, Object out) {
+        for (RequestStages.AfterServe<I, O> s : afterServe) {
+            if (batch == null) {
+                s.served(input, output(out));
+            } else {
+                s.servedAll(batch, output(out));
+            }
+        }
+    }
+
+    /** Runs the stages after an answer for each input, each input's id passing from stage to stage. */
+    private void afterAnswer(Prediction.Route route, ModelRef.Version version, VersionStats stats, I input,
+                             List<I> batch, int n, Object out, long nanos, String id) {
+        long each = Deployment.perInput(nanos, n);
+        List<O> outs = batch == null ? null : output(out);
+        for (int i = 0; i < n; i++) {
+            I in = batch == null ? input : batch.get(i);
+            O o = batch == null ? output(out) : outs.get(i);
+            String itemId = id;
+            for (RequestStages.AfterAnswer<I, O> s : afterAnswer) {
+                itemId = s.answered(route, version, stats, in, o, each, itemId);
+            }
         }
     }
 
@@ -720,171 +696,40 @@ final class ServingService<I, O> implements ModelService<I, O> {
         return slot == challenger ? Prediction.Route.CHALLENGER : Prediction.Route.PRIMARY;
     }
 
-    private static boolean sampled(double rate) {
-        return rate >= 1.0 || rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
-    }
-
-    private void observe(I input) {
-        if (sampled(observerRate)) {
-            try {
-                observer.observe(input);
-            } catch (RuntimeException e) {
-                observerErrors.increment();
-            }
-        }
-    }
-
-    private void afterSuccess(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, O out, long dt, String knownId) {
-        String id = knownId;
-        if (log != null && sampled(logRate)) {
-            if (id == null) {
-                id = nextId();
-            }
-            offerLog(id, d.version, routeOf(slot), input, out, dt);
-        }
-        if (id != null && feedback != null) {
-            feedback.put(id, d.stats, out);
-        }
-        if (shadow != null && sampled(shadowRate)) {
-            shadow.offer(input, out);
-        }
-    }
-
-    private void offerLog(String id, ModelRef.Version version, Prediction.Route route, Object input, Object output,
-                          long nanos) {
-        try {
-            @SuppressWarnings("unchecked")
-            Object logged = logInput == null ? input : ((Function<Object, ?>) logInput).apply(input);
-            log.offer(new InferenceRecord(id, clock.instant(), version, route, logged, output, nanos));
-        } catch (RuntimeException e) {
-            logFailures.increment();
-        }
-    }
-
     String nextId() {
         return idPrefix + Long.toString(idCounter.incrementAndGet(), 36);
     }
 
-    /** What answered a failed request, when something did. */
-    private record Answer<O>(O output, ModelRef.Version version) {
-    }
-
-    private Answer<O> failed(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, RuntimeException error, long nanos,
-                             String knownId) {
-        d.stats.errors.increment();
-        LOG.debug("model service {}: version {} failed: {}", name, d.version, error.toString());
-        if (fallbackFunction != null) {
-            O out;
-            try {
-                out = fallbackFunction.apply(input);
-            } catch (RuntimeException f) {
-                throw predictionFailed(d.version, error, f);
-            }
-            d.stats.fallbacks.increment();
-            notifyFailure(d.version, error, true);
-            String id = logFallback(knownId, d.version, input, out, nanos);
-            if (id != null && feedback != null) {
-                feedback.put(id, null, out);
-            }
-            return new Answer<>(out, d.version);
-        }
-        if (fallbackSlot != null) {
-            Deployment<I, O> f = fallbackSlot.acquire(name);
-            try {
-                long t0 = System.nanoTime();
-                O out;
-                try {
-                    out = f.model.predict(input);
-                } catch (RuntimeException e) {
-                    f.stats.errors.increment();
-                    throw predictionFailed(d.version, error, e);
-                }
-                long fdt = System.nanoTime() - t0;
-                f.stats.latency.record(fdt);
-                d.stats.fallbacks.increment();
-                notifyFailure(d.version, error, true);
-                String id = logFallback(knownId, f.version, input, out, fdt);
-                if (id != null && feedback != null) {
-                    feedback.put(id, f.stats, out);
-                }
-                return new Answer<>(out, f.version);
-            } finally {
-                f.release();
-            }
-        }
-        if (log != null && sampled(logRate)) {
-            offerLog(knownId != null ? knownId : nextId(), d.version, routeOf(slot), input, null, nanos);
-        }
-        throw predictionFailed(d.version, error, null);
-    }
-
-    private String logFallback(String knownId, ModelRef.Version version, I input, O out, long nanos) {
-        String id = knownId;
-        if (log != null && sampled(logRate)) {
-            if (id == null) {
-                id = nextId();
-            }
-            offerLog(id, version, Prediction.Route.FALLBACK, input, out, nanos);
-        }
-        return id;
-    }
-
-    private List<O> failedAll(ServiceSlot<I, O> slot, Deployment<I, O> d, List<I> inputs, RuntimeException error,
-                              long nanos) {
-        int n = inputs.size();
+    /**
+     * The failure path of every call: counts the errors, lets the fallback answer (the stages
+     * after an answer then run with route {@code FALLBACK}), or throws {@link PredictionException}
+     * naming the failed version; either way tells the listeners.
+     *
+     * @return the fallback's answer, in the shape {@link #serve} returns
+     */
+    private Object failed(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, List<I> batch, int n,
+                          RuntimeException error, long nanos, String id) {
         d.stats.errors.add(n);
-        LOG.debug("model service {}: version {} failed on a batch of {}: {}", name, d.version, n, error.toString());
-        if (fallbackFunction != null) {
-            List<O> out = new ArrayList<>(n);
-            try {
-                for (I in : inputs) {
-                    out.add(fallbackFunction.apply(in));
-                }
-            } catch (RuntimeException f) {
-                throw predictionFailed(d.version, error, f);
-            }
-            d.stats.fallbacks.add(n);
-            notifyFailure(d.version, error, true);
+        LOG.debug("model service {}: version {} failed on {} input(s): {}", name, d.version, n, error.toString());
+        Fallback.Answer a;
+        try {
+            a = fallback.answer(d, input, batch, n, nanos);
+        } catch (Fallback.Failed f) {
+            throw predictionFailed(d.version, error, f.error);
+        }
+        if (a == null) {
+            long each = Deployment.perInput(nanos, n);
             for (int i = 0; i < n; i++) {
-                logFallback(null, d.version, inputs.get(i), out.get(i), nanos / n);
-            }
-            return out;
-        }
-        if (fallbackSlot != null) {
-            Deployment<I, O> f = fallbackSlot.acquire(name);
-            try {
-                long t0 = System.nanoTime();
-                List<O> out;
-                try {
-                    out = f.model.predictAll(inputs);
-                    if (out == null || out.size() != n) {
-                        throw new IllegalStateException("fallback predictAll returned "
-                                + (out == null ? "null" : out.size() + " outputs") + " for " + n + " inputs");
-                    }
-                } catch (RuntimeException e) {
-                    f.stats.errors.add(n);
-                    throw predictionFailed(d.version, error, e);
-                }
-                long fdt = System.nanoTime() - t0;
-                f.stats.latency.record(fdt / n, n);
-                d.stats.fallbacks.add(n);
-                notifyFailure(d.version, error, true);
-                for (int i = 0; i < n; i++) {
-                    logFallback(null, f.version, inputs.get(i), out.get(i), fdt / n);
-                }
-                return out;
-            } finally {
-                f.release();
-            }
-        }
-        if (log != null) {
-            for (I in : inputs) {
-                if (sampled(logRate)) {
-                    offerLog(nextId(), d.version, routeOf(slot), in, null, nanos / n);
+                for (RequestStages.AfterAnswer<I, O> s : afterAnswer) {
+                    s.unanswered(routeOf(slot), d.version, batch == null ? input : batch.get(i), each, id);
                 }
             }
+            throw predictionFailed(d.version, error, null);
         }
-        throw predictionFailed(d.version, error, null);
+        d.stats.fallbacks.add(n);
+        notifyFailure(d.version, error, true);
+        afterAnswer(Prediction.Route.FALLBACK, a.version(), a.stats(), input, batch, n, a.output(), a.nanos(), id);
+        return id == null ? a.output() : new Prediction<O>(output(a.output()), a.version(), id, Prediction.Route.FALLBACK);
     }
 
     private PredictionException predictionFailed(ModelRef.Version version, RuntimeException error, RuntimeException also) {
