@@ -1,5 +1,6 @@
 package dev.mlops.cards;
 
+import dev.mlops.api.Html;
 import dev.mlops.api.Names;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -34,56 +35,7 @@ final class CardText {
      * @return the escaped string
      */
     static String html(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> i = appendSafe(sb, s, i);
-            }
-        }
-        return sb.toString();
-    }
-
-    /**
-     * Appends character {@code i} of {@code s} (and its low surrogate), replacing what cannot
-     * appear as text in HTML or XML.
-     *
-     * @return the index of the last character consumed
-     */
-    private static int appendSafe(StringBuilder sb, String s, int i) {
-        char c = s.charAt(i);
-        if (c < 0x20) {
-            sb.append((char) (0x2400 + c));
-        } else if (c == 0x7f) {
-            sb.append('\u2421');
-        } else if (c < 0x7f) {
-            sb.append(c);
-        } else if (c <= 0x9f) {
-            sb.append('\uFFFD');
-        } else if (Character.isHighSurrogate(c)) {
-            if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(i + 1));
-                if (Names.isUnsafeToPrint(cp)) {
-                    sb.append('\uFFFD');
-                } else {
-                    sb.append(c).append(s.charAt(i + 1));
-                }
-                return i + 1;
-            }
-            sb.append('\uFFFD');
-        } else if (Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDEF) || c >= 0xFFFE
-                || Names.isUnsafeToPrint(c)) {
-            sb.append('\uFFFD');
-        } else {
-            sb.append(c);
-        }
-        return i;
+        return Html.escape(s);
     }
 
     /**
@@ -111,7 +63,13 @@ final class CardText {
                     }
                     sb.append(c);
                 }
-                default -> i = appendSafe(sb, s, i);
+                case '"', '\'' -> sb.append(c); // plain text in Markdown; Html would make them entities
+                default -> {
+                    // one code point through the HTML escaper's rules for what may be shown
+                    int cp = s.codePointAt(i);
+                    Html.appendEscaped(sb, new String(Character.toChars(cp)));
+                    i += Character.charCount(cp) - 1;
+                }
             }
         }
         return sb.toString();

@@ -14,61 +14,14 @@ final class HtmlText {
     private HtmlText() {
     }
 
-    /**
-     * Escapes a string for HTML text and for a double- or single-quoted attribute value, and
-     * makes it valid in both HTML5 and XML 1.0: {@code & < > " '} become character references;
-     * C0 control characters (including tab and line breaks) become their visible Unicode
-     * "control pictures" (U+2400 + code, DEL as U+2421); C1 controls, unpaired surrogates and
-     * the noncharacters U+FDD0..U+FDEF, U+FFFE and U+FFFF become U+FFFD.
-     *
-     * @param s any string
-     * @return the escaped string
-     */
+    /** @return {@code s} escaped by the library's one HTML escaper, {@link dev.mlops.api.Html#escape} */
     static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        appendEscaped(sb, s);
-        return sb.toString();
+        return dev.mlops.api.Html.escape(s);
     }
 
-    /**
-     * Appends {@link #escape escaped} {@code s} to {@code sb}.
-     *
-     * @param sb where to append
-     * @param s any string
-     */
+    /** Appends {@code s} escaped by {@link dev.mlops.api.Html#appendEscaped}. */
     static void appendEscaped(StringBuilder sb, String s) {
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append((char) (0x2400 + c));
-                    } else if (c == 0x7f) {
-                        sb.append('\u2421');
-                    } else if (c < 0x7f) {
-                        sb.append(c);
-                    } else if (c <= 0x9f) {
-                        sb.append('\uFFFD');
-                    } else if (Character.isHighSurrogate(c)) {
-                        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            sb.append(c).append(s.charAt(++i));
-                        } else {
-                            sb.append('\uFFFD');
-                        }
-                    } else if (Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDEF) || c >= 0xFFFE) {
-                        sb.append('\uFFFD');
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
+        dev.mlops.api.Html.appendEscaped(sb, s);
     }
 
     /**
