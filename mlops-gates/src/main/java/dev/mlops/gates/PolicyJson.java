@@ -1,6 +1,5 @@
 package dev.mlops.gates;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,15 +39,7 @@ final class PolicyJson {
     }
 
     static PromotionPolicy read(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ValidationException("not valid JSON for a " + KIND + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ValidationException("a " + KIND + " must be a JSON object");
-        }
+        JsonNode root = Json.tree(json, KIND);
         JsonNode kind = root.get("kind");
         if (kind != null && !kind.asText().equals(KIND)) {
             throw new ValidationException("the document is a " + Names.quote(kind.asText()) + ", expected a " + KIND);
