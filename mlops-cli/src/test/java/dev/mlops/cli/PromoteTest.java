@@ -22,6 +22,14 @@ class PromoteTest {
               "latency": { "maxP99Millis": 20 } }
             """;
 
+    /** {@link #POLICY} as this build writes it: schema_version 2, one list of typed rules. */
+    private static final String POLICY_V2 = """
+            { "schema_version": 2, "kind": "promotion-policy", "name": "credit-production",
+              "rules": [ { "type": "minimum", "metric": "roc_auc", "bound": 0.7 },
+                         { "type": "improvement", "metric": "roc_auc", "greater_is_better": true, "min_change": 0.02 },
+                         { "type": "latency_p99", "max_millis": 20 } ] }
+            """;
+
     /** Applicants with a sensitive column, the label and the candidate's predicted label. */
     private static final String EVAL_CSV;
 
@@ -160,6 +168,25 @@ class PromoteTest {
         assertThat(cli.ok("audit", "--target", "credit/2").out()).doesNotContain("version.attach");
         assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", policy.toString(), "--dry-run")
                 .exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("a schema_version 2 policy and the schemaVersion 1 file of an earlier build decide alike, with one policy id")
+    void bothPolicyVersions() throws IOException {
+        Path v2 = Files.writeString(tmp.resolve("policy-v2.json"), POLICY_V2);
+        for (String candidate : List.of("credit/2", "credit/3")) {
+            CliRunner.Result old = cli.run("promote", candidate, "--alias", "production", "--policy", policy.toString(),
+                    "--dry-run");
+            CliRunner.Result current = cli.run("promote", candidate, "--alias", "production", "--policy", v2.toString(),
+                    "--dry-run");
+            assertThat(current.exitCode()).isEqualTo(old.exitCode()).isEqualTo(candidate.equals("credit/2") ? 0 : 4);
+            assertThat(current.out()).isEqualTo(old.out()).contains("improvement:roc_auc", "latency:p99");
+        }
+        Path typo = Files.writeString(tmp.resolve("typo-v2.json"), POLICY_V2.replace("\"minimum\"", "\"minimun\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", typo.toString()),
+                "--policy '" + typo + "': rules[0] has unknown rule type 'minimun'; expected one of [data_validation,"
+                        + " fairness_max, fairness_min, improvement, latency_p99, maximum, mcnemar, minimum,"
+                        + " non_inferiority, relative_improvement, relative_non_inferiority, significance]");
     }
 
     @Test

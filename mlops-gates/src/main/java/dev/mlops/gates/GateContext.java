@@ -1,9 +1,6 @@
 package dev.mlops.gates;
 
-import dev.mlops.quality.Bootstrap;
-import dev.mlops.quality.DataValidation;
 import dev.mlops.quality.Fairness;
-import dev.mlops.quality.McNemar;
 import dev.mlops.quality.Frames;
 import dev.mlops.quality.Metrics;
 import dev.mlops.api.Frame;
@@ -14,20 +11,14 @@ import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.quality.ClassificationData;
-import dev.mlops.api.quality.ConstraintResult;
 import dev.mlops.api.quality.FairnessReport;
-import dev.mlops.api.quality.McNemarResult;
-import dev.mlops.api.quality.Metric;
 import dev.mlops.api.quality.MetricValue;
-import dev.mlops.api.quality.PairedComparison;
 import dev.mlops.api.quality.RegressionData;
-import dev.mlops.api.quality.ValidationResult;
 import dev.mlops.api.quality.Verdict;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -131,52 +122,37 @@ final class GateContext {
                         "the evaluation frame has no rows; a gate never passes empty data"));
             }
         });
-        for (PromotionPolicy.Threshold t : policy.thresholds()) {
-            out.add(guarded(t.checkName(), (t.minimum() ? ">= " : "<= ") + num(t.bound()), () -> threshold(t)));
-        }
-        for (PromotionPolicy.RelativeThreshold r : policy.relativeThresholds()) {
-            r.minAbsoluteChange().ifPresent(m -> out.add(guarded("improvement:" + r.metric(),
-                    requiredAbsolute(r, m), () -> absoluteChange(r, m))));
-            r.minRelativeChange().ifPresent(m -> out.add(guarded("relative_improvement:" + r.metric(),
-                    requiredRelative(r, m), () -> relativeChange(r, m))));
-        }
-        for (PromotionPolicy.NonInferiority n : policy.nonInferiority()) {
-            out.add(guarded(n.checkName(), requiredNonInferiority(n), () -> nonInferiority(n)));
-        }
-        for (PromotionPolicy.Significance s : policy.significance()) {
-            out.add(guarded(s.checkName(), "p < " + num(s.alpha()), () -> significance(s)));
-        }
-        policy.maxLatencyP99Millis().ifPresent(max -> out.add(guarded("latency:p99", "<= " + num(max) + " ms",
-                () -> latency(max))));
-        policy.dataValidation().ifPresent(suite -> out.addAll(data(suite)));
-        for (PromotionPolicy.FairnessThreshold f : policy.fairness()) {
-            out.add(guarded(f.checkName(), (f.maximum() ? "<= " : ">= ") + num(f.bound()), () -> fairness(f)));
+        for (PromotionRule rule : policy.rules()) {
+            try {
+                out.addAll(rule.check(this));
+            } catch (RuntimeException e) {
+                // each rule guards its own check; this is the last line, so one broken rule cannot stop the gate
+                out.add(fail(rule.key(), "the check runs", "the check threw " + describe(e)));
+            }
         }
         return out;
     }
 
-    // ---- absolute thresholds ------------------------------------------------------------------
+    // ---- what the rules use ------------------------------------------------------------------
 
-    private CheckResult threshold(PromotionPolicy.Threshold t) {
-        String required = (t.minimum() ? ">= " : "<= ") + num(t.bound());
-        Got<Double> v = metric(candidateMetrics(), t.metric(), "candidate");
-        if (!v.ok()) {
-            return fail(t.checkName(), required, v.error());
-        }
-        double x = v.value();
-        boolean ok = t.minimum() ? x >= t.bound() : x <= t.bound();
-        return result(t.checkName(), x, required, ok, "candidate " + t.metric() + " = " + num(x));
+    /** An absolute bound on the candidate's metric. */
+    CheckResult bound(String check, String metric, String required, java.util.function.DoublePredicate ok) {
+        return guarded(check, required, () -> {
+            Got<Double> v = metric(candidateMetrics(), metric, "candidate");
+            if (!v.ok()) {
+                return fail(check, required, v.error());
+            }
+            double x = v.value();
+            return result(check, x, required, ok.test(x), "candidate " + metric + " = " + num(x));
+        });
     }
 
-    // ---- relative thresholds (MLflow's MetricThreshold) ---------------------------------------
-
-    private static String requiredAbsolute(PromotionPolicy.RelativeThreshold r, double m) {
-        return r.greaterIsBetter() ? "candidate >= champion + " + num(m) : "candidate <= champion - " + num(m);
+    Optional<dev.mlops.api.quality.LatencyMeasurement> latency() {
+        return in.latency;
     }
 
-    private static String requiredRelative(PromotionPolicy.RelativeThreshold r, double m) {
-        return "(" + (r.greaterIsBetter() ? "candidate - champion" : "champion - candidate") + ") / |champion| >= "
-                + num(m);
+    Optional<Frame> frame() {
+        return in.frame;
     }
 
     /** Both values, or a finished check when the comparison cannot be made (or is skipped). */
@@ -199,42 +175,11 @@ final class GateContext {
         return new Pair(c.value(), h.value(), null);
     }
 
-    private CheckResult absoluteChange(PromotionPolicy.RelativeThreshold r, double minAbs) {
-        return absolute("improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minAbs, requiredAbsolute(r, minAbs),
-                "improvement", "");
-    }
-
-    private CheckResult relativeChange(PromotionPolicy.RelativeThreshold r, double minRel) {
-        return relative("relative_improvement:" + r.metric(), r.metric(), r.greaterIsBetter(), minRel,
-                requiredRelative(r, minRel), true, "relative improvement", "");
-    }
-
-    // ---- non-inferiority margins: the same comparisons with the required change negated -------
-
-    private static String requiredNonInferiority(PromotionPolicy.NonInferiority n) {
-        if (n.relative()) {
-            return "(" + (n.greaterIsBetter() ? "candidate - champion" : "champion - candidate") + ") / |champion| >= "
-                    + num(-n.maxLoss());
-        }
-        return n.greaterIsBetter() ? "candidate >= champion - " + num(n.maxLoss())
-                : "candidate <= champion + " + num(n.maxLoss());
-    }
-
-    private CheckResult nonInferiority(PromotionPolicy.NonInferiority n) {
-        String tolerated = "; a loss of up to " + num(n.maxLoss()) + (n.relative() ? " of |champion|" : "")
-                + " is tolerated";
-        return n.relative()
-                ? relative(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
-                        false, "relative change", tolerated)
-                : absolute(n.checkName(), n.metric(), n.greaterIsBetter(), -n.maxLoss(), requiredNonInferiority(n),
-                        "change", tolerated);
-    }
-
     /**
      * The oriented change must be at least {@code minChange} (negative for a margin): as MLflow,
      * the bound is computed first ({@code champion +/- minChange}), then compared.
      */
-    private CheckResult absolute(String check, String metric, boolean greaterIsBetter, double minChange,
+    CheckResult absoluteChange(String check, String metric, boolean greaterIsBetter, double minChange,
                                  String required, String changeLabel, String note) {
         Pair p = pair(check, metric, required);
         if (p.settled() != null) {
@@ -252,7 +197,7 @@ final class GateContext {
      * of 0, an {@code improvement} must be strictly better by 1e-10 (MLflow's fallback) and a
      * margin, a fraction of 0, tolerates no loss.
      */
-    private CheckResult relative(String check, String metric, boolean greaterIsBetter, double minChange,
+    CheckResult relativeChange(String check, String metric, boolean greaterIsBetter, double minChange,
                                  String required, boolean improvement, String changeLabel, String note) {
         Pair p = pair(check, metric, required);
         if (p.settled() != null) {
@@ -292,95 +237,37 @@ final class GateContext {
 
     // ---- significance -------------------------------------------------------------------------
 
-    private CheckResult significance(PromotionPolicy.Significance s) {
-        String check = s.checkName();
-        String required = "p < " + num(s.alpha());
+    /** Both models' evaluation data, or a finished check when it cannot be had (or the comparison is skipped). */
+    record Both(Object candidate, Object champion, CheckResult settled) {
+    }
+
+    Both bothData(String check, String required) {
         Optional<CheckResult> noChampion = championMissing(check, required);
         if (noChampion.isPresent()) {
-            return noChampion.get();
+            return new Both(null, null, noChampion.get());
         }
         Got<Object> c = candidateData();
         if (!c.ok()) {
-            return fail(check, required, c.error());
+            return new Both(null, null, fail(check, required, c.error()));
         }
         Got<Object> h = championData();
         if (!h.ok()) {
-            return fail(check, required, h.error());
+            return new Both(null, null, fail(check, required, h.error()));
         }
-        if (s.test() == PromotionPolicy.Test.MCNEMAR) {
-            if (!(c.value() instanceof ClassificationData cc && h.value() instanceof ClassificationData hc)) {
-                return fail(check, required, "McNemar's test needs classification data for both models");
-            }
-            McNemarResult m = McNemar.test(cc, hc);
-            double p = m.pValueImprovement();
-            return result(check, p, required, p < s.alpha(), String.format(Locale.ROOT,
-                    "one-sided McNemar (%s) on %d rows: only the candidate right on %d, only the champion on %d;"
-                            + " two-sided p = %s", m.method().name().toLowerCase(Locale.ROOT), m.rows(),
-                    m.candidateOnlyCorrect(), m.championOnlyCorrect(), num(m.pValue())));
-        }
-        PairedComparison pc;
-        if (c.value() instanceof ClassificationData cc && h.value() instanceof ClassificationData hc) {
-            Optional<Metric<ClassificationData>> m = Metrics.classification(s.metric());
-            if (m.isEmpty()) {
-                return fail(check, required, "metric " + Names.quote(s.metric()) + " is not a classification metric");
-            }
-            pc = Bootstrap.paired(cc, hc, m.get(), s.bootstrap());
-        } else if (c.value() instanceof RegressionData cr && h.value() instanceof RegressionData hr) {
-            Optional<Metric<RegressionData>> m = Metrics.regression(s.metric());
-            if (m.isEmpty()) {
-                return fail(check, required, "metric " + Names.quote(s.metric()) + " is not a regression metric");
-            }
-            pc = Bootstrap.paired(cr, hr, m.get(), s.bootstrap());
-        } else {
-            return fail(check, required, "candidate and champion evaluation data are of different kinds");
-        }
-        return result(check, pc.pValue(), required, pc.significantImprovement(s.alpha()), String.format(Locale.ROOT,
-                "paired bootstrap of %s: candidate %s, champion %s, improvement %s, %s%% interval [%s, %s];"
-                        + " %d resamples (%d skipped), seed %d", s.metric(), num(pc.candidate()), num(pc.champion()),
-                num(pc.improvement()), num(pc.confidence() * 100), num(pc.lower()), num(pc.upper()), pc.resamples(),
-                pc.skipped(), pc.seed()));
+        return new Both(c.value(), h.value(), null);
     }
 
     // ---- latency, data, fairness --------------------------------------------------------------
 
-    private CheckResult latency(double maxMillis) {
-        String required = "<= " + num(maxMillis) + " ms";
-        if (in.latency.isEmpty()) {
-            return fail("latency:p99", required, "no latency measurement was given (Inputs.latency)");
-        }
-        var l = in.latency.get();
-        double p99 = l.p99Nanos() / 1e6;
-        String detail = l.count() == 0
-                ? "p99 " + num(p99) + " ms" + (l.p50Nanos() > 0 ? ", p50 " + num(l.p50Nanos() / 1e6) + " ms" : "")
-                        + " (no call count recorded)"
-                : String.format(Locale.ROOT, "p99 %s ms, p50 %s ms over %d calls after %d warm-up calls", num(p99),
-                num(l.p50Nanos() / 1e6), l.count(), l.warmup());
-        return result("latency:p99", p99, required, p99 <= maxMillis, detail);
+    /** A bound on a fairness measure; the report of each column is computed once. */
+    CheckResult fairness(String check, String column, String metric, String required,
+                         java.util.function.DoublePredicate ok) {
+        return guarded(check, required, () -> fairnessCheck(check, column, metric, required, ok));
     }
 
-    private List<CheckResult> data(dev.mlops.api.quality.ValidationSuite suite) {
-        if (in.frame.isEmpty()) {
-            return List.of(fail("data", "suite " + Names.quote(suite.name()) + " passes",
-                    "no evaluation frame was given (Inputs.frame)"));
-        }
-        ValidationResult r;
-        try {
-            r = DataValidation.validate(suite, in.frame.get());
-        } catch (RuntimeException e) {
-            return List.of(fail("data", "suite " + Names.quote(suite.name()) + " passes", "validation threw: "
-                    + describe(e)));
-        }
-        List<CheckResult> out = new ArrayList<>();
-        for (ConstraintResult c : r.results()) {
-            out.add(new CheckResult("data:" + c.name(), finite(c.observed()), c.constraint().describe(),
-                    c.passed() ? Verdict.PASS : Verdict.FAIL, c.message()));
-        }
-        return out;
-    }
-
-    private CheckResult fairness(PromotionPolicy.FairnessThreshold f) {
-        String required = (f.maximum() ? "<= " : ">= ") + num(f.bound());
-        Got<FairnessReport> g = fairness.computeIfAbsent(f.column(), col -> {
+    private CheckResult fairnessCheck(String check, String column, String metric, String required,
+                                      java.util.function.DoublePredicate ok) {
+        Got<FairnessReport> g = fairness.computeIfAbsent(column, col -> {
             if (in.frame.isEmpty()) {
                 return Got.fail("fairness needs the evaluation frame with column " + Names.quote(col));
             }
@@ -395,15 +282,14 @@ final class GateContext {
                     + " could not be computed");
         });
         if (!g.ok()) {
-            return fail(f.checkName(), required, g.error());
+            return fail(check, required, g.error());
         }
-        double v = g.value().metrics().stream().filter(m -> m.name().equals(f.metric())).findFirst()
+        double v = g.value().metrics().stream().filter(m -> m.name().equals(metric)).findFirst()
                 .map(MetricValue::value).orElse(Double.NaN);
-        boolean ok = f.maximum() ? v <= f.bound() : v >= f.bound();
         StringBuilder slices = new StringBuilder();
         g.value().slices().forEach(s -> slices.append(slices.length() == 0 ? "" : ", ").append(s.slice())
                 .append(": selection rate ").append(num(s.selectionRate())));
-        return result(f.checkName(), v, required, ok, f.metric() + " over slices of " + Names.quote(f.column())
+        return result(check, v, required, ok.test(v), metric + " over slices of " + Names.quote(column)
                 + " (positive class " + Names.quote(g.value().positiveClass()) + "): " + slices);
     }
 
@@ -566,7 +452,7 @@ final class GateContext {
     }
 
     /** Runs a check; if it throws, the check fails with the exception's message. */
-    private static CheckResult guarded(String name, String required, Supplier<CheckResult> check) {
+    static CheckResult guarded(String name, String required, Supplier<CheckResult> check) {
         try {
             return check.get();
         } catch (RuntimeException e) {
@@ -579,19 +465,15 @@ final class GateContext {
         return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
     }
 
-    private static CheckResult fail(String name, String required, String detail) {
+    static CheckResult fail(String name, String required, String detail) {
         return new CheckResult(name, OptionalDouble.empty(), required, Verdict.FAIL, detail);
     }
 
-    private static CheckResult result(String name, double observed, String required, boolean ok, String detail) {
+    static CheckResult result(String name, double observed, String required, boolean ok, String detail) {
         if (!Double.isFinite(observed)) {
             return fail(name, required, detail + "; the observed value is " + observed + ", not a finite number");
         }
         return new CheckResult(name, OptionalDouble.of(observed), required, ok ? Verdict.PASS : Verdict.FAIL, detail);
-    }
-
-    private static OptionalDouble finite(double v) {
-        return Double.isFinite(v) ? OptionalDouble.of(v) : OptionalDouble.empty();
     }
 
     private static String direction(boolean greaterIsBetter) {

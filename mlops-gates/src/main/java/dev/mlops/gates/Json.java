@@ -101,7 +101,8 @@ final class Json {
         }
     }
 
-    static JsonNode parse(String json, String kind) {
+    /** The document's root object, before its header is checked (a reader of several versions checks it itself). */
+    static JsonNode tree(String json, String kind) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(json);
@@ -111,6 +112,11 @@ final class Json {
         if (root == null || !root.isObject()) {
             throw new ValidationException("a " + kind + " must be a JSON object");
         }
+        return root;
+    }
+
+    static JsonNode parse(String json, String kind) {
+        JsonNode root = tree(json, kind);
         JsonNode v = root.get("schemaVersion");
         if (v == null || !v.canConvertToInt()) {
             throw new ValidationException("the " + kind + " has no schemaVersion; expected " + SCHEMA_VERSION);

@@ -1,39 +1,30 @@
 package dev.mlops.gates;
 
-import dev.mlops.quality.DataValidation;
-import dev.mlops.quality.Metrics;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.quality.BootstrapOptions;
-import dev.mlops.api.quality.Metric;
 import dev.mlops.api.quality.ValidationSuite;
 import dev.mlops.api.Digests;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 
 /**
- * The rules a candidate version must satisfy before a {@link PromotionGate} moves an alias to it.
- * Immutable; built with {@link #builder(String)}, which fails fast at the wrong call
- * ({@link IllegalArgumentException} for a bad value, {@link IllegalStateException} for a rule
- * given twice); stored as JSON with {@link #toJson()} / {@link #fromJson(String)}.
+ * The rules a candidate version must satisfy before a {@link PromotionGate} moves an alias to it:
+ * a list of {@link PromotionRule}s, checked in the order given. Immutable; built with
+ * {@link #builder(String)}, which fails fast at the wrong call ({@link IllegalArgumentException}
+ * for a bad value, {@link IllegalStateException} for a rule given twice); stored as JSON with
+ * {@link #toJson()} / {@link #fromJson(String)}.
  *
  * <pre>{@code
  * PromotionPolicy policy = PromotionPolicy.builder("credit-production")
  *         .minimum("roc_auc", 0.70)                     // min:roc_auc, candidate >= 0.70
  *         .maximum("log_loss", 0.60)                    // max:log_loss, candidate <= 0.60
- *         .relative("roc_auc", true, 0.01, 0.0)         // as MLflow's MetricThreshold
+ *         .improvement("roc_auc", true, 0.01)           // at least 0.01 above the champion
  *         .nonInferiority("log_loss", false, 0.02)      // no more than 0.02 worse than the champion
  *         .significance("roc_auc", 0.05)                // paired bootstrap, one-sided p < 0.05
  *         .maxLatencyP99(Duration.ofMillis(20))
@@ -46,191 +37,10 @@ import java.util.Set;
  * with a note, when no version holds the alias, unless {@link Builder#requireChampion(boolean)}.
  */
 public final class PromotionPolicy {
-    /** The JSON document's schema version. */
-    public static final int SCHEMA_VERSION = 1;
+    /** The schema version this library writes; it still reads version 1. */
+    public static final int SCHEMA_VERSION = PolicyJson.SCHEMA_VERSION;
     /** The JSON document's kind. */
     public static final String KIND = "promotion-policy";
-    /** Fairness gaps a policy can bound, as {@code FairnessReport.metrics()} names them. */
-    public static final Set<String> FAIRNESS_METRICS = Set.of("demographic_parity_difference",
-            "demographic_parity_ratio", "equalized_odds_difference", "equal_opportunity_difference");
-
-    /**
-     * An absolute bound on one metric of the candidate: check {@code min:METRIC} (candidate
-     * {@code >= bound}) or {@code max:METRIC} (candidate {@code <= bound}).
-     *
-     * @param metric metric name, such as {@code roc_auc}
-     * @param minimum true for a lower bound, false for an upper bound
-     * @param bound the bound, finite
-     */
-    public record Threshold(String metric, boolean minimum, double bound) {
-        /** Checks arguments. */
-        public Threshold {
-            requireMetricName(metric);
-            requireFinite("bound of " + metric, bound);
-        }
-
-        /** @return the check's name, {@code min:METRIC} or {@code max:METRIC} */
-        public String checkName() {
-            return (minimum ? "min:" : "max:") + metric;
-        }
-    }
-
-    /**
-     * A comparison with the champion, as MLflow's {@code MetricThreshold}: with greater is
-     * better, the candidate needs {@code value >= champion + minAbsoluteChange} and
-     * {@code (value - champion) / |champion| >= minRelativeChange}; with smaller is better,
-     * {@code value <= champion - minAbsoluteChange} and {@code (champion - value) / |champion|
-     * >= minRelativeChange}. A champion value of 0 makes the relative check "strictly better by
-     * 1e-10", as MLflow's fallback.
-     *
-     * @param metric metric name
-     * @param greaterIsBetter direction of the metric
-     * @param minAbsoluteChange required improvement in the metric's units, at least 0, if any
-     * @param minRelativeChange required improvement as a fraction of the champion's value, in
-     *     [0, 1], if any
-     */
-    public record RelativeThreshold(String metric, boolean greaterIsBetter, OptionalDouble minAbsoluteChange,
-                                    OptionalDouble minRelativeChange) {
-        /** Checks arguments. */
-        public RelativeThreshold {
-            requireMetricName(metric);
-            Objects.requireNonNull(minAbsoluteChange, "minAbsoluteChange");
-            Objects.requireNonNull(minRelativeChange, "minRelativeChange");
-            if (minAbsoluteChange.isEmpty() && minRelativeChange.isEmpty()) {
-                throw new IllegalArgumentException("relative threshold on " + Names.quote(metric)
-                        + " needs minAbsoluteChange or minRelativeChange (or both)");
-            }
-            minAbsoluteChange.ifPresent(v -> {
-                if (!(v >= 0.0) || Double.isInfinite(v)) {
-                    throw new IllegalArgumentException("minAbsoluteChange of " + Names.quote(metric) + " is " + v
-                            + ", expected a finite number >= 0");
-                }
-            });
-            minRelativeChange.ifPresent(v -> {
-                if (!(v >= 0.0 && v <= 1.0)) {
-                    throw new IllegalArgumentException("minRelativeChange of " + Names.quote(metric) + " is " + v
-                            + ", expected a fraction in [0, 1] (0.05 = 5%), as MLflow's MetricThreshold");
-                }
-            });
-            checkDirection(metric, greaterIsBetter);
-        }
-    }
-
-    /**
-     * A non-inferiority margin: the candidate may be worse than the champion, but by no more
-     * than {@code maxLoss}. Absolute (check {@code non_inferiority:METRIC}): with greater is
-     * better the candidate needs {@code value >= champion - maxLoss}, with smaller is better
-     * {@code value <= champion + maxLoss} (the bound is computed first, as for
-     * {@link RelativeThreshold}'s absolute change; this is that check with the sign of the
-     * change reversed). Relative (check {@code relative_non_inferiority:METRIC}): the oriented
-     * change divided by {@code |champion|} must be at least {@code -maxLoss}; a champion value
-     * of 0 leaves no room, so the candidate must then not be worse at all.
-     *
-     * @param metric metric name
-     * @param greaterIsBetter direction of the metric
-     * @param relative false: {@code maxLoss} is in the metric's units, finite and at least 0;
-     *     true: it is a fraction of the champion's value in [0, 1]
-     * @param maxLoss the largest loss tolerated; 0 means "not worse than the champion"
-     */
-    public record NonInferiority(String metric, boolean greaterIsBetter, boolean relative, double maxLoss) {
-        /** Checks arguments. */
-        public NonInferiority {
-            requireMetricName(metric);
-            if (relative) {
-                if (!(maxLoss >= 0.0 && maxLoss <= 1.0)) {
-                    throw new IllegalArgumentException("maxRelativeLoss of " + Names.quote(metric) + " is " + maxLoss
-                            + ", expected a fraction of the champion's value in [0, 1] (0.02 = 2%)");
-                }
-            } else if (!(maxLoss >= 0.0) || Double.isInfinite(maxLoss)) {
-                throw new IllegalArgumentException("maxAbsoluteLoss of " + Names.quote(metric) + " is " + maxLoss
-                        + ", expected a finite number >= 0 in the metric's units");
-            }
-            checkDirection(metric, greaterIsBetter);
-        }
-
-        /** @return the check's name, {@code non_inferiority:METRIC} or {@code relative_non_inferiority:METRIC} */
-        public String checkName() {
-            return (relative ? "relative_non_inferiority:" : "non_inferiority:") + metric;
-        }
-    }
-
-    /** How a significance requirement is tested. */
-    public enum Test {
-        /** Paired bootstrap of candidate vs champion on the same rows (any standard metric). */
-        PAIRED_BOOTSTRAP,
-        /** McNemar's test on the same rows (accuracy only). */
-        MCNEMAR
-    }
-
-    /**
-     * The candidate must be significantly better than the champion on the same rows: the
-     * one-sided p-value of "the candidate is not better" must be below {@code alpha}. Check
-     * {@code significance:METRIC} (paired bootstrap) or {@code mcnemar:accuracy}.
-     *
-     * @param metric a standard metric name ({@code Metrics.classification} or
-     *     {@code Metrics.regression}); {@code accuracy} for McNemar
-     * @param test the test
-     * @param alpha significance level in (0, 1)
-     * @param bootstrap resampling options (paired bootstrap only; McNemar ignores them)
-     */
-    public record Significance(String metric, Test test, double alpha, BootstrapOptions bootstrap) {
-        /** Checks arguments. */
-        public Significance {
-            requireMetricName(metric);
-            Objects.requireNonNull(test, "test");
-            Objects.requireNonNull(bootstrap, "bootstrap");
-            if (!(alpha > 0.0 && alpha < 1.0)) {
-                throw new IllegalArgumentException("alpha of " + Names.quote(metric) + " is " + alpha
-                        + ", expected a level in (0, 1), such as 0.05");
-            }
-            if (test == Test.MCNEMAR && !metric.equals("accuracy")) {
-                throw new IllegalArgumentException("McNemar's test compares accuracy, not " + Names.quote(metric)
-                        + "; use the paired bootstrap for other metrics");
-            }
-            if (test == Test.PAIRED_BOOTSTRAP && standardMetric(metric).isEmpty()) {
-                throw new IllegalArgumentException("significance needs a standard metric the gate can recompute on"
-                        + " resamples; " + Names.quote(metric) + " is not one (see Metrics.classification/regression)");
-            }
-        }
-
-        /** @return the check's name */
-        public String checkName() {
-            return (test == Test.MCNEMAR ? "mcnemar:" : "significance:") + metric;
-        }
-    }
-
-    /**
-     * A bound on a fairness gap between slices of a sensitive column. Check
-     * {@code fairness:METRIC(COLUMN)}.
-     *
-     * @param column the sensitive column of the evaluation frame
-     * @param metric one of {@link #FAIRNESS_METRICS}
-     * @param maximum true for a ceiling (gap {@code <= bound}), false for a floor (ratio {@code >= bound})
-     * @param bound the bound, finite and at least 0
-     */
-    public record FairnessThreshold(String column, String metric, boolean maximum, double bound) {
-        /** Checks arguments. */
-        public FairnessThreshold {
-            Objects.requireNonNull(column, "column");
-            if (column.isBlank()) {
-                throw new IllegalArgumentException("fairness column is blank");
-            }
-            Objects.requireNonNull(metric, "metric");
-            if (!FAIRNESS_METRICS.contains(metric)) {
-                throw new IllegalArgumentException("fairness metric " + Names.quote(metric) + " is unknown; expected one of "
-                        + new java.util.TreeSet<>(FAIRNESS_METRICS));
-            }
-            if (!(bound >= 0.0) || Double.isInfinite(bound)) {
-                throw new IllegalArgumentException("fairness bound of " + Names.quote(metric) + " is " + bound
-                        + ", expected a finite number >= 0");
-            }
-        }
-
-        /** @return the check's name */
-        public String checkName() {
-            return "fairness:" + metric + "(" + column + ")";
-        }
-    }
 
     /**
      * Where the evaluation frame holds predictions made elsewhere (so the gate, or the CLI, can
@@ -257,25 +67,13 @@ public final class PromotionPolicy {
 
     private final String name;
     private final boolean requireChampion;
-    private final List<Threshold> thresholds;
-    private final List<RelativeThreshold> relative;
-    private final List<NonInferiority> nonInferiority;
-    private final List<Significance> significance;
-    private final OptionalDouble maxLatencyP99Millis;
-    private final Optional<ValidationSuite> dataValidation;
-    private final List<FairnessThreshold> fairness;
+    private final List<PromotionRule> rules;
     private final Optional<PredictionColumns> predictions;
 
     private PromotionPolicy(Builder b) {
         this.name = b.name;
         this.requireChampion = b.requireChampion;
-        this.thresholds = List.copyOf(b.thresholds.values());
-        this.relative = List.copyOf(b.relative.values());
-        this.nonInferiority = List.copyOf(b.nonInferiority.values());
-        this.significance = List.copyOf(b.significance.values());
-        this.maxLatencyP99Millis = b.maxLatencyP99Millis;
-        this.dataValidation = b.dataValidation;
-        this.fairness = List.copyOf(b.fairness.values());
+        this.rules = List.copyOf(b.rules.values());
         this.predictions = b.predictions;
     }
 
@@ -291,13 +89,7 @@ public final class PromotionPolicy {
     public Builder toBuilder() {
         Builder b = new Builder(name);
         b.requireChampion = requireChampion;
-        thresholds.forEach(t -> b.thresholds.put(t.checkName(), t));
-        relative.forEach(r -> b.relative.put(r.metric(), r));
-        nonInferiority.forEach(n -> b.nonInferiority.put(n.checkName(), n));
-        significance.forEach(s -> b.significance.put(s.checkName(), s));
-        b.maxLatencyP99Millis = maxLatencyP99Millis;
-        b.dataValidation = dataValidation;
-        fairness.forEach(f -> b.fairness.put(f.checkName(), f));
+        rules.forEach(b::rule);
         b.predictions = predictions;
         return b;
     }
@@ -312,39 +104,19 @@ public final class PromotionPolicy {
         return requireChampion;
     }
 
-    /** @return absolute bounds, in the order given */
-    public List<Threshold> thresholds() {
-        return thresholds;
+    /** @return the rules, in the order given */
+    public List<PromotionRule> rules() {
+        return rules;
     }
 
-    /** @return comparisons with the champion, in the order given */
-    public List<RelativeThreshold> relativeThresholds() {
-        return relative;
-    }
-
-    /** @return non-inferiority margins, in the order given */
-    public List<NonInferiority> nonInferiority() {
-        return nonInferiority;
-    }
-
-    /** @return significance requirements, in the order given */
-    public List<Significance> significance() {
-        return significance;
-    }
-
-    /** @return the ceiling on the 99th percentile latency in milliseconds, if any */
-    public OptionalDouble maxLatencyP99Millis() {
-        return maxLatencyP99Millis;
-    }
-
-    /** @return the suite the evaluation data must pass, if any */
-    public Optional<ValidationSuite> dataValidation() {
-        return dataValidation;
-    }
-
-    /** @return fairness bounds, in the order given */
-    public List<FairnessThreshold> fairness() {
-        return fairness;
+    /**
+     * @param type a kind of rule, such as {@code PromotionRule.Minimum.class}
+     * @param <R> the kind
+     * @return the rules of that kind, in the order given
+     */
+    public <R extends PromotionRule> List<R> rules(Class<R> type) {
+        Objects.requireNonNull(type, "type");
+        return rules.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** @return where the evaluation frame holds predictions, if it does */
@@ -354,9 +126,7 @@ public final class PromotionPolicy {
 
     /** @return true if the policy has no rule at all (a gate with it never promotes) */
     public boolean isEmpty() {
-        return thresholds.isEmpty() && relative.isEmpty() && nonInferiority.isEmpty() && significance.isEmpty()
-                && maxLatencyP99Millis.isEmpty()
-                && dataValidation.isEmpty() && fairness.isEmpty();
+        return rules.isEmpty();
     }
 
     /**
@@ -376,64 +146,23 @@ public final class PromotionPolicy {
         }
     }
 
-    // ---- JSON ---------------------------------------------------------------------------------
-
     /**
-     * Writes the policy (deterministically: equal policies give identical text).
+     * Writes the policy (deterministically: equal policies give identical text), in schema
+     * version {@value #SCHEMA_VERSION}: {@code {"schema_version", "kind", "name",
+     * "require_champion", "rules": [{"type": ..., ...}], "predictions"}}.
      *
-     * @return the policy as JSON with {@code schemaVersion} and {@code kind}
+     * @return the policy as JSON
+     * @throws ValidationException if a data-validation suite has custom predicates, which cannot be stored
      */
     public String toJson() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("schemaVersion", SCHEMA_VERSION).put("kind", KIND).put("name", name)
-                .put("requireChampion", requireChampion);
-        ArrayNode t = root.putArray("thresholds");
-        for (Threshold x : thresholds) {
-            t.addObject().put("metric", x.metric()).put(x.minimum() ? "min" : "max", x.bound());
-        }
-        ArrayNode r = root.putArray("relative");
-        for (RelativeThreshold x : relative) {
-            ObjectNode o = r.addObject().put("metric", x.metric()).put("greaterIsBetter", x.greaterIsBetter());
-            x.minAbsoluteChange().ifPresent(v -> o.put("minAbsoluteChange", v));
-            x.minRelativeChange().ifPresent(v -> o.put("minRelativeChange", v));
-        }
-        // written only when present, so the JSON (and so the id) of a policy without margins is
-        // what it was before margins existed
-        if (!nonInferiority.isEmpty()) {
-            ArrayNode n = root.putArray("nonInferiority");
-            for (NonInferiority x : nonInferiority) {
-                n.addObject().put("metric", x.metric()).put("greaterIsBetter", x.greaterIsBetter())
-                        .put(x.relative() ? "maxRelativeLoss" : "maxAbsoluteLoss", x.maxLoss());
-            }
-        }
-        ArrayNode s = root.putArray("significance");
-        for (Significance x : significance) {
-            ObjectNode o = s.addObject().put("metric", x.metric())
-                    .put("test", x.test().name().toLowerCase(java.util.Locale.ROOT)).put("alpha", x.alpha());
-            if (x.test() == Test.PAIRED_BOOTSTRAP) {
-                o.put("resamples", x.bootstrap().resamples()).put("confidence", x.bootstrap().confidence())
-                        .put("seed", x.bootstrap().seed());
-            }
-        }
-        maxLatencyP99Millis.ifPresent(v -> root.putObject("latency").put("maxP99Millis", v));
-        dataValidation.ifPresent(suite -> root.set("dataValidation", Json.parse(DataValidation.toJson(suite),
-                "validation-suite")));
-        ArrayNode f = root.putArray("fairness");
-        for (FairnessThreshold x : fairness) {
-            f.addObject().put("column", x.column()).put("metric", x.metric()).put(x.maximum() ? "max" : "min", x.bound());
-        }
-        predictions.ifPresent(p -> {
-            ObjectNode o = root.putObject("predictions").put("label", p.label()).put("prediction", p.prediction());
-            p.championPrediction().ifPresent(c -> o.put("championPrediction", c));
-            p.positiveClass().ifPresent(c -> o.put("positiveClass", c));
-        });
-        return Json.write(root);
+        return PolicyJson.write(this);
     }
 
     /**
-     * Reads a policy written by {@link #toJson()} or by hand. Strict: an unknown field, a
-     * missing or mistyped one, another schemaVersion or an invalid value is refused with its
-     * place ({@code thresholds[1]: ...}), so a typo cannot silently drop a rule.
+     * Reads a policy written by {@link #toJson()}, by an older version of this library (schema
+     * version 1, with a section per kind of rule), or by hand. Strict: an unknown field or rule
+     * type, a missing or mistyped field, another schema version or an invalid value is refused
+     * with its place ({@code rules[1]: ...}), so a typo cannot silently drop a rule.
      *
      * @param json the document
      * @return the policy
@@ -441,182 +170,8 @@ public final class PromotionPolicy {
      */
     public static PromotionPolicy fromJson(String json) {
         Objects.requireNonNull(json, "json");
-        JsonNode root = Json.parse(json, KIND);
-        allowOnly(root, "policy", "schemaVersion", "kind", "name", "requireChampion", "thresholds", "relative",
-                "nonInferiority", "significance", "latency", "dataValidation", "fairness", "predictions");
-        try {
-            Builder b = builder(Json.text(root, "name", "policy"));
-            JsonNode rc = root.get("requireChampion");
-            if (rc != null) {
-                if (!rc.isBoolean()) {
-                    throw new ValidationException("policy field 'requireChampion' must be true or false, got " + rc);
-                }
-                b.requireChampion(rc.booleanValue());
-            }
-            int i = 0;
-            for (JsonNode o : array(root, "thresholds")) {
-                String at = "thresholds[" + i++ + "]";
-                allowOnly(o, at, "metric", "min", "max");
-                String metric = Json.text(o, "metric", at);
-                boolean hasMin = o.has("min");
-                if (hasMin == o.has("max")) {
-                    throw new ValidationException(at + " needs exactly one of 'min' and 'max'");
-                }
-                double bound = Json.number(o, hasMin ? "min" : "max", at);
-                guard(at, () -> {
-                    if (hasMin) {
-                        b.minimum(metric, bound);
-                    } else {
-                        b.maximum(metric, bound);
-                    }
-                });
-            }
-            i = 0;
-            for (JsonNode o : array(root, "relative")) {
-                String at = "relative[" + i++ + "]";
-                allowOnly(o, at, "metric", "greaterIsBetter", "minAbsoluteChange", "minRelativeChange");
-                String metric = Json.text(o, "metric", at);
-                JsonNode gib = o.get("greaterIsBetter");
-                if (gib == null || !gib.isBoolean()) {
-                    throw new ValidationException(at + " needs 'greaterIsBetter': true or false (as MLflow's MetricThreshold)");
-                }
-                OptionalDouble abs = o.has("minAbsoluteChange") ? OptionalDouble.of(Json.number(o, "minAbsoluteChange", at))
-                        : OptionalDouble.empty();
-                OptionalDouble rel = o.has("minRelativeChange") ? OptionalDouble.of(Json.number(o, "minRelativeChange", at))
-                        : OptionalDouble.empty();
-                guard(at, () -> b.relative(new RelativeThreshold(metric, gib.booleanValue(), abs, rel)));
-            }
-            i = 0;
-            for (JsonNode o : array(root, "nonInferiority")) {
-                String at = "nonInferiority[" + i++ + "]";
-                allowOnly(o, at, "metric", "greaterIsBetter", "maxAbsoluteLoss", "maxRelativeLoss");
-                String metric = Json.text(o, "metric", at);
-                JsonNode gib = o.get("greaterIsBetter");
-                if (gib == null || !gib.isBoolean()) {
-                    throw new ValidationException(at + " needs 'greaterIsBetter': true or false");
-                }
-                boolean relative = o.has("maxRelativeLoss");
-                if (relative == o.has("maxAbsoluteLoss")) {
-                    throw new ValidationException(at + " needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
-                }
-                double loss = Json.number(o, relative ? "maxRelativeLoss" : "maxAbsoluteLoss", at);
-                guard(at, () -> b.nonInferiority(new NonInferiority(metric, gib.booleanValue(), relative, loss)));
-            }
-            i = 0;
-            for (JsonNode o : array(root, "significance")) {
-                String at = "significance[" + i++ + "]";
-                allowOnly(o, at, "metric", "test", "alpha", "resamples", "confidence", "seed");
-                String metric = Json.text(o, "metric", at);
-                String test = o.has("test") ? Json.text(o, "test", at) : "paired_bootstrap";
-                double alpha = Json.number(o, "alpha", at);
-                if (test.equals("mcnemar")) {
-                    guard(at, () -> b.mcnemar(alpha));
-                } else if (test.equals("paired_bootstrap")) {
-                    BootstrapOptions d = BootstrapOptions.defaults();
-                    int resamples = o.has("resamples") ? (int) Json.integer(o, "resamples", at) : d.resamples();
-                    double confidence = o.has("confidence") ? Json.number(o, "confidence", at) : d.confidence();
-                    long seed = o.has("seed") ? Json.integer(o, "seed", at) : d.seed();
-                    guard(at, () -> b.significance(metric, alpha, new BootstrapOptions(resamples, confidence, seed)));
-                } else {
-                    throw new ValidationException(at + " has test " + Names.quote(test)
-                            + "; expected 'paired_bootstrap' or 'mcnemar'");
-                }
-            }
-            JsonNode lat = root.get("latency");
-            if (lat != null) {
-                allowOnly(lat, "latency", "maxP99Millis");
-                double ms = Json.number(lat, "maxP99Millis", "latency");
-                guard("latency", () -> b.maxLatencyP99Millis(ms));
-            }
-            JsonNode dv = root.get("dataValidation");
-            if (dv != null) {
-                ValidationSuite suite;
-                try {
-                    suite = DataValidation.fromJson(Json.write(dv));
-                } catch (ValidationException e) {
-                    throw new ValidationException("dataValidation: " + e.getMessage());
-                }
-                guard("dataValidation", () -> b.dataValidation(suite));
-            }
-            i = 0;
-            for (JsonNode o : array(root, "fairness")) {
-                String at = "fairness[" + i++ + "]";
-                allowOnly(o, at, "column", "metric", "min", "max");
-                String column = Json.text(o, "column", at);
-                String metric = Json.text(o, "metric", at);
-                boolean hasMax = o.has("max");
-                if (hasMax == o.has("min")) {
-                    throw new ValidationException(at + " needs exactly one of 'max' and 'min'");
-                }
-                double bound = Json.number(o, hasMax ? "max" : "min", at);
-                guard(at, () -> {
-                    if (hasMax) {
-                        b.fairnessMax(column, metric, bound);
-                    } else {
-                        b.fairnessMin(column, metric, bound);
-                    }
-                });
-            }
-            JsonNode p = root.get("predictions");
-            if (p != null) {
-                allowOnly(p, "predictions", "label", "prediction", "championPrediction", "positiveClass");
-                PredictionColumns pc = guardGet("predictions", () -> new PredictionColumns(Json.text(p, "label", "predictions"),
-                        Json.text(p, "prediction", "predictions"),
-                        p.has("championPrediction") ? Optional.of(Json.text(p, "championPrediction", "predictions"))
-                                : Optional.empty(),
-                        p.has("positiveClass") ? Optional.of(Json.text(p, "positiveClass", "predictions")) : Optional.empty()));
-                b.predictions(pc);
-            }
-            return b.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException("policy: " + e.getMessage());
-        }
+        return PolicyJson.read(json);
     }
-
-    private static void guard(String at, Runnable r) {
-        try {
-            r.run();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
-        }
-    }
-
-    private static <T> T guardGet(String at, java.util.function.Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
-        }
-    }
-
-    private static void allowOnly(JsonNode o, String at, String... fields) {
-        if (!o.isObject()) {
-            throw new ValidationException(at + " must be a JSON object, got " + o);
-        }
-        Set<String> allowed = Set.of(fields);
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new ValidationException(at + " has unknown field " + Names.quote(f) + "; expected "
-                        + List.of(fields));
-            }
-        }
-    }
-
-    private static List<JsonNode> array(JsonNode root, String field) {
-        JsonNode v = root.get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new ValidationException("policy field " + Names.quote(field) + " must be an array");
-        }
-        List<JsonNode> out = new ArrayList<>();
-        v.forEach(out::add);
-        return out;
-    }
-
-    // ---- equality -----------------------------------------------------------------------------
 
     /** Policies are equal when their JSON is; a policy that cannot be stored equals only itself. */
     @Override
@@ -638,37 +193,7 @@ public final class PromotionPolicy {
 
     @Override
     public String toString() {
-        return "PromotionPolicy[" + name + ", " + (thresholds.size() + relative.size() + nonInferiority.size()
-                + significance.size()
-                + fairness.size() + (maxLatencyP99Millis.isPresent() ? 1 : 0) + (dataValidation.isPresent() ? 1 : 0))
-                + " rules]";
-    }
-
-    // ---- helpers ------------------------------------------------------------------------------
-
-    static Optional<Metric<?>> standardMetric(String name) {
-        Optional<? extends Metric<?>> c = Metrics.classification(name);
-        if (c.isPresent()) {
-            return Optional.of(c.get());
-        }
-        return Metrics.regression(name).map(m -> m);
-    }
-
-    private static void checkDirection(String metric, boolean greaterIsBetter) {
-        standardMetric(metric).ifPresent(m -> {
-            if (m.greaterIsBetter() != greaterIsBetter) {
-                throw new IllegalArgumentException("metric " + Names.quote(metric) + " is "
-                        + (m.greaterIsBetter() ? "greater" : "smaller") + "-is-better, but greaterIsBetter was given as "
-                        + greaterIsBetter);
-            }
-        });
-    }
-
-    private static void requireMetricName(String metric) {
-        Objects.requireNonNull(metric, "metric");
-        if (metric.isBlank()) {
-            throw new IllegalArgumentException("metric name is blank");
-        }
+        return "PromotionPolicy[" + name + ", " + rules.size() + " rules]";
     }
 
     private static void requireColumn(String what, String column) {
@@ -678,23 +203,12 @@ public final class PromotionPolicy {
         }
     }
 
-    private static void requireFinite(String what, double v) {
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException(what + " is " + v + ", expected a finite number");
-        }
-    }
-
     /** Builds a {@link PromotionPolicy}; each method fails at once on a bad value or a repeated rule. */
     public static final class Builder {
         private final String name;
         private boolean requireChampion;
-        private final Map<String, Threshold> thresholds = new LinkedHashMap<>();
-        private final Map<String, RelativeThreshold> relative = new LinkedHashMap<>();
-        private final Map<String, NonInferiority> nonInferiority = new LinkedHashMap<>();
-        private final Map<String, Significance> significance = new LinkedHashMap<>();
-        private OptionalDouble maxLatencyP99Millis = OptionalDouble.empty();
-        private Optional<ValidationSuite> dataValidation = Optional.empty();
-        private final Map<String, FairnessThreshold> fairness = new LinkedHashMap<>();
+        /** By {@link PromotionRule#key()}: one rule per check. */
+        private final Map<String, PromotionRule> rules = new LinkedHashMap<>();
         private Optional<PredictionColumns> predictions = Optional.empty();
 
         private Builder(String name) {
@@ -717,12 +231,45 @@ public final class PromotionPolicy {
         }
 
         /**
+         * Adds a rule; every other rule method is a shorthand for this.
+         *
+         * @param rule the rule
+         * @return this
+         * @throws IllegalStateException if the policy already has a rule with the same
+         *     {@link PromotionRule#key() key}, or compares the same metric with the champion in
+         *     the other direction
+         */
+        public Builder rule(PromotionRule rule) {
+            Objects.requireNonNull(rule, "rule");
+            if (rules.containsKey(rule.key())) {
+                throw new IllegalStateException("the policy already has " + rule.key());
+            }
+            if (rule instanceof PromotionRule.ChampionComparison c) {
+                requireSameDirection(c);
+            }
+            rules.put(rule.key(), rule);
+            return this;
+        }
+
+        /** Two comparisons with the champion on one metric must agree on its direction (a custom metric has no other check). */
+        private void requireSameDirection(PromotionRule.ChampionComparison c) {
+            for (PromotionRule r : rules.values()) {
+                if (r instanceof PromotionRule.ChampionComparison o && o.metric().equals(c.metric())
+                        && o.greaterIsBetter() != c.greaterIsBetter()) {
+                    throw new IllegalStateException("the policy already compares " + Names.quote(c.metric())
+                            + " with the champion as " + (o.greaterIsBetter() ? "greater" : "smaller")
+                            + "-is-better, but greaterIsBetter was given as " + c.greaterIsBetter());
+                }
+            }
+        }
+
+        /**
          * @param metric metric name
          * @param bound the candidate's value must be at least this (check {@code min:METRIC})
          * @return this
          */
         public Builder minimum(String metric, double bound) {
-            return threshold(new Threshold(metric, true, bound));
+            return rule(new PromotionRule.Minimum(metric, bound));
         }
 
         /**
@@ -731,98 +278,60 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder maximum(String metric, double bound) {
-            return threshold(new Threshold(metric, false, bound));
-        }
-
-        private Builder threshold(Threshold t) {
-            if (thresholds.putIfAbsent(t.checkName(), t) != null) {
-                throw new IllegalStateException("the policy already has " + t.checkName());
-            }
-            return this;
+            return rule(new PromotionRule.Maximum(metric, bound));
         }
 
         /**
-         * A comparison with the champion, as MLflow's {@code MetricThreshold}.
+         * The candidate must beat the champion by at least {@code minChange} in the metric's
+         * units, as MLflow's {@code min_absolute_change} (check {@code improvement:METRIC}).
          *
          * @param metric metric name
          * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
-         * @param minAbsoluteChange required absolute improvement, at least 0 (0: not worse); NaN for none
-         * @param minRelativeChange required relative improvement in [0, 1]; NaN for none
+         * @param minChange required improvement, finite and at least 0 (0: not worse)
          * @return this
          */
-        public Builder relative(String metric, boolean greaterIsBetter, double minAbsoluteChange,
-                                double minRelativeChange) {
-            return relative(new RelativeThreshold(metric, greaterIsBetter,
-                    Double.isNaN(minAbsoluteChange) ? OptionalDouble.empty() : OptionalDouble.of(minAbsoluteChange),
-                    Double.isNaN(minRelativeChange) ? OptionalDouble.empty() : OptionalDouble.of(minRelativeChange)));
+        public Builder improvement(String metric, boolean greaterIsBetter, double minChange) {
+            return rule(new PromotionRule.Improvement(metric, greaterIsBetter, minChange));
         }
 
         /**
-         * @param threshold a comparison with the champion
+         * The candidate must beat the champion by at least {@code minFraction} of the champion's
+         * value, as MLflow's {@code min_relative_change} (check {@code relative_improvement:METRIC}).
+         *
+         * @param metric metric name
+         * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
+         * @param minFraction required improvement as a fraction in [0, 1] (0.05 = 5%)
          * @return this
          */
-        public Builder relative(RelativeThreshold threshold) {
-            Objects.requireNonNull(threshold, "threshold");
-            if (relative.containsKey(threshold.metric())) {
-                throw new IllegalStateException("the policy already compares " + Names.quote(threshold.metric())
-                        + " with the champion");
-            }
-            requireSameDirection(threshold.metric(), threshold.greaterIsBetter());
-            relative.put(threshold.metric(), threshold);
-            return this;
+        public Builder relativeImprovement(String metric, boolean greaterIsBetter, double minFraction) {
+            return rule(new PromotionRule.RelativeImprovement(metric, greaterIsBetter, minFraction));
         }
 
         /**
          * A non-inferiority margin in the metric's units: the candidate may be worse than the
-         * champion by at most {@code maxAbsoluteLoss} (check {@code non_inferiority:METRIC}).
+         * champion by at most {@code maxLoss} (check {@code non_inferiority:METRIC}).
          *
          * @param metric metric name
          * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
-         * @param maxAbsoluteLoss the largest loss tolerated, finite and at least 0 (0: not worse)
+         * @param maxLoss the largest loss tolerated, finite and at least 0 (0: not worse)
          * @return this
          */
-        public Builder nonInferiority(String metric, boolean greaterIsBetter, double maxAbsoluteLoss) {
-            return nonInferiority(new NonInferiority(metric, greaterIsBetter, false, maxAbsoluteLoss));
+        public Builder nonInferiority(String metric, boolean greaterIsBetter, double maxLoss) {
+            return rule(new PromotionRule.NonInferiority(metric, greaterIsBetter, maxLoss));
         }
 
         /**
          * A non-inferiority margin relative to the champion's value: the candidate may be worse
-         * by at most {@code maxRelativeLoss * |champion|} (check
+         * by at most {@code maxLossFraction * |champion|} (check
          * {@code relative_non_inferiority:METRIC}).
          *
          * @param metric metric name
          * @param greaterIsBetter direction (checked against the standard metric of that name, if any)
-         * @param maxRelativeLoss the largest loss tolerated as a fraction in [0, 1] (0.02 = 2%)
+         * @param maxLossFraction the largest loss tolerated as a fraction in [0, 1] (0.02 = 2%)
          * @return this
          */
-        public Builder relativeNonInferiority(String metric, boolean greaterIsBetter, double maxRelativeLoss) {
-            return nonInferiority(new NonInferiority(metric, greaterIsBetter, true, maxRelativeLoss));
-        }
-
-        /**
-         * @param margin a non-inferiority margin
-         * @return this
-         */
-        public Builder nonInferiority(NonInferiority margin) {
-            Objects.requireNonNull(margin, "margin");
-            if (nonInferiority.containsKey(margin.checkName())) {
-                throw new IllegalStateException("the policy already has " + margin.checkName());
-            }
-            requireSameDirection(margin.metric(), margin.greaterIsBetter());
-            nonInferiority.put(margin.checkName(), margin);
-            return this;
-        }
-
-        /** Two comparisons with the champion on one metric must agree on its direction (a custom metric has no other check). */
-        private void requireSameDirection(String metric, boolean greaterIsBetter) {
-            Optional<Boolean> other = relative.containsKey(metric) ? Optional.of(relative.get(metric).greaterIsBetter())
-                    : nonInferiority.values().stream().filter(n -> n.metric().equals(metric))
-                            .map(NonInferiority::greaterIsBetter).findFirst();
-            if (other.isPresent() && other.get() != greaterIsBetter) {
-                throw new IllegalStateException("the policy already compares " + Names.quote(metric) + " with the"
-                        + " champion as " + (other.get() ? "greater" : "smaller") + "-is-better, but greaterIsBetter"
-                        + " was given as " + greaterIsBetter);
-            }
+        public Builder relativeNonInferiority(String metric, boolean greaterIsBetter, double maxLossFraction) {
+            return rule(new PromotionRule.RelativeNonInferiority(metric, greaterIsBetter, maxLossFraction));
         }
 
         /**
@@ -844,7 +353,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder significance(String metric, double alpha, BootstrapOptions options) {
-            return significance(new Significance(metric, Test.PAIRED_BOOTSTRAP, alpha, options));
+            return rule(new PromotionRule.Significance(metric, alpha, options));
         }
 
         /**
@@ -854,14 +363,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder mcnemar(double alpha) {
-            return significance(new Significance("accuracy", Test.MCNEMAR, alpha, BootstrapOptions.defaults()));
-        }
-
-        private Builder significance(Significance s) {
-            if (significance.putIfAbsent(s.checkName(), s) != null) {
-                throw new IllegalStateException("the policy already has " + s.checkName());
-            }
-            return this;
+            return rule(new PromotionRule.McNemarTest(alpha));
         }
 
         /**
@@ -878,14 +380,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder maxLatencyP99Millis(double millis) {
-            if (!(millis > 0.0) || Double.isInfinite(millis)) {
-                throw new IllegalArgumentException("latency ceiling is " + millis + " ms, expected a finite number > 0");
-            }
-            if (maxLatencyP99Millis.isPresent()) {
-                throw new IllegalStateException("the policy already has a latency ceiling");
-            }
-            maxLatencyP99Millis = OptionalDouble.of(millis);
-            return this;
+            return rule(new PromotionRule.LatencyP99(millis));
         }
 
         /**
@@ -894,16 +389,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder dataValidation(ValidationSuite suite) {
-            Objects.requireNonNull(suite, "suite");
-            if (suite.constraints().isEmpty()) {
-                throw new IllegalArgumentException("validation suite " + Names.quote(suite.name())
-                        + " has no constraints; a data check must check something");
-            }
-            if (dataValidation.isPresent()) {
-                throw new IllegalStateException("the policy already has a data-validation suite");
-            }
-            dataValidation = Optional.of(suite);
-            return this;
+            return rule(new PromotionRule.DataValidationRule(suite));
         }
 
         /**
@@ -913,7 +399,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder fairnessMax(String column, String metric, double max) {
-            return fairness(new FairnessThreshold(column, metric, true, max));
+            return rule(new PromotionRule.FairnessMax(column, metric, max));
         }
 
         /**
@@ -923,14 +409,7 @@ public final class PromotionPolicy {
          * @return this
          */
         public Builder fairnessMin(String column, String metric, double min) {
-            return fairness(new FairnessThreshold(column, metric, false, min));
-        }
-
-        private Builder fairness(FairnessThreshold f) {
-            if (fairness.putIfAbsent(f.checkName(), f) != null) {
-                throw new IllegalStateException("the policy already has " + f.checkName());
-            }
-            return this;
+            return rule(new PromotionRule.FairnessMin(column, metric, min));
         }
 
         /**

@@ -338,6 +338,12 @@ class PromotionGatePropertiesTest {
         }
     }
 
+    /** MLflow's MetricThreshold with both changes is two rules: the absolute and the relative improvement. */
+    private static void addRelative(PromotionPolicy.Builder b, Rel x) {
+        x.abs().ifPresent(m -> b.improvement(x.metric(), x.gib(), m));
+        x.rel().ifPresent(m -> b.relativeImprovement(x.metric(), x.gib(), m));
+    }
+
     private static PromotionPolicy passingPolicy(PassingRules r, Injection injection) {
         PromotionPolicy.Builder b = PromotionPolicy.builder("passing")
                 .requireChampion(injection == Injection.NO_CHAMPION_BUT_REQUIRED);
@@ -345,9 +351,9 @@ class PromotionGatePropertiesTest {
             return b.build();
         }
         r.minAccuracy().ifPresent(m -> b.minimum("accuracy", m));
-        r.relative().ifPresent(x -> b.relative(new PromotionPolicy.RelativeThreshold(x.metric(), x.gib(), x.abs(), x.rel())));
-        r.margin().ifPresent(x -> b.nonInferiority(new PromotionPolicy.NonInferiority(x.metric(), x.gib(), x.relative(),
-                x.loss())));
+        r.relative().ifPresent(x -> addRelative(b, x));
+        r.margin().ifPresent(x -> b.rule(x.relative() ? new PromotionRule.RelativeNonInferiority(x.metric(), x.gib(), x.loss())
+                : new PromotionRule.NonInferiority(x.metric(), x.gib(), x.loss())));
         if (r.mcnemar()) {
             b.mcnemar(0.05);
         }
@@ -421,7 +427,7 @@ class PromotionGatePropertiesTest {
                 b.maximum(x.metric(), x.bound());
             }
         });
-        r.relative().forEach(x -> b.relative(new PromotionPolicy.RelativeThreshold(x.metric(), x.gib(), x.abs(), x.rel())));
+        r.relative().forEach(x -> addRelative(b, x));
         r.margins().forEach(x -> {
             if (x.relative()) {
                 b.relativeNonInferiority(x.metric(), x.gib(), x.loss());

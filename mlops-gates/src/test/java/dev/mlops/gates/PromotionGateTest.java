@@ -72,7 +72,7 @@ class PromotionGateTest {
             fx.mlops.models().setAlias("credit", "production", 1);
             ModelVersion v2 = fx.register("credit", Map.of("roc_auc", 0.80));
             PromotionGate gate = PromotionGate.of(fx.mlops, PromotionPolicy.builder("p").minimum("roc_auc", 0.7)
-                    .relative("roc_auc", true, 0.01, Double.NaN).build());
+                    .improvement("roc_auc", true, 0.01).build());
 
             PromotionGate.Promotion p = gate.promote(v2.ref(), "production", PromotionGate.inputs().registeredMetrics().build());
 
@@ -105,7 +105,7 @@ class PromotionGateTest {
             fx.mlops.models().setAlias("credit", "production", 1);
             ModelVersion v2 = fx.register("credit", Map.of("roc_auc", 0.755));
             PromotionGate gate = PromotionGate.of(fx.mlops, PromotionPolicy.builder("p")
-                    .relative("roc_auc", true, 0.01, Double.NaN).build());
+                    .improvement("roc_auc", true, 0.01).build());
 
             PromotionGate.Promotion p = gate.promote(v2.ref(), "production", PromotionGate.inputs().registeredMetrics().build());
 
@@ -133,7 +133,7 @@ class PromotionGateTest {
         void firstVersion() {
             ModelVersion v1 = fx.register("credit", Map.of("roc_auc", 0.8));
             PromotionGate.Promotion p = PromotionGate.of(fx.mlops, PromotionPolicy.builder("p").minimum("roc_auc", 0.7)
-                    .relative("roc_auc", true, 0.01, 0.05).build())
+                    .improvement("roc_auc", true, 0.01).relativeImprovement("roc_auc", true, 0.05).build())
                     .promote(v1.ref(), "production", PromotionGate.inputs().registeredMetrics().build());
             assertThat(p.promoted()).isTrue();
             assertThat(p.decision().champion()).isEmpty();
@@ -249,7 +249,7 @@ class PromotionGateTest {
         @DisplayName("greater is better: candidate >= champion + min_absolute_change and relative change >= min_relative_change")
         void greaterIsBetter() {
             ModelVersion v = championAndCandidate();
-            PromotionPolicy p = PromotionPolicy.builder("p").relative("roc_auc", true, 0.02, 0.05).build();
+            PromotionPolicy p = PromotionPolicy.builder("p").improvement("roc_auc", true, 0.02).relativeImprovement("roc_auc", true, 0.05).build();
             PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("roc_auc", 0.84), Map.of("roc_auc", 0.80)));
             assertThat(check(d, "improvement:roc_auc").passed()).isTrue();
             assertThat(check(d, "improvement:roc_auc").observed().getAsDouble()).isCloseTo(0.04, within(1e-12));
@@ -268,7 +268,7 @@ class PromotionGateTest {
         @DisplayName("smaller is better: candidate <= champion - min_absolute_change; relative change (champion - candidate) / champion")
         void smallerIsBetter() {
             ModelVersion v = championAndCandidate();
-            PromotionPolicy p = PromotionPolicy.builder("p").relative("log_loss", false, 0.05, 0.25).build();
+            PromotionPolicy p = PromotionPolicy.builder("p").improvement("log_loss", false, 0.05).relativeImprovement("log_loss", false, 0.25).build();
             PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("log_loss", 0.40), Map.of("log_loss", 0.50)));
             assertThat(check(d, "improvement:log_loss").passed()).isTrue();
             assertThat(check(d, "improvement:log_loss").required()).isEqualTo("candidate <= champion - 0.05");
@@ -282,7 +282,7 @@ class PromotionGateTest {
         @DisplayName("the absolute bound is computed first and compared, as MLflow: 0.80 + 0.05 exceeds 0.85 in binary floating point")
         void floatingPointAsMlflow() {
             ModelVersion v = championAndCandidate();
-            PromotionPolicy p = PromotionPolicy.builder("p").relative("roc_auc", true, 0.05, Double.NaN).build();
+            PromotionPolicy p = PromotionPolicy.builder("p").improvement("roc_auc", true, 0.05).build();
             assertThat(check(evaluate(p, v.ref(), metrics(Map.of("roc_auc", 0.85), Map.of("roc_auc", 0.80))),
                     "improvement:roc_auc").passed()).isFalse();
             assertThat(check(evaluate(p, v.ref(), metrics(Map.of("roc_auc", 0.8500001), Map.of("roc_auc", 0.80))),
@@ -293,7 +293,7 @@ class PromotionGateTest {
         @DisplayName("a champion value of 0 makes the relative check 'better by 1e-10', as MLflow's fallback")
         void zeroChampion() {
             ModelVersion v = championAndCandidate();
-            PromotionPolicy p = PromotionPolicy.builder("p").relative("r2", true, Double.NaN, 0.1).build();
+            PromotionPolicy p = PromotionPolicy.builder("p").relativeImprovement("r2", true, 0.1).build();
             CheckResult c = check(evaluate(p, v.ref(), metrics(Map.of("r2", 1e-9), Map.of("r2", 0.0))),
                     "relative_improvement:r2");
             assertThat(c.passed()).isTrue();
@@ -307,7 +307,7 @@ class PromotionGateTest {
         @DisplayName("a negative champion value divides by its magnitude, so improving still counts as improving")
         void negativeChampion() {
             ModelVersion v = championAndCandidate();
-            PromotionPolicy p = PromotionPolicy.builder("p").relative("r2", true, Double.NaN, 0.1).build();
+            PromotionPolicy p = PromotionPolicy.builder("p").relativeImprovement("r2", true, 0.1).build();
             CheckResult c = check(evaluate(p, v.ref(), metrics(Map.of("r2", -0.4), Map.of("r2", -0.5))),
                     "relative_improvement:r2");
             assertThat(c.observed().getAsDouble()).isCloseTo(0.2, within(1e-12));
@@ -318,7 +318,7 @@ class PromotionGateTest {
         @DisplayName("without a champion the comparisons are skipped and pass, saying so; requireChampion refuses instead")
         void noChampion() {
             ModelVersion v = fx.register("credit", Map.of());
-            PromotionPolicy.Builder b = PromotionPolicy.builder("p").relative("roc_auc", true, 0.01, 0.01).mcnemar(0.05);
+            PromotionPolicy.Builder b = PromotionPolicy.builder("p").improvement("roc_auc", true, 0.01).relativeImprovement("roc_auc", true, 0.01).mcnemar(0.05);
             PromotionGate.Inputs in = PromotionGate.inputs().candidateMetrics(Map.of("roc_auc", 0.9)).build();
             PromotionDecision d = evaluate(b.build(), v.ref(), in);
             assertThat(d.passed()).isTrue();
@@ -341,7 +341,7 @@ class PromotionGateTest {
         @DisplayName("a champion without the metric fails the comparison")
         void championLacksMetric() {
             ModelVersion v = championAndCandidate();
-            CheckResult c = check(evaluate(PromotionPolicy.builder("p").relative("roc_auc", true, 0.01, Double.NaN)
+            CheckResult c = check(evaluate(PromotionPolicy.builder("p").improvement("roc_auc", true, 0.01)
                     .build(), v.ref(), metrics(Map.of("roc_auc", 0.9), Map.of("accuracy", 0.7))), "improvement:roc_auc");
             assertThat(c.passed()).isFalse();
             assertThat(c.detail()).isEqualTo("champion credit/1 has no metric 'roc_auc'; it has [accuracy]");
@@ -356,7 +356,7 @@ class PromotionGateTest {
         void smallerIsBetter() {
             ModelVersion v = championAndCandidate();
             PromotionPolicy p = PromotionPolicy.builder("p").nonInferiority("mae", false, 0.25)
-                    .relative("mae", false, 0.0, Double.NaN).build();
+                    .improvement("mae", false, 0.0).build();
             PromotionDecision d = evaluate(p, v.ref(), metrics(Map.of("mae", 2.25), Map.of("mae", 2.0)));
             CheckResult c = check(d, "non_inferiority:mae");
             assertThat(c.passed()).isTrue();
@@ -498,7 +498,7 @@ class PromotionGateTest {
     @DisplayName("significance on German credit")
     class Significance {
         private final PromotionPolicy policy = PromotionPolicy.builder("credit-production").requireChampion(true)
-                .relative("accuracy", true, 0.01, Double.NaN).mcnemar(0.05).significance("accuracy", 0.05).build();
+                .improvement("accuracy", true, 0.01).mcnemar(0.05).significance("accuracy", 0.05).build();
 
         /** v1 majority (production), v2 logistic regression, v3 naive Bayes. */
         private PromotionGate.Inputs registerCreditModels() {
@@ -559,7 +559,7 @@ class PromotionGateTest {
         void rocAuc() {
             PromotionGate.Inputs in = registerCreditModels();
             PromotionDecision d = PromotionGate.of(fx.mlops, PromotionPolicy.builder("auc").significance("roc_auc", 0.05)
-                    .relative("roc_auc", true, 0.1, Double.NaN).build()).evaluate(new ModelRef.Version("credit", 2),
+                    .improvement("roc_auc", true, 0.1).build()).evaluate(new ModelRef.Version("credit", 2),
                     "production", in);
             assertThat(check(d, "significance:roc_auc").observed()).hasValue(1.0 / 1001);
             assertThat(check(d, "improvement:roc_auc").detail()).contains("champion 0.5");
@@ -583,7 +583,7 @@ class PromotionGateTest {
     @DisplayName("evaluation failures")
     class Failures {
         private final PromotionPolicy policy = PromotionPolicy.builder("p").minimum("accuracy", 0.5)
-                .relative("accuracy", true, 0.0, Double.NaN).build();
+                .improvement("accuracy", true, 0.0).build();
 
         @Test
         @DisplayName("a candidate evaluation that throws fails every check that needs it, with the exception's message")

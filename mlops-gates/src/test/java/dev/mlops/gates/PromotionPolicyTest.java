@@ -9,7 +9,6 @@ import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.ValidationSuite;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,8 @@ class PromotionPolicyTest {
     static PromotionPolicy full() {
         return PromotionPolicy.builder("credit-production").requireChampion(true)
                 .minimum("roc_auc", 0.7).maximum("log_loss", 0.6)
-                .relative("roc_auc", true, 0.01, 0.02).relative("log_loss", false, 0.0, Double.NaN)
+                .improvement("roc_auc", true, 0.01).relativeImprovement("roc_auc", true, 0.02)
+                .improvement("log_loss", false, 0.0)
                 .nonInferiority("roc_auc", true, 0.005).relativeNonInferiority("log_loss", false, 0.05)
                 .significance("roc_auc", 0.05, new BootstrapOptions(500, 0.9, 7)).mcnemar(0.01)
                 .maxLatencyP99(Duration.ofMillis(25))
@@ -35,60 +35,129 @@ class PromotionPolicyTest {
     void roundTrip() {
         PromotionPolicy p = full();
         String json = p.toJson();
-        assertThat(json).contains("\"schemaVersion\" : 1", "\"kind\" : \"promotion-policy\"");
+        assertThat(json).contains("\"schema_version\" : 2", "\"kind\" : \"promotion-policy\"");
         PromotionPolicy back = PromotionPolicy.fromJson(json);
         assertThat(back).isEqualTo(p);
         assertThat(back.toJson()).isEqualTo(json);
         assertThat(back.id()).isEqualTo(p.id()).matches("credit-production@sha256:[0-9a-f]{64}");
-        assertThat(back.relativeThresholds().get(1).minRelativeChange()).isEmpty();
-        assertThat(back.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("roc_auc", true, false, 0.005),
-                new PromotionPolicy.NonInferiority("log_loss", false, true, 0.05));
-        assertThat(json).contains("""
-                  "nonInferiority" : [ {
-                    "metric" : "roc_auc",
-                    "greaterIsBetter" : true,
-                    "maxAbsoluteLoss" : 0.005
-                  }, {
-                    "metric" : "log_loss",
-                    "greaterIsBetter" : false,
-                    "maxRelativeLoss" : 0.05
-                  } ],
-                """);
-        assertThat(back.significance().get(0).bootstrap()).isEqualTo(new BootstrapOptions(500, 0.9, 7));
-        assertThat(back.maxLatencyP99Millis()).hasValue(25.0);
+        assertThat(back.rules()).isEqualTo(p.rules()).extracting(PromotionRule::key).containsExactly("min:roc_auc",
+                "max:log_loss", "improvement:roc_auc", "relative_improvement:roc_auc", "improvement:log_loss",
+                "non_inferiority:roc_auc", "relative_non_inferiority:log_loss", "significance:roc_auc",
+                "mcnemar:accuracy", "latency:p99", "data", "fairness:demographic_parity_difference(personal_status)",
+                "fairness:demographic_parity_ratio(personal_status)");
+        assertThat(back.rules(PromotionRule.NonInferiority.class))
+                .containsExactly(new PromotionRule.NonInferiority("roc_auc", true, 0.005));
+        assertThat(back.rules(PromotionRule.RelativeNonInferiority.class))
+                .containsExactly(new PromotionRule.RelativeNonInferiority("log_loss", false, 0.05));
+        assertThat(back.rules(PromotionRule.Significance.class).get(0).bootstrap())
+                .isEqualTo(new BootstrapOptions(500, 0.9, 7));
+        assertThat(back.rules(PromotionRule.LatencyP99.class)).containsExactly(new PromotionRule.LatencyP99(25.0));
         assertThat(back.toBuilder().build()).isEqualTo(p);
         assertThat(PromotionPolicy.builder("credit-production").build().id()).isNotEqualTo(p.id());
     }
 
     @Test
-    @DisplayName("a policy without margins writes no nonInferiority field, so its JSON and id are what they were before margins")
-    void noMarginsNoField() {
+    @DisplayName("the document is one list of typed rules in snake_case, in the order given")
+    void writesVersion2() {
         PromotionPolicy p = PromotionPolicy.builder("credit-production").minimum("roc_auc", 0.7)
-                .relative("roc_auc", true, 0.01, Double.NaN).build();
+                .improvement("roc_auc", true, 0.01).relativeNonInferiority("log_loss", false, 0.02)
+                .predictions(new PromotionPolicy.PredictionColumns("class", "predicted", Optional.of("champion_predicted"),
+                        Optional.empty()))
+                .build();
         assertThat(p.toJson()).isEqualTo("""
                 {
-                  "schemaVersion" : 1,
+                  "schema_version" : 2,
                   "kind" : "promotion-policy",
                   "name" : "credit-production",
-                  "requireChampion" : false,
-                  "thresholds" : [ {
+                  "require_champion" : false,
+                  "rules" : [ {
+                    "type" : "minimum",
                     "metric" : "roc_auc",
-                    "min" : 0.7
-                  } ],
-                  "relative" : [ {
+                    "bound" : 0.7
+                  }, {
+                    "type" : "improvement",
                     "metric" : "roc_auc",
-                    "greaterIsBetter" : true,
-                    "minAbsoluteChange" : 0.01
+                    "greater_is_better" : true,
+                    "min_change" : 0.01
+                  }, {
+                    "type" : "relative_non_inferiority",
+                    "metric" : "log_loss",
+                    "greater_is_better" : false,
+                    "max_loss_fraction" : 0.02
                   } ],
-                  "significance" : [ ],
-                  "fairness" : [ ]
+                  "predictions" : {
+                    "label" : "class",
+                    "prediction" : "predicted",
+                    "champion_prediction" : "champion_predicted"
+                  }
                 }""");
-        PromotionPolicy withMargin = PromotionPolicy.fromJson(p.toJson().replace("\"significance\"",
-                "\"nonInferiority\" : [ { \"metric\" : \"mae\", \"greaterIsBetter\" : false, \"maxAbsoluteLoss\" : 0.1 } ],"
-                        + " \"significance\""));
-        assertThat(withMargin.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("mae", false, false, 0.1));
-        assertThat(withMargin.id()).isNotEqualTo(p.id());
-        assertThat(PromotionPolicy.fromJson(p.toJson()).id()).isEqualTo(p.id());
+        assertThat(PromotionPolicy.fromJson(p.toJson())).isEqualTo(p);
+    }
+
+    @Test
+    @DisplayName("a schemaVersion 1 document, as earlier builds wrote it, reads as the same rules")
+    void readsVersion1() throws Exception {
+        String v1;
+        try (var in = PromotionPolicyTest.class.getResourceAsStream("policy-v1-full.json")) {
+            v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(v1).contains("\"schemaVersion\" : 1", "\"minAbsoluteChange\"", "\"maxP99Millis\"");
+        PromotionPolicy p = PromotionPolicy.fromJson(v1);
+        assertThat(p).isEqualTo(full());
+        assertThat(p.rules()).isEqualTo(full().rules());
+        assertThat(p.requireChampion()).isTrue();
+        assertThat(p.predictions()).isEqualTo(full().predictions());
+        // the camelCase fields of version 1 are not accepted in version 2, nor the other way round
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(v1.replace("\"schemaVersion\" : 1", "\"schema_version\" : 2")))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("policy has unknown field 'requireChampion'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(full().toJson().replace("\"schema_version\" : 2",
+                "\"schemaVersion\" : 1"))).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("policy has unknown field 'require_champion'");
+    }
+
+    @Test
+    @DisplayName("reading refuses an unknown rule type, naming it and the known ones")
+    void unknownRuleType() {
+        String doc = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",\"rules\":["
+                + "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":1},{\"type\":\"maximun\",\"metric\":\"a\",\"bound\":1}]}";
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(doc)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("rules[1] has unknown rule type 'maximun'; expected one of [")
+                .hasMessageContaining("maximum").hasMessageContaining("relative_non_inferiority");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(doc.replace(",{\"type\":\"maximun\",", ",{\"kind\":\"maximum\",")))
+                .isInstanceOf(ValidationException.class).hasMessage("rules[1] lacks text field 'type'");
+    }
+
+    @Test
+    @DisplayName("reading version 2 refuses unknown, missing and mistyped fields and bad values, naming the place")
+    void strictReadingVersion2() {
+        String head = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",\"rules\":[";
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":1,\"max\":2}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("rules[0] has unknown field 'max'; a 'minimum' rule has [type, metric, bound]");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"improvement\",\"metric\":\"mae\","
+                + "\"greater_is_better\":false,\"min_chnage\":-1,\"min_change\":0.1}]}"))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("rules[0] has unknown field 'min_chnage'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\","
+                + "\"greater_is_better\":false,\"max_loss\":-0.1}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("rules[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\","
+                + "\"max_loss\":0.1}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("rules[0] needs 'greater_is_better': true or false");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"latency_p99\",\"max_millis\":\"fast\"}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("rules[0] lacks number field 'max_millis'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"mcnemar\",\"alpha\":0.05},"
+                + "{\"type\":\"mcnemar\",\"alpha\":0.01}]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("rules[1]: the policy already has mcnemar:accuracy");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"data_validation\",\"suite\":{\"schemaVersion\":1,"
+                + "\"name\":\"s\",\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}]}"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("rules[0]: constraints[0] has unknown type 'sorted'");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "1]}"))
+                .isInstanceOf(ValidationException.class).hasMessage("rules[0] must be a JSON object, got 1");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"schema_version\":3,\"name\":\"p\"}"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("has schema_version 3");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"name\":\"p\"}"))
+                .isInstanceOf(ValidationException.class).hasMessageContaining("has no schema_version; expected 2");
     }
 
     @Test
@@ -100,14 +169,13 @@ class PromotionPolicyTest {
                   "significance": [ { "metric": "accuracy", "alpha": 0.05 } ] }
                 """);
         assertThat(p.requireChampion()).isFalse();
-        assertThat(p.thresholds()).containsExactly(new PromotionPolicy.Threshold("accuracy", true, 0.75));
-        assertThat(p.significance().get(0).test()).isEqualTo(PromotionPolicy.Test.PAIRED_BOOTSTRAP);
-        assertThat(p.significance().get(0).bootstrap()).isEqualTo(BootstrapOptions.defaults());
+        assertThat(p.rules()).containsExactly(new PromotionRule.Minimum("accuracy", 0.75),
+                new PromotionRule.Significance("accuracy", 0.05, BootstrapOptions.defaults()));
     }
 
     @Test
-    @DisplayName("reading refuses unknown fields, missing and mistyped ones, and bad values, naming the place")
-    void strictReading() {
+    @DisplayName("reading version 1 refuses unknown fields, missing and mistyped ones, and bad values, naming the place")
+    void strictReadingVersion1() {
         String head = "{\"schemaVersion\":1,\"kind\":\"promotion-policy\",\"name\":\"p\",";
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"treshold\":[]}"))
                 .isInstanceOf(ValidationException.class).hasMessageStartingWith("policy has unknown field 'treshold'");
@@ -133,7 +201,7 @@ class PromotionPolicyTest {
                 .isInstanceOf(ValidationException.class).hasMessageStartingWith("nonInferiority[0] has unknown field 'margin'");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":-0.1}]}"))
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0]: maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+                .hasMessage("nonInferiority[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":\"0.1\"}]}"))
                 .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] lacks number field 'maxAbsoluteLoss'");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":true,\"maxRelativeLoss\":0.1}]}"))
@@ -152,7 +220,10 @@ class PromotionPolicyTest {
                 + "\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}"))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("dataValidation: constraints[0] has unknown type 'sorted'");
         assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"schemaVersion\":2,\"name\":\"p\"}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("schemaVersion 2");
+                .isInstanceOf(ValidationException.class).hasMessageContaining("has schemaVersion 2");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true}]}"))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("relative[0] needs 'minAbsoluteChange' or 'minRelativeChange' (or both)");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"a\",\"min\":2}]}"))
                 .isInstanceOf(ValidationException.class).hasMessage("thresholds[1]: the policy already has min:a");
     }
@@ -164,10 +235,14 @@ class PromotionPolicyTest {
         assertThatThrownBy(() -> PromotionPolicy.builder(" ")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.minimum("auc", Double.NaN)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("bound of auc is NaN, expected a finite number");
-        assertThatThrownBy(() -> b.relative("auc", true, -0.1, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected a finite number >= 0");
-        assertThatThrownBy(() -> b.relative("auc", true, Double.NaN, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("needs minAbsoluteChange or minRelativeChange");
+        assertThatThrownBy(() -> b.improvement("auc", true, -0.1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("minChange of 'auc' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> b.improvement("auc", true, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("minChange of 'auc' is NaN, expected a finite number >= 0 in the metric's units");
+        assertThatThrownBy(() -> b.relativeImprovement("auc", true, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("minFraction of 'auc' is NaN, expected a fraction in [0, 1]");
+        assertThatThrownBy(() -> b.relativeImprovement("auc", true, 1.5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("minFraction of 'auc' is 1.5, expected a fraction in [0, 1]");
         assertThatThrownBy(() -> b.significance("my_metric", 0.05)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not one (see Metrics.classification/regression)");
         assertThatThrownBy(() -> b.significance("accuracy", 1.0)).isInstanceOf(IllegalArgumentException.class)
@@ -181,9 +256,9 @@ class PromotionPolicyTest {
         assertThatThrownBy(() -> b.minimum("auc", 0.9)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the policy already has min:auc");
         assertThatThrownBy(() -> b.maxLatencyP99Millis(20)).isInstanceOf(IllegalStateException.class);
-        assertThat(b.build().thresholds()).containsExactly(new PromotionPolicy.Threshold("auc", true, 0.8));
-        assertThat(new PromotionPolicy.RelativeThreshold("x", true, OptionalDouble.of(0), OptionalDouble.empty())
-                .minAbsoluteChange()).hasValue(0.0);
+        assertThatThrownBy(() -> b.rule(null)).isInstanceOf(NullPointerException.class).hasMessage("rule");
+        assertThat(b.build().rules()).containsExactly(new PromotionRule.Minimum("auc", 0.8), new PromotionRule.LatencyP99(10));
+        assertThat(new PromotionRule.Improvement("x", true, 0).minChange()).isZero();
     }
 
     @Test
@@ -191,38 +266,37 @@ class PromotionPolicyTest {
     void nonInferiorityFailsFast() {
         PromotionPolicy.Builder b = PromotionPolicy.builder("p");
         assertThatThrownBy(() -> b.nonInferiority("mae", false, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxAbsoluteLoss of 'mae' is NaN, expected a finite number >= 0 in the metric's units");
+                .hasMessage("maxLoss of 'mae' is NaN, expected a finite number >= 0 in the metric's units");
         assertThatThrownBy(() -> b.nonInferiority("mae", false, -0.1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+                .hasMessage("maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
         assertThatThrownBy(() -> b.nonInferiority("mae", false, Double.POSITIVE_INFINITY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is Infinity, expected a finite number");
         assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("maxRelativeLoss of 'mae' is NaN, expected a fraction of the champion's value in [0, 1] (0.02 = 2%)");
+                .hasMessage("maxLossFraction of 'mae' is NaN, expected a fraction of the champion's value in [0, 1] (0.02 = 2%)");
         assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, 2.0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxRelativeLoss of 'mae' is 2.0, expected a fraction");
+                .hasMessageContaining("maxLossFraction of 'mae' is 2.0, expected a fraction");
         assertThatThrownBy(() -> b.relativeNonInferiority("mae", false, -0.01)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is -0.01, expected a fraction");
         assertThatThrownBy(() -> b.nonInferiority("log_loss", true, 0.1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
         assertThatThrownBy(() -> b.nonInferiority(" ", true, 0.1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("metric name is blank");
-        assertThatThrownBy(() -> b.nonInferiority(null)).isInstanceOf(NullPointerException.class).hasMessage("margin");
 
         // the absolute and the relative margin are two rules, each at most once
         b.nonInferiority("mae", false, 0.1).relativeNonInferiority("mae", false, 0.05);
         assertThatThrownBy(() -> b.nonInferiority("mae", false, 0.2)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the policy already has non_inferiority:mae");
         // a custom metric's direction must agree across every comparison with the champion
-        b.relative("profit", true, 0.0, Double.NaN);
+        b.improvement("profit", true, 0.0);
         assertThatThrownBy(() -> b.nonInferiority("profit", false, 10)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("the policy already compares 'profit' with the champion as greater-is-better, but"
                         + " greaterIsBetter was given as false");
         b.nonInferiority("churn", false, 0.01);
-        assertThatThrownBy(() -> b.relative("churn", true, 0.0, Double.NaN)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> b.relativeImprovement("churn", true, 0.0)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'churn' with the champion as smaller-is-better");
         PromotionPolicy p = b.build();
-        assertThat(p.nonInferiority()).extracting(PromotionPolicy.NonInferiority::checkName)
-                .containsExactly("non_inferiority:mae", "relative_non_inferiority:mae", "non_inferiority:churn");
+        assertThat(p.rules()).extracting(PromotionRule::key).containsExactly("non_inferiority:mae",
+                "relative_non_inferiority:mae", "improvement:profit", "non_inferiority:churn");
         assertThat(PromotionPolicy.builder("only").nonInferiority("mae", false, 0.0).build().isEmpty()).isFalse();
         assertThat(p.toString()).isEqualTo("PromotionPolicy[p, 4 rules]");
     }

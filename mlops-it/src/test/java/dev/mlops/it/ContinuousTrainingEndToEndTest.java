@@ -440,7 +440,7 @@ class ContinuousTrainingEndToEndTest {
                     .cooldown(Duration.ofDays(365)).clock(clock).build();
             PromotionPolicy rules = PromotionPolicy.builder("weather-label-production")
                     .minimum("accuracy", 0.5)                        // min:accuracy
-                    .relative("accuracy", true, 0.02, Double.NaN)    // improvement:accuracy, +2 points over the champion
+                    .improvement("accuracy", true, 0.02)             // improvement:accuracy, +2 points over the champion
                     .mcnemar(0.05)                                   // mcnemar:accuracy, significantly more accurate
                     .build();
             AtomicBoolean sabotage = new AtomicBoolean();
