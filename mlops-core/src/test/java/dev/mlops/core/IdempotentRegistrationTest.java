@@ -73,7 +73,7 @@ class IdempotentRegistrationTest {
         ModelVersion withoutKey = mlops.models().register("rain", NewModelVersion.builder()
                 .artifact(Artifact.bytes("m.bin", "v2".getBytes(StandardCharsets.UTF_8))).metric("auc", 0.9).build());
         assertThat(withoutKey.version()).as("without a key a retry is a new version").isEqualTo(3);
-        assertThat(mlops.verify(true, Duration.ZERO).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).ok()).isTrue();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -103,7 +104,7 @@ public final class CustomStoreExample {
             }
 
             out.println("3. Verify the store and the audit chain");
-            IntegrityReport healthy = mlops.verify(false);
+            IntegrityReport healthy = mlops.verify(VerifyOptions.check());
             AuditVerification chain = mlops.audit().verify();
             out.printf("   store: %s (%d problems); audit chain: %s, %d entries%n", healthy.ok() ? "ok" : "NOT OK",
                     healthy.problems().size(), chain.ok() ? "ok" : "BROKEN", chain.entriesChecked());
@@ -115,7 +116,7 @@ public final class CustomStoreExample {
                 rotten[rotten.length - 1] ^= 0x01;
                 return rotten;
             });
-            IntegrityReport damaged = mlops.verify(false);
+            IntegrityReport damaged = mlops.verify(VerifyOptions.check());
             out.printf("   store: %s%n", damaged.ok() ? "ok" : "NOT OK");
             damaged.problems().forEach(p -> out.println("   - " + p));
             return new Result(keys, healthy, chain, damaged, sha256);

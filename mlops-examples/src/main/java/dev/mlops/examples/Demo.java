@@ -23,6 +23,7 @@ import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
 import dev.mlops.quality.Frames;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.cards.ModelCard;
 import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
@@ -234,7 +235,7 @@ public final class Demo {
             console.printf("   model card: %s (and .md)%n%n", cardHtml);
 
             console.println("7. Verify the store and the audit chain");
-            IntegrityReport report = mlops.verify(false);
+            IntegrityReport report = mlops.verify(VerifyOptions.check());
             AuditVerification chain = mlops.audit().verify();
             console.printf("   store: %s (%d problems)%n", report.ok() ? "ok" : "NOT OK", report.problems().size());
             report.problems().forEach(p -> console.println("   - " + p));

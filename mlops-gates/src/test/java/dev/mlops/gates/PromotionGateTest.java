@@ -23,6 +23,7 @@ import dev.mlops.api.quality.LatencyMeasurement;
 import dev.mlops.api.quality.ValidationSuite;
 import dev.mlops.api.quality.Verdict;
 import dev.mlops.api.store.Digests;
+import dev.mlops.core.VerifyOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -95,7 +96,7 @@ class PromotionGateTest {
             // rollback stays the registry's, audited
             assertThat(fx.mlops.models().rollback("credit", "production").version()).isEqualTo(1);
             assertThat(fx.actions()).endsWith("version.attach", "alias.promote", "alias.rollback");
-            assertThat(fx.mlops.verify(false).problems()).isEmpty();
+            assertThat(fx.mlops.verify(VerifyOptions.check()).problems()).isEmpty();
         }
 
         @Test

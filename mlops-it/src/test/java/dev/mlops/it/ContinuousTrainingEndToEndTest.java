@@ -31,6 +31,7 @@ import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
 import dev.mlops.quality.Evaluation;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
 import dev.mlops.training.RetrainPolicy;
@@ -671,7 +672,7 @@ class ContinuousTrainingEndToEndTest {
             assertThat(rollback.before()).containsEntry("version", "2");
             assertThat(rollback.after()).containsEntry("version", "1");
             assertThat(mlops.audit().verify().ok()).isTrue();
-            assertThat(mlops.verify(false).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check()).problems()).isEmpty();
 
             story.append(String.format(Locale.ROOT, "promoted %s: holdout accuracy %.3f (+%.3f over %s)%n", v2.ref(), goodAcc,
                     goodGain, v1.ref()));

@@ -14,6 +14,7 @@ import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.store.Digests;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -416,8 +417,8 @@ class RegistryPropertyTest {
                 assertThat(observe(fs)).as("state on fs after %s", done).isEqualTo(want);
                 assertThat(observe(memory)).as("state in memory after %s", done).isEqualTo(want);
             }
-            assertThat(fs.verify(false).problems()).as("fs store verifies after %s", done).isEmpty();
-            assertThat(memory.verify(false).problems()).isEmpty();
+            assertThat(fs.verify(VerifyOptions.check()).problems()).as("fs store verifies after %s", done).isEmpty();
+            assertThat(memory.verify(VerifyOptions.check()).problems()).isEmpty();
             assertThat(fs.audit().verify().ok()).isTrue();
         } finally {
             deleteRecursively(dir);

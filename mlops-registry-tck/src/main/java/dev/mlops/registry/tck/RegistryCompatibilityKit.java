@@ -28,6 +28,7 @@ import dev.mlops.api.VersionStatus;
 import dev.mlops.api.store.Digests;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import java.io.IOException;
@@ -168,7 +169,7 @@ public abstract class RegistryCompatibilityKit {
             assertThat(last.action()).isEqualTo("version.attach");
             assertThat(last.after()).containsEntry("attachment", "promotion-decision-1")
                     .containsEntry("sha256", Digests.sha256Hex(doc));
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -289,7 +290,7 @@ public abstract class RegistryCompatibilityKit {
                     .hasMessageContaining("no earlier version");
             assertThat(models.aliasHistory("rain", "production")).hasSize(550);
             assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(current);
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -351,7 +352,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2))).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.setAlias("rain", "production", 2)).isInstanceOf(NotFoundException.class);
             assertThat(register("rain", "3").version()).isEqualTo(3);
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
         }
 
         @Test
@@ -366,7 +367,7 @@ public abstract class RegistryCompatibilityKit {
             var gc = mlops.collectGarbage(java.time.Duration.ofHours(1));
             assertThat(gc.blobsDeleted()).isEqualTo(1);
             assertThat(models.openArtifact(ModelRef.version("snow", 1), "model.bin")).isNotNull();
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
         }
 
         @Test
@@ -446,11 +447,11 @@ public abstract class RegistryCompatibilityKit {
         assertThat(mlops.audit().entriesFor("rain/2")).extracting(AuditEntry::action)
                 .containsExactly("version.register", "version.tag", "version.archive");
         assertThat(mlops.audit().verify().ok()).isTrue();
-        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
     }
 
     @Test
-    @DisplayName("a writer killed between a commit and its audit entry loses nothing for good: verify(true) appends"
+    @DisplayName("a writer killed between a commit and its audit entry loses nothing for good: verify(VerifyOptions.repair()) appends"
             + " the entry once")
     void lostAuditEntriesAreRecovered() {
         register("rain", "1");
@@ -465,15 +466,15 @@ public abstract class RegistryCompatibilityKit {
                 .isInstanceOf(IllegalStateException.class);
         long length = mlops.audit().size();
 
-        assertThat(mlops.verify(false).problems()).as("within the grace period").isEmpty();
-        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
-        assertThat(mlops.verify(false).problems()).extracting(p -> p.location() + " " + p.detail().split(" ")[0])
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).as("within the grace period").isEmpty();
+        clock.advance(VerifyOptions.DEFAULT_AUDIT_GRACE_PERIOD);
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).extracting(p -> p.location() + " " + p.detail().split(" ")[0])
                 .containsExactlyInAnyOrder("rain@production alias.set", "rain/2 version.tag");
-        assertThat(mlops.verify(true).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair()).ok()).isTrue();
         assertThat(mlops.audit().size()).isEqualTo(length + 2);
         assertThat(mlops.audit().entriesFor("rain@production")).extracting(e -> e.after().get("move"))
                 .containsExactly("1", "2");
-        assertThat(mlops.verify(true).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).isEmpty();
         assertThat(mlops.audit().size()).isEqualTo(length + 2);
         assertThat(mlops.audit().verify().ok()).isTrue();
     }
@@ -494,7 +495,7 @@ public abstract class RegistryCompatibilityKit {
         }
 
         private List<dev.mlops.api.store.IntegrityProblem> mismatches() {
-            return mlops.verify(false, java.time.Duration.ZERO).problems().stream()
+            return mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems().stream()
                     .filter(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.AUDIT_MISMATCH).toList();
         }
 
@@ -504,7 +505,7 @@ public abstract class RegistryCompatibilityKit {
                 assertThat(p.detail()).contains(words);
                 assertThat(p.repairable()).isFalse();
             });
-            assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).as("a repair cannot make it right").isFalse();
+            assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(java.time.Duration.ZERO)).ok()).as("a repair cannot make it right").isFalse();
             assertThat(mismatches()).as("still found after a repair").isNotEmpty();
         }
 
@@ -542,7 +543,7 @@ public abstract class RegistryCompatibilityKit {
             models.addAttachment(ModelRef.version("rain", 2), "notes", new byte[] {1});
             models.deleteVersion(ModelRef.version("rain", 3));
             trainingData();
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -719,7 +720,7 @@ public abstract class RegistryCompatibilityKit {
                             }
                         }
                     }
-                    var report = m.verify(false, java.time.Duration.ZERO);
+                    var report = m.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO));
                     assertThat(report.problems()).as("no dangling reference, nothing missing").isEmpty();
                 } finally {
                     writing.set(false);
@@ -788,7 +789,7 @@ public abstract class RegistryCompatibilityKit {
                         .isInstanceOf(dev.mlops.api.IntegrityException.class).hasMessageContaining("is missing")
                         .hasMessageContaining("nothing was committed");
                 assertThat(m.models().findModel("rain")).isEmpty();
-                assertThat(m.verify(false, java.time.Duration.ZERO).problems())
+                assertThat(m.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems())
                         .noneMatch(p -> p.kind() == dev.mlops.api.store.IntegrityProblem.Kind.DANGLING_REFERENCE);
             }
         }

@@ -11,6 +11,7 @@ import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
             assertThat(registerTargets).as("one version.register entry per version").hasSize(total)
                     .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, total).mapToObj(i -> MODEL + "/" + i).toList());
 
-            IntegrityReport report = mlops.verify(false);
+            IntegrityReport report = mlops.verify(VerifyOptions.check());
             assertThat(report.problems()).isEmpty();
             System.out.printf("concurrency test (%s): %d versions, %d alias sets, %d rollbacks, %d audit entries%n",
                     store.provider(), versions.size(), setMoves, rollbacks, entries.size());
@@ -205,7 +206,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
                 assertThat(mlops.models().attachment(v.ref(), "notes")).isNotEmpty();
                 checked++;
             }
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
             long deleted = Long.parseLong(collected[2]);
             System.out.printf("collection race (%s): %d acknowledged versions checked, %s collections deleted %d"
                     + " blobs%n", store.provider(), checked, collected[1], deleted);

@@ -98,8 +98,8 @@ public final class RegistryChecks {
     }
 
     /**
-     * After {@code verify(true)} with every writer stopped, including those killed between a
-     * commit and its audit entry: every stored version has exactly one {@code version.register}
+     * After {@code verify(VerifyOptions.repair())} with every writer stopped, including those
+     * killed between a commit and its audit entry: every stored version has exactly one {@code version.register}
      * entry, and every move of every alias exactly one entry, which carries the move's number
      * (its position in the history, from 1) and the move's versions.
      *
