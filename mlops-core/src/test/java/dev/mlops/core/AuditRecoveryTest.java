@@ -140,7 +140,7 @@ class AuditRecoveryTest {
                 new Case("a dataset registration", (m, d) -> dataset(m, d, "a"), (m, d) -> dataset(m, d, "b"),
                         "weather/2", "dataset.register"),
                 new Case("a dataset tag", (m, d) -> dataset(m, d, "a"),
-                        (m, d) -> m.datasets().setTag(DatasetRef.parse("weather/1"), "split", "train"), "weather/1",
+                        (m, d) -> m.datasets().setVersionTag(DatasetRef.parse("weather/1"), "split", "train"), "weather/1",
                         "dataset.tag"));
     }
 

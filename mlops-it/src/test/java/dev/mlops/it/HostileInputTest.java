@@ -255,7 +255,7 @@ class HostileInputTest {
             case "model-tag-key":
                 return () -> mlops.models().setModelTag("okmodel", value, "v");
             case "dataset-tag-key":
-                return () -> mlops.datasets().setTag(okDataset, value, "v");
+                return () -> mlops.datasets().setVersionTag(okDataset, value, "v");
             case "artifact-path":
                 return () -> mlops.models().register("okmodel", NewModelVersion.builder()
                         .artifact(Artifact.bytes(value, new byte[] {9})).build());

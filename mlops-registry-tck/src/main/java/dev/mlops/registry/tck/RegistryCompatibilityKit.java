@@ -16,6 +16,7 @@ import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.ModelVersion;
+import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
@@ -413,6 +414,38 @@ public abstract class RegistryCompatibilityKit {
         }
 
         @Test
+        @DisplayName("pages through dataset versions and filters by tag, as for models; a dataset that does not exist is not found")
+        void datasetPagingAndFilters() throws IOException {
+            Path csv = tmp.resolve("d.csv");
+            for (int i = 1; i <= 25; i++) {
+                Files.writeString(csv, "x\n" + i + "\n");
+                mlops.datasets().register("weather", NewDatasetVersion.builder(DatasetSource.csv(csv))
+                        .tag("parity", i % 2 == 0 ? "even" : "odd").build());
+            }
+            mlops.datasets().setVersionTag(DatasetRef.parse("weather/1"), "parity", "even");
+            List<Integer> seen = new ArrayList<>();
+            PageRequest req = PageRequest.first(10);
+            while (true) {
+                Page<DatasetVersion> p = mlops.datasets().listVersions("weather", VersionQuery.builder().page(req).build());
+                p.items().forEach(v -> seen.add(v.version()));
+                if (!p.hasNext()) {
+                    break;
+                }
+                req = PageRequest.after(p.nextPageToken().orElseThrow(), 10);
+            }
+            assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+            assertThat(mlops.datasets().listVersions("weather", VersionQuery.builder().tag("parity", "even")
+                    .page(PageRequest.first(3)).build()).items()).extracting(DatasetVersion::version).containsExactly(1, 2, 4);
+            Page<DatasetVersion> odd = mlops.datasets().listVersions("weather", VersionQuery.builder().tag("parity", "odd")
+                    .page(PageRequest.first(12)).build());
+            assertThat(odd.items()).extracting(DatasetVersion::version).hasSize(12).doesNotContain(1);
+            assertThat(mlops.datasets().dataset("weather").latestVersion()).isEqualTo(25);
+            assertThatThrownBy(() -> mlops.datasets().dataset("snow")).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> mlops.datasets().listVersions("snow", VersionQuery.all()))
+                    .isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
         @DisplayName("reverse lineage finds the versions that used a dataset version")
         void reverseLineage() throws IOException {
             DatasetVersion train = trainingData();
@@ -714,7 +747,7 @@ public abstract class RegistryCompatibilityKit {
                         assertThat(m.models().attachment(v.ref(), "later")).isNotEmpty();
                     }
                     for (int w = 0; w < WRITERS; w++) {
-                        for (var d : m.datasets().listVersions("data-" + w, PageRequest.first(100)).items()) {
+                        for (var d : m.datasets().listVersions("data-" + w, VersionQuery.all()).items()) {
                             try (InputStream in = m.datasets().open(d.ref(), "data.csv")) {
                                 assertThat(in.readAllBytes()).isNotEmpty();
                             }

@@ -195,7 +195,7 @@ public abstract class FaultInjectionKit {
                         DatasetSource.csv(in.csv2()))),
                 new Scenario("register a dataset version", base, (m, in, c) -> m.datasets().register("weather",
                         DatasetSource.csv(in.csv3()))),
-                new Scenario("tag a dataset version", base, (m, in, c) -> m.datasets().setTag(DatasetRef.parse("weather/1"),
+                new Scenario("tag a dataset version", base, (m, in, c) -> m.datasets().setVersionTag(DatasetRef.parse("weather/1"),
                         "split", "train")),
                 new Scenario("collect garbage", base, (m, in, c) -> {
                     c.advance(Duration.ofHours(2));

@@ -52,7 +52,7 @@ public final class RegistrySnapshot {
         }
         for (Dataset d : all(t -> mlops.datasets().listDatasets(page(t)))) {
             lines.add("dataset " + d.name() + " tags=" + d.tags() + " latest=" + d.latestVersion());
-            for (DatasetVersion v : all(t -> mlops.datasets().listVersions(d.name(), page(t)))) {
+            for (DatasetVersion v : all(t -> mlops.datasets().listVersions(d.name(), VersionQuery.builder().page(page(t)).build()))) {
                 lines.add("  version " + v.version() + " content=" + v.contentSha256() + " files=" + v.files().entries()
                         + " rows=" + v.rowCount() + " profile=" + v.profileSha256() + " tags=" + new TreeMap<>(v.tags()));
             }
