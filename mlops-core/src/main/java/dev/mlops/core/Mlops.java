@@ -105,11 +105,6 @@ public final class Mlops implements AutoCloseable {
         return store.describe();
     }
 
-    /** @return the underlying store */
-    public Store store() {
-        return store;
-    }
-
     /**
      * Checks everything: store integrity (blob hashes, documents, leftovers), registry
      * consistency (versions, aliases, blob references), that every committed change has its

@@ -83,7 +83,7 @@ public final class CustomStoreExample {
         // the "service": in real life a client of an object store or key-value database
         ConcurrentNavigableMap<String, byte[]> service = new ConcurrentSkipListMap<>();
         try (Mlops mlops = Mlops.builder().store(new KeyValueStore(service, Clock.systemUTC())).actor("example").build()) {
-            out.println("1. The registry over " + mlops.store().describe());
+            out.println("1. The registry over " + mlops.describeStore());
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("model.json", "{\"threshold\":0.5}".getBytes(StandardCharsets.UTF_8)))
                     .format("java-function").metric("auc", 0.81).build());

@@ -153,8 +153,10 @@ class TamperingTest {
             register(alice, "x", content(4, 100));
             register(alice, "x", content(5, 100));
             alice.models().setAlias("x", "production", 1);
-            Mlops tamperme = Mlops.builder().store(alice.store()).actor("tamperme").build();
-            tamperme.models().setAlias("x", "production", 2);
+            try (Mlops tamperme = Mlops.builder().store(dev.mlops.registry.fs.FileSystemStore.open(store()))
+                    .actor("tamperme").build()) {
+                tamperme.models().setAlias("x", "production", 2);
+            }
             alice.models().setAlias("x", "champion", 1);
             register(alice, "x", content(6, 100));
             List<AuditEntry> entries = RegistryChecks.allEntries(alice.audit());

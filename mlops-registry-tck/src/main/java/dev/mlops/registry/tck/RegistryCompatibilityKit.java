@@ -63,6 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class RegistryCompatibilityKit {
     private final TestClock clock = TestClock.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private Mlops mlops;
+    /** The store the kit's instance runs on, kept here because {@code Mlops} does not hand it out. */
+    private Store store;
     private ModelRegistry models;
     /** A scratch directory for the test's own files (artifacts, exports). */
     @TempDir
@@ -79,7 +81,8 @@ public abstract class RegistryCompatibilityKit {
 
     @BeforeEach
     void open() {
-        mlops = Mlops.builder().store(createStore(storeDir, clock)).clock(clock).actor("alice").build();
+        store = createStore(storeDir, clock);
+        mlops = Mlops.builder().store(store).clock(clock).actor("alice").build();
         models = mlops.models();
     }
 
@@ -200,7 +203,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.register("rain",
                     NewModelVersion.builder().artifact(Artifact.directory(dir)).build()))
                     .isInstanceOf(InvalidNameException.class).hasMessageContaining("symbolic link");
-            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+            assertThat(store.listBlobs(Optional.empty(), 10).items()).isEmpty();
             assertThat(models.findModel("rain")).isEmpty();
         }
 
@@ -213,7 +216,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("m", new byte[1])).retrainedFrom(ModelRef.version("rain", 4)).build()))
                     .isInstanceOf(NotFoundException.class);
-            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+            assertThat(store.listBlobs(Optional.empty(), 10).items()).isEmpty();
         }
 
         @Test
@@ -491,7 +494,7 @@ public abstract class RegistryCompatibilityKit {
         register("rain", "2");
         models.setAlias("rain", "production", 1);
         // not closed: closing it would close the kit's store
-        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(mlops.store())).clock(clock).actor("bob")
+        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(store)).clock(clock).actor("bob")
                 .build();
         assertThatThrownBy(() -> killed.models().setAlias("rain", "production", 2))
                 .isInstanceOf(IllegalStateException.class);
@@ -520,7 +523,7 @@ public abstract class RegistryCompatibilityKit {
         private final dev.mlops.api.store.DocumentKey rain = dev.mlops.api.store.DocumentKey.of("models", "rain");
 
         private Store raw() {
-            return mlops.store();
+            return store;
         }
 
         private dev.mlops.api.store.DocumentKey version(String model, int n) {
@@ -613,12 +616,13 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("a version document and its blob replaced with those of another store built the same way is found")
         void versionReplacedFromAnotherStore(@TempDir Path otherDir) throws IOException {
             register("rain", "genuine weights");
-            try (Mlops other = Mlops.builder().store(createStore(otherDir, clock)).clock(clock).actor("alice").build()) {
+            Store otherStore = createStore(otherDir, clock);
+            try (Mlops other = Mlops.builder().store(otherStore).clock(clock).actor("alice").build()) {
                 other.models().register("rain", NewModelVersion.builder().artifact(Artifact.bytes("model.bin",
                         "forged weights".getBytes(StandardCharsets.UTF_8))).build());
-                byte[] forgedDoc = other.store().read(version("rain", 1)).orElseThrow().content();
+                byte[] forgedDoc = otherStore.read(version("rain", 1)).orElseThrow().content();
                 String sha = other.models().version("rain", 1).artifact().entries().get(0).sha256();
-                try (InputStream in = other.store().openBlob(sha)) {
+                try (InputStream in = otherStore.openBlob(sha)) {
                     raw().putBlob(in);
                 }
                 raw().replace(version("rain", 1), raw().read(version("rain", 1)).orElseThrow().revision(), forgedDoc);

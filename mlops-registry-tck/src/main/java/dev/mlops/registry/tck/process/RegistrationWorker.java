@@ -5,6 +5,7 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -69,12 +70,13 @@ public final class RegistrationWorker {
         Random rnd = new Random(seed);
         try {
             // closing the instance closes the store
-            try (Mlops mlops = Mlops.builder().store(config.open()).actor("worker-" + seed).build()) {
+            Store store = config.open();
+            try (Mlops mlops = Mlops.builder().store(store).actor("worker-" + seed).build()) {
                 emit("READY " + seed);
                 int registered = 0;
                 for (int i = 0; registered < registrations; i++) {
                     if (registered == stallAfter) {
-                        mlops.store().putBlob(stallingStream(stallBytes));
+                        store.putBlob(stallingStream(stallBytes));
                         emit("ERROR the stalling putBlob returned");
                         System.exit(1);
                     }
