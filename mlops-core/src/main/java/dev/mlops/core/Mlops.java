@@ -27,7 +27,7 @@ import java.util.Set;
  * try (Mlops mlops = Mlops.open(Path.of("/var/lib/mlops"))) {
  *     ModelVersion v = mlops.models().register("rain", NewModelVersion.builder()
  *             .artifact(Artifact.file(model)).format("onnx").metric("auc", 0.91).build());
- *     mlops.models().setAlias("rain", "production", v.version());
+ *     mlops.models().setAlias("rain", "production", v.number());
  * }
  * }</pre>
  *

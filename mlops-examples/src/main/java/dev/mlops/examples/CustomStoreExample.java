@@ -90,8 +90,8 @@ public final class CustomStoreExample {
             ModelVersion v2 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("model.json", "{\"threshold\":0.4}".getBytes(StandardCharsets.UTF_8)))
                     .format("java-function").metric("auc", 0.84).retrainedFrom(v1.ref()).build());
-            mlops.models().setAlias("rain", "production", v1.version());
-            mlops.models().setAlias("rain", "production", v2.version());
+            mlops.models().setAlias("rain", "production", v1.number());
+            mlops.models().setAlias("rain", "production", v2.number());
             ModelVersion back = mlops.models().rollback("rain", "production");
             out.printf("   registered %s and %s, production moved to %s and rolled back to %s%n", v1.ref(), v2.ref(),
                     v2.ref(), back.ref());

@@ -306,8 +306,8 @@ class HostileInputTest {
             case "stored-manifest-entry": {
                 ModelVersion victim = mlops.models().register("victim", NewModelVersion.builder()
                         .artifact(Artifact.bytes("model.bin", ("victim " + caseDir).getBytes(StandardCharsets.UTF_8))).build());
-                editStoredPath(victim.version(), "model.bin", value);
-                return () -> modelsOfFreshInstance().exportArtifact(ModelRef.version("victim", victim.version()), target);
+                editStoredPath(victim.number(), "model.bin", value);
+                return () -> modelsOfFreshInstance().exportArtifact(ModelRef.version("victim", victim.number()), target);
             }
             default:
                 throw new IllegalArgumentException("unknown WHERE in corpus: " + where);

@@ -84,7 +84,7 @@ class RegistryPropertyTest {
         public int apply(ModelRegistry r) {
             NewModelVersion.Builder b = NewModelVersion.builder().artifact(Artifact.bytes(fileName, content));
             tags.forEach(b::tag);
-            return r.register(model, b.build()).version();
+            return r.register(model, b.build()).number();
         }
 
         public int apply(RegistryModel m) {
@@ -104,7 +104,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.setAlias(model, alias, version).version();
+            return r.setAlias(model, alias, version).number();
         }
 
         public int apply(RegistryModel m) {
@@ -114,7 +114,7 @@ class RegistryPropertyTest {
 
     record Rollback(String model, String alias) implements Op {
         public int apply(ModelRegistry r) {
-            return r.rollback(model, alias).version();
+            return r.rollback(model, alias).number();
         }
 
         public int apply(RegistryModel m) {
@@ -140,7 +140,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.archive(ModelRef.version(model, version)).version();
+            return r.archive(ModelRef.version(model, version)).number();
         }
 
         public int apply(RegistryModel m) {
@@ -154,7 +154,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.restore(ModelRef.version(model, version)).version();
+            return r.restore(ModelRef.version(model, version)).number();
         }
 
         public int apply(RegistryModel m) {
@@ -184,7 +184,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.setVersionTag(ModelRef.version(model, version), key, value).version();
+            return r.setVersionTag(ModelRef.version(model, version), key, value).number();
         }
 
         public int apply(RegistryModel m) {
@@ -198,7 +198,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.removeVersionTag(ModelRef.version(model, version), key).version();
+            return r.removeVersionTag(ModelRef.version(model, version), key).number();
         }
 
         public int apply(RegistryModel m) {
@@ -255,14 +255,14 @@ class RegistryPropertyTest {
             StringBuilder sb = new StringBuilder();
             sb.append("latest=").append(m.get().latestVersion()).append(" aliases=").append(new TreeMap<>(m.get().aliases()));
             for (ModelVersion v : RegistryChecks.allVersions(r, name)) {
-                sb.append("\n  v").append(v.version()).append(' ').append(v.status()).append(" tags=")
+                sb.append("\n  v").append(v.number()).append(' ').append(v.status()).append(" tags=")
                         .append(new TreeMap<>(v.tags())).append(" sha=").append(v.artifact().digest())
                         .append(" aliases=").append(v.aliases().stream().sorted().toList());
             }
             sb.append("\n  active=").append(r.listVersions(name, dev.mlops.api.VersionQuery.all()).items().stream()
-                    .map(ModelVersion::version).toList());
+                    .map(ModelVersion::number).toList());
             for (String alias : ALIASES) {
-                sb.append("\n  ").append(alias).append(": ").append(outcome(() -> r.resolve(ModelRef.alias(name, alias)).version()))
+                sb.append("\n  ").append(alias).append(": ").append(outcome(() -> r.resolve(ModelRef.alias(name, alias)).number()))
                         .append(" history=").append(r.aliasHistory(name, alias).stream().map(RegistryPropertyTest::move).toList());
             }
             models.put(name, sb.toString());

@@ -244,7 +244,7 @@ class TamperingTest {
                 ModelVersion other = m.models().version("x", v);
                 assertThat(Digests.sha256Hex(readAll(m, "x", v))).isEqualTo(other.artifact().digest());
             }
-            assertThat(m.models().resolve(ModelRef.parse("x@production")).version()).isEqualTo(3);
+            assertThat(m.models().resolve(ModelRef.parse("x@production")).number()).isEqualTo(3);
 
             IntegrityReport report = m.verify(VerifyOptions.check());
             assertThat(report.problems()).as("problems: %s", report.problems())
@@ -253,9 +253,9 @@ class TamperingTest {
             // the listing must survive one damaged document: the others are listed
             Throwable listing = catchThrowable(() -> RegistryChecks.allVersions(m.models(), "x"));
             assertThat(listing).as("listVersions with one damaged version document").isNull();
-            assertThat(RegistryChecks.allVersions(m.models(), "x")).extracting(ModelVersion::version).contains(1, 3, 4);
+            assertThat(RegistryChecks.allVersions(m.models(), "x")).extracting(ModelVersion::number).contains(1, 3, 4);
             assertThat(m.models().listVersions("x", VersionQuery.builder().alias("production").build()).items())
-                    .extracting(ModelVersion::version).containsExactly(3);
+                    .extracting(ModelVersion::number).containsExactly(3);
         }
     }
 }

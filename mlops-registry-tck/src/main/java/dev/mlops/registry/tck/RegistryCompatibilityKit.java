@@ -102,10 +102,10 @@ public abstract class RegistryCompatibilityKit {
         @Test
         @DisplayName("numbers versions 1, 2, 3 per model and creates the model on first use")
         void numbersVersions() {
-            assertThat(register("rain", "a").version()).isEqualTo(1);
-            assertThat(register("rain", "b").version()).isEqualTo(2);
-            assertThat(register("snow", "c").version()).isEqualTo(1);
-            assertThat(register("rain", "a").version()).isEqualTo(3);
+            assertThat(register("rain", "a").number()).isEqualTo(1);
+            assertThat(register("rain", "b").number()).isEqualTo(2);
+            assertThat(register("snow", "c").number()).isEqualTo(1);
+            assertThat(register("rain", "a").number()).isEqualTo(3);
             assertThat(models.model("rain").latestVersion()).isEqualTo(3);
             assertThat(models.listModels(PageRequest.first(10)).items()).extracting(m -> m.name())
                     .containsExactly("rain", "snow");
@@ -247,8 +247,8 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("resolve name@alias to the version they point at")
         void resolve() {
             models.setAlias("rain", "production", 2);
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(2);
-            assertThat(models.resolve(ModelRef.parse("rain/3")).version()).isEqualTo(3);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).isEqualTo(2);
+            assertThat(models.resolve(ModelRef.parse("rain/3")).number()).isEqualTo(3);
             assertThat(models.version("rain", 2).aliases()).containsExactly("production");
             assertThatThrownBy(() -> models.resolve(ModelRef.parse("rain@staging")))
                     .isInstanceOf(NotFoundException.class).hasMessageContaining("staging");
@@ -261,8 +261,8 @@ public abstract class RegistryCompatibilityKit {
             models.setAlias("rain", "production", 1);
             models.setAlias("rain", "production", 2);
             models.setAlias("rain", "production", 3);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(2);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(2);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(1);
             assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class);
             List<AliasMove> h = models.aliasHistory("rain", "production");
             assertThat(h).extracting(AliasMove::kind).containsExactly(AliasMove.Kind.SET, AliasMove.Kind.SET,
@@ -287,13 +287,13 @@ public abstract class RegistryCompatibilityKit {
             int current = 1 + 449 % 3;
             for (int i = 0; i < 100; i++) {
                 int expected = 1 + (449 - 1 - i) % 3;
-                assertThat(models.rollback("rain", "production").version()).isEqualTo(expected);
+                assertThat(models.rollback("rain", "production").number()).isEqualTo(expected);
                 current = expected;
             }
             assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class)
                     .hasMessageContaining("no earlier version");
             assertThat(models.aliasHistory("rain", "production")).hasSize(550);
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(current);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).isEqualTo(current);
             assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
@@ -315,13 +315,13 @@ public abstract class RegistryCompatibilityKit {
             models.setAlias("rain", "production", 3);
             models.removeAlias("rain", "production");
             assertThat(models.model("rain").alias("production")).isEmpty();
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(3);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(3);
             models.setAlias("rain", "staging", 3);
             models.setAlias("rain", "production", 1);
             models.deleteVersion(ModelRef.version("rain", 2)); // no alias points at 2 now
             models.setAlias("rain", "production", 3);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(3); // 2 skipped: deleted
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(1);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(3); // 2 skipped: deleted
         }
     }
 
@@ -334,7 +334,7 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "1");
             register("rain", "2");
             models.archive(ModelRef.version("rain", 1));
-            assertThat(models.listVersions("rain", VersionQuery.all()).items()).extracting(ModelVersion::version)
+            assertThat(models.listVersions("rain", VersionQuery.all()).items()).extracting(ModelVersion::number)
                     .containsExactly(2);
             assertThat(models.listVersions("rain", VersionQuery.builder().includeArchived(true).build()).items())
                     .hasSize(2);
@@ -355,7 +355,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.version("rain", 2)).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2))).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.setAlias("rain", "production", 2)).isInstanceOf(NotFoundException.class);
-            assertThat(register("rain", "3").version()).isEqualTo(3);
+            assertThat(register("rain", "3").number()).isEqualTo(3);
             assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
         }
 
@@ -398,7 +398,7 @@ public abstract class RegistryCompatibilityKit {
             PageRequest req = PageRequest.first(10);
             while (true) {
                 Page<ModelVersion> p = models.listVersions("rain", VersionQuery.builder().page(req).build());
-                p.items().forEach(v -> seen.add(v.version()));
+                p.items().forEach(v -> seen.add(v.number()));
                 if (!p.hasNext()) {
                     break;
                 }
@@ -407,9 +407,9 @@ public abstract class RegistryCompatibilityKit {
             assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
             assertThat(models.listVersions("rain", VersionQuery.builder().tag("parity", "even")
                     .metricAtLeast("auc", 0.10).metricAtMost("auc", 0.20).build()).items())
-                    .extracting(ModelVersion::version).containsExactly(10, 12, 14, 16, 18, 20);
+                    .extracting(ModelVersion::number).containsExactly(10, 12, 14, 16, 18, 20);
             assertThat(models.listVersions("rain", VersionQuery.builder().alias("production").build()).items())
-                    .extracting(ModelVersion::version).containsExactly(7);
+                    .extracting(ModelVersion::number).containsExactly(7);
             Page<ModelVersion> odd = models.listVersions("rain", VersionQuery.builder().tag("parity", "odd")
                     .page(PageRequest.first(13)).build());
             assertThat(odd.items()).hasSize(13);
@@ -639,7 +639,7 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "2");
             models.setAlias("rain", "production", 1);
             editJson(rain, n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2));
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).as("the edit took").isEqualTo(2);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).as("the edit took").isEqualTo(2);
             assertFoundAndNotRepairable(rain.toString(), "rain@production");
         }
 
@@ -803,7 +803,7 @@ public abstract class RegistryCompatibilityKit {
                     assertThat(m.models().findModel("rain")).isEmpty();
                 }
                 assertThat(m.models().register("rain", NewModelVersion.builder()
-                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()).version()).isEqualTo(1);
+                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()).number()).isEqualTo(1);
             }
         }
 

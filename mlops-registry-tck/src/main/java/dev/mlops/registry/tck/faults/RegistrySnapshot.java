@@ -40,7 +40,7 @@ public final class RegistrySnapshot {
                     + m.aliases() + " latest=" + m.latestVersion());
             for (ModelVersion v : all(t -> mlops.models().listVersions(m.name(),
                     VersionQuery.builder().includeArchived(true).page(page(t)).build()))) {
-                lines.add("  version " + v.version() + " format=" + v.format() + " artifact=" + v.artifact().entries()
+                lines.add("  version " + v.number() + " format=" + v.format() + " artifact=" + v.artifact().entries()
                         + " params=" + new TreeMap<>(v.params()) + " metrics=" + new TreeMap<>(v.metrics()) + " tags="
                         + new TreeMap<>(v.tags()) + " attachments=" + new TreeMap<>(v.attachments()) + " description="
                         + v.description() + " status=" + v.status() + " aliases=" + v.aliases() + " lineage="

@@ -77,7 +77,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
 
         try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
             List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), MODEL);
-            Set<Integer> listed = versions.stream().map(ModelVersion::version).collect(Collectors.toCollection(TreeSet::new));
+            Set<Integer> listed = versions.stream().map(ModelVersion::number).collect(Collectors.toCollection(TreeSet::new));
             assertThat(versions).hasSize(total);
             assertThat(listed).as("distinct versions 1..%d", total)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, total).boxed().toList());
@@ -89,7 +89,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
             assertThat(byVersion.keySet()).as("the union of what the children reported is the listing")
                     .containsExactlyInAnyOrderElementsOf(listed);
             for (ModelVersion v : versions) {
-                Reported.Created c = byVersion.get(v.version());
+                Reported.Created c = byVersion.get(v.number());
                 assertThat(v.artifact().digest()).isEqualTo(c.sha256());
                 assertThat(v.params()).containsEntry("seed", Long.toString(c.seed()))
                         .containsEntry("iteration", Integer.toString(c.iteration()));

@@ -206,7 +206,7 @@ public abstract class CrashKit extends ProcessKit {
                 Map<Integer, ModelVersion> byNumber = new HashMap<>();
                 List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), model);
                 for (ModelVersion v : versions) {
-                    assertThat(byNumber.put(v.version(), v)).as("version %s/%d listed once", model, v.version()).isNull();
+                    assertThat(byNumber.put(v.number(), v)).as("version %s/%d listed once", model, v.number()).isNull();
                     RegistryChecks.assertComplete(mlops.models(), v);
                 }
                 assertThat(byNumber.keySet()).as("versions of %s are 1..max without gaps", model)
@@ -301,8 +301,8 @@ public abstract class CrashKit extends ProcessKit {
                         RegistrationWorker.spec(o.seed(), iteration, maxArtifactBytes()));
                 if (!before.isEmpty()) {
                     alreadyCommitted++;
-                    assertThat(again.version()).as("the retry returns the version the killed child committed")
-                            .isEqualTo(before.get(0).version());
+                    assertThat(again.number()).as("the retry returns the version the killed child committed")
+                            .isEqualTo(before.get(0).number());
                 }
                 assertThat(registrationsOf(mlops, model, o.seed(), iteration)).as("after the retry").hasSize(1);
                 retried++;

@@ -85,7 +85,7 @@ public final class RegistrationWorker {
                     if (op < 7) {
                         emit("BEGIN " + model + " " + i);
                         ModelVersion v = mlops.models().register(model, spec(seed, i, maxSize));
-                        emit("CREATED " + model + " " + v.version() + " " + v.artifact().digest() + " " + seed + " " + i);
+                        emit("CREATED " + model + " " + v.number() + " " + v.artifact().digest() + " " + seed + " " + i);
                         registered++;
                     } else {
                         moveAlias(mlops, model, rnd, op);
@@ -133,11 +133,11 @@ public final class RegistrationWorker {
         if (op < 9) {
             int target = 1 + rnd.nextInt(latest);
             ModelVersion v = mlops.models().setAlias(model, alias, target);
-            emit("ALIAS " + model + " " + alias + " " + v.version());
+            emit("ALIAS " + model + " " + alias + " " + v.number());
         } else {
             try {
                 ModelVersion v = mlops.models().rollback(model, alias);
-                emit("ROLLBACK " + model + " " + alias + " " + v.version());
+                emit("ROLLBACK " + model + " " + alias + " " + v.number());
             } catch (ConflictException | NotFoundException e) {
                 // no earlier version to return to, or the alias is not set yet
             }
