@@ -6,6 +6,10 @@ import java.util.Optional;
 /**
  * Versioned datasets: content hash, size, row count and schema, optional profile. Registering
  * content that is already a version of the dataset returns that version.
+ *
+ * <p>Its methods are named as {@link ModelRegistry}'s for the same job: {@code findDataset} and
+ * the throwing {@code dataset} as {@code findModel} and {@code model}, {@code version},
+ * {@code listVersions} with a {@link VersionQuery}, and {@code setVersionTag}.
  */
 public interface DatasetCatalog {
 
@@ -30,17 +34,30 @@ public interface DatasetCatalog {
     Optional<Dataset> findDataset(String name);
 
     /**
+     * @param name dataset name
+     * @return the dataset
+     * @throws NotFoundException if it does not exist
+     */
+    Dataset dataset(String name);
+
+    /**
      * @param page which page, in name order
      * @return one page of datasets
      */
     Page<Dataset> listDatasets(PageRequest page);
 
     /**
+     * Lists the versions of a dataset that carry every tag of the query, ascending by number.
+     * Datasets have no metrics, aliases or archived versions: a query with a metric bound or an
+     * alias is refused, and {@link VersionQuery#includeArchived()} changes nothing.
+     *
      * @param name dataset name
-     * @param page which page, ascending by version
-     * @return one page of versions
+     * @param query tag filters and page
+     * @return one page of matching versions
+     * @throws NotFoundException if the dataset does not exist
+     * @throws IllegalArgumentException if the query has a metric bound or an alias
      */
-    Page<DatasetVersion> listVersions(String name, PageRequest page);
+    Page<DatasetVersion> listVersions(String name, VersionQuery query);
 
     /**
      * @param ref a dataset version
@@ -55,7 +72,7 @@ public interface DatasetCatalog {
      * @param value tag value
      * @return the updated version
      */
-    DatasetVersion setTag(DatasetRef ref, String key, String value);
+    DatasetVersion setVersionTag(DatasetRef ref, String key, String value);
 
     /**
      * Opens one stored file of the version, verified while read.

@@ -10,7 +10,7 @@ import java.util.Objects;
  * change after registration; its artifact, metrics, parameters and lineage never do.
  *
  * @param model model name
- * @param version version number, 1, 2, 3... per model, never reused
+ * @param number version number, 1, 2, 3... per model, never reused (as {@link ModelRef.Version#number()})
  * @param format artifact format, such as {@code onnx}, {@code tribuo}, {@code java-function}
  * @param artifact the stored files
  * @param signature inputs and outputs
@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param status active or archived
  * @param aliases the aliases pointing at this version when it was read
  */
-public record ModelVersion(String model, int version, String format, ArtifactManifest artifact, Signature signature,
+public record ModelVersion(String model, int number, String format, ArtifactManifest artifact, Signature signature,
                            Map<String, String> params, Map<String, Double> metrics, Map<String, String> tags,
                            Map<String, String> attachments, String description, Instant createdAt, String creator,
                            Environment environment, Lineage lineage, VersionStatus status, List<String> aliases) {
@@ -50,8 +50,8 @@ public record ModelVersion(String model, int version, String format, ArtifactMan
         aliases = List.copyOf(aliases);
     }
 
-    /** @return the pinned reference {@code model/version} */
+    /** @return the pinned reference {@code model/number} */
     public ModelRef.Version ref() {
-        return new ModelRef.Version(model, version);
+        return new ModelRef.Version(model, number);
     }
 }

@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A filter over the versions of one model, with paging. Versions are listed in ascending
- * version order; archived versions are left out unless asked for.
+ * A filter over the versions of one model ({@link ModelRegistry#listVersions}) or dataset
+ * ({@link DatasetCatalog#listVersions}, which takes tags and the page only), with paging.
+ * Versions are listed in ascending version order; archived versions are left out unless asked for.
  *
  * @param tags every tag here must be present with this value
  * @param minMetrics each metric here must be present and {@code >=} the bound

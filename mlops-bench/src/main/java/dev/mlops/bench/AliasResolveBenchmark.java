@@ -53,8 +53,8 @@ public class AliasResolveBenchmark {
     }
 
     private static void check(ModelVersion v) {
-        if (v.version() != VersionStoreFixture.ALIAS_TARGET) {
-            throw new IllegalStateException("alias resolved to version " + v.version() + ", expected "
+        if (v.number() != VersionStoreFixture.ALIAS_TARGET) {
+            throw new IllegalStateException("alias resolved to version " + v.number() + ", expected "
                     + VersionStoreFixture.ALIAS_TARGET + "; delete the benchmark store and rebuild it");
         }
     }

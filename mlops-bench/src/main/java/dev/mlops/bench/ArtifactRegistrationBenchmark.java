@@ -72,6 +72,8 @@ public class ArtifactRegistrationBenchmark {
     private Path source;
     private Path copy;
     private Mlops mlops;
+    /** The store {@link #mlops} runs on, to delete a registered version's blob between iterations. */
+    private FileSystemStore store;
     private long iteration;
     private ModelVersion registered;
 
@@ -96,7 +98,8 @@ public class ArtifactRegistrationBenchmark {
             }
             ch.force(true);
         }
-        mlops = Mlops.builder().store(FileSystemStore.open(dir.resolve("store"))).build();
+        store = FileSystemStore.open(dir.resolve("store"));
+        mlops = Mlops.builder().store(store).build();
     }
 
     /** Makes the content new (8 bytes at the start), so the store cannot deduplicate it. */
@@ -123,7 +126,7 @@ public class ArtifactRegistrationBenchmark {
         }
         if (registered != null) {
             mlops.models().deleteVersion(registered.ref());
-            mlops.store().deleteBlob(registered.artifact().entries().get(0).sha256());
+            store.deleteBlob(registered.artifact().entries().get(0).sha256());
             registered = null;
         }
     }

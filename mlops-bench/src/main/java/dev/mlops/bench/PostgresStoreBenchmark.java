@@ -108,8 +108,8 @@ public class PostgresStoreBenchmark {
                     .page(PageRequest.after(page.nextPageToken().orElseThrow(), PAGE)).build());
         }
         middle = VersionQuery.builder().page(PageRequest.after(page.nextPageToken().orElseThrow(), PAGE)).build();
-        int from = listMiddlePage().items().get(0).version();
-        if (resolveAlias().version() != versions / 2 || listFirstPage().items().size() != PAGE || from != versions / 2 + 1) {
+        int from = listMiddlePage().items().get(0).number();
+        if (resolveAlias().number() != versions / 2 || listFirstPage().items().size() != PAGE || from != versions / 2 + 1) {
             throw new IllegalStateException("fixture is not as expected: middle page starts at " + from);
         }
     }

@@ -65,8 +65,8 @@ public class VersionListingBenchmark {
     }
 
     private static void expect(Page<ModelVersion> page, int from, int to) {
-        int first = page.items().get(0).version();
-        int last = page.items().get(page.items().size() - 1).version();
+        int first = page.items().get(0).number();
+        int last = page.items().get(page.items().size() - 1).number();
         if (page.items().size() != PAGE || first != from || last != to || !page.hasNext()) {
             throw new IllegalStateException("page holds " + page.items().size() + " versions " + first + ".." + last
                     + ", expected " + PAGE + " versions " + from + ".." + to + " and a next page");

@@ -149,7 +149,7 @@ final class CardLayout {
         ModelVersion v = card.version();
         List<Fact> f = new ArrayList<>();
         f.add(new Fact("Model", Cell.of(v.model())));
-        f.add(new Fact("Version", Cell.count(v.version())));
+        f.add(new Fact("Version", Cell.count(v.number())));
         f.add(new Fact("Format", Cell.of(v.format())));
         f.add(new Fact("Status", Cell.of(v.status().name().toLowerCase(Locale.ROOT))));
         List<String> aliases = new ArrayList<>(new TreeSet<>(v.aliases()));

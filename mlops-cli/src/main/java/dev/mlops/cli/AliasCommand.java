@@ -40,9 +40,9 @@ final class AliasCommand extends GroupCommand {
 
         final int printMove(Integer before, ModelVersion now, String verb) {
             if (jsonOutput()) {
-                json(new Views.AliasView(name, alias, now.version(), before));
+                json(new Views.AliasView(name, alias, now.number(), before));
             } else {
-                line(name + "@" + alias + " " + verb + " " + now.version()
+                line(name + "@" + alias + " " + verb + " " + now.number()
                         + (before == null ? " (was unset)" : " (was " + before + ")"));
             }
             return Errors.OK;

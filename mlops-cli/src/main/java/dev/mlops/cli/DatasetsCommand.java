@@ -8,9 +8,9 @@ import dev.mlops.api.DatasetVersion;
 import dev.mlops.api.Field;
 import dev.mlops.api.Names;
 import dev.mlops.api.NewDatasetVersion;
-import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
 import dev.mlops.api.PageRequest;
+import dev.mlops.api.VersionQuery;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.PrintWriter;
@@ -207,10 +207,9 @@ final class DatasetsCommand extends GroupCommand {
                 }
                 return Errors.OK;
             }
-            if (mlops.datasets().findDataset(ref).isEmpty()) {
-                throw new NotFoundException("dataset " + Names.quote(ref) + " does not exist");
-            }
-            Page<DatasetVersion> page = mlops.datasets().listVersions(ref, PageRequest.first(MAX_VERSIONS));
+            // listVersions throws NotFoundException, naming the dataset, when it does not exist
+            Page<DatasetVersion> page = mlops.datasets().listVersions(ref,
+                    VersionQuery.builder().page(PageRequest.first(MAX_VERSIONS)).build());
             if (jsonOutput()) {
                 json(Json.page("versions", page.items().stream().map(v -> Views.dataset(v, null)).toList(),
                         page.nextPageToken()));

@@ -56,7 +56,7 @@ final class LineageCommand extends StoreCommand {
         addAll(mlops, rows, "trained", l.trainedOn());
         addAll(mlops, rows, "validated", l.validatedOn());
         addAll(mlops, rows, "tested", l.testedOn());
-        Views.LineageReportView report = new Views.LineageReportView(v.model(), v.version(), v.format(),
+        Views.LineageReportView report = new Views.LineageReportView(v.model(), v.number(), v.format(),
                 Views.lower(v.status()), v.artifact().digest(), l.retrainedFrom().map(Object::toString).orElse(null),
                 l.codeRef().orElse(null), rows);
         if (jsonOutput()) {
@@ -115,7 +115,7 @@ final class LineageCommand extends StoreCommand {
             if (l.testedOn().contains(datasetRef)) {
                 roles.add("tested");
             }
-            uses.add(new Views.ModelUseView(v.model(), v.version(), roles, Views.lower(v.status()),
+            uses.add(new Views.ModelUseView(v.model(), v.number(), roles, Views.lower(v.status()),
                     Views.sorted(v.aliases()), v.artifact().digest()));
         }
         if (jsonOutput()) {

@@ -3,6 +3,7 @@ package dev.mlops.cli;
 import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +30,7 @@ final class VerifyCommand extends StoreCommand {
         IntegrityReport report;
         // every blob is read and hashed: minutes for a large store, with nothing to count from here
         try (Progress.Task phase = progress().phase(repair ? "verifying and repairing store" : "verifying store")) {
-            report = mlops.verify(repair, auditGrace);
+            report = mlops.verify(new VerifyOptions(repair, auditGrace));
             phase.done();
         }
         int code = report.ok() ? Errors.OK : Errors.FAILURE;

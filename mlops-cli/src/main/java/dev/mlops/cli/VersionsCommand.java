@@ -33,7 +33,7 @@ final class VersionsCommand extends GroupCommand {
         }
         Table t = new Table("VERSION", "STATUS", "FORMAT", "CREATED", "ALIASES", "SHA256", "METRICS");
         for (ModelVersion v : versions) {
-            t.row(v.version(), Views.lower(v.status()), v.format(), Text.time(v.createdAt()),
+            t.row(v.number(), Views.lower(v.status()), v.format(), Text.time(v.createdAt()),
                     v.aliases().isEmpty() ? null : String.join(",", Views.sorted(v.aliases())),
                     Text.shortHash(v.artifact().digest()), Text.pairs(v.metrics()));
         }

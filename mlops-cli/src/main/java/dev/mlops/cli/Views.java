@@ -135,7 +135,7 @@ final class Views {
 
     static VersionView version(ModelVersion v) {
         Environment env = v.environment();
-        return new VersionView(v.model(), v.version(), v.format(), lower(v.status()), v.artifact().digest(),
+        return new VersionView(v.model(), v.number(), v.format(), lower(v.status()), v.artifact().digest(),
                 v.artifact().totalSize(), files(v.artifact()), new TreeMap<>(v.params()), new TreeMap<>(v.metrics()),
                 new TreeMap<>(v.tags()), sorted(v.aliases()), v.description(), time(v.createdAt()), v.creator(),
                 lineage(v.lineage()), new TreeMap<>(v.attachments()),
@@ -143,7 +143,7 @@ final class Views {
     }
 
     static VersionSummaryView summary(ModelVersion v) {
-        return new VersionSummaryView(v.version(), lower(v.status()), v.format(), v.artifact().digest(),
+        return new VersionSummaryView(v.number(), lower(v.status()), v.format(), v.artifact().digest(),
                 time(v.createdAt()), sorted(v.aliases()));
     }
 

@@ -77,7 +77,7 @@ final class Idempotency {
                     docs.create(claimKey, new ClaimDoc(1, key, fingerprint, from, null));
                 }
             });
-            record(docs, claimKey, v.version());
+            record(docs, claimKey, v.number());
             return v;
         }
     }

@@ -110,7 +110,7 @@ final class JournalAuditLog implements AuditLog {
     /**
      * Appends the entry of a change that is already committed. The change happened, so a
      * failure to append (a full disk) must not make the caller report a failure: it is logged,
-     * and {@code verify(true)} finds the change without its entry and appends it.
+     * and {@code verify(VerifyOptions.repair())} finds the change without its entry and appends it.
      */
     void recordCommitted(String action, String target, Map<String, String> before, Map<String, String> after) {
         try {

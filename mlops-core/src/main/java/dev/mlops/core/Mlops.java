@@ -27,7 +27,7 @@ import java.util.Set;
  * try (Mlops mlops = Mlops.open(Path.of("/var/lib/mlops"))) {
  *     ModelVersion v = mlops.models().register("rain", NewModelVersion.builder()
  *             .artifact(Artifact.file(model)).format("onnx").metric("auc", 0.91).build());
- *     mlops.models().setAlias("rain", "production", v.version());
+ *     mlops.models().setAlias("rain", "production", v.number());
  * }
  * }</pre>
  *
@@ -105,46 +105,25 @@ public final class Mlops implements AutoCloseable {
         return store.describe();
     }
 
-    /** @return the underlying store */
-    public Store store() {
-        return store;
-    }
-
-    /** How long a writer may take between committing a change and appending its audit entry. */
-    public static final Duration AUDIT_GRACE_PERIOD = Duration.ofMinutes(1);
-
     /**
      * Checks everything: store integrity (blob hashes, documents, leftovers), registry
      * consistency (versions, aliases, blob references), that every committed change has its
-     * audit entry, and the audit chain. Changes made less than {@link #AUDIT_GRACE_PERIOD} ago
-     * are not checked for their entry: their writer may still be appending it.
+     * audit entry, the state against the audit trail, and the audit chain. A change whose audit
+     * entry is missing counts only once it is older than the options' grace period (a live
+     * writer may still be appending it).
      *
-     * @param repair remove leftovers of crashed writers, finish interrupted operations, rebuild
-     *     derived indexes and append lost audit entries (marked {@code recovered_by: verify --repair})
-     * @return every problem found
-     */
-    public IntegrityReport verify(boolean repair) {
-        return verify(repair, AUDIT_GRACE_PERIOD);
-    }
-
-    /**
-     * Like {@link #verify(boolean)}, with the time a writer may take between committing a change
-     * and appending its audit entry. A change whose entry is missing is reported (and on repair
-     * recovered) only once it is older than {@code auditGracePeriod} by this instance's clock, so
-     * that an entry a live writer is about to append is not recovered twice. Use
-     * {@link Duration#ZERO} when no writer is running, such as after a crash.
+     * <pre>{@code
+     * IntegrityReport report = mlops.verify(VerifyOptions.check());
+     * mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)); // no writer running
+     * }</pre>
      *
-     * @param repair as for {@link #verify(boolean)}
-     * @param auditGracePeriod how old a change must be before its missing entry counts; not negative
-     * @return every problem found
+     * @param options whether to repair, and the audit grace period
+     * @return every problem found, each marked repaired or not
      */
-    public IntegrityReport verify(boolean repair, Duration auditGracePeriod) {
-        Objects.requireNonNull(auditGracePeriod, "auditGracePeriod");
-        if (auditGracePeriod.isNegative()) {
-            throw new IllegalArgumentException("auditGracePeriod must not be negative, was " + auditGracePeriod);
-        }
-        Instant cutoff = clock.instant().minus(auditGracePeriod);
-        return new IntegrityReport(new RegistryCheck(store, audit, repair, cutoff).run());
+    public IntegrityReport verify(VerifyOptions options) {
+        Objects.requireNonNull(options, "options");
+        Instant cutoff = clock.instant().minus(options.auditGracePeriod());
+        return new IntegrityReport(new RegistryCheck(store, audit, options.repairs(), cutoff).run());
     }
 
     /**

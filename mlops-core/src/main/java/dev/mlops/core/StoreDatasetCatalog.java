@@ -19,6 +19,7 @@ import dev.mlops.api.Page;
 import dev.mlops.api.PageRequest;
 import dev.mlops.api.Schema;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.VersionQuery;
 import dev.mlops.core.DatasetDocs.ContentIndexDoc;
 import dev.mlops.core.DatasetDocs.DatasetDoc;
 import dev.mlops.core.DatasetDocs.DatasetVersionDoc;
@@ -33,7 +34,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** {@link DatasetCatalog} over any store. */
 final class StoreDatasetCatalog implements DatasetCatalog {
@@ -189,6 +192,11 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     }
 
     @Override
+    public Dataset dataset(String name) {
+        return toDataset(datasetDoc(name).value());
+    }
+
+    @Override
     public Page<Dataset> listDatasets(PageRequest page) {
         Objects.requireNonNull(page, "page");
         Page<Versioned<DatasetDoc>> p = docs.list(Keys.DATASETS, page.pageToken(), page.size(), DatasetDoc.class);
@@ -202,8 +210,10 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     }
 
     @Override
-    public Page<DatasetVersion> listVersions(String name, PageRequest page) {
-        Objects.requireNonNull(page, "page");
+    public Page<DatasetVersion> listVersions(String name, VersionQuery query) {
+        Objects.requireNonNull(query, "query");
+        requireDatasetQuery(name, query);
+        PageRequest page = query.page();
         datasetDoc(name);
         List<DatasetVersion> out = new ArrayList<>();
         Optional<String> cursor = page.pageToken();
@@ -212,7 +222,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
                     DatasetVersionDoc.class);
             for (Versioned<DatasetVersionDoc> v : batch.items()) {
                 cursor = Optional.of(Keys.number(v.value().version()));
-                if (!v.value().deleted()) {
+                if (!v.value().deleted() && hasTags(v.value(), query.tags())) {
                     out.add(toVersion(v.value()));
                     if (out.size() == page.size()) {
                         boolean more = !docs.store().list(Keys.datasetVersions(name), cursor, 1).items().isEmpty();
@@ -227,13 +237,41 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         }
     }
 
+    /** Datasets have no metrics or aliases; a query that filters on them would silently match nothing. */
+    private static void requireDatasetQuery(String name, VersionQuery query) {
+        if (!query.minMetrics().isEmpty() || !query.maxMetrics().isEmpty()) {
+            throw new IllegalArgumentException("listVersions(" + Names.quote(name) + "): datasets have no metrics, so a"
+                    + " query cannot bound them; expected only tags and a page, got metric bounds on "
+                    + union(query.minMetrics().keySet(), query.maxMetrics().keySet()));
+        }
+        if (query.alias().isPresent()) {
+            throw new IllegalArgumentException("listVersions(" + Names.quote(name) + "): datasets have no aliases;"
+                    + " expected only tags and a page, got alias " + Names.quote(query.alias().get()));
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> u = new TreeSet<>(a);
+        u.addAll(b);
+        return u;
+    }
+
+    private static boolean hasTags(DatasetVersionDoc d, Map<String, String> wanted) {
+        for (Map.Entry<String, String> t : wanted.entrySet()) {
+            if (!t.getValue().equals(d.tags().get(t.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public DatasetVersion version(DatasetRef ref) {
         return toVersion(liveDoc(ref).value());
     }
 
     @Override
-    public DatasetVersion setTag(DatasetRef ref, String key, String value) {
+    public DatasetVersion setVersionTag(DatasetRef ref, String key, String value) {
         Names.requireValid(Names.Kind.TAG, key);
         Objects.requireNonNull(value, "value");
         liveDoc(ref);

@@ -172,7 +172,7 @@ final class StoreModelRegistry implements ModelRegistry {
      * The commit point is the creation of the version document. Everything before it (blobs, the
      * model document of a new model, an idempotency claim) is invisible to readers if the call
      * fails; everything after it (the latest-version hint, the audit entries) is derived and is
-     * restored by {@code verify(true)} if it fails, so once the version exists the call succeeds.
+     * restored by {@code verify(VerifyOptions.repair())} if it fails, so once the version exists the call succeeds.
      */
     @Override
     public ModelVersion register(String name, NewModelVersion spec) {

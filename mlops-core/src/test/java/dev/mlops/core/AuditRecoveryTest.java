@@ -140,7 +140,7 @@ class AuditRecoveryTest {
                 new Case("a dataset registration", (m, d) -> dataset(m, d, "a"), (m, d) -> dataset(m, d, "b"),
                         "weather/2", "dataset.register"),
                 new Case("a dataset tag", (m, d) -> dataset(m, d, "a"),
-                        (m, d) -> m.datasets().setTag(DatasetRef.parse("weather/1"), "split", "train"), "weather/1",
+                        (m, d) -> m.datasets().setVersionTag(DatasetRef.parse("weather/1"), "split", "train"), "weather/1",
                         "dataset.tag"));
     }
 
@@ -150,14 +150,14 @@ class AuditRecoveryTest {
             + " and the chain stays whole")
     void lostEntryIsReportedAndRecoveredOnce(Case c) throws IOException {
         c.setup().run(mlops, dir);
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).as("a healthy trail").isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).as("a healthy trail").isEmpty();
         long length = mlops.audit().size();
         assertThatThrownBy(() -> c.change().run(dying, dir)).isInstanceOf(Killed.class);
 
-        assertThat(mlops.verify(false).problems()).as("within the grace period its writer may still append it")
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).as("within the grace period its writer may still append it")
                 .isEmpty();
-        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
-        IntegrityReport found = mlops.verify(false);
+        clock.advance(VerifyOptions.DEFAULT_AUDIT_GRACE_PERIOD);
+        IntegrityReport found = mlops.verify(VerifyOptions.check());
         assertThat(found.ok()).isFalse();
         assertThat(found.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY);
@@ -165,9 +165,9 @@ class AuditRecoveryTest {
             assertThat(p.detail()).startsWith(c.action() + " entry missing");
             assertThat(p.repaired()).isFalse();
         });
-        assertThat(mlops.audit().size()).as("verify(false) appends nothing").isEqualTo(length);
+        assertThat(mlops.audit().size()).as("verify(VerifyOptions.check()) appends nothing").isEqualTo(length);
 
-        IntegrityReport repaired = mlops.verify(true);
+        IntegrityReport repaired = mlops.verify(VerifyOptions.repair());
         assertThat(repaired.ok()).isTrue();
         assertThat(repaired.problems()).singleElement().satisfies(p -> assertThat(p.repaired()).isTrue());
         assertThat(mlops.audit().size()).isEqualTo(length + 1);
@@ -176,7 +176,7 @@ class AuditRecoveryTest {
         assertThat(recovered.target()).isEqualTo(c.target());
         assertThat(recovered.after()).containsEntry("recovered_by", RECOVERED);
 
-        assertThat(mlops.verify(true).problems()).as("a second repair finds nothing").isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).as("a second repair finds nothing").isEmpty();
         assertThat(mlops.audit().size()).isEqualTo(length + 1);
         assertThat(mlops.audit().verify().ok()).isTrue();
     }
@@ -187,15 +187,15 @@ class AuditRecoveryTest {
     void firstRegistrationLosesBothEntries() {
         assertThatThrownBy(() -> register(dying, "rain", 1)).isInstanceOf(Killed.class);
         assertThat(mlops.models().findModel("rain")).as("the version is committed, so the model exists").isPresent();
-        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
-        IntegrityReport found = mlops.verify(false);
+        clock.advance(VerifyOptions.DEFAULT_AUDIT_GRACE_PERIOD);
+        IntegrityReport found = mlops.verify(VerifyOptions.check());
         assertThat(found.problems()).extracting(IntegrityProblem::location).contains("rain", "rain/1");
         assertThat(found.problems()).filteredOn(p -> p.kind() == IntegrityProblem.Kind.MISSING_AUDIT_ENTRY)
                 .extracting(IntegrityProblem::location).containsExactly("rain", "rain/1");
-        assertThat(mlops.verify(true).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair()).ok()).isTrue();
         assertThat(mlops.audit().entries(1, 10)).extracting(AuditEntry::action)
                 .containsExactly("model.create", "version.register");
-        assertThat(mlops.verify(true).problems()).as("a second repair finds nothing").isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).as("a second repair finds nothing").isEmpty();
     }
 
     @Test
@@ -211,7 +211,7 @@ class AuditRecoveryTest {
         assertThatThrownBy(() -> dying.models().setAlias("rain", "production", 2)).isInstanceOf(Killed.class);
         mlops.models().setVersionTag(ModelRef.version("rain", 1), "stage", "live");
 
-        assertThat(mlops.verify(true, Duration.ZERO).problems()).hasSize(2).allMatch(IntegrityProblem::repaired);
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).problems()).hasSize(2).allMatch(IntegrityProblem::repaired);
         List<AuditEntry> recovered = mlops.audit().entries(mlops.audit().size() - 1, 2);
         assertThat(recovered.get(0).action()).isEqualTo("version.tag");
         assertThat(recovered.get(0).before()).isEmpty();
@@ -221,7 +221,7 @@ class AuditRecoveryTest {
         assertThat(recovered.get(1).before()).containsOnly(Map.entry("version", "1"));
         assertThat(recovered.get(1).after()).containsEntry("version", "2").containsEntry("move", "2")
                 .containsEntry("committed_by", "bob").containsEntry("committed_at", START.plusSeconds(2).toString());
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).isEmpty();
     }
 
     @Test
@@ -236,13 +236,13 @@ class AuditRecoveryTest {
         assertThat(mlops.audit().entriesFor("rain@production")).extracting(e -> e.after().get("move"))
                 .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, moves).mapToObj(Integer::toString)
                         .toList());
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).isEmpty();
 
         assertThatThrownBy(() -> dying.models().rollback("rain", "production")).isInstanceOf(Killed.class);
         mlops.models().setAlias("rain", "production", 2);
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).singleElement()
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).singleElement()
                 .satisfies(p -> assertThat(p.detail()).startsWith("alias.rollback entry missing: move " + (moves + 1)));
-        assertThat(mlops.verify(true, Duration.ZERO).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).ok()).isTrue();
         assertThat(last().after()).containsEntry("move", Integer.toString(moves + 1));
         assertThat(mlops.models().aliasHistory("rain", "production")).hasSize(moves + 2);
     }
@@ -272,12 +272,12 @@ class AuditRecoveryTest {
         assertThat(mlops.audit().entriesFor("rain@production")).extracting(e -> e.after().get("move"))
                 .containsExactly(null, null, null, "5");
 
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).singleElement()
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).singleElement()
                 .satisfies(p -> assertThat(p.detail()).startsWith("alias.set entry missing: move 2 (set from 1 to 2 at "
                         + START.plusSeconds(1)));
-        assertThat(mlops.verify(true, Duration.ZERO).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).ok()).isTrue();
         assertThat(last().after()).containsEntry("move", "2").containsEntry("committed_by", "carol");
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).isEmpty();
     }
 
     @Test
@@ -288,10 +288,10 @@ class AuditRecoveryTest {
         old.models().createModel("rain", "predicts rain", Map.of("team", "weather"));
         old.models().register("rain", tiny(1).tag("stage", "qa").build());
         old.models().setVersionTag(ModelRef.version("rain", 1), "owner", "carol");
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).as("initial tags are not lost changes").isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).as("initial tags are not lost changes").isEmpty();
 
         assertThatThrownBy(() -> dying.models().archive(ModelRef.version("rain", 1))).isInstanceOf(Killed.class);
-        assertThat(mlops.verify(false, Duration.ZERO).problems()).singleElement()
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO)).problems()).singleElement()
                 .satisfies(p -> assertThat(p.detail()).startsWith("version.archive entry missing"));
     }
 
@@ -308,7 +308,7 @@ class AuditRecoveryTest {
 
         assertThat(mlops.audit().entriesFor("rain/1")).extracting(e -> e.after().get("tag.stage"))
                 .containsExactly(null, "prod", "qa");
-        assertThat(mlops.verify(true, Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).problems()).isEmpty();
     }
 
     @Test
@@ -318,11 +318,11 @@ class AuditRecoveryTest {
         List<byte[]> held = new ArrayList<>();
         Mlops paused = holding(held);
         assertThatThrownBy(() -> paused.models().setAlias("rain", "production", 1)).isInstanceOf(Killed.class);
-        clock.advance(Mlops.AUDIT_GRACE_PERIOD.minusSeconds(1));
-        assertThat(mlops.verify(true).problems()).isEmpty();
+        clock.advance(VerifyOptions.DEFAULT_AUDIT_GRACE_PERIOD.minusSeconds(1));
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).isEmpty();
         store.append(held.get(0));
         clock.advance(Duration.ofHours(1));
-        assertThat(mlops.verify(true).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).isEmpty();
         assertThat(mlops.audit().entriesFor("rain@production")).singleElement()
                 .satisfies(e -> assertThat(e.after()).containsEntry("move", "1").doesNotContainKey("recovered_by"));
     }
@@ -337,7 +337,7 @@ class AuditRecoveryTest {
         assertThatThrownBy(() -> dying.models().setVersionTag(v1, "stage", "c")).isInstanceOf(Killed.class);
 
         long length = mlops.audit().size();
-        IntegrityReport report = mlops.verify(true, Duration.ZERO);
+        IntegrityReport report = mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
         assertThat(report.ok()).isFalse();
         assertThat(report.problems()).singleElement().satisfies(p -> {
             assertThat(p.location()).isEqualTo("rain/1");
@@ -361,7 +361,7 @@ class AuditRecoveryTest {
             }
         };
         long length = store.journalLength();
-        IntegrityReport report = writer(entryTwoRemoved, "alice").verify(true, Duration.ZERO);
+        IntegrityReport report = writer(entryTwoRemoved, "alice").verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
         assertThat(report.problems()).extracting(IntegrityProblem::kind)
                 .contains(IntegrityProblem.Kind.BROKEN_JOURNAL, IntegrityProblem.Kind.MISSING_AUDIT_ENTRY);
         assertThat(report.problems()).filteredOn(p -> p.kind() == IntegrityProblem.Kind.MISSING_AUDIT_ENTRY)

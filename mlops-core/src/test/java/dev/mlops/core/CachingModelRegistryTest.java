@@ -34,17 +34,17 @@ class CachingModelRegistryTest {
         }
         ModelRef prod = ModelRef.parse("rain@production");
         cached.models().setAlias("rain", "production", 1);
-        assertThat(cached.models().resolve(prod).version()).isEqualTo(1);
+        assertThat(cached.models().resolve(prod).number()).isEqualTo(1);
         cached.models().setAlias("rain", "production", 2);
-        assertThat(cached.models().resolve(prod).version()).isEqualTo(2);
+        assertThat(cached.models().resolve(prod).number()).isEqualTo(2);
 
         sameJvm.models().setAlias("rain", "production", 1);
-        assertThat(cached.models().resolve(prod).version()).as("a move by another instance in this JVM").isEqualTo(1);
+        assertThat(cached.models().resolve(prod).number()).as("a move by another instance in this JVM").isEqualTo(1);
 
         other.models().setAlias("rain", "production", 3);
-        assertThat(cached.models().resolve(prod).version()).as("within the TTL").isEqualTo(1);
+        assertThat(cached.models().resolve(prod).number()).as("within the TTL").isEqualTo(1);
         nanos.addAndGet(Duration.ofMillis(1001).toNanos());
-        assertThat(cached.models().resolve(prod).version()).as("after the TTL").isEqualTo(3);
+        assertThat(cached.models().resolve(prod).number()).as("after the TTL").isEqualTo(3);
         assertThat(cached.models().version("rain", 3).aliases()).containsExactly("production");
         assertThat(AliasEvents.listenerCount(store.describe())).isEqualTo(1);
         cached.close();

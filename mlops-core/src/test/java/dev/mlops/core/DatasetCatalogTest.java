@@ -9,6 +9,7 @@ import dev.mlops.api.DatasetVersion;
 import dev.mlops.api.FieldType;
 import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.PageRequest;
+import dev.mlops.api.VersionQuery;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.Digests;
 import java.io.IOException;
@@ -79,8 +80,58 @@ class DatasetCatalogTest {
         assertThat(again).isEqualTo(first);
         Files.writeString(a, "x,y\n1,3\n");
         assertThat(datasets.register("d", DatasetSource.csv(a)).version()).isEqualTo(2);
-        assertThat(datasets.listVersions("d", PageRequest.first(10)).items()).hasSize(2);
+        assertThat(datasets.listVersions("d", VersionQuery.builder().page(PageRequest.first(10)).build()).items()).hasSize(2);
         assertThat(mlops.audit().entriesFor("d")).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("listVersions filters on tags and pages as the model registry's does, ascending by number")
+    void listVersionsByTag() throws IOException {
+        Path a = tmp.resolve("a.csv");
+        for (int i = 1; i <= 5; i++) {
+            Files.writeString(a, "x\n" + i + "\n");
+            datasets.register("d", NewDatasetVersion.builder(DatasetSource.csv(a)).tag("split", i % 2 == 0 ? "test" : "train")
+                    .build());
+        }
+        assertThat(datasets.listVersions("d", VersionQuery.builder().tag("split", "train").build()).items())
+                .extracting(DatasetVersion::version).containsExactly(1, 3, 5);
+        datasets.setVersionTag(new dev.mlops.api.DatasetRef("d", 2), "split", "train");
+        assertThat(datasets.listVersions("d", VersionQuery.builder().tag("split", "train").build()).items())
+                .extracting(DatasetVersion::version).containsExactly(1, 2, 3, 5);
+
+        var first = datasets.listVersions("d", VersionQuery.builder().tag("split", "train")
+                .page(PageRequest.first(2)).build());
+        assertThat(first.items()).extracting(DatasetVersion::version).containsExactly(1, 2);
+        var second = datasets.listVersions("d", VersionQuery.builder().tag("split", "train")
+                .page(PageRequest.after(first.nextPageToken().orElseThrow(), 2)).build());
+        assertThat(second.items()).extracting(DatasetVersion::version).containsExactly(3, 5);
+        assertThat(datasets.listVersions("d", VersionQuery.all()).items()).hasSize(5);
+    }
+
+    @Test
+    @DisplayName("listVersions refuses a metric bound or an alias, which datasets do not have, naming it")
+    void listVersionsRefusesModelOnlyFilters() throws IOException {
+        datasets.register("d", DatasetSource.csv(Files.writeString(tmp.resolve("a.csv"), "x\n1\n")));
+        assertThatThrownBy(() -> datasets.listVersions("d", VersionQuery.builder().metricAtLeast("auc", 0.9).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("metric").hasMessageContaining("auc");
+        assertThatThrownBy(() -> datasets.listVersions("d", VersionQuery.builder().metricAtMost("rmse", 1).build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rmse");
+        assertThatThrownBy(() -> datasets.listVersions("d", VersionQuery.builder().alias("production").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alias").hasMessageContaining("production");
+        assertThat(datasets.listVersions("d", VersionQuery.builder().includeArchived(true).build()).items()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("dataset(name) returns the dataset, or throws NotFoundException naming it, as findDataset returns empty")
+    void throwingGetter() throws IOException {
+        datasets.register("d", DatasetSource.csv(Files.writeString(tmp.resolve("a.csv"), "x\n1\n")));
+        assertThat(datasets.dataset("d")).isEqualTo(datasets.findDataset("d").orElseThrow());
+        assertThat(datasets.dataset("d").latestVersion()).isEqualTo(1);
+        assertThat(datasets.findDataset("absent")).isEmpty();
+        assertThatThrownBy(() -> datasets.dataset("absent")).isInstanceOf(dev.mlops.api.NotFoundException.class)
+                .hasMessageContaining("absent");
+        assertThatThrownBy(() -> datasets.listVersions("absent", VersionQuery.all()))
+                .isInstanceOf(dev.mlops.api.NotFoundException.class).hasMessageContaining("absent");
     }
 
     @Test

@@ -66,14 +66,14 @@ class IdempotentRegistrationTest {
         assertThat(versions("rain")).as("the commit happened").isEqualTo(2);
 
         ModelVersion retried = mlops.models().register("rain", spec("v2", "job-42"));
-        assertThat(retried.version()).isEqualTo(2);
+        assertThat(retried.number()).isEqualTo(2);
         assertThat(versions("rain")).as("no duplicate").isEqualTo(2);
-        assertThat(mlops.models().register("rain", spec("v2", "job-42")).version()).as("and again").isEqualTo(2);
+        assertThat(mlops.models().register("rain", spec("v2", "job-42")).number()).as("and again").isEqualTo(2);
 
         ModelVersion withoutKey = mlops.models().register("rain", NewModelVersion.builder()
                 .artifact(Artifact.bytes("m.bin", "v2".getBytes(StandardCharsets.UTF_8))).metric("auc", 0.9).build());
-        assertThat(withoutKey.version()).as("without a key a retry is a new version").isEqualTo(3);
-        assertThat(mlops.verify(true, Duration.ZERO).ok()).isTrue();
+        assertThat(withoutKey.number()).as("without a key a retry is a new version").isEqualTo(3);
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO)).ok()).isTrue();
     }
 
     @Test
@@ -91,8 +91,8 @@ class IdempotentRegistrationTest {
         }).clock(clock).actor("ci").build();
         assertThatThrownBy(() -> flaky.models().register("rain", spec("v1", "job-1"))).isInstanceOf(StorageException.class);
         assertThat(mlops.models().findModel("rain")).as("a failed first registration leaves no model").isEmpty();
-        assertThat(flaky.models().register("rain", spec("v1", "job-1")).version()).isEqualTo(1);
-        assertThat(flaky.models().register("rain", spec("v1", "job-1")).version()).isEqualTo(1);
+        assertThat(flaky.models().register("rain", spec("v1", "job-1")).number()).isEqualTo(1);
+        assertThat(flaky.models().register("rain", spec("v1", "job-1")).number()).isEqualTo(1);
         assertThat(versions("rain")).isEqualTo(1);
     }
 
@@ -103,7 +103,7 @@ class IdempotentRegistrationTest {
         assertThatThrownBy(() -> mlops.models().register("rain", spec("other weights", "job-1")))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("job-1").hasMessageContaining("version 1");
         assertThat(versions("rain")).isEqualTo(1);
-        assertThat(mlops.models().register("snow", spec("other weights", "job-1")).version())
+        assertThat(mlops.models().register("snow", spec("other weights", "job-1")).number())
                 .as("keys are per model").isEqualTo(1);
     }
 
@@ -117,7 +117,7 @@ class IdempotentRegistrationTest {
                 results.add(pool.submit(() -> mlops.models().register("rain", spec("v1", "job-9"))));
             }
             for (Future<ModelVersion> f : results) {
-                assertThat(f.get(1, TimeUnit.MINUTES).version()).isEqualTo(1);
+                assertThat(f.get(1, TimeUnit.MINUTES).number()).isEqualTo(1);
             }
         } finally {
             pool.shutdownNow();

@@ -81,7 +81,7 @@ class LinkedSourceTest {
                 .isInstanceOf(ValidationException.class).hasMessageContaining("symbolic link")
                 .hasMessageContaining("does not exist");
         assertThat(mlops.models().register("rain", NewModelVersion.builder().artifact(Artifact.file(file)).build())
-                .version()).isEqualTo(1);
+                .number()).isEqualTo(1);
         assertThat(mlops.datasets().register("weather", DatasetSource.csv(file)).rowCount()).hasValue(1);
     }
 
@@ -90,6 +90,6 @@ class LinkedSourceTest {
     void linkedParent() throws IOException, MlopsException {
         Path linkedTmp = Files.createSymbolicLink(tmp.resolve("via"), tmp);
         assertThat(mlops.models().register("rain", NewModelVersion.builder()
-                .artifact(Artifact.file(linkedTmp.resolve("model.csv"))).build()).version()).isEqualTo(1);
+                .artifact(Artifact.file(linkedTmp.resolve("model.csv"))).build()).number()).isEqualTo(1);
     }
 }

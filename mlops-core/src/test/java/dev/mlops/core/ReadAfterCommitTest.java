@@ -170,7 +170,7 @@ class ReadAfterCommitTest {
         lines.add("model " + m.models().model("rain"));
         for (ModelVersion v : m.models().listVersions("rain", VersionQuery.builder().includeArchived(true).build())
                 .items()) {
-            lines.add("version " + v.version() + " " + v.status() + " tags=" + v.tags() + " attachments="
+            lines.add("version " + v.number() + " " + v.status() + " tags=" + v.tags() + " attachments="
                     + v.attachments().keySet() + " aliases=" + v.aliases());
         }
         for (String alias : m.models().model("rain").aliases().keySet()) {

@@ -45,14 +45,14 @@ class VerificationTest {
         assertThat(mlops.models().version("rain", 2)).isNotNull();
 
         // no writer is running any more: no grace period for entries still on their way
-        IntegrityReport report = mlops.verify(false, java.time.Duration.ZERO);
+        IntegrityReport report = mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO));
         assertThat(report.ok()).isFalse();
         assertThat(report.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.MISSING_AUDIT_ENTRY);
             assertThat(p.location()).isEqualTo("rain/2");
         });
-        assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).isTrue();
-        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         assertThat(mlops.audit().entriesFor("rain/2")).singleElement()
                 .satisfies(e -> assertThat(e.after()).containsEntry("recovered_by", "verify --repair"));
     }
@@ -109,7 +109,7 @@ class VerificationTest {
         dev.mlops.api.store.DocumentKey chunk = Keys.aliasHistory("rain", "production").child(Keys.number(0));
         store.delete(chunk, store.read(chunk).orElseThrow().revision());
 
-        assertThat(mlops.verify(true, java.time.Duration.ZERO).problems()).singleElement().satisfies(p -> {
+        assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(java.time.Duration.ZERO)).problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(IntegrityProblem.Kind.INCONSISTENT);
             assertThat(p.location()).isEqualTo(chunk.toString());
             assertThat(p.detail()).contains("rain@production from move 1 is missing");
@@ -139,8 +139,8 @@ class VerificationTest {
             // marked deleted in the model, version document not yet a tombstone
         }
         assertThat(mlops.models().listVersions("rain", dev.mlops.api.VersionQuery.all()).items()).hasSize(1);
-        assertThat(mlops.verify(false).ok()).isFalse();
-        assertThat(mlops.verify(true).ok()).isTrue();
-        assertThat(mlops.verify(false).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check()).ok()).isFalse();
+        assertThat(mlops.verify(VerifyOptions.repair()).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -82,15 +83,15 @@ public final class CustomStoreExample {
         // the "service": in real life a client of an object store or key-value database
         ConcurrentNavigableMap<String, byte[]> service = new ConcurrentSkipListMap<>();
         try (Mlops mlops = Mlops.builder().store(new KeyValueStore(service, Clock.systemUTC())).actor("example").build()) {
-            out.println("1. The registry over " + mlops.store().describe());
+            out.println("1. The registry over " + mlops.describeStore());
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("model.json", "{\"threshold\":0.5}".getBytes(StandardCharsets.UTF_8)))
                     .format("java-function").metric("auc", 0.81).build());
             ModelVersion v2 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("model.json", "{\"threshold\":0.4}".getBytes(StandardCharsets.UTF_8)))
                     .format("java-function").metric("auc", 0.84).retrainedFrom(v1.ref()).build());
-            mlops.models().setAlias("rain", "production", v1.version());
-            mlops.models().setAlias("rain", "production", v2.version());
+            mlops.models().setAlias("rain", "production", v1.number());
+            mlops.models().setAlias("rain", "production", v2.number());
             ModelVersion back = mlops.models().rollback("rain", "production");
             out.printf("   registered %s and %s, production moved to %s and rolled back to %s%n", v1.ref(), v2.ref(),
                     v2.ref(), back.ref());
@@ -103,7 +104,7 @@ public final class CustomStoreExample {
             }
 
             out.println("3. Verify the store and the audit chain");
-            IntegrityReport healthy = mlops.verify(false);
+            IntegrityReport healthy = mlops.verify(VerifyOptions.check());
             AuditVerification chain = mlops.audit().verify();
             out.printf("   store: %s (%d problems); audit chain: %s, %d entries%n", healthy.ok() ? "ok" : "NOT OK",
                     healthy.problems().size(), chain.ok() ? "ok" : "BROKEN", chain.entriesChecked());
@@ -115,7 +116,7 @@ public final class CustomStoreExample {
                 rotten[rotten.length - 1] ^= 0x01;
                 return rotten;
             });
-            IntegrityReport damaged = mlops.verify(false);
+            IntegrityReport damaged = mlops.verify(VerifyOptions.check());
             out.printf("   store: %s%n", damaged.ok() ? "ok" : "NOT OK");
             damaged.problems().forEach(p -> out.println("   - " + p));
             return new Result(keys, healthy, chain, damaged, sha256);

@@ -23,6 +23,7 @@ import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
 import dev.mlops.quality.Frames;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.cards.ModelCard;
 import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
@@ -120,7 +121,7 @@ public final class Demo {
             ReferenceProfile profile = ReferenceProfile.of(Frames.readCsv(data.resolve("weather-2012.csv"))
                     .select(MONITORED));
             ModelVersion v1 = register(mlops, y2012, train.ref(), Optional.empty(), profile, false);
-            mlops.models().setAlias(MODEL, "production", v1.version());
+            mlops.models().setAlias(MODEL, "production", v1.number());
             console.printf("   %s: linear SGD (Tribuo %s), MAE on held-out days %.2f C, profile of %d columns attached%n",
                     v1.ref(), "4.3", v1.metrics().get("mae_holdout"), profile.columns().size());
             console.printf("   %s@production -> %s%n%n", MODEL, v1.ref());
@@ -214,7 +215,7 @@ public final class Demo {
                     ModelVersion back = mlops.models().rollback(MODEL, "production");
                     svc.refresh();
                     console.printf("   rollback -> %s, the service serves %s%n", back.ref(), svc.currentVersion());
-                    mlops.models().setAlias(MODEL, "production", promoted.version());
+                    mlops.models().setAlias(MODEL, "production", promoted.number());
                     svc.refresh();
                     console.printf("   production -> %s again, the service serves %s%n%n", promoted.ref(), svc.currentVersion());
                 }
@@ -234,7 +235,7 @@ public final class Demo {
             console.printf("   model card: %s (and .md)%n%n", cardHtml);
 
             console.println("7. Verify the store and the audit chain");
-            IntegrityReport report = mlops.verify(false);
+            IntegrityReport report = mlops.verify(VerifyOptions.check());
             AuditVerification chain = mlops.audit().verify();
             console.printf("   store: %s (%d problems)%n", report.ok() ? "ok" : "NOT OK", report.problems().size());
             report.problems().forEach(p -> console.println("   - " + p));

@@ -91,7 +91,7 @@ public final class LambdaServingExample {
             ModelVersion v1 = register(mlops, "air", "feels like = air temperature");
             ModelVersion v2 = register(mlops, "wind-chill", "feels like = wind chill (Environment Canada)");
             out.printf("   %s: %s%n   %s: %s%n", v1.ref(), v1.description(), v2.ref(), v2.description());
-            mlops.models().setAlias("feels-like", "production", v1.version());
+            mlops.models().setAlias("feels-like", "production", v1.number());
             out.println("   feels-like@production -> " + v1.ref());
 
             // The loader: a version in, a plain function out. Model.of / ofFunction do the wrapping.
@@ -111,7 +111,7 @@ public final class LambdaServingExample {
                 ask(svc, cold, out, answers, servedBy);
 
                 out.println("3. Move the alias to " + v2.ref() + "; the running service follows (hot swap)");
-                mlops.models().setAlias("feels-like", "production", v2.version());
+                mlops.models().setAlias("feels-like", "production", v2.number());
                 swaps.add(awaitSwap(swapped));
                 ask(svc, cold, out, answers, servedBy);
                 ask(svc, new Conditions(8, 10), out, answers, servedBy);

@@ -83,7 +83,7 @@ public final class OnnxServingExample {
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("linear.onnx", resource("/models/linear.onnx"))).format("onnx")
                     .description("y = x W + b").build());
-            mlops.models().setAlias("rain", "production", v1.version());
+            mlops.models().setAlias("rain", "production", v1.number());
             out.printf("   %s, artifact sha256 %s..., rain@production -> %s%n", v1.ref(),
                     v1.artifact().digest().substring(0, 12), v1.ref());
 
@@ -110,7 +110,7 @@ public final class OnnxServingExample {
                 ModelVersion v2 = mlops.models().register("rain", NewModelVersion.builder()
                         .artifact(Artifact.bytes("model.onnx", "not a model".getBytes(StandardCharsets.UTF_8)))
                         .format("onnx").description("a truncated upload").build());
-                mlops.models().setAlias("rain", "production", v2.version());
+                mlops.models().setAlias("rain", "production", v2.number());
                 ServiceEvent.LoadFailed failure = failures.poll(30, TimeUnit.SECONDS);
                 if (failure == null) {
                     throw new IllegalStateException("no load failure was reported within 30 s");

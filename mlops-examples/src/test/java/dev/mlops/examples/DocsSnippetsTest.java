@@ -229,7 +229,7 @@ class DocsSnippetsTest {
                             }"""),
                     member("evaluatorFor", """
                             static FrameEvaluator<ClassificationData> evaluatorFor(ModelVersion version) {
-                                return Evaluation.classifier(scorer(version.version() == 1), "class", List.of("bad", "good"),
+                                return Evaluation.classifier(scorer(version.number() == 1), "class", List.of("bad", "good"),
                                         row -> new double[] {row.number("duration"), row.number("credit_amount"),
                                                 row.number("age")}, Scores::probabilities);
                             }"""),

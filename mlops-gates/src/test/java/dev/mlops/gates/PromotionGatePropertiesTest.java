@@ -164,7 +164,7 @@ class PromotionGatePropertiesTest {
             PromotionPolicy policy = policy(rules);
 
             // what each model predicts (on the rows of the frame it is given)
-            Map<Integer, Long> seeds = Map.of(candidate.version(), world.candidateSeed(), v1.version(), world.championSeed());
+            Map<Integer, Long> seeds = Map.of(candidate.number(), world.candidateSeed(), v1.number(), world.championSeed());
             PromotionGate.Inputs.Builder in = PromotionGate.inputs();
             if (world.source() == Source.EXPLICIT) {
                 in.candidateMetrics(world.candidateMetrics());
@@ -176,13 +176,13 @@ class PromotionGatePropertiesTest {
                 }
             } else {
                 in.frame(frame == null ? full : frame).classifier(version -> {
-                    if (version.version() == candidate.version() && world.candidateThrows()) {
+                    if (version.number() == candidate.number() && world.candidateThrows()) {
                         throw new IllegalStateException("candidate evaluation blew up");
                     }
-                    if (version.version() != candidate.version() && world.champion() == Champion.UNLOADABLE) {
+                    if (version.number() != candidate.number() && world.champion() == Champion.UNLOADABLE) {
                         throw new java.io.IOException("champion artifact unreadable");
                     }
-                    long seed = seeds.get(version.version());
+                    long seed = seeds.get(version.number());
                     return f -> predictions(f, seed);
                 });
             }
@@ -231,11 +231,11 @@ class PromotionGatePropertiesTest {
             assertThat(PromotionGate.recordedDecisions(fx.mlops.models(), candidate.ref()).values()).containsExactly(d);
             List<String> added = fx.actions().subList(auditBefore.size(), fx.actions().size());
             if (expectPass) {
-                assertThat(fx.alias("credit", "production")).contains(candidate.version());
+                assertThat(fx.alias("credit", "production")).contains(candidate.number());
                 assertThat(added).containsExactly("version.attach", "alias.promote");
                 AuditEntry move = last(fx);
                 assertThat(move.after()).containsEntry("decision", p.recordedAs().orElseThrow())
-                        .containsEntry("version", String.valueOf(candidate.version()));
+                        .containsEntry("version", String.valueOf(candidate.number()));
             } else {
                 assertThat(fx.alias("credit", "production")).isEqualTo(aliasBefore);
                 assertThat(added).containsExactly("version.attach", "promotion.refused");
@@ -315,7 +315,7 @@ class PromotionGatePropertiesTest {
             // the injected world: refused, alias untouched, the refusal recorded
             List<String> before = fx.actions();
             PromotionGate.Promotion refused = PromotionGate.of(fx.mlops, passingPolicy(rules, injection))
-                    .promote(candidate.ref(), "production", passingInputs(rules, injection, candidate.version(), seed));
+                    .promote(candidate.ref(), "production", passingInputs(rules, injection, candidate.number(), seed));
             assertThat(refused.promoted()).as("%s with %s: %s", injection, rules, refused.decision().checks()).isFalse();
             assertThat(refused.decision().passed()).isFalse();
             assertThat(fx.alias("credit", "production")).isEqualTo(aliasBefore);
@@ -327,10 +327,10 @@ class PromotionGatePropertiesTest {
             // the same candidate in the passing world: promoted
             before = fx.actions();
             PromotionGate.Promotion passed = PromotionGate.of(fx.mlops, passingPolicy(rules, null))
-                    .promote(candidate.ref(), "production", passingInputs(rules, null, candidate.version(), seed));
+                    .promote(candidate.ref(), "production", passingInputs(rules, null, candidate.number(), seed));
             assertThat(passed.decision().failures()).as("%s", rules).isEmpty();
             assertThat(passed.promoted()).isTrue();
-            assertThat(fx.alias("credit", "production")).contains(candidate.version());
+            assertThat(fx.alias("credit", "production")).contains(candidate.number());
             assertThat(fx.actions().subList(before.size(), fx.actions().size()))
                     .containsExactly("version.attach", "alias.promote");
             assertThat(passed.recordedAs()).contains("promotion-decision-2");
@@ -375,7 +375,7 @@ class PromotionGatePropertiesTest {
         Data data = injection == Injection.EMPTY_DATA ? Data.EMPTY
                 : injection == Injection.DAMAGED_DATA ? Data.DAMAGED : Data.FULL;
         PromotionGate.Inputs.Builder in = PromotionGate.inputs().frame(frame(w, data)).classifier(version -> {
-            if (version.version() == candidateVersion) {
+            if (version.number() == candidateVersion) {
                 if (injection == Injection.CANDIDATE_EVALUATION_THROWS) {
                     return f -> {
                         throw new dev.mlops.api.ValidationException("model output has 3 values, expected 2");

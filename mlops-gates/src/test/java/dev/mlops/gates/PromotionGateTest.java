@@ -23,6 +23,7 @@ import dev.mlops.api.quality.LatencyMeasurement;
 import dev.mlops.api.quality.ValidationSuite;
 import dev.mlops.api.quality.Verdict;
 import dev.mlops.api.Digests;
+import dev.mlops.core.VerifyOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -93,9 +94,9 @@ class PromotionGateTest {
                     .containsEntry("decision_sha256", Digests.sha256Hex(stored.getBytes(StandardCharsets.UTF_8)));
             assertThat(fx.mlops.models().aliasHistory("credit", "production")).hasSize(2);
             // rollback stays the registry's, audited
-            assertThat(fx.mlops.models().rollback("credit", "production").version()).isEqualTo(1);
+            assertThat(fx.mlops.models().rollback("credit", "production").number()).isEqualTo(1);
             assertThat(fx.actions()).endsWith("version.attach", "alias.promote", "alias.rollback");
-            assertThat(fx.mlops.verify(false).problems()).isEmpty();
+            assertThat(fx.mlops.verify(VerifyOptions.check()).problems()).isEmpty();
         }
 
         @Test
@@ -154,7 +155,7 @@ class PromotionGateTest {
             };
             PromotionGate gate = PromotionGate.of(fx.mlops, PromotionPolicy.builder("p").minimum("accuracy", 0.5).build());
             PromotionGate.Inputs in = PromotionGate.inputs().frame(labeled(List.of("a", "b", "a")))
-                    .classifier(v -> v.version() == 2 ? sneaky : f -> ClassificationData.ofLabels(f.strings("label"),
+                    .classifier(v -> v.number() == 2 ? sneaky : f -> ClassificationData.ofLabels(f.strings("label"),
                             f.strings("label")))
                     .build();
             assertThatThrownBy(() -> gate.promote(candidate.ref(), "production", in))
@@ -508,7 +509,7 @@ class PromotionGateTest {
             fx.register("credit", Map.of());
             Map<Integer, FrameEvaluator<ClassificationData>> models = Map.of(1, CreditModels.majority(),
                     2, CreditModels.logistic(), 3, CreditModels.naiveBayes());
-            return PromotionGate.inputs().frame(CreditModels.frame()).classifier(v -> models.get(v.version())).build();
+            return PromotionGate.inputs().frame(CreditModels.frame()).classifier(v -> models.get(v.number())).build();
         }
 
         @Test
@@ -590,7 +591,7 @@ class PromotionGateTest {
         void candidateThrows() {
             ModelVersion v = championAndCandidate();
             PromotionDecision d = evaluate(policy, v.ref(), PromotionGate.inputs().frame(labeled(List.of("a", "b")))
-                    .classifier(version -> version.version() == 2 ? f -> {
+                    .classifier(version -> version.number() == 2 ? f -> {
                         throw new IllegalStateException("tensor shape [1, 3] does not match [1, 4]");
                     } : f -> ClassificationData.ofLabels(f.strings("label"), f.strings("label"))).build());
             String why = "the candidate credit/2 could not be evaluated: IllegalStateException: tensor shape [1, 3] does not match [1, 4]";
@@ -607,7 +608,7 @@ class PromotionGateTest {
             ModelVersion v = championAndCandidate();
             PromotionDecision d = evaluate(policy, v.ref(), PromotionGate.inputs().frame(labeled(List.of("a", "b")))
                     .classifier(version -> {
-                        if (version.version() == 1) {
+                        if (version.number() == 1) {
                             throw new java.io.FileNotFoundException("model.onnx");
                         }
                         return f -> ClassificationData.ofLabels(f.strings("label"), f.strings("label"));

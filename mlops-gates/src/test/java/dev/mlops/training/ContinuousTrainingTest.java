@@ -152,7 +152,7 @@ class ContinuousTrainingTest {
             assertThat(v2.lineage().retrainedFrom()).contains(v1.ref());
             assertThat(v2.lineage().trainedOn()).containsExactly(new DatasetRef("weather", 2));
             assertThat(v2.tags()).containsEntry("retrain.trigger", "manual");
-            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(2);
+            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).number()).isEqualTo(2);
 
             TrainingRequest r = seen.get();
             assertThat(r.run()).isEqualTo(1);
@@ -191,7 +191,7 @@ class ContinuousTrainingTest {
             executor.runAll();
             TrainingEvent.Refused r = (TrainingEvent.Refused) f.join();
             assertThat(r.decision().failures()).extracting(CheckResult::name).containsExactly("max:error_rate");
-            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(1);
+            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).number()).isEqualTo(1);
             assertThat(mlops.models().version("rain", 2).lineage().retrainedFrom()).contains(v1.ref());
             assertThat(r.decision().failures().get(0).observed()).hasValue(0.6);
             assertThat(actions(before + 1)).containsExactly("training.triggered rain@production",
@@ -254,7 +254,7 @@ class ContinuousTrainingTest {
             TrainingEvent.TrainingFailed failed = (TrainingEvent.TrainingFailed) f.join();
             assertThat(failed.stage()).isEqualTo("gate");
             assertThat(failed.candidate()).contains(new ModelRef.Version("rain", 2));
-            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(1);
+            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).number()).isEqualTo(1);
             assertThat(events).extracting(e -> e.getClass().getSimpleName())
                     .containsExactly("Triggered", "Registered", "TrainingFailed");
         }
@@ -270,7 +270,7 @@ class ContinuousTrainingTest {
             CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("x");
             executor.runAll();
             assertThat(((TrainingEvent.TrainingFailed) f.join()).message()).contains("rain/1").contains("expected rain/2");
-            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).version()).isEqualTo(1);
+            assertThat(mlops.models().resolve(ModelRef.parse("rain@production")).number()).isEqualTo(1);
         }
     }
 

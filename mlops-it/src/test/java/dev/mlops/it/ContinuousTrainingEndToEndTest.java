@@ -31,6 +31,7 @@ import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
 import dev.mlops.quality.Evaluation;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
 import dev.mlops.training.RetrainPolicy;
@@ -432,7 +433,7 @@ class ContinuousTrainingEndToEndTest {
                     .metric("train_accuracy", m1.accuracy(y2012))
                     .attachment(BASELINE, ReferenceProfile.of(inputFrame(y2012)).toJsonBytes())
                     .description("weather label from precipitation, temperatures and wind; trained on 2012").build());
-            mlops.models().setAlias(MODEL, ALIAS, v1.version());
+            mlops.models().setAlias(MODEL, ALIAS, v1.number());
             long auditStart = mlops.audit().size() + 1;
 
             // -------- the loop: drift policy, trainer, gate
@@ -549,7 +550,7 @@ class ContinuousTrainingEndToEndTest {
 
                 // -------- rollback: the service follows back to version 1
                 ModelVersion back = mlops.models().rollback(MODEL, ALIAS);
-                assertThat(back.version()).isEqualTo(1);
+                assertThat(back.number()).isEqualTo(1);
                 assertThat(svc.refresh()).isEqualTo(v1.ref());
                 Day last = stream.get(stream.size() - 1);
                 assertThat(svc.predictDetailed(last).servedBy()).isEqualTo(v1.ref());
@@ -643,7 +644,7 @@ class ContinuousTrainingEndToEndTest {
             assertThat(v2.params()).containsEntry("trained_from", "2013/02/26").containsEntry("trained_to", "2013/12/31");
             assertThat(v3.params()).containsEntry("labels", "shuffled");
             assertThat(v2.tags()).containsEntry("retrain.trigger", "drift");
-            assertThat(mlops.models().versionsUsing(trainedOn2)).extracting(ModelVersion::version).containsExactly(2);
+            assertThat(mlops.models().versionsUsing(trainedOn2)).extracting(ModelVersion::number).containsExactly(2);
             assertThat(PromotionGate.recordedDecisions(mlops.models(), v3.ref()).values()).containsExactly(bad);
 
             // -------- the audit trail: every step, in order, and intact
@@ -671,7 +672,7 @@ class ContinuousTrainingEndToEndTest {
             assertThat(rollback.before()).containsEntry("version", "2");
             assertThat(rollback.after()).containsEntry("version", "1");
             assertThat(mlops.audit().verify().ok()).isTrue();
-            assertThat(mlops.verify(false).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check()).problems()).isEmpty();
 
             story.append(String.format(Locale.ROOT, "promoted %s: holdout accuracy %.3f (+%.3f over %s)%n", v2.ref(), goodAcc,
                     goodGain, v1.ref()));

@@ -68,6 +68,8 @@ class HostileInputTest {
     static Path export;
     static Path okCsv;
     static Mlops mlops;
+    /** The store {@link #mlops} runs on, for the tests that edit stored documents through the SPI. */
+    static dev.mlops.api.store.Store storeSpi;
     static final AtomicInteger CASE = new AtomicInteger();
 
     /** One line of the corpus. */
@@ -87,7 +89,8 @@ class HostileInputTest {
         canary = outside.resolve("canary.txt");
         Files.write(canary, CANARY);
         okCsv = Files.writeString(src.resolve("ok.csv"), "a,b\n1,x\n2,y\n");
-        mlops = Mlops.open(store);
+        storeSpi = dev.mlops.registry.fs.FileSystemStore.open(store);
+        mlops = Mlops.builder().store(storeSpi).build();
         mlops.models().register("okmodel", NewModelVersion.builder()
                 .artifact(Artifact.bytes("model.bin", new byte[] {1, 2, 3})).build());
         mlops.models().setAlias("okmodel", "production", 1);
@@ -255,7 +258,7 @@ class HostileInputTest {
             case "model-tag-key":
                 return () -> mlops.models().setModelTag("okmodel", value, "v");
             case "dataset-tag-key":
-                return () -> mlops.datasets().setTag(okDataset, value, "v");
+                return () -> mlops.datasets().setVersionTag(okDataset, value, "v");
             case "artifact-path":
                 return () -> mlops.models().register("okmodel", NewModelVersion.builder()
                         .artifact(Artifact.bytes(value, new byte[] {9})).build());
@@ -303,8 +306,8 @@ class HostileInputTest {
             case "stored-manifest-entry": {
                 ModelVersion victim = mlops.models().register("victim", NewModelVersion.builder()
                         .artifact(Artifact.bytes("model.bin", ("victim " + caseDir).getBytes(StandardCharsets.UTF_8))).build());
-                editStoredPath(victim.version(), "model.bin", value);
-                return () -> modelsOfFreshInstance().exportArtifact(ModelRef.version("victim", victim.version()), target);
+                editStoredPath(victim.number(), "model.bin", value);
+                return () -> modelsOfFreshInstance().exportArtifact(ModelRef.version("victim", victim.number()), target);
             }
             default:
                 throw new IllegalArgumentException("unknown WHERE in corpus: " + where);
@@ -313,18 +316,18 @@ class HostileInputTest {
 
     /** A second instance over the same store: nothing it holds was cached before the edit. */
     private static dev.mlops.api.ModelRegistry modelsOfFreshInstance() {
-        return Mlops.builder().store(mlops.store()).build().models();
+        return Mlops.builder().store(storeSpi).build().models();
     }
 
     /** Replaces a manifest path inside the stored version document, through the store SPI. */
     private static void editStoredPath(int version, String from, String to) {
         DocumentKey key = DocumentKey.of("models", "victim", "versions", String.format("%010d", version));
-        Document doc = mlops.store().read(key).orElseThrow(() -> new AssertionError("no document " + key));
+        Document doc = storeSpi.read(key).orElseThrow(() -> new AssertionError("no document " + key));
         String json = new String(doc.content(), StandardCharsets.UTF_8);
         String quoted = "\"" + from + "\"";
         assertThat(json).as("version document %s names %s", key, quoted).contains(quoted);
         String edited = json.replace(quoted, Matcher.quoteReplacement(jsonString(to)));
-        mlops.store().replace(key, doc.revision(), edited.getBytes(StandardCharsets.UTF_8));
+        storeSpi.replace(key, doc.revision(), edited.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String jsonString(String s) {

@@ -14,6 +14,7 @@ import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Digests;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class RegistryPropertyTest {
         public int apply(ModelRegistry r) {
             NewModelVersion.Builder b = NewModelVersion.builder().artifact(Artifact.bytes(fileName, content));
             tags.forEach(b::tag);
-            return r.register(model, b.build()).version();
+            return r.register(model, b.build()).number();
         }
 
         public int apply(RegistryModel m) {
@@ -103,7 +104,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.setAlias(model, alias, version).version();
+            return r.setAlias(model, alias, version).number();
         }
 
         public int apply(RegistryModel m) {
@@ -113,7 +114,7 @@ class RegistryPropertyTest {
 
     record Rollback(String model, String alias) implements Op {
         public int apply(ModelRegistry r) {
-            return r.rollback(model, alias).version();
+            return r.rollback(model, alias).number();
         }
 
         public int apply(RegistryModel m) {
@@ -139,7 +140,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.archive(ModelRef.version(model, version)).version();
+            return r.archive(ModelRef.version(model, version)).number();
         }
 
         public int apply(RegistryModel m) {
@@ -153,7 +154,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.restore(ModelRef.version(model, version)).version();
+            return r.restore(ModelRef.version(model, version)).number();
         }
 
         public int apply(RegistryModel m) {
@@ -183,7 +184,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.setVersionTag(ModelRef.version(model, version), key, value).version();
+            return r.setVersionTag(ModelRef.version(model, version), key, value).number();
         }
 
         public int apply(RegistryModel m) {
@@ -197,7 +198,7 @@ class RegistryPropertyTest {
         }
 
         public int apply(ModelRegistry r) {
-            return r.removeVersionTag(ModelRef.version(model, version), key).version();
+            return r.removeVersionTag(ModelRef.version(model, version), key).number();
         }
 
         public int apply(RegistryModel m) {
@@ -254,14 +255,14 @@ class RegistryPropertyTest {
             StringBuilder sb = new StringBuilder();
             sb.append("latest=").append(m.get().latestVersion()).append(" aliases=").append(new TreeMap<>(m.get().aliases()));
             for (ModelVersion v : RegistryChecks.allVersions(r, name)) {
-                sb.append("\n  v").append(v.version()).append(' ').append(v.status()).append(" tags=")
+                sb.append("\n  v").append(v.number()).append(' ').append(v.status()).append(" tags=")
                         .append(new TreeMap<>(v.tags())).append(" sha=").append(v.artifact().digest())
                         .append(" aliases=").append(v.aliases().stream().sorted().toList());
             }
             sb.append("\n  active=").append(r.listVersions(name, dev.mlops.api.VersionQuery.all()).items().stream()
-                    .map(ModelVersion::version).toList());
+                    .map(ModelVersion::number).toList());
             for (String alias : ALIASES) {
-                sb.append("\n  ").append(alias).append(": ").append(outcome(() -> r.resolve(ModelRef.alias(name, alias)).version()))
+                sb.append("\n  ").append(alias).append(": ").append(outcome(() -> r.resolve(ModelRef.alias(name, alias)).number()))
                         .append(" history=").append(r.aliasHistory(name, alias).stream().map(RegistryPropertyTest::move).toList());
             }
             models.put(name, sb.toString());
@@ -416,8 +417,8 @@ class RegistryPropertyTest {
                 assertThat(observe(fs)).as("state on fs after %s", done).isEqualTo(want);
                 assertThat(observe(memory)).as("state in memory after %s", done).isEqualTo(want);
             }
-            assertThat(fs.verify(false).problems()).as("fs store verifies after %s", done).isEmpty();
-            assertThat(memory.verify(false).problems()).isEmpty();
+            assertThat(fs.verify(VerifyOptions.check()).problems()).as("fs store verifies after %s", done).isEmpty();
+            assertThat(memory.verify(VerifyOptions.check()).problems()).isEmpty();
             assertThat(fs.audit().verify().ok()).isTrue();
         } finally {
             deleteRecursively(dir);

@@ -18,6 +18,7 @@ import dev.mlops.api.VersionQuery;
 import dev.mlops.api.Digests;
 import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -97,7 +98,7 @@ class TamperingTest {
         try (Mlops m = Mlops.open(store())) {
             shaA = register(m, "x", a).artifact().digest();
             register(m, "x", b);
-            assertThat(m.verify(false).problems()).isEmpty();
+            assertThat(m.verify(VerifyOptions.check()).problems()).isEmpty();
         }
         Path blob = blobFile(shaA);
         byte[] raw = Files.readAllBytes(blob);
@@ -106,7 +107,7 @@ class TamperingTest {
         Files.write(blob, raw);
 
         try (Mlops m = Mlops.open(store())) {
-            IntegrityReport report = m.verify(false);
+            IntegrityReport report = m.verify(VerifyOptions.check());
             assertThat(report.ok()).isFalse();
             assertThat(report.problems()).as("problems: %s", report.problems())
                     .anyMatch(p -> p.kind() == IntegrityProblem.Kind.CORRUPT_BLOB && p.location().contains(shaA));
@@ -121,7 +122,7 @@ class TamperingTest {
             assertThat(target.resolve("model.bin")).as("no damaged file under its final name").doesNotExist();
 
             assertThat(readAll(m, "x", 2)).as("the other version").isEqualTo(b);
-            IntegrityReport repaired = m.verify(true);
+            IntegrityReport repaired = m.verify(VerifyOptions.repair());
             assertThat(repaired.ok()).as("a damaged blob is not 'repaired' away: %s", repaired.problems()).isFalse();
         }
     }
@@ -141,7 +142,7 @@ class TamperingTest {
         try (Mlops m = Mlops.open(store())) {
             // when opened or, at the latest, by the read that should deliver the last byte
             assertThatThrownBy(() -> readAll(m, "x", 1)).isInstanceOf(IntegrityException.class);
-            assertThat(m.verify(false).problems())
+            assertThat(m.verify(VerifyOptions.check()).problems())
                     .anyMatch(p -> p.kind() == IntegrityProblem.Kind.CORRUPT_BLOB && p.location().contains(sha));
         }
     }
@@ -152,8 +153,10 @@ class TamperingTest {
             register(alice, "x", content(4, 100));
             register(alice, "x", content(5, 100));
             alice.models().setAlias("x", "production", 1);
-            Mlops tamperme = Mlops.builder().store(alice.store()).actor("tamperme").build();
-            tamperme.models().setAlias("x", "production", 2);
+            try (Mlops tamperme = Mlops.builder().store(dev.mlops.registry.fs.FileSystemStore.open(store()))
+                    .actor("tamperme").build()) {
+                tamperme.models().setAlias("x", "production", 2);
+            }
             alice.models().setAlias("x", "champion", 1);
             register(alice, "x", content(6, 100));
             List<AuditEntry> entries = RegistryChecks.allEntries(alice.audit());
@@ -179,7 +182,7 @@ class TamperingTest {
             assertThat(v.ok()).isFalse();
             assertThat(v.firstBadSequence()).hasValue(sequence);
             assertThat(m.audit().entries(sequence, 1).get(0).actor()).as("entries are returned as stored").isEqualTo("tamperyo");
-            IntegrityReport report = m.verify(false);
+            IntegrityReport report = m.verify(VerifyOptions.check());
             assertThat(report.problems()).as("problems: %s", report.problems())
                     .anyMatch(p -> p.kind() == IntegrityProblem.Kind.BROKEN_JOURNAL);
         }
@@ -241,18 +244,18 @@ class TamperingTest {
                 ModelVersion other = m.models().version("x", v);
                 assertThat(Digests.sha256Hex(readAll(m, "x", v))).isEqualTo(other.artifact().digest());
             }
-            assertThat(m.models().resolve(ModelRef.parse("x@production")).version()).isEqualTo(3);
+            assertThat(m.models().resolve(ModelRef.parse("x@production")).number()).isEqualTo(3);
 
-            IntegrityReport report = m.verify(false);
+            IntegrityReport report = m.verify(VerifyOptions.check());
             assertThat(report.problems()).as("problems: %s", report.problems())
                     .anyMatch(p -> p.kind() == IntegrityProblem.Kind.CORRUPT_DOCUMENT && p.location().contains(key));
 
             // the listing must survive one damaged document: the others are listed
             Throwable listing = catchThrowable(() -> RegistryChecks.allVersions(m.models(), "x"));
             assertThat(listing).as("listVersions with one damaged version document").isNull();
-            assertThat(RegistryChecks.allVersions(m.models(), "x")).extracting(ModelVersion::version).contains(1, 3, 4);
+            assertThat(RegistryChecks.allVersions(m.models(), "x")).extracting(ModelVersion::number).contains(1, 3, 4);
             assertThat(m.models().listVersions("x", VersionQuery.builder().alias("production").build()).items())
-                    .extracting(ModelVersion::version).containsExactly(3);
+                    .extracting(ModelVersion::number).containsExactly(3);
         }
     }
 }

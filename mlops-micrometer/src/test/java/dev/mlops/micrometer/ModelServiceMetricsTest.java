@@ -53,7 +53,7 @@ class ModelServiceMetricsTest {
     /** Version v answers input * v and throws for negative inputs. */
     static ModelLoader<Integer, Integer> loader() {
         return ctx -> {
-            int v = ctx.version().version();
+            int v = ctx.version().number();
             return Model.of(in -> {
                 if (in < 0) {
                     throw new IllegalArgumentException("negative input " + in);

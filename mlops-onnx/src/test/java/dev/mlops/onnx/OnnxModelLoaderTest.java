@@ -64,7 +64,7 @@ class OnnxModelLoaderTest {
     /** Registers an artifact as a new version of "rain" and exports it as a service would. */
     LoadContext register(Artifact artifact) {
         ModelVersion v = mlops.models().register("rain", NewModelVersion.builder().artifact(artifact).format("onnx").build());
-        Path dir = tmp.resolve("export-" + v.version());
+        Path dir = tmp.resolve("export-" + v.number());
         mlops.models().exportArtifact(v.ref(), dir);
         return new LoadContext(v, dir);
     }

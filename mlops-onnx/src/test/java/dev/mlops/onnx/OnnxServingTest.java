@@ -24,7 +24,7 @@ class OnnxServingTest {
         try (Mlops mlops = Mlops.builder().store(new InMemoryStore()).build()) {
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("linear.onnx", OnnxTestModels.linear())).format("onnx").build());
-            mlops.models().setAlias("rain", "production", v1.version());
+            mlops.models().setAlias("rain", "production", v1.number());
             try (ModelService<float[], float[]> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
                     OnnxModelLoader.floatVector("x", "y")).build()) {
                 float[] x = {1.0f, 2.0f, -0.5f};
@@ -37,7 +37,7 @@ class OnnxServingTest {
                 // a second version (another artifact) becomes production: the service follows at once
                 ModelVersion v2 = mlops.models().register("rain", NewModelVersion.builder()
                         .artifact(Artifact.bytes("model.onnx", OnnxTestModels.linear())).format("onnx").build());
-                mlops.models().setAlias("rain", "production", v2.version());
+                mlops.models().setAlias("rain", "production", v2.number());
                 assertThat(svc.refresh()).isEqualTo(v2.ref());
                 assertThat(svc.predictDetailed(x).servedBy()).isEqualTo(v2.ref());
                 assertThat(svc.metrics().version(v1.ref()).orElseThrow().calls()).isGreaterThanOrEqualTo(4);

@@ -106,7 +106,7 @@ class ModelServiceHungLoadTest {
             ModelLoader<Integer, Integer> fixture = f.loader();
             AtomicInteger loadsOf2 = new AtomicInteger();
             ModelLoader<Integer, Integer> loader = ctx -> {
-                if (ctx.version().version() == 2 && loadsOf2.incrementAndGet() == 1) {
+                if (ctx.version().number() == 2 && loadsOf2.incrementAndGet() == 1) {
                     new CountDownLatch(1).await(); // hangs until interrupted
                 }
                 return fixture.load(ctx);

@@ -144,7 +144,7 @@ final class ServingFixture implements AutoCloseable {
 
     private Model<Integer, Integer> load(LoadContext ctx) throws Exception {
         loaderCalls.increment();
-        int v = ctx.version().version();
+        int v = ctx.version().number();
         String content = Files.readString(ctx.singleFile());
         assertThat(content).as("exported artifact of " + ctx.version().ref()).isEqualTo("v" + v);
         if (failLoad.contains(v)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mlops.api.ModelVersion;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.registry.jdbc.testing.PostgresAvailable;
 import dev.mlops.registry.jdbc.testing.PostgresCluster;
 import dev.mlops.registry.tck.process.ChildJvm;
@@ -141,7 +142,7 @@ class PostgresCrashTest extends CrashKit {
                 RegistryChecks.assertComplete(mlops.models(), v);
             }
             assertThat(mlops.audit().verify().ok()).isTrue();
-            assertThat(mlops.verify(false).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check()).problems()).isEmpty();
         }
     }
 

@@ -16,6 +16,7 @@ import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.ModelVersion;
+import dev.mlops.api.NewDatasetVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.Page;
@@ -28,6 +29,7 @@ import dev.mlops.api.VersionStatus;
 import dev.mlops.api.Digests;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import java.io.IOException;
@@ -61,6 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class RegistryCompatibilityKit {
     private final TestClock clock = TestClock.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private Mlops mlops;
+    /** The store the kit's instance runs on, kept here because {@code Mlops} does not hand it out. */
+    private Store store;
     private ModelRegistry models;
     /** A scratch directory for the test's own files (artifacts, exports). */
     @TempDir
@@ -77,7 +81,8 @@ public abstract class RegistryCompatibilityKit {
 
     @BeforeEach
     void open() {
-        mlops = Mlops.builder().store(createStore(storeDir, clock)).clock(clock).actor("alice").build();
+        store = createStore(storeDir, clock);
+        mlops = Mlops.builder().store(store).clock(clock).actor("alice").build();
         models = mlops.models();
     }
 
@@ -97,10 +102,10 @@ public abstract class RegistryCompatibilityKit {
         @Test
         @DisplayName("numbers versions 1, 2, 3 per model and creates the model on first use")
         void numbersVersions() {
-            assertThat(register("rain", "a").version()).isEqualTo(1);
-            assertThat(register("rain", "b").version()).isEqualTo(2);
-            assertThat(register("snow", "c").version()).isEqualTo(1);
-            assertThat(register("rain", "a").version()).isEqualTo(3);
+            assertThat(register("rain", "a").number()).isEqualTo(1);
+            assertThat(register("rain", "b").number()).isEqualTo(2);
+            assertThat(register("snow", "c").number()).isEqualTo(1);
+            assertThat(register("rain", "a").number()).isEqualTo(3);
             assertThat(models.model("rain").latestVersion()).isEqualTo(3);
             assertThat(models.listModels(PageRequest.first(10)).items()).extracting(m -> m.name())
                     .containsExactly("rain", "snow");
@@ -168,7 +173,7 @@ public abstract class RegistryCompatibilityKit {
             assertThat(last.action()).isEqualTo("version.attach");
             assertThat(last.after()).containsEntry("attachment", "promotion-decision-1")
                     .containsEntry("sha256", Digests.sha256Hex(doc));
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -198,7 +203,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.register("rain",
                     NewModelVersion.builder().artifact(Artifact.directory(dir)).build()))
                     .isInstanceOf(InvalidNameException.class).hasMessageContaining("symbolic link");
-            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+            assertThat(store.listBlobs(Optional.empty(), 10).items()).isEmpty();
             assertThat(models.findModel("rain")).isEmpty();
         }
 
@@ -211,7 +216,7 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.register("rain", NewModelVersion.builder()
                     .artifact(Artifact.bytes("m", new byte[1])).retrainedFrom(ModelRef.version("rain", 4)).build()))
                     .isInstanceOf(NotFoundException.class);
-            assertThat(mlops.store().listBlobs(Optional.empty(), 10).items()).isEmpty();
+            assertThat(store.listBlobs(Optional.empty(), 10).items()).isEmpty();
         }
 
         @Test
@@ -242,8 +247,8 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("resolve name@alias to the version they point at")
         void resolve() {
             models.setAlias("rain", "production", 2);
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(2);
-            assertThat(models.resolve(ModelRef.parse("rain/3")).version()).isEqualTo(3);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).isEqualTo(2);
+            assertThat(models.resolve(ModelRef.parse("rain/3")).number()).isEqualTo(3);
             assertThat(models.version("rain", 2).aliases()).containsExactly("production");
             assertThatThrownBy(() -> models.resolve(ModelRef.parse("rain@staging")))
                     .isInstanceOf(NotFoundException.class).hasMessageContaining("staging");
@@ -256,8 +261,8 @@ public abstract class RegistryCompatibilityKit {
             models.setAlias("rain", "production", 1);
             models.setAlias("rain", "production", 2);
             models.setAlias("rain", "production", 3);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(2);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(2);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(1);
             assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class);
             List<AliasMove> h = models.aliasHistory("rain", "production");
             assertThat(h).extracting(AliasMove::kind).containsExactly(AliasMove.Kind.SET, AliasMove.Kind.SET,
@@ -282,14 +287,14 @@ public abstract class RegistryCompatibilityKit {
             int current = 1 + 449 % 3;
             for (int i = 0; i < 100; i++) {
                 int expected = 1 + (449 - 1 - i) % 3;
-                assertThat(models.rollback("rain", "production").version()).isEqualTo(expected);
+                assertThat(models.rollback("rain", "production").number()).isEqualTo(expected);
                 current = expected;
             }
             assertThatThrownBy(() -> models.rollback("rain", "production")).isInstanceOf(ConflictException.class)
                     .hasMessageContaining("no earlier version");
             assertThat(models.aliasHistory("rain", "production")).hasSize(550);
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).isEqualTo(current);
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).isEqualTo(current);
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -310,13 +315,13 @@ public abstract class RegistryCompatibilityKit {
             models.setAlias("rain", "production", 3);
             models.removeAlias("rain", "production");
             assertThat(models.model("rain").alias("production")).isEmpty();
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(3);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(3);
             models.setAlias("rain", "staging", 3);
             models.setAlias("rain", "production", 1);
             models.deleteVersion(ModelRef.version("rain", 2)); // no alias points at 2 now
             models.setAlias("rain", "production", 3);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(1);
-            assertThat(models.rollback("rain", "production").version()).isEqualTo(3); // 2 skipped: deleted
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(1);
+            assertThat(models.rollback("rain", "production").number()).isEqualTo(3); // 2 skipped: deleted
         }
     }
 
@@ -329,7 +334,7 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "1");
             register("rain", "2");
             models.archive(ModelRef.version("rain", 1));
-            assertThat(models.listVersions("rain", VersionQuery.all()).items()).extracting(ModelVersion::version)
+            assertThat(models.listVersions("rain", VersionQuery.all()).items()).extracting(ModelVersion::number)
                     .containsExactly(2);
             assertThat(models.listVersions("rain", VersionQuery.builder().includeArchived(true).build()).items())
                     .hasSize(2);
@@ -350,8 +355,8 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> models.version("rain", 2)).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.deleteVersion(ModelRef.version("rain", 2))).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> models.setAlias("rain", "production", 2)).isInstanceOf(NotFoundException.class);
-            assertThat(register("rain", "3").version()).isEqualTo(3);
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
+            assertThat(register("rain", "3").number()).isEqualTo(3);
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
         }
 
         @Test
@@ -366,7 +371,7 @@ public abstract class RegistryCompatibilityKit {
             var gc = mlops.collectGarbage(java.time.Duration.ofHours(1));
             assertThat(gc.blobsDeleted()).isEqualTo(1);
             assertThat(models.openArtifact(ModelRef.version("snow", 1), "model.bin")).isNotNull();
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).ok()).isTrue();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).ok()).isTrue();
         }
 
         @Test
@@ -393,7 +398,7 @@ public abstract class RegistryCompatibilityKit {
             PageRequest req = PageRequest.first(10);
             while (true) {
                 Page<ModelVersion> p = models.listVersions("rain", VersionQuery.builder().page(req).build());
-                p.items().forEach(v -> seen.add(v.version()));
+                p.items().forEach(v -> seen.add(v.number()));
                 if (!p.hasNext()) {
                     break;
                 }
@@ -402,13 +407,45 @@ public abstract class RegistryCompatibilityKit {
             assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
             assertThat(models.listVersions("rain", VersionQuery.builder().tag("parity", "even")
                     .metricAtLeast("auc", 0.10).metricAtMost("auc", 0.20).build()).items())
-                    .extracting(ModelVersion::version).containsExactly(10, 12, 14, 16, 18, 20);
+                    .extracting(ModelVersion::number).containsExactly(10, 12, 14, 16, 18, 20);
             assertThat(models.listVersions("rain", VersionQuery.builder().alias("production").build()).items())
-                    .extracting(ModelVersion::version).containsExactly(7);
+                    .extracting(ModelVersion::number).containsExactly(7);
             Page<ModelVersion> odd = models.listVersions("rain", VersionQuery.builder().tag("parity", "odd")
                     .page(PageRequest.first(13)).build());
             assertThat(odd.items()).hasSize(13);
             assertThat(odd.hasNext()).isFalse();
+        }
+
+        @Test
+        @DisplayName("pages through dataset versions and filters by tag, as for models; a dataset that does not exist is not found")
+        void datasetPagingAndFilters() throws IOException {
+            Path csv = tmp.resolve("d.csv");
+            for (int i = 1; i <= 25; i++) {
+                Files.writeString(csv, "x\n" + i + "\n");
+                mlops.datasets().register("weather", NewDatasetVersion.builder(DatasetSource.csv(csv))
+                        .tag("parity", i % 2 == 0 ? "even" : "odd").build());
+            }
+            mlops.datasets().setVersionTag(DatasetRef.parse("weather/1"), "parity", "even");
+            List<Integer> seen = new ArrayList<>();
+            PageRequest req = PageRequest.first(10);
+            while (true) {
+                Page<DatasetVersion> p = mlops.datasets().listVersions("weather", VersionQuery.builder().page(req).build());
+                p.items().forEach(v -> seen.add(v.version()));
+                if (!p.hasNext()) {
+                    break;
+                }
+                req = PageRequest.after(p.nextPageToken().orElseThrow(), 10);
+            }
+            assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+            assertThat(mlops.datasets().listVersions("weather", VersionQuery.builder().tag("parity", "even")
+                    .page(PageRequest.first(3)).build()).items()).extracting(DatasetVersion::version).containsExactly(1, 2, 4);
+            Page<DatasetVersion> odd = mlops.datasets().listVersions("weather", VersionQuery.builder().tag("parity", "odd")
+                    .page(PageRequest.first(12)).build());
+            assertThat(odd.items()).extracting(DatasetVersion::version).hasSize(12).doesNotContain(1);
+            assertThat(mlops.datasets().dataset("weather").latestVersion()).isEqualTo(25);
+            assertThatThrownBy(() -> mlops.datasets().dataset("snow")).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> mlops.datasets().listVersions("snow", VersionQuery.all()))
+                    .isInstanceOf(NotFoundException.class);
         }
 
         @Test
@@ -446,18 +483,18 @@ public abstract class RegistryCompatibilityKit {
         assertThat(mlops.audit().entriesFor("rain/2")).extracting(AuditEntry::action)
                 .containsExactly("version.register", "version.tag", "version.archive");
         assertThat(mlops.audit().verify().ok()).isTrue();
-        assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
     }
 
     @Test
-    @DisplayName("a writer killed between a commit and its audit entry loses nothing for good: verify(true) appends"
+    @DisplayName("a writer killed between a commit and its audit entry loses nothing for good: verify(VerifyOptions.repair()) appends"
             + " the entry once")
     void lostAuditEntriesAreRecovered() {
         register("rain", "1");
         register("rain", "2");
         models.setAlias("rain", "production", 1);
         // not closed: closing it would close the kit's store
-        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(mlops.store())).clock(clock).actor("bob")
+        Mlops killed = Mlops.builder().store(KilledWriter.beforeAuditEntry(store)).clock(clock).actor("bob")
                 .build();
         assertThatThrownBy(() -> killed.models().setAlias("rain", "production", 2))
                 .isInstanceOf(IllegalStateException.class);
@@ -465,15 +502,15 @@ public abstract class RegistryCompatibilityKit {
                 .isInstanceOf(IllegalStateException.class);
         long length = mlops.audit().size();
 
-        assertThat(mlops.verify(false).problems()).as("within the grace period").isEmpty();
-        clock.advance(Mlops.AUDIT_GRACE_PERIOD);
-        assertThat(mlops.verify(false).problems()).extracting(p -> p.location() + " " + p.detail().split(" ")[0])
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).as("within the grace period").isEmpty();
+        clock.advance(VerifyOptions.DEFAULT_AUDIT_GRACE_PERIOD);
+        assertThat(mlops.verify(VerifyOptions.check()).problems()).extracting(p -> p.location() + " " + p.detail().split(" ")[0])
                 .containsExactlyInAnyOrder("rain@production alias.set", "rain/2 version.tag");
-        assertThat(mlops.verify(true).ok()).isTrue();
+        assertThat(mlops.verify(VerifyOptions.repair()).ok()).isTrue();
         assertThat(mlops.audit().size()).isEqualTo(length + 2);
         assertThat(mlops.audit().entriesFor("rain@production")).extracting(e -> e.after().get("move"))
                 .containsExactly("1", "2");
-        assertThat(mlops.verify(true).problems()).isEmpty();
+        assertThat(mlops.verify(VerifyOptions.repair()).problems()).isEmpty();
         assertThat(mlops.audit().size()).isEqualTo(length + 2);
         assertThat(mlops.audit().verify().ok()).isTrue();
     }
@@ -486,7 +523,7 @@ public abstract class RegistryCompatibilityKit {
         private final dev.mlops.api.store.DocumentKey rain = dev.mlops.api.store.DocumentKey.of("models", "rain");
 
         private Store raw() {
-            return mlops.store();
+            return store;
         }
 
         private dev.mlops.api.store.DocumentKey version(String model, int n) {
@@ -494,7 +531,7 @@ public abstract class RegistryCompatibilityKit {
         }
 
         private List<dev.mlops.api.IntegrityProblem> mismatches() {
-            return mlops.verify(false, java.time.Duration.ZERO).problems().stream()
+            return mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems().stream()
                     .filter(p -> p.kind() == dev.mlops.api.IntegrityProblem.Kind.AUDIT_MISMATCH).toList();
         }
 
@@ -504,7 +541,7 @@ public abstract class RegistryCompatibilityKit {
                 assertThat(p.detail()).contains(words);
                 assertThat(p.repairable()).isFalse();
             });
-            assertThat(mlops.verify(true, java.time.Duration.ZERO).ok()).as("a repair cannot make it right").isFalse();
+            assertThat(mlops.verify(VerifyOptions.repair().auditGracePeriod(java.time.Duration.ZERO)).ok()).as("a repair cannot make it right").isFalse();
             assertThat(mismatches()).as("still found after a repair").isNotEmpty();
         }
 
@@ -542,7 +579,7 @@ public abstract class RegistryCompatibilityKit {
             models.addAttachment(ModelRef.version("rain", 2), "notes", new byte[] {1});
             models.deleteVersion(ModelRef.version("rain", 3));
             trainingData();
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
         }
 
         @Test
@@ -579,12 +616,13 @@ public abstract class RegistryCompatibilityKit {
         @DisplayName("a version document and its blob replaced with those of another store built the same way is found")
         void versionReplacedFromAnotherStore(@TempDir Path otherDir) throws IOException {
             register("rain", "genuine weights");
-            try (Mlops other = Mlops.builder().store(createStore(otherDir, clock)).clock(clock).actor("alice").build()) {
+            Store otherStore = createStore(otherDir, clock);
+            try (Mlops other = Mlops.builder().store(otherStore).clock(clock).actor("alice").build()) {
                 other.models().register("rain", NewModelVersion.builder().artifact(Artifact.bytes("model.bin",
                         "forged weights".getBytes(StandardCharsets.UTF_8))).build());
-                byte[] forgedDoc = other.store().read(version("rain", 1)).orElseThrow().content();
+                byte[] forgedDoc = otherStore.read(version("rain", 1)).orElseThrow().content();
                 String sha = other.models().version("rain", 1).artifact().entries().get(0).sha256();
-                try (InputStream in = other.store().openBlob(sha)) {
+                try (InputStream in = otherStore.openBlob(sha)) {
                     raw().putBlob(in);
                 }
                 raw().replace(version("rain", 1), raw().read(version("rain", 1)).orElseThrow().revision(), forgedDoc);
@@ -601,7 +639,7 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "2");
             models.setAlias("rain", "production", 1);
             editJson(rain, n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2));
-            assertThat(models.resolve(ModelRef.parse("rain@production")).version()).as("the edit took").isEqualTo(2);
+            assertThat(models.resolve(ModelRef.parse("rain@production")).number()).as("the edit took").isEqualTo(2);
             assertFoundAndNotRepairable(rain.toString(), "rain@production");
         }
 
@@ -713,13 +751,13 @@ public abstract class RegistryCompatibilityKit {
                         assertThat(m.models().attachment(v.ref(), "later")).isNotEmpty();
                     }
                     for (int w = 0; w < WRITERS; w++) {
-                        for (var d : m.datasets().listVersions("data-" + w, PageRequest.first(100)).items()) {
+                        for (var d : m.datasets().listVersions("data-" + w, VersionQuery.all()).items()) {
                             try (InputStream in = m.datasets().open(d.ref(), "data.csv")) {
                                 assertThat(in.readAllBytes()).isNotEmpty();
                             }
                         }
                     }
-                    var report = m.verify(false, java.time.Duration.ZERO);
+                    var report = m.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO));
                     assertThat(report.problems()).as("no dangling reference, nothing missing").isEmpty();
                 } finally {
                     writing.set(false);
@@ -765,7 +803,7 @@ public abstract class RegistryCompatibilityKit {
                     assertThat(m.models().findModel("rain")).isEmpty();
                 }
                 assertThat(m.models().register("rain", NewModelVersion.builder()
-                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()).version()).isEqualTo(1);
+                        .artifact(Artifact.bytes("a.bin", new byte[] {1})).build()).number()).isEqualTo(1);
             }
         }
 
@@ -788,7 +826,7 @@ public abstract class RegistryCompatibilityKit {
                         .isInstanceOf(dev.mlops.api.IntegrityException.class).hasMessageContaining("is missing")
                         .hasMessageContaining("nothing was committed");
                 assertThat(m.models().findModel("rain")).isEmpty();
-                assertThat(m.verify(false, java.time.Duration.ZERO).problems())
+                assertThat(m.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems())
                         .noneMatch(p -> p.kind() == dev.mlops.api.IntegrityProblem.Kind.DANGLING_REFERENCE);
             }
         }

@@ -12,6 +12,7 @@ import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.IntegrityProblem;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import dev.mlops.registry.tck.TestClock;
 import dev.mlops.registry.tck.faults.FaultInjectingStore.Fault;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each operation (registrations, alias moves, archive, delete, attachments, dataset changes,
  * garbage collection) the kit counts the store writes the operation makes, then runs it again
  * once per write point and per {@link Fault} (the write refused, its answer lost, the disk full
- * from there on). After each run the fault is healed and {@code verify(true)} repairs what it
+ * from there on). After each run the fault is healed and {@code verify(VerifyOptions.repair())} repairs what it
  * may; then the visible state ({@link RegistrySnapshot}) must be exactly the state of a clean
  * success if the call returned, or exactly the state before the call if it threw a
  * {@link MlopsException}; and verification must find nothing left to repair.
@@ -194,7 +195,7 @@ public abstract class FaultInjectionKit {
                         DatasetSource.csv(in.csv2()))),
                 new Scenario("register a dataset version", base, (m, in, c) -> m.datasets().register("weather",
                         DatasetSource.csv(in.csv3()))),
-                new Scenario("tag a dataset version", base, (m, in, c) -> m.datasets().setTag(DatasetRef.parse("weather/1"),
+                new Scenario("tag a dataset version", base, (m, in, c) -> m.datasets().setVersionTag(DatasetRef.parse("weather/1"),
                         "split", "train")),
                 new Scenario("collect garbage", base, (m, in, c) -> {
                     c.advance(Duration.ofHours(2));
@@ -265,9 +266,9 @@ public abstract class FaultInjectionKit {
             fault.heal();
             List<String> log = fault.log();
             String failedWrite = failAt >= 1 && failAt <= log.size() ? log.get(failAt - 1) : "none";
-            healthy.verify(true, Duration.ZERO);
+            healthy.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
             String after = RegistrySnapshot.of(healthy);
-            IntegrityReport check = healthy.verify(false, Duration.ZERO);
+            IntegrityReport check = healthy.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO));
             return new Run(fault.points(), failedWrite, failure, before, after, check.problems());
         } finally {
             raw.close();

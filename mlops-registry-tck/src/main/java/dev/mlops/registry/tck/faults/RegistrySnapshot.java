@@ -40,7 +40,7 @@ public final class RegistrySnapshot {
                     + m.aliases() + " latest=" + m.latestVersion());
             for (ModelVersion v : all(t -> mlops.models().listVersions(m.name(),
                     VersionQuery.builder().includeArchived(true).page(page(t)).build()))) {
-                lines.add("  version " + v.version() + " format=" + v.format() + " artifact=" + v.artifact().entries()
+                lines.add("  version " + v.number() + " format=" + v.format() + " artifact=" + v.artifact().entries()
                         + " params=" + new TreeMap<>(v.params()) + " metrics=" + new TreeMap<>(v.metrics()) + " tags="
                         + new TreeMap<>(v.tags()) + " attachments=" + new TreeMap<>(v.attachments()) + " description="
                         + v.description() + " status=" + v.status() + " aliases=" + v.aliases() + " lineage="
@@ -52,7 +52,7 @@ public final class RegistrySnapshot {
         }
         for (Dataset d : all(t -> mlops.datasets().listDatasets(page(t)))) {
             lines.add("dataset " + d.name() + " tags=" + d.tags() + " latest=" + d.latestVersion());
-            for (DatasetVersion v : all(t -> mlops.datasets().listVersions(d.name(), page(t)))) {
+            for (DatasetVersion v : all(t -> mlops.datasets().listVersions(d.name(), VersionQuery.builder().page(page(t)).build()))) {
                 lines.add("  version " + v.version() + " content=" + v.contentSha256() + " files=" + v.files().entries()
                         + " rows=" + v.rowCount() + " profile=" + v.profileSha256() + " tags=" + new TreeMap<>(v.tags()));
             }

@@ -67,7 +67,7 @@ public final class CollectionRaceWorker {
                     ModelVersion v = mlops.models().register(model, NewModelVersion.builder()
                             .artifact(Artifact.directory(dir))
                             .attachment("notes", ("notes " + seed + "/" + i).getBytes(StandardCharsets.UTF_8)).build());
-                    RegistrationWorker.emit("CREATED " + model + " " + v.version());
+                    RegistrationWorker.emit("CREATED " + model + " " + v.number());
                 }
             }
             RegistrationWorker.emit("DONE");

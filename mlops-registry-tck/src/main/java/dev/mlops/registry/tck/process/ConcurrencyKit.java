@@ -11,6 +11,7 @@ import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
 
         try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
             List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), MODEL);
-            Set<Integer> listed = versions.stream().map(ModelVersion::version).collect(Collectors.toCollection(TreeSet::new));
+            Set<Integer> listed = versions.stream().map(ModelVersion::number).collect(Collectors.toCollection(TreeSet::new));
             assertThat(versions).hasSize(total);
             assertThat(listed).as("distinct versions 1..%d", total)
                     .containsExactlyElementsOf(IntStream.rangeClosed(1, total).boxed().toList());
@@ -88,7 +89,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
             assertThat(byVersion.keySet()).as("the union of what the children reported is the listing")
                     .containsExactlyInAnyOrderElementsOf(listed);
             for (ModelVersion v : versions) {
-                Reported.Created c = byVersion.get(v.version());
+                Reported.Created c = byVersion.get(v.number());
                 assertThat(v.artifact().digest()).isEqualTo(c.sha256());
                 assertThat(v.params()).containsEntry("seed", Long.toString(c.seed()))
                         .containsEntry("iteration", Integer.toString(c.iteration()));
@@ -144,7 +145,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
             assertThat(registerTargets).as("one version.register entry per version").hasSize(total)
                     .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, total).mapToObj(i -> MODEL + "/" + i).toList());
 
-            IntegrityReport report = mlops.verify(false);
+            IntegrityReport report = mlops.verify(VerifyOptions.check());
             assertThat(report.problems()).isEmpty();
             System.out.printf("concurrency test (%s): %d versions, %d alias sets, %d rollbacks, %d audit entries%n",
                     store.provider(), versions.size(), setMoves, rollbacks, entries.size());
@@ -205,7 +206,7 @@ public abstract class ConcurrencyKit extends ProcessKit {
                 assertThat(mlops.models().attachment(v.ref(), "notes")).isNotEmpty();
                 checked++;
             }
-            assertThat(mlops.verify(false, java.time.Duration.ZERO).problems()).isEmpty();
+            assertThat(mlops.verify(VerifyOptions.check().auditGracePeriod(java.time.Duration.ZERO)).problems()).isEmpty();
             long deleted = Long.parseLong(collected[2]);
             System.out.printf("collection race (%s): %d acknowledged versions checked, %s collections deleted %d"
                     + " blobs%n", store.provider(), checked, collected[1], deleted);

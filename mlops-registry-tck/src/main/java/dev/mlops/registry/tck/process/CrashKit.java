@@ -11,6 +11,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Digests;
 import dev.mlops.core.Mlops;
+import dev.mlops.core.VerifyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Child JVMs ({@link RegistrationWorker}) register versions and move aliases in a loop on one
  * store and are killed with SIGKILL at random moments: before they are ready, while they work,
  * and just after they announced a registration. Afterwards nothing a child saw committed is lost,
- * nothing half-done is visible, numbering is gap-free, and after {@code verify(true)} every
+ * nothing half-done is visible, numbering is gap-free, and after {@code verify(VerifyOptions.repair())} every
  * change has exactly one audit entry. Bounded by the number of kills, never by wall time.
  *
  * <p>A backend runs it with a one-screen subclass:
@@ -196,7 +197,7 @@ public abstract class CrashKit extends ProcessKit {
 
         try (Mlops mlops = Mlops.builder().store(store.open()).build()) {
             // every child is dead: no entry is still on its way, so no grace period
-            IntegrityReport repaired = mlops.verify(true, Duration.ZERO);
+            IntegrityReport repaired = mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
             System.out.println("verify(repair=true) after the kills: " + repaired.problems());
             assertThat(repaired.ok()).as("only repairable leftovers: %s", repaired.problems()).isTrue();
 
@@ -205,7 +206,7 @@ public abstract class CrashKit extends ProcessKit {
                 Map<Integer, ModelVersion> byNumber = new HashMap<>();
                 List<ModelVersion> versions = RegistryChecks.allVersions(mlops.models(), model);
                 for (ModelVersion v : versions) {
-                    assertThat(byNumber.put(v.version(), v)).as("version %s/%d listed once", model, v.version()).isNull();
+                    assertThat(byNumber.put(v.number(), v)).as("version %s/%d listed once", model, v.number()).isNull();
                     RegistryChecks.assertComplete(mlops.models(), v);
                 }
                 assertThat(byNumber.keySet()).as("versions of %s are 1..max without gaps", model)
@@ -266,14 +267,14 @@ public abstract class CrashKit extends ProcessKit {
             for (Reported.Created c : reported.created()) {
                 assertThat(registerTargets).as("audit of reported registrations").contains(c.model() + "/" + c.version());
             }
-            // including the versions and moves committed just before their writer died: verify(true)
+            // including the versions and moves committed just before their writer died: verify(VerifyOptions.repair())
             // appended the entries those writers lost
             Map<String, Set<Integer>> storedNumbers = new HashMap<>();
             stored.forEach((model, versions) -> storedNumbers.put(model, versions.keySet()));
             int moves = RegistryChecks.assertEveryChangeAuditedOnce(mlops.models(), storedNumbers,
                     RegistrationWorker.ALIASES.toArray(String[]::new), trail);
             long recovered = trail.stream().filter(e -> e.after().containsKey("recovered_by")).count();
-            System.out.printf("%d alias moves, each with one audit entry; %d entries recovered by verify(true)%n",
+            System.out.printf("%d alias moves, each with one audit entry; %d entries recovered by verify(VerifyOptions.repair())%n",
                     moves, recovered);
 
             int storedCount = stored.values().stream().mapToInt(Map::size).sum();
@@ -300,8 +301,8 @@ public abstract class CrashKit extends ProcessKit {
                         RegistrationWorker.spec(o.seed(), iteration, maxArtifactBytes()));
                 if (!before.isEmpty()) {
                     alreadyCommitted++;
-                    assertThat(again.version()).as("the retry returns the version the killed child committed")
-                            .isEqualTo(before.get(0).version());
+                    assertThat(again.number()).as("the retry returns the version the killed child committed")
+                            .isEqualTo(before.get(0).number());
                 }
                 assertThat(registrationsOf(mlops, model, o.seed(), iteration)).as("after the retry").hasSize(1);
                 retried++;
@@ -310,8 +311,8 @@ public abstract class CrashKit extends ProcessKit {
                     + " of them had committed before the kill; no duplicate%n", store.provider(), retried,
                     alreadyCommitted);
 
-            IntegrityReport after = mlops.verify(false, Duration.ZERO);
-            assertThat(after.problems()).as("nothing left to repair after verify(true)").isEmpty();
+            IntegrityReport after = mlops.verify(VerifyOptions.check().auditGracePeriod(Duration.ZERO));
+            assertThat(after.problems()).as("nothing left to repair after verify(VerifyOptions.repair())").isEmpty();
         }
     }
 

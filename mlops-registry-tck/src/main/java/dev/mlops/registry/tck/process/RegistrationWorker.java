@@ -5,6 +5,7 @@ import dev.mlops.api.ConflictException;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
@@ -69,12 +70,13 @@ public final class RegistrationWorker {
         Random rnd = new Random(seed);
         try {
             // closing the instance closes the store
-            try (Mlops mlops = Mlops.builder().store(config.open()).actor("worker-" + seed).build()) {
+            Store store = config.open();
+            try (Mlops mlops = Mlops.builder().store(store).actor("worker-" + seed).build()) {
                 emit("READY " + seed);
                 int registered = 0;
                 for (int i = 0; registered < registrations; i++) {
                     if (registered == stallAfter) {
-                        mlops.store().putBlob(stallingStream(stallBytes));
+                        store.putBlob(stallingStream(stallBytes));
                         emit("ERROR the stalling putBlob returned");
                         System.exit(1);
                     }
@@ -83,7 +85,7 @@ public final class RegistrationWorker {
                     if (op < 7) {
                         emit("BEGIN " + model + " " + i);
                         ModelVersion v = mlops.models().register(model, spec(seed, i, maxSize));
-                        emit("CREATED " + model + " " + v.version() + " " + v.artifact().digest() + " " + seed + " " + i);
+                        emit("CREATED " + model + " " + v.number() + " " + v.artifact().digest() + " " + seed + " " + i);
                         registered++;
                     } else {
                         moveAlias(mlops, model, rnd, op);
@@ -131,11 +133,11 @@ public final class RegistrationWorker {
         if (op < 9) {
             int target = 1 + rnd.nextInt(latest);
             ModelVersion v = mlops.models().setAlias(model, alias, target);
-            emit("ALIAS " + model + " " + alias + " " + v.version());
+            emit("ALIAS " + model + " " + alias + " " + v.number());
         } else {
             try {
                 ModelVersion v = mlops.models().rollback(model, alias);
-                emit("ROLLBACK " + model + " " + alias + " " + v.version());
+                emit("ROLLBACK " + model + " " + alias + " " + v.number());
             } catch (ConflictException | NotFoundException e) {
                 // no earlier version to return to, or the alias is not set yet
             }

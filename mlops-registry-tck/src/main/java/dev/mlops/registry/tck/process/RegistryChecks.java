@@ -73,12 +73,12 @@ public final class RegistryChecks {
         int max = Integer.parseInt(v.params().get("max-size"));
         byte[] expected = Payloads.bytes(seed, iteration, max);
         String sha = Digests.sha256Hex(expected);
-        assertThat(v.artifact().entries()).as("manifest of %s/%d", v.model(), v.version()).hasSize(1);
+        assertThat(v.artifact().entries()).as("manifest of %s/%d", v.model(), v.number()).hasSize(1);
         assertThat(v.artifact().entries().get(0).path()).isEqualTo("model.bin");
         assertThat(v.artifact().entries().get(0).size()).isEqualTo(expected.length);
-        assertThat(v.artifact().digest()).as("digest of %s/%d", v.model(), v.version()).isEqualTo(sha);
-        byte[] stored = read(registry, ModelRef.version(v.model(), v.version()), "model.bin");
-        assertThat(Digests.sha256Hex(stored)).as("stored bytes of %s/%d", v.model(), v.version()).isEqualTo(sha);
+        assertThat(v.artifact().digest()).as("digest of %s/%d", v.model(), v.number()).isEqualTo(sha);
+        byte[] stored = read(registry, ModelRef.version(v.model(), v.number()), "model.bin");
+        assertThat(Digests.sha256Hex(stored)).as("stored bytes of %s/%d", v.model(), v.number()).isEqualTo(sha);
     }
 
     /**
@@ -98,8 +98,8 @@ public final class RegistryChecks {
     }
 
     /**
-     * After {@code verify(true)} with every writer stopped, including those killed between a
-     * commit and its audit entry: every stored version has exactly one {@code version.register}
+     * After {@code verify(VerifyOptions.repair())} with every writer stopped, including those
+     * killed between a commit and its audit entry: every stored version has exactly one {@code version.register}
      * entry, and every move of every alias exactly one entry, which carries the move's number
      * (its position in the history, from 1) and the move's versions.
      *
