@@ -258,6 +258,7 @@ final class RegistryCheck {
      * committed: readers already treat it as absent. Repair removes it once it is older than
      * the grace period, holding the collection lock so that no registration is in flight.
      */
+    @SuppressWarnings("try") // "lock" is the collection lock held for the repair block; javac sees no use of it
     private void pendingLeftover(DocumentKey key, long revision, String createdAt, String what, DocumentKey claims) {
         boolean old;
         try {

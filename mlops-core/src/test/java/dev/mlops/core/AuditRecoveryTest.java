@@ -59,6 +59,8 @@ class AuditRecoveryTest {
 
     /** Stands for the SIGKILL that stops a writer between its commit and its audit entry. */
     static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Killed() {
             super("killed between commit and audit entry");
         }

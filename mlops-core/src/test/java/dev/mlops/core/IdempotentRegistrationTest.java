@@ -38,6 +38,8 @@ class IdempotentRegistrationTest {
 
     /** Stands for a process killed right after its version was committed, before it could answer. */
     static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Killed() {
             super("killed after the commit");
         }

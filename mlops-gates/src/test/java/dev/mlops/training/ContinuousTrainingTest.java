@@ -412,7 +412,7 @@ class ContinuousTrainingTest {
             for (Thread th : ts) {
                 th.join();
             }
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
             assertThat(maxInside).hasValue(1);
             assertThat(trained.get()).isBetween(1, callers * perCaller);
             assertThat(threads).noneMatch(n -> n.startsWith("request-"));

@@ -109,7 +109,7 @@ public final class Fairness {
     }
 
     /**
-     * Labels numbers by intervals: with edges e1 < ... < ek the labels are {@code "< e1"},
+     * Labels numbers by intervals: with edges {@code e1 < ... < ek} the labels are {@code "< e1"},
      * {@code "[e1, e2)"}, ..., {@code ">= ek"} (edges in their shortest form), for example
      * {@code bins(age, 25, 40)} gives {@code "< 25"}, {@code "[25, 40)"}, {@code ">= 40"}.
      *

@@ -332,6 +332,7 @@ public final class FileSystemStore implements Store {
     // ---- blobs ----------------------------------------------------------------------------
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public BlobInfo putBlob(InputStream content) {
         Objects.requireNonNull(content, "content");
         ensureOpen();
@@ -478,6 +479,7 @@ public final class FileSystemStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public boolean deleteBlob(String sha256) {
         Digests.requireSha256(sha256);
         ensureOpen();
@@ -506,6 +508,7 @@ public final class FileSystemStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public Document create(DocumentKey key, byte[] content) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(content, "content");
@@ -534,6 +537,7 @@ public final class FileSystemStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public Document replace(DocumentKey key, long expectedRevision, byte[] content) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(content, "content");
@@ -556,6 +560,7 @@ public final class FileSystemStore implements Store {
     }
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public void delete(DocumentKey key, long expectedRevision) {
         Objects.requireNonNull(key, "key");
         ensureOpen();
@@ -658,6 +663,7 @@ public final class FileSystemStore implements Store {
     // ---- journal --------------------------------------------------------------------------
 
     @Override
+    @SuppressWarnings("try") // "held" is the lock held for the whole try block; javac sees no use of it
     public JournalEntry append(byte[] payload) {
         Objects.requireNonNull(payload, "payload");
         ensureOpen();

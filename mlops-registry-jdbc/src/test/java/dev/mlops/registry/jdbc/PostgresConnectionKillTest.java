@@ -220,7 +220,8 @@ class PostgresConnectionKillTest extends FaultInjectionKit {
         void relendingIsCaught() throws SQLException {
             PostgresStore healthy = ClusterStores.emptied(cluster, Clock.systemUTC());
             Armed armed = arm(healthy, Clock.systemUTC(), 1, Kill.TERMINATED_BEFORE);
-            try (healthy; PostgresStore opened = armed.store(); Connection kept = armed.source().getConnection()) {
+            PostgresStore armedStore = armed.store(); // closed with the test; the check runs on its data source
+            try (healthy; armedStore; Connection kept = armed.source().getConnection()) {
                 DataSource sameConnection = armed.source().watch(new ProxyingDataSource() {
                     @Override
                     public Connection getConnection() {
