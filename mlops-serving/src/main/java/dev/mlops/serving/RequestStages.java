@@ -84,9 +84,9 @@ final class RequestStages<I, O> {
         if (shadow != null) {
             stages.add(new ShadowStage<>(shadow, b.shadowRate));
         }
-        this.before = select(stages, BeforeModel.class, new BeforeModel[0]);
-        this.afterAnswer = select(stages, AfterAnswer.class, new AfterAnswer[0]);
-        this.afterServe = select(stages, AfterServe.class, new AfterServe[0]);
+        this.before = select(stages, BeforeModel.class, new BeforeModel<?, ?>[0]);
+        this.afterAnswer = select(stages, AfterAnswer.class, new AfterAnswer<?, ?>[0]);
+        this.afterServe = select(stages, AfterServe.class, new AfterServe<?, ?>[0]);
     }
 
     @SuppressWarnings("unchecked")
