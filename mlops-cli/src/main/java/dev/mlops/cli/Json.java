@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            // a repeated key is refused, never silently replaced by its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)

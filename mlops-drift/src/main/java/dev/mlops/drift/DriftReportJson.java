@@ -57,6 +57,8 @@ public final class DriftReportJson {
     public static final int SCHEMA_VERSION = 1;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
+            // a repeated key is refused, never silently replaced by its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();

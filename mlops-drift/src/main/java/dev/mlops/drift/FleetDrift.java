@@ -89,7 +89,9 @@ public final class FleetDrift {
             + " its count window after its own n-th row, so window k of one instance covers other times than window k of"
             + " another; use timeWindow(duration), whose windows are aligned to the epoch on every instance";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // a repeated key is refused, never silently replaced by its last value
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int PAGE = 1000;
     private static final String PROCESS_INSTANCE_ID = newInstanceId();
 

@@ -67,7 +67,9 @@ public final class ReferenceProfile {
     /** Label of the bin that collects values or categories the profile does not list. */
     public static final String OTHER = "(other)";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // a repeated key is refused, never silently replaced by its last value
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final long rows;
     private final ProfileOptions options;

@@ -35,7 +35,9 @@ public final class WindowState {
     /** The {@code kind} field of the JSON document. */
     public static final String KIND = "mlops-drift-window";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // a repeated key is refused, never silently replaced by its last value
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ProfileLayout layout;
     private final WindowData data;

@@ -15,6 +15,8 @@ import java.io.IOException;
 /** Interim copy of core's JSON mapper until the one strict JSON layer lands: no default typing, unknown fields ignored so the format can grow. */
 final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
+            // a repeated key is refused, never silently replaced by its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
@@ -107,12 +109,30 @@ final class Json {
         try {
             root = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
+            java.util.regex.Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+            if (dup.matches() && e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p) {
+                throw new ValidationException(kind.replace('-', ' ') + ": " + path(p.getParsingContext(), dup.group(1))
+                        + ": the field appears twice");
+            }
             throw new ValidationException("not valid JSON for a " + kind + ": " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
             throw new ValidationException("a " + kind + " must be a JSON object");
         }
         return root;
+    }
+
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '(.*)'");
+
+    /** {@code rules[0].min}: where in the document the parser is, ending with {@code field}. */
+    private static String path(com.fasterxml.jackson.core.JsonStreamContext context, String field) {
+        StringBuilder sb = new StringBuilder();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = context.getParent(); c != null && !c.inRoot(); c = c.getParent()) {
+            String step = c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName();
+            sb.insert(0, step);
+        }
+        sb.append('.').append(field);
+        return sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
     }
 
     static JsonNode parse(String json, String kind) {

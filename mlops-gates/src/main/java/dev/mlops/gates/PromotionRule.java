@@ -197,7 +197,7 @@ public sealed interface PromotionRule {
         public List<CheckResult> check(GateContext context) {
             String required = greaterIsBetter ? "candidate >= champion + " + num(minChange)
                     : "candidate <= champion - " + num(minChange);
-            return List.of(context.guarded(key(), required, () -> context.absoluteChange(key(), metric,
+            return List.of(GateContext.guarded(key(), required, () -> context.absoluteChange(key(), metric,
                     greaterIsBetter, minChange, required, "improvement", "")));
         }
 
@@ -250,7 +250,7 @@ public sealed interface PromotionRule {
         public List<CheckResult> check(GateContext context) {
             String required = "(" + (greaterIsBetter ? "candidate - champion" : "champion - candidate")
                     + ") / |champion| >= " + num(minFraction);
-            return List.of(context.guarded(key(), required, () -> context.relativeChange(key(), metric,
+            return List.of(GateContext.guarded(key(), required, () -> context.relativeChange(key(), metric,
                     greaterIsBetter, minFraction, required, true, "relative improvement", "")));
         }
 
@@ -302,7 +302,7 @@ public sealed interface PromotionRule {
         public List<CheckResult> check(GateContext context) {
             String required = greaterIsBetter ? "candidate >= champion - " + num(maxLoss)
                     : "candidate <= champion + " + num(maxLoss);
-            return List.of(context.guarded(key(), required, () -> context.absoluteChange(key(), metric,
+            return List.of(GateContext.guarded(key(), required, () -> context.absoluteChange(key(), metric,
                     greaterIsBetter, -maxLoss, required, "change", "; a loss of up to " + num(maxLoss)
                             + " is tolerated")));
         }
@@ -355,7 +355,7 @@ public sealed interface PromotionRule {
         public List<CheckResult> check(GateContext context) {
             String required = "(" + (greaterIsBetter ? "candidate - champion" : "champion - candidate")
                     + ") / |champion| >= " + num(-maxLossFraction);
-            return List.of(context.guarded(key(), required, () -> context.relativeChange(key(), metric,
+            return List.of(GateContext.guarded(key(), required, () -> context.relativeChange(key(), metric,
                     greaterIsBetter, -maxLossFraction, required, false, "relative change", "; a loss of up to "
                             + num(maxLossFraction) + " of |champion| is tolerated")));
         }
@@ -408,7 +408,7 @@ public sealed interface PromotionRule {
         @Override
         public List<CheckResult> check(GateContext context) {
             String required = "p < " + num(alpha);
-            return List.of(context.guarded(key(), required, () -> {
+            return List.of(GateContext.guarded(key(), required, () -> {
                 GateContext.Both both = context.bothData(key(), required);
                 if (both.settled() != null) {
                     return both.settled();
@@ -484,7 +484,7 @@ public sealed interface PromotionRule {
         @Override
         public List<CheckResult> check(GateContext context) {
             String required = "p < " + num(alpha);
-            return List.of(context.guarded(key(), required, () -> {
+            return List.of(GateContext.guarded(key(), required, () -> {
                 GateContext.Both both = context.bothData(key(), required);
                 if (both.settled() != null) {
                     return both.settled();
@@ -541,7 +541,7 @@ public sealed interface PromotionRule {
         @Override
         public List<CheckResult> check(GateContext context) {
             String required = "<= " + num(maxMillis) + " ms";
-            return List.of(context.guarded(key(), required, () -> {
+            return List.of(GateContext.guarded(key(), required, () -> {
                 if (context.latency().isEmpty()) {
                     return fail(key(), required, "no latency measurement was given (Inputs.latency)");
                 }

@@ -15,6 +15,8 @@ import java.io.IOException;
 /** Interim copy of core's JSON mapper until the one strict JSON layer lands: no default typing, unknown fields ignored so the format can grow. */
 final class Json {
     static final ObjectMapper MAPPER = JsonMapper.builder()
+            // a repeated key is refused, never silently replaced by its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)

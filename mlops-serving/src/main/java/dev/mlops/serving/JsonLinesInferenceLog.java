@@ -101,7 +101,9 @@ public final class JsonLinesInferenceLog implements InferenceLog {
     private static final Pattern FILE_NAME = Pattern.compile("inference-(.+)-(\\d{1,18})\\.jsonl");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            // a repeated key is refused, never silently replaced by its last value
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_WARNED_CLASSES = 64;
