@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.mlops.api.IntegrityException;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
-import java.io.IOException;
 
 /** Interim copy of core's JSON mapper until the one strict JSON layer lands: no default typing, unknown fields ignored so the format can grow. */
 final class Json {
@@ -28,33 +26,6 @@ final class Json {
     }
 
     private Json() {
-    }
-
-    static byte[] write(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
-    }
-
-    /**
-     * @param what names the document in the message, e.g. its key
-     */
-    static <T> T read(byte[] bytes, Class<T> type, String what) {
-        try {
-            T value = MAPPER.readValue(bytes, type);
-            if (value == null) {
-                throw new IntegrityException(what + " is empty (expected a JSON " + type.getSimpleName() + ")");
-            }
-            return value;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IntegrityException ie) {
-                throw ie;
-            }
-            throw new IntegrityException(what + " is damaged: not a valid " + type.getSimpleName()
-                    + " document (" + firstLine(e.getMessage()) + ")", e);
-        }
     }
 
     /** The text field {@code field} of {@code o}; {@code at} names the object in the message. */
@@ -82,14 +53,6 @@ final class Json {
             throw new ValidationException(at + " lacks integer field " + Names.quote(field));
         }
         return v.longValue();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 
     // interim copy of quality's document header rules (QualityJson), until the one JSON layer lands
