@@ -181,6 +181,27 @@ class PromoteTest {
         assertThat(cli.json("versions", "show", "credit@production").get("version").asInt()).isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("a policy with \"thresholds\" twice is refused (exit 2 naming thresholds), never read as its last rules only")
+    void repeatedKey() throws IOException {
+        // credit/3 has roc_auc 0.76: the first rule refuses it; were the second "thresholds" to
+        // win, the dry run would pass it
+        String first = "\"thresholds\": [ { \"metric\": \"roc_auc\", \"min\": 0.77 } ]";
+        String second = "\"thresholds\": [ { \"metric\": \"roc_auc\", \"min\": 0.5 } ]";
+        String head = "{ \"schemaVersion\": 1, \"kind\": \"promotion-policy\", \"name\": \"credit-twice\", ";
+        Path twice = Files.writeString(tmp.resolve("twice.json"), head + first + ", " + second + " }");
+        assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", twice.toString(), "--dry-run"),
+                "--policy '" + twice + "': promotion policy: thresholds: the field appears twice");
+        // the same key twice deeper in the document: the path names the rule
+        Path deeper = Files.writeString(tmp.resolve("deeper.json"), head + first.replace("\"min\"", "\"min\": 0.5, \"min\"") + " }");
+        assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", deeper.toString(), "--dry-run"),
+                "promotion policy: thresholds[0].min: the field appears twice");
+        // without the repetition the policy refuses credit/3, as its first rule says
+        Path once = Files.writeString(tmp.resolve("once.json"), head + first + " }");
+        assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", once.toString(), "--dry-run")
+                .exitCode()).isEqualTo(4);
+    }
+
     private static void assertBad(CliRunner.Result r, String message) {
         assertThat(r.exitCode()).as("exit code, stderr %s", r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("mlops: ").contains(message);
