@@ -1,92 +1,77 @@
 package dev.mlops.core;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.IntegrityException;
-import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
-import java.io.IOException;
+import dev.mlops.json.StrictJson;
 
-/** The one JSON mapper of core: no default typing, unknown fields ignored so the format can grow. */
+/**
+ * Core's stored documents (registry and catalog documents, audit records) through the one strict
+ * JSON layer, {@link StrictJson}: written with snake_case names, and read also in the camelCase
+ * form of the schema versions before, so existing stores still read. A stored document that
+ * cannot be read is damaged: {@link IntegrityException}, naming the field.
+ */
 final class Json {
-    static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
-            .build();
-
-    static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(64).maxStringLength(16 * 1024 * 1024).build());
-    }
+    /** Registry and catalog documents: 2 since field names are snake_case; 1 was camelCase. */
+    static final int DOCUMENT_SCHEMA_VERSION = 2;
+    private static final String CAMEL_CASE_VERSION = "schemaVersion";
+    private static final String VERSION = "schema_version";
 
     private Json() {
     }
 
     static byte[] write(Object value) {
-        try {
-            return MAPPER.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
+        return StrictJson.write(value);
     }
 
     /**
+     * A registry or catalog document. One of schema 1 (camelCase) is read as its schema-2 equal,
+     * so that a change writes it back in the current form.
+     *
      * @param what names the document in the message, e.g. its key
      */
     static <T> T read(byte[] bytes, Class<T> type, String what) {
+        return read(bytes, type, what, 1, DOCUMENT_SCHEMA_VERSION, true);
+    }
+
+    /**
+     * A record that is never rewritten (an audit entry), with the schema version it was written with.
+     *
+     * @param lastCamelCase the last schema version written with camelCase names
+     * @param current the schema version written now
+     */
+    static <T> T readAsWritten(byte[] bytes, Class<T> type, String what, int lastCamelCase, int current) {
+        return read(bytes, type, what, lastCamelCase, current, false);
+    }
+
+    private static <T> T read(byte[] bytes, Class<T> type, String what, int lastCamelCase, int current, boolean upgrade) {
         try {
-            T value = MAPPER.readValue(bytes, type);
-            if (value == null) {
-                throw new IntegrityException(what + " is empty (expected a JSON " + type.getSimpleName() + ")");
+            JsonNode tree = StrictJson.readTree(bytes, what);
+            if (tree.isObject() && tree.has(CAMEL_CASE_VERSION)) {
+                requireVersion(tree, CAMEL_CASE_VERSION, 1, lastCamelCase, what);
+                if (upgrade) {
+                    ((ObjectNode) tree).put(CAMEL_CASE_VERSION, current);
+                }
+                return StrictJson.bindAsNamed(tree, type, what);
             }
-            return value;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof IntegrityException ie) {
-                throw ie;
+            if (tree.isObject()) {
+                requireVersion(tree, VERSION, lastCamelCase + 1, current, what);
             }
-            throw new IntegrityException(what + " is damaged: not a valid " + type.getSimpleName()
-                    + " document (" + firstLine(e.getMessage()) + ")", e);
+            return StrictJson.bind(tree, type, what);
+        } catch (ValidationException e) {
+            throw new IntegrityException("damaged " + e.getMessage(), e);
         }
     }
 
-    /** The text field {@code field} of {@code o}; {@code at} names the object in the message. */
-    static String text(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new ValidationException(at + " lacks text field " + Names.quote(field));
-        }
-        return v.textValue();
-    }
-
-    /** The number field {@code field} of {@code o}; {@code at} names the object in the message. */
-    static double number(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber()) {
-            throw new ValidationException(at + " lacks number field " + Names.quote(field));
-        }
-        return v.doubleValue();
-    }
-
-    /** The integer field {@code field} of {@code o}; {@code at} names the object in the message. */
-    static long integer(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isIntegralNumber()) {
-            throw new ValidationException(at + " lacks integer field " + Names.quote(field));
-        }
-        return v.longValue();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+    private static void requireVersion(JsonNode tree, String field, int min, int max, String what) {
+        StrictJson.fields(tree, what).optionalInteger(field).ifPresentOrElse(v -> {
+            if (v < min || v > max) {
+                throw new ValidationException(what + ": " + field + ": version " + v + " is not one this library reads;"
+                        + " expected " + (min == max ? min : min + " to " + max));
+            }
+        }, () -> {
+            throw new ValidationException(what + ": " + field + ": missing; expected " + (min == max ? min : min + " to " + max));
+        });
     }
 }

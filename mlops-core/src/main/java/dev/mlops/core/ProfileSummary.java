@@ -1,6 +1,5 @@
 package dev.mlops.core;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
@@ -25,13 +24,9 @@ final class ProfileSummary {
     }
 
     static ModelCard.DriftBaseline read(String json) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ValidationException("not valid JSON for a drift profile: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
+        // strict parsing (repeated keys, limits); the fields are mlops-drift's to check
+        JsonNode root = dev.mlops.json.StrictJson.readTree(json, "drift profile");
+        if (!root.isObject()) {
             throw new ValidationException("a drift profile must be a JSON object");
         }
         JsonNode kind = root.get("kind");

@@ -1,6 +1,5 @@
 package dev.mlops.core;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
@@ -9,10 +8,11 @@ import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.Metric;
 import dev.mlops.api.quality.ValidationSuite;
 import dev.mlops.api.store.Digests;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,11 @@ import java.util.Set;
  * with a note, when no version holds the alias, unless {@link Builder#requireChampion(boolean)}.
  */
 public final class PromotionPolicy {
-    /** The JSON document's schema version. */
-    public static final int SCHEMA_VERSION = 1;
+    /**
+     * The JSON document's schema version: 2, with snake_case field names. Version 1 documents,
+     * written with camelCase names ({@code schemaVersion}, {@code greaterIsBetter}), are still read.
+     */
+    public static final int SCHEMA_VERSION = QualityJson.SCHEMA_VERSION;
     /** The JSON document's kind. */
     public static final String KIND = "promotion-policy";
     /** Fairness gaps a policy can bound, as {@code FairnessReport.metrics()} names them. */
@@ -379,29 +382,29 @@ public final class PromotionPolicy {
     /**
      * Writes the policy (deterministically: equal policies give identical text).
      *
-     * @return the policy as JSON with {@code schemaVersion} and {@code kind}
+     * @return the policy as JSON with {@code schema_version} and {@code kind}
      */
     public String toJson() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("schemaVersion", SCHEMA_VERSION).put("kind", KIND).put("name", name)
-                .put("requireChampion", requireChampion);
+        ObjectNode root = StrictJson.objectNode();
+        root.put("schema_version", SCHEMA_VERSION).put("kind", KIND).put("name", name)
+                .put("require_champion", requireChampion);
         ArrayNode t = root.putArray("thresholds");
         for (Threshold x : thresholds) {
             t.addObject().put("metric", x.metric()).put(x.minimum() ? "min" : "max", x.bound());
         }
         ArrayNode r = root.putArray("relative");
         for (RelativeThreshold x : relative) {
-            ObjectNode o = r.addObject().put("metric", x.metric()).put("greaterIsBetter", x.greaterIsBetter());
-            x.minAbsoluteChange().ifPresent(v -> o.put("minAbsoluteChange", v));
-            x.minRelativeChange().ifPresent(v -> o.put("minRelativeChange", v));
+            ObjectNode o = r.addObject().put("metric", x.metric()).put("greater_is_better", x.greaterIsBetter());
+            x.minAbsoluteChange().ifPresent(v -> o.put("min_absolute_change", v));
+            x.minRelativeChange().ifPresent(v -> o.put("min_relative_change", v));
         }
         // written only when present, so the JSON (and so the id) of a policy without margins is
         // what it was before margins existed
         if (!nonInferiority.isEmpty()) {
-            ArrayNode n = root.putArray("nonInferiority");
+            ArrayNode n = root.putArray("non_inferiority");
             for (NonInferiority x : nonInferiority) {
-                n.addObject().put("metric", x.metric()).put("greaterIsBetter", x.greaterIsBetter())
-                        .put(x.relative() ? "maxRelativeLoss" : "maxAbsoluteLoss", x.maxLoss());
+                n.addObject().put("metric", x.metric()).put("greater_is_better", x.greaterIsBetter())
+                        .put(x.relative() ? "max_relative_loss" : "max_absolute_loss", x.maxLoss());
             }
         }
         ArrayNode s = root.putArray("significance");
@@ -413,25 +416,26 @@ public final class PromotionPolicy {
                         .put("seed", x.bootstrap().seed());
             }
         }
-        maxLatencyP99Millis.ifPresent(v -> root.putObject("latency").put("maxP99Millis", v));
-        dataValidation.ifPresent(suite -> root.set("dataValidation", QualityJson.parse(DataValidation.toJson(suite),
-                "validation-suite")));
+        maxLatencyP99Millis.ifPresent(v -> root.putObject("latency").put("max_p99_millis", v));
+        dataValidation.ifPresent(suite -> root.set("data_validation", StrictJson.readTree(DataValidation.toJson(suite),
+                "validation suite")));
         ArrayNode f = root.putArray("fairness");
         for (FairnessThreshold x : fairness) {
             f.addObject().put("column", x.column()).put("metric", x.metric()).put(x.maximum() ? "max" : "min", x.bound());
         }
         predictions.ifPresent(p -> {
             ObjectNode o = root.putObject("predictions").put("label", p.label()).put("prediction", p.prediction());
-            p.championPrediction().ifPresent(c -> o.put("championPrediction", c));
-            p.positiveClass().ifPresent(c -> o.put("positiveClass", c));
+            p.championPrediction().ifPresent(c -> o.put("champion_prediction", c));
+            p.positiveClass().ifPresent(c -> o.put("positive_class", c));
         });
         return QualityJson.write(root);
     }
 
     /**
-     * Reads a policy written by {@link #toJson()} or by hand. Strict: an unknown field, a
-     * missing or mistyped one, another schemaVersion or an invalid value is refused with its
-     * place ({@code thresholds[1]: ...}), so a typo cannot silently drop a rule.
+     * Reads a policy written by {@link #toJson()} or by hand. Strict: a repeated key, an unknown
+     * field, a missing or mistyped one, another schema_version or an invalid value is refused with
+     * its place ({@code promotion policy: thresholds[1].min: ...}), so a typo cannot silently drop
+     * a rule. Version 1 documents (camelCase names) are read too.
      *
      * @param json the document
      * @return the policy
@@ -439,29 +443,20 @@ public final class PromotionPolicy {
      */
     public static PromotionPolicy fromJson(String json) {
         Objects.requireNonNull(json, "json");
-        JsonNode root = QualityJson.parse(json, KIND);
-        allowOnly(root, "policy", "schemaVersion", "kind", "name", "requireChampion", "thresholds", "relative",
-                "nonInferiority", "significance", "latency", "dataValidation", "fairness", "predictions");
+        JsonFields root = QualityJson.parse(json, KIND);
         try {
-            Builder b = builder(Json.text(root, "name", "policy"));
-            JsonNode rc = root.get("requireChampion");
-            if (rc != null) {
-                if (!rc.isBoolean()) {
-                    throw new ValidationException("policy field 'requireChampion' must be true or false, got " + rc);
-                }
-                b.requireChampion(rc.booleanValue());
-            }
-            int i = 0;
-            for (JsonNode o : array(root, "thresholds")) {
-                String at = "thresholds[" + i++ + "]";
-                allowOnly(o, at, "metric", "min", "max");
-                String metric = Json.text(o, "metric", at);
+            Builder b = builder(root.text("name"));
+            root.optionalBool("require_champion").ifPresent(b::requireChampion);
+            for (JsonFields o : root.optionalObjects("thresholds")) {
+                String metric = o.text("metric");
                 boolean hasMin = o.has("min");
-                if (hasMin == o.has("max")) {
-                    throw new ValidationException(at + " needs exactly one of 'min' and 'max'");
+                boolean hasMax = o.has("max");
+                o.end();
+                if (hasMin == hasMax) {
+                    throw o.invalid("needs exactly one of 'min' and 'max'");
                 }
-                double bound = Json.number(o, hasMin ? "min" : "max", at);
-                guard(at, () -> {
+                double bound = o.number(hasMin ? "min" : "max");
+                guard(o, () -> {
                     if (hasMin) {
                         b.minimum(metric, bound);
                     } else {
@@ -469,85 +464,66 @@ public final class PromotionPolicy {
                     }
                 });
             }
-            i = 0;
-            for (JsonNode o : array(root, "relative")) {
-                String at = "relative[" + i++ + "]";
-                allowOnly(o, at, "metric", "greaterIsBetter", "minAbsoluteChange", "minRelativeChange");
-                String metric = Json.text(o, "metric", at);
-                JsonNode gib = o.get("greaterIsBetter");
-                if (gib == null || !gib.isBoolean()) {
-                    throw new ValidationException(at + " needs 'greaterIsBetter': true or false (as MLflow's MetricThreshold)");
-                }
-                OptionalDouble abs = o.has("minAbsoluteChange") ? OptionalDouble.of(Json.number(o, "minAbsoluteChange", at))
-                        : OptionalDouble.empty();
-                OptionalDouble rel = o.has("minRelativeChange") ? OptionalDouble.of(Json.number(o, "minRelativeChange", at))
-                        : OptionalDouble.empty();
-                guard(at, () -> b.relative(new RelativeThreshold(metric, gib.booleanValue(), abs, rel)));
+            for (JsonFields o : root.optionalObjects("relative")) {
+                String metric = o.text("metric");
+                boolean gib = o.bool("greater_is_better");
+                OptionalDouble abs = o.optionalNumber("min_absolute_change");
+                OptionalDouble rel = o.optionalNumber("min_relative_change");
+                o.end();
+                guard(o, () -> b.relative(new RelativeThreshold(metric, gib, abs, rel)));
             }
-            i = 0;
-            for (JsonNode o : array(root, "nonInferiority")) {
-                String at = "nonInferiority[" + i++ + "]";
-                allowOnly(o, at, "metric", "greaterIsBetter", "maxAbsoluteLoss", "maxRelativeLoss");
-                String metric = Json.text(o, "metric", at);
-                JsonNode gib = o.get("greaterIsBetter");
-                if (gib == null || !gib.isBoolean()) {
-                    throw new ValidationException(at + " needs 'greaterIsBetter': true or false");
+            for (JsonFields o : root.optionalObjects("non_inferiority")) {
+                String metric = o.text("metric");
+                boolean gib = o.bool("greater_is_better");
+                boolean relative = o.has("max_relative_loss");
+                boolean absolute = o.has("max_absolute_loss");
+                o.end();
+                if (relative == absolute) {
+                    throw o.invalid("needs exactly one of 'max_absolute_loss' and 'max_relative_loss'");
                 }
-                boolean relative = o.has("maxRelativeLoss");
-                if (relative == o.has("maxAbsoluteLoss")) {
-                    throw new ValidationException(at + " needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
-                }
-                double loss = Json.number(o, relative ? "maxRelativeLoss" : "maxAbsoluteLoss", at);
-                guard(at, () -> b.nonInferiority(new NonInferiority(metric, gib.booleanValue(), relative, loss)));
+                double loss = o.number(relative ? "max_relative_loss" : "max_absolute_loss");
+                guard(o, () -> b.nonInferiority(new NonInferiority(metric, gib, relative, loss)));
             }
-            i = 0;
-            for (JsonNode o : array(root, "significance")) {
-                String at = "significance[" + i++ + "]";
-                allowOnly(o, at, "metric", "test", "alpha", "resamples", "confidence", "seed");
-                String metric = Json.text(o, "metric", at);
-                String test = o.has("test") ? Json.text(o, "test", at) : "paired_bootstrap";
-                double alpha = Json.number(o, "alpha", at);
+            for (JsonFields o : root.optionalObjects("significance")) {
+                String metric = o.text("metric");
+                String test = o.optionalText("test").orElse("paired_bootstrap");
+                double alpha = o.number("alpha");
                 if (test.equals("mcnemar")) {
-                    guard(at, () -> b.mcnemar(alpha));
+                    o.end();
+                    guard(o, () -> b.mcnemar(alpha));
                 } else if (test.equals("paired_bootstrap")) {
                     BootstrapOptions d = BootstrapOptions.defaults();
-                    int resamples = o.has("resamples") ? (int) Json.integer(o, "resamples", at) : d.resamples();
-                    double confidence = o.has("confidence") ? Json.number(o, "confidence", at) : d.confidence();
-                    long seed = o.has("seed") ? Json.integer(o, "seed", at) : d.seed();
-                    guard(at, () -> b.significance(metric, alpha, new BootstrapOptions(resamples, confidence, seed)));
+                    int resamples = o.has("resamples") ? o.intValue("resamples") : d.resamples();
+                    double confidence = o.optionalNumber("confidence").orElse(d.confidence());
+                    long seed = o.optionalInteger("seed").orElse(d.seed());
+                    o.end();
+                    guard(o, () -> b.significance(metric, alpha, new BootstrapOptions(resamples, confidence, seed)));
                 } else {
-                    throw new ValidationException(at + " has test " + Names.quote(test)
-                            + "; expected 'paired_bootstrap' or 'mcnemar'");
+                    throw o.invalid("test", "unknown test " + Names.quote(test) + "; expected 'paired_bootstrap' or 'mcnemar'");
                 }
             }
-            JsonNode lat = root.get("latency");
-            if (lat != null) {
-                allowOnly(lat, "latency", "maxP99Millis");
-                double ms = Json.number(lat, "maxP99Millis", "latency");
-                guard("latency", () -> b.maxLatencyP99Millis(ms));
+            Optional<JsonFields> lat = root.optionalObject("latency");
+            if (lat.isPresent()) {
+                double ms = lat.get().number("max_p99_millis");
+                lat.get().end();
+                guard(lat.get(), () -> b.maxLatencyP99Millis(ms));
             }
-            JsonNode dv = root.get("dataValidation");
-            if (dv != null) {
-                ValidationSuite suite;
-                try {
-                    suite = DataValidation.fromJson(QualityJson.write(dv));
-                } catch (ValidationException e) {
-                    throw new ValidationException("dataValidation: " + e.getMessage());
-                }
-                guard("dataValidation", () -> b.dataValidation(suite));
+            Optional<JsonFields> dv = root.optionalObject("data_validation");
+            if (dv.isPresent()) {
+                ValidationSuite suite = QualityJson.readSuite(QualityJson.readHeader(dv.get(), "validation-suite"));
+                guard(dv.get(), () -> b.dataValidation(suite));
             }
-            i = 0;
-            for (JsonNode o : array(root, "fairness")) {
-                String at = "fairness[" + i++ + "]";
-                allowOnly(o, at, "column", "metric", "min", "max");
-                String column = Json.text(o, "column", at);
-                String metric = Json.text(o, "metric", at);
+            for (JsonFields o : root.optionalObjects("fairness")) {
+                String column = o.text("column");
+                String metric = o.text("metric");
                 boolean hasMax = o.has("max");
-                if (hasMax == o.has("min")) {
-                    throw new ValidationException(at + " needs exactly one of 'max' and 'min'");
+                boolean hasMin = o.has("min");
+                o.end();
+                if (hasMax == hasMin) {
+                    throw o.invalid("needs exactly one of 'max' and 'min'");
                 }
-                double bound = Json.number(o, hasMax ? "max" : "min", at);
-                guard(at, () -> {
+                double bound = o.number(hasMax ? "max" : "min");
+                guard(o, () -> {
                     if (hasMax) {
                         b.fairnessMax(column, metric, bound);
                     } else {
@@ -555,63 +531,37 @@ public final class PromotionPolicy {
                     }
                 });
             }
-            JsonNode p = root.get("predictions");
-            if (p != null) {
-                allowOnly(p, "predictions", "label", "prediction", "championPrediction", "positiveClass");
-                PredictionColumns pc = guardGet("predictions", () -> new PredictionColumns(Json.text(p, "label", "predictions"),
-                        Json.text(p, "prediction", "predictions"),
-                        p.has("championPrediction") ? Optional.of(Json.text(p, "championPrediction", "predictions"))
-                                : Optional.empty(),
-                        p.has("positiveClass") ? Optional.of(Json.text(p, "positiveClass", "predictions")) : Optional.empty()));
-                b.predictions(pc);
+            Optional<JsonFields> p = root.optionalObject("predictions");
+            if (p.isPresent()) {
+                JsonFields o = p.get();
+                String label = o.text("label");
+                String prediction = o.text("prediction");
+                Optional<String> champion = o.optionalText("champion_prediction");
+                Optional<String> positive = o.optionalText("positive_class");
+                o.end();
+                b.predictions(guardGet(o, () -> new PredictionColumns(label, prediction, champion, positive)));
             }
+            root.end();
             return b.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException("policy: " + e.getMessage());
+            throw root.invalid(e.getMessage());
         }
     }
 
-    private static void guard(String at, Runnable r) {
+    private static void guard(JsonFields at, Runnable r) {
         try {
             r.run();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
+            throw at.invalid(e.getMessage());
         }
     }
 
-    private static <T> T guardGet(String at, java.util.function.Supplier<T> s) {
+    private static <T> T guardGet(JsonFields at, java.util.function.Supplier<T> s) {
         try {
             return s.get();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
+            throw at.invalid(e.getMessage());
         }
-    }
-
-    private static void allowOnly(JsonNode o, String at, String... fields) {
-        if (!o.isObject()) {
-            throw new ValidationException(at + " must be a JSON object, got " + o);
-        }
-        Set<String> allowed = Set.of(fields);
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new ValidationException(at + " has unknown field " + Names.quote(f) + "; expected "
-                        + List.of(fields));
-            }
-        }
-    }
-
-    private static List<JsonNode> array(JsonNode root, String field) {
-        JsonNode v = root.get(field);
-        if (v == null) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new ValidationException("policy field " + Names.quote(field) + " must be an array");
-        }
-        List<JsonNode> out = new ArrayList<>();
-        v.forEach(out::add);
-        return out;
     }
 
     // ---- equality -----------------------------------------------------------------------------

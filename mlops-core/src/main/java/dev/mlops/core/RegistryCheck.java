@@ -299,7 +299,7 @@ final class RegistryCheck {
         boolean repaired = false;
         if (repair) {
             try {
-                store.create(key, Json.write(new ContentIndexDoc(1, v.version())));
+                store.create(key, Json.write(new ContentIndexDoc(DatasetDocs.SCHEMA_VERSION, v.version())));
                 repaired = true;
             } catch (ConflictException raced) {
                 repaired = true;

@@ -727,7 +727,7 @@ final class StoreModelRegistry implements ModelRegistry {
         int start = m.archivedMoves().getOrDefault(alias, 0);
         try {
             docs.create(Keys.aliasHistory(m.name(), alias).child(Keys.number(start)),
-                    new ModelDoc.HistoryChunk(1, start, m.oldestChunk(alias)));
+                    new ModelDoc.HistoryChunk(ModelDoc.SCHEMA_VERSION, start, m.oldestChunk(alias)));
         } catch (ConflictException writtenByAnEarlierAttempt) {
             // same committed moves, written by a retry or a concurrent writer
         }

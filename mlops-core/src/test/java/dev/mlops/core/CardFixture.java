@@ -216,7 +216,7 @@ final class CardFixture {
      * max, mean, std; per categorical column the categories by count.
      */
     static String profileLike(Frame frame) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = dev.mlops.json.StrictJson.objectNode();
         root.put("schema_version", 1).put("kind", "mlops-drift-profile").put("rows", frame.rowCount());
         root.putObject("options").put("sketch_k", 200).put("top_k", 20).put("grid_cells", 100);
         ArrayNode cols = root.putArray("columns");

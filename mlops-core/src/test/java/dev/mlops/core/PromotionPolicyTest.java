@@ -10,6 +10,8 @@ import dev.mlops.api.quality.ValidationSuite;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import dev.mlops.json.StrictJson;
+import dev.mlops.json.testing.JsonEdits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,7 @@ class PromotionPolicyTest {
     void roundTrip() {
         PromotionPolicy p = full();
         String json = p.toJson();
-        assertThat(json).contains("\"schemaVersion\" : 1", "\"kind\" : \"promotion-policy\"");
+        assertThat(json).contains("\"schema_version\" : 2", "\"kind\" : \"promotion-policy\"");
         PromotionPolicy back = PromotionPolicy.fromJson(json);
         assertThat(back).isEqualTo(p);
         assertThat(back.toJson()).isEqualTo(json);
@@ -44,14 +46,14 @@ class PromotionPolicyTest {
         assertThat(back.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("roc_auc", true, false, 0.005),
                 new PromotionPolicy.NonInferiority("log_loss", false, true, 0.05));
         assertThat(json).contains("""
-                  "nonInferiority" : [ {
+                  "non_inferiority" : [ {
                     "metric" : "roc_auc",
-                    "greaterIsBetter" : true,
-                    "maxAbsoluteLoss" : 0.005
+                    "greater_is_better" : true,
+                    "max_absolute_loss" : 0.005
                   }, {
                     "metric" : "log_loss",
-                    "greaterIsBetter" : false,
-                    "maxRelativeLoss" : 0.05
+                    "greater_is_better" : false,
+                    "max_relative_loss" : 0.05
                   } ],
                 """);
         assertThat(back.significance().get(0).bootstrap()).isEqualTo(new BootstrapOptions(500, 0.9, 7));
@@ -60,35 +62,79 @@ class PromotionPolicyTest {
         assertThat(PromotionPolicy.builder("credit-production").build().id()).isNotEqualTo(p.id());
     }
 
+    /** A policy without margins as schema 1 wrote it, camelCase, before snake_case. */
+    private static final String SCHEMA_1_NO_MARGINS = """
+            {
+              "schemaVersion" : 1,
+              "kind" : "promotion-policy",
+              "name" : "credit-production",
+              "requireChampion" : false,
+              "thresholds" : [ {
+                "metric" : "roc_auc",
+                "min" : 0.7
+              } ],
+              "relative" : [ {
+                "metric" : "roc_auc",
+                "greaterIsBetter" : true,
+                "minAbsoluteChange" : 0.01
+              } ],
+              "significance" : [ ],
+              "fairness" : [ ]
+            }""";
+
     @Test
-    @DisplayName("a policy without margins writes no nonInferiority field, so its JSON and id are what they were before margins")
+    @DisplayName("a policy without margins writes no non_inferiority field")
     void noMarginsNoField() {
         PromotionPolicy p = PromotionPolicy.builder("credit-production").minimum("roc_auc", 0.7)
                 .relative("roc_auc", true, 0.01, Double.NaN).build();
         assertThat(p.toJson()).isEqualTo("""
                 {
-                  "schemaVersion" : 1,
+                  "schema_version" : 2,
                   "kind" : "promotion-policy",
                   "name" : "credit-production",
-                  "requireChampion" : false,
+                  "require_champion" : false,
                   "thresholds" : [ {
                     "metric" : "roc_auc",
                     "min" : 0.7
                   } ],
                   "relative" : [ {
                     "metric" : "roc_auc",
-                    "greaterIsBetter" : true,
-                    "minAbsoluteChange" : 0.01
+                    "greater_is_better" : true,
+                    "min_absolute_change" : 0.01
                   } ],
                   "significance" : [ ],
                   "fairness" : [ ]
                 }""");
         PromotionPolicy withMargin = PromotionPolicy.fromJson(p.toJson().replace("\"significance\"",
-                "\"nonInferiority\" : [ { \"metric\" : \"mae\", \"greaterIsBetter\" : false, \"maxAbsoluteLoss\" : 0.1 } ],"
+                "\"non_inferiority\" : [ { \"metric\" : \"mae\", \"greater_is_better\" : false, \"max_absolute_loss\" : 0.1 } ],"
                         + " \"significance\""));
         assertThat(withMargin.nonInferiority()).containsExactly(new PromotionPolicy.NonInferiority("mae", false, false, 0.1));
         assertThat(withMargin.id()).isNotEqualTo(p.id());
         assertThat(PromotionPolicy.fromJson(p.toJson()).id()).isEqualTo(p.id());
+    }
+
+    @Test
+    @DisplayName("a schema-1 policy (camelCase) still reads, equal to the policy it was written from, and is written back as schema 2")
+    void schema1() {
+        PromotionPolicy p = PromotionPolicy.builder("credit-production").minimum("roc_auc", 0.7)
+                .relative("roc_auc", true, 0.01, Double.NaN).build();
+        PromotionPolicy old = PromotionPolicy.fromJson(SCHEMA_1_NO_MARGINS);
+        assertThat(old).isEqualTo(p);
+        assertThat(old.toJson()).contains("\"schema_version\" : 2").doesNotContain("schemaVersion", "greaterIsBetter");
+        PromotionPolicy full = full();
+        String camel = full.toJson().replace("\"schema_version\" : 2", "\"schemaVersion\" : 1")
+                .replace("\"require_champion\"", "\"requireChampion\"").replace("\"greater_is_better\"", "\"greaterIsBetter\"")
+                .replace("\"min_absolute_change\"", "\"minAbsoluteChange\"").replace("\"min_relative_change\"", "\"minRelativeChange\"")
+                .replace("\"non_inferiority\"", "\"nonInferiority\"").replace("\"max_absolute_loss\"", "\"maxAbsoluteLoss\"")
+                .replace("\"max_relative_loss\"", "\"maxRelativeLoss\"").replace("\"max_p99_millis\"", "\"maxP99Millis\"")
+                .replace("\"data_validation\"", "\"dataValidation\"").replace("\"field_type\"", "\"fieldType\"")
+                .replace("\"max_outside_share\"", "\"maxOutsideShare\"").replace("\"champion_prediction\"", "\"championPrediction\"")
+                .replace("\"positive_class\"", "\"positiveClass\"");
+        assertThat(camel).doesNotContain("_version", "greater_is", "max_p99").contains("\"dataValidation\" : {\n    \"schemaVersion\" : 1");
+        assertThat(PromotionPolicy.fromJson(camel)).isEqualTo(full);
+        // the camelCase names are those of schema 1 only
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(camel.replace("\"schemaVersion\" : 1,\n  \"kind\"", "\"schema_version\" : 2,\n  \"kind\"")))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion policy: relative[0].greater_is_better: missing; expected true or false");
     }
 
     @Test
@@ -108,53 +154,84 @@ class PromotionPolicyTest {
     @Test
     @DisplayName("reading refuses unknown fields, missing and mistyped ones, and bad values, naming the place")
     void strictReading() {
-        String head = "{\"schemaVersion\":1,\"kind\":\"promotion-policy\",\"name\":\"p\",";
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"treshold\":[]}"))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("policy has unknown field 'treshold'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"b\"}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("thresholds[1] needs exactly one of 'min' and 'max'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"relative\":[{\"metric\":\"roc_auc\",\"minAbsoluteChange\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("relative[0] needs 'greaterIsBetter'");
+        String head = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",";
+        assertRefused(head + "\"treshold\":[]}", "promotion policy: treshold: unknown field; expected only [");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"b\"}]}",
+                "promotion policy: thresholds[1]: needs exactly one of 'min' and 'max'");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"mni\":1}]}",
+                "promotion policy: thresholds[0].mni: unknown field; expected only [metric, min, max]");
+        assertRefused(head + "\"relative\":[{\"metric\":\"roc_auc\",\"min_absolute_change\":0.1}]}",
+                "promotion policy: relative[0].greater_is_better: missing; expected true or false");
+        assertRefused(head + "\"relative\":[{\"metric\":\"log_loss\",\"greater_is_better\":true,\"min_absolute_change\":0.1}]}",
+                "promotion policy: relative[0]: metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
+        assertRefused(head + "\"relative\":[{\"metric\":\"auc\",\"greater_is_better\":1,\"min_absolute_change\":0.1}]}",
+                "promotion policy: relative[0].greater_is_better: expected true or false, got the number 1");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head
-                + "\"relative\":[{\"metric\":\"log_loss\",\"greaterIsBetter\":true,\"minAbsoluteChange\":0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("relative[0]: metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head
-                + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true,\"minRelativeChange\":5}]}"))
+                + "\"relative\":[{\"metric\":\"auc\",\"greater_is_better\":true,\"min_relative_change\":5}]}"))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("expected a fraction in [0, 1]");
-        String margin = "\"nonInferiority\":[{\"metric\":\"mae\",";
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin
-                + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1,\"maxRelativeLoss\":0.02}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0] needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"maxAbsoluteLoss\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] needs 'greaterIsBetter': true or false");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"margin\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("nonInferiority[0] has unknown field 'margin'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":-0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0]: maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":\"0.1\"}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] lacks number field 'maxAbsoluteLoss'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":true,\"maxRelativeLoss\":0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0]: metric 'mae' is smaller-is-better, but greaterIsBetter was given as true");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1},"
-                + "{\"metric\":\"mae\",\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.2}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[1]: the policy already has non_inferiority:mae");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"significance\":[{\"metric\":\"accuracy\",\"test\":\"t\",\"alpha\":0.05}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("significance[0] has test 't'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"latency\":{\"maxP99Millis\":\"fast\"}}"))
-                .isInstanceOf(ValidationException.class).hasMessage("latency lacks number field 'maxP99Millis'");
+        String margin = "\"non_inferiority\":[{\"metric\":\"mae\",";
+        assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":0.1,\"max_relative_loss\":0.02}]}",
+                "promotion policy: non_inferiority[0]: needs exactly one of 'max_absolute_loss' and 'max_relative_loss'");
+        assertRefused(head + margin + "\"max_absolute_loss\":0.1}]}",
+                "promotion policy: non_inferiority[0].greater_is_better: missing; expected true or false");
+        assertRefused(head + margin + "\"greater_is_better\":false,\"margin\":0.1}]}",
+                "promotion policy: non_inferiority[0].margin: unknown field; expected only [metric, greater_is_better, max_relative_loss, max_absolute_loss]");
+        assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":-0.1}]}",
+                "promotion policy: non_inferiority[0]: maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":\"0.1\"}]}",
+                "promotion policy: non_inferiority[0].max_absolute_loss: expected a number, got the string '0.1'");
+        assertRefused(head + margin + "\"greater_is_better\":true,\"max_relative_loss\":0.1}]}",
+                "promotion policy: non_inferiority[0]: metric 'mae' is smaller-is-better, but greaterIsBetter was given as true");
+        assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":0.1},"
+                + "{\"metric\":\"mae\",\"greater_is_better\":false,\"max_absolute_loss\":0.2}]}",
+                "promotion policy: non_inferiority[1]: the policy already has non_inferiority:mae");
+        assertRefused(head + "\"significance\":[{\"metric\":\"accuracy\",\"test\":\"t\",\"alpha\":0.05}]}",
+                "promotion policy: significance[0].test: unknown test 't'; expected 'paired_bootstrap' or 'mcnemar'");
+        assertRefused(head + "\"significance\":[{\"metric\":\"accuracy\",\"alpha\":0.05,\"resamples\":100.5}]}",
+                "promotion policy: significance[0].resamples: expected an integer from -2147483648 to 2147483647, got the number 100.5");
+        assertRefused(head + "\"latency\":{\"max_p99_millis\":\"fast\"}}",
+                "promotion policy: latency.max_p99_millis: expected a number, got the string 'fast'");
+        assertRefused(head + "\"latency\":{\"max_p99_millis\":20,\"maxP99Millis\":20}}",
+                "promotion policy: latency.maxP99Millis: unknown field; expected only [max_p99_millis]");
         assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"fairness\":[{\"column\":\"sex\",\"metric\":\"parity\",\"max\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("fairness[0]: fairness metric 'parity' is unknown");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"dataValidation\":{\"schemaVersion\":1,\"name\":\"s\","
-                + "\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("dataValidation: constraints[0] has unknown type 'sorted'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"schemaVersion\":2,\"name\":\"p\"}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("schemaVersion 2");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"a\",\"min\":2}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("thresholds[1]: the policy already has min:a");
+                .isInstanceOf(ValidationException.class).hasMessageContaining("promotion policy: fairness[0]: fairness metric 'parity' is unknown");
+        assertRefused(head + "\"data_validation\":{\"schema_version\":2,\"name\":\"s\","
+                + "\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}",
+                "promotion policy: data_validation.constraints[0].type: unknown type 'sorted'");
+        assertRefused(head + "\"data_validation\":{\"schema_version\":2,\"name\":\"s\","
+                + "\"constraints\":[{\"type\":\"completeness\",\"column\":\"a\",\"min\":1,\"mni\":1}]}}",
+                "promotion policy: data_validation.constraints[0].mni: unknown field");
+        assertRefused("{\"schemaVersion\":2,\"name\":\"p\"}",
+                "promotion policy: schemaVersion: version 2 is not one this library reads; expected 2 (with snake_case names");
+        assertRefused("{\"schema_version\":3,\"name\":\"p\"}", "promotion policy: schema_version: version 3 is not one");
+        assertRefused("{\"name\":\"p\"}", "promotion policy: schema_version: missing; expected an integer");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"a\",\"min\":2}]}",
+                "promotion policy: thresholds[1]: the policy already has min:a");
+        assertRefused(head + "\"require_champion\":\"yes\"}",
+                "promotion policy: require_champion: expected true or false, got the string 'yes'");
+    }
+
+    @Test
+    @DisplayName("a repeated key, a too deep or too large document is refused, naming the field")
+    void hostileInput() {
+        String head = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",";
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":0.9}],\"thresholds\":[{\"metric\":\"a\",\"min\":0.1}]}",
+                "promotion policy: thresholds: the field appears twice; expected each field once in an object");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":0.9,\"min\":0.1}]}",
+                "promotion policy: thresholds[0].min: the field appears twice");
+        assertRefused(head + "\"name\":\"q\"}", "promotion policy: name: the field appears twice");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":" + JsonEdits.tooLongNumber() + "}]}",
+                "promotion policy: thresholds[0].min: a number too long");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"fairness\":" + JsonEdits.nestedArrays(StrictJson.MAX_NESTING_DEPTH) + "}"))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion policy: fairness[0]")
+                .hasMessageEndingWith("nested too deeply; expected at most 64 levels of objects and arrays");
+        assertRefused(head.replace("\"p\"", JsonEdits.tooLongString()) + "\"thresholds\":[]}",
+                "promotion policy: name: a string too long");
+    }
+
+    private static void assertRefused(String json, String messageStart) {
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(json)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith(messageStart);
     }
 
     @Test

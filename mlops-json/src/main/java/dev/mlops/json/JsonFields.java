@@ -103,6 +103,18 @@ public final class JsonFields {
 
     /**
      * @param field the field's name
+     * @return its value, which may be {@code null} (a null node) but must be present
+     */
+    public JsonNode nullable(String field) {
+        JsonNode v = get(field);
+        if (v == null) {
+            throw invalid(field, "missing; expected a value or null");
+        }
+        return v;
+    }
+
+    /**
+     * @param field the field's name
      * @return its value, empty when absent or {@code null}
      */
     public Optional<JsonNode> optionalNode(String field) {
