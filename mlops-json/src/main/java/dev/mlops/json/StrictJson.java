@@ -388,6 +388,21 @@ public final class StrictJson {
         return AS_NAMED.valueToTree(value);
     }
 
+    /**
+     * For formats that keep non-finite doubles, which JSON numbers cannot hold: the inverse of
+     * {@link JsonFields#numberOrNonFinite}.
+     *
+     * @param value any double
+     * @return a number node when finite, else the string {@code "NaN"}, {@code "Infinity"} or
+     *     {@code "-Infinity"}
+     */
+    public static JsonNode numberOrNonFinite(double value) {
+        if (Double.isFinite(value)) {
+            return JsonNodeFactory.instance.numberNode(value);
+        }
+        return JsonNodeFactory.instance.textNode(Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+    }
+
     /** @return a new empty object node, to build a document written with {@link #write} */
     public static ObjectNode objectNode() {
         return JsonNodeFactory.instance.objectNode();
