@@ -16,10 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code mlops promote}: exit 0 promoted, 4 refused, 2 bad input; table and JSON with every check. */
 class PromoteTest {
     private static final String POLICY = """
-            { "schemaVersion": 1, "kind": "promotion-policy", "name": "credit-production",
+            { "schema_version": 2, "kind": "promotion-policy", "name": "credit-production",
               "thresholds": [ { "metric": "roc_auc", "min": 0.7 } ],
-              "relative": [ { "metric": "roc_auc", "greaterIsBetter": true, "minAbsoluteChange": 0.02 } ],
-              "latency": { "maxP99Millis": 20 } }
+              "relative": [ { "metric": "roc_auc", "greater_is_better": true, "min_absolute_change": 0.02 } ],
+              "latency": { "max_p99_millis": 20 } }
             """;
 
     /** Applicants with a sensitive column, the label and the candidate's predicted label. */
@@ -36,6 +36,7 @@ class PromoteTest {
         EVAL_CSV = sb.toString();
     }
 
+    /** Schema 1, written with camelCase names before every format was snake_case: still read. */
     private static final String DATA_POLICY = """
             { "schemaVersion": 1, "kind": "promotion-policy", "name": "credit-data",
               "thresholds": [ { "metric": "accuracy", "min": 0.8 } ],
@@ -169,7 +170,17 @@ class PromoteTest {
                 "--policy '" + tmp.resolve("nope.json") + "' does not exist");
         Path typo = Files.writeString(tmp.resolve("typo.json"), POLICY.replace("\"thresholds\"", "\"threshold\""));
         assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", typo.toString()),
-                "has unknown field 'threshold'");
+                "--policy '" + typo + "': promotion policy: threshold: unknown field; expected only [");
+        Path mistyped = Files.writeString(tmp.resolve("mistyped.json"), POLICY.replace("0.7", "\"0.7\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", mistyped.toString()),
+                "promotion policy: thresholds[0].min: expected a number, got the string '0.7'");
+        Path deep = Files.writeString(tmp.resolve("deep.json"), POLICY.replace("\"latency\"",
+                "\"fairness\": " + "[".repeat(100) + "]".repeat(100) + ", \"latency\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", deep.toString()),
+                "promotion policy: fairness[0]");
+        Path camel = Files.writeString(tmp.resolve("camel.json"), POLICY.replace("\"max_p99_millis\"", "\"maxP99Millis\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", camel.toString()),
+                "promotion policy: latency.maxP99Millis: unknown field; expected only [max_p99_millis]");
         assertBad(cli.run("promote", "credit@production", "--alias", "production", "--policy", policy.toString()),
                 "names an alias; promote takes a version such as credit/4");
         assertBad(cli.run("promote", "credit/9", "--alias", "production", "--policy", policy.toString()),
@@ -196,6 +207,11 @@ class PromoteTest {
         Path deeper = Files.writeString(tmp.resolve("deeper.json"), head + first.replace("\"min\"", "\"min\": 0.5, \"min\"") + " }");
         assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", deeper.toString(), "--dry-run"),
                 "promotion policy: thresholds[0].min: the field appears twice");
+        // the same in the current form (schema 2, snake_case)
+        Path snake = Files.writeString(tmp.resolve("twice-2.json"), (head + first + ", " + second + " }")
+                .replace("\"schemaVersion\": 1", "\"schema_version\": 2"));
+        assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", snake.toString(), "--dry-run"),
+                "--policy '" + snake + "': promotion policy: thresholds: the field appears twice");
         // without the repetition the policy refuses credit/3, as its first rule says
         Path once = Files.writeString(tmp.resolve("once.json"), head + first + " }");
         assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", once.toString(), "--dry-run")

@@ -504,8 +504,9 @@ public final class PromotionPolicy {
             }
             Optional<JsonFields> lat = root.optionalObject("latency");
             if (lat.isPresent()) {
+                lat.get().has("max_p99_millis");
+                lat.get().end(); // a misspelt name is an unknown field rather than a missing one
                 double ms = lat.get().number("max_p99_millis");
-                lat.get().end();
                 guard(lat.get(), () -> b.maxLatencyP99Millis(ms));
             }
             Optional<JsonFields> dv = root.optionalObject("data_validation");
