@@ -315,7 +315,7 @@ public final class JsonLinesInferenceLog implements InferenceLog {
     }
 
     /** Serializes one record as a line, with its newline. */
-    private byte[] line(InferenceRecord r) {
+    byte[] line(InferenceRecord r) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("schema_version", SCHEMA_VERSION);
         n.put("prediction_id", r.predictionId());
