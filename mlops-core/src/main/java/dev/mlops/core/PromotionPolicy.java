@@ -449,12 +449,7 @@ public final class PromotionPolicy {
             root.optionalBool("require_champion").ifPresent(b::requireChampion);
             for (JsonFields o : root.optionalObjects("thresholds")) {
                 String metric = o.text("metric");
-                boolean hasMin = o.has("min");
-                boolean hasMax = o.has("max");
-                o.end();
-                if (hasMin == hasMax) {
-                    throw o.invalid("needs exactly one of 'min' and 'max'");
-                }
+                boolean hasMin = oneOf(o, "min", "max").equals("min");
                 double bound = o.number(hasMin ? "min" : "max");
                 guard(o, () -> {
                     if (hasMin) {
@@ -475,12 +470,7 @@ public final class PromotionPolicy {
             for (JsonFields o : root.optionalObjects("non_inferiority")) {
                 String metric = o.text("metric");
                 boolean gib = o.bool("greater_is_better");
-                boolean relative = o.has("max_relative_loss");
-                boolean absolute = o.has("max_absolute_loss");
-                o.end();
-                if (relative == absolute) {
-                    throw o.invalid("needs exactly one of 'max_absolute_loss' and 'max_relative_loss'");
-                }
+                boolean relative = oneOf(o, "max_absolute_loss", "max_relative_loss").equals("max_relative_loss");
                 double loss = o.number(relative ? "max_relative_loss" : "max_absolute_loss");
                 guard(o, () -> b.nonInferiority(new NonInferiority(metric, gib, relative, loss)));
             }
@@ -517,12 +507,7 @@ public final class PromotionPolicy {
             for (JsonFields o : root.optionalObjects("fairness")) {
                 String column = o.text("column");
                 String metric = o.text("metric");
-                boolean hasMax = o.has("max");
-                boolean hasMin = o.has("min");
-                o.end();
-                if (hasMax == hasMin) {
-                    throw o.invalid("needs exactly one of 'max' and 'min'");
-                }
+                boolean hasMax = oneOf(o, "max", "min").equals("max");
                 double bound = o.number(hasMax ? "max" : "min");
                 guard(o, () -> {
                     if (hasMax) {
@@ -547,6 +532,20 @@ public final class PromotionPolicy {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw root.invalid(e.getMessage());
         }
+    }
+
+    /**
+     * Ends a rule's object (no field beyond those read and these two) and names the one of two
+     * alternative fields it has: exactly one must be present.
+     */
+    private static String oneOf(JsonFields o, String first, String second) {
+        boolean hasFirst = o.has(first);
+        boolean hasSecond = o.has(second);
+        o.end();
+        if (hasFirst == hasSecond) {
+            throw o.invalid("needs exactly one of '" + first + "' and '" + second + "'");
+        }
+        return hasFirst ? first : second;
     }
 
     private static void guard(JsonFields at, Runnable r) {

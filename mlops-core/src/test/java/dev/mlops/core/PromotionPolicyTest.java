@@ -175,7 +175,7 @@ class PromotionPolicyTest {
         assertRefused(head + margin + "\"max_absolute_loss\":0.1}]}",
                 "promotion policy: non_inferiority[0].greater_is_better: missing; expected true or false");
         assertRefused(head + margin + "\"greater_is_better\":false,\"margin\":0.1}]}",
-                "promotion policy: non_inferiority[0].margin: unknown field; expected only [metric, greater_is_better, max_relative_loss, max_absolute_loss]");
+                "promotion policy: non_inferiority[0].margin: unknown field; expected only [metric, greater_is_better, max_absolute_loss, max_relative_loss]");
         assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":-0.1}]}",
                 "promotion policy: non_inferiority[0]: maxAbsoluteLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
         assertRefused(head + margin + "\"greater_is_better\":false,\"max_absolute_loss\":\"0.1\"}]}",

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One JSON object of a document read field by field, strictly: each getter takes the field's
@@ -127,11 +128,7 @@ public final class JsonFields {
      * @return its string value
      */
     public String text(String field) {
-        JsonNode v = required(field, "a string");
-        if (!v.isTextual()) {
-            throw wrong(field, "a string", v);
-        }
-        return v.textValue();
+        return typed(field, "a string", JsonNode::isTextual).textValue();
     }
 
     /**
@@ -147,11 +144,7 @@ public final class JsonFields {
      * @return its number value (an integer or a number with a fraction)
      */
     public double number(String field) {
-        JsonNode v = required(field, "a number");
-        if (!v.isNumber()) {
-            throw wrong(field, "a number", v);
-        }
-        return v.doubleValue();
+        return typed(field, "a number", JsonNode::isNumber).doubleValue();
     }
 
     /**
@@ -178,11 +171,7 @@ public final class JsonFields {
      * @return its integer value (a number without fraction or exponent, within a long)
      */
     public long integer(String field) {
-        JsonNode v = required(field, "an integer");
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw wrong(field, "an integer", v);
-        }
-        return v.longValue();
+        return typed(field, "an integer", JsonFields::isLong).longValue();
     }
 
     /**
@@ -198,11 +187,8 @@ public final class JsonFields {
      * @return its integer value, which must fit an int
      */
     public int intValue(String field) {
-        JsonNode v = required(field, "an integer");
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw wrong(field, "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE, v);
-        }
-        return v.intValue();
+        return typed(field, "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE,
+                v -> v.isIntegralNumber() && v.canConvertToInt()).intValue();
     }
 
     /**
@@ -210,11 +196,7 @@ public final class JsonFields {
      * @return its boolean value
      */
     public boolean bool(String field) {
-        JsonNode v = required(field, "true or false");
-        if (!v.isBoolean()) {
-            throw wrong(field, "true or false", v);
-        }
-        return v.booleanValue();
+        return typed(field, "true or false", JsonNode::isBoolean).booleanValue();
     }
 
     /**
@@ -230,11 +212,7 @@ public final class JsonFields {
      * @return the object it holds, to read field by field (and {@link #end()})
      */
     public JsonFields object(String field) {
-        JsonNode v = required(field, "an object");
-        if (!v.isObject()) {
-            throw wrong(field, "an object", v);
-        }
-        return new JsonFields((ObjectNode) v, what, pathOf(field), camelCase);
+        return new JsonFields((ObjectNode) typed(field, "an object", JsonNode::isObject), what, pathOf(field), camelCase);
     }
 
     /**
@@ -250,13 +228,21 @@ public final class JsonFields {
      * @return the array it holds, each element as it is
      */
     public List<JsonNode> array(String field) {
-        JsonNode v = required(field, "an array");
-        if (!v.isArray()) {
-            throw wrong(field, "an array", v);
-        }
-        List<JsonNode> out = new ArrayList<>(v.size());
-        v.forEach(out::add);
+        List<JsonNode> out = new ArrayList<>();
+        typed(field, "an array", JsonNode::isArray).forEach(out::add);
         return out;
+    }
+
+    /** The array's elements, each checked to be what {@code ok} accepts. */
+    private List<JsonNode> elements(String field, String expected, Predicate<JsonNode> ok) {
+        List<JsonNode> items = array(field);
+        for (int i = 0; i < items.size(); i++) {
+            if (!ok.test(items.get(i))) {
+                throw new ValidationException(what + ": " + pathOf(field) + "[" + i + "]: expected " + expected + ", got "
+                        + describe(items.get(i)));
+            }
+        }
+        return items;
     }
 
     /**
@@ -264,16 +250,10 @@ public final class JsonFields {
      * @return the objects of the array it holds, each at its path ({@code field[i]})
      */
     public List<JsonFields> objects(String field) {
-        List<JsonNode> items = array(field);
-        String at = pathOf(field);
+        List<JsonNode> items = elements(field, "an object", JsonNode::isObject);
         List<JsonFields> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            String itemPath = at + "[" + i + "]";
-            if (!item.isObject()) {
-                throw new ValidationException(what + ": " + itemPath + ": expected an object, got " + describe(item));
-            }
-            out.add(new JsonFields((ObjectNode) item, what, itemPath, camelCase));
+            out.add(new JsonFields((ObjectNode) items.get(i), what, pathOf(field) + "[" + i + "]", camelCase));
         }
         return out;
     }
@@ -291,17 +271,7 @@ public final class JsonFields {
      * @return the strings of the array it holds
      */
     public List<String> texts(String field) {
-        List<JsonNode> items = array(field);
-        List<String> out = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            if (!item.isTextual()) {
-                throw new ValidationException(what + ": " + pathOf(field) + "[" + i + "]: expected a string, got "
-                        + describe(item));
-            }
-            out.add(item.textValue());
-        }
-        return out;
+        return elements(field, "a string", JsonNode::isTextual).stream().map(JsonNode::textValue).toList();
     }
 
     /**
@@ -309,17 +279,7 @@ public final class JsonFields {
      * @return the integers of the array it holds
      */
     public long[] integers(String field) {
-        List<JsonNode> items = array(field);
-        long[] out = new long[items.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode item = items.get(i);
-            if (!item.isIntegralNumber() || !item.canConvertToLong()) {
-                throw new ValidationException(what + ": " + pathOf(field) + "[" + i + "]: expected an integer, got "
-                        + describe(item));
-            }
-            out[i] = item.longValue();
-        }
-        return out;
+        return elements(field, "an integer", JsonFields::isLong).stream().mapToLong(JsonNode::longValue).toArray();
     }
 
     /**
@@ -413,8 +373,17 @@ public final class JsonFields {
         return v;
     }
 
-    private ValidationException wrong(String field, String expected, JsonNode got) {
-        return invalid(field, "expected " + expected + ", got " + describe(got));
+    /** The field's value, present, not null and accepted by {@code ok}. */
+    private JsonNode typed(String field, String expected, Predicate<JsonNode> ok) {
+        JsonNode v = required(field, expected);
+        if (!ok.test(v)) {
+            throw invalid(field, "expected " + expected + ", got " + describe(v));
+        }
+        return v;
+    }
+
+    private static boolean isLong(JsonNode v) {
+        return v.isIntegralNumber() && v.canConvertToLong();
     }
 
     private double numberOrNonFinite(JsonNode v, String at) {

@@ -325,11 +325,7 @@ public final class StrictJson {
      * @throws IllegalStateException if Jackson cannot write the value (a programming error)
      */
     public static byte[] write(Object value) {
-        try {
-            return SNAKE_CASE.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw cannotWrite(value, e);
-        }
+        return writing(value, () -> SNAKE_CASE.writeValueAsBytes(value));
     }
 
     /**
@@ -339,11 +335,7 @@ public final class StrictJson {
      * @return the JSON text
      */
     public static String writeString(Object value) {
-        try {
-            return SNAKE_CASE.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw cannotWrite(value, e);
-        }
+        return writing(value, () -> SNAKE_CASE.writeValueAsString(value));
     }
 
     /**
@@ -353,11 +345,7 @@ public final class StrictJson {
      * @return the JSON text
      */
     public static String writePretty(Object value) {
-        try {
-            return PRETTY.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw cannotWrite(value, e);
-        }
+        return writing(value, () -> PRETTY.writeValueAsString(value));
     }
 
     /**
@@ -368,10 +356,20 @@ public final class StrictJson {
      * @return the JSON text
      */
     public static String writeOutput(Object value) {
+        return writing(value, () -> OUTPUT_WRITER.writeValueAsString(value));
+    }
+
+    @FunctionalInterface
+    private interface Writing<T> {
+        T write() throws JsonProcessingException;
+    }
+
+    private static <T> T writing(Object value, Writing<T> writing) {
         try {
-            return OUTPUT_WRITER.writeValueAsString(value);
+            return writing.write();
         } catch (JsonProcessingException e) {
-            throw cannotWrite(value, e);
+            throw new IllegalStateException("cannot write " + (value == null ? "null" : value.getClass().getSimpleName())
+                    + " as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -419,8 +417,4 @@ public final class StrictJson {
                 AS_NAMED.getFactory().streamReadConstraints(), OUTPUT.getFactory().streamReadConstraints());
     }
 
-    private static IllegalStateException cannotWrite(Object value, JsonProcessingException e) {
-        return new IllegalStateException("cannot write " + (value == null ? "null" : value.getClass().getSimpleName())
-                + " as JSON: " + e.getOriginalMessage(), e);
-    }
 }
