@@ -47,7 +47,8 @@ import java.util.Objects;
  *       {@value #MAX_STRING_LENGTH} characters, documents of at most
  *       {@value #MAX_DOCUMENT_LENGTH} bytes (or characters);</li>
  *   <li>anything after the document is refused;</li>
- *   <li>no default typing and no polymorphic type ids: a document never names a Java class to
+ *   <li>no default typing, and class-name type ids ({@code @JsonTypeInfo(use = CLASS)}) are
+ *       refused by an empty subtype validator: a document never names a Java class to
  *       instantiate; nothing is read or written with Java serialization.</li>
  * </ul>
  * Every refusal is a {@link ValidationException} whose message names the document, the place of
@@ -119,7 +120,7 @@ public final class StrictJson {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                // no polymorphic type ids at all, even if an annotated type asks for them
+                // no class named by a document, even where an annotated type asks for class-name type ids
                 .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
                 .withCoercionConfigDefaults(c -> c.setAcceptBlankAsEmpty(false)
                         .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)

@@ -126,6 +126,17 @@ class StrictJsonTest {
             assertRefused("[1, 2]", "policy: expected an object, got an array");
         }
 
+        @Test
+        @DisplayName("never instantiates a class a document names, even for a field annotated with class-name type ids")
+        void noClassNames() {
+            record Holder(@com.fasterxml.jackson.annotation.JsonTypeInfo(
+                    use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.CLASS) Object value) {
+            }
+            assertThatThrownBy(() -> StrictJson.read("{\"value\": [\"java.util.ArrayList\", []]}", Holder.class, "doc"))
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("doc: value: ")
+                    .hasMessageContaining("java.util.ArrayList");
+        }
+
         private void assertRefused(String json, String messageStart) {
             assertThatThrownBy(() -> StrictJson.read(json, Policy.class, "policy")).isInstanceOf(ValidationException.class)
                     .hasMessageStartingWith(messageStart);
