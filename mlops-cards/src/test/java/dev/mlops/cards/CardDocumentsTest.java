@@ -59,15 +59,16 @@ class CardDocumentsTest {
     void decisionRoundTrip() throws Exception {
         String json = PromotionGate.toJson(DECISION);
         assertThat(PromotionGate.decisionFromJson(json)).isEqualTo(DECISION);
-        JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-        assertThat(tree.get("schemaVersion").intValue()).isEqualTo(1);
+        JsonNode tree = dev.mlops.json.StrictJson.readTree(json, "decision");
+        assertThat(tree.get("schema_version").intValue()).isEqualTo(2);
+        assertThat(tree.has("decided_at")).isTrue();
         assertThat(tree.get("kind").textValue()).isEqualTo("promotion-decision");
         assertThat(tree.get("passed").booleanValue()).isFalse();
         assertThat(tree.get("champion").textValue()).isEqualTo("rain/2");
         assertThat(tree.get("checks").get(1).get("observed").isNull()).isTrue();
         PromotionDecision first = new PromotionDecision(ModelRef.version("rain", 1), "production", Optional.empty(),
                 List.of(), Instant.parse("2026-01-02T03:04:05Z"), "p");
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(PromotionGate.toJson(first)).get("champion").isNull()).isTrue();
+        assertThat(dev.mlops.json.StrictJson.readTree(PromotionGate.toJson(first), "decision").get("champion").isNull()).isTrue();
         assertThat(PromotionGate.decisionFromJson(PromotionGate.toJson(first))).isEqualTo(first);
     }
 
@@ -76,18 +77,21 @@ class CardDocumentsTest {
     void decisionErrors() {
         String ok = PromotionGate.toJson(DECISION);
         assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"PASS\"", "\"MAYBE\"")))
-                .isInstanceOf(ValidationException.class).hasMessage("checks[0] has verdict 'MAYBE', expected PASS or FAIL");
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("promotion decision: checks[0].verdict: unknown verdict 'MAYBE'; expected PASS or FAIL");
         assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"rain/3\"", "\"rain@production\"")))
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("decision field 'candidate' is 'rain@production', expected a version such as credit/3");
+                .hasMessage("promotion decision: candidate: 'rain@production' is not a version; expected one such as credit/3");
         assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("2026-01-02T03:04:05.123Z", "yesterday")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("'decidedAt' is not an ISO-8601 instant: yesterday");
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("promotion decision: decided_at: not an ISO-8601 instant: 'yesterday'");
         assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("0.91", "\"high\"")))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("checks[0] field 'observed' must be a number or null");
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("promotion decision: checks[0].observed: expected a number, got the string 'high'");
         assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"promotion-decision\"", "\"fairness\"")))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("expected a promotion-decision");
         assertThatThrownBy(() -> PromotionGate.decisionFromJson("[]")).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("must be a JSON object");
+                .hasMessage("promotion decision: expected a JSON object, got an array");
     }
 
     @Test

@@ -257,10 +257,10 @@ class ModelCardTest {
         ModelCard c = ModelCard.of(m, ModelRef.version("odd", 1));
         assertThat(c.notes()).hasSize(3);
         assertThat(c.notes().get(0)).startsWith("attachment 'drift-profile' could not be read as a drift profile:")
-                .contains("kind must be 'mlops-drift-profile'");
-        assertThat(c.notes().get(1)).startsWith("attachment 'fairness' could not be read as a fairness report: not valid JSON");
+                .contains("'something-else'");
+        assertThat(c.notes().get(1)).startsWith("attachment 'fairness' could not be read as a fairness report: fairness report: line 1, column 2: not valid JSON");
         assertThat(c.notes().get(2)).startsWith("attachment 'promotion-decision-1' could not be read as a promotion decision:")
-                .contains("schemaVersion 2");
+                .contains("schemaVersion: version 2");
         assertThat(c.fairness()).isEmpty();
         assertThat(c.decisions()).isEmpty();
         assertThat(c.driftBaseline()).isEmpty();
@@ -269,7 +269,7 @@ class ModelCardTest {
                 org.assertj.core.groups.Tuple.tuple("drift-profile", "drift profile"),
                 org.assertj.core.groups.Tuple.tuple("fairness", "fairness report"),
                 org.assertj.core.groups.Tuple.tuple("promotion-decision-1", "promotion decision"));
-        assertThat(c.unreadableAttachments().get(2).detail()).contains("schemaVersion 2");
+        assertThat(c.unreadableAttachments().get(2).detail()).contains("schemaVersion: version 2");
         Map<String, String> s = markdownSections(c.toMarkdown());
         assertThat(s.get("Promotion decisions")).as("a damaged decision is never shown as no decision")
                 .doesNotContain("No promotion decision recorded").contains("promotion-decision-1")

@@ -18,7 +18,7 @@ import java.util.OptionalLong;
 
 /**
  * The {@code card --json} shape: every fact a {@link ModelCard} gathered, as plain records
- * (written with snake_case keys by {@link Json}). Absent values are {@code null}; numbers keep
+ * (written with snake_case keys by {@link JsonOutput}). Absent values are {@code null}; numbers keep
  * full precision (the rendered card rounds them).
  */
 final class CardViews {

@@ -159,7 +159,7 @@ final class DatasetsCommand extends GroupCommand {
         int execute(Mlops mlops) {
             Page<Dataset> page = mlops.datasets().listDatasets(new PageRequest(limit, Optional.ofNullable(pageToken)));
             if (jsonOutput()) {
-                json(Json.page("datasets", page.items().stream().map(Views::dataset).toList(), page.nextPageToken()));
+                json(JsonOutput.page("datasets", page.items().stream().map(Views::dataset).toList(), page.nextPageToken()));
                 return Errors.OK;
             }
             if (page.items().isEmpty()) {
@@ -211,7 +211,7 @@ final class DatasetsCommand extends GroupCommand {
             Page<DatasetVersion> page = mlops.datasets().listVersions(ref,
                     VersionQuery.builder().page(PageRequest.first(MAX_VERSIONS)).build());
             if (jsonOutput()) {
-                json(Json.page("versions", page.items().stream().map(v -> Views.dataset(v, null)).toList(),
+                json(JsonOutput.page("versions", page.items().stream().map(v -> Views.dataset(v, null)).toList(),
                         page.nextPageToken()));
                 return Errors.OK;
             }

@@ -62,7 +62,7 @@ final class DriftCommand implements Callable<Integer> {
         }
         // with --html -, stdout carries the page alone; the exit code still tells the verdict
         if (!outputs.toStdout() && root.json()) {
-            Json.printText(out, DriftReportJson.toJson(report));
+            JsonOutput.printText(out, DriftReportJson.toJson(report));
         } else if (!outputs.toStdout()) {
             print(out, report);
             if (html != null) {

@@ -35,7 +35,7 @@ final class ModelsCommand extends GroupCommand {
         int execute(Mlops mlops) {
             Page<RegisteredModel> page = mlops.models().listModels(new PageRequest(limit, Optional.ofNullable(pageToken)));
             if (jsonOutput()) {
-                json(Json.page("models", page.items().stream().map(m -> Views.model(m, null)).toList(), page.nextPageToken()));
+                json(JsonOutput.page("models", page.items().stream().map(m -> Views.model(m, null)).toList(), page.nextPageToken()));
                 return Errors.OK;
             }
             if (page.items().isEmpty()) {

@@ -70,7 +70,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         // with an output on stdout, stdout carries that report alone; the exit code still tells the verdict
         if (!outputs.toStdout() && root.json()) {
-            Json.print(out, new Views.ReportView(written, report.datasetDrift(),
+            JsonOutput.print(out, new Views.ReportView(written, report.datasetDrift(),
                     report.driftShare(), report.driftShareThreshold(), report.columns().size(),
                     report.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList()));
         } else if (!outputs.toStdout()) {

@@ -83,7 +83,7 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     final void json(Object value) {
-        Json.print(out(), value);
+        JsonOutput.print(out(), value);
     }
 
     /** Prints one line of human output. */

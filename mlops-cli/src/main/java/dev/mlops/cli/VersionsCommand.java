@@ -89,7 +89,7 @@ final class VersionsCommand extends GroupCommand {
             mlops.models().model(name); // an unknown model is an error, not an empty list
             Page<ModelVersion> page = mlops.models().listVersions(name, query);
             if (jsonOutput()) {
-                json(Json.page("versions", page.items().stream().map(Views::version).toList(), page.nextPageToken()));
+                json(JsonOutput.page("versions", page.items().stream().map(Views::version).toList(), page.nextPageToken()));
                 return Errors.OK;
             }
             printVersions(out(), page.items());

@@ -25,7 +25,7 @@ import java.util.TreeMap;
 
 /**
  * The JSON shapes of {@code --json} output: plain records of strings, numbers, lists and maps,
- * written by {@link Json} with snake_case keys (so {@code artifactSha256} is
+ * written by {@link JsonOutput} with snake_case keys (so {@code artifactSha256} is
  * {@code artifact_sha256}). Enum values are lowercase; times are ISO-8601 UTC.
  */
 final class Views {

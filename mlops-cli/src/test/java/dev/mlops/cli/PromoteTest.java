@@ -44,6 +44,7 @@ class PromoteTest {
         EVAL_CSV = sb.toString();
     }
 
+    /** Schema 1, written with camelCase names before every format was snake_case: still read. */
     private static final String DATA_POLICY = """
             { "schemaVersion": 1, "kind": "promotion-policy", "name": "credit-data",
               "thresholds": [ { "metric": "accuracy", "min": 0.8 } ],
@@ -184,7 +185,7 @@ class PromoteTest {
         }
         Path typo = Files.writeString(tmp.resolve("typo-v2.json"), POLICY_V2.replace("\"minimum\"", "\"minimun\""));
         assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", typo.toString()),
-                "--policy '" + typo + "': rules[0] has unknown rule type 'minimun'; expected one of [data_validation,"
+                "--policy '" + typo + "': promotion policy: rules[0].type: unknown rule type 'minimun'; expected one of [data_validation,"
                         + " fairness_max, fairness_min, improvement, latency_p99, maximum, mcnemar, minimum,"
                         + " non_inferiority, relative_improvement, relative_non_inferiority, significance]");
     }
@@ -196,7 +197,18 @@ class PromoteTest {
                 "--policy '" + tmp.resolve("nope.json") + "' does not exist");
         Path typo = Files.writeString(tmp.resolve("typo.json"), POLICY.replace("\"thresholds\"", "\"threshold\""));
         assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", typo.toString()),
-                "has unknown field 'threshold'");
+                "--policy '" + typo + "': promotion policy: threshold: unknown field; expected only [");
+        Path mistyped = Files.writeString(tmp.resolve("mistyped.json"), POLICY.replace("0.7", "\"0.7\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", mistyped.toString()),
+                "promotion policy: thresholds[0].min: expected a number, got the string '0.7'");
+        Path deep = Files.writeString(tmp.resolve("deep.json"), POLICY.replace("\"latency\"",
+                "\"fairness\": " + "[".repeat(100) + "]".repeat(100) + ", \"latency\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", deep.toString()),
+                "promotion policy: fairness[0]");
+        // a camelCase name of schema 1 in a schema-2 policy is an unknown field
+        Path camel = Files.writeString(tmp.resolve("camel.json"), POLICY_V2.replace("\"rules\"", "\"requireChampion\": true, \"rules\""));
+        assertBad(cli.run("promote", "credit/2", "--alias", "production", "--policy", camel.toString()),
+                "promotion policy: requireChampion: unknown field; expected only [schema_version, kind, name, require_champion, rules, predictions]");
         assertBad(cli.run("promote", "credit@production", "--alias", "production", "--policy", policy.toString()),
                 "names an alias; promote takes a version such as credit/4");
         assertBad(cli.run("promote", "credit/9", "--alias", "production", "--policy", policy.toString()),
@@ -223,6 +235,13 @@ class PromoteTest {
         Path deeper = Files.writeString(tmp.resolve("deeper.json"), head + first.replace("\"min\"", "\"min\": 0.5, \"min\"") + " }");
         assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", deeper.toString(), "--dry-run"),
                 "promotion policy: thresholds[0].min: the field appears twice");
+        // the same in the current form (schema 2, one list of typed rules)
+        String head2 = "{ \"schema_version\": 2, \"kind\": \"promotion-policy\", \"name\": \"credit-twice\", ";
+        String rules = "\"rules\": [ { \"type\": \"minimum\", \"metric\": \"roc_auc\", \"bound\": %s } ]";
+        Path snake = Files.writeString(tmp.resolve("twice-2.json"), head2 + rules.formatted("0.77") + ", "
+                + rules.formatted("0.5") + " }");
+        assertBad(cli.run("promote", "credit/3", "--alias", "production", "--policy", snake.toString(), "--dry-run"),
+                "--policy '" + snake + "': promotion policy: rules: the field appears twice");
         // without the repetition the policy refuses credit/3, as its first rule says
         Path once = Files.writeString(tmp.resolve("once.json"), head + first + " }");
         assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", once.toString(), "--dry-run")

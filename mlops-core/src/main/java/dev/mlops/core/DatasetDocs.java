@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /** Stored forms of the dataset catalog. */
 final class DatasetDocs {
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = StoredDocuments.DOCUMENT_SCHEMA_VERSION;
 
     private DatasetDocs() {
     }

@@ -45,7 +45,7 @@ final class Documents {
      * there with exactly these bytes the create succeeded, so the caller's answer is the truth.
      */
     <T> Versioned<T> create(DocumentKey key, T value) {
-        byte[] bytes = Json.write(value);
+        byte[] bytes = StoredDocuments.write(value);
         try {
             Document d = store.create(key, bytes);
             return new Versioned<>(value, d.revision());
@@ -61,7 +61,7 @@ final class Documents {
 
     /** Replaces a document if it is still at {@code revision}; see {@link #create} for a reported failure. */
     <T> Versioned<T> replace(DocumentKey key, long revision, T value) {
-        return new Versioned<>(value, replaceBytes(key, revision, Json.write(value)).revision());
+        return new Versioned<>(value, replaceBytes(key, revision, StoredDocuments.write(value)).revision());
     }
 
     /** Replaces a document at {@code revision}, resolving a reported failure by reading back as {@link #create} does. */
@@ -103,7 +103,7 @@ final class Documents {
                 return current;
             }
             try {
-                Document d = replaceBytes(key, current.revision(), Json.write(next));
+                Document d = replaceBytes(key, current.revision(), StoredDocuments.write(next));
                 return new Versioned<>(next, d.revision());
             } catch (ConflictException lostRace) {
                 Thread.onSpinWait();
@@ -146,6 +146,6 @@ final class Documents {
     }
 
     static <T> Versioned<T> parse(Document d, Class<T> type) {
-        return new Versioned<>(Json.read(d.content(), type, "document " + d.key()), d.revision());
+        return new Versioned<>(StoredDocuments.read(d.content(), type, "document " + d.key()), d.revision());
     }
 }

@@ -74,7 +74,7 @@ final class Idempotency {
             }
             ModelVersion v = commit.apply(from -> {
                 if (claim.isEmpty()) {
-                    docs.create(claimKey, new ClaimDoc(1, key, fingerprint, from, null));
+                    docs.create(claimKey, new ClaimDoc(StoredDocuments.DOCUMENT_SCHEMA_VERSION, key, fingerprint, from, null));
                 }
             });
             record(docs, claimKey, v.number());

@@ -20,11 +20,15 @@ import java.util.TreeMap;
 final class JournalAuditLog implements AuditLog {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalAuditLog.class);
     /**
-     * 2: creation entries ({@code model.create}, {@code version.register}, {@code dataset.register})
-     * list the initial tags and attachments, and alias entries carry their move number. 1: they
-     * do not.
+     * 3: field names are snake_case ({@code schema_version}). 2: creation entries
+     * ({@code model.create}, {@code version.register}, {@code dataset.register}) list the initial
+     * tags and attachments, and alias entries carry their move number. 1: they do not. 1 and 2
+     * were written camelCase ({@code schemaVersion}); entries are never rewritten, so their
+     * stored bytes, and with them the hash chain, stay as they were.
      */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
+    /** The last schema version written with camelCase names. */
+    private static final int LAST_CAMEL_CASE_VERSION = 2;
     /** Key in an alias entry's {@code after}: the move's number, its position in the alias history. */
     static final String MOVE = "move";
     /** Prefix of a tag's key in {@code before} and {@code after}. */
@@ -103,7 +107,7 @@ final class JournalAuditLog implements AuditLog {
 
     /** Appends an entry of the registry's own, unchecked; throws if it could not be appended. */
     void append(String action, String target, Map<String, String> before, Map<String, String> after) {
-        store.append(Json.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
+        store.append(StoredDocuments.write(new AuditRecord(SCHEMA_VERSION, clock.instant().toString(), actor, action, target,
                 before, after)));
     }
 
@@ -242,7 +246,8 @@ final class JournalAuditLog implements AuditLog {
     }
 
     private static AuditRecord read(JournalEntry e) {
-        return Json.read(e.payload(), AuditRecord.class, "audit entry " + e.sequence());
+        return StoredDocuments.readAsWritten(e.payload(), AuditRecord.class, "audit entry " + e.sequence(),
+                LAST_CAMEL_CASE_VERSION, SCHEMA_VERSION);
     }
 
     private static AuditEntry toEntry(JournalEntry e, AuditRecord r) {

@@ -16,7 +16,7 @@ record ModelDoc(int schemaVersion, String name, String description, Map<String, 
                 Map<String, List<AliasMoveDoc>> aliasHistory, Map<String, List<Integer>> rollbackStack,
                 List<Integer> deletedVersions, Map<String, Integer> archivedMoves, Boolean pending) {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = StoredDocuments.DOCUMENT_SCHEMA_VERSION;
     /** Moves per archived history chunk; the document keeps fewer than two chunks per alias. */
     static final int HISTORY_CHUNK = 100;
     /** How far back rollback reaches. */

@@ -182,7 +182,7 @@ final class RegistryCheck {
         boolean repaired = false;
         if (repair) {
             try {
-                store.replace(key, revision, Json.write(v.tombstone()));
+                store.replace(key, revision, StoredDocuments.write(v.tombstone()));
                 repaired = true;
             } catch (ConflictException raced) {
                 repaired = false;
@@ -300,7 +300,7 @@ final class RegistryCheck {
         boolean repaired = false;
         if (repair) {
             try {
-                store.create(key, Json.write(new ContentIndexDoc(1, v.version())));
+                store.create(key, StoredDocuments.write(new ContentIndexDoc(DatasetDocs.SCHEMA_VERSION, v.version())));
                 repaired = true;
             } catch (ConflictException raced) {
                 repaired = true;

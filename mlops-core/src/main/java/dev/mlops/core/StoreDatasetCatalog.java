@@ -142,7 +142,7 @@ final class StoreDatasetCatalog implements DatasetCatalog {
             }
         }
         try {
-            docs.create(Keys.datasetContent(name, content), new ContentIndexDoc(1, registered));
+            docs.create(Keys.datasetContent(name, content), new ContentIndexDoc(DatasetDocs.SCHEMA_VERSION, registered));
         } catch (ConflictException sameContentMeanwhile) {
             // another writer registered identical content at the same moment: theirs wins, ours
             // becomes a tombstone so the catalog never holds the same content twice

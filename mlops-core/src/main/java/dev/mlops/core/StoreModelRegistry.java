@@ -217,7 +217,7 @@ final class StoreModelRegistry implements ModelRegistry {
             f.put("signature", spec.signature());
             f.put("lineage", List.of(l.trainedOn().toString(), l.validatedOn().toString(), l.testedOn().toString(),
                     l.retrainedFrom().map(Object::toString).orElse(""), l.codeRef().orElse("")));
-            return dev.mlops.api.Digests.sha256Hex(Json.write(f));
+            return dev.mlops.api.Digests.sha256Hex(StoredDocuments.write(f));
         }
     }
 
@@ -718,7 +718,7 @@ final class StoreModelRegistry implements ModelRegistry {
         int start = m.archivedMoves().getOrDefault(alias, 0);
         try {
             docs.create(Keys.aliasHistory(m.name(), alias).child(Keys.number(start)),
-                    new ModelDoc.HistoryChunk(1, start, m.oldestChunk(alias)));
+                    new ModelDoc.HistoryChunk(ModelDoc.SCHEMA_VERSION, start, m.oldestChunk(alias)));
         } catch (ConflictException writtenByAnEarlierAttempt) {
             // same committed moves, written by a retry or a concurrent writer
         }

@@ -23,7 +23,7 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
                   String description, String createdAt, String creator, EnvironmentDoc environment,
                   LineageDoc lineage, String status, String updatedAt, String registration, String idempotencyKey) {
 
-    static final int SCHEMA_VERSION = 1;
+    static final int SCHEMA_VERSION = StoredDocuments.DOCUMENT_SCHEMA_VERSION;
 
     VersionDoc {
         artifact = artifact == null ? List.of() : List.copyOf(artifact);

@@ -18,7 +18,6 @@ import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.store.JournalEntry;
 import dev.mlops.api.store.Store;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -415,25 +414,23 @@ class AuditRecoveryTest {
         return new ForwardingStore(s) {
             @Override
             public JournalEntry append(byte[] payload) {
-                try {
-                    ObjectNode r = (ObjectNode) Json.MAPPER.readTree(payload);
-                    r.put("schemaVersion", 1);
-                    ObjectNode after = (ObjectNode) r.get("after");
-                    after.remove("move");
-                    String action = r.get("action").asText();
-                    if (action.endsWith(".register") || action.equals("model.create")) {
-                        List<String> listed = new ArrayList<>();
-                        after.fieldNames().forEachRemaining(k -> {
-                            if (k.startsWith("tag.") || k.startsWith("attachment.")) {
-                                listed.add(k);
-                            }
-                        });
-                        after.remove(listed);
-                    }
-                    return super.append(Json.MAPPER.writeValueAsBytes(r));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                ObjectNode r = (ObjectNode) dev.mlops.json.StrictJson.readTree(payload, "audit entry");
+                // schema 1 was written camelCase: its version field is schemaVersion
+                r.remove("schema_version");
+                r.put("schemaVersion", 1);
+                ObjectNode after = (ObjectNode) r.get("after");
+                after.remove("move");
+                String action = r.get("action").asText();
+                if (action.endsWith(".register") || action.equals("model.create")) {
+                    List<String> listed = new ArrayList<>();
+                    after.fieldNames().forEachRemaining(k -> {
+                        if (k.startsWith("tag.") || k.startsWith("attachment.")) {
+                            listed.add(k);
+                        }
+                    });
+                    after.remove(listed);
                 }
+                return super.append(dev.mlops.json.StrictJson.write(r));
             }
         };
     }

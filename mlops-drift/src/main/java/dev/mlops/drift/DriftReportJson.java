@@ -1,11 +1,6 @@
 package dev.mlops.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
@@ -16,6 +11,8 @@ import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,21 +44,15 @@ import java.util.OptionalDouble;
  * <p>JSON has no NaN or infinity: a non-finite number is written as {@code null}. For the
  * statistic, {@code statistic_non_finite} then says which ({@code "NaN"}: no verdict,
  * {@code "Infinity"}, {@code "-Infinity"}) and the column's {@code note} says why, so
- * {@link #fromJson} restores the report exactly. Every key is always written; readers ignore
- * keys they do not know, so later versions may add keys without raising
- * {@code schema_version}.
+ * {@link #fromJson} restores the report exactly. Every key is always written, and
+ * {@link #fromJson} reads strictly (as every format, see {@link StrictJson}): an unknown key, a
+ * repeated key or a mistyped value is refused naming its path, so a later version that adds a
+ * key raises {@code schema_version}.
  */
 public final class DriftReportJson {
 
     /** The version of the schema written by {@link #toJson} and read by {@link #fromJson}. */
     public static final int SCHEMA_VERSION = 1;
-
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // a repeated key is refused, never silently replaced by its last value
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private DriftReportJson() {
     }
@@ -74,11 +65,7 @@ public final class DriftReportJson {
      */
     public static String toJson(DriftReport report) {
         Objects.requireNonNull(report, "report");
-        try {
-            return MAPPER.writeValueAsString(toTree(report));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a drift report as JSON: " + e.getOriginalMessage(), e);
-        }
+        return StrictJson.writePretty(toTree(report));
     }
 
     /**
@@ -108,44 +95,34 @@ public final class DriftReportJson {
      */
     public static DriftReport fromJson(String json) {
         Objects.requireNonNull(json, "json");
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ValidationException("a drift report is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ValidationException("a drift report must be a JSON object");
-        }
-        long version = integer(root, "schema_version", "report");
+        JsonFields root = StrictJson.readObject(json, "drift report");
+        long version = root.integer("schema_version");
         if (version != SCHEMA_VERSION) {
-            throw new ValidationException("drift report schema_version " + version + " is not supported: this version reads "
-                    + SCHEMA_VERSION);
-        }
-        JsonNode cols = required(root, "columns", "report");
-        if (!cols.isArray()) {
-            throw new ValidationException("drift report key \"columns\" must be an array");
+            throw root.invalid("schema_version", "version " + version + " is not supported: this version reads " + SCHEMA_VERSION);
         }
         List<ColumnDrift> columns = new ArrayList<>();
-        for (int i = 0; i < cols.size(); i++) {
-            columns.add(column(cols.get(i), "columns[" + i + "]"));
+        for (JsonFields c : root.objects("columns")) {
+            columns.add(column(c));
         }
         Optional<DriftReport.Window> window = Optional.empty();
-        JsonNode w = root.get("window");
-        if (w != null && !w.isNull()) {
-            window = Optional.of(new DriftReport.Window(instant(w, "start", "window"), instant(w, "end", "window"),
-                    integer(w, "sequence", "window")));
+        if (root.nullable("window").isObject()) {
+            JsonFields w = root.object("window");
+            window = Optional.of(new DriftReport.Window(instant(w, "start"), instant(w, "end"), w.integer("sequence")));
+            w.end();
+        } else if (!root.nullable("window").isNull()) {
+            throw root.invalid("window", "expected an object or null");
         }
-        return new DriftReport(instant(root, "created_at", "report"), integer(root, "reference_rows", "report"),
-                integer(root, "current_rows", "report"), columns, number(root, "drift_share", "report"),
-                number(root, "drift_share_threshold", "report"), bool(root, "dataset_drift", "report"),
-                text(root, "correction", "report"), window);
+        DriftReport r = new DriftReport(instant(root, "created_at"), root.integer("reference_rows"),
+                root.integer("current_rows"), columns, number(root, "drift_share"), number(root, "drift_share_threshold"),
+                root.bool("dataset_drift"), root.text("correction"), window);
+        root.end();
+        return r;
     }
 
     // ------------------------------------------------------------------ writing
 
     private static ObjectNode toTree(DriftReport r) {
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = StrictJson.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.put("created_at", r.createdAt().toString());
         root.put("reference_rows", r.referenceRows());
@@ -228,154 +205,78 @@ public final class DriftReportJson {
 
     // ------------------------------------------------------------------ reading
 
-    private static ColumnDrift column(JsonNode n, String where) {
-        if (n == null || !n.isObject()) {
-            throw new ValidationException("drift report " + where + " must be an object");
-        }
-        String name = text(n, "column", where);
-        String where2 = where + " (" + Names.quote(name) + ")";
-        String type = text(n, "type", where2);
+    private static ColumnDrift column(JsonFields n) {
+        String name = n.text("column");
+        String type = n.text("type");
         ColumnKind kind = switch (type) {
             case "numerical" -> ColumnKind.NUMERICAL;
             case "categorical" -> ColumnKind.CATEGORICAL;
-            default -> throw new ValidationException("drift report " + where2 + " has type " + Names.quote(type)
+            default -> throw n.invalid("type", "column " + Names.quote(name) + " has type " + Names.quote(type)
                     + ": expected numerical or categorical");
         };
-        double statistic = statistic(n, where2);
-        JsonNode dn = required(n, "distribution", where2);
+        double statistic = statistic(n);
+        JsonFields dn = n.object("distribution");
         Distribution distribution;
         try {
-            distribution = new Distribution(texts(dn, "labels", where2), doubles(dn, "edges", where2),
-                    doubles(dn, "reference_shares", where2), doubles(dn, "current_shares", where2));
+            distribution = new Distribution(dn.texts("labels"), doubles(dn, "edges"), doubles(dn, "reference_shares"),
+                    doubles(dn, "current_shares"));
         } catch (IllegalArgumentException e) {
-            throw new ValidationException("drift report " + where2 + " has an inconsistent distribution: " + e.getMessage());
+            throw dn.invalid("column " + Names.quote(name) + " has an inconsistent distribution: " + e.getMessage());
         }
-        JsonNode note = n.get("note");
-        if (note != null && !note.isNull() && !note.isTextual()) {
-            throw new ValidationException("drift report " + where2 + " key \"note\" must be a string or null");
-        }
-        return new ColumnDrift(name, kind, text(n, "method", where2), statistic, optional(n, "p_value", where2),
-                optional(n, "adjusted_p_value", where2), number(n, "threshold", where2), bool(n, "drifted", where2),
-                number(n, "missing_share_reference", where2), number(n, "missing_share_current", where2),
-                integer(n, "reference_count", where2), integer(n, "current_count", where2),
-                optional(n, "error_bound", where2), note == null || note.isNull() ? Optional.empty() : Optional.of(note.asText()),
-                distribution);
+        dn.end();
+        Optional<String> note = n.nullable("note").isNull() ? Optional.empty() : Optional.of(n.text("note"));
+        ColumnDrift c = new ColumnDrift(name, kind, n.text("method"), statistic, optional(n, "p_value"),
+                optional(n, "adjusted_p_value"), number(n, "threshold"), n.bool("drifted"),
+                number(n, "missing_share_reference"), number(n, "missing_share_current"), n.integer("reference_count"),
+                n.integer("current_count"), optional(n, "error_bound"), note, distribution);
+        n.end();
+        return c;
     }
 
-    private static double statistic(JsonNode n, String where) {
-        JsonNode s = required(n, "statistic", where);
-        if (s.isNumber()) {
-            return s.doubleValue();
+    private static double statistic(JsonFields n) {
+        double statistic = number(n, "statistic");
+        String special = n.nullable("statistic_non_finite").isNull() ? null : n.text("statistic_non_finite");
+        if (!Double.isNaN(statistic) || special == null) {
+            return statistic;
         }
-        if (!s.isNull()) {
-            throw new ValidationException("drift report " + where + " key \"statistic\" must be a number or null");
-        }
-        JsonNode special = n.get("statistic_non_finite");
-        if (special == null || special.isNull()) {
-            return Double.NaN;
-        }
-        return switch (special.asText()) {
+        return switch (special) {
             case "NaN" -> Double.NaN;
             case "Infinity" -> Double.POSITIVE_INFINITY;
             case "-Infinity" -> Double.NEGATIVE_INFINITY;
-            default -> throw new ValidationException("drift report " + where + " key \"statistic_non_finite\" is "
-                    + Names.quote(special.asText()) + ": expected NaN, Infinity or -Infinity");
+            default -> throw n.invalid("statistic_non_finite", Names.quote(special) + ": expected NaN, Infinity or -Infinity");
         };
     }
 
-    private static JsonNode required(JsonNode n, String key, String where) {
-        JsonNode v = n.get(key);
-        if (v == null) {
-            throw new ValidationException("drift report " + where + " has no key \"" + key + "\"");
-        }
-        return v;
+    /** A number that must be present; null stands for a non-finite value and reads as NaN. */
+    private static double number(JsonFields n, String key) {
+        return n.nullable(key).isNull() ? Double.NaN : n.number(key);
     }
 
-    private static String text(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (!v.isTextual()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be a string");
-        }
-        return v.asText();
+    private static OptionalDouble optional(JsonFields n, String key) {
+        return n.nullable(key).isNull() ? OptionalDouble.empty() : OptionalDouble.of(n.number(key));
     }
 
-    private static boolean bool(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (!v.isBoolean()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be true or false");
-        }
-        return v.booleanValue();
-    }
-
-    private static long integer(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be a whole number");
-        }
-        return v.longValue();
-    }
-
-    /** A number; null stands for a non-finite value and reads as NaN. */
-    private static double number(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (v.isNull()) {
-            return Double.NaN;
-        }
-        if (!v.isNumber()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be a number");
-        }
-        return v.doubleValue();
-    }
-
-    private static OptionalDouble optional(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (v.isNull()) {
-            return OptionalDouble.empty();
-        }
-        if (!v.isNumber()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be a number or null");
-        }
-        return OptionalDouble.of(v.doubleValue());
-    }
-
-    private static Instant instant(JsonNode n, String key, String where) {
-        String t = text(n, key, where);
+    private static Instant instant(JsonFields n, String key) {
+        String t = n.text(key);
         try {
             return Instant.parse(t);
         } catch (DateTimeParseException e) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" is " + Names.quote(t)
-                    + ": expected an ISO-8601 instant such as 2025-01-31T12:00:00Z");
+            throw n.invalid(key, Names.quote(t) + ": expected an ISO-8601 instant such as 2025-01-31T12:00:00Z");
         }
     }
 
-    private static List<String> texts(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (!v.isArray()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be an array");
-        }
-        List<String> out = new ArrayList<>(v.size());
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw new ValidationException("drift report " + where + " key \"" + key + "\" must hold strings");
-            }
-            out.add(e.asText());
-        }
-        return out;
-    }
-
-    private static List<Double> doubles(JsonNode n, String key, String where) {
-        JsonNode v = required(n, key, where);
-        if (!v.isArray()) {
-            throw new ValidationException("drift report " + where + " key \"" + key + "\" must be an array");
-        }
+    /** Numbers, each null standing for a non-finite value (read as NaN). */
+    private static List<Double> doubles(JsonFields n, String key) {
+        List<JsonNode> v = n.array(key);
         List<Double> out = new ArrayList<>(v.size());
-        for (JsonNode e : v) {
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
             if (e.isNull()) {
                 out.add(Double.NaN);
             } else if (e.isNumber()) {
                 out.add(e.doubleValue());
             } else {
-                throw new ValidationException("drift report " + where + " key \"" + key + "\" must hold numbers");
+                throw n.invalid(key, "element " + i + " is not a number or null");
             }
         }
         return out;

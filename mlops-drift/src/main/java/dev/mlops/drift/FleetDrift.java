@@ -1,8 +1,6 @@
 package dev.mlops.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.Names;
@@ -13,8 +11,8 @@ import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.store.Store;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,9 +87,6 @@ public final class FleetDrift {
             + " its count window after its own n-th row, so window k of one instance covers other times than window k of"
             + " another; use timeWindow(duration), whose windows are aligned to the epoch on every instance";
 
-    // a repeated key is refused, never silently replaced by its last value
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int PAGE = 1000;
     private static final String PROCESS_INSTANCE_ID = newInstanceId();
 
@@ -276,7 +271,7 @@ public final class FleetDrift {
         DocumentKey slot = windowsKey.child(segment(seq));
         createMarker(slot, seq, windowMillis, subWindows, subMillis);
 
-        ObjectNode doc = JSON.createObjectNode();
+        ObjectNode doc = StrictJson.objectNode();
         doc.put("schema_version", SCHEMA_VERSION);
         doc.put("kind", KIND);
         doc.put("monitor", monitorName);
@@ -285,18 +280,18 @@ public final class FleetDrift {
         doc.put("window_millis", windowMillis);
         doc.put("sub_windows", subWindows);
         doc.put("published_at", clock.instant().toString());
-        doc.set("window", readTree(state.toJson(), "window state"));
+        doc.set("window", StrictJson.readTree(state.toJson(), "window state"));
         DocumentKey key = slot.child(instanceId);
         try {
-            store.create(key, bytes(doc));
+            store.create(key, StrictJson.write(doc));
             published.incrementAndGet();
             return true;
         } catch (ConflictException e) {
             Optional<Document> existing = store.read(key);
             if (existing.isPresent()) {
-                JsonNode old = readTree(new String(existing.get().content(), StandardCharsets.UTF_8), key.toString());
+                JsonNode old = readTree(existing.get().content(), "fleet drift document " + key);
                 // both trees come from parsing text, so equal text gives equal nodes
-                JsonNode mine = readTree(new String(bytes(doc), StandardCharsets.UTF_8), key.toString());
+                JsonNode mine = readTree(StrictJson.write(doc), "fleet drift document " + key);
                 if (mine.get("window").equals(old.get("window")) && mine.get("window_millis").equals(old.get("window_millis"))
                         && mine.get("sub_windows").equals(old.get("sub_windows"))) {
                     return false;
@@ -312,7 +307,7 @@ public final class FleetDrift {
         if (store.read(slot).isPresent()) {
             return;
         }
-        ObjectNode m = JSON.createObjectNode();
+        ObjectNode m = StrictJson.objectNode();
         m.put("schema_version", SCHEMA_VERSION);
         m.put("kind", MARKER_KIND);
         m.put("monitor", monitorName);
@@ -323,7 +318,7 @@ public final class FleetDrift {
         m.put("window_millis", windowMillis);
         m.put("sub_windows", subWindows);
         try {
-            store.create(slot, bytes(m));
+            store.create(slot, StrictJson.write(m));
         } catch (ConflictException e) {
             // another instance created it first: that is the normal case
         }
@@ -433,32 +428,59 @@ public final class FleetDrift {
 
     private Published read(Document d, long windowSequence) {
         String where = d.key().toString();
-        JsonNode root = readTree(new String(d.content(), StandardCharsets.UTF_8), where);
+        JsonFields root = StrictJson.readObject(d.content(), "fleet drift document " + where);
         long windowMillis;
         int subWindows;
+        JsonFields window;
         try {
-            if (Json.integer(root, "schema_version") != SCHEMA_VERSION || !KIND.equals(Json.text(root, "kind"))) {
-                throw new IllegalArgumentException("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
+                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
             }
-            if (!monitorName.equals(Json.text(root, "monitor")) || Json.longValue(root, "sequence") != windowSequence) {
-                throw new IllegalArgumentException("it names monitor " + Names.quote(Json.text(root, "monitor")) + " window "
-                        + Json.longValue(root, "sequence") + ", expected " + Names.quote(monitorName) + " window " + windowSequence);
+            String monitor = root.text("monitor");
+            long sequence = root.integer("sequence");
+            if (!monitorName.equals(monitor) || sequence != windowSequence) {
+                throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
+                        + Names.quote(monitorName) + " window " + windowSequence);
             }
-            windowMillis = Json.longValue(root, "window_millis");
-            subWindows = Json.integer(root, "sub_windows");
+            if (!d.key().name().equals(root.text("instance"))) {
+                throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
+            }
+            Instant.parse(root.text("published_at"));
+            windowMillis = root.integer("window_millis");
+            subWindows = root.intValue("sub_windows");
             if (windowMillis < 1 || subWindows < 1) {
-                throw new IllegalArgumentException("window_millis and sub_windows must be positive");
+                throw root.invalid("window_millis and sub_windows must be positive");
             }
-            Json.object(root, "window");
-        } catch (IllegalArgumentException e) {
+            window = root.object("window");
+            root.end();
+        } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new ValidationException("invalid fleet drift document " + where + ": " + e.getMessage());
         }
         try {
-            return new Published(WindowState.fromJson(JSON.writeValueAsString(root.get("window")), profile), windowMillis,
-                    subWindows);
-        } catch (ValidationException | JsonProcessingException e) {
+            return new Published(WindowState.fromJson(window, profile), windowMillis, subWindows);
+        } catch (ValidationException e) {
             throw new ValidationException("window of instance " + Names.quote(d.key().name()) + " in " + where
                     + " cannot be merged: " + e.getMessage());
+        }
+    }
+
+    /** The end of a window marker's window, reading the whole marker strictly. */
+    private Instant markerEnd(Document marker) {
+        JsonFields m = StrictJson.readObject(marker.content(), "fleet drift marker " + marker.key());
+        try {
+            if (m.intValue("schema_version") != SCHEMA_VERSION || !MARKER_KIND.equals(m.text("kind"))) {
+                throw m.invalid("expected kind " + Names.quote(MARKER_KIND) + " with schema_version " + SCHEMA_VERSION);
+            }
+            m.text("monitor");
+            m.integer("sequence");
+            Instant.parse(m.text("start"));
+            Instant end = Instant.parse(m.text("end"));
+            m.integer("window_millis");
+            m.intValue("sub_windows");
+            m.end();
+            return end;
+        } catch (DateTimeParseException e) {
+            throw new ValidationException("invalid fleet drift marker " + marker.key() + ": " + e.getMessage());
         }
     }
 
@@ -482,13 +504,7 @@ public final class FleetDrift {
             token = page.nextPageToken();
         } while (token.isPresent());
         for (Document marker : markers) {
-            Instant end;
-            try {
-                end = Instant.parse(Json.text(readTree(new String(marker.content(), StandardCharsets.UTF_8),
-                        marker.key().toString()), "end"));
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                throw new ValidationException("invalid fleet drift marker " + marker.key() + ": " + e.getMessage());
-            }
+            Instant end = markerEnd(marker);
             if (end.isAfter(olderThan)) {
                 continue;
             }
@@ -541,24 +557,12 @@ public final class FleetDrift {
         return Optional.of(Long.parseLong(s));
     }
 
-    private static JsonNode readTree(String text, String what) {
-        try {
-            JsonNode n = JSON.readTree(text);
-            if (n == null || !n.isObject()) {
-                throw new ValidationException(what + " is not a JSON object");
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ValidationException(what + " is not valid JSON: " + e.getMessage());
+    private static JsonNode readTree(byte[] json, String what) {
+        JsonNode n = StrictJson.readTree(json, what);
+        if (!n.isObject()) {
+            throw new ValidationException(what + ": expected a JSON object");
         }
-    }
-
-    private static byte[] bytes(JsonNode n) {
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("fleet drift document could not be written as JSON", e);
-        }
+        return n;
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.mlops.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Field;
@@ -10,7 +7,8 @@ import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.DriftReport;
-import java.io.IOException;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,10 +64,6 @@ public final class ReferenceProfile {
     public static final String KIND = "mlops-drift-profile";
     /** Label of the bin that collects values or categories the profile does not list. */
     public static final String OTHER = "(other)";
-
-    // a repeated key is refused, never silently replaced by its last value
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final long rows;
     private final ProfileOptions options;
@@ -276,45 +270,40 @@ public final class ReferenceProfile {
      */
     public static ReferenceProfile fromJson(String text) {
         Objects.requireNonNull(text, "text");
-        JsonNode root;
+        JsonFields root = StrictJson.readObject(text, "drift profile");
         try {
-            root = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new ValidationException("drift profile is not valid JSON: " + e.getMessage());
-        }
-        try {
-            if (root == null || !root.isObject()) {
-                throw new IllegalArgumentException("the document is not a JSON object");
-            }
-            int version = Json.integer(root, "schema_version");
+            int version = root.intValue("schema_version");
             if (version != SCHEMA_VERSION) {
-                throw new IllegalArgumentException("schema_version " + version + " is not supported (expected " + SCHEMA_VERSION + ")");
+                throw root.invalid("schema_version", "version " + version + " is not supported; expected " + SCHEMA_VERSION);
             }
-            if (!KIND.equals(Json.text(root, "kind"))) {
-                throw new IllegalArgumentException("kind must be " + Names.quote(KIND));
+            String kind = root.text("kind");
+            if (!KIND.equals(kind)) {
+                throw root.invalid("kind", "the document is a " + Names.quote(kind) + ", expected " + Names.quote(KIND));
             }
-            JsonNode o = Json.object(root, "options");
-            ProfileOptions.Builder ob = ProfileOptions.builder().sketchK(Json.integer(o, "sketch_k"))
-                    .topK(Json.integer(o, "top_k")).gridCells(Json.integer(o, "grid_cells"));
-            JsonNode edges = o.get("bin_edges");
-            if (edges != null) {
-                var it = edges.fields();
-                while (it.hasNext()) {
-                    var e = it.next();
-                    ob.binEdges(e.getKey(), Json.doubles(e.getValue(), "bin_edges." + e.getKey()));
+            JsonFields o = root.object("options");
+            ProfileOptions.Builder ob = ProfileOptions.builder().sketchK(o.intValue("sketch_k"))
+                    .topK(o.intValue("top_k")).gridCells(o.intValue("grid_cells"));
+            Optional<JsonFields> edges = o.optionalObject("bin_edges");
+            if (edges.isPresent()) {
+                for (String column : edges.get().fieldNames()) {
+                    ob.binEdges(column, edges.get().numbersOrNonFinite(column));
                 }
+                edges.get().end();
             }
+            o.end();
             List<Column> cols = new ArrayList<>();
-            for (JsonNode c : Json.array(root, "columns")) {
-                String type = Json.text(c, "type");
+            for (JsonFields c : root.objects("columns")) {
+                String type = c.text("type");
                 switch (type) {
                     case "numerical" -> cols.add(NumericalColumn.fromJson(c));
                     case "categorical" -> cols.add(CategoricalColumn.fromJson(c));
-                    default -> throw new IllegalArgumentException("column type " + Names.quote(type)
+                    default -> throw c.invalid("type", "column type " + Names.quote(type)
                             + " is neither \"numerical\" nor \"categorical\"");
                 }
+                c.end();
             }
-            ReferenceProfile p = new ReferenceProfile(Json.longValue(root, "rows"), ob.build(), cols);
+            ReferenceProfile p = new ReferenceProfile(root.integer("rows"), ob.build(), cols);
+            root.end();
             return p;
         } catch (IllegalArgumentException e) {
             throw new ValidationException("invalid drift profile: " + e.getMessage());
@@ -322,7 +311,7 @@ public final class ReferenceProfile {
     }
 
     private String render() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = StrictJson.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.put("kind", KIND);
         root.put("rows", rows);
@@ -333,7 +322,7 @@ public final class ReferenceProfile {
         if (!options.binEdges().isEmpty()) {
             ObjectNode be = o.putObject("bin_edges");
             for (Map.Entry<String, double[]> e : options.binEdges().entrySet()) {
-                Json.putDoubles(be.putArray(e.getKey()), e.getValue());
+                numbers(be.putArray(e.getKey()), e.getValue());
             }
         }
         ArrayNode cols = root.putArray("columns");
@@ -344,10 +333,14 @@ public final class ReferenceProfile {
                 ((CategoricalColumn) c).toJson(cols.addObject());
             }
         }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("profile could not be written as JSON", e);
+        // the profile's sha256 is that of this text: its bytes must not change with the writer
+        return StrictJson.writeString(root);
+    }
+
+    /** Non-finite values as the strings {@code NaN}, {@code Infinity}, {@code -Infinity}. */
+    private static void numbers(ArrayNode a, double[] values) {
+        for (double v : values) {
+            a.add(StrictJson.numberOrNonFinite(v));
         }
     }
 
@@ -687,24 +680,24 @@ public final class ReferenceProfile {
             o.put("count", count);
             o.put("missing", missing);
             o.put("distinct", distinct);
-            Json.putDouble(o, "min", min);
-            Json.putDouble(o, "max", max);
-            Json.putDouble(o, "mean", mean);
-            Json.putDouble(o, "std", std);
+            o.set("min", StrictJson.numberOrNonFinite(min));
+            o.set("max", StrictJson.numberOrNonFinite(max));
+            o.set("mean", StrictJson.numberOrNonFinite(mean));
+            o.set("std", StrictJson.numberOrNonFinite(std));
             ObjectNode b = o.putObject("bins");
             if (values.length > 0 || edges.length == 0) {
                 b.put("kind", "values");
-                Json.putDoubles(b.putArray("values"), values);
+                numbers(b.putArray("values"), values);
             } else {
                 b.put("kind", "interval");
-                Json.putDoubles(b.putArray("edges"), edges);
+                numbers(b.putArray("edges"), edges);
             }
             ArrayNode counts = b.putArray("counts");
             for (long c : binCounts) {
                 counts.add(c);
             }
             ObjectNode g = o.putObject("grid");
-            Json.putDoubles(g.putArray("cuts"), cuts);
+            numbers(g.putArray("cuts"), cuts);
             ArrayNode bl = g.putArray("below");
             for (long c : below) {
                 bl.add(c);
@@ -712,26 +705,29 @@ public final class ReferenceProfile {
             o.put("sketch", sketch.toBase64());
         }
 
-        static NumericalColumn fromJson(JsonNode o) {
-            String name = Json.text(o, "name");
-            JsonNode b = Json.object(o, "bins");
-            String kind = Json.text(b, "kind");
+        static NumericalColumn fromJson(JsonFields o) {
+            String name = o.text("name");
+            JsonFields b = o.object("bins");
+            String kind = b.text("kind");
             double[] edges = new double[0];
             double[] values = new double[0];
             if ("interval".equals(kind)) {
-                edges = Json.doubles(Json.array(b, "edges"), name + ".bins.edges");
+                edges = b.numbersOrNonFinite("edges");
             } else if ("values".equals(kind)) {
-                values = Json.doubles(Json.array(b, "values"), name + ".bins.values");
+                values = b.numbersOrNonFinite("values");
             } else {
-                throw new IllegalArgumentException("column " + Names.quote(name) + ": bins.kind must be \"interval\" or \"values\"");
+                throw b.invalid("kind", "expected \"interval\" or \"values\"");
             }
-            JsonNode g = Json.object(o, "grid");
-            QuantileSketch sketch = QuantileSketch.fromBase64(Json.text(o, "sketch"));
-            return new NumericalColumn(name, Json.longValue(o, "count"), Json.longValue(o, "missing"),
-                    Json.longValue(o, "distinct"), Json.doubleValue(o, "min"), Json.doubleValue(o, "max"),
-                    Json.doubleValue(o, "mean"), Json.doubleValue(o, "std"), edges, values,
-                    Json.longs(Json.array(b, "counts"), name + ".bins.counts"), Json.doubles(Json.array(g, "cuts"), name + ".grid.cuts"),
-                    Json.longs(Json.array(g, "below"), name + ".grid.below"), sketch);
+            long[] binCounts = b.integers("counts");
+            b.end();
+            JsonFields g = o.object("grid");
+            double[] cuts = g.numbersOrNonFinite("cuts");
+            long[] below = g.integers("below");
+            g.end();
+            QuantileSketch sketch = QuantileSketch.fromBase64(o.text("sketch"));
+            return new NumericalColumn(name, o.integer("count"), o.integer("missing"), o.integer("distinct"),
+                    o.numberOrNonFinite("min"), o.numberOrNonFinite("max"), o.numberOrNonFinite("mean"),
+                    o.numberOrNonFinite("std"), edges, values, binCounts, cuts, below, sketch);
         }
     }
 
@@ -844,17 +840,18 @@ public final class ReferenceProfile {
             o.put("other_count", otherCount);
         }
 
-        static CategoricalColumn fromJson(JsonNode o) {
-            String name = Json.text(o, "name");
-            JsonNode a = Json.array(o, "categories");
+        static CategoricalColumn fromJson(JsonFields o) {
+            String name = o.text("name");
+            List<JsonFields> a = o.objects("categories");
             String[] cats = new String[a.size()];
             long[] cs = new long[a.size()];
             for (int i = 0; i < cats.length; i++) {
-                cats[i] = Json.text(a.get(i), "value");
-                cs[i] = Json.longValue(a.get(i), "count");
+                cats[i] = a.get(i).text("value");
+                cs[i] = a.get(i).integer("count");
+                a.get(i).end();
             }
-            return new CategoricalColumn(name, Json.longValue(o, "count"), Json.longValue(o, "missing"),
-                    Json.longValue(o, "distinct"), cats, cs, Json.longValue(o, "other_count"));
+            return new CategoricalColumn(name, o.integer("count"), o.integer("missing"), o.integer("distinct"), cats, cs,
+                    o.integer("other_count"));
         }
     }
 }

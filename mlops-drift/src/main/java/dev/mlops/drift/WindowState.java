@@ -1,17 +1,16 @@
 package dev.mlops.drift;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.DriftReport;
-import java.io.IOException;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,10 +33,6 @@ public final class WindowState {
     public static final int SCHEMA_VERSION = 1;
     /** The {@code kind} field of the JSON document. */
     public static final String KIND = "mlops-drift-window";
-
-    // a repeated key is refused, never silently replaced by its last value
-    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ProfileLayout layout;
     private final WindowData data;
@@ -196,7 +191,7 @@ public final class WindowState {
      * @return the JSON text
      */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = StrictJson.objectNode();
         root.put("schema_version", SCHEMA_VERSION);
         root.put("kind", KIND);
         root.put("profile_sha256", profileSha256());
@@ -217,8 +212,8 @@ public final class WindowState {
                 o.put("missing", c[n.off + 1]);
                 o.put("neg_inf", c[n.off + 2]);
                 o.put("pos_inf", c[n.off + 3]);
-                Json.putDouble(o, "min", data.minMax[n.mm]);
-                Json.putDouble(o, "max", data.minMax[n.mm + 1]);
+                o.set("min", StrictJson.numberOrNonFinite(data.minMax[n.mm]));
+                o.set("max", StrictJson.numberOrNonFinite(data.minMax[n.mm + 1]));
                 ArrayNode cells = o.putArray("cells");
                 for (int j = 0; j <= n.cuts.length; j++) {
                     cells.add(c[n.off + 4 + j]);
@@ -234,11 +229,7 @@ public final class WindowState {
                 }
             }
         }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("window could not be written as JSON", e);
-        }
+        return StrictJson.writeString(root);
     }
 
     /**
@@ -252,47 +243,46 @@ public final class WindowState {
     public static WindowState fromJson(String text, ReferenceProfile profile) {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(profile, "profile");
-        JsonNode root;
+        return fromJson(StrictJson.readObject(text, "drift window"), profile);
+    }
+
+    /** Reads a window from its fields, such as the {@code window} of a fleet drift document. */
+    static WindowState fromJson(JsonFields root, ReferenceProfile profile) {
         try {
-            root = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new ValidationException("drift window is not valid JSON: " + e.getMessage());
-        }
-        try {
-            if (Json.integer(root, "schema_version") != SCHEMA_VERSION || !KIND.equals(Json.text(root, "kind"))) {
-                throw new IllegalArgumentException("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
+                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
             }
-            String sha = Json.text(root, "profile_sha256");
+            String sha = root.text("profile_sha256");
             if (!sha.equals(profile.sha256())) {
-                throw new IllegalArgumentException("the window belongs to profile " + sha + ", not to " + profile.sha256());
+                throw root.invalid("profile_sha256", "the window belongs to profile " + sha + ", not to " + profile.sha256());
             }
             ProfileLayout layout = profile.layout();
             WindowData d = layout.newData();
-            d.rows = nonNegative(Json.longValue(root, "rows"), "rows");
-            JsonNode cols = Json.array(root, "columns");
+            d.rows = nonNegative(root.integer("rows"), "rows");
+            List<JsonFields> cols = root.objects("columns");
             if (cols.size() != profile.columns().size()) {
-                throw new IllegalArgumentException("columns has " + cols.size() + " entries, the profile " + profile.columns().size());
+                throw root.invalid("columns", "has " + cols.size() + " entries, the profile " + profile.columns().size());
             }
             int ni = 0;
             int ci = 0;
             for (int i = 0; i < cols.size(); i++) {
-                JsonNode o = cols.get(i);
+                JsonFields o = cols.get(i);
                 ReferenceProfile.Column col = profile.columns().get(i);
-                if (!col.name().equals(Json.text(o, "name"))) {
-                    throw new IllegalArgumentException("column " + i + " must be " + Names.quote(col.name()));
+                if (!col.name().equals(o.text("name"))) {
+                    throw o.invalid("name", "column " + i + " must be " + Names.quote(col.name()));
                 }
                 long[] c = d.counts;
                 if (col instanceof ReferenceProfile.NumericalColumn) {
                     ProfileLayout.Num n = layout.numerical[ni++];
-                    c[n.off] = nonNegative(Json.longValue(o, "count"), "count");
-                    c[n.off + 1] = nonNegative(Json.longValue(o, "missing"), "missing");
-                    c[n.off + 2] = nonNegative(Json.longValue(o, "neg_inf"), "neg_inf");
-                    c[n.off + 3] = nonNegative(Json.longValue(o, "pos_inf"), "pos_inf");
-                    d.minMax[n.mm] = Json.doubleValue(o, "min");
-                    d.minMax[n.mm + 1] = Json.doubleValue(o, "max");
-                    long[] cells = Json.longs(Json.array(o, "cells"), col.name() + ".cells");
+                    c[n.off] = nonNegative(o.integer("count"), "count");
+                    c[n.off + 1] = nonNegative(o.integer("missing"), "missing");
+                    c[n.off + 2] = nonNegative(o.integer("neg_inf"), "neg_inf");
+                    c[n.off + 3] = nonNegative(o.integer("pos_inf"), "pos_inf");
+                    d.minMax[n.mm] = o.numberOrNonFinite("min");
+                    d.minMax[n.mm + 1] = o.numberOrNonFinite("max");
+                    long[] cells = o.integers("cells");
                     if (cells.length != n.cuts.length + 1) {
-                        throw new IllegalArgumentException("column " + Names.quote(col.name()) + " needs " + (n.cuts.length + 1) + " cells");
+                        throw o.invalid("cells", "column " + Names.quote(col.name()) + " needs " + (n.cuts.length + 1) + " cells");
                     }
                     long sum = c[n.off + 2] + c[n.off + 3];
                     for (int j = 0; j < cells.length; j++) {
@@ -300,18 +290,18 @@ public final class WindowState {
                         sum += cells[j];
                     }
                     if (sum != c[n.off]) {
-                        throw new IllegalArgumentException("cells of column " + Names.quote(col.name()) + " sum to " + sum
+                        throw o.invalid("cells", "cells of column " + Names.quote(col.name()) + " sum to " + sum
                                 + ", count is " + c[n.off]);
                     }
                 } else {
                     ProfileLayout.Cat k = layout.categorical[ci++];
-                    c[k.off] = nonNegative(Json.longValue(o, "count"), "count");
-                    c[k.off + 1] = nonNegative(Json.longValue(o, "missing"), "missing");
-                    c[k.off + 2] = nonNegative(Json.longValue(o, "other"), "other");
-                    long[] cats = Json.longs(Json.array(o, "categories"), col.name() + ".categories");
+                    c[k.off] = nonNegative(o.integer("count"), "count");
+                    c[k.off + 1] = nonNegative(o.integer("missing"), "missing");
+                    c[k.off + 2] = nonNegative(o.integer("other"), "other");
+                    long[] cats = o.integers("categories");
                     if (cats.length != k.col.categories.length) {
-                        throw new IllegalArgumentException("column " + Names.quote(col.name()) + " needs " + k.col.categories.length
-                                + " category counts");
+                        throw o.invalid("categories", "column " + Names.quote(col.name()) + " needs "
+                                + k.col.categories.length + " category counts");
                     }
                     long sum = c[k.off + 2];
                     for (int j = 0; j < cats.length; j++) {
@@ -319,13 +309,15 @@ public final class WindowState {
                         sum += cats[j];
                     }
                     if (sum != c[k.off]) {
-                        throw new IllegalArgumentException("categories of column " + Names.quote(col.name()) + " sum to " + sum
+                        throw o.invalid("categories", "categories of column " + Names.quote(col.name()) + " sum to " + sum
                                 + ", count is " + c[k.off]);
                     }
                 }
+                o.end();
             }
-            DriftReport.Window w = new DriftReport.Window(Instant.parse(Json.text(root, "start")),
-                    Instant.parse(Json.text(root, "end")), Json.longValue(root, "sequence"));
+            DriftReport.Window w = new DriftReport.Window(Instant.parse(root.text("start")),
+                    Instant.parse(root.text("end")), root.integer("sequence"));
+            root.end();
             return new WindowState(layout, d, w);
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new ValidationException("invalid drift window: " + e.getMessage());

@@ -2,7 +2,6 @@ package dev.mlops.examples;
 
 import dev.mlops.serving.ModelServiceBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -12,6 +11,7 @@ import dev.mlops.api.Frame;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.serving.InputObserver;
 import dev.mlops.api.serving.ModelLoader;
@@ -26,6 +26,8 @@ import dev.mlops.core.Mlops;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.DriftReportJson;
 import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +89,6 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
     /** The model's input columns, as named in the data and in the request JSON. */
     static final List<String> FEATURES = List.of("precipitation", "temp_max", "temp_min", "wind");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * One day's weather, the model's input.
@@ -191,31 +192,29 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
     // ---- endpoints --------------------------------------------------------------------------
 
     private ObjectNode predict(JsonNode body) {
+        // strict: a missing, mistyped, repeated or unknown field is a 400 naming it
+        JsonFields request = StrictJson.fields(body, "request body");
         double[] v = new double[FEATURES.size()];
         for (int i = 0; i < v.length; i++) {
-            JsonNode n = body.get(FEATURES.get(i));
-            if (n == null || !n.isNumber()) {
-                throw new IllegalArgumentException("field '" + FEATURES.get(i) + "' must be a number; expected "
-                        + FEATURES);
-            }
-            v[i] = n.asDouble();
+            v[i] = request.number(FEATURES.get(i));
         }
+        request.end();
         Prediction<Double> p = service.predictDetailed(new Weather(v[0], v[1], v[2], v[3]));
-        return JSON.createObjectNode().put("prediction", p.output()).put("version", p.servedBy().toString())
+        return StrictJson.objectNode().put("prediction", p.output()).put("version", p.servedBy().toString())
                 .put("prediction_id", p.predictionId());
     }
 
     private ObjectNode drift() throws IOException {
-        ObjectNode n = JSON.createObjectNode().put("windows", windows.get()).put("windows_with_drift", driftWindows.get())
+        ObjectNode n = StrictJson.objectNode().put("windows", windows.get()).put("windows_with_drift", driftWindows.get())
                 .put("alerts", alerts.get()).put("rows_observed", monitor.observed());
         DriftReport r = latest.get();
-        n.set("latest", r == null ? null : JSON.readTree(DriftReportJson.toJson(r)));
+        n.set("latest", r == null ? null : StrictJson.readTree(DriftReportJson.toJson(r), "drift report"));
         return n;
     }
 
     private ObjectNode metrics() {
         ServiceMetrics m = service.metrics();
-        ObjectNode n = JSON.createObjectNode().put("service", m.service()).put("serving", service.currentVersion().toString())
+        ObjectNode n = StrictJson.objectNode().put("service", m.service()).put("serving", service.currentVersion().toString())
                 .put("observer_errors", m.observerErrors());
         ArrayNode versions = n.putArray("versions");
         for (VersionMetrics v : m.versions()) {
@@ -239,17 +238,17 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
                 answer = error("use " + method + " for " + ex.getRequestURI().getPath());
             } else {
                 byte[] body = in.readAllBytes();
-                answer = endpoint.answer(body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
+                answer = endpoint.answer(body.length == 0 ? StrictJson.objectNode() : StrictJson.readTree(body, "request body"));
                 status = 200;
             }
-        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IllegalArgumentException | ValidationException e) {
             status = 400;
             answer = error(e.getMessage());
         } catch (RuntimeException e) {
             status = 500;
             answer = error(e.toString());
         }
-        byte[] bytes = JSON.writeValueAsBytes(answer);
+        byte[] bytes = StrictJson.write(answer);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -258,7 +257,7 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
     }
 
     private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put("error", message);
+        return StrictJson.objectNode().put("error", message);
     }
 
     private static ToDoubleFunction<Weather> getter(String column) {
@@ -442,10 +441,6 @@ public final class MonitoredHttpServiceExample implements AutoCloseable {
     }
 
     private static JsonNode readTree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return StrictJson.readTree(json, "answer");
     }
 }

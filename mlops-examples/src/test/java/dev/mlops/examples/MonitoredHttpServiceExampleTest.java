@@ -83,7 +83,10 @@ class MonitoredHttpServiceExampleTest {
                 assertThat(metrics.get("versions").get(0).get("calls").asLong()).isEqualTo(3);
 
                 assertThat(post(http, base.resolve("/predict"), "{\"temp_max\": 10}", 400).get("error").asText())
-                        .contains("'precipitation' must be a number");
+                        .isEqualTo("request body: precipitation: missing; expected a number");
+                assertThat(post(http, base.resolve("/predict"), "{\"precipitation\": 1, \"precipitation\": 2}", 400)
+                        .get("error").asText()).isEqualTo("request body: precipitation: the field appears twice; expected each"
+                        + " field once in an object");
                 assertThat(post(http, base.resolve("/predict"), "not json", 400).has("error")).isTrue();
                 assertThat(get(http, base.resolve("/predict"), 405).get("error").asText()).contains("use POST");
                 HttpResponse<String> missing = http.send(HttpRequest.newBuilder(base.resolve("/nothing")).build(),

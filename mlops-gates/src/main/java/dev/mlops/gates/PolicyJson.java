@@ -1,31 +1,36 @@
 package dev.mlops.gates;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
-import java.util.ArrayList;
-import java.util.Iterator;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
+import dev.mlops.quality.DataValidation;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * The JSON document of a {@link PromotionPolicy}. Writes schema version 2 (snake_case, one
- * {@code rules} array of typed rules, each read by {@link RuleJson}); reads version 2 and the
- * version 1 documents of earlier builds (camelCase, a section per kind of rule), which it turns
- * into version 2 rule objects so that each rule is still read in one place.
+ * The JSON document of a {@link PromotionPolicy}, read and written through mlops-json's
+ * {@link StrictJson}. Writes schema version 2 (snake_case, one {@code rules} array of typed rules,
+ * each read by {@link RuleJson}); reads version 2 and the version 1 documents of earlier builds
+ * (camelCase, a section per kind of rule), whose sections become the same rules.
  */
 final class PolicyJson {
     static final int SCHEMA_VERSION = 2;
     private static final String KIND = PromotionPolicy.KIND;
+    /** Names the document in messages: {@code promotion policy: rules[1].bound: ...}. */
+    private static final String WHAT = "promotion policy";
+    /** Version 1's top-level sections, one per kind of rule (their snake_case names: read through the camelCase view). */
+    private static final List<String> VERSION_1_SECTIONS = List.of("thresholds", "relative", "non_inferiority",
+            "significance", "latency", "data_validation", "fairness");
 
     private PolicyJson() {
     }
 
     static String write(PromotionPolicy policy) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = StrictJson.objectNode();
         root.put("schema_version", SCHEMA_VERSION).put("kind", KIND).put("name", policy.name())
                 .put("require_champion", policy.requireChampion());
         ArrayNode rules = root.putArray("rules");
@@ -35,240 +40,145 @@ final class PolicyJson {
             p.championPrediction().ifPresent(c -> o.put("champion_prediction", c));
             p.positiveClass().ifPresent(c -> o.put("positive_class", c));
         });
-        return Json.write(root);
+        return StrictJson.writePretty(root);
     }
 
     static PromotionPolicy read(String json) {
-        JsonNode root = Json.tree(json, KIND);
-        JsonNode kind = root.get("kind");
-        if (kind != null && !kind.asText().equals(KIND)) {
-            throw new ValidationException("the document is a " + Names.quote(kind.asText()) + ", expected a " + KIND);
-        }
-        try {
-            if (root.has("schema_version")) {
-                requireVersion(root, "schema_version", SCHEMA_VERSION);
-                return readVersion2(root);
-            }
-            if (root.has("schemaVersion")) {
-                requireVersion(root, "schemaVersion", 1);
-                return readVersion1(root);
-            }
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ValidationException("policy: " + e.getMessage());
-        }
-        throw new ValidationException("the " + KIND + " has no schema_version; expected " + SCHEMA_VERSION);
-    }
-
-    private static void requireVersion(JsonNode root, String field, int expected) {
-        JsonNode v = root.get(field);
-        if (!v.isIntegralNumber() || v.intValue() != expected) {
-            throw new ValidationException("the " + KIND + " has " + field + " " + v + "; this library reads"
-                    + " schema_version " + SCHEMA_VERSION + " and the schemaVersion 1 of earlier builds");
-        }
-    }
-
-    // ---- version 2 ----------------------------------------------------------------------------
-
-    private static PromotionPolicy readVersion2(JsonNode root) {
-        allowOnly(root, "policy", "schema_version", "kind", "name", "require_champion", "rules", "predictions");
-        PromotionPolicy.Builder b = PromotionPolicy.builder(Json.text(root, "name", "policy"));
-        b.requireChampion(bool(root, "require_champion", "policy"));
-        int i = 0;
-        for (JsonNode o : array(root, "rules")) {
-            String at = "rules[" + i++ + "]";
-            add(b, RuleJson.read(o, at), at);
-        }
-        JsonNode p = root.get("predictions");
-        if (p != null) {
-            b.predictions(predictions(p, "champion_prediction", "positive_class"));
-        }
-        return b.build();
-    }
-
-    private static void add(PromotionPolicy.Builder b, PromotionRule rule, String at) {
-        try {
-            b.rule(rule);
-        } catch (IllegalStateException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
-        }
-    }
-
-    private static PromotionPolicy.PredictionColumns predictions(JsonNode p, String championField, String positiveField) {
-        String at = "predictions";
-        allowOnly(p, at, "label", "prediction", championField, positiveField);
-        try {
-            return new PromotionPolicy.PredictionColumns(Json.text(p, "label", at), Json.text(p, "prediction", at),
-                    p.has(championField) ? Optional.of(Json.text(p, championField, at)) : Optional.empty(),
-                    p.has(positiveField) ? Optional.of(Json.text(p, positiveField, at)) : Optional.empty());
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(at + ": " + e.getMessage());
-        }
-    }
-
-    // ---- version 1: a section per kind of rule, turned into version 2 rule objects ------------
-
-    private static PromotionPolicy readVersion1(JsonNode root) {
-        allowOnly(root, "policy", "schemaVersion", "kind", "name", "requireChampion", "thresholds", "relative",
-                "nonInferiority", "significance", "latency", "dataValidation", "fairness", "predictions");
-        PromotionPolicy.Builder b = PromotionPolicy.builder(Json.text(root, "name", "policy"));
-        b.requireChampion(bool(root, "requireChampion", "policy"));
-        int i = 0;
-        for (JsonNode o : array(root, "thresholds")) {
-            String at = "thresholds[" + i++ + "]";
-            allowOnly(o, at, "metric", "min", "max");
-            boolean min = exactlyOne(o, at, "min", "max");
-            add(b, v1Rule(at, min ? "minimum" : "maximum", o, "metric", "metric", min ? "min" : "max", "bound"), at);
-        }
-        i = 0;
-        for (JsonNode o : array(root, "relative")) {
-            String at = "relative[" + i++ + "]";
-            allowOnly(o, at, "metric", "greaterIsBetter", "minAbsoluteChange", "minRelativeChange");
-            requireBoolean(o, at, "greaterIsBetter", " (as MLflow's MetricThreshold)");
-            if (!o.has("minAbsoluteChange") && !o.has("minRelativeChange")) {
-                throw new ValidationException(at + " needs 'minAbsoluteChange' or 'minRelativeChange' (or both)");
-            }
-            if (o.has("minAbsoluteChange")) {
-                add(b, v1Rule(at, "improvement", o, "metric", "metric", "greaterIsBetter", "greater_is_better",
-                        "minAbsoluteChange", "min_change"), at);
-            }
-            if (o.has("minRelativeChange")) {
-                add(b, v1Rule(at, "relative_improvement", o, "metric", "metric", "greaterIsBetter", "greater_is_better",
-                        "minRelativeChange", "min_fraction"), at);
+        JsonFields root = StrictJson.readObject(json, WHAT).versioned(KIND, SCHEMA_VERSION);
+        PromotionPolicy.Builder b = guard(root, () -> PromotionPolicy.builder(root.text("name")));
+        b.requireChampion(root.optionalBool("require_champion").orElse(false));
+        // every top-level field is asked for before any rule is read, so a misspelt one is named first
+        List<String> fields = root.isLegacyCamelCase() ? VERSION_1_SECTIONS : List.of("rules");
+        fields.forEach(root::has);
+        root.has("predictions");
+        root.end();
+        if (root.isLegacyCamelCase()) {
+            readVersion1Rules(root, b);
+        } else {
+            for (JsonFields o : root.optionalObjects("rules")) {
+                add(b, o, RuleJson.read(o));
             }
         }
-        i = 0;
-        for (JsonNode o : array(root, "nonInferiority")) {
-            String at = "nonInferiority[" + i++ + "]";
-            allowOnly(o, at, "metric", "greaterIsBetter", "maxAbsoluteLoss", "maxRelativeLoss");
-            requireBoolean(o, at, "greaterIsBetter", "");
-            boolean absolute = exactlyOne(o, at, "maxAbsoluteLoss", "maxRelativeLoss");
-            add(b, absolute
-                    ? v1Rule(at, "non_inferiority", o, "metric", "metric", "greaterIsBetter", "greater_is_better",
-                            "maxAbsoluteLoss", "max_loss")
-                    : v1Rule(at, "relative_non_inferiority", o, "metric", "metric", "greaterIsBetter",
-                            "greater_is_better", "maxRelativeLoss", "max_loss_fraction"), at);
+        Optional<JsonFields> p = root.optionalObject("predictions");
+        if (p.isPresent()) {
+            b.predictions(predictions(p.get()));
         }
-        i = 0;
-        for (JsonNode o : array(root, "significance")) {
-            String at = "significance[" + i++ + "]";
-            allowOnly(o, at, "metric", "test", "alpha", "resamples", "confidence", "seed");
-            String test = o.has("test") ? Json.text(o, "test", at) : "paired_bootstrap";
+        return guard(root, b::build);
+    }
+
+    private static PromotionPolicy.PredictionColumns predictions(JsonFields p) {
+        String label = p.text("label");
+        String prediction = p.text("prediction");
+        Optional<String> champion = p.optionalText("champion_prediction");
+        Optional<String> positive = p.optionalText("positive_class");
+        p.end();
+        return guard(p, () -> new PromotionPolicy.PredictionColumns(label, prediction, champion, positive));
+    }
+
+    // ---- version 1: a section per kind of rule, read through the camelCase view ----------------
+
+    private static void readVersion1Rules(JsonFields root, PromotionPolicy.Builder b) {
+        for (JsonFields o : root.optionalObjects("thresholds")) {
+            String metric = o.text("metric");
+            boolean min = exactlyOne(o, "min", "max");
+            double bound = o.number(min ? "min" : "max");
+            add(b, o, rule(o, () -> min ? new PromotionRule.Minimum(metric, bound) : new PromotionRule.Maximum(metric, bound)));
+        }
+        for (JsonFields o : root.optionalObjects("relative")) {
+            String metric = o.text("metric");
+            boolean gib = o.bool("greater_is_better");
+            var abs = o.optionalNumber("min_absolute_change");
+            var rel = o.optionalNumber("min_relative_change");
+            if (abs.isEmpty() && rel.isEmpty()) {
+                o.end();
+                throw o.invalid("needs " + Names.quote(key(o, "min_absolute_change")) + " or "
+                        + Names.quote(key(o, "min_relative_change")) + " (or both)");
+            }
+            if (abs.isPresent()) {
+                add(b, o, rule(o, () -> new PromotionRule.Improvement(metric, gib, abs.getAsDouble())));
+            }
+            if (rel.isPresent()) {
+                add(b, o, rule(o, () -> new PromotionRule.RelativeImprovement(metric, gib, rel.getAsDouble())));
+            }
+        }
+        for (JsonFields o : root.optionalObjects("non_inferiority")) {
+            String metric = o.text("metric");
+            boolean gib = o.bool("greater_is_better");
+            boolean absolute = exactlyOne(o, "max_absolute_loss", "max_relative_loss");
+            double loss = o.number(absolute ? "max_absolute_loss" : "max_relative_loss");
+            add(b, o, rule(o, () -> absolute ? new PromotionRule.NonInferiority(metric, gib, loss)
+                    : new PromotionRule.RelativeNonInferiority(metric, gib, loss)));
+        }
+        for (JsonFields o : root.optionalObjects("significance")) {
+            String test = o.optionalText("test").orElse("paired_bootstrap");
             if (test.equals("mcnemar")) {
-                Json.text(o, "metric", at); // version 1 named the metric, always accuracy
-                add(b, v1Rule(at, "mcnemar", o, "alpha", "alpha"), at);
+                o.text("metric"); // version 1 named the metric, always accuracy
+                add(b, o, RuleJson.readAs(o, PromotionRule.McNemarTest::read));
             } else if (test.equals("paired_bootstrap")) {
-                add(b, v1Rule(at, "significance", o, "metric", "metric", "alpha", "alpha", "resamples", "resamples",
-                        "confidence", "confidence", "seed", "seed"), at);
+                add(b, o, RuleJson.readAs(o, PromotionRule.Significance::read));
             } else {
-                throw new ValidationException(at + " has test " + Names.quote(test)
-                        + "; expected 'paired_bootstrap' or 'mcnemar'");
+                throw o.invalid("test", "unknown test " + Names.quote(test) + "; expected 'paired_bootstrap' or 'mcnemar'");
             }
         }
-        JsonNode latency = root.get("latency");
-        if (latency != null) {
-            allowOnly(latency, "latency", "maxP99Millis");
-            add(b, v1Rule("latency", "latency_p99", latency, "maxP99Millis", "max_millis"), "latency");
+        Optional<JsonFields> latency = root.optionalObject("latency");
+        if (latency.isPresent()) {
+            JsonFields o = latency.get();
+            double ms = o.number("max_p99_millis");
+            add(b, o, rule(o, () -> new PromotionRule.LatencyP99(ms)));
         }
-        JsonNode suite = root.get("dataValidation");
-        if (suite != null) {
-            ObjectNode rule = Json.MAPPER.createObjectNode().put("type", "data_validation");
-            rule.set("suite", suite);
-            add(b, RuleJson.read(rule, "dataValidation"), "dataValidation");
-        }
-        i = 0;
-        for (JsonNode o : array(root, "fairness")) {
-            String at = "fairness[" + i++ + "]";
-            allowOnly(o, at, "column", "metric", "min", "max");
-            boolean max = exactlyOne(o, at, "max", "min");
-            add(b, v1Rule(at, max ? "fairness_max" : "fairness_min", o, "column", "column", "metric", "metric",
-                    max ? "max" : "min", "bound"), at);
-        }
-        JsonNode p = root.get("predictions");
-        if (p != null) {
-            b.predictions(predictions(p, "championPrediction", "positiveClass"));
-        }
-        return b.build();
-    }
-
-    /**
-     * A version 2 rule object from a version 1 one: {@code renames} pairs each old field with its
-     * new name; a field the old object lacks stays absent, so the rule's reader names it.
-     */
-    private static PromotionRule v1Rule(String at, String type, JsonNode old, String... renames) {
-        ObjectNode rule = Json.MAPPER.createObjectNode().put("type", type);
-        for (int k = 0; k < renames.length; k += 2) {
-            JsonNode v = old.get(renames[k]);
-            if (v != null) {
-                rule.set(renames[k + 1], v);
-            } else if (!Set.of("resamples", "confidence", "seed").contains(renames[k])) {
-                throw new ValidationException(at + " lacks field " + Names.quote(renames[k]));
+        Optional<JsonFields> suite = root.optionalObject("data_validation");
+        if (suite.isPresent()) {
+            JsonFields o = suite.get();
+            PromotionRule.DataValidationRule r;
+            try {
+                r = new PromotionRule.DataValidationRule(DataValidation.fromJson(StrictJson.writeString(o.node())));
+            } catch (ValidationException e) {
+                throw o.invalid(e.getMessage());
             }
+            add(b, o, r);
         }
-        try {
-            return RuleJson.read(rule, at);
-        } catch (ValidationException e) {
-            // name the field as the version 1 document spells it
-            String message = e.getMessage();
-            for (int k = 0; k < renames.length; k += 2) {
-                message = message.replace(Names.quote(renames[k + 1]), Names.quote(renames[k]));
-            }
-            throw new ValidationException(message);
+        for (JsonFields o : root.optionalObjects("fairness")) {
+            String column = o.text("column");
+            String metric = o.text("metric");
+            boolean max = exactlyOne(o, "max", "min");
+            double bound = o.number(max ? "max" : "min");
+            add(b, o, rule(o, () -> max ? new PromotionRule.FairnessMax(column, metric, bound)
+                    : new PromotionRule.FairnessMin(column, metric, bound)));
         }
     }
 
-    private static boolean exactlyOne(JsonNode o, String at, String first, String second) {
+    /** Ends {@code o} (no field beyond those read and these two) and says whether it has {@code first}: exactly one must be present. */
+    private static boolean exactlyOne(JsonFields o, String first, String second) {
         boolean hasFirst = o.has(first);
-        if (hasFirst == o.has(second)) {
-            throw new ValidationException(at + " needs exactly one of " + Names.quote(first) + " and "
-                    + Names.quote(second));
+        boolean hasSecond = o.has(second);
+        o.end();
+        if (hasFirst == hasSecond) {
+            throw o.invalid("needs exactly one of " + Names.quote(key(o, first)) + " and " + Names.quote(key(o, second)));
         }
         return hasFirst;
     }
 
-    private static void requireBoolean(JsonNode o, String at, String field, String hint) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isBoolean()) {
-            throw new ValidationException(at + " needs " + Names.quote(field) + ": true or false" + hint);
-        }
+    /** The name {@code field} has in {@code o}'s document: camelCase in a version 1 policy. */
+    private static String key(JsonFields o, String field) {
+        String path = o.pathOf(field);
+        return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    // ---- shared -------------------------------------------------------------------------------
-
-    private static boolean bool(JsonNode root, String field, String at) {
-        JsonNode v = root.get(field);
-        if (v == null) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw new ValidationException(at + " field " + Names.quote(field) + " must be true or false, got " + v);
-        }
-        return v.booleanValue();
+    /** Ends {@code o}, then makes its rule; an invalid value is refused naming {@code o}'s path. */
+    private static PromotionRule rule(JsonFields o, Supplier<PromotionRule> make) {
+        o.end();
+        return guard(o, make);
     }
 
-    private static void allowOnly(JsonNode o, String at, String... fields) {
-        if (!o.isObject()) {
-            throw new ValidationException(at + " must be a JSON object, got " + o);
-        }
-        Set<String> allowed = Set.of(fields);
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw new ValidationException(at + " has unknown field " + Names.quote(f) + "; expected "
-                        + List.of(fields));
-            }
-        }
+    private static void add(PromotionPolicy.Builder b, JsonFields at, PromotionRule rule) {
+        guard(at, () -> b.rule(rule));
     }
 
-    private static List<JsonNode> array(JsonNode root, String field) {
-        JsonNode v = root.get(field);
-        if (v == null) {
-            return List.of();
+    private static <T> T guard(JsonFields at, Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw at.invalid(e.getMessage());
         }
-        if (!v.isArray()) {
-            throw new ValidationException("policy field " + Names.quote(field) + " must be an array");
-        }
-        List<JsonNode> out = new ArrayList<>();
-        v.forEach(out::add);
-        return out;
     }
 }

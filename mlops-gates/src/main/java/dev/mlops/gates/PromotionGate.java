@@ -2,7 +2,6 @@ package dev.mlops.gates;
 
 import dev.mlops.api.AttachmentNames;
 import dev.mlops.core.Mlops;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.ConflictException;
@@ -21,6 +20,8 @@ import dev.mlops.api.quality.LatencyMeasurement;
 import dev.mlops.api.quality.RegressionData;
 import dev.mlops.api.quality.Verdict;
 import dev.mlops.api.Digests;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ public final class PromotionGate {
     public static final String DECISION_PREFIX = AttachmentNames.DECISION_PREFIX;
     /** The decision document's kind. */
     public static final String DECISION_KIND = "promotion-decision";
+    /** The decision document's schema version: 2, snake_case; version 1 (camelCase) is still read. */
+    public static final int DECISION_SCHEMA_VERSION = 2;
     private static final int MAX_RECORD_ATTEMPTS = 1_000;
 
     private final Mlops mlops;
@@ -211,20 +214,20 @@ public final class PromotionGate {
 
     /**
      * @param decision a decision
-     * @return it as JSON ({@code schemaVersion}, {@code kind}, every check; an absent observed
+     * @return it as JSON ({@code schema_version}, {@code kind}, every check; an absent observed
      *     value is {@code null})
      */
     public static String toJson(PromotionDecision decision) {
         Objects.requireNonNull(decision, "decision");
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("schemaVersion", Json.SCHEMA_VERSION).put("kind", DECISION_KIND)
+        ObjectNode root = StrictJson.objectNode();
+        root.put("schema_version", DECISION_SCHEMA_VERSION).put("kind", DECISION_KIND)
                 .put("candidate", decision.candidate().toString()).put("alias", decision.alias());
         if (decision.champion().isPresent()) {
             root.put("champion", decision.champion().get().toString());
         } else {
             root.putNull("champion");
         }
-        root.put("decidedAt", decision.decidedAt().toString()).put("policy", decision.policy())
+        root.put("decided_at", decision.decidedAt().toString()).put("policy", decision.policy())
                 .put("passed", decision.passed());
         ArrayNode checks = root.putArray("checks");
         for (CheckResult c : decision.checks()) {
@@ -236,69 +239,60 @@ public final class PromotionGate {
             }
             o.put("required", c.required()).put("verdict", c.verdict().name()).put("detail", c.detail());
         }
-        return Json.write(root);
+        return StrictJson.writePretty(root);
     }
 
     /**
-     * @param json a document written by {@link #toJson(PromotionDecision)}
+     * @param json a document written by {@link #toJson(PromotionDecision)} (schema 2, or schema 1
+     *     with camelCase names)
      * @return the decision
      * @throws ValidationException if it is not one (naming the field)
      */
     public static PromotionDecision decisionFromJson(String json) {
         Objects.requireNonNull(json, "json");
-        JsonNode root = Json.parse(json, DECISION_KIND);
-        ModelRef.Version candidate = versionRef(Json.text(root, "candidate", "decision"), "candidate");
-        JsonNode ch = root.get("champion");
-        Optional<ModelRef.Version> champion = ch == null || ch.isNull() ? Optional.empty()
-                : Optional.of(versionRef(Json.text(root, "champion", "decision"), "champion"));
+        JsonFields root = StrictJson.readObject(json, "promotion decision").versioned(DECISION_KIND, DECISION_SCHEMA_VERSION);
+        ModelRef.Version candidate = versionRef(root, "candidate");
+        Optional<ModelRef.Version> champion = root.has("champion") ? Optional.of(versionRef(root, "champion"))
+                : Optional.empty();
         Instant at;
         try {
-            at = Instant.parse(Json.text(root, "decidedAt", "decision"));
+            at = Instant.parse(root.text("decided_at"));
         } catch (java.time.format.DateTimeParseException e) {
-            throw new ValidationException("decision field 'decidedAt' is not an ISO-8601 instant: " + e.getParsedString());
-        }
-        JsonNode arr = root.get("checks");
-        if (arr == null || !arr.isArray()) {
-            throw new ValidationException("decision lacks array field 'checks'");
+            throw root.invalid("decided_at", "not an ISO-8601 instant: " + Names.quote(e.getParsedString()));
         }
         List<CheckResult> checks = new ArrayList<>();
-        int i = 0;
-        for (JsonNode o : arr) {
-            String where = "checks[" + i++ + "]";
-            JsonNode obs = o.get("observed");
-            OptionalDouble observed;
-            if (obs == null || obs.isNull()) {
-                observed = OptionalDouble.empty();
-            } else if (obs.isNumber()) {
-                observed = OptionalDouble.of(obs.doubleValue());
-            } else {
-                throw new ValidationException(where + " field 'observed' must be a number or null");
-            }
+        for (JsonFields o : root.objects("checks")) {
+            OptionalDouble observed = o.optionalNumber("observed");
+            String v = o.text("verdict");
             Verdict verdict;
             try {
-                verdict = Verdict.valueOf(Json.text(o, "verdict", where));
+                verdict = Verdict.valueOf(v);
             } catch (IllegalArgumentException e) {
-                throw new ValidationException(where + " has verdict " + Names.quote(o.get("verdict").asText())
-                        + ", expected PASS or FAIL");
+                throw o.invalid("verdict", "unknown verdict " + Names.quote(v) + "; expected PASS or FAIL");
             }
-            checks.add(new CheckResult(Json.text(o, "name", where), observed, Json.text(o, "required", where), verdict,
-                    Json.text(o, "detail", where)));
+            checks.add(new CheckResult(o.text("name"), observed, o.text("required"), verdict, o.text("detail")));
+            o.end();
         }
-        return new PromotionDecision(candidate, Json.text(root, "alias", "decision"), champion, checks, at,
-                Json.text(root, "policy", "decision"));
+        PromotionDecision d = new PromotionDecision(candidate, root.text("alias"), champion, checks, at, root.text("policy"));
+        // written by toJson for readers of the document; the decision recomputes it from its checks
+        boolean passed = root.bool("passed");
+        if (passed != d.passed()) {
+            throw root.invalid("passed", "is " + passed + ", but the checks say " + d.passed());
+        }
+        root.end();
+        return d;
     }
 
-    private static ModelRef.Version versionRef(String s, String field) {
+    private static ModelRef.Version versionRef(JsonFields root, String field) {
+        String s = root.text(field);
         try {
             if (ModelRef.parse(s) instanceof ModelRef.Version v) {
                 return v;
             }
         } catch (RuntimeException e) {
-            throw new ValidationException("decision field " + Names.quote(field) + " is not a version reference: "
-                    + e.getMessage());
+            throw root.invalid(field, "not a version reference: " + e.getMessage());
         }
-        throw new ValidationException("decision field " + Names.quote(field) + " is " + Names.quote(s)
-                + ", expected a version such as credit/3");
+        throw root.invalid(field, Names.quote(s) + " is not a version; expected one such as credit/3");
     }
 
     // ---- public value types -------------------------------------------------------------------

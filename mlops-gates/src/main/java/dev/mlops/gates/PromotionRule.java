@@ -2,6 +2,7 @@ package dev.mlops.gates;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
+import dev.mlops.api.ValidationException;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.ClassificationData;
@@ -13,6 +14,8 @@ import dev.mlops.api.quality.RegressionData;
 import dev.mlops.api.quality.ValidationResult;
 import dev.mlops.api.quality.ValidationSuite;
 import dev.mlops.api.quality.Verdict;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import dev.mlops.quality.Bootstrap;
 import dev.mlops.quality.DataValidation;
 import dev.mlops.quality.McNemar;
@@ -115,7 +118,7 @@ public sealed interface PromotionRule {
             node.put("metric", metric).put("bound", bound);
         }
 
-        static Minimum read(RuleJson.Fields f) {
+        static Minimum read(JsonFields f) {
             return new Minimum(f.text("metric"), f.number("bound"));
         }
     }
@@ -155,7 +158,7 @@ public sealed interface PromotionRule {
             node.put("metric", metric).put("bound", bound);
         }
 
-        static Maximum read(RuleJson.Fields f) {
+        static Maximum read(JsonFields f) {
             return new Maximum(f.text("metric"), f.number("bound"));
         }
     }
@@ -206,7 +209,7 @@ public sealed interface PromotionRule {
             node.put("metric", metric).put("greater_is_better", greaterIsBetter).put("min_change", minChange);
         }
 
-        static Improvement read(RuleJson.Fields f) {
+        static Improvement read(JsonFields f) {
             return new Improvement(f.text("metric"), f.bool("greater_is_better"), f.number("min_change"));
         }
     }
@@ -259,7 +262,7 @@ public sealed interface PromotionRule {
             node.put("metric", metric).put("greater_is_better", greaterIsBetter).put("min_fraction", minFraction);
         }
 
-        static RelativeImprovement read(RuleJson.Fields f) {
+        static RelativeImprovement read(JsonFields f) {
             return new RelativeImprovement(f.text("metric"), f.bool("greater_is_better"), f.number("min_fraction"));
         }
     }
@@ -312,7 +315,7 @@ public sealed interface PromotionRule {
             node.put("metric", metric).put("greater_is_better", greaterIsBetter).put("max_loss", maxLoss);
         }
 
-        static NonInferiority read(RuleJson.Fields f) {
+        static NonInferiority read(JsonFields f) {
             return new NonInferiority(f.text("metric"), f.bool("greater_is_better"), f.number("max_loss"));
         }
     }
@@ -366,7 +369,7 @@ public sealed interface PromotionRule {
                     .put("max_loss_fraction", maxLossFraction);
         }
 
-        static RelativeNonInferiority read(RuleJson.Fields f) {
+        static RelativeNonInferiority read(JsonFields f) {
             return new RelativeNonInferiority(f.text("metric"), f.bool("greater_is_better"),
                     f.number("max_loss_fraction"));
         }
@@ -445,7 +448,7 @@ public sealed interface PromotionRule {
                     .put("confidence", bootstrap.confidence()).put("seed", bootstrap.seed());
         }
 
-        static Significance read(RuleJson.Fields f) {
+        static Significance read(JsonFields f) {
             BootstrapOptions d = BootstrapOptions.defaults();
             String metric = f.text("metric");
             double alpha = f.number("alpha");
@@ -507,7 +510,7 @@ public sealed interface PromotionRule {
             node.put("alpha", alpha);
         }
 
-        static McNemarTest read(RuleJson.Fields f) {
+        static McNemarTest read(JsonFields f) {
             return new McNemarTest(f.number("alpha"));
         }
     }
@@ -561,7 +564,7 @@ public sealed interface PromotionRule {
             node.put("max_millis", maxMillis);
         }
 
-        static LatencyP99 read(RuleJson.Fields f) {
+        static LatencyP99 read(JsonFields f) {
             return new LatencyP99(f.number("max_millis"));
         }
     }
@@ -619,11 +622,16 @@ public sealed interface PromotionRule {
         @Override
         public void writeJson(ObjectNode node) {
             // DataValidation's own document, nested; throws ValidationException for custom predicates
-            node.set("suite", Json.parse(DataValidation.toJson(suite), "validation-suite"));
+            node.set("suite", StrictJson.readTree(DataValidation.toJson(suite), "validation suite"));
         }
 
-        static DataValidationRule read(RuleJson.Fields f) {
-            return new DataValidationRule(DataValidation.fromJson(Json.write(f.object("suite"))));
+        static DataValidationRule read(JsonFields f) {
+            JsonFields suite = f.object("suite");
+            try {
+                return new DataValidationRule(DataValidation.fromJson(StrictJson.writeString(suite.node())));
+            } catch (ValidationException e) {
+                throw f.invalid("suite", e.getMessage());
+            }
         }
     }
 
@@ -663,7 +671,7 @@ public sealed interface PromotionRule {
             node.put("column", column).put("metric", metric).put("bound", bound);
         }
 
-        static FairnessMax read(RuleJson.Fields f) {
+        static FairnessMax read(JsonFields f) {
             return new FairnessMax(f.text("column"), f.text("metric"), f.number("bound"));
         }
     }
@@ -704,7 +712,7 @@ public sealed interface PromotionRule {
             node.put("column", column).put("metric", metric).put("bound", bound);
         }
 
-        static FairnessMin read(RuleJson.Fields f) {
+        static FairnessMin read(JsonFields f) {
             return new FairnessMin(f.text("column"), f.text("metric"), f.number("bound"));
         }
     }

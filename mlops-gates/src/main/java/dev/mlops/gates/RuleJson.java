@@ -1,13 +1,10 @@
 package dev.mlops.gates;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Names;
 import dev.mlops.api.ValidationException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.List;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,12 +12,13 @@ import java.util.function.Function;
 
 /**
  * The JSON form of a {@link PromotionRule}: {@code {"type": "minimum", "metric": ..., "bound": ...}}.
- * Each rule writes its own fields and has its own reader; this class holds the registry from
- * {@code type} to reader, and the strict field access the readers share.
+ * Each rule writes its own fields and has its own reader, which reads them through
+ * {@link JsonFields} (strict: a missing, mistyped or unknown field is refused with its path);
+ * this class holds the registry from {@code type} to reader.
  */
 final class RuleJson {
     /** One line per rule: adding a rule adds its reader here. */
-    private static final Map<String, Function<Fields, PromotionRule>> READERS = Map.ofEntries(
+    private static final Map<String, Function<JsonFields, PromotionRule>> READERS = Map.ofEntries(
             Map.entry(PromotionRule.Minimum.TYPE, PromotionRule.Minimum::read),
             Map.entry(PromotionRule.Maximum.TYPE, PromotionRule.Maximum::read),
             Map.entry(PromotionRule.Improvement.TYPE, PromotionRule.Improvement::read),
@@ -44,114 +42,44 @@ final class RuleJson {
 
     /** @return the rule as a JSON object, {@code type} first */
     static ObjectNode write(PromotionRule rule) {
-        ObjectNode node = Json.MAPPER.createObjectNode().put("type", rule.type());
+        ObjectNode node = StrictJson.objectNode().put("type", rule.type());
         rule.writeJson(node);
         return node;
     }
 
     /**
-     * @param node a rule's JSON object
-     * @param at its place in the document, such as {@code rules[2]}, for messages
+     * @param f a rule's JSON object
      * @return the rule
-     * @throws ValidationException naming the place and what is wrong: an unknown {@code type}, a
-     *     missing, mistyped or unknown field, or an invalid value
+     * @throws ValidationException naming the rule's path and what is wrong: an unknown
+     *     {@code type}, a missing, mistyped or unknown field, or an invalid value
      */
-    static PromotionRule read(JsonNode node, String at) {
-        if (!node.isObject()) {
-            throw new ValidationException(at + " must be a JSON object, got " + node);
-        }
-        String type = Json.text(node, "type", at);
-        Function<Fields, PromotionRule> reader = READERS.get(type);
+    static PromotionRule read(JsonFields f) {
+        String type = f.text("type");
+        Function<JsonFields, PromotionRule> reader = READERS.get(type);
         if (reader == null) {
-            throw new ValidationException(at + " has unknown rule type " + Names.quote(type) + "; expected one of "
-                    + types());
+            throw f.invalid("type", "unknown rule type " + Names.quote(type) + "; expected one of " + types());
         }
-        Fields f = new Fields(node, at);
+        return readAs(f, reader);
+    }
+
+    /**
+     * Reads a rule's fields with one rule's reader, then refuses any field it did not ask for.
+     *
+     * @param f the rule's JSON object
+     * @param reader the rule's reader
+     * @return the rule
+     */
+    static PromotionRule readAs(JsonFields f, Function<JsonFields, PromotionRule> reader) {
         PromotionRule rule;
         try {
             rule = reader.apply(f);
         } catch (IllegalArgumentException e) {
             // the constructor runs after every field was asked for, so a misspelt field can be named
             // first: it is the likelier cause of a value that looks wrong
-            f.requireNoOthers();
-            throw new ValidationException(at + ": " + e.getMessage());
-        } catch (ValidationException e) {
-            // a missing or mistyped field; the Json helpers name the place, a nested document does not
-            throw e.getMessage().startsWith(at) ? e : new ValidationException(at + ": " + e.getMessage());
+            f.end();
+            throw f.invalid(e.getMessage());
         }
-        f.requireNoOthers();
+        f.end();
         return rule;
-    }
-
-    /**
-     * A rule's fields, read strictly: each accessor names the place and field when the field is
-     * missing or of the wrong type, and a field no accessor asked for is refused afterwards.
-     */
-    static final class Fields {
-        private final JsonNode node;
-        private final String at;
-        private final Set<String> asked = new LinkedHashSet<>(List.of("type"));
-
-        Fields(JsonNode node, String at) {
-            this.node = node;
-            this.at = at;
-        }
-
-        boolean has(String field) {
-            asked.add(field);
-            return node.has(field);
-        }
-
-        String text(String field) {
-            asked.add(field);
-            return Json.text(node, field, at);
-        }
-
-        double number(String field) {
-            asked.add(field);
-            return Json.number(node, field, at);
-        }
-
-        long integer(String field) {
-            asked.add(field);
-            return Json.integer(node, field, at);
-        }
-
-        int intValue(String field) {
-            long v = integer(field);
-            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new ValidationException(at + " field " + Names.quote(field) + " is " + v
-                        + ", expected a 32-bit integer");
-            }
-            return (int) v;
-        }
-
-        boolean bool(String field) {
-            asked.add(field);
-            JsonNode v = node.get(field);
-            if (v == null || !v.isBoolean()) {
-                throw new ValidationException(at + " needs " + Names.quote(field) + ": true or false");
-            }
-            return v.booleanValue();
-        }
-
-        JsonNode object(String field) {
-            asked.add(field);
-            JsonNode v = node.get(field);
-            if (v == null || !v.isObject()) {
-                throw new ValidationException(at + " lacks object field " + Names.quote(field));
-            }
-            return v;
-        }
-
-        void requireNoOthers() {
-            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!asked.contains(f)) {
-                    throw new ValidationException(at + " has unknown field " + Names.quote(f) + "; a "
-                            + Names.quote(node.get("type").textValue()) + " rule has " + new ArrayList<>(asked));
-                }
-            }
-        }
     }
 }

@@ -742,7 +742,7 @@ class PromotionGateTest {
                     new CheckResult("data", OptionalDouble.empty(), "suite 'x' passes", Verdict.FAIL, "no frame \"quoted\"")),
                     Instant.parse("2026-03-01T12:00:00.123Z"), "p@sha256:abc");
             String json = PromotionGate.toJson(d);
-            assertThat(json).contains("\"schemaVersion\" : 1", "\"kind\" : \"promotion-decision\"", "\"passed\" : false",
+            assertThat(json).contains("\"schema_version\" : 2", "\"kind\" : \"promotion-decision\"", "\"passed\" : false",
                     "\"observed\" : null");
             assertThat(PromotionGate.decisionFromJson(json)).isEqualTo(d);
             PromotionDecision noChampion = new PromotionDecision(d.candidate(), "staging", Optional.empty(), List.of(),
@@ -754,16 +754,25 @@ class PromotionGateTest {
         @DisplayName("refuses another kind, another schemaVersion and a mistyped field, naming it")
         void refuses() {
             assertThatThrownBy(() -> PromotionGate.decisionFromJson("{\"schemaVersion\":2,\"kind\":\"promotion-decision\"}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("schemaVersion 2");
-            assertThatThrownBy(() -> PromotionGate.decisionFromJson("{\"schemaVersion\":1,\"kind\":\"fairness\"}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("expected a promotion-decision");
-            assertThatThrownBy(() -> PromotionGate.decisionFromJson("{\"schemaVersion\":1,\"candidate\":\"credit@prod\"}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("expected a version such as credit/3");
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion decision: schemaVersion: version 2");
+            assertThatThrownBy(() -> PromotionGate.decisionFromJson("{\"schema_version\":2,\"kind\":\"fairness\"}"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("promotion decision: kind: the document is a 'fairness', expected a promotion-decision");
+            assertThatThrownBy(() -> PromotionGate.decisionFromJson("{\"schema_version\":2,\"candidate\":\"credit@prod\"}"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("promotion decision: candidate: 'credit@prod' is not a version; expected one such as credit/3");
             String bad = PromotionGate.toJson(new PromotionDecision(new ModelRef.Version("c", 1), "a", Optional.empty(),
                     List.of(new CheckResult("x", OptionalDouble.empty(), "r", Verdict.PASS, "d")), GateFixture.NOW, "p"))
                     .replace("\"PASS\"", "\"MAYBE\"");
             assertThatThrownBy(() -> PromotionGate.decisionFromJson(bad)).isInstanceOf(ValidationException.class)
-                    .hasMessage("checks[0] has verdict 'MAYBE', expected PASS or FAIL");
+                    .hasMessage("promotion decision: checks[0].verdict: unknown verdict 'MAYBE'; expected PASS or FAIL");
+            String ok = bad.replace("\"MAYBE\"", "\"PASS\"");
+            assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"passed\" : true", "\"passed\" : false")))
+                    .isInstanceOf(ValidationException.class).hasMessage("promotion decision: passed: is false, but the checks say true");
+            assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"alias\"", "\"alias\" : \"b\", \"alias\"")))
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion decision: alias: the field appears twice");
+            assertThatThrownBy(() -> PromotionGate.decisionFromJson(ok.replace("\"alias\"", "\"aliases\" : [], \"alias\"")))
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion decision: aliases: unknown field");
         }
     }
 

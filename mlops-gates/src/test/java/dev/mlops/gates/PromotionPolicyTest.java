@@ -9,6 +9,8 @@ import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.ValidationSuite;
 import java.time.Duration;
 import java.util.Optional;
+import dev.mlops.json.StrictJson;
+import dev.mlops.json.testing.JsonEdits;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,26 @@ class PromotionPolicyTest {
         assertThat(back.toBuilder().build()).isEqualTo(p);
         assertThat(PromotionPolicy.builder("credit-production").build().id()).isNotEqualTo(p.id());
     }
+
+    /** A policy without margins as schema 1 wrote it, camelCase, before snake_case. */
+    private static final String SCHEMA_1_NO_MARGINS = """
+            {
+              "schemaVersion" : 1,
+              "kind" : "promotion-policy",
+              "name" : "credit-production",
+              "requireChampion" : false,
+              "thresholds" : [ {
+                "metric" : "roc_auc",
+                "min" : 0.7
+              } ],
+              "relative" : [ {
+                "metric" : "roc_auc",
+                "greaterIsBetter" : true,
+                "minAbsoluteChange" : 0.01
+              } ],
+              "significance" : [ ],
+              "fairness" : [ ]
+            }""";
 
     @Test
     @DisplayName("the document is one list of typed rules in snake_case, in the order given")
@@ -108,11 +130,10 @@ class PromotionPolicyTest {
         assertThat(p.requireChampion()).isTrue();
         assertThat(p.predictions()).isEqualTo(full().predictions());
         // the camelCase fields of version 1 are not accepted in version 2, nor the other way round
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(v1.replace("\"schemaVersion\" : 1", "\"schema_version\" : 2")))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("policy has unknown field 'requireChampion'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(full().toJson().replace("\"schema_version\" : 2",
-                "\"schemaVersion\" : 1"))).isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("policy has unknown field 'require_champion'");
+        assertRefused(v1.replace("\"schemaVersion\" : 1", "\"schema_version\" : 2"),
+                "promotion policy: requireChampion: unknown field; expected only [schema_version, kind, name, require_champion, rules, predictions]");
+        assertRefused(full().toJson().replace("\"schema_version\" : 2", "\"schemaVersion\" : 1"),
+                "promotion policy: rules: unknown field; expected only [schemaVersion, kind, name, require_champion, thresholds,");
     }
 
     @Test
@@ -121,43 +142,46 @@ class PromotionPolicyTest {
         String doc = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",\"rules\":["
                 + "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":1},{\"type\":\"maximun\",\"metric\":\"a\",\"bound\":1}]}";
         assertThatThrownBy(() -> PromotionPolicy.fromJson(doc)).isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("rules[1] has unknown rule type 'maximun'; expected one of [")
+                .hasMessageStartingWith("promotion policy: rules[1].type: unknown rule type 'maximun'; expected one of [")
                 .hasMessageContaining("maximum").hasMessageContaining("relative_non_inferiority");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(doc.replace(",{\"type\":\"maximun\",", ",{\"kind\":\"maximum\",")))
-                .isInstanceOf(ValidationException.class).hasMessage("rules[1] lacks text field 'type'");
+        assertRefused(doc.replace(",{\"type\":\"maximun\",", ",{\"kind\":\"maximum\","),
+                "promotion policy: rules[1].type: missing; expected a string");
     }
 
     @Test
     @DisplayName("reading version 2 refuses unknown, missing and mistyped fields and bad values, naming the place")
     void strictReadingVersion2() {
         String head = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",\"rules\":[";
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":1,\"max\":2}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("rules[0] has unknown field 'max'; a 'minimum' rule has [type, metric, bound]");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"improvement\",\"metric\":\"mae\","
-                + "\"greater_is_better\":false,\"min_chnage\":-1,\"min_change\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("rules[0] has unknown field 'min_chnage'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\","
-                + "\"greater_is_better\":false,\"max_loss\":-0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("rules[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\","
-                + "\"max_loss\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("rules[0] needs 'greater_is_better': true or false");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"latency_p99\",\"max_millis\":\"fast\"}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("rules[0] lacks number field 'max_millis'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"mcnemar\",\"alpha\":0.05},"
-                + "{\"type\":\"mcnemar\",\"alpha\":0.01}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("rules[1]: the policy already has mcnemar:accuracy");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "{\"type\":\"data_validation\",\"suite\":{\"schemaVersion\":1,"
-                + "\"name\":\"s\",\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("rules[0]: constraints[0] has unknown type 'sorted'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "1]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("rules[0] must be a JSON object, got 1");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"schema_version\":3,\"name\":\"p\"}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("has schema_version 3");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"name\":\"p\"}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("has no schema_version; expected 2");
+        assertRefused(head + "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":1,\"max\":2}]}",
+                "promotion policy: rules[0].max: unknown field; expected only [type, metric, bound]");
+        // a misspelt field is named before the value it leaves out looks wrong
+        assertRefused(head + "{\"type\":\"improvement\",\"metric\":\"mae\",\"greater_is_better\":false,\"min_chnage\":-1,"
+                + "\"min_change\":0.1}]}", "promotion policy: rules[0].min_chnage: unknown field");
+        assertRefused(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\",\"greater_is_better\":false,\"max_loss\":-0.1}]}",
+                "promotion policy: rules[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertRefused(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\",\"max_loss\":0.1}]}",
+                "promotion policy: rules[0].greater_is_better: missing; expected true or false");
+        assertRefused(head + "{\"type\":\"non_inferiority\",\"metric\":\"mae\",\"greater_is_better\":0,\"max_loss\":0.1}]}",
+                "promotion policy: rules[0].greater_is_better: expected true or false, got the number 0");
+        assertRefused(head + "{\"type\":\"latency_p99\",\"max_millis\":\"fast\"}]}",
+                "promotion policy: rules[0].max_millis: expected a number, got the string 'fast'");
+        assertRefused(head + "{\"type\":\"significance\",\"metric\":\"accuracy\",\"alpha\":0.05,\"resamples\":100.5}]}",
+                "promotion policy: rules[0].resamples: expected an integer from -2147483648 to 2147483647, got the number 100.5");
+        assertRefused(head + "{\"type\":\"mcnemar\",\"alpha\":0.05},{\"type\":\"mcnemar\",\"alpha\":0.01}]}",
+                "promotion policy: rules[1]: the policy already has mcnemar:accuracy");
+        assertRefused(head + "{\"type\":\"data_validation\",\"suite\":{\"schema_version\":2,"
+                + "\"name\":\"s\",\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}]}",
+                "promotion policy: rules[0].suite: validation suite: constraints[0].type: unknown type 'sorted'");
+        assertRefused(head + "1]}", "promotion policy: rules[0]: expected an object, got the number 1");
+        assertRefused("{\"schema_version\":3,\"name\":\"p\"}",
+                "promotion policy: schema_version: version 3 is not one this library reads; expected 2");
+        assertRefused("{\"schemaVersion\":2,\"name\":\"p\"}",
+                "promotion policy: schemaVersion: version 2 is not one this library reads; expected 2 (with snake_case names");
+        assertRefused("{\"name\":\"p\"}", "promotion policy: schema_version: missing; expected an integer");
+        assertRefused("{\"schema_version\":2,\"kind\":\"promotion-decision\",\"name\":\"p\"}",
+                "promotion policy: kind: the document is a 'promotion-decision', expected a promotion-policy");
+        assertRefused("{\"schema_version\":2,\"name\":\"p\",\"require_champion\":\"yes\"}",
+                "promotion policy: require_champion: expected true or false, got the string 'yes'");
     }
 
     @Test
@@ -177,55 +201,48 @@ class PromotionPolicyTest {
     @DisplayName("reading version 1 refuses unknown fields, missing and mistyped ones, and bad values, naming the place")
     void strictReadingVersion1() {
         String head = "{\"schemaVersion\":1,\"kind\":\"promotion-policy\",\"name\":\"p\",";
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"treshold\":[]}"))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("policy has unknown field 'treshold'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"b\"}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("thresholds[1] needs exactly one of 'min' and 'max'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"relative\":[{\"metric\":\"roc_auc\",\"minAbsoluteChange\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("relative[0] needs 'greaterIsBetter'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head
-                + "\"relative\":[{\"metric\":\"log_loss\",\"greaterIsBetter\":true,\"minAbsoluteChange\":0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("relative[0]: metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head
-                + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true,\"minRelativeChange\":5}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("expected a fraction in [0, 1]");
+        assertRefused(head + "\"treshold\":[]}", "promotion policy: treshold: unknown field; expected only [schemaVersion, kind, name,");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"b\"}]}",
+                "promotion policy: thresholds[1]: needs exactly one of 'min' and 'max'");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"mni\":1}]}",
+                "promotion policy: thresholds[0].mni: unknown field; expected only [metric, min, max]");
+        assertRefused(head + "\"relative\":[{\"metric\":\"roc_auc\",\"minAbsoluteChange\":0.1}]}",
+                "promotion policy: relative[0].greaterIsBetter: missing; expected true or false");
+        assertRefused(head + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true,\"minRelativeChange\":5}]}",
+                "promotion policy: relative[0]: minFraction of 'auc' is 5.0, expected a fraction in [0, 1]");
+        assertRefused(head + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true}]}",
+                "promotion policy: relative[0]: needs 'minAbsoluteChange' or 'minRelativeChange' (or both)");
+        assertRefused(head + "\"relative\":[{\"metric\":\"log_loss\",\"greaterIsBetter\":true,\"minAbsoluteChange\":0.1}]}",
+                "promotion policy: relative[0]: metric 'log_loss' is smaller-is-better, but greaterIsBetter was given as true");
         String margin = "\"nonInferiority\":[{\"metric\":\"mae\",";
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin
-                + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1,\"maxRelativeLoss\":0.02}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0] needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"maxAbsoluteLoss\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] needs 'greaterIsBetter': true or false");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"margin\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageStartingWith("nonInferiority[0] has unknown field 'margin'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":-0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":\"0.1\"}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[0] lacks number field 'maxAbsoluteLoss'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":true,\"maxRelativeLoss\":0.1}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("nonInferiority[0]: metric 'mae' is smaller-is-better, but greaterIsBetter was given as true");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1},"
-                + "{\"metric\":\"mae\",\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.2}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("nonInferiority[1]: the policy already has non_inferiority:mae");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"significance\":[{\"metric\":\"accuracy\",\"test\":\"t\",\"alpha\":0.05}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("significance[0] has test 't'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"latency\":{\"maxP99Millis\":\"fast\"}}"))
-                .isInstanceOf(ValidationException.class).hasMessage("latency lacks number field 'maxP99Millis'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"fairness\":[{\"column\":\"sex\",\"metric\":\"parity\",\"max\":0.1}]}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("fairness[0]: fairness metric 'parity' is unknown");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"dataValidation\":{\"schemaVersion\":1,\"name\":\"s\","
-                + "\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("dataValidation: constraints[0] has unknown type 'sorted'");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson("{\"schemaVersion\":2,\"name\":\"p\"}"))
-                .isInstanceOf(ValidationException.class).hasMessageContaining("has schemaVersion 2");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"relative\":[{\"metric\":\"auc\",\"greaterIsBetter\":true}]}"))
-                .isInstanceOf(ValidationException.class)
-                .hasMessage("relative[0] needs 'minAbsoluteChange' or 'minRelativeChange' (or both)");
-        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"a\",\"min\":2}]}"))
-                .isInstanceOf(ValidationException.class).hasMessage("thresholds[1]: the policy already has min:a");
+        assertRefused(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1,\"maxRelativeLoss\":0.02}]}",
+                "promotion policy: nonInferiority[0]: needs exactly one of 'maxAbsoluteLoss' and 'maxRelativeLoss'");
+        assertRefused(head + margin + "\"maxAbsoluteLoss\":0.1}]}",
+                "promotion policy: nonInferiority[0].greaterIsBetter: missing; expected true or false");
+        assertRefused(head + margin + "\"greaterIsBetter\":false,\"margin\":0.1}]}",
+                "promotion policy: nonInferiority[0].margin: unknown field");
+        assertRefused(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":-0.1}]}",
+                "promotion policy: nonInferiority[0]: maxLoss of 'mae' is -0.1, expected a finite number >= 0 in the metric's units");
+        assertRefused(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":\"0.1\"}]}",
+                "promotion policy: nonInferiority[0].maxAbsoluteLoss: expected a number, got the string '0.1'");
+        assertRefused(head + margin + "\"greaterIsBetter\":true,\"maxRelativeLoss\":0.1}]}",
+                "promotion policy: nonInferiority[0]: metric 'mae' is smaller-is-better, but greaterIsBetter was given as true");
+        assertRefused(head + margin + "\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.1},"
+                + "{\"metric\":\"mae\",\"greaterIsBetter\":false,\"maxAbsoluteLoss\":0.2}]}",
+                "promotion policy: nonInferiority[1]: the policy already has non_inferiority:mae");
+        assertRefused(head + "\"significance\":[{\"metric\":\"accuracy\",\"test\":\"t\",\"alpha\":0.05}]}",
+                "promotion policy: significance[0].test: unknown test 't'; expected 'paired_bootstrap' or 'mcnemar'");
+        assertRefused(head + "\"latency\":{\"maxP99Millis\":\"fast\"}}",
+                "promotion policy: latency.maxP99Millis: expected a number, got the string 'fast'");
+        assertRefused(head + "\"latency\":{\"max_p99_millis\":20,\"maxP99Millis\":20}}",
+                "promotion policy: latency.max_p99_millis: unknown field; expected only [maxP99Millis]");
+        assertRefused(head + "\"fairness\":[{\"column\":\"sex\",\"metric\":\"parity\",\"max\":0.1}]}",
+                "promotion policy: fairness[0]: fairness metric 'parity' is unknown");
+        assertRefused(head + "\"dataValidation\":{\"schemaVersion\":1,\"name\":\"s\","
+                + "\"constraints\":[{\"type\":\"sorted\",\"column\":\"a\"}]}}",
+                "promotion policy: dataValidation: validation suite: constraints[0].type: unknown type 'sorted'");
+        assertRefused(head + "\"thresholds\":[{\"metric\":\"a\",\"min\":1},{\"metric\":\"a\",\"min\":2}]}",
+                "promotion policy: thresholds[1]: the policy already has min:a");
     }
 
     @Test
@@ -310,5 +327,29 @@ class PromotionPolicyTest {
         assertThatThrownBy(p::toJson).isInstanceOf(ValidationException.class);
         assertThat(p).isEqualTo(p).isNotEqualTo(PromotionPolicy.builder("p").dataValidation(ValidationSuite.builder("s")
                 .customNumber("positive_age", "age", v -> v > 0).build()).build());
+    }
+
+    @Test
+    @DisplayName("a repeated key, a too deep or too large document is refused, naming the field")
+    void hostileInput() {
+        String head = "{\"schema_version\":2,\"kind\":\"promotion-policy\",\"name\":\"p\",";
+        String rule = "{\"type\":\"minimum\",\"metric\":\"a\",\"bound\":%s}";
+        assertRefused(head + "\"rules\":[" + rule.formatted("0.9") + "],\"rules\":[" + rule.formatted("0.1") + "]}",
+                "promotion policy: rules: the field appears twice; expected each field once in an object");
+        assertRefused(head + "\"rules\":[" + rule.formatted("0.9,\"bound\":0.1") + "]}",
+                "promotion policy: rules[0].bound: the field appears twice");
+        assertRefused(head + "\"name\":\"q\"}", "promotion policy: name: the field appears twice");
+        assertRefused(head + "\"rules\":[" + rule.formatted(JsonEdits.tooLongNumber()) + "]}",
+                "promotion policy: rules[0].bound: a number too long");
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(head + "\"rules\":" + JsonEdits.nestedArrays(StrictJson.MAX_NESTING_DEPTH) + "}"))
+                .isInstanceOf(ValidationException.class).hasMessageStartingWith("promotion policy: rules[0]")
+                .hasMessageEndingWith("nested too deeply; expected at most 64 levels of objects and arrays");
+        assertRefused(head.replace("\"p\"", JsonEdits.tooLongString()) + "\"rules\":[]}",
+                "promotion policy: name: a string too long");
+    }
+
+    private static void assertRefused(String json, String messageStart) {
+        assertThatThrownBy(() -> PromotionPolicy.fromJson(json)).isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith(messageStart);
     }
 }

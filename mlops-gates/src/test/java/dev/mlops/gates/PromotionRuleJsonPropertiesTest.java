@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.FieldType;
 import dev.mlops.api.ValidationException;
+import dev.mlops.json.StrictJson;
 import dev.mlops.api.quality.BootstrapOptions;
 import dev.mlops.api.quality.ValidationSuite;
 import java.util.ArrayDeque;
@@ -37,7 +38,7 @@ class PromotionRuleJsonPropertiesTest {
         Statistics.collect(rule.type());
         var node = RuleJson.write(rule);
         assertThat(node.get("type").textValue()).isEqualTo(rule.type());
-        PromotionRule back = RuleJson.read(Json.MAPPER.valueToTree(node), "rules[0]");
+        PromotionRule back = RuleJson.read(StrictJson.fields(node.deepCopy(), "promotion policy"));
         assertThat(back).isEqualTo(rule);
         assertThat(RuleJson.write(back)).isEqualTo(node);
     }
@@ -89,9 +90,9 @@ class PromotionRuleJsonPropertiesTest {
     @Test
     @DisplayName("an unknown rule type is refused, naming it")
     void unknownType() {
-        var node = Json.MAPPER.createObjectNode().put("type", "minimal").put("metric", "auc").put("bound", 0.7);
-        assertThatThrownBy(() -> RuleJson.read(node, "rules[3]")).isInstanceOf(ValidationException.class)
-                .hasMessage("rules[3] has unknown rule type 'minimal'; expected one of " + RuleJson.types());
+        var node = StrictJson.objectNode().put("type", "minimal").put("metric", "auc").put("bound", 0.7);
+        assertThatThrownBy(() -> RuleJson.read(StrictJson.fields(node, "promotion policy"))).isInstanceOf(ValidationException.class)
+                .hasMessage("promotion policy: type: unknown rule type 'minimal'; expected one of " + RuleJson.types());
     }
 
     // ---- generators -----------------------------------------------------------------------------

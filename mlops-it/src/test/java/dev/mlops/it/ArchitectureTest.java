@@ -47,17 +47,18 @@ class ArchitectureTest {
 
     static {
         module("api", List.of("dev.mlops.api.."));
-        module("quality", List.of("dev.mlops.quality.."), "api");
-        module("drift", List.of("dev.mlops.drift.."), "api");
-        module("core", List.of("dev.mlops.core.."), "api", "quality");
-        module("serving", List.of("dev.mlops.serving.."), "api", "core");
-        module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "core", "quality");
+        module("json", List.of("dev.mlops.json.."), "api");
+        module("quality", List.of("dev.mlops.quality.."), "api", "json");
+        module("drift", List.of("dev.mlops.drift.."), "api", "json");
+        module("core", List.of("dev.mlops.core.."), "api", "json", "quality");
+        module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
+        module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
         module("cards", List.of("dev.mlops.cards.."), "api", "core", "quality", "drift", "gates");
         module("registry-fs", List.of("dev.mlops.registry.fs.."), "api");
         module("registry-jdbc", List.of("dev.mlops.registry.jdbc.."), "api");
         module("onnx", List.of("dev.mlops.onnx.."), "api");
         module("micrometer", List.of("dev.mlops.micrometer.."), "api");
-        module("registry-tck", List.of("dev.mlops.registry.tck.."), "api", "core");
+        module("registry-tck", List.of("dev.mlops.registry.tck.."), "api", "json", "core");
     }
 
     private static void module(String name, List<String> packages, String... mayUse) {
@@ -102,6 +103,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.mlops.core..", "dev.mlops.serving..",
                     "dev.mlops.gates..", "dev.mlops.training..", "dev.mlops.cards..", "dev.mlops.drift..")
             .as("mlops-quality does not use the registry, so a batch engine can reuse it");
+
+    @ArchTest
+    static final ArchRule oneJsonLayer = noClasses().that().resideOutsideOfPackage("dev.mlops.json..")
+            .should().dependOnClassesThat().areAssignableTo("com.fasterxml.jackson.databind.ObjectMapper")
+            .as("every JSON format goes through mlops-json's StrictJson: no module has an ObjectMapper of its own");
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("dev.mlops.(**)").should().beFreeOfCycles()

@@ -1,6 +1,5 @@
 package dev.mlops.quality;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,50 +15,39 @@ import dev.mlops.api.quality.MetricEstimate;
 import dev.mlops.api.quality.SliceMetrics;
 import dev.mlops.api.quality.ValidationResult;
 import dev.mlops.api.quality.ValidationSuite;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JSON for quality documents, written and read through explicit trees (no default typing, no
- * annotations on the API records), each with {@code schemaVersion} and {@code kind}.
+ * JSON for quality documents, written and read through explicit trees with {@link StrictJson}
+ * (no default typing, no annotations on the API records), each with {@code schema_version} and
+ * {@code kind}. Schema 2 has snake_case field names; schema 1, written camelCase, is still read.
  */
 final class QualityJson {
-    static final int SCHEMA_VERSION = 1;
+    /** 2: snake_case field names. 1: camelCase ({@code schemaVersion}, {@code fieldType}, ...). */
+    static final int SCHEMA_VERSION = 2;
 
     private QualityJson() {
     }
 
     static String write(JsonNode node) {
-        try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
-        }
+        return StrictJson.writePretty(node);
     }
 
-    static JsonNode parse(String json, String kind) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new ValidationException("not valid JSON for a " + kind + ": " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ValidationException("a " + kind + " must be a JSON object");
-        }
-        JsonNode v = root.get("schemaVersion");
-        if (v == null || !v.canConvertToInt()) {
-            throw new ValidationException("the " + kind + " has no schemaVersion; expected " + SCHEMA_VERSION);
-        }
-        if (v.intValue() != SCHEMA_VERSION) {
-            throw new ValidationException("the " + kind + " has schemaVersion " + v.intValue() + "; this library reads "
-                    + SCHEMA_VERSION);
-        }
-        JsonNode k = root.get("kind");
-        if (k != null && !k.asText().equals(kind)) {
-            throw new ValidationException("the document is a " + Names.quote(k.asText()) + ", expected a " + kind);
-        }
-        return root;
+    /**
+     * Parses a document of {@code kind} and checks its header; a schema-1 document is read
+     * through a camelCase view. The caller reads the other fields and calls {@link JsonFields#end()}.
+     */
+    static JsonFields parse(String json, String kind) {
+        String what = kind.equals("fairness") ? "fairness report" : kind.replace('-', ' ');
+        return readHeader(StrictJson.readObject(json, what), kind);
+    }
+
+    /** Checks the header of a document of {@code kind} read from a tree, such as one embedded in a policy. */
+    static JsonFields readHeader(JsonFields doc, String kind) {
+        return doc.versioned(kind, SCHEMA_VERSION);
     }
 
     // ---- validation suite
@@ -80,9 +68,9 @@ final class QualityJson {
     }
 
     static ObjectNode constraint(Constraint c) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
+        ObjectNode o = StrictJson.objectNode();
         if (c instanceof Constraint.HasType x) {
-            o.put("type", "has_type").put("column", x.column()).put("fieldType", x.type().name());
+            o.put("type", "has_type").put("column", x.column()).put("field_type", x.type().name());
         } else if (c instanceof Constraint.Completeness x) {
             o.put("type", "completeness").put("column", x.column()).put("min", x.min());
         } else if (c instanceof Constraint.NonNegative x) {
@@ -95,11 +83,11 @@ final class QualityJson {
             o.put("type", "contained_in").put("column", x.column());
             ArrayNode a = o.putArray("allowed");
             x.allowed().forEach(a::add);
-            o.put("maxOutsideShare", x.maxOutsideShare());
+            o.put("max_outside_share", x.maxOutsideShare());
         } else if (c instanceof Constraint.Uniqueness x) {
             o.put("type", "uniqueness").put("column", x.column()).put("min", x.min());
         } else if (c instanceof Constraint.MatchesPattern x) {
-            o.put("type", "pattern").put("column", x.column()).put("regex", x.regex()).put("minShare", x.minShare());
+            o.put("type", "pattern").put("column", x.column()).put("regex", x.regex()).put("min_share", x.minShare());
         } else if (c instanceof Constraint.Mean x) {
             o.put("type", "mean").put("column", x.column()).put("min", x.min()).put("max", x.max());
         } else if (c instanceof Constraint.StandardDeviation x) {
@@ -108,67 +96,64 @@ final class QualityJson {
             o.put("type", "row_count").put("min", x.min()).put("max", x.max());
         } else if (c instanceof Constraint.Custom x) {
             // written in results only (for the record); never read back
-            o.put("type", "custom").put("name", x.name()).put("column", x.column()).put("minShare", x.minShare());
+            o.put("type", "custom").put("name", x.name()).put("column", x.column()).put("min_share", x.minShare());
         }
         return o;
     }
 
     static ValidationSuite readSuite(String json) {
-        JsonNode root = parse(json, "validation-suite");
-        String name = Json.text(root, "name", "validation suite");
-        JsonNode arr = root.get("constraints");
-        if (arr == null || !arr.isArray()) {
-            throw new ValidationException("the validation suite " + Names.quote(name) + " has no constraints array");
-        }
+        return readSuite(parse(json, "validation-suite"));
+    }
+
+    /** @param root a suite's fields, its header checked by {@link #header} */
+    static ValidationSuite readSuite(JsonFields root) {
+        String name = root.text("name");
         List<Constraint> out = new ArrayList<>();
-        for (int i = 0; i < arr.size(); i++) {
-            out.add(readConstraint(arr.get(i), "constraints[" + i + "]"));
+        for (JsonFields c : root.objects("constraints")) {
+            out.add(readConstraint(c));
         }
+        root.end();
         try {
             return new ValidationSuite(name, out);
         } catch (IllegalArgumentException e) {
-            throw new ValidationException("the validation suite is invalid: " + e.getMessage());
+            throw root.invalid("the validation suite is invalid: " + e.getMessage());
         }
     }
 
-    private static Constraint readConstraint(JsonNode o, String where) {
-        if (o == null || !o.isObject()) {
-            throw new ValidationException(where + " is not a JSON object");
-        }
-        String type = Json.text(o, "type", where);
-        String at = where + " (" + type + ")";
+    private static Constraint readConstraint(JsonFields o) {
+        String type = o.text("type");
         try {
-            return switch (type) {
-                case "has_type" -> new Constraint.HasType(Json.text(o, "column", at), fieldType(Json.text(o, "fieldType", at), at));
-                case "completeness" -> new Constraint.Completeness(Json.text(o, "column", at), Json.number(o, "min", at));
-                case "non_negative" -> new Constraint.NonNegative(Json.text(o, "column", at));
-                case "min" -> new Constraint.Minimum(Json.text(o, "column", at), Json.number(o, "bound", at));
-                case "max" -> new Constraint.Maximum(Json.text(o, "column", at), Json.number(o, "bound", at));
-                case "contained_in" -> new Constraint.ContainedIn(Json.text(o, "column", at), texts(o, "allowed", at),
-                        Json.number(o, "maxOutsideShare", at));
-                case "uniqueness" -> new Constraint.Uniqueness(Json.text(o, "column", at), Json.number(o, "min", at));
-                case "pattern" -> new Constraint.MatchesPattern(Json.text(o, "column", at), Json.text(o, "regex", at),
-                        Json.number(o, "minShare", at));
-                case "mean" -> new Constraint.Mean(Json.text(o, "column", at), Json.number(o, "min", at), Json.number(o, "max", at));
-                case "stddev" -> new Constraint.StandardDeviation(Json.text(o, "column", at), Json.number(o, "min", at),
-                        Json.number(o, "max", at));
-                case "row_count" -> new Constraint.RowCount(Json.integer(o, "min", at), Json.integer(o, "max", at));
-                case "custom" -> throw new ValidationException(at + " is a custom predicate, which JSON cannot hold");
-                default -> throw new ValidationException(where + " has unknown type " + Names.quote(type)
-                        + "; known: has_type, completeness, non_negative, min, max, contained_in, uniqueness, pattern, "
-                        + "mean, stddev, row_count");
+            Constraint c = switch (type) {
+                case "has_type" -> new Constraint.HasType(o.text("column"), fieldType(o));
+                case "completeness" -> new Constraint.Completeness(o.text("column"), o.number("min"));
+                case "non_negative" -> new Constraint.NonNegative(o.text("column"));
+                case "min" -> new Constraint.Minimum(o.text("column"), o.number("bound"));
+                case "max" -> new Constraint.Maximum(o.text("column"), o.number("bound"));
+                case "contained_in" -> new Constraint.ContainedIn(o.text("column"), o.texts("allowed"),
+                        o.number("max_outside_share"));
+                case "uniqueness" -> new Constraint.Uniqueness(o.text("column"), o.number("min"));
+                case "pattern" -> new Constraint.MatchesPattern(o.text("column"), o.text("regex"), o.number("min_share"));
+                case "mean" -> new Constraint.Mean(o.text("column"), o.number("min"), o.number("max"));
+                case "stddev" -> new Constraint.StandardDeviation(o.text("column"), o.number("min"), o.number("max"));
+                case "row_count" -> new Constraint.RowCount(o.integer("min"), o.integer("max"));
+                case "custom" -> throw o.invalid("type", "a custom predicate (code), which JSON cannot hold");
+                default -> throw o.invalid("type", "unknown type " + Names.quote(type)
+                        + "; expected has_type, completeness, non_negative, min, max, contained_in, uniqueness, pattern, "
+                        + "mean, stddev or row_count");
             };
+            o.end();
+            return c;
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(at + " is invalid: " + e.getMessage());
+            throw o.invalid("the " + type + " constraint is invalid: " + e.getMessage());
         }
     }
 
-    private static FieldType fieldType(String s, String at) {
+    private static FieldType fieldType(JsonFields o) {
+        String s = o.text("field_type");
         try {
             return FieldType.valueOf(s);
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(at + " has unknown fieldType " + Names.quote(s) + "; expected one of "
-                    + List.of(FieldType.values()));
+            throw o.invalid("field_type", "unknown type " + Names.quote(s) + "; expected one of " + List.of(FieldType.values()));
         }
     }
 
@@ -196,7 +181,7 @@ final class QualityJson {
 
     static String importance(ImportanceReport r) {
         ObjectNode root = header("permutation-importance");
-        root.put("metric", r.metric()).put("greaterIsBetter", r.greaterIsBetter()).put("baseline", r.baseline())
+        root.put("metric", r.metric()).put("greater_is_better", r.greaterIsBetter()).put("baseline", r.baseline())
                 .put("rows", r.rows()).put("repeats", r.repeats()).put("seed", r.seed());
         ArrayNode arr = root.putArray("features");
         for (FeatureImportance f : r.features()) {
@@ -209,43 +194,33 @@ final class QualityJson {
     }
 
     static ImportanceReport readImportance(String json) {
-        JsonNode root = parse(json, "permutation-importance");
-        String where = "permutation importance";
-        JsonNode arr = root.get("features");
-        if (arr == null || !arr.isArray()) {
-            throw new ValidationException("the permutation importance has no features array");
-        }
+        JsonFields root = parse(json, "permutation-importance");
         List<FeatureImportance> features = new ArrayList<>();
-        for (int i = 0; i < arr.size(); i++) {
-            JsonNode o = arr.get(i);
-            String at = "features[" + i + "]";
+        for (JsonFields o : root.objects("features")) {
             List<Double> imps = new ArrayList<>();
-            JsonNode a = o.get("importances");
-            if (a == null || !a.isArray()) {
-                throw new ValidationException(at + " has no importances array");
+            for (double v : o.numbersOrNonFinite("importances")) {
+                imps.add(v);
             }
-            a.forEach(v -> imps.add(v.doubleValue()));
-            features.add(new FeatureImportance(Json.text(o, "feature", at), Json.number(o, "mean", at), Json.number(o, "std", at), imps));
+            features.add(new FeatureImportance(o.text("feature"), o.numberOrNonFinite("mean"), o.numberOrNonFinite("std"), imps));
+            o.end();
         }
-        JsonNode gib = root.get("greaterIsBetter");
-        if (gib == null || !gib.isBoolean()) {
-            throw new ValidationException(where + " lacks boolean 'greaterIsBetter'");
-        }
-        return new ImportanceReport(Json.text(root, "metric", where), gib.booleanValue(), Json.number(root, "baseline", where),
-                (int) Json.integer(root, "rows", where), (int) Json.integer(root, "repeats", where), Json.integer(root, "seed", where),
+        ImportanceReport r = new ImportanceReport(root.text("metric"), root.bool("greater_is_better"),
+                root.numberOrNonFinite("baseline"), root.intValue("rows"), root.intValue("repeats"), root.integer("seed"),
                 features);
+        root.end();
+        return r;
     }
 
     // ---- fairness
 
     static String fairness(FairnessReport r) {
         ObjectNode root = header("fairness");
-        root.put("sensitive", r.sensitive()).put("positiveClass", r.positiveClass());
+        root.put("sensitive", r.sensitive()).put("positive_class", r.positiveClass());
         ArrayNode arr = root.putArray("slices");
         for (SliceMetrics s : r.slices()) {
-            arr.addObject().put("slice", s.slice()).put("count", s.count()).put("actualPositives", s.actualPositives())
-                    .put("predictedPositives", s.predictedPositives()).put("selectionRate", s.selectionRate())
-                    .put("truePositiveRate", s.truePositiveRate()).put("falsePositiveRate", s.falsePositiveRate())
+            arr.addObject().put("slice", s.slice()).put("count", s.count()).put("actual_positives", s.actualPositives())
+                    .put("predicted_positives", s.predictedPositives()).put("selection_rate", s.selectionRate())
+                    .put("true_positive_rate", s.truePositiveRate()).put("false_positive_rate", s.falsePositiveRate())
                     .put("accuracy", s.accuracy());
         }
         ObjectNode gaps = root.putObject("gaps");
@@ -254,27 +229,22 @@ final class QualityJson {
     }
 
     static FairnessReport readFairness(String json) {
-        JsonNode root = parse(json, "fairness");
-        JsonNode arr = root.get("slices");
-        if (arr == null || !arr.isArray()) {
-            throw new ValidationException("the fairness report has no slices array");
-        }
+        JsonFields root = parse(json, "fairness");
         List<SliceMetrics> slices = new ArrayList<>();
-        for (int i = 0; i < arr.size(); i++) {
-            JsonNode o = arr.get(i);
-            String at = "slices[" + i + "]";
-            slices.add(new SliceMetrics(Json.text(o, "slice", at), (int) Json.integer(o, "count", at),
-                    (int) Json.integer(o, "actualPositives", at), (int) Json.integer(o, "predictedPositives", at),
-                    Json.number(o, "selectionRate", at), Json.number(o, "truePositiveRate", at), Json.number(o, "falsePositiveRate", at),
-                    Json.number(o, "accuracy", at)));
+        for (JsonFields o : root.objects("slices")) {
+            slices.add(new SliceMetrics(o.text("slice"), o.intValue("count"), o.intValue("actual_positives"),
+                    o.intValue("predicted_positives"), o.numberOrNonFinite("selection_rate"),
+                    o.numberOrNonFinite("true_positive_rate"), o.numberOrNonFinite("false_positive_rate"),
+                    o.numberOrNonFinite("accuracy")));
+            o.end();
         }
-        JsonNode gaps = root.get("gaps");
-        if (gaps == null || !gaps.isObject()) {
-            throw new ValidationException("the fairness report has no gaps object");
-        }
-        return new FairnessReport(Json.text(root, "sensitive", "fairness report"), Json.text(root, "positiveClass", "fairness report"),
-                slices, Json.number(gaps, "demographic_parity_difference", "gaps"), Json.number(gaps, "demographic_parity_ratio", "gaps"),
-                Json.number(gaps, "equalized_odds_difference", "gaps"), Json.number(gaps, "equal_opportunity_difference", "gaps"));
+        JsonFields gaps = root.object("gaps");
+        FairnessReport r = new FairnessReport(root.text("sensitive"), root.text("positive_class"), slices,
+                gaps.numberOrNonFinite("demographic_parity_difference"), gaps.numberOrNonFinite("demographic_parity_ratio"),
+                gaps.numberOrNonFinite("equalized_odds_difference"), gaps.numberOrNonFinite("equal_opportunity_difference"));
+        gaps.end();
+        root.end();
+        return r;
     }
 
     // ---- metric estimates (metrics with bootstrap intervals)
@@ -291,42 +261,23 @@ final class QualityJson {
     }
 
     static List<MetricEstimate> readEstimates(String json) {
-        JsonNode root = parse(json, "metric-estimates");
-        JsonNode arr = root.get("metrics");
-        if (arr == null || !arr.isArray()) {
-            throw new ValidationException("the metric estimates have no metrics array");
-        }
+        JsonFields root = parse(json, "metric-estimates");
         List<MetricEstimate> out = new ArrayList<>();
-        for (int i = 0; i < arr.size(); i++) {
-            JsonNode o = arr.get(i);
-            String at = "metrics[" + i + "]";
-            out.add(new MetricEstimate(Json.text(o, "metric", at), Json.number(o, "value", at), Json.number(o, "lower", at),
-                    Json.number(o, "upper", at), Json.number(o, "confidence", at), (int) Json.integer(o, "resamples", at),
-                    (int) Json.integer(o, "skipped", at), Json.integer(o, "seed", at)));
+        for (JsonFields o : root.objects("metrics")) {
+            out.add(new MetricEstimate(o.text("metric"), o.numberOrNonFinite("value"), o.numberOrNonFinite("lower"),
+                    o.numberOrNonFinite("upper"), o.number("confidence"), o.intValue("resamples"), o.intValue("skipped"),
+                    o.integer("seed")));
+            o.end();
         }
+        root.end();
         return out;
     }
 
     // ---- helpers
 
     private static ObjectNode header(String kind) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.put("schemaVersion", SCHEMA_VERSION).put("kind", kind);
+        ObjectNode root = StrictJson.objectNode();
+        root.put("schema_version", SCHEMA_VERSION).put("kind", kind);
         return root;
-    }
-
-    private static List<String> texts(JsonNode o, String field, String at) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isArray()) {
-            throw new ValidationException(at + " lacks array field " + Names.quote(field));
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw new ValidationException(at + " field " + Names.quote(field) + " holds a non-text value " + e);
-            }
-            out.add(e.textValue());
-        }
-        return out;
     }
 }

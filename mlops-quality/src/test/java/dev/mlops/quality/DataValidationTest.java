@@ -132,7 +132,7 @@ class DataValidationTest {
             ValidationSuite suite = DataValidation.suggest(reference, "german-credit",
                     SuggestionOptions.defaults().withStatistics(true, 0.1)).suite();
             String json = DataValidation.toJson(suite);
-            assertThat(json).contains("\"schemaVersion\" : 1").contains("\"kind\" : \"validation-suite\"");
+            assertThat(json).contains("\"schema_version\" : 2").contains("\"kind\" : \"validation-suite\"");
             assertThat(DataValidation.fromJson(json)).isEqualTo(suite);
         }
     }
@@ -309,17 +309,32 @@ class DataValidationTest {
         @Test
         @DisplayName("malformed documents are refused with what is wrong")
         void malformed() {
-            assertThatThrownBy(() -> DataValidation.fromJson("{\"schemaVersion\":2,\"name\":\"s\",\"constraints\":[]}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("schemaVersion 2; this library reads 1");
-            assertThatThrownBy(() -> DataValidation.fromJson("{\"schemaVersion\":1,\"name\":\"s\",\"constraints\":"
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":3,\"name\":\"s\",\"constraints\":[]}"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("validation suite: schema_version: version 3 is not one this library reads; expected 2");
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":2,\"name\":\"s\",\"constraints\":"
                     + "[{\"type\":\"completeness\",\"column\":\"a\",\"min\":1.0},{\"type\":\"sorted\",\"column\":\"a\"}]}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("constraints[1] has unknown type 'sorted'");
-            assertThatThrownBy(() -> DataValidation.fromJson("{\"schemaVersion\":1,\"name\":\"s\",\"constraints\":"
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessageStartingWith("validation suite: constraints[1].type: unknown type 'sorted'");
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":2,\"name\":\"s\",\"constraints\":"
                     + "[{\"type\":\"completeness\",\"column\":\"a\"}]}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("constraints[0] (completeness) lacks number field 'min'");
-            assertThatThrownBy(() -> DataValidation.fromJson("{\"schemaVersion\":1,\"name\":\"s\",\"constraints\":"
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("validation suite: constraints[0].min: missing; expected a number");
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":2,\"name\":\"s\",\"constraints\":"
                     + "[{\"type\":\"completeness\",\"column\":\"a\",\"min\":2}]}"))
-                    .isInstanceOf(ValidationException.class).hasMessageContaining("min is 2.0");
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("validation suite: constraints[0]: ")
+                    .hasMessageContaining("min is 2.0");
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":2,\"name\":\"s\",\"constraints\":"
+                    + "[{\"type\":\"has_type\",\"column\":\"a\",\"fieldType\":\"DOUBLE\"}]}"))
+                    .isInstanceOf(ValidationException.class)
+                    .hasMessage("validation suite: constraints[0].field_type: missing; expected a string");
+            assertThatThrownBy(() -> DataValidation.fromJson("{\"schema_version\":2,\"name\":\"s\",\"constraints\":[],\"name\":\"t\"}"))
+                    .isInstanceOf(ValidationException.class).hasMessageStartingWith("validation suite: name: the field appears twice");
+            // schema 1, camelCase, still reads
+            assertThat(DataValidation.fromJson("{\"schemaVersion\":1,\"kind\":\"validation-suite\",\"name\":\"s\",\"constraints\":"
+                    + "[{\"type\":\"has_type\",\"column\":\"a\",\"fieldType\":\"DOUBLE\"},"
+                    + "{\"type\":\"contained_in\",\"column\":\"b\",\"allowed\":[\"x\"],\"maxOutsideShare\":0.1}]}").constraints())
+                    .containsExactly(new Constraint.HasType("a", FieldType.DOUBLE), new Constraint.ContainedIn("b", List.of("x"), 0.1));
             assertThatThrownBy(() -> DataValidation.fromJson("[1]")).isInstanceOf(ValidationException.class);
             assertThatThrownBy(() -> DataValidation.fromJson("{")).isInstanceOf(ValidationException.class);
         }

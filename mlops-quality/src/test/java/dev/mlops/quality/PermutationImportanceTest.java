@@ -96,9 +96,10 @@ class PermutationImportanceTest {
         ImportanceReport r = PermutationImportance.compute(linear(), WEATHER.slice(0, 200),
                 List.of("precipitation", "temp_min"), Metrics.R2, 2, 9L);
         String json = PermutationImportance.toJson(r);
-        assertThat(json).contains("\"kind\" : \"permutation-importance\"").contains("\"schemaVersion\" : 1");
+        assertThat(json).contains("\"kind\" : \"permutation-importance\"").contains("\"schema_version\" : 2")
+                .contains("\"greater_is_better\"");
         assertThat(PermutationImportance.fromJson(json)).isEqualTo(r);
-        assertThatThrownBy(() -> PermutationImportance.fromJson("{\"schemaVersion\":1,\"kind\":\"validation-suite\"}"))
+        assertThatThrownBy(() -> PermutationImportance.fromJson("{\"schema_version\":2,\"kind\":\"validation-suite\"}"))
                 .isInstanceOf(ValidationException.class).hasMessageContaining("expected a permutation-importance");
     }
 

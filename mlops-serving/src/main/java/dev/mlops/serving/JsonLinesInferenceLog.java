@@ -1,13 +1,13 @@
 package dev.mlops.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.serving.InferenceLog;
 import dev.mlops.api.serving.InferenceRecord;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,9 +101,6 @@ public final class JsonLinesInferenceLog implements InferenceLog {
     private static final Pattern FILE_NAME = Pattern.compile("inference-(.+)-(\\d{1,18})\\.jsonl");
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // a repeated key is refused, never silently replaced by its last value
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_WARNED_CLASSES = 64;
@@ -318,7 +315,7 @@ public final class JsonLinesInferenceLog implements InferenceLog {
     }
 
     /** Serializes one record as a line, with its newline. */
-    private byte[] line(InferenceRecord r) {
+    byte[] line(InferenceRecord r) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("schema_version", SCHEMA_VERSION);
         n.put("prediction_id", r.predictionId());
@@ -329,14 +326,45 @@ public final class JsonLinesInferenceLog implements InferenceLog {
         n.set("input", tree(r.input()));
         n.set("output", tree(r.output()));
         n.put("latency_ns", r.latencyNanos());
-        byte[] json;
-        try {
-            json = MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a JSON tree", e);
-        }
+        byte[] json = StrictJson.write(n);
         byte[] line = Arrays.copyOf(json, json.length + 1);
         line[json.length] = '\n';
+        return line;
+    }
+
+    /**
+     * One line as {@link #line} writes it, read back strictly: every field present with its
+     * type, no other field, a repeated key refused.
+     */
+    record Line(int schemaVersion, String predictionId, java.time.Instant time, String model, int version,
+                dev.mlops.api.serving.Prediction.Route route, JsonNode input, JsonNode output, long latencyNanos) {
+    }
+
+    /**
+     * @param json one line of a log file, without its newline
+     * @return its fields
+     * @throws dev.mlops.api.ValidationException naming the field that is wrong
+     */
+    static Line readLine(String json) {
+        JsonFields f = StrictJson.readObject(json, "inference log line");
+        int v = f.intValue("schema_version");
+        if (v != SCHEMA_VERSION) {
+            throw f.invalid("schema_version", "version " + v + " is not one this library reads; expected " + SCHEMA_VERSION);
+        }
+        java.time.Instant time;
+        try {
+            time = java.time.Instant.parse(f.text("time"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw f.invalid("time", "not an ISO-8601 instant");
+        }
+        String route = f.text("route");
+        dev.mlops.api.serving.Prediction.Route r = java.util.Arrays.stream(dev.mlops.api.serving.Prediction.Route.values())
+                .filter(x -> x.name().toLowerCase(Locale.ROOT).equals(route)).findFirst()
+                .orElseThrow(() -> f.invalid("route", "unknown route " + dev.mlops.api.Names.quote(route)
+                        + "; expected primary, challenger or fallback"));
+        Line line = new Line(v, f.text("prediction_id"), time, f.text("model"), f.intValue("version"), r,
+                f.nullable("input"), f.nullable("output"), f.integer("latency_ns"));
+        f.end();
         return line;
     }
 
@@ -345,7 +373,7 @@ public final class JsonLinesInferenceLog implements InferenceLog {
             return JsonNodeFactory.instance.nullNode();
         }
         try {
-            return MAPPER.valueToTree(value);
+            return StrictJson.valueToTree(value);
         } catch (RuntimeException | StackOverflowError e) {
             unserializable.increment();
             if (warnedClasses.size() < MAX_WARNED_CLASSES && warnedClasses.add(value.getClass())) {

@@ -545,18 +545,18 @@ public abstract class RegistryCompatibilityKit {
             assertThat(mismatches()).as("still found after a repair").isNotEmpty();
         }
 
-        /** Edits a stored JSON document the way someone with write access would, checksum and all. */
+        /**
+         * Edits a stored JSON document the way someone with write access would, checksum and all.
+         * Edits name fields with {@code required}, so a renamed field fails the test instead of
+         * editing nothing.
+         */
         private void editJson(dev.mlops.api.store.DocumentKey key,
                               java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit) {
-            try {
-                var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-                var doc = raw().read(key).orElseThrow();
-                var node = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(doc.content());
-                edit.accept(node);
-                raw().replace(key, doc.revision(), mapper.writeValueAsBytes(node));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            var doc = raw().read(key).orElseThrow();
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) dev.mlops.json.StrictJson.readTree(doc.content(),
+                    "document " + key);
+            edit.accept(node);
+            raw().replace(key, doc.revision(), dev.mlops.json.StrictJson.write(node));
         }
 
         private void delete(dev.mlops.api.store.DocumentKey key) {
@@ -638,7 +638,7 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "1");
             register("rain", "2");
             models.setAlias("rain", "production", 1);
-            editJson(rain, n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2));
+            editJson(rain, n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.required("aliases")).put("production", 2));
             assertThat(models.resolve(ModelRef.parse("rain@production")).number()).as("the edit took").isEqualTo(2);
             assertFoundAndNotRepairable(rain.toString(), "rain@production");
         }
@@ -650,8 +650,8 @@ public abstract class RegistryCompatibilityKit {
             register("rain", "2");
             models.setAlias("rain", "production", 1);
             editJson(rain, n -> {
-                ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("aliases")).put("production", 2);
-                var moves = n.get("aliasHistory").get("production");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) n.required("aliases")).put("production", 2);
+                var moves = n.required("alias_history").required("production");
                 ((com.fasterxml.jackson.databind.node.ObjectNode) moves.get(moves.size() - 1)).put("to", 2);
             });
             assertFoundAndNotRepairable(rain.toString(), "in the audit trail");
@@ -664,7 +664,7 @@ public abstract class RegistryCompatibilityKit {
                     .attachment("drift-profile", "genuine".getBytes(StandardCharsets.UTF_8)).build());
             String forged = raw().putBlob(new java.io.ByteArrayInputStream("forged".getBytes(StandardCharsets.UTF_8)))
                     .sha256();
-            editJson(version("rain", 1), n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.get("attachments"))
+            editJson(version("rain", 1), n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n.required("attachments"))
                     .put("drift-profile", forged));
             assertFoundAndNotRepairable(version("rain", 1).toString(), "attachment drift-profile");
         }

@@ -1,11 +1,7 @@
 package dev.mlops.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.mlops.api.Names;
+import dev.mlops.json.StrictJson;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,30 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes {@code --json} output: one JSON document per command on stdout, snake_case keys, map
- * entries sorted by key. Only the view records of {@link Views} and plain maps and lists are
- * written; no type information.
+ * Prints {@code --json} output: one JSON document per command on stdout, written by
+ * {@link StrictJson#writeOutput} (snake_case keys, map entries sorted by key, indented). Only the
+ * view records of {@link Views} and plain maps and lists are written; no type information.
  */
-final class Json {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // a repeated key is refused, never silently replaced by its last value
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-
-    private Json() {
+final class JsonOutput {
+    private JsonOutput() {
     }
 
     static void print(PrintWriter out, Object value) {
-        String json;
-        try {
-            json = MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON output: " + e.getOriginalMessage(), e);
-        }
-        printText(out, json);
+        printText(out, StrictJson.writeOutput(value));
     }
 
     /** Prints a JSON document made elsewhere (such as a drift report) as {@link #print} prints its own. */
