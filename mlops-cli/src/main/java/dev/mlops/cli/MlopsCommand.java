@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
                 "        --metric auc=0.91 --dataset weather/1",
-                "  mlops --store ./registry alias set rain production 1",
+                "  mlops --store ./registry alias set rain/1 --alias production",
                 "  mlops --store ./registry lineage rain/1 --json",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
                 "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",

@@ -36,7 +36,7 @@ class TamperTest {
         cli = new CliRunner(store);
         Path model = Files.writeString(tmp.resolve("model.bin"), WEIGHTS);
         cli.ok("register", "rain", "--artifact", model.toString());
-        cli.ok("alias", "set", "rain", "production", "1");
+        cli.ok("alias", "set", "rain/1", "--alias", "production");
         assertThat(cli.json("verify").get("ok").asBoolean()).isTrue();
     }
 
