@@ -107,7 +107,7 @@ final class Inputs {
      * @param ref what the user typed
      * @param verb the command, for the message ({@code promote}, {@code alias set})
      * @return the version it names
-     * @throws BadInputException if it is not valid or names an alias or the latest version
+     * @throws BadInputException if it is not valid or names an alias
      */
     static ModelRef.Version version(String ref, String verb) {
         ModelRef parsed;
@@ -117,8 +117,8 @@ final class Inputs {
             throw new BadInputException("NAME/V " + Names.quote(ref) + " is not valid: " + Errors.oneLine(e.getMessage()));
         }
         if (!(parsed instanceof ModelRef.Version v)) {
-            throw new BadInputException("NAME/V " + Names.quote(ref) + " names " + (ref.contains("@") ? "an alias" : "no version")
-                    + "; " + verb + " takes a version such as " + (ref.contains("@") ? ref.substring(0, ref.indexOf('@')) : ref) + "/4");
+            throw new BadInputException("NAME/V " + Names.quote(ref) + " names an alias; " + verb + " takes a version such as "
+                    + parsed.model() + "/4");
         }
         return v;
     }

@@ -16,6 +16,19 @@ class HelpTest {
     private final CliRunner cli = new CliRunner(null);
 
     @Test
+    @DisplayName("the summary each command shows in its parent's list is a whole sentence, never cut mid-sentence")
+    void summariesAreWholeSentences() {
+        List<CommandSpec> commands = new ArrayList<>();
+        walk(MlopsCommand.commandLine(Map.of(), () -> false).getCommandSpec(), commands);
+        for (CommandSpec command : commands) {
+            String[] summary = command.usageMessage().header().length > 0 ? command.usageMessage().header()
+                    : command.usageMessage().description();
+            assertThat(summary).as("the summary of '%s'", command.qualifiedName()).isNotEmpty();
+            assertThat(summary[0].strip()).as("the summary of '%s'", command.qualifiedName()).endsWith(".");
+        }
+    }
+
+    @Test
     @DisplayName("every command in the tree, help included, ends its help with examples that run it and parse")
     void everyCommandHasAWorkingExample() {
         List<CommandSpec> commands = new ArrayList<>();
