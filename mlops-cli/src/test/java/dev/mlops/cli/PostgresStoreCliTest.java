@@ -98,7 +98,7 @@ class PostgresStoreCliTest {
         assertThat(lineage.get("datasets").get(0).get("ref").asText()).isEqualTo("weather/1");
         assertThat(lineage.get("datasets").get(0).get("content_sha256").asText())
                 .isEqualTo(dataset.get("content_sha256").asText());
-        assertThat(cli.ok("lineage", "--dataset", "weather/1").out()).contains("rain/1").contains("rain/2");
+        assertThat(cli.ok("lineage", "--users-of", "weather/1").out()).contains("rain/1").contains("rain/2");
 
         // another machine: the store from $MLOPS_STORE, someone else acting
         Map<String, String> env = new HashMap<>(credentials());

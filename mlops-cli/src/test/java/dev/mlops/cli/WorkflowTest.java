@@ -71,7 +71,7 @@ class WorkflowTest {
         String lineage = cli.ok("lineage", "rain/2").out();
         assertThat(lineage).contains("retrained from:   rain/1").contains("weather/1").contains(sha256(CSV));
         assertThat(cli.ok("lineage", "rain/1").out()).contains("code ref:         3f2a9c1");
-        assertThat(cli.ok("lineage", "--dataset", "weather/1").out()).contains("rain/1").contains("rain/2");
+        assertThat(cli.ok("lineage", "--users-of", "weather/1").out()).contains("rain/1").contains("rain/2");
 
         String models = cli.ok("models", "list").out();
         assertThat(lines(models).get(0)).matches("NAME +LATEST +ALIASES +UPDATED +DESCRIPTION");
@@ -152,7 +152,7 @@ class WorkflowTest {
         assertThat(d.get("content_sha256").asText()).isEqualTo(sha256(CSV));
         assertThat(d.get("missing").asBoolean()).isFalse();
 
-        JsonNode reverse = cli.json("lineage", "--dataset", "weather/1");
+        JsonNode reverse = cli.json("lineage", "--users-of", "weather/1");
         assertThat(reverse.get("content_sha256").asText()).isEqualTo(sha256(CSV));
         assertThat(reverse.get("models").findValuesAsText("version")).containsExactly("1", "2");
         assertThat(reverse.get("models").get(0).get("aliases").get(0).asText()).isEqualTo("production");
