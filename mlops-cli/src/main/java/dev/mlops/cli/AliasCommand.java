@@ -1,6 +1,7 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.AliasMove;
+import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
@@ -10,35 +11,32 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "alias", mixinStandardHelpOptions = true,
         description = {"Move aliases such as production between versions.", "Every move is kept in the alias history."},
         subcommands = {AliasCommand.SetAlias.class, AliasCommand.RollbackAlias.class, AliasCommand.AliasHistory.class,
                 AliasCommand.RemoveAlias.class},
-        footer = {"", "Example:", "  mlops --store ./registry alias set rain production 2",
-                "  mlops --store ./registry alias rollback rain production"})
+        footer = {"", "The alias is always given with --alias, as in promote.", "", "Example:",
+                "  mlops --store ./registry alias set rain/2 --alias production",
+                "  mlops --store ./registry alias rollback rain --alias production"})
 final class AliasCommand extends GroupCommand {
 
-    /** Model name and alias, the first two parameters of every alias command. */
-    abstract static class AliasTarget extends StoreCommand {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Model name.")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "ALIAS", description = "Alias name, such as production.")
+    /**
+     * The alias, given with {@code --alias} by every command that moves or reads one (as
+     * {@code promote} does), and a clear refusal of the positional form of earlier builds.
+     */
+    abstract static class AliasOption extends StoreCommand {
+        // required, but checked in check(): picocli would refuse the positional form of earlier
+        // builds as a missing option, before the message below can show the form to type
+        @Option(names = "--alias", paramLabel = "ALIAS", description = "Alias name, such as production (required).")
         String alias;
 
-        @Override
-        void check() {
-            Names.requireValid(Names.Kind.MODEL, name);
-            Names.requireValid(Names.Kind.ALIAS, alias);
-        }
+        @Parameters(index = "1..*", hidden = true)
+        List<String> extra = List.of();
 
-        final Integer current(Mlops mlops) {
-            return mlops.models().model(name).alias(alias).orElse(null);
-        }
-
-        final int printMove(Integer before, ModelVersion now, String verb) {
+        final int printMove(String name, String alias, Integer before, ModelVersion now, String verb) {
             if (jsonOutput()) {
                 json(new Views.AliasView(name, alias, now.number(), before));
             } else {
@@ -47,33 +45,84 @@ final class AliasCommand extends GroupCommand {
             }
             return Errors.OK;
         }
+
+        /**
+         * @param extra the positional arguments after the first, as the form of earlier builds gave them
+         * @return the command as the user should type it
+         */
+        abstract String usage(List<String> extra);
+
+        @Override
+        void check() {
+            if (!extra.isEmpty()) {
+                throw new BadInputException("unexpected argument " + Names.quote(extra.get(0)) + ": the alias is given with"
+                        + " --alias, as in: mlops " + usage(extra));
+            }
+            if (alias == null) {
+                throw new BadInputException("Missing required option: '--alias=ALIAS'");
+            }
+            Names.requireValid(Names.Kind.ALIAS, alias);
+        }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Point an alias at a version, atomically.",
-            footer = {"", "Example:", "  mlops --store ./registry alias set rain production 2"})
-    static final class SetAlias extends AliasTarget {
-        @Parameters(index = "2", paramLabel = "VERSION", description = "An existing version number.")
-        int version;
+    /** Model name and alias: rollback, history and remove. */
+    abstract static class AliasTarget extends AliasOption {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Model name.")
+        String name;
 
         @Override
         void check() {
             super.check();
-            if (version < 1) {
-                throw new BadInputException("VERSION must be 1 or more, was " + version);
-            }
+            Names.requireValid(Names.Kind.MODEL, name);
+        }
+
+        final Integer current(Mlops mlops) {
+            return mlops.models().model(name).alias(alias).orElse(null);
+        }
+
+        final int printMove(Integer before, ModelVersion now, String verb) {
+            return printMove(name, alias, before, now, verb);
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true, description = "Point an alias at a version, atomically.",
+            footer = {"", "Example:", "  mlops --store ./registry alias set rain/2 --alias production"})
+    static final class SetAlias extends AliasOption {
+        @Parameters(index = "0", paramLabel = "NAME/V", description = "An existing version, such as rain/2.")
+        String ref;
+
+        private ModelRef.Version version;
+
+        @Override
+        String usage(List<String> extra) {
+            // the form of earlier builds: alias set NAME ALIAS VERSION
+            return extra.size() == 2 && !ref.contains("/") ? "alias set " + ref + "/" + extra.get(1) + " --alias " + extra.get(0)
+                    : "alias set NAME/V --alias ALIAS";
+        }
+
+        @Override
+        void check() {
+            super.check();
+            version = Inputs.version(ref, "alias set");
         }
 
         @Override
         int execute(Mlops mlops) {
-            Integer before = current(mlops);
-            return printMove(before, mlops.models().setAlias(name, alias, version), "->");
+            String name = version.model();
+            Integer before = mlops.models().model(name).alias(alias).orElse(null);
+            return printMove(name, alias, before, mlops.models().setAlias(name, alias, version.number()), "->");
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Return an alias to the version it pointed at before its last move.",
-            footer = {"", "Example:", "  mlops --store ./registry alias rollback rain production"})
+            footer = {"", "Example:", "  mlops --store ./registry alias rollback rain --alias production"})
     static final class RollbackAlias extends AliasTarget {
+        @Override
+        String usage(List<String> extra) {
+            return "alias rollback " + (extra.size() == 1 ? name + " --alias " + extra.get(0) : "NAME --alias ALIAS");
+        }
+
         @Override
         int execute(Mlops mlops) {
             Integer before = current(mlops);
@@ -86,8 +135,13 @@ final class AliasCommand extends GroupCommand {
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true, description = "Show every move of an alias, oldest first.",
-            footer = {"", "Example:", "  mlops --store ./registry alias history rain production --json"})
+            footer = {"", "Example:", "  mlops --store ./registry alias history rain --alias production --json"})
     static final class AliasHistory extends AliasTarget {
+        @Override
+        String usage(List<String> extra) {
+            return "alias history " + (extra.size() == 1 ? name + " --alias " + extra.get(0) : "NAME --alias ALIAS");
+        }
+
         @Override
         int execute(Mlops mlops) {
             RegisteredModel m = mlops.models().model(name);
@@ -110,8 +164,13 @@ final class AliasCommand extends GroupCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an alias (recorded in its history).",
-            footer = {"", "Example:", "  mlops --store ./registry alias remove rain staging"})
+            footer = {"", "Example:", "  mlops --store ./registry alias remove rain --alias staging"})
     static final class RemoveAlias extends AliasTarget {
+        @Override
+        String usage(List<String> extra) {
+            return "alias remove " + (extra.size() == 1 ? name + " --alias " + extra.get(0) : "NAME --alias ALIAS");
+        }
+
         @Override
         int execute(Mlops mlops) {
             Integer before = current(mlops);

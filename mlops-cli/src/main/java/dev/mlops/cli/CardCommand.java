@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "card", mixinStandardHelpOptions = true,
-        description = {"Show the model card of a version: purpose, signature, lineage, metrics with intervals,",
-                "fairness, feature importance, drift baseline, promotion decisions, alias moves and audit entries.",
+        description = {"Show the model card of a version.",
+                "It holds purpose, signature, lineage, metrics with intervals, fairness, feature importance, drift",
+                "baseline, promotion decisions, alias moves and audit entries.",
                 "Markdown on stdout by default; --html and --markdown write files instead (the HTML page is",
                 "self-contained: no script, no external resource). --json prints the gathered facts."},
         footer = {"", "Example:", "  mlops --store ./registry card credit/2",

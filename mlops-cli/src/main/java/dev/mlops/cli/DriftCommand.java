@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mlops drift}: the drift check. The report files are {@link ReportCommand}'s. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-        description = {"Check a current CSV file against a reference CSV file, column by column, for data drift:",
-                "a table on stdout (the report JSON with --json) and, with --fail-on-drift, exit code 3 when the",
+        description = {"Check a current CSV file against a reference CSV file, column by column, for data drift.",
+                "Prints a table on stdout (the report JSON with --json) and, with --fail-on-drift, exits 3 when the",
                 "dataset drifted. To write the report as HTML or JSON files, use 'mlops report'. Needs no store.",
                 "Methods and thresholds default to Evidently's choice per column (ks, chisquare, z for references",
                 "of at most 1,000 rows; wasserstein_norm, jensenshannon beyond).",

@@ -1,5 +1,6 @@
 package dev.mlops.cli;
 
+import dev.mlops.api.ModelRef;
 import dev.mlops.api.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,6 +99,28 @@ final class Inputs {
             }
         }
         return false;
+    }
+
+    /**
+     * A version reference given on the command line, such as {@code credit/4}.
+     *
+     * @param ref what the user typed
+     * @param verb the command, for the message ({@code promote}, {@code alias set})
+     * @return the version it names
+     * @throws BadInputException if it is not valid or names an alias
+     */
+    static ModelRef.Version version(String ref, String verb) {
+        ModelRef parsed;
+        try {
+            parsed = ModelRef.parse(ref);
+        } catch (RuntimeException e) {
+            throw new BadInputException("NAME/V " + Names.quote(ref) + " is not valid: " + Errors.oneLine(e.getMessage()));
+        }
+        if (!(parsed instanceof ModelRef.Version v)) {
+            throw new BadInputException("NAME/V " + Names.quote(ref) + " names an alias; " + verb + " takes a version such as "
+                    + parsed.model() + "/4");
+        }
+        return v;
     }
 
     /**

@@ -15,26 +15,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "lineage", mixinStandardHelpOptions = true,
-        description = {"Show where a model version came from, or (--dataset) which versions used a dataset.",
+        description = {"Show where a model version came from, or (--users-of) which versions used a dataset.",
                 "Forward: the dataset versions with their content hashes, the version it was retrained from",
                 "and the code reference. Reverse: every model version that names the dataset version."},
         footer = {"", "Example:", "  mlops --store ./registry lineage rain/2",
                 "  mlops --store ./registry lineage rain@production --json",
-                "  mlops --store ./registry lineage --dataset weather/1"})
+                "  mlops --store ./registry lineage --users-of weather/1"})
 final class LineageCommand extends StoreCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME/V", description = "A model version (NAME/V or NAME@ALIAS).")
     String model;
 
-    @Option(names = "--dataset", paramLabel = "NAME/V", description = "Show the model versions that used this dataset version.")
+    @Option(names = "--users-of", paramLabel = "NAME/V", description = "Show the model versions that used this dataset version.")
     String dataset;
+
+    // --dataset means "trained on" (register); here it once meant the reverse, so it is refused with the new name
+    @Option(names = "--dataset", hidden = true, paramLabel = "NAME/V")
+    String formerDataset;
 
     private ModelRef modelRef;
     private DatasetRef datasetRef;
 
     @Override
     void check() {
+        if (formerDataset != null) {
+            throw new BadInputException("--dataset means the data a version was trained on (register --dataset); for the"
+                    + " model versions that used a dataset version, use --users-of " + formerDataset);
+        }
         if ((model == null) == (dataset == null)) {
-            throw new BadInputException("give either a model version (lineage rain/2) or --dataset NAME/V, not "
+            throw new BadInputException("give either a model version (lineage rain/2) or --users-of NAME/V, not "
                     + (model == null ? "neither" : "both"));
         }
         if (model != null) {

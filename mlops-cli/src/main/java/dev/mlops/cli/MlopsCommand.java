@@ -5,10 +5,12 @@ import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -37,12 +39,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "mlops", mixinStandardHelpOptions = true, versionProvider = MlopsCommand.VersionProvider.class,
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory"
                 + " or a PostgreSQL database.",
-        subcommands = {
-                ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
-                AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
-                LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
-                DriftCommand.class, ReportCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Progress of long operations (storing artifacts and datasets, reading and",
                 "comparing large CSV files, verify, gc) shows on stderr when it is a terminal.",
                 "-q/--quiet hides it; --progress shows it anyway, even with --quiet;",
@@ -57,7 +53,7 @@ import picocli.CommandLine.Spec;
                 "  mlops --store ./registry datasets register weather --file weather.csv",
                 "  mlops --store ./registry register rain --artifact model.onnx --format onnx \\",
                 "        --metric auc=0.91 --dataset weather/1",
-                "  mlops --store ./registry alias set rain production 1",
+                "  mlops --store ./registry alias set rain/1 --alias production",
                 "  mlops --store ./registry lineage rain/1 --json",
                 "  mlops drift --reference weather-2012.csv --current weather-2015.csv",
                 "  mlops report --reference weather-2012.csv --current weather-2015.csv \\",
@@ -133,7 +129,55 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv(), StderrTerminal::detect).execute(args));
+        System.exit(commandLine(System.getenv(), StderrTerminal::detect, args).execute(args));
+    }
+
+    /**
+     * The top-level commands, in the order the help lists them. picocli reflects over a command's
+     * whole tree when it is added, and that is most of the CLI's start-up, so a run adds only the
+     * command it names ({@link #commandLine(Map, BooleanSupplier, String[])}).
+     */
+    private static final List<Class<?>> COMMANDS = List.of(
+            ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
+            AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
+            LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
+            DriftCommand.class, ReportCommand.class, CommandLine.HelpCommand.class);
+    /** The global options that take a value as the next argument. */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--store", "--actor");
+
+    /**
+     * As {@link #commandLine(Map, BooleanSupplier)}, with only the command {@code args} names when
+     * it names one (and not {@code help}, which lists them all): the same parse, less start-up.
+     *
+     * @param environment the process environment
+     * @param stderrIsTerminal whether the process's stderr is a terminal
+     * @param args the command line
+     * @return the command line to execute {@code args} with
+     */
+    static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal, String[] args) {
+        Optional<Class<?>> named = commandName(args).flatMap(name -> COMMANDS.stream()
+                .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(name))
+                .findFirst());
+        List<Class<?>> commands = named.isPresent() ? List.of(named.get()) : COMMANDS;
+        return configure(new CommandLine(new MlopsCommand(environment, stderrIsTerminal)), commands);
+    }
+
+    /** The first argument that is not a global option or its value: the command's name, if any. */
+    static Optional<String> commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                return Optional.empty();
+            }
+            if (a.startsWith("-")) {
+                if (OPTIONS_WITH_VALUE.contains(a)) {
+                    i++;
+                }
+                continue;
+            }
+            return Optional.of(a);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -145,13 +189,19 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param stderrIsTerminal whether the process's stderr is a terminal, which turns progress on
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
-        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
+        return configure(new CommandLine(new MlopsCommand(environment, stderrIsTerminal)), COMMANDS);
+    }
+
+    private static CommandLine configure(CommandLine cl, List<Class<?>> commands) {
+        commands.forEach(cl::addSubcommand);
         cl.setParameterExceptionHandler(Errors::handleParameterException);
         cl.setExecutionExceptionHandler(Errors::handleExecutionException);
         cl.setExitCodeExceptionMapper(Errors::exitCode);
-        // picocli's own help command: every command's help ends with an example, this one too
-        cl.getSubcommands().get("help").getCommandSpec().usageMessage()
-                .footer("", "Example:", "  mlops help drift", "  mlops help datasets register");
+        CommandLine help = cl.getSubcommands().get("help");
+        if (help != null) {
+            // picocli's own help command: every command's help ends with an example, this one too
+            help.getCommandSpec().usageMessage().footer("", "Example:", "  mlops help drift", "  mlops help datasets register");
+        }
         return cl;
     }
 

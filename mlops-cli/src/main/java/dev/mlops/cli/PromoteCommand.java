@@ -64,6 +64,9 @@ final class PromoteCommand extends StoreCommand {
                     + " and read for predictions through its prediction columns.")
     Path data;
 
+    @Option(names = "--verbose", description = "Also print the policy's digest (its id, name@sha256:...).")
+    boolean verbose;
+
     @Option(names = "--dry-run", description = "Evaluate and print the decision; record nothing, move nothing.")
     boolean dryRun;
 
@@ -73,16 +76,7 @@ final class PromoteCommand extends StoreCommand {
 
     @Override
     void check() {
-        ModelRef parsed;
-        try {
-            parsed = ModelRef.parse(ref);
-        } catch (RuntimeException e) {
-            throw new BadInputException("NAME/V " + Names.quote(ref) + " is not valid: " + Errors.oneLine(e.getMessage()));
-        }
-        if (!(parsed instanceof ModelRef.Version v)) {
-            throw new BadInputException("NAME/V " + Names.quote(ref) + " names an alias; promote takes a version such as credit/4");
-        }
-        candidate = v;
+        candidate = Inputs.version(ref, "promote");
         Names.requireValid(Names.Kind.ALIAS, alias);
         Inputs.readable("--policy", policyFile);
         String json;
@@ -170,7 +164,7 @@ final class PromoteCommand extends StoreCommand {
                 : promoted ? "PROMOTED" : "REFUSED";
         line(d.candidate() + " -> " + target + ": " + outcome + ", " + d.failures().size() + " of " + d.checks().size()
                 + " checks failed (champion " + d.champion().map(Object::toString).orElse("none") + ", policy "
-                + d.policy() + ")");
+                + (verbose || d.policy().indexOf('@') < 0 ? d.policy() : d.policy().substring(0, d.policy().indexOf('@'))) + ")");
         Table t = new Table("CHECK", "OBSERVED", "REQUIRED", "VERDICT", "DETAIL");
         for (CheckResult c : d.checks()) {
             t.row(c.name(), c.observed().isPresent() ? number(c.observed().getAsDouble()) : null, c.required(),
@@ -182,11 +176,11 @@ final class PromoteCommand extends StoreCommand {
         }
     }
 
-    /** Six significant digits, no exponent for ordinary magnitudes. */
+    /** Four significant digits, as the gate's details, no exponent for ordinary magnitudes. */
     static String number(double v) {
         if (v == 0 || !Double.isFinite(v)) {
             return v == 0 ? "0" : String.valueOf(v);
         }
-        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

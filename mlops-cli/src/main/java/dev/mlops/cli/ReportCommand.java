@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code mlops report}: the drift report written to files. The check on stdout is {@link DriftCommand}'s. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write the drift report of a current CSV file against a reference CSV file to files:",
-                "--html FILE, one self-contained page with charts per column, and/or --json-file FILE, the report",
+        description = {"Write the drift report of a current CSV file against a reference CSV file to files.",
+                "--html FILE writes one self-contained page with charts per column, --json-file FILE the report",
                 "JSON that 'mlops drift --json' prints. Prints the files written and the dataset verdict. Takes the",
                 "analysis options of 'mlops drift' (the check: a table on stdout and an exit code). Needs no store.",
                 "The global --json prints this command's summary as JSON on stdout."},

@@ -61,12 +61,23 @@ class BadInputTest {
                 Arguments.of("unknown model", List.of("models", "show", "snow"), "'snow'"),
                 Arguments.of("unknown version", List.of("versions", "show", "rain/5"), "rain/5"),
                 Arguments.of("unknown alias", List.of("versions", "show", "rain@production"), "'production'"),
-                Arguments.of("alias on missing version", List.of("alias", "set", "rain", "production", "5"), "rain/5"),
-                Arguments.of("rollback of an alias never set", List.of("alias", "rollback", "rain", "staging"), "'staging'"),
-                Arguments.of("version not a number", List.of("alias", "set", "rain", "production", "two"), "'two'"),
+                Arguments.of("alias on missing version", List.of("alias", "set", "rain/5", "--alias", "production"), "rain/5"),
+                Arguments.of("rollback of an alias never set", List.of("alias", "rollback", "rain", "--alias", "staging"), "'staging'"),
+                Arguments.of("version not a number", List.of("alias", "set", "rain/two", "--alias", "production"), "'rain/two'"),
+                Arguments.of("alias set with an alias for a version", List.of("alias", "set", "rain@staging", "--alias", "production"),
+                        "NAME/V 'rain@staging' names an alias; alias set takes a version such as rain/4"),
+                Arguments.of("alias set with a model for a version", List.of("alias", "set", "rain", "--alias", "production"),
+                        "NAME/V 'rain' is not valid: model reference 'rain' is not valid: expected NAME@ALIAS or NAME/VERSION"),
+                Arguments.of("alias set without --alias", List.of("alias", "set", "rain/1"), "Missing required option: '--alias=ALIAS'"),
+                Arguments.of("alias set in the positional form of earlier builds", List.of("alias", "set", "rain", "production", "1"),
+                        "unexpected argument 'production': the alias is given with --alias, as in: mlops alias set rain/1 --alias production"),
+                Arguments.of("lineage --dataset, which means 'trained on' elsewhere", List.of("lineage", "--dataset", "weather/1"),
+                        "use --users-of weather/1"),
+                Arguments.of("alias rollback in the positional form of earlier builds", List.of("alias", "rollback", "rain", "production"),
+                        "the alias is given with --alias, as in: mlops alias rollback rain --alias production"),
                 Arguments.of("archive an alias", List.of("archive", "rain@production"), "'rain@production'"),
-                Arguments.of("lineage of nothing", List.of("lineage"), "--dataset"),
-                Arguments.of("lineage of unknown dataset", List.of("lineage", "--dataset", "snow/1"), "snow/1"),
+                Arguments.of("lineage of nothing", List.of("lineage"), "--users-of"),
+                Arguments.of("lineage of unknown dataset", List.of("lineage", "--users-of", "snow/1"), "snow/1"),
                 Arguments.of("bad grace", List.of("gc", "--grace", "soon"), "'soon'"),
                 Arguments.of("limit out of range", List.of("versions", "list", "rain", "--limit", "0"), "--limit"),
                 Arguments.of("audit --verify with --target", List.of("audit", "--verify", "--target", "rain"), "--target"),
@@ -157,11 +168,11 @@ class BadInputTest {
     @DisplayName("a failure that is not bad input exits 1; --debug adds the stack trace")
     void failureExitsOneAndDebugShowsTrace() {
         // nothing to roll back to: a conflict with the state, not bad input
-        cli.ok("alias", "set", "rain", "production", "1");
-        CliRunner.Result conflict = cli.run("alias", "rollback", "rain", "production");
+        cli.ok("alias", "set", "rain/1", "--alias", "production");
+        CliRunner.Result conflict = cli.run("alias", "rollback", "rain", "--alias", "production");
         assertThat(conflict.exitCode()).as(conflict.err()).isEqualTo(1);
         assertThat(conflict.err()).startsWith("mlops: ").doesNotContain("\tat ");
-        CliRunner.Result debug = cli.run("alias", "rollback", "rain", "production", "--debug");
+        CliRunner.Result debug = cli.run("alias", "rollback", "rain", "--alias", "production", "--debug");
         assertThat(debug.exitCode()).isEqualTo(1);
         assertThat(debug.err()).startsWith("mlops: ").contains("\tat ").contains("ConflictException");
     }

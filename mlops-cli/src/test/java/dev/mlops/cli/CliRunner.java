@@ -67,7 +67,8 @@ final class CliRunner {
     Result raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = MlopsCommand.commandLine(env, () -> stderrIsTerminal);
+        // as main builds it: only the command the arguments name
+        CommandLine cl = MlopsCommand.commandLine(env, () -> stderrIsTerminal, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

@@ -16,6 +16,37 @@ class HelpTest {
     private final CliRunner cli = new CliRunner(null);
 
     @Test
+    @DisplayName("a run builds only the command it names; a global option's value is never taken for a command")
+    void onlyTheNamedCommandIsBuilt() {
+        assertThat(MlopsCommand.commandName(new String[] {"--store", "models", "versions", "list"})).hasValue("versions");
+        assertThat(MlopsCommand.commandName(new String[] {"--json", "-q", "--actor", "ci", "alias", "set"})).hasValue("alias");
+        assertThat(MlopsCommand.commandName(new String[] {"--store=./r", "verify"})).hasValue("verify");
+        assertThat(MlopsCommand.commandName(new String[] {"--help"})).isEmpty();
+        assertThat(MlopsCommand.commandName(new String[] {"--", "models"})).isEmpty();
+        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"--store", "s", "models", "list"})
+                .getSubcommands()).containsOnlyKeys("models");
+        // help, an unknown name and no name at all get every command, so the list and picocli's
+        // suggestions stay whole
+        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"help", "models"}).getSubcommands())
+                .hasSize(16);
+        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"modles"}).getSubcommands()).hasSize(16);
+        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {}).getSubcommands()).hasSize(16);
+    }
+
+    @Test
+    @DisplayName("the summary each command shows in its parent's list is a whole sentence, never cut mid-sentence")
+    void summariesAreWholeSentences() {
+        List<CommandSpec> commands = new ArrayList<>();
+        walk(MlopsCommand.commandLine(Map.of(), () -> false).getCommandSpec(), commands);
+        for (CommandSpec command : commands) {
+            String[] summary = command.usageMessage().header().length > 0 ? command.usageMessage().header()
+                    : command.usageMessage().description();
+            assertThat(summary).as("the summary of '%s'", command.qualifiedName()).isNotEmpty();
+            assertThat(summary[0].strip()).as("the summary of '%s'", command.qualifiedName()).endsWith(".");
+        }
+    }
+
+    @Test
     @DisplayName("every command in the tree, help included, ends its help with examples that run it and parse")
     void everyCommandHasAWorkingExample() {
         List<CommandSpec> commands = new ArrayList<>();

@@ -85,7 +85,7 @@ class PostgresStoreCliTest {
         assertThat(v1.get("version").asInt()).isEqualTo(1);
         assertThat(cli.ok("register", "rain", "--artifact", modelDir.toString(), "--metric", "auc=0.93",
                 "--dataset", "weather/1", "--retrained-from", "1").out()).startsWith("registered rain/2").contains("2 files");
-        assertThat(cli.ok("alias", "set", "rain", "production", "1").out()).isEqualTo("rain@production -> 1 (was unset)\n");
+        assertThat(cli.ok("alias", "set", "rain/1", "--alias", "production").out()).isEqualTo("rain@production -> 1 (was unset)\n");
 
         JsonNode versions = cli.json("versions", "list", "rain");
         assertThat(versions.get("versions").findValuesAsText("version")).containsExactly("1", "2");
@@ -98,14 +98,14 @@ class PostgresStoreCliTest {
         assertThat(lineage.get("datasets").get(0).get("ref").asText()).isEqualTo("weather/1");
         assertThat(lineage.get("datasets").get(0).get("content_sha256").asText())
                 .isEqualTo(dataset.get("content_sha256").asText());
-        assertThat(cli.ok("lineage", "--dataset", "weather/1").out()).contains("rain/1").contains("rain/2");
+        assertThat(cli.ok("lineage", "--users-of", "weather/1").out()).contains("rain/1").contains("rain/2");
 
         // another machine: the store from $MLOPS_STORE, someone else acting
         Map<String, String> env = new HashMap<>(credentials());
         env.put(MlopsCommand.STORE_ENV, url);
         env.put(MlopsCommand.ACTOR_ENV, "ci-bot");
         CliRunner other = new CliRunner(null, env);
-        assertThat(other.ok("alias", "set", "rain", "production", "2").out()).isEqualTo("rain@production -> 2 (was 1)\n");
+        assertThat(other.ok("alias", "set", "rain/2", "--alias", "production").out()).isEqualTo("rain@production -> 2 (was 1)\n");
         assertThat(cli.json("models", "show", "rain").get("aliases").get("production").asInt()).isEqualTo(2);
 
         // a blob nothing references, as a registration interrupted before its version was written leaves
@@ -133,7 +133,7 @@ class PostgresStoreCliTest {
         assertThat(readOnly.json("lineage", "rain/1").get("code_ref").asText()).isEqualTo("3f2a9c1");
         assertThat(readOnly.json("verify").get("ok").asBoolean()).isTrue();
         assertThat(readOnly.json("audit", "--verify").get("ok").asBoolean()).isTrue();
-        CliRunner.Result refused = readOnly.run("alias", "set", "rain", "production", "1");
+        CliRunner.Result refused = readOnly.run("alias", "set", "rain/1", "--alias", "production");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("permission denied").doesNotContain(PASSWORD);
 

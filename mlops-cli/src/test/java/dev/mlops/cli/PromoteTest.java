@@ -68,7 +68,7 @@ class PromoteTest {
         Path model = Files.writeString(tmp.resolve("model.bin"), "weights");
         cli.ok("register", "credit", "--artifact", model.toString(), "--metric", "roc_auc=0.75",
                 "--metric", "latency_p99_ms=12");
-        cli.ok("alias", "set", "credit", "production", "1");
+        cli.ok("alias", "set", "credit/1", "--alias", "production");
         Files.writeString(model, "weights 2");
         cli.ok("register", "credit", "--artifact", model.toString(), "--metric", "roc_auc=0.78",
                 "--metric", "latency_p99_ms=15");
@@ -82,11 +82,12 @@ class PromoteTest {
     void promoted() {
         CliRunner.Result r = cli.ok("promote", "credit/2", "--alias", "production", "--policy", policy.toString());
         List<String> lines = r.out().lines().toList();
+        // the policy by name; its digest only with --verbose
         assertThat(lines.get(0)).isEqualTo("credit/2 -> credit@production: PROMOTED, 0 of 3 checks failed"
-                + " (champion credit/1, policy " + lines.get(0).substring(lines.get(0).indexOf("credit-production@")));
+                + " (champion credit/1, policy credit-production)");
         assertThat(lines.get(1)).matches("CHECK +OBSERVED +REQUIRED +VERDICT +DETAIL");
         assertThat(lines.get(2)).matches("min:roc_auc +0\\.78 +>= 0\\.7 +PASS +candidate roc_auc = 0\\.78");
-        assertThat(lines.get(3)).startsWith("improvement:roc_auc").contains("0.03", "candidate >= champion + 0.02", "PASS");
+        assertThat(lines.get(3)).startsWith("improvement:roc_auc").contains("0.03", "improvement >= 0.02", "PASS");
         assertThat(lines.get(4)).startsWith("latency:p99").contains("15", "<= 20 ms", "PASS",
                 "p99 15 ms (no call count recorded)");
         assertThat(lines.get(5)).isEqualTo("decision recorded as promotion-decision-1 of credit/2");
@@ -123,7 +124,7 @@ class PromoteTest {
         JsonNode c = j.get("checks").get(1);
         assertThat(c.get("name").asText()).isEqualTo("improvement:roc_auc");
         assertThat(c.get("observed").asDouble()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(c.get("required").asText()).isEqualTo("candidate >= champion + 0.02");
+        assertThat(c.get("required").asText()).isEqualTo("improvement >= 0.02");
         assertThat(c.get("verdict").asText()).isEqualTo("FAIL");
         assertThat(c.get("detail").asText()).contains("candidate 0.76, champion 0.75");
 
@@ -169,6 +170,9 @@ class PromoteTest {
         assertThat(cli.ok("audit", "--target", "credit/2").out()).doesNotContain("version.attach");
         assertThat(cli.run("promote", "credit/3", "--alias", "production", "--policy", policy.toString(), "--dry-run")
                 .exitCode()).isEqualTo(4);
+        String verbose = cli.run("promote", "credit/2", "--alias", "production", "--policy", policy.toString(), "--dry-run",
+                "--verbose").out().lines().findFirst().orElseThrow();
+        assertThat(verbose).matches(".*\\(champion credit/1, policy credit-production@sha256:[0-9a-f]{64}\\)");
     }
 
     @Test

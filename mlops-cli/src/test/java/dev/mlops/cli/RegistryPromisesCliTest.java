@@ -114,7 +114,7 @@ class RegistryPromisesCliTest {
         CliRunner cli = new CliRunner(store);
         Path model = Files.writeString(tmp.resolve("m.bin"), "weights");
         cli.ok("register", "rain", "--artifact", model.toString());
-        cli.ok("alias", "set", "rain", "production", "1");
+        cli.ok("alias", "set", "rain/1", "--alias", "production");
         String head = cli.ok("audit", "--head").out().strip();
         assertThat(head).matches("[0-9]+:[0-9a-f]{64}");
         JsonNode json = cli.json("audit", "--head");

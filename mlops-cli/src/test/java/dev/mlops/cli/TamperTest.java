@@ -36,7 +36,7 @@ class TamperTest {
         cli = new CliRunner(store);
         Path model = Files.writeString(tmp.resolve("model.bin"), WEIGHTS);
         cli.ok("register", "rain", "--artifact", model.toString());
-        cli.ok("alias", "set", "rain", "production", "1");
+        cli.ok("alias", "set", "rain/1", "--alias", "production");
         assertThat(cli.json("verify").get("ok").asBoolean()).isTrue();
     }
 
@@ -49,6 +49,9 @@ class TamperTest {
         CliRunner.Result human = cli.run("verify");
         assertThat(human.exitCode()).as(human.err()).isEqualTo(1);
         assertThat(human.out()).contains("corrupt_blob").contains("NOT OK");
+        // it names what the blob breaks, and does not suggest a repair that cannot bring bytes back
+        assertThat(human.out()).contains("used by rain/1 model.bin")
+                .contains("a repair cannot fix; restore the store from a backup").doesNotContain("'verify --repair' fixes");
 
         CliRunner.Result json = cli.run("verify", "--json");
         assertThat(json.exitCode()).isEqualTo(1);
@@ -57,7 +60,7 @@ class TamperTest {
         JsonNode problem = report.get("problems").get(0);
         assertThat(problem.get("kind").asText()).isEqualTo("corrupt_blob");
         assertThat(problem.get("location").asText()).isNotEmpty();
-        assertThat(problem.get("detail").asText()).isNotEmpty();
+        assertThat(problem.get("detail").asText()).endsWith("; used by rain/1 model.bin");
         assertThat(problem.get("repaired").asBoolean()).isFalse();
 
         // repair cannot invent the lost bytes: still not ok

@@ -61,17 +61,17 @@ class WorkflowTest {
                 "--dataset", "weather/1", "--retrained-from", "1").out())
                 .startsWith("registered rain/2").contains("2 files");
 
-        assertThat(cli.ok("alias", "set", "rain", "production", "1").out()).isEqualTo("rain@production -> 1 (was unset)\n");
-        assertThat(cli.ok("alias", "set", "rain", "production", "2").out()).isEqualTo("rain@production -> 2 (was 1)\n");
-        assertThat(cli.ok("alias", "rollback", "rain", "production").out())
+        assertThat(cli.ok("alias", "set", "rain/1", "--alias", "production").out()).isEqualTo("rain@production -> 1 (was unset)\n");
+        assertThat(cli.ok("alias", "set", "rain/2", "--alias", "production").out()).isEqualTo("rain@production -> 2 (was 1)\n");
+        assertThat(cli.ok("alias", "rollback", "rain", "--alias", "production").out())
                 .isEqualTo("rain@production rolled back to 1 (was 2)\n");
-        assertThat(lines(cli.ok("alias", "history", "rain", "production").out()))
+        assertThat(lines(cli.ok("alias", "history", "rain", "--alias", "production").out()))
                 .hasSize(4).first().asString().startsWith("AT").contains("KIND");
 
         String lineage = cli.ok("lineage", "rain/2").out();
         assertThat(lineage).contains("retrained from:   rain/1").contains("weather/1").contains(sha256(CSV));
         assertThat(cli.ok("lineage", "rain/1").out()).contains("code ref:         3f2a9c1");
-        assertThat(cli.ok("lineage", "--dataset", "weather/1").out()).contains("rain/1").contains("rain/2");
+        assertThat(cli.ok("lineage", "--users-of", "weather/1").out()).contains("rain/1").contains("rain/2");
 
         String models = cli.ok("models", "list").out();
         assertThat(lines(models).get(0)).matches("NAME +LATEST +ALIASES +UPDATED +DESCRIPTION");
@@ -131,14 +131,14 @@ class WorkflowTest {
         assertThat(v2.get("files").findValuesAsText("path")).containsExactly("meta/config.json", "weights.bin");
         assertThat(v2.get("artifact_sha256").asText()).hasSize(64).isNotEqualTo(v1.get("artifact_sha256").asText());
 
-        JsonNode set1 = cli.json("alias", "set", "rain", "production", "1");
+        JsonNode set1 = cli.json("alias", "set", "rain/1", "--alias", "production");
         assertThat(set1.get("version").asInt()).isEqualTo(1);
         assertThat(set1.get("previous_version").isNull()).isTrue();
-        assertThat(cli.json("alias", "set", "rain", "production", "2").get("previous_version").asInt()).isEqualTo(1);
-        JsonNode rolled = cli.json("alias", "rollback", "rain", "production");
+        assertThat(cli.json("alias", "set", "rain/2", "--alias", "production").get("previous_version").asInt()).isEqualTo(1);
+        JsonNode rolled = cli.json("alias", "rollback", "rain", "--alias", "production");
         assertThat(rolled.get("version").asInt()).isEqualTo(1);
         assertThat(rolled.get("previous_version").asInt()).isEqualTo(2);
-        JsonNode history = cli.json("alias", "history", "rain", "production");
+        JsonNode history = cli.json("alias", "history", "rain", "--alias", "production");
         assertThat(history.get("moves").findValuesAsText("kind")).containsExactly("set", "set", "rollback");
 
         JsonNode lineage = cli.json("lineage", "rain/2");
@@ -152,7 +152,7 @@ class WorkflowTest {
         assertThat(d.get("content_sha256").asText()).isEqualTo(sha256(CSV));
         assertThat(d.get("missing").asBoolean()).isFalse();
 
-        JsonNode reverse = cli.json("lineage", "--dataset", "weather/1");
+        JsonNode reverse = cli.json("lineage", "--users-of", "weather/1");
         assertThat(reverse.get("content_sha256").asText()).isEqualTo(sha256(CSV));
         assertThat(reverse.get("models").findValuesAsText("version")).containsExactly("1", "2");
         assertThat(reverse.get("models").get(0).get("aliases").get(0).asText()).isEqualTo("production");

@@ -36,6 +36,8 @@ final class RegistryCheck {
     private final boolean repair;
     private final java.time.Instant auditCutoff;
     private final List<IntegrityProblem> problems = new ArrayList<>();
+    /** Blob digest → what uses it ({@code rain/2 model.onnx}), to name the owner of a damaged blob. */
+    private final java.util.Map<String, java.util.Set<String>> blobUsers = new java.util.TreeMap<>();
     private AuditCoverage coverage;
 
     /**
@@ -75,7 +77,23 @@ final class RegistryCheck {
         each(Keys.DATASETS, (key, doc) -> checkDataset(Documents.parse(doc, DatasetDoc.class)));
         problems.addAll(coverage.finish());
         replayAudit();
+        nameBlobUsers(storeProblems.size());
         return problems;
+    }
+
+    /**
+     * The store checks blobs by digest and does not know who uses them: add the model or dataset
+     * versions that do to each of its blob problems, so a damaged blob names what it breaks.
+     */
+    private void nameBlobUsers(int storeProblems) {
+        for (int i = 0; i < storeProblems; i++) {
+            IntegrityProblem p = problems.get(i);
+            java.util.Set<String> users = blobUsers.get(p.location());
+            if (p.kind() == Kind.CORRUPT_BLOB && users != null) {
+                problems.set(i, new IntegrityProblem(p.kind(), p.location(), p.detail() + "; used by "
+                        + String.join(", ", users), p.repaired(), p.repairable()));
+            }
+        }
     }
 
     /** Checks the state against what the audit trail records ({@link AuditReplay}). */
@@ -132,9 +150,9 @@ final class RegistryCheck {
             StoreModelRegistry.toVersion(v, model);
             coverage.checkVersion(v);
             for (ArtifactEntry e : v.artifact()) {
-                checkBlob(key, e.sha256(), e.size(), e.path());
+                checkBlob(key, v.model() + "/" + v.version(), e.sha256(), e.size(), e.path());
             }
-            v.attachments().forEach((name, sha) -> checkBlob(key, sha, -1, "attachment " + name));
+            v.attachments().forEach((name, sha) -> checkBlob(key, v.model() + "/" + v.version(), sha, -1, "attachment " + name));
         });
         checkNoHoles(Keys.versions(model.name()), numbers);
         int max = numbers.stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -208,10 +226,10 @@ final class RegistryCheck {
             StoreDatasetCatalog.toVersion(v);
             coverage.checkDatasetVersion(v);
             for (ArtifactEntry e : v.files()) {
-                checkBlob(key, e.sha256(), e.size(), e.path());
+                checkBlob(key, "dataset " + v.dataset() + "/" + v.version(), e.sha256(), e.size(), e.path());
             }
             if (v.profileSha256() != null) {
-                checkBlob(key, v.profileSha256(), -1, "profile");
+                checkBlob(key, "dataset " + v.dataset() + "/" + v.version(), v.profileSha256(), -1, "profile");
             }
             checkContentIndex(dataset.name(), v);
         });
@@ -324,7 +342,8 @@ final class RegistryCheck {
         }
     }
 
-    private void checkBlob(DocumentKey owner, String sha, long size, String what) {
+    private void checkBlob(DocumentKey owner, String user, String sha, long size, String what) {
+        blobUsers.computeIfAbsent(sha, k -> new java.util.TreeSet<>()).add(user + " " + what);
         Optional<BlobInfo> info = store.blobInfo(sha);
         if (info.isEmpty()) {
             problems.add(IntegrityProblem.unrepairable(Kind.DANGLING_REFERENCE, owner.toString(),

@@ -31,7 +31,7 @@ class DemoTest {
                 .contains("the service now serves temp-max/2")
                 .containsPattern("temp-max/3 \\(trained on shuffled labels.*REFUSED")
                 .containsPattern("max:mae: observed [0-9.]+, required <= 2.5")
-                .containsPattern("non_inferiority:mae: observed -[0-9.]+, required candidate <= champion \\+ 0.1")
+                .containsPattern("non_inferiority:mae: observed -[0-9.]+, required change >= -0.1")
                 .contains("rollback -> temp-max/1, the service serves temp-max/1")
                 .contains("production -> temp-max/2 again, the service serves temp-max/2")
                 .contains("window  1, 2014/01/01 to 2014/02/25: dataset drift", "window 13, 2015/11/04 to 2015/12/29")

@@ -135,15 +135,15 @@ final class GateContext {
 
     // ---- what the rules use ------------------------------------------------------------------
 
-    /** An absolute bound on the candidate's metric. */
-    CheckResult bound(String check, String metric, String required, java.util.function.DoublePredicate ok) {
+    /** An absolute bound, {@code limit}, on the candidate's metric. */
+    CheckResult bound(String check, String metric, double limit, String required, java.util.function.DoublePredicate ok) {
         return guarded(check, required, () -> {
             Got<Double> v = metric(candidateMetrics(), metric, "candidate");
             if (!v.ok()) {
                 return fail(check, required, v.error());
             }
             double x = v.value();
-            return result(check, x, required, ok.test(x), "candidate " + metric + " = " + num(x));
+            return result(check, x, required, ok.test(x), "candidate " + metric + " = " + num(x, limit));
         });
     }
 
@@ -189,7 +189,8 @@ final class GateContext {
                 : p.candidate() <= p.champion() - minChange;
         double change = greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate();
         return result(check, change, required, ok, metric + ": candidate " + num(p.candidate()) + ", champion "
-                + num(p.champion()) + " (" + direction(greaterIsBetter) + "); " + changeLabel + " " + num(change) + note);
+                + num(p.champion()) + " (" + direction(greaterIsBetter) + "); " + changeLabel + " " + num(change, minChange)
+                + note);
     }
 
     /**
@@ -215,8 +216,8 @@ final class GateContext {
         }
         double change = (greaterIsBetter ? p.candidate() - p.champion() : p.champion() - p.candidate())
                 / Math.abs(p.champion());
-        return result(check, change, required, change >= minChange, values + "; " + changeLabel + " " + num(change)
-                + note);
+        return result(check, change, required, change >= minChange, values + "; " + changeLabel + " "
+                + num(change, minChange) + note);
     }
 
     /** Empty when a champion's values can be had; else the finished check (skipped or failed). */
@@ -481,10 +482,37 @@ final class GateContext {
     }
 
     /** Shortest round-trip text of a double, without a trailing {@code .0} for integers. */
+    /**
+     * {@code v} with as many significant digits beyond four as it takes to tell it from
+     * {@code bound}, so that a value that fails its bound never prints equal to it.
+     */
+    static String num(double v, double bound) {
+        if (v == bound || !Double.isFinite(v)) {
+            return num(v);
+        }
+        for (int digits = 4; digits < 17; digits++) {
+            String a = round(v, digits);
+            if (!a.equals(round(bound, digits))) {
+                return digits == 4 ? num(v) : a;
+            }
+        }
+        return Double.toString(v);
+    }
+
+    private static String round(double v, int digits) {
+        java.math.BigDecimal r = new java.math.BigDecimal(v).round(new java.math.MathContext(digits)).stripTrailingZeros();
+        double a = Math.abs(v);
+        return a >= 1e-4 && a < 1e15 ? r.toPlainString() : r.toString();
+    }
+
     static String num(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return Double.toString(v);
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        // four significant digits: a difference of two metrics prints 0.01, not 0.010000000000000009
+        return round(v, 4);
     }
 }

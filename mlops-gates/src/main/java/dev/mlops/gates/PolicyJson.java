@@ -44,7 +44,17 @@ final class PolicyJson {
     }
 
     static PromotionPolicy read(String json) {
-        JsonFields root = StrictJson.readObject(json, WHAT).versioned(KIND, SCHEMA_VERSION);
+        JsonFields doc = StrictJson.readObject(json, WHAT);
+        JsonFields root;
+        if (doc.has("schema_version") || doc.node().has("schemaVersion")) {
+            root = doc.versioned(KIND, SCHEMA_VERSION);
+        } else {
+            // a hand-written policy may leave its version out: it is written in the current form
+            root = doc;
+            root.optionalText("kind").filter(k -> !k.equals(KIND)).ifPresent(k -> {
+                throw root.invalid("kind", "the document is a " + Names.quote(k) + ", expected a " + KIND);
+            });
+        }
         PromotionPolicy.Builder b = guard(root, () -> PromotionPolicy.builder(root.text("name")));
         b.requireChampion(root.optionalBool("require_champion").orElse(false));
         // every top-level field is asked for before any rule is read, so a misspelt one is named first

@@ -110,7 +110,7 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            return List.of(context.bound(key(), metric, ">= " + num(bound), x -> x >= bound));
+            return List.of(context.bound(key(), metric, bound, ">= " + num(bound), x -> x >= bound));
         }
 
         @Override
@@ -150,7 +150,7 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            return List.of(context.bound(key(), metric, "<= " + num(bound), x -> x <= bound));
+            return List.of(context.bound(key(), metric, bound, "<= " + num(bound), x -> x <= bound));
         }
 
         @Override
@@ -198,8 +198,9 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            String required = greaterIsBetter ? "candidate >= champion + " + num(minChange)
-                    : "candidate <= champion - " + num(minChange);
+            // in the terms of the observed value: the oriented change (candidate - champion, or
+            // champion - candidate when smaller is better)
+            String required = "improvement >= " + num(minChange);
             return List.of(GateContext.guarded(key(), required, () -> context.absoluteChange(key(), metric,
                     greaterIsBetter, minChange, required, "improvement", "")));
         }
@@ -251,8 +252,7 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            String required = "(" + (greaterIsBetter ? "candidate - champion" : "champion - candidate")
-                    + ") / |champion| >= " + num(minFraction);
+            String required = "relative improvement >= " + num(minFraction);
             return List.of(GateContext.guarded(key(), required, () -> context.relativeChange(key(), metric,
                     greaterIsBetter, minFraction, required, true, "relative improvement", "")));
         }
@@ -303,8 +303,7 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            String required = greaterIsBetter ? "candidate >= champion - " + num(maxLoss)
-                    : "candidate <= champion + " + num(maxLoss);
+            String required = "change >= " + num(-maxLoss);
             return List.of(GateContext.guarded(key(), required, () -> context.absoluteChange(key(), metric,
                     greaterIsBetter, -maxLoss, required, "change", "; a loss of up to " + num(maxLoss)
                             + " is tolerated")));
@@ -356,8 +355,7 @@ public sealed interface PromotionRule {
 
         @Override
         public List<CheckResult> check(GateContext context) {
-            String required = "(" + (greaterIsBetter ? "candidate - champion" : "champion - candidate")
-                    + ") / |champion| >= " + num(-maxLossFraction);
+            String required = "relative change >= " + num(-maxLossFraction);
             return List.of(GateContext.guarded(key(), required, () -> context.relativeChange(key(), metric,
                     greaterIsBetter, -maxLossFraction, required, false, "relative change", "; a loss of up to "
                             + num(maxLossFraction) + " of |champion| is tolerated")));

@@ -177,7 +177,10 @@ class PromotionPolicyTest {
                 "promotion policy: schema_version: version 3 is not one this library reads; expected 2");
         assertRefused("{\"schemaVersion\":2,\"name\":\"p\"}",
                 "promotion policy: schemaVersion: version 2 is not one this library reads; expected 2 (with snake_case names");
-        assertRefused("{\"name\":\"p\"}", "promotion policy: schema_version: missing; expected an integer");
+        // a hand-written policy without a version is read as the current one
+        assertThat(PromotionPolicy.fromJson("{\"name\":\"p\",\"rules\":[{\"type\":\"minimum\",\"metric\":\"auc\",\"bound\":0.7}]}"))
+                .isEqualTo(PromotionPolicy.builder("p").minimum("auc", 0.7).build());
+        assertRefused("{\"name\":\"p\",\"thresholds\":[]}", "promotion policy: thresholds: unknown field; expected only [schema_version,");
         assertRefused("{\"schema_version\":2,\"kind\":\"promotion-decision\",\"name\":\"p\"}",
                 "promotion policy: kind: the document is a 'promotion-decision', expected a promotion-policy");
         assertRefused("{\"schema_version\":2,\"name\":\"p\",\"require_champion\":\"yes\"}",
