@@ -43,6 +43,39 @@ final class CountTests {
         return StatResult.test(stat, ChiSquaredDistribution.of(k - 1).survivalProbability(stat));
     }
 
+    /**
+     * {@link CategoricalTests#gTest} on counts: f_exp = ref · (n_cur / n_ref) as Evidently
+     * computes it, G = Σ 2·xlogy(O, O/E) as scipy.
+     */
+    static StatResult gTest(long[] ref, long[] cur) {
+        double nRef = sum(ref);
+        double nCur = sum(cur);
+        double scale = nCur / nRef;
+        int k = 0;
+        double stat = 0.0;
+        boolean unseen = false;
+        for (int i = 0; i < ref.length; i++) {
+            if (ref[i] == 0 && cur[i] == 0) {
+                continue;
+            }
+            k++;
+            double expected = ref[i] * scale;
+            double observed = cur[i];
+            if (expected == 0.0) {
+                unseen = true;
+            } else if (observed != 0.0) {
+                stat += 2.0 * observed * Math.log(observed / expected);
+            }
+        }
+        if (k <= 1) {
+            return StatResult.test(0.0, 1.0);
+        }
+        if (unseen) {
+            return StatResult.test(Double.POSITIVE_INFINITY, 0.0);
+        }
+        return StatResult.test(stat, ChiSquaredDistribution.of(k - 1).survivalProbability(stat));
+    }
+
     /** {@link CategoricalTests#chiSquareIndependence(String[], String[])} (no Yates) on counts. */
     static StatResult chiSquareIndependence(long[] ref, long[] cur) {
         double nRef = sum(ref);
