@@ -201,6 +201,19 @@ tiny_cur = {"x": 1000, "y": 2000, "z": 1500}
 cat.append({"id": "g-tiny-p", "reference_counts": tiny_ref, "current_counts": tiny_cur,
             "expected": {"g_test": evidently_g_test(tiny_ref, tiny_cur)}})
 
+# 300 random 2x2 tables over five size scales (10 to 30,000 a row); every sixth has equal rows
+# and mirrored current counts, so that tables exactly as likely as the observed one exist
+for i in range(300):
+    m = [10, 50, 300, 3000, 30000][i % 5]
+    n1 = int(rng.integers(1, m))
+    n2 = n1 if i % 3 == 0 else int(rng.integers(1, m))
+    share = rng.uniform(0.02, 0.98)
+    a = int(rng.binomial(n1, share))
+    c = int(rng.binomial(n2, min(max(share + rng.normal(0, 0.05), 0.0), 1.0)))
+    if i % 6 == 0:
+        c = n1 - a
+    fisher_row(a, n1 - a, c, n2 - c)
+
 out = {"generator": f"gen_scipy_checks.py with scipy {scipy.__version__}, numpy {np.__version__}, seed 20261123",
        "cases": cases, "kstwo_sf": kstwo, "smirnov_sf": smirnov, "kv_quarter": kv, "cvm_inf_cdf": cvm_inf,
        "categorical": cat, "fisher_exact_tables": fisher}
