@@ -145,11 +145,7 @@ public final class CategoricalTests {
 
     /** {@link #twoProportionZ(String[], String[])} on counted samples. */
     static StatResult twoProportionZ(Categories categories) {
-        TreeMap<String, long[]> counts = categories.counts();
-        if (counts.size() > 2) {
-            throw new IllegalArgumentException("the z-test is for binary columns; the samples hold "
-                    + counts.size() + " categories: " + abbreviate(counts));
-        }
+        TreeMap<String, long[]> counts = binaryCounts(categories, "the z-test");
         if (counts.size() == 1) {
             return StatResult.test(0.0, 1.0);
         }
@@ -250,11 +246,7 @@ public final class CategoricalTests {
 
     /** {@link #fisherExact(String[], String[])} on counted samples. */
     static StatResult fisherExact(Categories categories) {
-        TreeMap<String, long[]> counts = categories.counts();
-        if (counts.size() > 2) {
-            throw new IllegalArgumentException("Fisher's exact test is for binary columns (at most 2 categories); "
-                    + "the samples hold " + counts.size() + " categories: " + abbreviate(counts));
-        }
+        TreeMap<String, long[]> counts = binaryCounts(categories, "Fisher's exact test");
         if (counts.size() == 1) {
             return StatResult.test(1.0, 1.0);
         }
@@ -280,6 +272,16 @@ public final class CategoricalTests {
             long currentSecond) {
         double[] r = FisherExact.test(referenceFirst, referenceSecond, currentFirst, currentSecond);
         return StatResult.test(r[0], r[1]);
+    }
+
+    /** The counts of the (at most two) categories, or an exception naming them for the test. */
+    private static TreeMap<String, long[]> binaryCounts(Categories categories, String test) {
+        TreeMap<String, long[]> counts = categories.counts();
+        if (counts.size() > 2) {
+            throw new IllegalArgumentException(test + " is for binary columns; the samples hold " + counts.size()
+                    + " categories: " + abbreviate(counts));
+        }
+        return counts;
     }
 
     private static String abbreviate(TreeMap<String, long[]> counts) {
