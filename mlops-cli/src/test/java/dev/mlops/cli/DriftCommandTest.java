@@ -172,6 +172,24 @@ class DriftCommandTest {
         }
 
         @Test
+        @DisplayName("es, g_test and fisher_exact by name, with Evidently's thresholds; fisher_exact on 5 categories has no verdict")
+        void esGTestAndFisherExactByName() {
+            Map<String, JsonNode> m = byColumn(json("--column-method", "temp_max=es", "--column-method", "weather=g_test",
+                    "--column-method", "wind=fisher_exact"));
+            assertThat(m.get("temp_max").get("method").asText()).isEqualTo("es");
+            assertThat(m.get("temp_max").get("threshold").asDouble()).isEqualTo(0.05);
+            assertThat(m.get("temp_max").get("p_value").asDouble()).isBetween(0.0, 1.0);
+            assertThat(m.get("weather").get("method").asText()).isEqualTo("g_test");
+            assertThat(m.get("weather").get("threshold").asDouble()).isEqualTo(0.1);
+            assertThat(m.get("weather").get("statistic").asDouble()).isPositive();
+            JsonNode wind = m.get("wind");
+            assertThat(wind.get("method").asText()).isEqualTo("fisher_exact");
+            assertThat(wind.get("drifted").asBoolean()).isFalse();
+            assertThat(wind.toString()).contains("fisher_exact cannot compare these samples")
+                    .contains("Fisher's exact test is for binary columns");
+        }
+
+        @Test
         @DisplayName("--threshold COL=X for one column, X for all")
         void thresholds() {
             Map<String, JsonNode> one = byColumn(json("--threshold", "temp_min=0.01"));

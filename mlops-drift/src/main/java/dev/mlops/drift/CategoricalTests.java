@@ -7,7 +7,7 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
 
 /**
  * Hypothesis tests for categorical samples: chi-square goodness of fit, chi-square test of
- * independence, two-proportion z-test.
+ * independence, two-proportion z-test, G-test, Fisher's exact test.
  *
  * <p>Inputs are non-empty {@code String[]} samples without null elements (the column layer
  * counts and removes missing values first); the exception names the offending side. The
@@ -145,11 +145,7 @@ public final class CategoricalTests {
 
     /** {@link #twoProportionZ(String[], String[])} on counted samples. */
     static StatResult twoProportionZ(Categories categories) {
-        TreeMap<String, long[]> counts = categories.counts();
-        if (counts.size() > 2) {
-            throw new IllegalArgumentException("the z-test is for binary columns; the samples hold "
-                    + counts.size() + " categories: " + abbreviate(counts));
-        }
+        TreeMap<String, long[]> counts = binaryCounts(categories, "the z-test");
         if (counts.size() == 1) {
             return StatResult.test(0.0, 1.0);
         }
@@ -189,6 +185,103 @@ public final class CategoricalTests {
         double z = (p1 - p2) / Math.sqrt(var);
         double p = 2 * STANDARD_NORMAL.survivalProbability(Math.abs(z));
         return StatResult.test(z, Math.min(1.0, p));
+    }
+
+    /**
+     * G-test (log-likelihood ratio) of the current counts against the reference proportions, as
+     * Evidently's {@code g_test} stattest: {@code scipy.stats.power_divergence(f_obs, f_exp,
+     * lambda_="log-likelihood")} with f_obs the current count of each category of the union and
+     * f_exp = reference count · (n_cur / n_ref), the layout of {@link #chiSquareGoodnessOfFit}.
+     *
+     * <p>Statistic G = 2·Σ O·ln(O/E) (a term with O = 0 is 0), p-value P(χ²_{k−1} ≥ G) for k
+     * categories in the union. A category the reference never had (E = 0, O &gt; 0) makes G +∞
+     * and the p-value 0, which is what scipy computes and so what Evidently reports; a single
+     * category gives G = 0 and p-value 1 (scipy has no result with 0 degrees of freedom). G can
+     * be a rounding error below 0 when the shares agree, as in scipy; its p-value is then 1.
+     *
+     * @param reference reference sample
+     * @param current   current sample
+     * @return G and its p-value
+     */
+    public static StatResult gTest(String[] reference, String[] current) {
+        return gTest(Categories.of(reference, current));
+    }
+
+    /** {@link #gTest(String[], String[])} on counted samples. */
+    static StatResult gTest(Categories categories) {
+        TreeMap<String, long[]> counts = categories.counts();
+        long[] ref = new long[counts.size()];
+        long[] cur = new long[counts.size()];
+        int i = 0;
+        for (long[] c : counts.values()) {
+            ref[i] = c[0];
+            cur[i] = c[1];
+            i++;
+        }
+        return CountTests.gTest(ref, cur);
+    }
+
+    /**
+     * Two-sided Fisher's exact test for a binary column, as Evidently's {@code fisher_exact}
+     * stattest: {@code scipy.stats.fisher_exact(table)} (default {@code alternative='two-sided'})
+     * on the 2×2 table of reference and current counts.
+     *
+     * <p>Table rows are the reference and the current sample, columns the two categories in
+     * natural String order, so the statistic, scipy's sample odds ratio
+     * (ref_first·cur_second)/(ref_second·cur_first), is +∞ when the denominator is 0. The p-value
+     * sums the hypergeometric probabilities of all tables with the same margins that are at most
+     * as likely as the observed one (relative tolerance 1e-14, as scipy). A single category in
+     * both samples gives odds ratio 1 and p-value 1 (scipy: NaN and 1). Unlike Evidently, the two
+     * samples need not have the same size (Evidently refuses different sizes; the test does not
+     * need them equal). Table totals above {@link Integer#MAX_VALUE} are refused.
+     *
+     * @param reference reference sample with at most two categories together with current
+     * @param current   current sample
+     * @return the odds ratio and the two-sided p-value
+     * @throws IllegalArgumentException if the samples hold more than two categories together
+     */
+    public static StatResult fisherExact(String[] reference, String[] current) {
+        return fisherExact(Categories.of(reference, current));
+    }
+
+    /** {@link #fisherExact(String[], String[])} on counted samples. */
+    static StatResult fisherExact(Categories categories) {
+        TreeMap<String, long[]> counts = binaryCounts(categories, "Fisher's exact test");
+        if (counts.size() == 1) {
+            return StatResult.test(1.0, 1.0);
+        }
+        long[] first = counts.firstEntry().getValue();
+        long[] second = counts.lastEntry().getValue();
+        return fisherExact(first[0], second[0], first[1], second[1]);
+    }
+
+    /**
+     * Two-sided Fisher's exact test of the 2×2 table {@code [[referenceFirst, referenceSecond],
+     * [currentFirst, currentSecond]]}, as {@code scipy.stats.fisher_exact}; see
+     * {@link #fisherExact(String[], String[])}.
+     *
+     * @param referenceFirst  reference count of the first category (≥ 0)
+     * @param referenceSecond reference count of the second category (≥ 0)
+     * @param currentFirst    current count of the first category (≥ 0)
+     * @param currentSecond   current count of the second category (≥ 0)
+     * @return the odds ratio (1 when a row or column is empty) and the two-sided p-value
+     * @throws IllegalArgumentException if a count is negative or the total exceeds
+     *                                  {@link Integer#MAX_VALUE}
+     */
+    public static StatResult fisherExact(long referenceFirst, long referenceSecond, long currentFirst,
+            long currentSecond) {
+        double[] r = FisherExact.test(referenceFirst, referenceSecond, currentFirst, currentSecond);
+        return StatResult.test(r[0], r[1]);
+    }
+
+    /** The counts of the (at most two) categories, or an exception naming them for the test. */
+    private static TreeMap<String, long[]> binaryCounts(Categories categories, String test) {
+        TreeMap<String, long[]> counts = categories.counts();
+        if (counts.size() > 2) {
+            throw new IllegalArgumentException(test + " is for binary columns; the samples hold " + counts.size()
+                    + " categories: " + abbreviate(counts));
+        }
+        return counts;
     }
 
     private static String abbreviate(TreeMap<String, long[]> counts) {

@@ -1,5 +1,7 @@
 package dev.mlops.drift;
 
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.IntToDoubleFunction;
 import org.apache.commons.statistics.distribution.ChiSquaredDistribution;
 
 /**
@@ -17,6 +19,25 @@ final class CountTests {
     static StatResult chiSquareGoodnessOfFit(long[] ref, long[] cur) {
         double nRef = sum(ref);
         double nCur = sum(cur);
+        return goodnessOfFit(ref, cur, i -> ref[i] / nRef * nCur, (o, e) -> (o - e) * (o - e) / e);
+    }
+
+    /**
+     * {@link CategoricalTests#gTest} on counts: f_exp = ref · (n_cur / n_ref) as Evidently
+     * computes it, G = Σ 2·xlogy(O, O/E) as scipy.
+     */
+    static StatResult gTest(long[] ref, long[] cur) {
+        double scale = (double) sum(cur) / sum(ref);
+        return goodnessOfFit(ref, cur, i -> ref[i] * scale, (o, e) -> o == 0.0 ? 0.0 : 2.0 * o * Math.log(o / e));
+    }
+
+    /**
+     * Σ term(O, E) over the k bins with a count on either side, against χ²_{k−1}: the current
+     * counts O against the expected counts E from the reference shares. A bin the reference
+     * lacks (E = 0, O &gt; 0) makes the statistic +∞ with p-value 0; k ≤ 1 gives 0 and 1.
+     */
+    private static StatResult goodnessOfFit(long[] ref, long[] cur, IntToDoubleFunction expectedCount,
+            DoubleBinaryOperator term) {
         int k = 0;
         double stat = 0.0;
         boolean unseen = false;
@@ -25,14 +46,12 @@ final class CountTests {
                 continue;
             }
             k++;
-            double expected = ref[i] / nRef * nCur;
-            double observed = cur[i];
+            double expected = expectedCount.applyAsDouble(i);
             if (expected == 0.0) {
                 unseen = true;
                 continue;
             }
-            double d = observed - expected;
-            stat += d * d / expected;
+            stat += term.applyAsDouble(cur[i], expected);
         }
         if (k <= 1) {
             return StatResult.test(0.0, 1.0);

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * p &lt; threshold) or a distance (drift when statistic ≥ threshold), and its default threshold.
  * Default thresholds are Evidently's ({@code evidently.legacy.calculations.stattests}, the
  * {@code default_threshold} of each {@code StatTest}; a {@code StatTest} without one has 0.05):
- * {@code ks}, {@code chisquare}, {@code z}, {@code t_test}, {@code mannw} 0.05;
- * {@code anderson}, {@code cramer_von_mises} 0.1 (p-values); {@code wasserstein} (normed),
+ * {@code ks}, {@code chisquare}, {@code z}, {@code t_test}, {@code mannw}, {@code es} 0.05;
+ * {@code anderson}, {@code cramer_von_mises}, {@code fisher_exact}, {@code g_test} 0.1 (p-values); {@code wasserstein} (normed),
  * {@code ed} (energy), {@code psi}, {@code kl_div}, {@code jensenshannon}, {@code hellinger},
  * {@code TVD} 0.1. Methods Evidently does not have take the convention of their kind:
  * {@link #CHI2_CONTINGENCY} 0.05 (a p-value), plain {@link #WASSERSTEIN} 0.1 (a distance in the
@@ -47,6 +47,12 @@ public enum DriftMethod {
      * Student's equal-variance test).
      */
     T_TEST("t_test", Kind.NUMERICAL, true, 0.05, false, NumericalTests::welchT, null),
+    /**
+     * Epps–Singleton test on the empirical characteristic function, {@link NumericalTests#eppsSingleton};
+     * Evidently {@code es}, 0.05. Needs the raw samples (at least 5 values each) and a pooled
+     * interquartile range above 0.
+     */
+    EPPS_SINGLETON("es", Kind.NUMERICAL, true, 0.05, false, NumericalTests::eppsSingleton, null),
     /** Wasserstein-1 distance, {@link NumericalTests#wasserstein}; no Evidently counterpart, 0.1. */
     WASSERSTEIN("wasserstein", Kind.NUMERICAL, false, 0.1, false, NumericalTests::wasserstein, null),
     /**
@@ -96,7 +102,19 @@ public enum DriftMethod {
      * Evidently {@code z}, 0.05. For numerical samples with two distinct values the larger value is
      * the success.
      */
-    Z("z", Kind.BOTH, true, 0.05, true, null, CategoricalTests::twoProportionZ);
+    Z("z", Kind.BOTH, true, 0.05, true, null, CategoricalTests::twoProportionZ),
+    /**
+     * Two-sided Fisher's exact test for binary columns, {@link CategoricalTests#fisherExact(String[], String[])};
+     * Evidently {@code fisher_exact}, 0.1. For numerical samples with two distinct values the
+     * smaller value is the first category.
+     */
+    FISHER_EXACT("fisher_exact", Kind.BOTH, true, 0.1, true, null, CategoricalTests::fisherExact),
+    /**
+     * G-test (log-likelihood ratio) of the current counts against the reference proportions,
+     * {@link CategoricalTests#gTest(String[], String[])}; Evidently {@code g_test}, 0.1. Numerical
+     * samples are tested with each distinct value as a category.
+     */
+    G_TEST("g_test", Kind.BOTH, true, 0.1, true, null, CategoricalTests::gTest);
 
     private enum Kind { NUMERICAL, CATEGORICAL, BOTH }
 
@@ -202,6 +220,9 @@ public enum DriftMethod {
         if (this == Z) {
             return numericalZ(reference, current);
         }
+        if (this == FISHER_EXACT) {
+            return numericalFisher(reference, current);
+        }
         return categorical.apply(Categories.ofNumbers(reference, current));
     }
 
@@ -292,6 +313,26 @@ public enum DriftMethod {
     }
 
     private static StatResult numericalZ(double[] reference, double[] current) {
+        TreeMap<Double, long[]> counts = binaryCounts(reference, current, "the z-test");
+        if (counts.size() == 1) {
+            return StatResult.test(0.0, 1.0);
+        }
+        long[] success = counts.lastEntry().getValue();
+        return CategoricalTests.twoProportionZ(success[0], reference.length, success[1], current.length);
+    }
+
+    private static StatResult numericalFisher(double[] reference, double[] current) {
+        TreeMap<Double, long[]> counts = binaryCounts(reference, current, "Fisher's exact test");
+        if (counts.size() == 1) {
+            return StatResult.test(1.0, 1.0);
+        }
+        long[] first = counts.firstEntry().getValue();
+        long[] second = counts.lastEntry().getValue();
+        return CategoricalTests.fisherExact(first[0], second[0], first[1], second[1]);
+    }
+
+    /** Counts per distinct value in numeric order (−0.0 as 0.0): {reference, current}; at most two values. */
+    private static TreeMap<Double, long[]> binaryCounts(double[] reference, double[] current, String test) {
         TreeMap<Double, long[]> counts = new TreeMap<>();
         for (double v : reference) {
             counts.computeIfAbsent(v == 0.0 ? 0.0 : v, k -> new long[2])[0]++;
@@ -300,14 +341,10 @@ public enum DriftMethod {
             counts.computeIfAbsent(v == 0.0 ? 0.0 : v, k -> new long[2])[1]++;
         }
         if (counts.size() > 2) {
-            throw new IllegalArgumentException("the z-test is for binary columns; the samples hold "
+            throw new IllegalArgumentException(test + " is for binary columns; the samples hold "
                     + counts.size() + " distinct values");
         }
-        if (counts.size() == 1) {
-            return StatResult.test(0.0, 1.0);
-        }
-        long[] success = counts.lastEntry().getValue();
-        return CategoricalTests.twoProportionZ(success[0], reference.length, success[1], current.length);
+        return counts;
     }
 
 }

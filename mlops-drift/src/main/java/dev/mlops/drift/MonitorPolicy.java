@@ -21,9 +21,10 @@ import java.util.Set;
  * data; a monitor cannot, because the current data changes with every window. Thresholds are each
  * method's {@link DriftMethod#defaultThreshold()}.
  *
- * <p><b>Methods a profile supports</b>: {@link #SUPPORTED}. The others ({@code cvm},
- * {@code anderson}, {@code mann_whitney}, {@code t_test}, {@code energy}) need the raw reference
- * sample and are rejected by the builder.
+ * <p><b>Methods a profile supports</b>: {@link #SUPPORTED}, the tests on category counts
+ * ({@code chisquare}, {@code chi2_contingency}, {@code z}, {@code fisher_exact}, {@code g_test})
+ * among them. The others ({@code cvm}, {@code anderson}, {@code mann_whitney}, {@code t_test},
+ * {@code es}, {@code energy}) need the raw reference sample and are rejected by the builder.
  *
  * @param methods    per-column method overrides
  * @param thresholds per-column threshold overrides
@@ -34,7 +35,8 @@ public record MonitorPolicy(Map<String, DriftMethod> methods, Map<String, Double
     /** The methods that can be computed from a profile and window counts. */
     public static final Set<DriftMethod> SUPPORTED = EnumSet.of(DriftMethod.KS, DriftMethod.WASSERSTEIN,
             DriftMethod.WASSERSTEIN_NORM, DriftMethod.PSI, DriftMethod.KL_DIV, DriftMethod.JENSENSHANNON,
-            DriftMethod.HELLINGER, DriftMethod.TVD, DriftMethod.CHISQUARE, DriftMethod.CHI2_CONTINGENCY, DriftMethod.Z);
+            DriftMethod.HELLINGER, DriftMethod.TVD, DriftMethod.CHISQUARE, DriftMethod.CHI2_CONTINGENCY, DriftMethod.Z,
+            DriftMethod.FISHER_EXACT, DriftMethod.G_TEST);
 
     /** Reference rows up to which the small-reference defaults (ks, chisquare) apply. */
     public static final long SMALL_REFERENCE_ROWS = 1_000;

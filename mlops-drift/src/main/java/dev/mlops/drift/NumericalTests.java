@@ -15,8 +15,8 @@ import org.apache.commons.statistics.distribution.TDistribution;
  *   <li>±Infinity: the rank-based tests ({@link #kolmogorovSmirnov}, {@link #cramerVonMises},
  *       {@link #andersonDarling}, {@link #mannWhitneyU}) only use the order of the values and
  *       accept infinities as the most extreme values; the moment- and distance-based functions
- *       ({@link #welchT}, {@link #wasserstein}, {@link #normalizedWasserstein},
- *       {@link #energyDistance}) reject them, as their result would be NaN or infinite.</li>
+ *       ({@link #welchT}, {@link #eppsSingleton}, {@link #wasserstein},
+ *       {@link #normalizedWasserstein}, {@link #energyDistance}) reject them, as their result would be NaN or infinite.</li>
  *   <li>The arrays are never modified; −0.0 and 0.0 are the same value.</li>
  * </ul>
  * Identical samples give statistic 0 and p-value 1 for every test except Anderson–Darling,
@@ -218,6 +218,30 @@ public final class NumericalTests {
         double t = diff / Math.sqrt(se2);
         double p = 2 * TDistribution.of(df).survivalProbability(Math.abs(t));
         return StatResult.test(t, Math.max(0.0, Math.min(1.0, p)));
+    }
+
+    /**
+     * Epps–Singleton two-sample test on the empirical characteristic function, as
+     * {@code scipy.stats.epps_singleton_2samp(reference, current)} (default t = (0.4, 0.8)); the
+     * test behind Evidently's {@code es}.
+     *
+     * <p>The characteristic function is evaluated at t/σ, σ the semi-interquartile range of the
+     * pooled sample; W = N·dᵀ·Σ⁺·d compares the mean (cos, sin) vectors of the two samples through
+     * the pseudo-inverse of their pooled covariance, with scipy's small-sample correction when
+     * both samples have fewer than 25 values; p-value P(χ²_r ≥ W), r the rank of Σ⁺ (4 unless ties
+     * leave fewer directions). Symmetric in the two samples. See {@link EppsSingleton}.
+     *
+     * @param reference reference sample (at least 5 finite values)
+     * @param current   current sample (at least 5 finite values)
+     * @return W and its p-value
+     * @throws IllegalArgumentException if a sample has fewer than 5 values, the pooled
+     *                                  interquartile range is 0 (as Evidently refuses), or both
+     *                                  samples are constant
+     */
+    public static StatResult eppsSingleton(double[] reference, double[] current) {
+        Samples.finite(reference, Samples.REFERENCE);
+        Samples.finite(current, Samples.CURRENT);
+        return EppsSingleton.test(reference, current);
     }
 
     /**

@@ -327,8 +327,7 @@ final class ProfileLayout {
             if (!numeric && !m.acceptsCategorical()) {
                 throw new IllegalArgumentException("method " + m.id() + " does not accept categorical column " + Names.quote(c.name()));
             }
-            boolean categoricalTest = m == DriftMethod.CHISQUARE || m == DriftMethod.CHI2_CONTINGENCY || m == DriftMethod.Z;
-            if (numeric && categoricalTest && !valueBins) {
+            if (numeric && countsCategories(m) && !valueBins) {
                 throw new IllegalArgumentException("method " + m.id() + " treats values as categories; numerical column "
                         + Names.quote(c.name()) + " has " + c.distinct() + " distinct reference values (at most "
                         + BinnedDistances.MAX_VALUE_BINS + " needed, and no explicit bin edges)");
@@ -339,6 +338,12 @@ final class ProfileLayout {
             }
         }
         return out;
+    }
+
+    /** The tests that treat each value of a numerical column as a category (one bin per value). */
+    private static boolean countsCategories(DriftMethod m) {
+        return m == DriftMethod.CHISQUARE || m == DriftMethod.CHI2_CONTINGENCY || m == DriftMethod.Z
+                || m == DriftMethod.FISHER_EXACT || m == DriftMethod.G_TEST;
     }
 
     /**
@@ -459,23 +464,24 @@ final class ProfileLayout {
                 stat = binned(m, s);
                 bound = OptionalDouble.of(0.0);
             }
-            case CHISQUARE, CHI2_CONTINGENCY, Z -> {
+            case CHISQUARE, CHI2_CONTINGENCY, Z, FISHER_EXACT, G_TEST -> {
                 double[] valuesForZ = col.values;
                 StatResult r;
                 DriftMethod used = m;
-                if (m == DriftMethod.Z) {
+                if (m == DriftMethod.FISHER_EXACT && nonEmptyBins(refBins, curBins) == 1) {
+                    r = StatResult.test(1.0, 1.0);
+                } else if (m == DriftMethod.Z || m == DriftMethod.FISHER_EXACT) {
                     int[] two = twoBins(refBins, curBins);
                     if (two == null || (l.valueBins && two[1] == l.bins - 1 && curBins.length == l.bins)) {
                         used = DriftMethod.CHISQUARE;
-                        note = Optional.of("the z-test needs two categories; this window has more: chisquare used");
+                        note = Optional.of(binaryName(m) + " needs two categories; this window has more: chisquare used");
                         r = CountTests.chiSquareGoodnessOfFit(refBins, curBins);
                     } else {
-                        int success = valuesForZ[two[0]] > valuesForZ[two[1]] ? two[0] : two[1];
-                        r = CountTests.twoProportionZ(refBins[success], nR, curBins[success], nC);
+                        int greater = valuesForZ[two[0]] > valuesForZ[two[1]] ? two[0] : two[1];
+                        r = binary(m, refBins, curBins, nR, nC, greater == two[0] ? two[1] : two[0], greater);
                     }
                 } else {
-                    r = m == DriftMethod.CHISQUARE ? CountTests.chiSquareGoodnessOfFit(refBins, curBins)
-                            : CountTests.chiSquareIndependence(refBins, curBins);
+                    r = counted(m, refBins, curBins);
                 }
                 return verdict(col.name(), ColumnKind.NUMERICAL, used, r, choice.threshold(), msR, msC, nR, nC,
                         OptionalDouble.of(0.0), note, dist);
@@ -519,17 +525,18 @@ final class ProfileLayout {
         DriftMethod used = m;
         Optional<String> note = Optional.empty();
         switch (m) {
-            case CHISQUARE -> r = CountTests.chiSquareGoodnessOfFit(refBins, curBins);
-            case CHI2_CONTINGENCY -> r = CountTests.chiSquareIndependence(refBins, curBins);
-            case Z -> {
+            case CHISQUARE, CHI2_CONTINGENCY, G_TEST -> r = counted(m, refBins, curBins);
+            case Z, FISHER_EXACT -> {
                 int[] two = twoBins(refBins, curBins);
-                if (two == null || (other && (two[0] == k || two[1] == k))) {
+                if (m == DriftMethod.FISHER_EXACT && nonEmptyBins(refBins, curBins) == 1) {
+                    r = StatResult.test(1.0, 1.0);
+                } else if (two == null || (other && (two[0] == k || two[1] == k))) {
                     used = DriftMethod.CHISQUARE;
-                    note = Optional.of("the z-test needs two categories; this window has more: chisquare used");
+                    note = Optional.of(binaryName(m) + " needs two categories; this window has more: chisquare used");
                     r = CountTests.chiSquareGoodnessOfFit(refBins, curBins);
                 } else {
-                    int success = labels.get(two[0]).compareTo(labels.get(two[1])) > 0 ? two[0] : two[1];
-                    r = CountTests.twoProportionZ(refBins[success], nR, curBins[success], nC);
+                    int greater = labels.get(two[0]).compareTo(labels.get(two[1])) > 0 ? two[0] : two[1];
+                    r = binary(m, refBins, curBins, nR, nC, greater == two[0] ? two[1] : two[0], greater);
                 }
             }
             case PSI, KL_DIV, JENSENSHANNON, HELLINGER, TVD ->
@@ -538,6 +545,42 @@ final class ProfileLayout {
         }
         return verdict(col.name(), ColumnKind.CATEGORICAL, used, r, choice.threshold(), msR, msC, nR, nC,
                 OptionalDouble.of(0.0), note, dist);
+    }
+
+    /** chisquare, chi2_contingency or g_test on bin counts. */
+    private static StatResult counted(DriftMethod m, long[] refBins, long[] curBins) {
+        return switch (m) {
+            case CHISQUARE -> CountTests.chiSquareGoodnessOfFit(refBins, curBins);
+            case CHI2_CONTINGENCY -> CountTests.chiSquareIndependence(refBins, curBins);
+            case G_TEST -> CountTests.gTest(refBins, curBins);
+            default -> throw new IllegalArgumentException(m.id() + " is not a test on category counts");
+        };
+    }
+
+    /**
+     * The z-test (success: the greater category) or Fisher's exact test (columns: the lesser, then
+     * the greater category) on the two non-empty bins, as the tests order categories on samples.
+     */
+    private static StatResult binary(DriftMethod m, long[] refBins, long[] curBins, long nR, long nC, int lesser,
+            int greater) {
+        if (m == DriftMethod.Z) {
+            return CountTests.twoProportionZ(refBins[greater], nR, curBins[greater], nC);
+        }
+        return CategoricalTests.fisherExact(refBins[lesser], refBins[greater], curBins[lesser], curBins[greater]);
+    }
+
+    private static String binaryName(DriftMethod m) {
+        return m == DriftMethod.Z ? "the z-test" : "Fisher's exact test";
+    }
+
+    private static int nonEmptyBins(long[] ref, long[] cur) {
+        int n = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (ref[i] != 0 || cur[i] != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Indices of the (exactly two) bins with a count on either side, or null. */

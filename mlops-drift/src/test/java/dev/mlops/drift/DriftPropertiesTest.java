@@ -169,7 +169,7 @@ class DriftPropertiesTest {
         double[] a2 = shuffled(a, random);
         double[] b2 = shuffled(b, random);
         for (DriftMethod m : DriftMethod.values()) {
-            if (!m.acceptsNumerical() || m == DriftMethod.Z && distinct(concat(a, b)) > 2) {
+            if (!m.acceptsNumerical() || !applies(m, a, b)) {
                 continue;
             }
             StatResult r1 = m.apply(a, b);
@@ -190,7 +190,8 @@ class DriftPropertiesTest {
         String[] a2 = shuffled(a, random);
         String[] b2 = shuffled(b, random);
         for (DriftMethod m : DriftMethod.values()) {
-            if (!m.acceptsCategorical() || m == DriftMethod.Z) {
+            if (!m.acceptsCategorical() || m == DriftMethod.Z
+                    || m == DriftMethod.FISHER_EXACT && Categories.count(a, b).size() > 2) {
                 continue;
             }
             assertThat(m.apply(a2, b2)).as(m.id()).isEqualTo(m.apply(a, b));
@@ -203,11 +204,13 @@ class DriftPropertiesTest {
     void identicalNumericalSamplesShowNoDrift(@ForAll("sample") double[] a, @ForAll Random random) {
         double[] b = shuffled(a, random);
         for (DriftMethod m : DriftMethod.values()) {
-            if (!m.acceptsNumerical() || m == DriftMethod.Z && distinct(a) > 2) {
+            if (!m.acceptsNumerical() || !applies(m, a, b)) {
                 continue;
             }
             StatResult r = m.apply(a, b);
-            if (m == DriftMethod.ANDERSON) {
+            if (m == DriftMethod.FISHER_EXACT) {
+                assertThat(r).as(m.id()).isEqualTo(StatResult.test(1.0, 1.0)); // odds ratio 1: no association
+            } else if (m == DriftMethod.ANDERSON) {
                 assertThat(r.pValue().getAsDouble()).as(m.id()).isEqualTo(0.25);
             } else if (m == DriftMethod.MANN_WHITNEY) {
                 assertThat(r.statistic()).as(m.id()).isEqualTo(a.length * (double) a.length / 2);
@@ -237,11 +240,12 @@ class DriftPropertiesTest {
     void identicalCategoricalSamplesShowNoDrift(@ForAll("categories") String[] a, @ForAll Random random) {
         String[] b = shuffled(a, random);
         for (DriftMethod m : DriftMethod.values()) {
-            if (!m.acceptsCategorical() || m == DriftMethod.Z && Arrays.stream(a).distinct().count() > 2) {
+            if (!m.acceptsCategorical() || (m == DriftMethod.Z || m == DriftMethod.FISHER_EXACT)
+                    && Arrays.stream(a).distinct().count() > 2) {
                 continue;
             }
             StatResult r = m.apply(a, b);
-            assertThat(r.statistic()).as(m.id()).isCloseTo(0.0, within(1e-12));
+            assertThat(r.statistic()).as(m.id()).isCloseTo(m == DriftMethod.FISHER_EXACT ? 1.0 : 0.0, within(1e-12));
             r.pValue().ifPresent(p -> assertThat(p).as(m.id()).isCloseTo(1.0, within(1e-12)));
             assertThat(m.isDrift(r, m.defaultThreshold())).as(m.id()).isFalse();
         }
@@ -267,6 +271,24 @@ class DriftPropertiesTest {
                 -0.01, 0.01, 0.02, -0.02, 0.03, -0.03, 0.04, -0.04, 0.05, -0.05, 0.06, -0.06, 0.07, -0.07,
                 0.08, 0.09, 0.1, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19, 0.19};
         assertThat(BinnedDistances.totalVariation(a, b).statistic()).isBetween(0.0, 1.0);
+    }
+
+    /**
+     * Whether the samples meet the method's documented input rules: the binary tests take at most
+     * two values, Epps–Singleton at least 5 values a side, a pooled interquartile range above 0
+     * and not two constant samples.
+     */
+    private static boolean applies(DriftMethod m, double[] a, double[] b) {
+        if (m == DriftMethod.Z || m == DriftMethod.FISHER_EXACT) {
+            return distinct(concat(a, b)) <= 2;
+        }
+        if (m == DriftMethod.EPPS_SINGLETON) {
+            double[] pooled = concat(a, b);
+            Arrays.sort(pooled);
+            return a.length >= 5 && b.length >= 5 && distinct(a) + distinct(b) > 2
+                    && EppsSingleton.percentile(pooled, 0.75) > EppsSingleton.percentile(pooled, 0.25);
+        }
+        return true;
     }
 
     private static double[] concat(double[] a, double[] b) {

@@ -76,12 +76,12 @@ class EdgeCasesTest {
 
         @Test
         void inputsAreNotModified() {
-            double[] ref = {3.0, -0.0, 1.0, 2.0};
-            double[] cur = {5.0, 4.0, 0.0};
+            double[] ref = {3.0, -0.0, 1.0, 2.0, 7.5};
+            double[] cur = {5.0, 4.0, 0.0, 6.5, -1.0};
             double[] refCopy = ref.clone();
             double[] curCopy = cur.clone();
             for (DriftMethod m : DriftMethod.values()) {
-                if (m.acceptsNumerical() && m != DriftMethod.Z) {
+                if (m.acceptsNumerical() && m != DriftMethod.Z && m != DriftMethod.FISHER_EXACT) {
                     m.apply(ref, cur);
                 }
             }
@@ -203,6 +203,33 @@ class EdgeCasesTest {
         }
 
         @Test
+        void eppsSingletonNeedsFiveValuesEachSide() {
+            assertThatThrownBy(() -> NumericalTests.eppsSingleton(SOME, new double[] {1, 2, 3, 4}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("current sample has 4 value(s): the Epps-Singleton test needs at least 5");
+            assertThat(NumericalTests.eppsSingleton(SOME, new double[] {2, 3, 4, 5, 6.5}).pValue()).isPresent();
+        }
+
+        @Test
+        void eppsSingletonRefusesAZeroInterquartileRange() {
+            // 8 of 10 pooled values are 3: the middle half has no spread (Evidently's es refuses this too)
+            double[] ref = {3, 3, 3, 3, 1};
+            double[] cur = {3, 3, 3, 3, 9};
+            assertThatThrownBy(() -> NumericalTests.eppsSingleton(ref, cur))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("interquartile range of the pooled samples is 0")
+                    .hasMessageContaining("lie at 3.0");
+        }
+
+        @Test
+        void eppsSingletonRefusesTwoConstantSamples() {
+            double[] ref = {1, 1, 1, 1, 1};
+            double[] cur = {2, 2, 2, 2, 2};
+            assertThatThrownBy(() -> NumericalTests.eppsSingleton(ref, cur))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both samples are constant");
+        }
+
+        @Test
         void singleValuesWorkWhereTheMathAllows() {
             assertThat(NumericalTests.kolmogorovSmirnov(new double[] {1}, new double[] {2}))
                     .isEqualTo(StatResult.test(1.0, 1.0));
@@ -238,10 +265,59 @@ class EdgeCasesTest {
             for (DriftMethod m : DriftMethod.values()) {
                 if (m.acceptsCategorical()) {
                     StatResult r = m.apply(ref, cur);
-                    assertThat(r.statistic()).as(m.id()).isZero();
+                    // the odds ratio has no value for one category (scipy: NaN); 1 is "no association"
+                    assertThat(r.statistic()).as(m.id()).isEqualTo(m == DriftMethod.FISHER_EXACT ? 1.0 : 0.0);
                     r.pValue().ifPresent(p -> assertThat(p).as(m.id()).isEqualTo(1.0));
                 }
             }
+        }
+
+        @Test
+        void unseenCategoryMakesTheGTestInfiniteWithPZero() {
+            StatResult r = CategoricalTests.gTest(new String[] {"a", "b", "b"}, new String[] {"a", "c"});
+            assertThat(r).isEqualTo(StatResult.test(Double.POSITIVE_INFINITY, 0.0));
+            assertThat(DriftMethod.G_TEST.isDrift(r, DriftMethod.G_TEST.defaultThreshold())).isTrue();
+        }
+
+        @Test
+        void aCategoryAbsentFromTheCurrentDataAddsNothingToG() {
+            // E = ref·3/4 = (0.75, 0.75, 1.5); O = (2, 1, 0): the c term is xlogy(0, 0) = 0
+            StatResult r = CategoricalTests.gTest(new String[] {"a", "b", "c", "c"}, new String[] {"a", "a", "b"});
+            double g = 2 * (2 * Math.log(2 / 0.75) + Math.log(1 / 0.75));
+            assertThat(r.statistic()).isCloseTo(g, within(1e-14));
+            assertThat(r.pValue().getAsDouble()).isCloseTo(Math.exp(-g / 2), within(1e-14)); // χ²₂ survival
+        }
+
+        @Test
+        void fisherRefusesAThirdCategoryNamingThem() {
+            assertThatThrownBy(() -> CategoricalTests.fisherExact(new String[] {"no", "yes"}, new String[] {"maybe", "no"}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Fisher's exact test is for binary columns")
+                    .hasMessageContaining("3 categories: 'maybe', 'no', 'yes'");
+            assertThatThrownBy(() -> DriftMethod.FISHER_EXACT.apply(new double[] {0, 1}, new double[] {2, 1}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 distinct values");
+        }
+
+        @Test
+        void fisherTableRowsAreReferenceAndCurrentColumnsTheSortedCategories() {
+            // [[ref no, ref yes], [cur no, cur yes]] = [[3, 1], [1, 3]]: odds ratio 3·3/(1·1) = 9
+            String[] ref = {"yes", "no", "no", "no"};
+            String[] cur = {"yes", "yes", "no", "yes"};
+            assertThat(CategoricalTests.fisherExact(ref, cur)).isEqualTo(CategoricalTests.fisherExact(3, 1, 1, 3));
+            assertThat(CategoricalTests.fisherExact(ref, cur).statistic()).isEqualTo(9.0);
+            // numbers: the smaller value is the first category
+            assertThat(DriftMethod.FISHER_EXACT.apply(new double[] {10, 9, 9, 9}, new double[] {10, 10, 9, 10}))
+                    .isEqualTo(CategoricalTests.fisherExact(3, 1, 1, 3));
+            assertThat(CategoricalTests.fisherExact(0, 5, 5, 0).statistic()).isZero();
+            assertThat(CategoricalTests.fisherExact(4, 0, 0, 4).statistic()).isInfinite();
+        }
+
+        @Test
+        void fisherRefusesNegativeCountsAndTablesBeyondIntRange() {
+            assertThatThrownBy(() -> CategoricalTests.fisherExact(-1, 2, 3, 4))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[[-1, 2], [3, 4]]");
+            assertThatThrownBy(() -> CategoricalTests.fisherExact(Integer.MAX_VALUE, 1, 1, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 2147483647 counts");
         }
 
         @Test
@@ -278,8 +354,8 @@ class EdgeCasesTest {
         @Test
         void idsAreTheCliNames() {
             assertThat(Arrays.stream(DriftMethod.values()).map(DriftMethod::id)).containsExactly("ks", "cvm", "anderson",
-                    "mann_whitney", "t_test", "wasserstein", "wasserstein_norm", "energy", "psi", "kl_div",
-                    "jensenshannon", "hellinger", "tvd", "chisquare", "chi2_contingency", "z");
+                    "mann_whitney", "t_test", "es", "wasserstein", "wasserstein_norm", "energy", "psi", "kl_div",
+                    "jensenshannon", "hellinger", "tvd", "chisquare", "chi2_contingency", "z", "fisher_exact", "g_test");
             for (DriftMethod m : DriftMethod.values()) {
                 assertThat(DriftMethod.parse(m.id())).isSameAs(m);
             }
@@ -305,9 +381,21 @@ class EdgeCasesTest {
             assertThat(DriftMethod.CVM.defaultThreshold()).isEqualTo(0.1);
             assertThat(DriftMethod.WASSERSTEIN_NORM.defaultThreshold()).isEqualTo(0.1);
             assertThat(DriftMethod.JENSENSHANNON.defaultThreshold()).isEqualTo(0.1);
+            // Evidently: es 0.05 for numerical columns; fisher_exact and g_test 0.1 (both p-values)
+            assertThat(DriftMethod.EPPS_SINGLETON.acceptsCategorical()).isFalse();
+            assertThatThrownBy(() -> DriftMethod.EPPS_SINGLETON.apply(new String[] {"a"}, new String[] {"a"}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("es does not accept categorical");
+            assertThat(DriftMethod.EPPS_SINGLETON.acceptsInfinity()).isFalse();
+            assertThat(DriftMethod.FISHER_EXACT.acceptsCategorical()).isTrue();
+            assertThat(DriftMethod.G_TEST.acceptsCategorical()).isTrue();
+            for (DriftMethod m : List.of(DriftMethod.EPPS_SINGLETON, DriftMethod.FISHER_EXACT, DriftMethod.G_TEST)) {
+                assertThat(m.yieldsPValue()).as(m.id()).isTrue();
+            }
+            assertThat(DriftMethod.EPPS_SINGLETON.defaultThreshold()).isEqualTo(0.05);
             for (DriftMethod m : DriftMethod.values()) {
-                assertThat(m.defaultThreshold()).as(m.id()).isEqualTo(m.yieldsPValue()
-                        && m != DriftMethod.ANDERSON && m != DriftMethod.CVM ? 0.05 : 0.1);
+                boolean pointOne = m == DriftMethod.ANDERSON || m == DriftMethod.CVM || m == DriftMethod.FISHER_EXACT
+                        || m == DriftMethod.G_TEST;
+                assertThat(m.defaultThreshold()).as(m.id()).isEqualTo(m.yieldsPValue() && !pointOne ? 0.05 : 0.1);
             }
         }
 

@@ -161,6 +161,85 @@ class ReferenceProfileTest {
         return tests;
     }
 
+    /**
+     * Issue 14's tests on category counts, from a profile (exact current frame and window
+     * counters), equal the same tests on the samples: the G-test on every categorical vector
+     * (an unseen category included), Fisher's exact test on the binary one.
+     */
+    @TestFactory
+    List<DynamicTest> gTestAndFisherFromAProfileEqualTheSampleTests() throws IOException {
+        JsonNode root = ReferenceVectorsTest.load("/reference-vectors.json");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JsonNode c : root.get("cases")) {
+            if ("numerical".equals(c.get("kind").asText())) {
+                continue;
+            }
+            String id = c.get("id").asText();
+            String[] ref = ReferenceVectorsTest.strings(c.get("reference"));
+            String[] cur = ReferenceVectorsTest.strings(c.get("current"));
+            tests.add(dynamicTest(id + ": g_test and fisher_exact from counts equal the sample tests", () -> {
+                ReferenceProfile p = ReferenceProfile.of(categoricalFrame(ref));
+                List<DriftMethod> methods = new ArrayList<>(List.of(DriftMethod.G_TEST));
+                if (Categories.count(ref, cur).size() == 2) {
+                    methods.add(DriftMethod.FISHER_EXACT);
+                }
+                for (DriftMethod m : methods) {
+                    StatResult expected = m.apply(ref, cur);
+                    for (ColumnDrift d : List.of(compareFrame(p, categoricalFrame(cur), m),
+                            compareWindow(p, categoricalFrame(cur), m))) {
+                        assertThat(d.method()).isEqualTo(m.id());
+                        assertSameResult(id + " " + m, expected, d);
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
+    @Test
+    void gTestAndFisherOnFewValuedNumbersFromAProfile() {
+        ReferenceProfile p = ReferenceProfile.of(mixedFrame(300, 1, 0));
+        Frame current = mixedFrame(200, 2, 0);
+        ColumnDrift g = p.compare(current, MonitorPolicy.builder().method("b", DriftMethod.G_TEST).build(), CLOCK)
+                .column("b").orElseThrow();
+        assertSameResult("g_test on b", DriftMethod.G_TEST.apply(mixedFrame(300, 1, 0).numeric("b"), current.numeric("b")), g);
+        double[] ref = new double[120];
+        double[] cur = new double[90];
+        Random r = new Random(7);
+        Arrays.setAll(ref, i -> r.nextDouble() < 0.3 ? 1.0 : 0.0);
+        Arrays.setAll(cur, i -> r.nextDouble() < 0.5 ? 1.0 : 0.0);
+        ReferenceProfile binary = ReferenceProfile.of(numericFrame(ref));
+        StatResult expected = DriftMethod.FISHER_EXACT.apply(ref, cur);
+        assertSameResult("fisher_exact frame", expected, compareFrame(binary, numericFrame(cur), DriftMethod.FISHER_EXACT));
+        assertSameResult("fisher_exact window", expected, compareWindow(binary, numericFrame(cur), DriftMethod.FISHER_EXACT));
+        // a third value in a window: Fisher's exact test cannot run, chisquare is used and noted
+        double[] three = Arrays.copyOf(cur, cur.length + 1);
+        three[cur.length] = 2.0;
+        ColumnDrift fallback = compareWindow(binary, numericFrame(three), DriftMethod.FISHER_EXACT);
+        assertThat(fallback.method()).isEqualTo("chisquare");
+        assertThat(fallback.note()).hasValue("Fisher's exact test needs two categories; this window has more: chisquare used");
+    }
+
+    @Test
+    void eppsSingletonNeedsTheRawReference() {
+        assertThat(MonitorPolicy.SUPPORTED).contains(DriftMethod.FISHER_EXACT, DriftMethod.G_TEST)
+                .doesNotContain(DriftMethod.EPPS_SINGLETON);
+        assertThatThrownBy(() -> MonitorPolicy.builder().method("a", DriftMethod.EPPS_SINGLETON))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("method es for column 'a' needs the raw reference sample");
+    }
+
+    private static void assertSameResult(String what, StatResult expected, ColumnDrift actual) {
+        if (Double.isInfinite(expected.statistic())) {
+            assertThat(actual.statistic()).as(what).isEqualTo(expected.statistic());
+        } else {
+            assertRelative(what, expected.statistic(), actual.statistic(), 1e-12);
+        }
+        double p = expected.pValue().getAsDouble();
+        assertThat(actual.pValue().getAsDouble()).as(what).isCloseTo(p,
+                org.assertj.core.api.Assertions.within(1e-12 * Math.max(p, 1e-6)));
+    }
+
     private static void assertPValue(String what, double expected, double actual) {
         if (expected < 1e-6) {
             assertThat(Math.abs(expected - actual)).as(what).isLessThanOrEqualTo(1e-12);
