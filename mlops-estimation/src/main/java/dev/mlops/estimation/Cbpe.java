@@ -2,7 +2,6 @@ package dev.mlops.estimation;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -144,8 +143,7 @@ public final class Cbpe {
             if (metrics.contains(CbpeMetric.BUSINESS_VALUE) && valueMatrix == null) {
                 throw new IllegalStateException("business_value needs a value matrix; call businessValue(matrix, ...)");
             }
-            Set<CbpeMetric> asked = metrics.isEmpty() ? EnumSet.noneOf(CbpeMetric.class) : metrics;
-            return CbpeEstimator.fit(new Settings(asked, chunking, normalization, valueMatrix, valuePerPrediction,
+            return CbpeEstimator.fit(new Settings(metrics, chunking, normalization, valueMatrix, valuePerPrediction,
                     lowerMultiplier, upperMultiplier), reference);
         }
     }
