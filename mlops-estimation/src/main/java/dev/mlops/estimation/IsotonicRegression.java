@@ -29,6 +29,12 @@ final class IsotonicRegression {
         if (x.length == 0) {
             throw new IllegalArgumentException("isotonic regression needs at least one point, got none");
         }
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i]) || !Double.isFinite(y[i])) {
+                throw new IllegalArgumentException("isotonic regression: point " + i + " is (" + x[i] + ", " + y[i]
+                        + "), expected finite numbers");
+            }
+        }
         int n = x.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

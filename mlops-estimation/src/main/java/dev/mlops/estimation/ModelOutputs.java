@@ -2,7 +2,6 @@ package dev.mlops.estimation;
 
 import dev.mlops.api.ValidationException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -62,4 +62,19 @@ class CalibrationTest {
                 .isFalse();
         assertThat(Calibration.needsCalibration(y, score, 0.9995)).isFalse();
     }
+
+    @Test
+    void multiclassRowsAreScaledToSumToOneAndAZeroRowBecomesUniform() {
+        // class 0 calibrated to 0 everywhere (a one-point isotonic fit on target 0), the others left as they are
+        IsotonicRegression zero = IsotonicRegression.fit(new double[] {0.5}, new double[] {0});
+        double[][] uncal = {{0.5, 0.2}, {0.3, 0.0}, {0.2, 0.0}};
+        double[][] cal = CbpeEstimator.calibrate(uncal, new IsotonicRegression[] {zero, null, null}, false);
+        assertThat(cal[0][0]).isZero();
+        assertThat(cal[1][0]).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(cal[2][0]).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
+        // the second row sums to zero after calibration: uniform, as NannyML
+        assertThat(new double[] {cal[0][1], cal[1][1], cal[2][1]}).containsExactly(1.0 / 3, 1.0 / 3, 1.0 / 3);
+        // the caller's columns are not changed
+        assertThat(uncal[1]).containsExactly(0.3, 0.0);
+    }
 }

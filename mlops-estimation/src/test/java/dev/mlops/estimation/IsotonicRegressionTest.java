@@ -44,6 +44,8 @@ class IsotonicRegressionTest {
                 .hasMessageContaining("2 scores but 1 targets");
         assertThatThrownBy(() -> IsotonicRegression.fit(new double[0], new double[0]))
                 .hasMessageContaining("at least one point");
+        assertThatThrownBy(() -> IsotonicRegression.fit(new double[] {0.1, Double.NaN}, new double[] {0, 1}))
+                .hasMessage("isotonic regression: point 1 is (NaN, 1.0), expected finite numbers");
     }
 
     @Property(tries = 200)
@@ -54,8 +56,9 @@ class IsotonicRegressionTest {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             // a few repeated x values on purpose (rounded), targets a noisy trend
-            x[i] = Math.rint(Math.abs(seeds[i] % 10));
-            y[i] = slope * x[i] + (Double.isFinite(seeds[i]) ? Math.sin(seeds[i]) : 0);
+            double seed = Double.isFinite(seeds[i]) ? seeds[i] : 0;
+            x[i] = Math.rint(Math.abs(seed % 10));
+            y[i] = slope * x[i] + Math.sin(seed);
         }
         IsotonicRegression iso = IsotonicRegression.fit(x, y);
         double[] fitted = iso.predict(x);
