@@ -75,16 +75,14 @@ final class Realized {
     }
 
     static double accuracy(Rows r) {
-        List<String> labels = BINARY;
-        if (!r.binary()) {
-            if (Rows.distinct(r.targets) < 2 || Rows.distinct(r.predicted) < 2) {
-                return Double.NaN;
-            }
-            labels = new java.util.ArrayList<>();
-            for (int c = 0; c < r.classCount; c++) {
-                labels.add("c" + c);
-            }
+        if (r.binary()) {
+            return Metrics.ACCURACY.compute(ClassificationData.of(BINARY, r.targets, r.predicted));
         }
+        if (Rows.distinct(r.targets) < 2 || Rows.distinct(r.predicted) < 2) {
+            return Double.NaN;
+        }
+        // accuracy compares class indices only; the labels just have to be distinct
+        List<String> labels = java.util.stream.IntStream.range(0, r.classCount).mapToObj(String::valueOf).toList();
         return Metrics.ACCURACY.compute(ClassificationData.of(labels, r.targets, r.predicted));
     }
 }

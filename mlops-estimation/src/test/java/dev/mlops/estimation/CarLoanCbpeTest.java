@@ -134,4 +134,29 @@ class CarLoanCbpeTest {
         // NannyML prints 6 significant digits; ties between equal scores may sit in another order (see docs)
         assertThat(worst).isLessThan(5e-6);
     }
+
+    @Test
+    void monthlyChunksFollowTheCalendar() {
+        TestCsv ref = new TestCsv("/nannyml/synthetic_car_loan_reference.csv");
+        TestCsv ana = new TestCsv("/nannyml/synthetic_car_loan_analysis.csv");
+        FittedCbpe monthly = Cbpe.builder().metrics(CbpeMetric.ROC_AUC)
+                .chunking(Chunking.byPeriod(Chunking.PeriodUnit.MONTH))
+                .fit(ModelOutputs.binary(ref.doubles("y_pred_proba"), ref.ints("y_pred"))
+                        .withTargets(ref.ints("repaid")).withTimestamps(ref.times("timestamp")));
+        EstimationResult result = monthly.estimate(ModelOutputs.binary(proba, predicted)
+                .withTimestamps(ana.times("timestamp")));
+        // analysis from 2018-10-30 18:00 to 2019-08-29: eleven calendar months, the first one two days long
+        List<String> keys = result.chunks().stream().map(Chunk::key).toList();
+        assertThat(keys).containsExactly("2018-10", "2018-11", "2018-12", "2019-01", "2019-02", "2019-03", "2019-04",
+                "2019-05", "2019-06", "2019-07", "2019-08");
+        assertThat(result.chunks().get(0).startTime()).contains(Instant.parse("2018-10-01T00:00:00Z"));
+        int next = 0;
+        for (Chunk c : result.chunks()) {
+            assertThat(c.startIndex()).isEqualTo(next);
+            next = c.endIndex() + 1;
+        }
+        assertThat(next).isEqualTo(proba.length);
+        // reference: January to October 2018
+        assertThat(monthly.reference().chunks()).hasSize(10);
+    }
 }
