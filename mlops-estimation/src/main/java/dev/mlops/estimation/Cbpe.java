@@ -87,27 +87,32 @@ public final class Cbpe {
         }
 
         /**
-         * @param matrix the value of each confusion cell, {@code matrix[true class][predicted class]}:
-         *               {@code [[TN, FP], [FN, TP]]}, finite numbers
+         * @param matrix the value of each confusion cell, {@code matrix[true class][predicted class]}, finite
+         *               numbers: binary {@code [[TN, FP], [FN, TP]]}; multiclass one row and one column per
+         *               class, in the order of the classes
          * @param perPrediction true to give the value per prediction (each cell divided by its predicted
          *                      class's total, NannyML's {@code per_prediction}); false for the chunk's total
          * @return this builder
          */
         public Builder businessValue(double[][] matrix, boolean perPrediction) {
             Objects.requireNonNull(matrix, "matrix");
-            if (matrix.length != 2 || matrix[0] == null || matrix[1] == null || matrix[0].length != 2
-                    || matrix[1].length != 2) {
-                throw new IllegalArgumentException("business value matrix is " + Arrays.deepToString(matrix)
-                        + ", expected 2x2: [[TN, FP], [FN, TP]]");
-            }
+            int k = matrix.length;
             for (double[] row : matrix) {
+                if (row == null || row.length != k || k < 2) {
+                    throw new IllegalArgumentException("business value matrix is " + Arrays.deepToString(matrix)
+                            + ", expected a square matrix, one row and column per class ([[TN, FP], [FN, TP]] for binary)");
+                }
                 for (double v : row) {
                     if (!Double.isFinite(v)) {
                         throw new IllegalArgumentException("business value matrix holds " + v + ", expected finite values");
                     }
                 }
             }
-            this.valueMatrix = new double[][] {matrix[0].clone(), matrix[1].clone()};
+            double[][] copy = new double[k][];
+            for (int i = 0; i < k; i++) {
+                copy[i] = matrix[i].clone();
+            }
+            this.valueMatrix = copy;
             this.valuePerPrediction = perPrediction;
             return this;
         }

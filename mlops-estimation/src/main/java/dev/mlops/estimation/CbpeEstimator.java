@@ -65,7 +65,8 @@ final class CbpeEstimator implements FittedCbpe {
         List<MetricColumn> columns = binary
                 ? MetricColumns.binary(settings.metrics(), rows, settings.confusionNormalization(),
                         settings.valueMatrix(), settings.valuePerPrediction())
-                : MetricColumns.multiclass(settings.metrics(), rows);
+                : MetricColumns.multiclass(settings.metrics(), rows, reference.classes(), settings.confusionNormalization(),
+                        settings.valueMatrix(), settings.valuePerPrediction());
         // alert thresholds from the realized values of the reference chunks
         List<Chunk> chunks = Chunker.split(settings.chunking(), rows.size(), sortedTimes(reference), "reference");
         List<Thresholds> thresholds = new ArrayList<>();

@@ -2,8 +2,9 @@ package dev.mlops.estimation;
 
 /**
  * The metrics CBPE estimates (NannyML's metric keys). Each gives one result column, named as in
- * NannyML, except {@link #CONFUSION_MATRIX}, which gives four: {@code true_positive},
- * {@code true_negative}, {@code false_positive} and {@code false_negative}.
+ * NannyML, except {@link #CONFUSION_MATRIX}, which gives one per cell: binary {@code true_positive},
+ * {@code true_negative}, {@code false_positive} and {@code false_negative}; multiclass
+ * {@code true_<class>_pred_<class>}.
  */
 public enum CbpeMetric {
     /** Area under the ROC curve; multiclass: the one-vs-rest macro average. */
@@ -18,9 +19,9 @@ public enum CbpeMetric {
     SPECIFICITY("specificity"),
     /** Share of rows predicted correctly. */
     ACCURACY("accuracy"),
-    /** The four cells of the binary confusion matrix (binary only). */
+    /** The cells of the confusion matrix: binary four (true_positive, ...), multiclass {@code true_<a>_pred_<b>}. */
     CONFUSION_MATRIX("confusion_matrix"),
-    /** The value of the confusion matrix weighted by a 2x2 value matrix (binary only). */
+    /** The confusion matrix weighted by a value matrix (2x2 for binary, one row and column per class otherwise). */
     BUSINESS_VALUE("business_value");
 
     private final String key;

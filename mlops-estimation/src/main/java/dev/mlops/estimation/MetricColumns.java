@@ -12,6 +12,10 @@ final class MetricColumns {
 
     static List<MetricColumn> binary(Set<CbpeMetric> metrics, Rows ref, ConfusionNormalization normalization,
                                      double[][] valueMatrix, boolean valuePerPrediction) {
+        if (metrics.contains(CbpeMetric.BUSINESS_VALUE) && valueMatrix.length != 2) {
+            throw new ValidationException("the business value matrix is " + valueMatrix.length + "x" + valueMatrix.length
+                    + ", expected 2x2 for a binary classifier: [[TN, FP], [FN, TP]]");
+        }
         int n = ref.size();
         long[] c = SamplingErrors.counts(ref.targets, ref.predicted);
         List<MetricColumn> out = new ArrayList<>();
@@ -57,7 +61,9 @@ final class MetricColumns {
         return out;
     }
 
-    static List<MetricColumn> multiclass(Set<CbpeMetric> metrics, Rows ref) {
+    static List<MetricColumn> multiclass(Set<CbpeMetric> metrics, Rows ref, List<String> classes,
+                                         ConfusionNormalization normalization, double[][] valueMatrix,
+                                         boolean valuePerPrediction) {
         int n = ref.size();
         int k = ref.classCount;
         long[][] perClass = new long[k][];
@@ -89,9 +95,15 @@ final class MetricColumns {
                     out.add(new MetricColumn("accuracy", 0, 1, MetricColumns::multiclassAccuracy,
                             r -> std / Math.sqrt(r.size()), Realized::accuracy));
                 }
-                case CONFUSION_MATRIX, BUSINESS_VALUE -> throw new ValidationException(m.key()
-                        + " is estimated for binary classifiers only in this version; expected one of "
-                        + "roc_auc, f1, precision, recall, specificity, accuracy for multiclass outputs");
+                case CONFUSION_MATRIX -> out.addAll(MulticlassConfusion.columns(ref, classes, normalization));
+                case BUSINESS_VALUE -> {
+                    if (valueMatrix.length != classes.size()) {
+                        throw new ValidationException("the business value matrix is " + valueMatrix.length + "x"
+                                + valueMatrix.length + ", expected " + classes.size() + "x" + classes.size()
+                                + " (one row and column per class " + classes + ")");
+                    }
+                    out.add(MulticlassConfusion.businessValue(ref, valueMatrix, valuePerPrediction));
+                }
             }
         }
         return out;

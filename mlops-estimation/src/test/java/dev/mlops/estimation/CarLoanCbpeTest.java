@@ -121,7 +121,7 @@ class CarLoanCbpeTest {
     void everyMetricEstimateTracksItsRealizedValueBetterThanAssumingNoChange() {
         // realized values computed by the estimator itself when the analysis carries targets
         EstimationResult withTargets = cbpe.estimate(ModelOutputs.binary(proba, predicted).withTargets(targets));
-        Comparisons.assertBetterThanAssumingNoChange(cbpe, withTargets);
+        Comparisons.assertBetterThanAssumingNoChange(cbpe, withTargets, java.util.Set.of());
         for (ChunkEstimate e : withTargets.metric("roc_auc")) {
             assertThat(e.realized().orElseThrow()).isEqualTo(realizedAuc(e.chunk()));
         }

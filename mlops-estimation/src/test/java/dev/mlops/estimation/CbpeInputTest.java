@@ -79,7 +79,7 @@ class CbpeInputTest {
         assertThatThrownBy(() -> Cbpe.builder().metrics()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no metric given");
         assertThatThrownBy(() -> Cbpe.builder().businessValue(new double[][] {{1, 2, 3}, {4, 5, 6}}, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 2x2");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected a square matrix");
         assertThatThrownBy(() -> Cbpe.builder().businessValue(new double[][] {{1, Double.NaN}, {4, 5}}, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds NaN");
         assertThatThrownBy(() -> Cbpe.builder().thresholdMultipliers(-1, 3))
@@ -106,11 +106,67 @@ class CbpeInputTest {
     }
 
     @Test
-    void multiclassConfusionMatrixIsRefusedPlainly() {
-        assertThatThrownBy(() -> Cbpe.builder().metrics(CbpeMetric.CONFUSION_MATRIX).fit(ModelOutputs.multiclass(
-                CLASSES, new double[][] {{0.8, 0.1, 0.1}, {0.1, 0.8, 0.1}, {0.1, 0.1, 0.8}}, List.of("a", "b", "c"))
-                .withTargets(List.of("a", "b", "c")))).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("confusion_matrix is estimated for binary classifiers only");
+    void businessValueMatrixMustFitTheClasses() {
+        assertThatThrownBy(() -> Cbpe.builder().metrics(CbpeMetric.BUSINESS_VALUE)
+                .businessValue(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, false).fit(binaryReference(200, 1)))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("the business value matrix is 3x3, expected 2x2 for a binary classifier");
+        assertThatThrownBy(() -> Cbpe.builder().metrics(CbpeMetric.BUSINESS_VALUE)
+                .businessValue(new double[][] {{1, 0}, {0, 1}}, false).fit(multiclassReference(300, 1)))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("the business value matrix is 2x2, expected 3x3");
+    }
+
+    /** Calibrated three-class data: a random distribution per row, the target drawn from it, the prediction its argmax. */
+    static ModelOutputs multiclassReference(int n, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[][] p = new double[n][3];
+        List<String> predicted = new ArrayList<>();
+        List<String> actual = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double a = random.nextDouble();
+            double b = random.nextDouble() * (1 - a);
+            p[i] = new double[] {a, b, 1 - a - b};
+            int best = a >= b && a >= 1 - a - b ? 0 : b >= 1 - a - b ? 1 : 2;
+            predicted.add(CLASSES.get(best));
+            double u = random.nextDouble();
+            actual.add(CLASSES.get(u < a ? 0 : u < a + b ? 1 : 2));
+        }
+        return ModelOutputs.multiclass(CLASSES, p, predicted).withTargets(actual);
+    }
+
+    @Test
+    void multiclassConfusionCellsAndBusinessValue() {
+        FittedCbpe cbpe = Cbpe.builder().metrics(CbpeMetric.CONFUSION_MATRIX, CbpeMetric.BUSINESS_VALUE)
+                .businessValue(new double[][] {{5, -1, -1}, {-1, 5, -1}, {-1, -1, 5}}, false)
+                .chunking(Chunking.bySize(200)).fit(multiclassReference(2000, 2));
+        EstimationResult r = cbpe.estimate(multiclassReference(600, 3));
+        assertThat(r.metricNames()).containsExactly("true_a_pred_a", "true_a_pred_b", "true_a_pred_c", "true_b_pred_a",
+                "true_b_pred_b", "true_b_pred_c", "true_c_pred_a", "true_c_pred_b", "true_c_pred_c", "business_value");
+        for (int c = 0; c < r.chunks().size(); c++) {
+            double sum = 0;
+            double value = 0;
+            for (String name : r.metricNames().subList(0, 9)) {
+                ChunkEstimate e = r.metric(name).get(c);
+                sum += e.value();
+                value += (name.substring(5, 6).equals(name.substring(12)) ? 5 : -1) * e.value();
+                assertThat(e.realized()).isPresent();
+                assertThat(e.lowerConfidenceBoundary()).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(sum).isCloseTo(r.chunks().get(c).size(), org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(r.metric("business_value").get(c).value()).isCloseTo(value, org.assertj.core.data.Offset.offset(1e-9));
+        }
+        // shares of the true class: each true class's row of cells adds up to one
+        FittedCbpe shares = Cbpe.builder().metrics(CbpeMetric.CONFUSION_MATRIX)
+                .confusionNormalization(ConfusionNormalization.TRUE).chunking(Chunking.bySize(200))
+                .fit(multiclassReference(2000, 2));
+        EstimationResult s = shares.estimate(multiclassReference(600, 3));
+        for (int c = 0; c < s.chunks().size(); c++) {
+            double row = s.metric("true_b_pred_a").get(c).value() + s.metric("true_b_pred_b").get(c).value()
+                    + s.metric("true_b_pred_c").get(c).value();
+            assertThat(row).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(s.metric("true_b_pred_b").get(c).upperThreshold().orElseThrow()).isLessThanOrEqualTo(1.0);
+        }
     }
 
     /** Calibrated synthetic data: p uniform, y ~ Bernoulli(p), predicted p > 0.5. */

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class CreditCardCbpeTest {
     static final List<String> CLASSES = List.of("prepaid_card", "highstreet_card", "upmarket_card");
+    /**
+     * NannyML's multiclass business value tutorial's matrix, [[1, 0, -1], [0, 1, 0], [-1, 0, 1]] over its
+     * sorted classes (highstreet, prepaid, upmarket), here in the order of {@link #CLASSES}.
+     */
+    static final double[][] NANNYML_VALUE_MATRIX = {{1, 0, 0}, {0, 1, -1}, {0, -1, 1}};
     static FittedCbpe cbpe;
     static EstimationResult estimated;
     static double[][] proba;
@@ -50,7 +55,8 @@ class CreditCardCbpeTest {
         assertThat(gt.strings("id")).isEqualTo(ana.strings("id"));
         cbpe = Cbpe.builder()
                 .metrics(CbpeMetric.ROC_AUC, CbpeMetric.F1, CbpeMetric.PRECISION, CbpeMetric.RECALL,
-                        CbpeMetric.SPECIFICITY, CbpeMetric.ACCURACY)
+                        CbpeMetric.SPECIFICITY, CbpeMetric.ACCURACY, CbpeMetric.CONFUSION_MATRIX, CbpeMetric.BUSINESS_VALUE)
+                .businessValue(NANNYML_VALUE_MATRIX, false)
                 .chunking(Chunking.bySize(6000))
                 .fit(ModelOutputs.multiclass(CLASSES, rows(ref), ref.strings("y_pred"))
                         .withTargets(ref.strings("y_true")).withTimestamps(ref.times("timestamp")));
@@ -131,7 +137,19 @@ class CreditCardCbpeTest {
         EstimationResult withTargets = cbpe.estimate(ModelOutputs.multiclass(CLASSES, proba,
                 Arrays.stream(predicted).mapToObj(CLASSES::get).toList())
                 .withTargets(Arrays.stream(actual).mapToObj(CLASSES::get).toList()));
-        Comparisons.assertBetterThanAssumingNoChange(cbpe, withTargets);
+        // The confusion cells are printed, not asserted: CBPE calibrates each class's probability over all
+        // rows, while a cell (true i, predicted j) needs it calibrated within the rows predicted j, which
+        // nothing ensures. On this data (our cells equal NannyML's documented ones) true prepaid / predicted
+        // upmarket misses by 1.65 sampling errors on average before the shift, and true highstreet /
+        // predicted highstreet does worse than assuming no change after it (docs/estimation.md).
+        java.util.Set<String> cells = new java.util.HashSet<>();
+        for (String t : CLASSES) {
+            for (String p : CLASSES) {
+                cells.add("true_" + t + "_pred_" + p);
+            }
+        }
+        Comparisons.assertUnbiasedWhereNothingChanged(withTargets, cells);
+        Comparisons.assertBetterThanAssumingNoChange(cbpe, withTargets, cells);
         for (ChunkEstimate e : withTargets.metric("f1")) {
             assertThat(e.realized().orElseThrow()).isCloseTo(realized("f1", e.chunk()), Offset.offset(1e-12));
         }
@@ -147,5 +165,34 @@ class CreditCardCbpeTest {
         System.out.println("calibrated classes " + cbpe.calibratedClasses());
         // NannyML prints 6 significant digits; ties between equal scores may sit in another order (see docs)
         assertThat(worst).isLessThan(5e-6);
+    }
+
+    @Test
+    void confusionMatrixAndBusinessValueMatchNannyMlsDocumentedResults() {
+        TestCsv ref = new TestCsv("/nannyml/mc_reference.csv");
+        TestCsv ana = new TestCsv("/nannyml/mc_analysis.csv");
+        ModelOutputs reference = ModelOutputs.multiclass(CLASSES, rows(ref), ref.strings("y_pred"))
+                .withTargets(ref.strings("y_true")).withTimestamps(ref.times("timestamp"));
+        ModelOutputs analysis = ModelOutputs.multiclass(CLASSES, proba, ana.strings("y_pred"))
+                .withTimestamps(ana.times("timestamp"));
+        // the settings of NannyML's two tutorials: shares of all rows; value per prediction
+        EstimationResult cells = Cbpe.builder().metrics(CbpeMetric.CONFUSION_MATRIX)
+                .confusionNormalization(ConfusionNormalization.ALL).chunking(Chunking.bySize(6000))
+                .fit(reference).estimate(analysis);
+        List<String> names = new ArrayList<>();
+        for (String t : List.of("highstreet_card", "prepaid_card", "upmarket_card")) {
+            for (String p : List.of("highstreet_card", "prepaid_card", "upmarket_card")) {
+                names.add("true_" + t + "_pred_" + p);
+            }
+        }
+        double worstCell = Comparisons.compareWithNannyMl("/nannyml/nannyml_mc_confusion_matrix_chunk6000.csv", cells,
+                names);
+        EstimationResult value = Cbpe.builder().metrics(CbpeMetric.BUSINESS_VALUE)
+                .businessValue(NANNYML_VALUE_MATRIX, true).chunking(Chunking.bySize(6000))
+                .fit(reference).estimate(analysis);
+        double worstValue = Comparisons.compareWithNannyMl("/nannyml/nannyml_mc_business_value_chunk6000.csv", value,
+                List.of("business_value"));
+        assertThat(worstCell).isLessThan(5e-6);
+        assertThat(worstValue).isLessThan(5e-6);
     }
 }
