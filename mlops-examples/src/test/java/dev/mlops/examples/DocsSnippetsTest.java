@@ -83,7 +83,7 @@ class DocsSnippetsTest {
             "java.util.concurrent.*", "java.util.function.*", "dev.mlops.api.*", "dev.mlops.api.store.*", "dev.mlops.api.serving.*",
             "dev.mlops.api.drift.*", "dev.mlops.api.quality.*", "dev.mlops.api.gate.*", "dev.mlops.core.*", "dev.mlops.quality.*", "dev.mlops.serving.*",
             "dev.mlops.gates.*", "dev.mlops.training.*", "dev.mlops.cards.*",
-            "dev.mlops.drift.*", "dev.mlops.drift.online.*", "dev.mlops.onnx.*", "dev.mlops.micrometer.*", "dev.mlops.registry.fs.*",
+            "dev.mlops.drift.*", "dev.mlops.drift.online.*", "dev.mlops.estimation.*", "dev.mlops.onnx.*", "dev.mlops.micrometer.*", "dev.mlops.registry.fs.*",
             "dev.mlops.registry.tck.*", "dev.mlops.examples.*");
 
     /**
@@ -160,6 +160,25 @@ class DocsSnippetsTest {
                                 boolean wrong = random.nextDouble() < (i < 1000 ? 0.1 : 0.4);
                                 labelledPredictions.add(new Labelled(wrong ? 1 - label : label, label));
                             }"""))),
+            entry("estimation.md", List.of(
+                    member("outputs", """
+                            static ModelOutputs outputs(int rows, long seed, boolean withTargets) {  // a calibrated classifier, one row a minute
+                                Random random = new Random(seed);
+                                double[] p = new double[rows];
+                                int[] predicted = new int[rows];
+                                int[] actual = new int[rows];
+                                List<Instant> times = new ArrayList<>();
+                                for (int i = 0; i < rows; i++) {
+                                    p[i] = Math.rint(100 * random.nextDouble()) / 100;
+                                    predicted[i] = p[i] >= 0.5 ? 1 : 0;
+                                    actual[i] = random.nextDouble() < p[i] ? 1 : 0;
+                                    times.add(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(60L * i));
+                                }
+                                ModelOutputs out = ModelOutputs.binary(p, predicted).withTimestamps(times);
+                                return withTargets ? out.withTargets(actual) : out;
+                            }"""),
+                    local("reference", "ModelOutputs reference = outputs(30_000, 1, true);"),
+                    local("analysis", "ModelOutputs analysis = outputs(30_000, 2, false);"))),
             entry("drift.md", List.of(
                     local("reference", "double[] reference = DocFixtures.weather(2012).numeric(\"temp_max\");"),
                     local("current", "double[] current = DocFixtures.weather(2015).numeric(\"temp_max\");"),

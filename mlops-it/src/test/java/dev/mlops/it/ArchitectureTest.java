@@ -50,6 +50,7 @@ class ArchitectureTest {
         module("json", List.of("dev.mlops.json.."), "api");
         module("quality", List.of("dev.mlops.quality.."), "api", "json");
         module("drift", List.of("dev.mlops.drift.."), "api", "json");
+        module("estimation", List.of("dev.mlops.estimation.."), "api", "quality");
         module("core", List.of("dev.mlops.core.."), "api", "json", "quality");
         module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
