@@ -66,9 +66,12 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
     record EnvironmentDoc(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
     }
 
-    /** Stored lineage; references as text ({@code weather/2}, {@code rain/3}). */
+    /**
+     * Stored lineage; references as text ({@code weather/2}, {@code rain/3}); {@code run} the id
+     * of the tracked run it came from (absent in documents written before runs existed).
+     */
     record LineageDoc(List<String> trainedOn, List<String> validatedOn, List<String> testedOn, String retrainedFrom,
-                      String codeRef) {
+                      String codeRef, String run) {
         LineageDoc {
             trainedOn = trainedOn == null ? List.of() : List.copyOf(trainedOn);
             validatedOn = validatedOn == null ? List.of() : List.copyOf(validatedOn);
