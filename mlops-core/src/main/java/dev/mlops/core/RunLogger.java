@@ -212,7 +212,8 @@ final class RunLogger implements ActiveRun {
             if (!ended) {
                 flush();
                 if (starter) {
-                    end(RunStatus.FINISHED);
+                    tracking.end(id, RunStatus.FINISHED, true);
+                    ended = true;
                 }
             }
         } finally {

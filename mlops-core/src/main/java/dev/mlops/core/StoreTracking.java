@@ -429,13 +429,21 @@ final class StoreTracking implements Tracking {
 
     @Override
     public Run endRun(String runId, RunStatus status) {
+        return end(runId, status, false);
+    }
+
+    /**
+     * @param ifRunning end the run only if it is still running, and leave a run that ended
+     *     otherwise as it is (a logger closed after the run was ended elsewhere)
+     */
+    Run end(String runId, RunStatus status, boolean ifRunning) {
         Objects.requireNonNull(status, "status");
         if (!status.isTerminal()) {
             throw new IllegalArgumentException("a run ends FINISHED, FAILED or KILLED, not " + status);
         }
         boolean[] changed = new boolean[1];
         RunDoc d = update(runId, r -> {
-            if (r.status().equals(status.name())) {
+            if (r.status().equals(status.name()) || (ifRunning && !r.status().equals(RunStatus.RUNNING.name()))) {
                 return r;
             }
             if (!r.status().equals(RunStatus.RUNNING.name())) {

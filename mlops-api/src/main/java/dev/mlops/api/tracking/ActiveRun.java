@@ -105,7 +105,7 @@ public interface ActiveRun extends AutoCloseable {
     Run end(RunStatus status);
 
     /**
-     * Flushes and, if this instance started the run and did not end it, ends it
+     * Flushes and, if this instance started the run and it is still running, ends it
      * {@link RunStatus#FINISHED}. An instance from {@link Tracking#resumeRun} only flushes: the
      * run is its starter's to end. Stops the heartbeat.
      */
