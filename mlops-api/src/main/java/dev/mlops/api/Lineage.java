@@ -29,7 +29,7 @@ public record Lineage(List<DatasetRef> trainedOn, List<DatasetRef> validatedOn, 
         Objects.requireNonNull(retrainedFrom, "retrainedFrom");
         Objects.requireNonNull(codeRef, "codeRef");
         Objects.requireNonNull(run, "run");
-        run.ifPresent(dev.mlops.api.tracking.Run::requireValidId);
+        run.ifPresent(Names::requireValidRunId);
     }
 
     /**

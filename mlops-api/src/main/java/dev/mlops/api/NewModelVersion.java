@@ -240,7 +240,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
          * @throws InvalidNameException if it is not a run id
          */
         public Builder fromRun(String runId) {
-            this.run = dev.mlops.api.tracking.Run.requireValidId(runId);
+            this.run = Names.requireValidRunId(runId);
             return this;
         }
 

@@ -359,9 +359,7 @@ final class StoreModelRegistry implements ModelRegistry {
                 l.testedOn().stream().map(DatasetRef::toString).toList(),
                 l.retrainedFrom().map(ModelRef.Version::toString).orElse(null),
                 l.codeRef().orElse(null), l.run().orElse(null));
-        VersionDoc.EnvironmentDoc env = new VersionDoc.EnvironmentDoc(System.getProperty("java.version", "unknown"),
-                System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
-                LibraryVersion.get(), spec.environmentExtra());
+        VersionDoc.EnvironmentDoc env = VersionDoc.EnvironmentDoc.current(spec.environmentExtra());
         return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), r.manifest().entries(),
                 spec.signature(), spec.params(), spec.metrics(), spec.tags(), r.attachments(), spec.description(), now(),
                 actor, env, lineage, VersionStatus.ACTIVE.name(), null, r.id(), spec.idempotencyKey().orElse(null));
@@ -955,9 +953,7 @@ final class StoreModelRegistry implements ModelRegistry {
                 l.testedOn().stream().map(DatasetRef::parse).toList(),
                 Optional.ofNullable(l.retrainedFrom()).map(s -> (ModelRef.Version) ModelRef.parse(s)),
                 Optional.ofNullable(l.codeRef()), Optional.ofNullable(l.run()));
-        VersionDoc.EnvironmentDoc e = d.environment();
-        Environment env = e == null ? new Environment("unknown", "unknown", "unknown", Map.of())
-                : new Environment(e.javaVersion(), e.os(), e.libraryVersion(), e.extra() == null ? Map.of() : e.extra());
+        Environment env = VersionDoc.EnvironmentDoc.toEnvironment(d.environment());
         List<String> aliases = new ArrayList<>();
         model.aliases().forEach((a, v) -> {
             if (v == d.version()) {

@@ -100,9 +100,7 @@ final class StoreTracking implements Tracking {
         ensureExperiment(experiment);
         String id = UUID.randomUUID().toString().replace("-", "");
         String now = now();
-        VersionDoc.EnvironmentDoc env = new VersionDoc.EnvironmentDoc(System.getProperty("java.version", "unknown"),
-                System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
-                LibraryVersion.get(), spec.environmentExtra());
+        VersionDoc.EnvironmentDoc env = VersionDoc.EnvironmentDoc.current(spec.environmentExtra());
         RunDoc doc = new RunDoc(RunDocs.SCHEMA_VERSION, id, experiment, spec.name(), RunStatus.RUNNING.name(), now,
                 null, now, spec.params(), spec.tags(), Map.of(), Map.of(),
                 spec.inputs().stream().distinct().map(DatasetRef::toString).toList(), List.of(), Map.of(),
@@ -521,9 +519,7 @@ final class StoreTracking implements Tracking {
                     p.value())));
             Map<String, ArtifactManifest> outputs = new LinkedHashMap<>();
             d.artifacts().forEach((k, v) -> outputs.put(k, new ArtifactManifest(v)));
-            VersionDoc.EnvironmentDoc e = d.environment();
-            Environment env = e == null ? new Environment("unknown", "unknown", "unknown", Map.of())
-                    : new Environment(e.javaVersion(), e.os(), e.libraryVersion(), e.extra() == null ? Map.of() : e.extra());
+            Environment env = VersionDoc.EnvironmentDoc.toEnvironment(d.environment());
             return new Run(d.runId(), d.experiment(), d.name(), RunStatus.valueOf(d.status()),
                     Instant.parse(d.startTime()), Optional.ofNullable(d.endTime()).map(Instant::parse),
                     Instant.parse(d.heartbeatAt()), d.params(), d.tags(), metrics,

@@ -62,8 +62,21 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
         return updatedAt == null ? createdAt : updatedAt;
     }
 
-    /** Stored runtime description. */
+    /** Stored runtime description; versions and runs record it alike. */
     record EnvironmentDoc(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
+        /** The runtime of this process, with the caller's extra entries. */
+        static EnvironmentDoc current(Map<String, String> extra) {
+            return new EnvironmentDoc(System.getProperty("java.version", "unknown"),
+                    System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
+                    LibraryVersion.get(), extra);
+        }
+
+        /** @return the API form; an absent description (older documents) reads as unknown */
+        static dev.mlops.api.Environment toEnvironment(EnvironmentDoc e) {
+            return e == null ? new dev.mlops.api.Environment("unknown", "unknown", "unknown", Map.of())
+                    : new dev.mlops.api.Environment(e.javaVersion(), e.os(), e.libraryVersion(),
+                            e.extra() == null ? Map.of() : e.extra());
+        }
     }
 
     /**

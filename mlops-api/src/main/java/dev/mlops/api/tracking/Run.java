@@ -86,10 +86,6 @@ public record Run(String id, String experiment, String name, RunStatus status, I
      * @throws InvalidNameException if it is not 32 lower-case hex digits
      */
     public static String requireValidId(String id) {
-        if (id == null || !ID.matcher(id).matches()) {
-            throw new InvalidNameException("run id " + (id == null ? "null" : Names.quote(id))
-                    + " is not valid: expected 32 lower-case hex digits, as Tracking.startRun returns");
-        }
-        return id;
+        return Names.requireValidRunId(id);
     }
 }
