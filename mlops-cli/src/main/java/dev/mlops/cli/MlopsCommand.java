@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         description = "Versioned models and datasets with lineage and an audit trail, in a store directory"
                 + " or a PostgreSQL database.",
         subcommands = {
-                ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
+                ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class, RunsCommand.class,
                 AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
                 LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
                 DriftCommand.class, ReportCommand.class,
