@@ -143,7 +143,8 @@ final class RunLogger implements ActiveRun {
             }
             Map<String, List<Pending>> byKey = new LinkedHashMap<>();
             for (Pending p : batch) {
-                byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p);
+                // sized for the whole batch: a loop logs few metrics, and regrowing cost more than the slack
+                byKey.computeIfAbsent(p.key(), k -> new ArrayList<>(batch.size())).add(p);
             }
             try {
                 tracking.appendPoints(id, byKey, nextChunk, latest);

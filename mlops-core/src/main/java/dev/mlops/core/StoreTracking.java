@@ -376,13 +376,19 @@ final class StoreTracking implements Tracking {
             long[] steps = new long[points.size()];
             long[] times = new long[points.size()];
             double[] values = new double[points.size()];
+            RunLogger.Pending best = null;
             for (int i = 0; i < points.size(); i++) {
                 RunLogger.Pending p = points.get(i);
                 steps[i] = p.step();
                 times[i] = p.timestamp();
                 values[i] = p.value();
-                PointDoc candidate = new PointDoc(p.step(), p.timestamp(), p.value());
-                latest.merge(key, candidate, StoreTracking::later);
+                if (best == null || p.step() > best.step() || (p.step() == best.step()
+                        && (p.timestamp() > best.timestamp() || (p.timestamp() == best.timestamp() && p.value() > best.value())))) {
+                    best = p;
+                }
+            }
+            if (best != null) {
+                latest.merge(key, new PointDoc(best.step(), best.timestamp(), best.value()), StoreTracking::later);
             }
             MetricChunkDoc chunk = new MetricChunkDoc(RunDocs.SCHEMA_VERSION, runId, key, steps, times, values);
             int n = Math.max(nextChunk.getOrDefault(key, 1), run.metricChunks().getOrDefault(key, 0) + 1);
