@@ -50,8 +50,9 @@ public interface AuditLog {
      * Appends an entry for something an extension decided or did (a promotion gate's refusal, a
      * retraining run), chained like every other entry. The registry records its own changes; the
      * action names it uses (those starting with {@code model.}, {@code version.}, {@code alias.},
-     * {@code dataset.} and {@code store.}) are refused here, because verification replays them
-     * against the stored state.
+     * {@code dataset.} and {@code store.}, and the tracker's {@code run.}) are refused here, because
+     * verification replays them against the stored state, and a reader must be able to trust that
+     * a run's start and end entries came from the tracker.
      *
      * @param action what happened, a dotted lower-case name such as {@code promotion.refused}
      * @param target what it happened to, such as {@code rain/4}

@@ -121,6 +121,25 @@ public final class Names {
         }
     }
 
+    /** Tracked run ids: 32 lower-case hex digits, as MLflow's. */
+    private static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{32}");
+
+    /**
+     * Checks a tracked run's id ({@code dev.mlops.api.tracking.Run#id}). Here, not in the
+     * tracking package, because a version's {@link Lineage} names a run too.
+     *
+     * @param id a caller's run id
+     * @return {@code id}
+     * @throws InvalidNameException if it is not 32 lower-case hex digits
+     */
+    public static String requireValidRunId(String id) {
+        if (id == null || !RUN_ID.matcher(id).matches()) {
+            throw new InvalidNameException("run id " + (id == null ? "null" : quote(id))
+                    + " is not valid: expected 32 lower-case hex digits, as Tracking.startRun returns");
+        }
+        return id;
+    }
+
     /**
      * Checks a relative path inside an artifact or dataset (for example {@code weights/layer1.bin}).
      *

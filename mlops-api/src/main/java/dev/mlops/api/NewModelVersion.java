@@ -93,6 +93,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         private final List<DatasetRef> testedOn = new ArrayList<>();
         private ModelRef.Version retrainedFrom;
         private String codeRef;
+        private String run;
         private String idempotencyKey;
 
         private Builder() {
@@ -230,6 +231,20 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
         }
 
         /**
+         * Names the tracked run that produced this version. Registration checks that the run
+         * exists and adds the version to the run's {@link dev.mlops.api.tracking.Run#models() models},
+         * so the lineage links both ways.
+         *
+         * @param runId the run's id, as {@link dev.mlops.api.tracking.ActiveRun#id()} returns
+         * @return this
+         * @throws InvalidNameException if it is not a run id
+         */
+        public Builder fromRun(String runId) {
+            this.run = Names.requireValidRunId(runId);
+            return this;
+        }
+
+        /**
          * @param key an extra environment entry (such as {@code tribuo.version})
          * @param value its value
          * @return this
@@ -263,7 +278,7 @@ public record NewModelVersion(Artifact artifact, String format, Signature signat
                 throw new IllegalStateException("an artifact is required: call artifact(Artifact.file(...))");
             }
             Lineage lineage = new Lineage(trainedOn, validatedOn, testedOn,
-                    Optional.ofNullable(retrainedFrom), Optional.ofNullable(codeRef));
+                    Optional.ofNullable(retrainedFrom), Optional.ofNullable(codeRef), Optional.ofNullable(run));
             return new NewModelVersion(artifact, format, signature, params, metrics, tags, attachments,
                     description, lineage, environment, Optional.ofNullable(idempotencyKey));
         }

@@ -138,7 +138,7 @@ public final class MlopsCommand implements Callable<Integer> {
      * command it names ({@link #commandLine(Map, BooleanSupplier, String[])}).
      */
     private static final List<Class<?>> COMMANDS = List.of(
-            ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class,
+            ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class, RunsCommand.class,
             AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
             LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
             DriftCommand.class, ReportCommand.class, CommandLine.HelpCommand.class);

@@ -142,8 +142,10 @@ final class VersionsCommand extends GroupCommand {
                 .row("validated on:", refs(v.lineage().validatedOn()))
                 .row("tested on:", refs(v.lineage().testedOn()))
                 .row("retrained from:", v.lineage().retrainedFrom().orElse(null))
-                .row("code ref:", v.lineage().codeRef().orElse(null))
-                .row("environment:", "Java " + v.environment().javaVersion() + ", " + v.environment().os()
+                .row("code ref:", v.lineage().codeRef().orElse(null));
+        // only versions registered from a tracked run have the row, so older output stays as it was
+        v.lineage().run().ifPresent(run -> info.row("run:", run));
+        info.row("environment:", "Java " + v.environment().javaVersion() + ", " + v.environment().os()
                         + ", mlops-java " + v.environment().libraryVersion());
         info.print(out);
         out.println();

@@ -16,6 +16,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Schema;
 import dev.mlops.api.IntegrityProblem;
+import dev.mlops.api.tracking.Run;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,18 @@ final class Views {
     }
 
     record LineageView(List<String> trainedOn, List<String> validatedOn, List<String> testedOn,
-                       String retrainedFrom, String codeRef) {
+                       String retrainedFrom, String codeRef, @JsonInclude(JsonInclude.Include.NON_NULL) String run) {
+    }
+
+    /** A metric's latest point. */
+    record MetricPointView(double value, long step, String timestamp) {
+    }
+
+    /** {@code mlops runs list|show --json}: a run as stored. */
+    record RunView(String id, String experiment, String name, String status, String startTime, String endTime,
+                   String heartbeatAt, Map<String, String> params, Map<String, MetricPointView> metrics,
+                   Map<String, String> tags, List<String> inputs, List<String> models,
+                   Map<String, List<FileView>> artifacts, String codeRef, String creator, EnvironmentView environment) {
     }
 
     record EnvironmentView(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
@@ -130,7 +142,7 @@ final class Views {
 
     static LineageView lineage(Lineage l) {
         return new LineageView(refs(l.trainedOn()), refs(l.validatedOn()), refs(l.testedOn()),
-                l.retrainedFrom().map(Object::toString).orElse(null), l.codeRef().orElse(null));
+                l.retrainedFrom().map(Object::toString).orElse(null), l.codeRef().orElse(null), l.run().orElse(null));
     }
 
     static VersionView version(ModelVersion v) {
@@ -139,6 +151,19 @@ final class Views {
                 v.artifact().totalSize(), files(v.artifact()), new TreeMap<>(v.params()), new TreeMap<>(v.metrics()),
                 new TreeMap<>(v.tags()), sorted(v.aliases()), v.description(), time(v.createdAt()), v.creator(),
                 lineage(v.lineage()), new TreeMap<>(v.attachments()),
+                new EnvironmentView(env.javaVersion(), env.os(), env.libraryVersion(), new TreeMap<>(env.extra())));
+    }
+
+    static RunView run(Run r) {
+        Map<String, MetricPointView> metrics = new TreeMap<>();
+        r.metrics().forEach((k, p) -> metrics.put(k, new MetricPointView(p.value(), p.step(), time(p.timestamp()))));
+        Map<String, List<FileView>> artifacts = new TreeMap<>();
+        r.artifacts().forEach((k, m) -> artifacts.put(k, files(m)));
+        Environment env = r.environment();
+        return new RunView(r.id(), r.experiment(), r.name(), lower(r.status()), time(r.startTime()),
+                r.endTime().map(Views::time).orElse(null), time(r.heartbeatAt()), new TreeMap<>(r.params()), metrics,
+                new TreeMap<>(r.tags()), refs(r.inputs()), r.models().stream().map(Object::toString).toList(), artifacts,
+                r.codeRef().orElse(null), r.creator(),
                 new EnvironmentView(env.javaVersion(), env.os(), env.libraryVersion(), new TreeMap<>(env.extra())));
     }
 

@@ -83,7 +83,7 @@ final class JournalAuditLog implements AuditLog {
 
     /** Action names the registry writes and verification replays; extensions may not use them. */
     private static final java.util.List<String> RESERVED = java.util.List.of("model.", "version.", "alias.", "dataset.",
-            "store.");
+            "store.", "run.");
     private static final java.util.regex.Pattern ACTION = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]*(\\.[a-z][a-z0-9_-]*)+");
 
     @Override

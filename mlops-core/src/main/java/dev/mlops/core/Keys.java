@@ -6,6 +6,8 @@ import dev.mlops.api.store.DocumentKey;
 final class Keys {
     static final DocumentKey MODELS = DocumentKey.of("models");
     static final DocumentKey DATASETS = DocumentKey.of("datasets");
+    static final DocumentKey EXPERIMENTS = DocumentKey.of("experiments");
+    static final DocumentKey RUNS = DocumentKey.of("runs");
 
     private Keys() {
     }
@@ -47,6 +49,24 @@ final class Keys {
 
     static DocumentKey datasetContent(String name, String sha256) {
         return dataset(name).child("content").child(sha256);
+    }
+
+    static DocumentKey experiment(String name) {
+        return EXPERIMENTS.child(name);
+    }
+
+    static DocumentKey run(String id) {
+        return RUNS.child(id);
+    }
+
+    /** The chunks of one metric of a run; hashed because a metric name is free text, not a key segment. */
+    static DocumentKey metricChunks(String runId, String metric) {
+        String digest = dev.mlops.api.Digests.sha256Hex(metric.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return run(runId).child("metrics").child(digest.substring(0, 40));
+    }
+
+    static DocumentKey metricChunk(String runId, String metric, int chunk) {
+        return metricChunks(runId, metric).child(number(chunk));
     }
 
     /** Zero-padded so that key order is numeric order. */

@@ -7,6 +7,7 @@ import dev.mlops.api.IntegrityReport;
 import dev.mlops.api.ModelRegistry;
 import dev.mlops.api.Page;
 import dev.mlops.api.store.BlobInfo;
+import dev.mlops.api.tracking.Tracking;
 import dev.mlops.api.store.Store;
 import dev.mlops.api.store.StoreLock;
 import dev.mlops.api.store.Stores;
@@ -21,7 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The entry point: a model registry, a dataset catalog and an audit log over one store.
+ * The entry point: a model registry, a dataset catalog, experiment tracking and an audit log over
+ * one store.
  *
  * <pre>{@code
  * try (Mlops mlops = Mlops.open(Path.of("/var/lib/mlops"))) {
@@ -39,6 +41,7 @@ public final class Mlops implements AutoCloseable {
     private final JournalAuditLog audit;
     private final StoreDatasetCatalog datasets;
     private final StoreModelRegistry storeModels;
+    private final StoreTracking tracking;
     private final ModelRegistry models;
     private final BlobPins pins;
 
@@ -50,7 +53,9 @@ public final class Mlops implements AutoCloseable {
         this.pins = new BlobPins(store, b.lockWait);
         this.audit = new JournalAuditLog(store, clock, b.actor);
         this.datasets = new StoreDatasetCatalog(docs, artifacts, audit, clock, b.actor, pins);
-        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor, pins);
+        this.tracking = new StoreTracking(docs, artifacts, audit, datasets, clock, b.actor, pins, b.metricBatchSize,
+                b.runHeartbeat);
+        this.storeModels = new StoreModelRegistry(docs, artifacts, audit, datasets, clock, b.actor, pins, tracking);
         this.models = b.cacheTtl.isZero() ? storeModels
                 : new CachingModelRegistry(storeModels, store.describe(), b.cacheTtl, b.ticker);
     }
@@ -80,6 +85,11 @@ public final class Mlops implements AutoCloseable {
     /** @return the dataset catalog */
     public DatasetCatalog datasets() {
         return datasets;
+    }
+
+    /** @return experiments and their runs ({@code docs/tracking.md}) */
+    public Tracking tracking() {
+        return tracking;
     }
 
     /** @return the audit log */
@@ -181,6 +191,7 @@ public final class Mlops implements AutoCloseable {
                 referenced.addAll(v.attachments().values());
             });
             datasets.forEachVersionStrict(v -> referenced.addAll(StoreDatasetCatalog.blobsOf(v)));
+            tracking.forEachRun(true, r -> r.artifacts().values().forEach(a -> a.forEach(e -> referenced.add(e.sha256()))));
             Instant cutoff = clock.instant().minus(gracePeriod);
             Optional<String> cursor = Optional.empty();
             do {
@@ -220,6 +231,7 @@ public final class Mlops implements AutoCloseable {
         if (models instanceof CachingModelRegistry caching) {
             caching.close();
         }
+        tracking.close();
         store.close();
     }
 
@@ -230,6 +242,8 @@ public final class Mlops implements AutoCloseable {
         private String actor = System.getProperty("user.name", "unknown");
         private Duration cacheTtl = Duration.ZERO;
         private Duration lockWait = Duration.ofMinutes(5);
+        private int metricBatchSize = 1000;
+        private Duration runHeartbeat = Duration.ofSeconds(30);
         private com.github.benmanes.caffeine.cache.Ticker ticker = com.github.benmanes.caffeine.cache.Ticker.systemTicker();
 
         private Builder() {
@@ -297,6 +311,40 @@ public final class Mlops implements AutoCloseable {
                 throw new IllegalArgumentException("lockWait must not be negative, was " + wait);
             }
             this.lockWait = wait;
+            return this;
+        }
+
+        /**
+         * How many metric points a run's logger buffers before it writes them as one batch; the
+         * logging call that fills the buffer waits for the write. Default 1,000.
+         *
+         * @param points 1 to 100,000
+         * @return this
+         */
+        public Builder metricBatchSize(int points) {
+            if (points < 1 || points > 100_000) {
+                throw new IllegalArgumentException("metricBatchSize must be 1 to 100000 points, was " + points);
+            }
+            this.metricBatchSize = points;
+            return this;
+        }
+
+        /**
+         * How often a run's logger records that its process is alive (and writes its buffered
+         * points). A run whose heartbeat is older than the timeout given to
+         * {@link Tracking#failAbandoned} is taken for abandoned, so that timeout must be several
+         * intervals. Default 30 seconds; zero turns the timer off (the heartbeat then moves only
+         * when points, parameters or inputs are written).
+         *
+         * @param interval not negative
+         * @return this
+         */
+        public Builder runHeartbeat(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("runHeartbeat must not be negative, was " + interval);
+            }
+            this.runHeartbeat = interval;
             return this;
         }
 

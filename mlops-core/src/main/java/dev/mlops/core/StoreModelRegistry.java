@@ -47,10 +47,13 @@ final class StoreModelRegistry implements ModelRegistry {
     private final Clock clock;
     private final String actor;
     private final BlobPins pins;
+    /** Where a version's run is checked and told about it; the lineage links both ways. */
+    private final StoreTracking tracking;
 
     StoreModelRegistry(Documents docs, Artifacts artifacts, JournalAuditLog audit, DatasetCatalog datasets,
-                       Clock clock, String actor, BlobPins pins) {
+                       Clock clock, String actor, BlobPins pins, StoreTracking tracking) {
         this.pins = pins;
+        this.tracking = tracking;
         this.docs = docs;
         this.artifacts = artifacts;
         this.audit = audit;
@@ -217,6 +220,8 @@ final class StoreModelRegistry implements ModelRegistry {
             f.put("signature", spec.signature());
             f.put("lineage", List.of(l.trainedOn().toString(), l.validatedOn().toString(), l.testedOn().toString(),
                     l.retrainedFrom().map(Object::toString).orElse(""), l.codeRef().orElse("")));
+            // only when present, so the fingerprints of claims made before runs existed still match
+            l.run().ifPresent(run -> f.put("run", run));
             return dev.mlops.api.Digests.sha256Hex(StoredDocuments.write(f));
         }
     }
@@ -251,6 +256,7 @@ final class StoreModelRegistry implements ModelRegistry {
             repairBlobs(r, registered, missing);
         }
         confirm(name, registered);
+        r.spec().lineage().run().ifPresent(run -> tracking.linkModel(run, new ModelRef.Version(name, registered)));
         audit.recordCommitted("version.register", name + "/" + registered, Map.of(), JournalAuditLog.creationState(
                 Map.of("artifact_sha256", r.manifest().digest(), "format", r.spec().format()), r.spec().tags(),
                 r.attachments()));
@@ -340,6 +346,7 @@ final class StoreModelRegistry implements ModelRegistry {
             datasets.version(d);
         }
         lineage.retrainedFrom().ifPresent(p -> version(p.model(), p.number()));
+        lineage.run().ifPresent(tracking::run);
     }
 
     private VersionDoc newVersionDoc(Registration r, int number) {
@@ -351,10 +358,8 @@ final class StoreModelRegistry implements ModelRegistry {
                 l.validatedOn().stream().map(DatasetRef::toString).toList(),
                 l.testedOn().stream().map(DatasetRef::toString).toList(),
                 l.retrainedFrom().map(ModelRef.Version::toString).orElse(null),
-                l.codeRef().orElse(null));
-        VersionDoc.EnvironmentDoc env = new VersionDoc.EnvironmentDoc(System.getProperty("java.version", "unknown"),
-                System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
-                LibraryVersion.get(), spec.environmentExtra());
+                l.codeRef().orElse(null), l.run().orElse(null));
+        VersionDoc.EnvironmentDoc env = VersionDoc.EnvironmentDoc.current(spec.environmentExtra());
         return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), r.manifest().entries(),
                 spec.signature(), spec.params(), spec.metrics(), spec.tags(), r.attachments(), spec.description(), now(),
                 actor, env, lineage, VersionStatus.ACTIVE.name(), null, r.id(), spec.idempotencyKey().orElse(null));
@@ -947,10 +952,8 @@ final class StoreModelRegistry implements ModelRegistry {
                 l.validatedOn().stream().map(DatasetRef::parse).toList(),
                 l.testedOn().stream().map(DatasetRef::parse).toList(),
                 Optional.ofNullable(l.retrainedFrom()).map(s -> (ModelRef.Version) ModelRef.parse(s)),
-                Optional.ofNullable(l.codeRef()));
-        VersionDoc.EnvironmentDoc e = d.environment();
-        Environment env = e == null ? new Environment("unknown", "unknown", "unknown", Map.of())
-                : new Environment(e.javaVersion(), e.os(), e.libraryVersion(), e.extra() == null ? Map.of() : e.extra());
+                Optional.ofNullable(l.codeRef()), Optional.ofNullable(l.run()));
+        Environment env = VersionDoc.EnvironmentDoc.toEnvironment(d.environment());
         List<String> aliases = new ArrayList<>();
         model.aliases().forEach((a, v) -> {
             if (v == d.version()) {

@@ -62,13 +62,29 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
         return updatedAt == null ? createdAt : updatedAt;
     }
 
-    /** Stored runtime description. */
+    /** Stored runtime description; versions and runs record it alike. */
     record EnvironmentDoc(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
+        /** The runtime of this process, with the caller's extra entries. */
+        static EnvironmentDoc current(Map<String, String> extra) {
+            return new EnvironmentDoc(System.getProperty("java.version", "unknown"),
+                    System.getProperty("os.name", "unknown") + " " + System.getProperty("os.arch", ""),
+                    LibraryVersion.get(), extra);
+        }
+
+        /** @return the API form; an absent description (older documents) reads as unknown */
+        static dev.mlops.api.Environment toEnvironment(EnvironmentDoc e) {
+            return e == null ? new dev.mlops.api.Environment("unknown", "unknown", "unknown", Map.of())
+                    : new dev.mlops.api.Environment(e.javaVersion(), e.os(), e.libraryVersion(),
+                            e.extra() == null ? Map.of() : e.extra());
+        }
     }
 
-    /** Stored lineage; references as text ({@code weather/2}, {@code rain/3}). */
+    /**
+     * Stored lineage; references as text ({@code weather/2}, {@code rain/3}); {@code run} the id
+     * of the tracked run it came from (absent in documents written before runs existed).
+     */
     record LineageDoc(List<String> trainedOn, List<String> validatedOn, List<String> testedOn, String retrainedFrom,
-                      String codeRef) {
+                      String codeRef, String run) {
         LineageDoc {
             trainedOn = trainedOn == null ? List.of() : List.copyOf(trainedOn);
             validatedOn = validatedOn == null ? List.of() : List.copyOf(validatedOn);

@@ -60,7 +60,8 @@ class StoredFormatsPropertiesTest {
                 .as(Field::new).list().ofMaxSize(2).uniqueElements(Field::name).map(Schema::new);
         Arbitrary<VersionDoc.LineageDoc> lineage = Combinators.combine(Arbitraries.of("weather/1", "weather/2").list().ofMaxSize(2),
                 Arbitraries.of("weather/3").list().ofMaxSize(1), Arbitraries.of("weather/4").list().ofMaxSize(1),
-                Arbitraries.of("rain/1").injectNull(0.5), text().injectNull(0.5)).as(VersionDoc.LineageDoc::new);
+                Arbitraries.of("rain/1").injectNull(0.5), text().injectNull(0.5),
+                Arbitraries.of("0123456789abcdef0123456789abcdef").injectNull(0.5)).as(VersionDoc.LineageDoc::new);
         Arbitrary<VersionDoc.EnvironmentDoc> env = Combinators.combine(text(), text(), text(), texts())
                 .as(VersionDoc.EnvironmentDoc::new);
         return Combinators.combine(text(), Arbitraries.integers().between(1, 1000), Arbitraries.of(true, false), text(),

@@ -178,7 +178,7 @@ class StoredFormatsTest {
                     + "\"idempotencyKey\":\"k\"}"), VersionDoc.class, "version");
             assertThat(v.schemaVersion()).isEqualTo(2);
             assertThat(v.environment().javaVersion()).isEqualTo("17");
-            assertThat(v.lineage()).isEqualTo(new VersionDoc.LineageDoc(List.of("w/1"), List.of(), List.of(), "rain/1", "git:1"));
+            assertThat(v.lineage()).isEqualTo(new VersionDoc.LineageDoc(List.of("w/1"), List.of(), List.of(), "rain/1", "git:1", null));
             assertThat(v.idempotencyKey()).isEqualTo("k");
             // camelCase names belong to schema 1 only; a snake_case name in a schema-1 document is unknown
             assertThatThrownBy(() -> StoredDocuments.read(utf8("{\"schemaVersion\":1,\"version\":7,\"schema_version\":2}"),
