@@ -8,15 +8,13 @@ import dev.mlops.api.IntegrityException;
 import dev.mlops.api.store.BlobInfo;
 import dev.mlops.api.store.DocumentKey;
 import dev.mlops.api.IntegrityProblem;
+import dev.mlops.api.testing.ManualTestClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** What the in-memory store does beyond the compatibility kit. */
@@ -26,7 +24,7 @@ class InMemoryStoreTest {
 
     @Test
     void storedAtComesFromTheInjectedClockAndADedupHitRefreshesIt() {
-        ManualClock clock = new ManualClock(T0);
+        ManualTestClock clock = new ManualTestClock(T0);
         try (InMemoryStore store = new InMemoryStore(clock)) {
             BlobInfo first = store.putBlob(stream("model weights"));
             assertThat(first.storedAt()).isEqualTo(T0);
@@ -119,33 +117,5 @@ class InMemoryStoreTest {
 
     private static InputStream stream(String s) {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A clock that moves only when told to. */
-    private static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a manual clock stays in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -9,6 +9,7 @@ import dev.mlops.core.Mlops;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.FleetDrift;
 import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.api.testing.ManualTestClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -125,7 +123,7 @@ public final class DocFixtures {
      * @param instanceId the other instance's id
      */
     public static void publishFleetWindow(Store store, String monitorName, ReferenceProfile profile, String instanceId) {
-        ManualClock clock = new ManualClock(Instant.parse("2015-07-01T11:00:00Z"));
+        ManualTestClock clock = new ManualTestClock(Instant.parse("2015-07-01T11:00:00Z"));
         FleetDrift fleet = FleetDrift.builder(store, monitorName, profile).instanceId(instanceId).clock(clock).build();
         DriftMonitor monitor = fleet.monitor(DriftMonitor.builder(profile).timeWindow(Duration.ofHours(1)).clock(clock));
         Frame july = weather(2015, "temp_max", "weather").slice(181, 212);
@@ -139,34 +137,6 @@ public final class DocFixtures {
         monitor.tick();
         if (fleet.published() != 1) {
             throw new IllegalStateException("the other instance published " + fleet.published() + " windows, expected 1");
-        }
-    }
-
-    /** A clock the fixtures set by hand. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now;
-
-        ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a manual clock stays in UTC");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 

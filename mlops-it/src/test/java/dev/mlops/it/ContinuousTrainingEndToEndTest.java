@@ -15,7 +15,6 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.Schema;
-import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.ClassificationData;
@@ -39,6 +38,7 @@ import dev.mlops.training.Trainer;
 import dev.mlops.training.TrainingEvent;
 import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.api.testing.ManualTestClock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +46,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
@@ -311,34 +309,6 @@ class ContinuousTrainingEndToEndTest {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** A clock the driver sets to each day. */
-    static final class DayClock extends Clock {
-        private volatile Instant now;
-
-        DayClock(Instant start) {
-            now = start;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /**
      * Holds submitted runs until the driver releases them, then runs them on its own training
      * thread and waits: runs never touch the request thread, and start at a known point.
@@ -416,7 +386,7 @@ class ContinuousTrainingEndToEndTest {
         List<Day> stream = all.subList(first2014, all.size());
         assertThat(stream).hasSize(730);
 
-        DayClock clock = new DayClock(noon(y2012.get(y2012.size() - 1)));
+        ManualTestClock clock = new ManualTestClock(noon(y2012.get(y2012.size() - 1)));
         StringBuilder story = new StringBuilder();
         try (Mlops mlops = Mlops.builder().store(dev.mlops.api.store.Stores.open("fs", Map.of("path",
                 dir.resolve("store").toString()))).clock(clock).actor("ct-e2e").build();

@@ -25,6 +25,7 @@ final class CsvReader {
     private long line = 1;
     private int peeked = -2;
     private boolean first = true;
+    private long rowLine;
 
     CsvReader(Reader in, char delimiter, String source) {
         this.in = in;
@@ -42,6 +43,37 @@ final class CsvReader {
 
     long line() {
         return line;
+    }
+
+    /** @return the line on which the row {@link #nextRow} returned last begins, for messages */
+    long rowLine() {
+        return rowLine;
+    }
+
+    /**
+     * The next data row of a file whose header has {@code width} fields: blank lines (typically
+     * the last one) are skipped, and a row of another width is refused naming its line.
+     *
+     * @param width the header's number of fields
+     * @return the row's fields, or null at end of input
+     */
+    List<String> nextRow(int width) throws IOException {
+        while (true) {
+            long at = line;
+            List<String> record = next();
+            if (record == null) {
+                return null;
+            }
+            if (record.size() == 1 && record.get(0).isEmpty()) {
+                continue;
+            }
+            if (record.size() != width) {
+                throw new ValidationException(source + " line " + at + " has " + record.size()
+                        + " fields, the header has " + width);
+            }
+            rowLine = at;
+            return record;
+        }
     }
 
     /** @return the next record's fields, or null at end of input */

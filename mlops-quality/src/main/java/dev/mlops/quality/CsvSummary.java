@@ -77,23 +77,11 @@ public record CsvSummary(long rowCount, Schema schema, Set<String> columnsWithou
                 guesses[i] = new ColumnGuess(numeric.containsKey(header.get(i).strip()));
             }
             long rows = 0;
-            while (true) {
-                long line = csv.line();
-                List<String> record = csv.next();
-                if (record == null) {
-                    break;
-                }
-                if (record.size() == 1 && record.get(0).isEmpty()) {
-                    continue; // a blank line, typically the last one
-                }
-                if (record.size() != header.size()) {
-                    throw new ValidationException(source + " line " + line + " has " + record.size()
-                            + " fields, the header has " + header.size());
-                }
+            for (List<String> record; (record = csv.nextRow(header.size())) != null; ) {
                 for (int i = 0; i < guesses.length; i++) {
                     if (!guesses[i].observe(record.get(i))) {
                         String name = header.get(i).strip();
-                        throw new ValidationException(source + " line " + line + " column " + Names.quote(name) + ": "
+                        throw new ValidationException(source + " line " + csv.rowLine() + " column " + Names.quote(name) + ": "
                                 + Names.quote(record.get(i)) + " is not a number, but " + numeric.get(name));
                     }
                 }

@@ -336,24 +336,12 @@ public final class Frames {
             for (int i = 0; i < columns.length; i++) {
                 columns[i] = new ColumnParser(fields.get(i), source);
             }
-            while (true) {
-                long line = csv.line();
-                List<String> record = csv.next();
-                if (record == null) {
-                    break;
-                }
-                if (record.size() == 1 && record.get(0).isEmpty()) {
-                    continue; // a blank line, typically the last one
-                }
-                if (record.size() != header.size()) {
-                    throw new ValidationException(source + " line " + line + " has " + record.size()
-                            + " fields, the header has " + header.size());
-                }
+            for (List<String> record; (record = csv.nextRow(header.size())) != null; ) {
                 if (columns.length == 0) {
                     frame.addRow(); // no column to fill, but the row counts
                 }
                 for (int i = 0; i < columns.length; i++) {
-                    columns[i].add(frame, i, record.get(positions[i]), line);
+                    columns[i].add(frame, i, record.get(positions[i]), csv.rowLine());
                 }
             }
             return frame.build();
