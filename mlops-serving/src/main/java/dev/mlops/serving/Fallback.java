@@ -1,6 +1,7 @@
 package dev.mlops.serving;
 
 import dev.mlops.api.ModelRef;
+import dev.mlops.api.serving.LatencyListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -78,8 +79,11 @@ abstract class Fallback<I, O> {
         };
     }
 
-    /** @param service the service's name, for the message when it is closed */
-    static <I, O> Fallback<I, O> of(ServiceSlot<I, O> slot, String service) {
+    /**
+     * @param service the service's name, for the message when it is closed
+     * @param latency told the fallback version's call, as the primary's call is
+     */
+    static <I, O> Fallback<I, O> of(ServiceSlot<I, O> slot, String service, LatencyListeners latency) {
         return new Fallback<>() {
             @Override
             Answer answer(Deployment<I, O> failed, I input, List<I> batch, int n, long nanos) {
@@ -91,10 +95,18 @@ abstract class Fallback<I, O> {
                         out = f.predict(input, batch, n, "fallback ");
                     } catch (RuntimeException e) {
                         f.stats.errors.add(n);
+                        LatencyListener timed = latency.current;
+                        if (timed != null) {
+                            timed.timed(f.version, true, n, System.nanoTime() - t0);
+                        }
                         throw new Failed(e);
                     }
                     long took = System.nanoTime() - t0;
                     f.stats.latency.record(Deployment.perInput(took, n), n);
+                    LatencyListener timed = latency.current;
+                    if (timed != null) {
+                        timed.timed(f.version, false, n, took);
+                    }
                     return new Answer(out, f.version, f.stats, took);
                 } finally {
                     f.release();

@@ -6,6 +6,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.Names;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.serving.InferenceLog;
+import dev.mlops.api.serving.LatencyListener;
 import dev.mlops.api.serving.LoadContext;
 import dev.mlops.api.serving.Model;
 import dev.mlops.api.serving.ModelLoader;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>Request path, one for all calls ({@link #serve}): pick the slot (primary or challenger),
  * acquire its live {@link Deployment} (one atomic add), run the stages before the model, call
  * the model between two {@code System.nanoTime()} reads, add the latency to the version's
- * histogram (one atomic add), run the stages after the answer, release (one atomic add). The
+ * histogram (one atomic add) and hand the same reading to the {@link LatencyListeners} if any
+ * (a volatile read when there are none), run the stages after the answer, release (one atomic add). The
  * optional features are {@link RequestStages} built once; one not configured has no stage. A
  * model failure takes one path too ({@link #failed}): the {@link Fallback} chosen at build time
  * answers, or {@link PredictionException} names the version. Nothing is allocated unless a
@@ -123,6 +125,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final AtomicBoolean checkQueued = new AtomicBoolean();
     private final List<dev.mlops.api.Subscription> subscriptions = new ArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super ServiceEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Told each timed model call; read once per call, null inside while nobody listens. */
+    private final LatencyListeners latencyListeners;
     private final ConcurrentHashMap<ModelRef.Version, VersionStats> statsByVersion = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<VersionStats> statsInOrder = new CopyOnWriteArrayList<>();
     private final String idPrefix;
@@ -143,6 +147,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         this.idPrefix = p.append('-').toString();
         this.ref = b.ref;
         this.name = b.name != null ? b.name : b.ref.toString();
+        this.latencyListeners = new LatencyListeners(name);
         this.loader = b.loader;
         this.source = b.source;
         this.clock = b.clock;
@@ -169,7 +174,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         if (b.fallbackRef != null) {
             ServiceSlot<I, O> s = new ServiceSlot<>("fallback", b.fallbackRef);
             slots.add(s);
-            this.fallback = Fallback.of(s, name);
+            this.fallback = Fallback.of(s, name, latencyListeners);
         } else {
             this.fallback = b.fallbackFunction != null ? Fallback.of(b.fallbackFunction) : Fallback.none();
         }
@@ -626,6 +631,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
             }
             long dt = System.nanoTime() - t0;
             d.stats.latency.record(Deployment.perInput(dt, n), n);
+            LatencyListener timed = latencyListeners.current;
+            if (timed != null) {
+                timed.timed(d.version, false, n, dt);
+            }
             if (afterStages) {
                 afterAnswer(routeOf(slot), d.version, d.stats, input, batch, n, out, dt, id);
                 afterServe(input, batch, out);
@@ -710,6 +719,10 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private Object failed(ServiceSlot<I, O> slot, Deployment<I, O> d, I input, List<I> batch, int n,
                           RuntimeException error, long nanos, String id) {
         d.stats.errors.add(n);
+        LatencyListener timed = latencyListeners.current;
+        if (timed != null) {
+            timed.timed(d.version, true, n, nanos);
+        }
         LOG.debug("model service {}: version {} failed on {} input(s): {}", name, d.version, n, error.toString());
         Fallback.Answer a;
         try {
@@ -821,6 +834,11 @@ final class ServingService<I, O> implements ModelService<I, O> {
         Objects.requireNonNull(listener, "listener");
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public dev.mlops.api.Subscription onLatency(LatencyListener listener) {
+        return latencyListeners.add(listener);
     }
 
     @Override

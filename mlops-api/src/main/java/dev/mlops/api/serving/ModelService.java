@@ -85,6 +85,16 @@ public interface ModelService<I, O> extends AutoCloseable {
     dev.mlops.api.Subscription onEvent(Consumer<? super ServiceEvent> listener);
 
     /**
+     * Subscribes to the duration of every model call the service times, as it happens, on the
+     * request thread (see {@link LatencyListener} for what a listener may do there). Without a
+     * subscriber the request path pays one volatile read for this.
+     *
+     * @param listener told each timed call; must be fast, must not block or throw
+     * @return a handle; {@code close()} on it unsubscribes, and throws nothing
+     */
+    dev.mlops.api.Subscription onLatency(LatencyListener listener);
+
+    /**
      * Stops following the alias, abandons a load in progress, waits for calls in flight and
      * closes every loaded model, waiting at most the service's close timeout: a model still in
      * use then is closed by the last call out of it, and a model a loader returns later is
