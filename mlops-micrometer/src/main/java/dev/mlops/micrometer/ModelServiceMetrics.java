@@ -1,7 +1,7 @@
 package dev.mlops.micrometer;
 
 import dev.mlops.api.ModelRef;
-import dev.mlops.api.serving.LatencySnapshot;
+import dev.mlops.api.Subscription;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.ServiceEvent;
 import dev.mlops.api.serving.ServiceMetrics;
@@ -11,43 +11,54 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
 /**
- * A Micrometer {@link MeterBinder} for a {@link ModelService}: every meter is a function of the
- * service's {@link ModelService#metrics() snapshot}, read when the registry publishes, so the
- * request path pays nothing for it.
+ * A Micrometer {@link MeterBinder} for a {@link ModelService}: a {@link Timer} of its model
+ * calls, and counters and gauges that are functions of the service's
+ * {@link ModelService#metrics() snapshot}, read when the registry publishes.
  *
  * <pre>{@code
  * ModelServiceMetrics.bind(service, registry);                  // or new ModelServiceMetrics(service, tags).bindTo(registry)
+ * ModelServiceMetrics.builder(service).percentileHistogram(true)   // or with options
+ *         .distributionStatisticExpiry(Duration.ofMinutes(5)).build().bindTo(registry);
  * }</pre>
  *
  * <p><b>Meters</b> (see {@code docs/micrometer.md} for the table). Per version that served, with
- * tags {@code service}, {@code model}, {@code version}: {@value #CALLS} and {@value #ERRORS}
+ * tags {@code service}, {@code model}, {@code version}: {@value #LATENCY} (a timer, tag
+ * {@code outcome} = {@code success} or {@code error}), {@value #CALLS} and {@value #ERRORS}
  * (function counters, tag {@code route} = {@code live} for requests or {@code shadow} for
- * mirrored calls), {@value #FALLBACKS}, {@value #LATENCY} (time gauges, tag {@code phi} = 0.5,
- * 0.9, 0.99), {@value #LATENCY_MAX}, {@value #SHADOW_AGREEMENTS}, {@value #SHADOW_AGREEMENT}
+ * mirrored calls), {@value #FALLBACKS}, {@value #SHADOW_AGREEMENTS}, {@value #SHADOW_AGREEMENT}
  * (rate), {@value #FEEDBACK}, {@value #LIVE_ERROR} (mean), {@value #SERVING} (1 for the version
  * the followed reference serves now). Per service, with tags {@code service} and {@code model}:
  * {@value #SHADOW_DROPPED}, {@value #LOG_DROPPED}, {@value #OBSERVER_ERRORS}.
  *
- * <p><b>Latency as time gauges, not a timer.</b> The snapshot carries the count and the p50,
- * p90, p99 and maximum of a log-linear histogram (≤ 1.6 % relative error), but no total time, so
- * a {@code FunctionTimer} (count and total) could only show a made-up mean; the percentiles are
- * published as they are, one {@link TimeGauge} per percentile, like the {@code phi}-tagged
- * percentile gauges Micrometer publishes for its own timers. They cover the service's lifetime
- * (they are not decaying windows). Call counts come from {@value #CALLS}.
+ * <p><b>Latency is a timer with a decaying window.</b> The binder subscribes to the service's
+ * {@link ModelService#onLatency latency hook}: each model call the service times is recorded,
+ * with the reading the service took, into the version's timer. Its percentiles (by default
+ * 0.5, 0.95 and 0.99) and its maximum cover a sliding window of
+ * {@code distributionStatisticExpiry} (Micrometer's default: 2 minutes, or the publishing step
+ * of a push registry) made of {@code distributionStatisticBufferLength} ring buffers (default
+ * 3), so a regression shows in p99 within one expiry, however long the service has run. The
+ * service's own histogram still gives the lifetime percentiles in
+ * {@link dev.mlops.api.serving.VersionMetrics#latency()}; they are no longer published as
+ * gauges, because a lifetime p99 hides a regression after a day of traffic and the gauges would
+ * clash with the timer's own percentiles under the same name. Count and total time are the
+ * timer's; a {@code predictAll} batch is one timed call.
  *
  * <p><b>New versions.</b> A version gets its meters once it is known: at {@link #bindTo} for the
  * versions that served so far and the one serving now, then on every
@@ -67,10 +78,10 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
     public static final String ERRORS = "mlops.model.errors";
     /** Errors answered by the fallback. */
     public static final String FALLBACKS = "mlops.model.fallbacks";
-    /** Latency percentiles of successful calls; tag {@code phi}: 0.5, 0.9, 0.99. */
+    /** Duration of model calls, a timer; tag {@code outcome}: {@code success} or {@code error}. */
     public static final String LATENCY = "mlops.model.latency";
-    /** Largest latency of a successful call. */
-    public static final String LATENCY_MAX = "mlops.model.latency.max";
+    /** The timer's percentiles unless {@link Builder#percentiles} says otherwise. */
+    static final double[] DEFAULT_PERCENTILES = {0.5, 0.95, 0.99};
     /** Shadow outputs that agreed with the live output. */
     public static final String SHADOW_AGREEMENTS = "mlops.model.shadow.agreements";
     /** Shadow agreements over shadow calls that returned, 0 to 1. */
@@ -94,8 +105,19 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
     private final String model;
     private final List<MeterRegistry> registries = new ArrayList<>();
     private final Set<ModelRef.Version> versions = new LinkedHashSet<>();
+    private final double[] percentiles;
+    private final Boolean percentileHistogram;
+    private final Duration expiry;
+    private final Integer bufferLength;
+    /** The timers a call is recorded in, by version: one per bound registry, success and error apart. */
+    private final ConcurrentHashMap<ModelRef.Version, VersionTimers> timers = new ConcurrentHashMap<>();
     private AutoCloseable subscription;
+    private Subscription latencySubscription;
     private boolean closed;
+
+    /** A version's timers in every bound registry; replaced, never changed, when a registry is bound. */
+    private record VersionTimers(Timer[] success, Timer[] error) {
+    }
 
     /**
      * @param service the service to observe
@@ -109,12 +131,118 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
      * @param tags    extra tags on every meter (e.g. the application)
      */
     public ModelServiceMetrics(ModelService<?, ?> service, Iterable<Tag> tags) {
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(tags, "tags");
+        this(builder(service).tags(tags));
+    }
+
+    private ModelServiceMetrics(Builder b) {
+        ModelService<?, ?> service = b.service;
         this.serviceRef = new WeakReference<>(service);
         this.serviceName = service.metrics().service();
         this.model = service.ref().model();
-        this.serviceTags = Tags.concat(tags, "service", serviceName, "model", model);
+        this.serviceTags = Tags.concat(b.tags, "service", serviceName, "model", model);
+        this.percentiles = b.percentiles.clone();
+        this.percentileHistogram = b.percentileHistogram;
+        this.expiry = b.expiry;
+        this.bufferLength = b.bufferLength;
+    }
+
+    /**
+     * Starts a binder with options for its latency timer.
+     *
+     * @param service the service to observe
+     * @return a builder; {@link Builder#build()} gives the binder, not yet bound
+     */
+    public static Builder builder(ModelService<?, ?> service) {
+        return new Builder(Objects.requireNonNull(service, "service"));
+    }
+
+    /**
+     * Options of a {@link ModelServiceMetrics}, for its {@value #LATENCY} timer mostly. What is
+     * not set is left to the registry's defaults and its {@code MeterFilter}s (so Spring Boot's
+     * {@code management.metrics.distribution.*} properties keep working).
+     */
+    public static final class Builder {
+        private final ModelService<?, ?> service;
+        private Iterable<Tag> tags = Tags.empty();
+        private double[] percentiles = DEFAULT_PERCENTILES;
+        private Boolean percentileHistogram;
+        private Duration expiry;
+        private Integer bufferLength;
+
+        private Builder(ModelService<?, ?> service) {
+            this.service = service;
+        }
+
+        /**
+         * @param tags extra tags on every meter (e.g. the application)
+         * @return this builder
+         */
+        public Builder tags(Iterable<Tag> tags) {
+            this.tags = Objects.requireNonNull(tags, "tags");
+            return this;
+        }
+
+        /**
+         * @param percentiles the percentiles the timer publishes, each in [0, 1]; none for none.
+         *     Default 0.5, 0.95, 0.99.
+         * @return this builder
+         * @throws IllegalArgumentException for a value outside [0, 1]
+         */
+        public Builder percentiles(double... percentiles) {
+            Objects.requireNonNull(percentiles, "percentiles");
+            for (double p : percentiles) {
+                if (!(p >= 0 && p <= 1)) {
+                    throw new IllegalArgumentException("percentile " + p + " is not in [0, 1]; give e.g. 0.99 for p99");
+                }
+            }
+            this.percentiles = percentiles.clone();
+            return this;
+        }
+
+        /**
+         * @param publish publish the timer's histogram buckets too, for percentiles a backend
+         *     aggregates over instances (Prometheus {@code histogram_quantile}); off by default
+         * @return this builder
+         */
+        public Builder percentileHistogram(boolean publish) {
+            this.percentileHistogram = publish;
+            return this;
+        }
+
+        /**
+         * @param expiry how long a call stays in the timer's percentiles and maximum: the
+         *     decaying window (Micrometer's default 2 minutes, or a push registry's step)
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder distributionStatisticExpiry(Duration expiry) {
+            Objects.requireNonNull(expiry, "expiry");
+            if (expiry.isNegative() || expiry.isZero()) {
+                throw new IllegalArgumentException("distributionStatisticExpiry must be positive, got " + expiry);
+            }
+            this.expiry = expiry;
+            return this;
+        }
+
+        /**
+         * @param bufferLength ring buffers the window is made of: one rotates out every
+         *     {@code expiry / bufferLength} (Micrometer's default 3)
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder distributionStatisticBufferLength(int bufferLength) {
+            if (bufferLength < 1) {
+                throw new IllegalArgumentException("distributionStatisticBufferLength must be at least 1, got "
+                        + bufferLength);
+            }
+            this.bufferLength = bufferLength;
+            return this;
+        }
+
+        /** @return the binder; call {@link ModelServiceMetrics#bindTo} on it */
+        public ModelServiceMetrics build() {
+            return new ModelServiceMetrics(this);
+        }
     }
 
     /**
@@ -159,8 +287,25 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
                     add(s.to());
                 }
             });
+            latencySubscription = service.onLatency(this::timed);
         }
         refresh();
+    }
+
+    /** On the request thread: records one call in the version's timers; nothing allocated once the version is known. */
+    private void timed(ModelRef.Version version, boolean failed, int inputs, long nanos) {
+        VersionTimers t = timers.get(version);
+        if (t == null) {
+            // a call reached a version before its swap event did: register it now, once
+            add(version);
+            t = timers.get(version);
+            if (t == null) {
+                return; // the service is gone
+            }
+        }
+        for (Timer timer : failed ? t.error() : t.success()) {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
@@ -192,10 +337,14 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
         return List.copyOf(versions);
     }
 
-    /** Stops listening for swap events. The registered meters stay. Idempotent. */
+    /** Stops listening for swap events and timed calls. The registered meters stay. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
+        if (latencySubscription != null) {
+            latencySubscription.close();
+            latencySubscription = null;
+        }
         if (subscription != null) {
             try {
                 subscription.close();
@@ -233,11 +382,11 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
                 "Shadow outputs that agreed with the live output", "calls");
         counter(registry, service, FEEDBACK, tags, v, VersionMetrics::feedbackCount,
                 "Ground-truth values joined to predictions", "values");
-        latency(registry, service, tags.and("phi", "0.5"), v, LatencySnapshot::p50Nanos);
-        latency(registry, service, tags.and("phi", "0.9"), v, LatencySnapshot::p90Nanos);
-        latency(registry, service, tags.and("phi", "0.99"), v, LatencySnapshot::p99Nanos);
-        TimeGauge.builder(LATENCY_MAX, service, TimeUnit.NANOSECONDS, s -> latencyOf(s, v, LatencySnapshot::maxNanos))
-                .tags(tags).description("Largest latency of a successful call since the service started").register(registry);
+        Timer success = timer(registry, tags.and("outcome", "success"));
+        Timer error = timer(registry, tags.and("outcome", "error"));
+        VersionTimers old = timers.get(v);
+        timers.put(v, old == null ? new VersionTimers(new Timer[] {success}, new Timer[] {error})
+                : new VersionTimers(append(old.success(), success), append(old.error(), error)));
         gauge(registry, service, SHADOW_AGREEMENT, tags, v, m -> m.shadowAgreementRate().orElse(Double.NaN),
                 "Shadow agreements over shadow calls that returned (NaN before the first)");
         gauge(registry, service, LIVE_ERROR, tags, v, m -> m.meanLiveError().orElse(Double.NaN),
@@ -258,15 +407,32 @@ public final class ModelServiceMetrics implements MeterBinder, AutoCloseable {
                 .tags(tags).description(description).register(registry);
     }
 
-    private static void latency(MeterRegistry registry, ModelService<?, ?> service, Tags tags, ModelRef.Version v,
-                                ToLongFunction<LatencySnapshot> f) {
-        TimeGauge.builder(LATENCY, service, TimeUnit.NANOSECONDS, s -> latencyOf(s, v, f)).tags(tags)
-                .description("Latency percentile of successful calls since the service started").register(registry);
+    private Timer timer(MeterRegistry registry, Tags tags) {
+        Timer.Builder b = Timer.builder(LATENCY).tags(tags)
+                .description("Duration of a model call (a batch is one call); percentiles and maximum over a decaying window")
+                .publishPercentiles(percentiles);
+        if (percentileHistogram != null) {
+            b.publishPercentileHistogram(percentileHistogram);
+        }
+        if (expiry != null) {
+            b.distributionStatisticExpiry(expiry);
+        }
+        if (bufferLength != null) {
+            b.distributionStatisticBufferLength(bufferLength);
+        }
+        return b.register(registry);
     }
 
-    private static double latencyOf(ModelService<?, ?> s, ModelRef.Version v, ToLongFunction<LatencySnapshot> f) {
-        return of(s, v).map(VersionMetrics::latency).filter(l -> l.count() > 0).map(l -> (double) f.applyAsLong(l))
-                .orElse(Double.NaN);
+    /** @return {@code timers} and {@code t}, unless {@code t} is there already (a registry bound twice) */
+    private static Timer[] append(Timer[] timers, Timer t) {
+        for (Timer existing : timers) {
+            if (existing == t) {
+                return timers;
+            }
+        }
+        Timer[] out = Arrays.copyOf(timers, timers.length + 1);
+        out[timers.length] = t;
+        return out;
     }
 
     private static Optional<VersionMetrics> of(ModelService<?, ?> s, ModelRef.Version v) {
