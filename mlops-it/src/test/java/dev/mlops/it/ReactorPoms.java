@@ -86,6 +86,21 @@ final class ReactorPoms {
         }
     }
 
+    /** A property the pom at {@code file} sets itself in {@code <properties>} (not inherited ones). */
+    static Optional<String> property(Path file, String name) {
+        return child(read(file), "properties").flatMap(p -> text(p, name));
+    }
+
+    /** The version {@code <build><pluginManagement>} of the pom at {@code file} pins for a plugin. */
+    static Optional<String> managedPluginVersion(Path file, String artifactId) {
+        for (Element plugin : children(child(child(child(read(file), "build"), "pluginManagement"), "plugins"), "plugin")) {
+            if (text(plugin, "artifactId").filter(artifactId::equals).isPresent()) {
+                return text(plugin, "version");
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The version the root pom gives the project. */
     static String rootVersion(Path root) {
         Path file = root.resolve("pom.xml");
