@@ -256,8 +256,7 @@ class DependencySnippetsTest {
         String version = ReactorPoms.rootVersion(ROOT);
         try {
             Path parentPom = ROOT.resolve("pom.xml");
-            String parentId = ReactorPoms.modules(ROOT).isEmpty() ? "mlops-parent" : parentArtifactId();
-            install(repository, "dev.mlops", parentId, version, "pom", parentPom);
+            install(repository, rootElement("groupId"), rootElement("artifactId"), version, "pom", parentPom);
             for (ReactorPoms.Module m : ReactorPoms.modules(ROOT)) {
                 if (!m.deployed()) {
                     continue;
@@ -282,15 +281,16 @@ class DependencySnippetsTest {
         }
     }
 
-    private static String parentArtifactId() {
+    /** A coordinate the root pom (the modules' parent) gives itself. */
+    private static String rootElement(String name) {
         Path pom = ROOT.resolve("pom.xml");
         org.w3c.dom.Element project = ReactorPoms.read(pom);
         for (org.w3c.dom.Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof org.w3c.dom.Element e && e.getTagName().equals("artifactId")) {
+            if (n instanceof org.w3c.dom.Element e && e.getTagName().equals(name)) {
                 return e.getTextContent().strip();
             }
         }
-        throw new IllegalStateException(pom + " has no artifactId");
+        throw new IllegalStateException(pom + " has no " + name);
     }
 
     private static void install(Path repository, String groupId, String artifactId, String version, String extension, Path from)
