@@ -36,8 +36,8 @@ final class CardHtml {
             td.long{overflow-wrap:anywhere}
             td.time{white-space:nowrap}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
-            .pass{color:var(--pass);font-weight:700}
-            .fail{color:var(--fail);font-weight:700}
+            .pass{color:var(--pass);font-weight:700;white-space:nowrap}
+            .fail{color:var(--fail);font-weight:700;white-space:nowrap}
             .bar{display:inline-block;width:120px;height:10px;margin-left:8px;background:var(--soft);border:1px solid var(--line);vertical-align:middle}
             .bar span{display:block;height:100%;background:var(--bar)}
             svg.chart{display:block;max-width:100%;height:auto;margin:8px 0 12px}

@@ -422,8 +422,8 @@ final class CardLayout {
     private static Section serving(VersionMetrics m) {
         List<Fact> f = new ArrayList<>();
         f.add(new Fact("Calls", Cell.count(m.calls())));
-        f.add(new Fact("Errors", Cell.of(m.errors() + (m.calls() > 0 ? " (" + CardText.percent((double) m.errors() / m.calls())
-                + " of calls)" : ""))));
+        f.add(new Fact("Errors", Cell.of(m.errors() + (m.calls() > 0 ? " (" + CardText.number(100.0 * m.errors() / m.calls())
+                + "% of calls)" : ""))));
         f.add(new Fact("Fallbacks", Cell.count(m.fallbacks())));
         LatencySnapshot l = m.latency();
         if (l.count() > 0) {

@@ -117,11 +117,14 @@ final class CardSvg {
         double mid = TOP + PLOT_HEIGHT / 2;
         sb.append("<text class=\"title\" x=\"14\" y=\"").append(num(mid)).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
                 .append(num(mid)).append(")\">").append(CardText.html(c.yTitle())).append("</text>");
-        int step = Math.max(1, (int) Math.ceil(n / (double) MAX_X_LABELS));
-        for (int i = 0; i < n; i++) {
-            // every step-th label, and the last one when it is far enough from the one before
-            if (i % step == 0 || (i == n - 1 && (n - 1) % step * 2 >= step)) {
+        // at most MAX_X_LABELS labels, evenly spread, always the first and the last window
+        int labels = Math.min(n, MAX_X_LABELS);
+        int previous = -1;
+        for (int k = 0; k < labels; k++) {
+            int i = labels == 1 ? 0 : (int) Math.round(k * (n - 1) / (double) (labels - 1));
+            if (i != previous) {
                 text(sb, null, px(i, n, plotWidth), AXIS_Y + 18, "middle", points.get(i).label());
+                previous = i;
             }
         }
         text(sb, "title", LEFT + plotWidth / 2, HEIGHT - 8, "middle", "window start");
