@@ -288,6 +288,7 @@ final class CardLayout {
         card.parent().ifPresent(p -> f.add(new Fact("Retrained from",
                 Cell.of(p.ref() + (p.version().isPresent() ? "" : " (deleted since)")))));
         l.codeRef().ifPresent(c -> f.add(new Fact("Code", Cell.code(c))));
+        l.run().ifPresent(r -> f.add(new Fact("Training run", Cell.code(r))));
         if (!f.isEmpty()) {
             b.add(new Facts(f));
         }

@@ -45,6 +45,7 @@ final class LiveCardFixture {
     final ModelVersion v3;
     final Signature signature;
     final VersionMetrics serving;
+    final String runId;
 
     LiveCardFixture(Path dir) throws IOException {
         CardFixture.TickingClock clock = new CardFixture.TickingClock(CardFixture.START);
@@ -57,10 +58,11 @@ final class LiveCardFixture {
                 List.of(new TensorSpec("label", "int64", List.of("batch")),
                         new TensorSpec("probabilities", "float", List.of("batch", "2"))));
         ModelRef.Version v2 = base.v2.ref();
+        runId = mlops.tracking().startRun("credit-export", dev.mlops.api.tracking.NewRun.builder().build()).id();
         NewModelVersion.Builder b = NewModelVersion.builder()
                 .artifact(Artifact.bytes("model.onnx", CardFixture.utf8("onnx export of credit/2")))
                 .format("onnx").signature(signature).retrainedFrom(v2).trainedOn(base.train.ref())
-                .testedOn(base.test.ref()).description("ONNX export of version 2, served by ONNX Runtime.")
+                .testedOn(base.test.ref()).fromRun(runId).description("ONNX export of version 2, served by ONNX Runtime.")
                 .attachment(AttachmentNames.DRIFT_PROFILE, profile.toJsonBytes());
         base.v2.metrics().forEach(b::metric);
         for (String name : List.of(AttachmentNames.METRIC_ESTIMATES, AttachmentNames.IMPORTANCE,

@@ -66,6 +66,7 @@ class LiveModelCardTest {
         assertThat(s.get("signature")).contains("Input tensors", "features", "float", "[batch, 4]", "Output tensors",
                 "probabilities", "[batch, 2]", "int64", "[batch]").doesNotContain("No signature recorded");
         assertThat(s.get("serving")).contains("48213", "17 (0.03526% of calls)", "0.412 / 0.905 / 2.31 ms", "9.87 ms", "agreement", "0.231");
+        assertThat(s.get("lineage")).contains("Training run", fx.runId, "credit/2");
         assertThat(s.get("drift-history")).contains("12, 5 with dataset drift", "credit-v3-inputs");
         DumpedDom dom = DumpedDom.of(html);
         assertThat(dom.problems()).isEmpty();
