@@ -483,8 +483,8 @@ final class CardLayout {
         b.add(new Table(List.of("Window", "Start", "End", "Rows", "Drifted columns", "Drift share", "Verdict",
                 "Columns that drifted"), rows));
         b.add(new Note("Drift share is the share of compared columns that drifted in the window; the dataset drifts "
-                + "when it reaches the threshold (dashed line, " + CardText.percent(last.driftShareThreshold())
-                + " in the latest window)."));
+                + "when it reaches the threshold (" + CardText.percent(last.driftShareThreshold())
+                + " in the latest window; the dashed line of the chart)."));
         return new Section("drift-history", "Drift history", b);
     }
 
