@@ -36,10 +36,24 @@ final class CardHtml {
             td.long{overflow-wrap:anywhere}
             td.time{white-space:nowrap}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
-            .pass{color:var(--pass);font-weight:700}
-            .fail{color:var(--fail);font-weight:700}
+            .pass{color:var(--pass);font-weight:700;white-space:nowrap}
+            .fail{color:var(--fail);font-weight:700;white-space:nowrap}
             .bar{display:inline-block;width:120px;height:10px;margin-left:8px;background:var(--soft);border:1px solid var(--line);vertical-align:middle}
             .bar span{display:block;height:100%;background:var(--bar)}
+            svg.chart{display:block;max-width:100%;height:auto;margin:8px 0 12px}
+            svg.chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:var(--muted)}
+            svg.chart text.label{fill:var(--fg);font-weight:600}
+            svg.chart text.numbers{fill:var(--fg);font-variant-numeric:tabular-nums}
+            svg.chart text.title{font-weight:600}
+            svg.chart .band{fill:var(--soft)}
+            svg.chart .track{stroke:var(--line);stroke-width:1}
+            svg.chart .whisker{stroke:var(--bar);stroke-width:2}
+            svg.chart circle.value{fill:var(--bar);stroke:#fff;stroke-width:1.5}
+            svg.chart .grid{stroke:var(--line);stroke-width:1}
+            svg.chart line.threshold{stroke:var(--fail);stroke-width:1.5;stroke-dasharray:6 4}
+            svg.chart polyline.line{fill:none;stroke:var(--bar);stroke-width:2}
+            svg.chart circle.ok{fill:var(--bar);stroke:#fff;stroke-width:1.5}
+            svg.chart circle.flagged{fill:var(--fail);stroke:#fff;stroke-width:1.5}
             footer{margin-top:36px;color:var(--muted);font-size:12px}
             @media print{nav{display:none}section{break-inside:avoid-page}}
             """;
@@ -66,8 +80,14 @@ final class CardHtml {
         for (CardLayout.Section s : doc.sections()) {
             sb.append("<section id=\"").append(CardText.html(s.id())).append("\">\n<h2>").append(CardText.html(s.title()))
                     .append("</h2>\n");
+            int charts = 0;
             for (CardLayout.Block b : s.blocks()) {
-                block(sb, b);
+                if (b instanceof CardLayout.Chart c) {
+                    // section ids are fixed words, so the chart ids are unique in the page
+                    CardSvg.append(sb, "chart-" + s.id() + "-" + ++charts, c);
+                } else {
+                    block(sb, b);
+                }
             }
             sb.append("</section>\n");
         }

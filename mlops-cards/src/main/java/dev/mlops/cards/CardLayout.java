@@ -10,6 +10,11 @@ import dev.mlops.api.Lineage;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Schema;
+import dev.mlops.api.Signature;
+import dev.mlops.api.TensorSpec;
+import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.serving.LatencySnapshot;
+import dev.mlops.api.serving.VersionMetrics;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
@@ -45,7 +50,32 @@ final class CardLayout {
     }
 
     /** Content of a section. */
-    sealed interface Block permits Text, Note, Heading, Facts, Table {
+    sealed interface Block permits Text, Note, Heading, Facts, Table, Chart {
+    }
+
+    /**
+     * A chart: inline SVG in the HTML card ({@link CardSvg}); the Markdown card leaves it out,
+     * since the table beside each chart holds the same numbers.
+     */
+    sealed interface Chart extends Block permits IntervalChart, ShareChart {
+        /** @return what the chart shows, its accessible title */
+        String title();
+    }
+
+    /** Metric values with their intervals, one row per metric, each on its own scale. */
+    record IntervalChart(String title, List<IntervalRow> rows) implements Chart {
+    }
+
+    /** One metric: its value and the interval around it; {@code what} names the interval, such as {@code 95% bootstrap}. */
+    record IntervalRow(String label, double value, double lower, double upper, String what) {
+    }
+
+    /** A share (0 to 1) per point in time against a threshold, such as the drift share per monitor window. */
+    record ShareChart(String title, String yTitle, List<SharePoint> points, double threshold) implements Chart {
+    }
+
+    /** One point of a share chart; {@code flagged} points (drift) are drawn in the alarm colour. */
+    record SharePoint(String label, double share, boolean flagged, String detail) {
     }
 
     /** Free text as stored (may span lines). */
@@ -121,7 +151,7 @@ final class CardLayout {
         List<Section> s = new ArrayList<>();
         s.add(summary(card));
         s.add(purpose(card.model(), v));
-        s.add(signature(v.signature().inputs(), v.signature().outputs()));
+        s.add(signature(v.signature()));
         s.add(lineage(card, v.lineage()));
         if (!v.params().isEmpty()) {
             s.add(new Section("parameters", "Parameters", List.of(keyValueTable("Parameter", v.params()))));
@@ -135,6 +165,10 @@ final class CardLayout {
             s.add(importance(card.importance()));
         }
         card.driftBaseline().ifPresent(b -> s.add(drift(b)));
+        card.servingMetrics().ifPresent(m -> s.add(serving(m)));
+        if (!card.driftHistory().isEmpty() || card.driftSource().isPresent()) {
+            s.add(driftHistory(card.driftHistory(), card.driftSource()));
+        }
         s.add(decisions(card.decisions(), card.unreadableAttachments().stream()
                 .filter(u -> AttachmentNames.decisionNumber(u.name()).isPresent()).toList()));
         s.add(aliases(card.aliasHistory()));
@@ -193,20 +227,39 @@ final class CardLayout {
         return new Table(List.of(key, "Value"), rows);
     }
 
-    private static Section signature(Schema inputs, Schema outputs) {
+    private static Section signature(Signature sig) {
         List<Block> b = new ArrayList<>();
-        if (inputs.size() > 0) {
+        if (sig.inputs().size() > 0) {
             b.add(new Heading("Inputs"));
-            b.add(fieldTable(inputs));
+            b.add(fieldTable(sig.inputs()));
         }
-        if (outputs.size() > 0) {
+        if (!sig.inputTensors().isEmpty()) {
+            b.add(new Heading("Input tensors"));
+            b.add(tensorTable(sig.inputTensors()));
+        }
+        if (sig.outputs().size() > 0) {
             b.add(new Heading("Outputs"));
-            b.add(fieldTable(outputs));
+            b.add(fieldTable(sig.outputs()));
+        }
+        if (!sig.outputTensors().isEmpty()) {
+            b.add(new Heading("Output tensors"));
+            b.add(tensorTable(sig.outputTensors()));
         }
         if (b.isEmpty()) {
             b.add(new Note("No signature recorded."));
+        } else if (!sig.inputTensors().isEmpty() || !sig.outputTensors().isEmpty()) {
+            b.add(new Note("Shapes list dimensions outermost first: a size, the model's name for a dimension "
+                    + "fixed at run time (such as batch), or ? for a dynamic dimension without a name."));
         }
         return new Section("signature", "Signature", b);
+    }
+
+    private static Table tensorTable(List<TensorSpec> tensors) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (TensorSpec t : tensors) {
+            rows.add(List.of(Cell.of(t.name()), Cell.of(t.elementType()), Cell.code(t.shapeText())));
+        }
+        return new Table(List.of("Tensor", "Element type", "Shape"), rows);
     }
 
     private static Table fieldTable(Schema schema) {
@@ -235,6 +288,7 @@ final class CardLayout {
         card.parent().ifPresent(p -> f.add(new Fact("Retrained from",
                 Cell.of(p.ref() + (p.version().isPresent() ? "" : " (deleted since)")))));
         l.codeRef().ifPresent(c -> f.add(new Fact("Code", Cell.code(c))));
+        l.run().ifPresent(r -> f.add(new Fact("Training run", Cell.code(r))));
         if (!f.isEmpty()) {
             b.add(new Facts(f));
         }
@@ -286,6 +340,15 @@ final class CardLayout {
             rows.add(row);
         }
         List<Block> b = new ArrayList<>();
+        if (intervals) {
+            List<IntervalRow> chart = new ArrayList<>();
+            for (MetricEstimate e : byName.values()) {
+                Double value = stored.get(e.metric());
+                chart.add(new IntervalRow(e.metric(), value != null ? value : e.value(), e.lower(), e.upper(),
+                        CardText.percent(e.confidence()) + " bootstrap"));
+            }
+            b.add(new IntervalChart("Metrics with their bootstrap intervals", chart));
+        }
         b.add(new Table(intervals ? List.of("Metric", "Value", "Interval", "Bootstrap") : List.of("Metric", "Value"), rows));
         if (intervals) {
             b.add(new Note("Intervals are percentile bootstrap intervals of the metric over resampled evaluation rows."));
@@ -355,6 +418,88 @@ final class CardLayout {
         b.add(new Note("From the drift reference profile stored with the version (attachment "
                 + AttachmentNames.DRIFT_PROFILE + "); serving compares live data with it."));
         return new Section("drift-baseline", "Drift baseline", b);
+    }
+
+    private static Section serving(VersionMetrics m) {
+        List<Fact> f = new ArrayList<>();
+        f.add(new Fact("Calls", Cell.count(m.calls())));
+        f.add(new Fact("Errors", Cell.of(m.errors() + (m.calls() > 0 ? " (" + CardText.number(100.0 * m.errors() / m.calls())
+                + "% of calls)" : ""))));
+        f.add(new Fact("Fallbacks", Cell.count(m.fallbacks())));
+        LatencySnapshot l = m.latency();
+        if (l.count() > 0) {
+            f.add(new Fact("Latency p50 / p90 / p99", Cell.of(millis(l.p50Nanos()) + " / " + millis(l.p90Nanos()) + " / "
+                    + millis(l.p99Nanos()) + " ms")));
+            f.add(new Fact("Latency max", Cell.of(millis(l.maxNanos()) + " ms, over " + l.count() + " successful calls")));
+        } else {
+            f.add(new Fact("Latency", Cell.of("no successful call measured")));
+        }
+        if (m.shadowCalls() > 0) {
+            f.add(new Fact("Shadow calls", Cell.of(m.shadowCalls() + ", " + m.shadowErrors() + " failed"
+                    + m.shadowAgreementRate().stream().mapToObj(r -> ", agreement " + CardText.percent(r)).findFirst().orElse(""))));
+        }
+        f.add(new Fact("Feedback joined", Cell.count(m.feedbackCount())));
+        if (m.meanLiveError().isPresent()) {
+            f.add(new Fact("Mean live error", Cell.num(m.meanLiveError().getAsDouble())));
+        }
+        return new Section("serving", "Serving", List.of(new Facts(f), new Note(
+                "Counters of the running service since it started, as of the card's generation time. The library "
+                        + "does not store them: a card built without the service shows no serving section.")));
+    }
+
+    private static String millis(long nanos) {
+        return CardText.number(nanos / 1e6);
+    }
+
+    private static Section driftHistory(List<DriftReport> reports, Optional<String> source) {
+        List<Block> b = new ArrayList<>();
+        if (reports.isEmpty()) {
+            b.add(new Note("No monitor window recorded" + source.map(x -> " by " + x).orElse("") + "."));
+            return new Section("drift-history", "Drift history", b);
+        }
+        long drifted = reports.stream().filter(DriftReport::datasetDrift).count();
+        DriftReport last = reports.get(reports.size() - 1);
+        List<Fact> f = new ArrayList<>();
+        source.ifPresent(x -> f.add(new Fact("Source", Cell.of(x))));
+        f.add(new Fact("Windows", Cell.of(reports.size() + ", " + drifted + " with dataset drift")));
+        f.add(new Fact("Latest window", Cell.of(windowText(last) + ": drift share " + CardText.percent(last.driftShare())
+                + (last.datasetDrift() ? ", dataset drift" : ", no dataset drift"))));
+        b.add(new Facts(f));
+        List<SharePoint> points = new ArrayList<>();
+        List<List<Cell>> rows = new ArrayList<>();
+        for (DriftReport r : reports) {
+            String verdict = r.datasetDrift() ? "drift" : "no drift";
+            points.add(new SharePoint(label(r), r.driftShare(), r.datasetDrift(), windowText(r) + ": "
+                    + r.driftedColumns().size() + " of " + r.columns().size() + " columns drifted, " + r.currentRows()
+                    + " rows, " + verdict));
+            rows.add(List.of(Cell.of(r.window().map(w -> Long.toString(w.sequence())).orElse("")),
+                    Cell.time(ModelCard.windowStart(r)), r.window().map(w -> Cell.time(w.end())).orElse(Cell.of("")),
+                    Cell.count(r.currentRows()), Cell.of(r.driftedColumns().size() + " of " + r.columns().size()),
+                    Cell.num(r.driftShare()),
+                    new Cell(verdict, r.datasetDrift() ? Style.FAIL : Style.PASS, 0),
+                    Cell.of(String.join(", ", r.driftedColumns()))));
+        }
+        b.add(new ShareChart("Drift share per monitor window", "drift share", points, last.driftShareThreshold()));
+        b.add(new Table(List.of("Window", "Start", "End", "Rows", "Drifted columns", "Drift share", "Verdict",
+                "Columns that drifted"), rows));
+        b.add(new Note("Drift share is the share of compared columns that drifted in the window; the dataset drifts "
+                + "when it reaches the threshold (" + CardText.percent(last.driftShareThreshold())
+                + " in the latest window; the dashed line of the chart)."));
+        return new Section("drift-history", "Drift history", b);
+    }
+
+    private static String windowText(DriftReport r) {
+        return r.window().map(w -> "window " + w.sequence() + " (" + w.start() + " to " + w.end() + ")")
+                .orElse("report of " + r.createdAt());
+    }
+
+    /** A short axis label: the window's start date, with the time when the window is shorter than a day. */
+    private static String label(DriftReport r) {
+        java.time.Instant start = ModelCard.windowStart(r);
+        boolean sub = r.window().map(w -> java.time.Duration.between(w.start(), w.end()).compareTo(java.time.Duration.ofDays(1)) < 0)
+                .orElse(true);
+        String iso = start.toString();
+        return sub && iso.length() >= 16 ? iso.substring(0, 10) + " " + iso.substring(11, 16) : iso.substring(0, 10);
     }
 
     private static Section decisions(List<ModelCard.RecordedDecision> decisions,

@@ -25,6 +25,9 @@ final class CardMarkdown {
         for (CardLayout.Section s : sections) {
             sb.append("\n## ").append(CardText.markdownInline(s.title())).append("\n");
             for (CardLayout.Block b : s.blocks()) {
+                if (b instanceof CardLayout.Chart) {
+                    continue; // drawn in the HTML card; the table beside it holds the same numbers
+                }
                 sb.append('\n');
                 block(sb, b);
             }

@@ -22,6 +22,12 @@ import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
 import dev.mlops.api.quality.ImportanceReport;
 import dev.mlops.api.quality.MetricEstimate;
+import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.serving.ServiceMetrics;
+import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.api.store.Store;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.drift.MonitorPolicy;
 import dev.mlops.drift.ReferenceProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,6 +52,11 @@ import java.util.function.Function;
  * ModelCard card = ModelCard.of(mlops, ModelRef.version("credit", 3));
  * card.writeMarkdown(Path.of("credit-3.md"));
  * card.writeHtml(Path.of("credit-3.html"));              // one self-contained page
+ *
+ * ModelCard live = ModelCard.builder(mlops, ModelRef.version("credit", 3))
+ *         .servingMetrics(service.metrics())              // counters of a running ModelService
+ *         .fleetDrift(store, "credit-v3-inputs")          // drift windows the store holds
+ *         .build();
  * }</pre>
  *
  * <p>Sections: summary; purpose and description (model and version descriptions, tags);
@@ -53,11 +64,17 @@ import java.util.function.Function;
  * reference); parameters; environment; metrics (with bootstrap intervals when a
  * {@link AttachmentNames#METRIC_ESTIMATES} attachment exists); fairness
  * ({@link AttachmentNames#FAIRNESS}); feature importance ({@link AttachmentNames#IMPORTANCE});
- * drift baseline ({@link AttachmentNames#DRIFT_PROFILE}); promotion decisions
+ * drift baseline ({@link AttachmentNames#DRIFT_PROFILE}); live serving metrics and the drift
+ * history over monitor windows, when the {@link Builder} is given them; promotion decisions
  * ({@link AttachmentNames#DECISION_PREFIX}{@code <n>}); the alias moves to or from this version;
  * the audit entries for the version ({@link dev.mlops.api.AuditLog#entriesFor}) and those of the
  * alias changes that moved an alias to or from it. Sections
  * backed by optional attachments appear only when the attachment exists.
+ *
+ * <p>Serving metrics are counters of a running service: the library does not store them, so a
+ * card shows them only when built in (or given the snapshot of) the serving process. The drift
+ * history is read from what the store holds: the windows a {@link FleetDrift} monitor published,
+ * merged over instances and compared with the version's own drift profile.
  *
  * <p>An attachment that cannot be read does not stop the card: it is left out and named in
  * {@link #notes()}, which the rendered card lists. Every stored string is escaped in both
@@ -82,6 +99,9 @@ public final class ModelCard {
     private final List<AliasMove> aliasHistory;
     private final List<AuditEntry> auditEntries;
     private final List<AuditEntry> aliasAuditEntries;
+    private final Optional<VersionMetrics> servingMetrics;
+    private final List<DriftReport> driftHistory;
+    private final Optional<String> driftSource;
     private final List<String> notes;
     private final List<UnreadableAttachment> unreadable;
 
@@ -99,6 +119,9 @@ public final class ModelCard {
         this.aliasHistory = List.copyOf(g.aliasMoves);
         this.auditEntries = List.copyOf(g.audit);
         this.aliasAuditEntries = List.copyOf(g.aliasAudit);
+        this.servingMetrics = g.serving;
+        this.driftHistory = List.copyOf(g.driftHistory);
+        this.driftSource = g.driftSource;
         this.notes = List.copyOf(g.notes);
         this.unreadable = List.copyOf(g.unreadable);
     }
@@ -114,9 +137,33 @@ public final class ModelCard {
      * @throws NotFoundException if the version does not exist
      */
     public static ModelCard of(Mlops mlops, ModelRef.Version ref) {
-        Objects.requireNonNull(mlops, "mlops");
-        Objects.requireNonNull(ref, "ref");
-        return new ModelCard(new Gatherer(mlops, ref).gather());
+        return builder(mlops, ref).build();
+    }
+
+    /**
+     * A card with live data besides the stored metadata: serving metrics and the drift history.
+     *
+     * @param mlops the registry
+     * @param ref the version
+     * @return a builder
+     */
+    public static Builder builder(Mlops mlops, ModelRef.Version ref) {
+        return new Builder(mlops, ref);
+    }
+
+    /** @return the live serving counters of the version, when the card was given them */
+    public Optional<VersionMetrics> servingMetrics() {
+        return servingMetrics;
+    }
+
+    /** @return drift reports of monitor windows, oldest window first; empty when none was given or stored */
+    public List<DriftReport> driftHistory() {
+        return driftHistory;
+    }
+
+    /** @return where the drift history came from, such as {@code fleet monitor 'rain-v3-inputs' in ...} */
+    public Optional<String> driftSource() {
+        return driftSource;
     }
 
     /** @return the version the card describes */
@@ -371,6 +418,157 @@ public final class ModelCard {
         }
     }
 
+    /**
+     * Gathers a card with live data. Every option is optional; without any, the card is
+     * {@link ModelCard#of}'s.
+     */
+    public static final class Builder {
+        /** Windows shown by default: the latest 60 (two months of daily windows). */
+        public static final int DEFAULT_DRIFT_WINDOWS = 60;
+
+        private final Mlops mlops;
+        private final ModelRef.Version ref;
+        private Optional<VersionMetrics> serving = Optional.empty();
+        private Optional<ServiceMetrics> service = Optional.empty();
+        private List<DriftReport> reports;
+        private String reportsSource;
+        private Store fleetStore;
+        private String fleetMonitor;
+        private MonitorPolicy fleetPolicy;
+        private int maxWindows = DEFAULT_DRIFT_WINDOWS;
+
+        private Builder(Mlops mlops, ModelRef.Version ref) {
+            this.mlops = Objects.requireNonNull(mlops, "mlops");
+            this.ref = Objects.requireNonNull(ref, "ref");
+        }
+
+        /**
+         * @param metrics the counters of this version from a running service
+         * @return this builder
+         * @throws IllegalArgumentException if the counters are of another version
+         */
+        public Builder servingMetrics(VersionMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            if (!metrics.version().equals(ref)) {
+                throw new IllegalArgumentException("serving metrics of " + metrics.version() + " given for the card of " + ref);
+            }
+            this.serving = Optional.of(metrics);
+            this.service = Optional.empty();
+            return this;
+        }
+
+        /**
+         * @param metrics a service's snapshot ({@code ModelService.metrics()}); the card shows this
+         *     version's counters, or notes that the service has not served it
+         * @return this builder
+         */
+        public Builder servingMetrics(ServiceMetrics metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            this.service = Optional.of(metrics);
+            this.serving = Optional.empty();
+            return this;
+        }
+
+        /**
+         * @param reports drift reports of this version's monitor windows (such as those a
+         *     {@code DriftMonitor} listener kept), in any order
+         * @param source what they are, shown on the card, such as {@code monitor of rain@production}
+         * @return this builder
+         * @throws IllegalStateException if {@link #fleetDrift} was set
+         */
+        public Builder driftReports(List<DriftReport> reports, String source) {
+            Objects.requireNonNull(reports, "reports");
+            Objects.requireNonNull(source, "source");
+            if (fleetStore != null) {
+                throw new IllegalStateException("the drift history comes either from reports or from a fleet monitor, not both");
+            }
+            this.reports = List.copyOf(reports);
+            this.reportsSource = source;
+            return this;
+        }
+
+        /**
+         * Reads the drift history from the windows a {@link FleetDrift} monitor published to a
+         * store, merged over instances and compared with this version's drift profile with the
+         * default {@link MonitorPolicy}.
+         *
+         * @param store the store the monitor publishes to
+         * @param monitorName the fleet monitor's name
+         * @return this builder
+         */
+        public Builder fleetDrift(Store store, String monitorName) {
+            return fleetDrift(store, monitorName, MonitorPolicy.defaults());
+        }
+
+        /**
+         * As {@link #fleetDrift(Store, String)}, with the monitor's own policy (thresholds, tests).
+         *
+         * @param store the store the monitor publishes to
+         * @param monitorName the fleet monitor's name
+         * @param policy the policy the monitor uses
+         * @return this builder
+         * @throws IllegalStateException if {@link #driftReports} was set
+         */
+        public Builder fleetDrift(Store store, String monitorName, MonitorPolicy policy) {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(policy, "policy");
+            Names.requireValid(Names.Kind.KEY_SEGMENT, monitorName);
+            if (reports != null) {
+                throw new IllegalStateException("the drift history comes either from reports or from a fleet monitor, not both");
+            }
+            this.fleetStore = store;
+            this.fleetMonitor = monitorName;
+            this.fleetPolicy = policy;
+            return this;
+        }
+
+        /**
+         * @param windows the most windows shown, the latest; at least 1, default {@value #DEFAULT_DRIFT_WINDOWS}
+         * @return this builder
+         */
+        public Builder maxDriftWindows(int windows) {
+            if (windows < 1) {
+                throw new IllegalArgumentException("maxDriftWindows must be at least 1, was " + windows);
+            }
+            this.maxWindows = windows;
+            return this;
+        }
+
+        /**
+         * Gathers the card. Reads only; records nothing.
+         *
+         * @return the card
+         * @throws NotFoundException if the version does not exist
+         */
+        public ModelCard build() {
+            Gatherer g = new Gatherer(mlops, ref).gather();
+            service.ifPresent(m -> {
+                g.serving = m.version(ref);
+                if (g.serving.isEmpty()) {
+                    g.notes.add("serving metrics of service " + Names.quote(m.service()) + " were given, but it has not served "
+                            + ref);
+                }
+            });
+            serving.ifPresent(m -> g.serving = Optional.of(m));
+            if (reports != null) {
+                g.driftHistory.addAll(reports);
+                g.driftSource = Optional.of(reportsSource);
+            } else if (fleetStore != null) {
+                g.fleet(fleetStore, fleetMonitor, fleetPolicy, maxWindows);
+            }
+            g.driftHistory.sort(Comparator.comparing(ModelCard::windowStart));
+            if (g.driftHistory.size() > maxWindows) {
+                g.driftHistory.subList(0, g.driftHistory.size() - maxWindows).clear();
+            }
+            return new ModelCard(g);
+        }
+    }
+
+    /** A report's window start, or its creation time for a report without a window. */
+    static Instant windowStart(DriftReport r) {
+        return r.window().map(DriftReport.Window::start).orElse(r.createdAt());
+    }
+
     /** Reads everything once; the card keeps only the results. */
     private static final class Gatherer {
         private final Mlops mlops;
@@ -391,6 +589,11 @@ public final class ModelCard {
         final List<AuditEntry> aliasAudit = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         final List<UnreadableAttachment> unreadable = new ArrayList<>();
+        Optional<VersionMetrics> serving = Optional.empty();
+        final List<DriftReport> driftHistory = new ArrayList<>();
+        Optional<String> driftSource = Optional.empty();
+        /** The version's drift profile as read, for the fleet history. */
+        Optional<ReferenceProfile> profile = Optional.empty();
 
         Gatherer(Mlops mlops, ModelRef.Version ref) {
             this.mlops = mlops;
@@ -448,11 +651,33 @@ public final class ModelCard {
                 } else if (AttachmentNames.isKind(AttachmentNames.IMPORTANCE, name)) {
                     read(name, "permutation importance", PermutationImportance::fromJson).ifPresent(importance::add);
                 } else if (name.equals(AttachmentNames.DRIFT_PROFILE)) {
-                    driftBaseline = read(name, "drift profile", ModelCard::baselineOf);
+                    profile = read(name, "drift profile", ReferenceProfile::fromJson);
+                    driftBaseline = profile.map(ModelCard::baselineOf);
                 }
             }
             decisionNames.forEach((n, name) -> read(name, "promotion decision", PromotionGate::decisionFromJson)
                     .ifPresent(d -> decisions.add(new RecordedDecision(name, n, d))));
+        }
+
+        /** The latest {@code max} windows of a fleet monitor, each merged over instances and compared with the profile. */
+        void fleet(Store store, String monitor, MonitorPolicy policy, int max) {
+            String source = "fleet monitor " + Names.quote(monitor) + " in " + store.describe();
+            driftSource = Optional.of(source);
+            if (profile.isEmpty()) {
+                notes.add("the drift history of " + source + " is not shown: the version has no readable "
+                        + AttachmentNames.DRIFT_PROFILE + " attachment to compare its windows with");
+                return;
+            }
+            FleetDrift fleet = FleetDrift.builder(store, monitor, profile.get()).policy(policy).clock(mlops.clock()).build();
+            List<Long> windows = fleet.windows();
+            for (Long w : windows.subList(Math.max(0, windows.size() - max), windows.size())) {
+                try {
+                    driftHistory.add(fleet.merge(w));
+                } catch (RuntimeException e) {
+                    // one damaged window must not hide the others: left out, and said so
+                    notes.add("window " + w + " of " + source + " could not be read: " + e.getMessage());
+                }
+            }
         }
 
         private <T> Optional<T> read(String name, String what, Function<String, T> parser) {
@@ -504,7 +729,10 @@ public final class ModelCard {
 
     /** What a card shows of a drift reference profile, read with mlops-drift's own reader. */
     static DriftBaseline baselineOf(String json) {
-        ReferenceProfile profile = ReferenceProfile.fromJson(json);
+        return baselineOf(ReferenceProfile.fromJson(json));
+    }
+
+    static DriftBaseline baselineOf(ReferenceProfile profile) {
         List<BaselineColumn> columns = new ArrayList<>();
         for (ReferenceProfile.Column c : profile.columns()) {
             if (c instanceof ReferenceProfile.NumericalColumn n) {

@@ -49,7 +49,9 @@ class ModelCardEscapingTest {
             + "- not an item & <!-- not a comment -->";
     static final Set<String> ELEMENTS = Set.of("html", "head", "meta", "title", "style", "body", "main", "header", "h1",
             "p", "nav", "ul", "li", "a", "section", "h2", "h3", "div", "table", "thead", "tbody", "tr", "th", "td", "code",
-            "span", "br", "footer");
+            "span", "br", "footer",
+            // the inline SVG charts
+            "svg", "desc", "g", "text", "circle", "line", "rect", "polyline");
 
     static ModelCard card;
 
@@ -95,7 +97,11 @@ class ModelCardEscapingTest {
         Document doc = xml(html);
         assertThat(Set.copyOf(elementNames(doc))).isSubsetOf(ELEMENTS);
         assertThat(attributes(doc)).allSatisfy(a -> assertThat(a).matches(
-                "(lang|charset|http-equiv|content|name|id|href|class|scope)=.*|style=width:\\d+(\\.\\d)?%"));
+                "(lang|charset|http-equiv|content|name|id|href|class|scope)=.*|style=width:\\d+(\\.\\d)?%"
+                        // chart geometry: numbers only; labels and accessibility attributes of fixed words
+                        + "|(width|height|x|y|x1|x2|y1|y2|cx|cy|r)=-?\\d+(\\.\\d)?|viewBox=0 0 \\d+ \\d+"
+                        + "|points=[-\\d., ]+|role=img|aria-labelledby=[a-z0-9-]+ [a-z0-9-]+|text-anchor=(start|middle|end)"
+                        + "|transform=rotate\\(-90 \\d+ \\d+(\\.\\d)?\\)"));
         assertThat(attributes(doc)).filteredOn(a -> a.startsWith("href=")).allSatisfy(a -> assertThat(a).startsWith("href=#"));
         String text = doc.getDocumentElement().getTextContent();
         assertThat(text).contains(HOSTILE + " purpose", HOSTILE, METRIC, "col|<script>", "<script>git</script>",

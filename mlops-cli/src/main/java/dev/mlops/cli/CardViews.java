@@ -1,6 +1,10 @@
 package dev.mlops.cli;
 
 import dev.mlops.api.DatasetVersion;
+import dev.mlops.api.Schema;
+import dev.mlops.api.Signature;
+import dev.mlops.api.TensorSpec;
+import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.quality.FairnessReport;
@@ -26,14 +30,29 @@ final class CardViews {
     }
 
     record CardView(String card, Views.VersionView version, Views.ModelView model, String generatedAt,
-                    List<Views.LineageDatasetView> datasets, ParentView retrainedFrom,
+                    SignatureView signature, List<Views.LineageDatasetView> datasets, ParentView retrainedFrom,
                     List<EstimateView> metricEstimates, List<FairnessView> fairness, List<ImportanceView> importance,
-                    BaselineView driftBaseline, List<DecisionView> decisions, List<Views.AliasMoveView> aliasHistory,
+                    BaselineView driftBaseline, String driftSource, List<DriftWindowView> driftHistory,
+                    List<DecisionView> decisions, List<Views.AliasMoveView> aliasHistory,
                     List<Views.AuditEntryView> audit, List<Views.AuditEntryView> aliasAudit, List<String> notes,
                     List<String> written) {
     }
 
     record ParentView(String ref, boolean exists) {
+    }
+
+    record ColumnSpecView(String name, String type) {
+    }
+
+    record TensorView(String name, String elementType, List<String> shape) {
+    }
+
+    record SignatureView(List<ColumnSpecView> inputs, List<ColumnSpecView> outputs, List<TensorView> inputTensors,
+                         List<TensorView> outputTensors) {
+    }
+
+    record DriftWindowView(Long sequence, String start, String end, long rows, double driftShare,
+                           double driftShareThreshold, boolean datasetDrift, List<String> driftedColumns) {
     }
 
     record EstimateView(String metric, double value, double lower, double upper, double confidence, int resamples,
@@ -79,16 +98,36 @@ final class CardViews {
                     v.filter(x -> x.rowCount().isPresent()).map(x -> x.rowCount().getAsLong()).orElse(null), v.isEmpty());
         }).toList();
         return new CardView(c.version().ref().toString(), Views.version(c.version()), Views.model(c.model(), null),
-                Views.time(c.generatedAt()), datasets,
+                Views.time(c.generatedAt()), signature(c.version().signature()), datasets,
                 c.parent().map(p -> new ParentView(p.ref().toString(), p.version().isPresent())).orElse(null),
                 c.metricEstimates().stream().map(CardViews::estimate).toList(),
                 c.fairness().stream().map(CardViews::fairness).toList(),
                 c.importance().stream().map(CardViews::importance).toList(),
-                c.driftBaseline().map(CardViews::baseline).orElse(null),
+                c.driftBaseline().map(CardViews::baseline).orElse(null), c.driftSource().orElse(null),
+                c.driftHistory().stream().map(CardViews::window).toList(),
                 c.decisions().stream().map(CardViews::decision).toList(),
                 c.aliasHistory().stream().map(Views::move).toList(),
                 c.auditEntries().stream().map(Views::audit).toList(),
                 c.aliasAuditEntries().stream().map(Views::audit).toList(), c.notes(), List.copyOf(written));
+    }
+
+    static SignatureView signature(Signature s) {
+        return new SignatureView(columns(s.inputs()), columns(s.outputs()), tensors(s.inputTensors()),
+                tensors(s.outputTensors()));
+    }
+
+    private static List<ColumnSpecView> columns(Schema schema) {
+        return schema.fields().stream().map(f -> new ColumnSpecView(f.name(), f.type().name())).toList();
+    }
+
+    private static List<TensorView> tensors(List<TensorSpec> tensors) {
+        return tensors.stream().map(t -> new TensorView(t.name(), t.elementType(), t.shape())).toList();
+    }
+
+    static DriftWindowView window(DriftReport r) {
+        return new DriftWindowView(r.window().map(DriftReport.Window::sequence).orElse(null),
+                r.window().map(w -> Views.time(w.start())).orElse(null), r.window().map(w -> Views.time(w.end())).orElse(null),
+                r.currentRows(), r.driftShare(), r.driftShareThreshold(), r.datasetDrift(), r.driftedColumns());
     }
 
     static EstimateView estimate(MetricEstimate e) {

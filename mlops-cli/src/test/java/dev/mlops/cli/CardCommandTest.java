@@ -269,4 +269,53 @@ class CardCommandTest {
         assertThat(r.err().lines().count()).isOne();
         assertThat(r.out()).isEmpty();
     }
+
+    @Test
+    @DisplayName("--drift-monitor: the windows a fleet monitor published to the store, as a chart, a table and JSON")
+    void driftMonitor() throws Exception {
+        // one instance publishes three daily windows of 2013's weather, compared with 2012's profile
+        java.util.List<String> lines;
+        try (InputStream in = CardCommandTest.class.getResourceAsStream("/datasets/seattle-weather.csv")) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("2013/")).toList();
+        }
+        dev.mlops.api.testing.ManualTestClock clock = new dev.mlops.api.testing.ManualTestClock(
+                java.time.Instant.parse("2026-01-05T00:00:00Z"));
+        try (dev.mlops.api.store.Store fs = dev.mlops.registry.fs.FileSystemStore.open(store)) {
+            dev.mlops.drift.FleetDrift fleet = dev.mlops.drift.FleetDrift.builder(fs, "temp-inputs", profile)
+                    .instanceId("web-1").clock(clock).build();
+            dev.mlops.drift.DriftMonitor m = fleet.monitor(dev.mlops.drift.DriftMonitor.builder(profile)
+                    .timeWindow(java.time.Duration.ofDays(1)).clock(clock));
+            for (int w = 0; w < 3; w++) {
+                for (String l : lines.subList(w * 60, w * 60 + 60)) {
+                    String[] r = l.split(",");
+                    double[] num = new double[m.numericalColumns().size()];
+                    for (int c = 0; c < num.length; c++) {
+                        num[c] = Double.parseDouble(r[List.of("date", "precipitation", "temp_max", "temp_min", "wind",
+                                "weather").indexOf(m.numericalColumns().get(c))]);
+                    }
+                    String[] cat = m.categoricalColumns().stream().map(c -> c.equals("weather") ? r[5] : r[0])
+                            .toArray(String[]::new);
+                    m.observe(num, cat);
+                }
+                clock.advance(java.time.Duration.ofDays(1));
+                m.tick();
+            }
+            assertThat(fleet.published()).isEqualTo(3);
+        }
+        String md = cli.ok("card", "temp/1", "--drift-monitor", "temp-inputs").out();
+        assertThat(md).contains("## Drift history", "fleet monitor 'temp-inputs'", "| Window | Start | End |",
+                "2026-01-05T00:00:00Z");
+        Path html = tmp.resolve("temp-drift.html");
+        cli.ok("card", "temp/1", "--drift-monitor", "temp-inputs", "--html", html.toString());
+        assertThat(Files.readString(html)).contains("<section id=\"drift-history\">", "<svg class=\"chart share-chart\"");
+        JsonNode json = cli.json("card", "temp/1", "--drift-monitor", "temp-inputs");
+        assertThat(json.get("drift_history")).hasSize(3);
+        assertThat(json.get("drift_history").get(0).get("rows").asLong()).isEqualTo(60);
+        assertThat(json.get("drift_source").asText()).contains("temp-inputs");
+        // without the option the card has no drift history; a bad name is refused before the store is opened
+        assertThat(cli.ok("card", "temp/1").out()).doesNotContain("## Drift history");
+        CliRunner.Result bad = cli.run("card", "temp/1", "--drift-monitor", "../x");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("../x");
+    }
 }

@@ -217,7 +217,7 @@ final class StoreModelRegistry implements ModelRegistry {
             f.put("tags", new TreeMap<>(spec.tags()));
             f.put("attachments", new TreeMap<>(attachments));
             f.put("description", spec.description());
-            f.put("signature", spec.signature());
+            f.put("signature", SignatureDoc.of(spec.signature())); // columns only: written as before tensors existed
             f.put("lineage", List.of(l.trainedOn().toString(), l.validatedOn().toString(), l.testedOn().toString(),
                     l.retrainedFrom().map(Object::toString).orElse(""), l.codeRef().orElse("")));
             // only when present, so the fingerprints of claims made before runs existed still match
@@ -361,7 +361,7 @@ final class StoreModelRegistry implements ModelRegistry {
                 l.codeRef().orElse(null), l.run().orElse(null));
         VersionDoc.EnvironmentDoc env = VersionDoc.EnvironmentDoc.current(spec.environmentExtra());
         return new VersionDoc(VersionDoc.SCHEMA_VERSION, name, number, false, spec.format(), r.manifest().entries(),
-                spec.signature(), spec.params(), spec.metrics(), spec.tags(), r.attachments(), spec.description(), now(),
+                SignatureDoc.of(spec.signature()), spec.params(), spec.metrics(), spec.tags(), r.attachments(), spec.description(), now(),
                 actor, env, lineage, VersionStatus.ACTIVE.name(), null, r.id(), spec.idempotencyKey().orElse(null));
     }
 
@@ -960,7 +960,7 @@ final class StoreModelRegistry implements ModelRegistry {
                 aliases.add(a);
             }
         });
-        return new ModelVersion(d.model(), d.version(), d.format(), new ArtifactManifest(d.artifact()), d.signature(),
+        return new ModelVersion(d.model(), d.version(), d.format(), new ArtifactManifest(d.artifact()), d.signature().toSignature(),
                 d.params(), d.metrics(), d.tags(), d.attachments(), d.description(), Instant.parse(d.createdAt()),
                 d.creator(), env, lineage, VersionStatus.valueOf(d.status()), aliases);
     }

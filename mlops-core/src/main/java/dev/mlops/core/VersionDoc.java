@@ -1,7 +1,6 @@
 package dev.mlops.core;
 
 import dev.mlops.api.ArtifactEntry;
-import dev.mlops.api.Signature;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +17,7 @@ import java.util.TreeMap;
  * {@code idempotencyKey} the caller's key, if it gave one.
  */
 record VersionDoc(int schemaVersion, String model, int version, boolean deleted, String format,
-                  List<ArtifactEntry> artifact, Signature signature, Map<String, String> params,
+                  List<ArtifactEntry> artifact, SignatureDoc signature, Map<String, String> params,
                   Map<String, Double> metrics, Map<String, String> tags, Map<String, String> attachments,
                   String description, String createdAt, String creator, EnvironmentDoc environment,
                   LineageDoc lineage, String status, String updatedAt, String registration, String idempotencyKey) {
@@ -32,7 +31,7 @@ record VersionDoc(int schemaVersion, String model, int version, boolean deleted,
         tags = tags == null ? Map.of() : new TreeMap<>(tags);
         attachments = attachments == null ? Map.of() : new TreeMap<>(attachments);
         description = description == null ? "" : description;
-        signature = signature == null ? Signature.NONE : signature;
+        signature = signature == null ? SignatureDoc.NONE : signature;
     }
 
     VersionDoc withTags(Map<String, String> t, String now) {

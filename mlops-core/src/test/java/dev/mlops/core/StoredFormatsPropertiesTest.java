@@ -15,6 +15,7 @@ import dev.mlops.api.FieldType;
 import dev.mlops.api.IntegrityException;
 import dev.mlops.api.Schema;
 import dev.mlops.api.Signature;
+import dev.mlops.api.TensorSpec;
 import dev.mlops.json.testing.JsonEdits;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,7 +66,7 @@ class StoredFormatsPropertiesTest {
         Arbitrary<VersionDoc.EnvironmentDoc> env = Combinators.combine(text(), text(), text(), texts())
                 .as(VersionDoc.EnvironmentDoc::new);
         return Combinators.combine(text(), Arbitraries.integers().between(1, 1000), Arbitraries.of(true, false), text(),
-                        entry.list().ofMaxSize(2), Combinators.combine(schema, schema).as(Signature::new), texts(),
+                        entry.list().ofMaxSize(2), Combinators.combine(schema, schema, tensors(), tensors()).as(Signature::new).map(SignatureDoc::of), texts(),
                         Arbitraries.maps(key(), finite()).ofMaxSize(3))
                 .flatAs((model, version, deleted, format, artifact, signature, params, metrics) -> Combinators.combine(
                         texts(), texts(), text(), instant(), text(), env, lineage, Arbitraries.of("ACTIVE", "ARCHIVED"))
@@ -75,6 +76,13 @@ class StoredFormatsPropertiesTest {
                                                 model, version, deleted, format, artifact, signature, params, metrics, tags,
                                                 attachments, description, created, creator, environment, lin, status, updated,
                                                 registration, idempotencyKey))));
+    }
+
+    /** Tensor lists as ONNX signatures have them: sizes, symbolic names, unnamed dynamic dimensions. */
+    private static Arbitrary<List<TensorSpec>> tensors() {
+        return Combinators.combine(Arbitraries.of("input", "x", "probabilities"), Arbitraries.of("float", "int64", "string"),
+                        Arbitraries.of("3", "batch", TensorSpec.DYNAMIC, "1").list().ofMaxSize(3))
+                .as(TensorSpec::new).list().ofMaxSize(2).uniqueElements(TensorSpec::name);
     }
 
     @Provide

@@ -7,7 +7,10 @@ import static dev.mlops.json.testing.FormatProperties.DUPLICATE;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.IntegrityException;
+import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
+import dev.mlops.api.Signature;
+import dev.mlops.api.TensorSpec;
 import dev.mlops.api.PageRequest;
 import dev.mlops.api.store.Document;
 import dev.mlops.api.store.DocumentKey;
@@ -68,6 +71,22 @@ class StoredFormatsTest {
                             "\"rollback_stack\":{", "\"created_at\":");
             assertThat(new String(store.read(Keys.version("rain", 1)).orElseThrow().content(), StandardCharsets.UTF_8))
                     .startsWith("{\"schema_version\":2,").contains("\"java_version\":", "\"trained_on\":[]", "\"created_at\":");
+        }
+
+        @Test
+        @DisplayName("a tensor signature is stored and read back; a signature of columns only is written as before tensors existed")
+        void tensorSignature() {
+            register();
+            assertThat(new String(store.read(Keys.version("rain", 1)).orElseThrow().content(), StandardCharsets.UTF_8))
+                    .contains("\"signature\":{\"inputs\":{\"fields\":[]},\"outputs\":{\"fields\":[]}}");
+            Signature tensors = Signature.ofTensors(List.of(new TensorSpec("input", "float", List.of(TensorSpec.DYNAMIC, "3"))),
+                    List.of(new TensorSpec("output", "float", List.of("batch", "1"))));
+            ModelVersion v2 = mlops.models().register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.bytes("m.onnx", new byte[] {2})).signature(tensors).build());
+            assertThat(v2.signature()).isEqualTo(tensors);
+            assertThat(Mlops.builder().store(store).build().models().version("rain", 2).signature()).isEqualTo(tensors);
+            assertThat(new String(store.read(Keys.version("rain", 2)).orElseThrow().content(), StandardCharsets.UTF_8))
+                    .contains("\"input_tensors\":[{\"name\":\"input\",\"element_type\":\"float\",\"shape\":[\"?\",\"3\"]}]");
         }
 
         @Test

@@ -33,6 +33,7 @@ import dev.mlops.drift.DriftMonitor;
 import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.ReferenceProfile;
 import dev.mlops.onnx.OnnxModelLoader;
+import dev.mlops.onnx.OnnxSignature;
 import dev.mlops.registry.fs.FileSystemStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -289,6 +290,7 @@ public final class Demo {
         List<Day> holdout = days.subList(days.size() - HOLDOUT, days.size());
         byte[] onnx = WeatherModel.trainOnnx(fit, 1, shuffled);
         return NewModelVersion.builder().artifact(Artifact.bytes("model.onnx", onnx)).format("onnx")
+                .signature(OnnxSignature.read(onnx)) // the tensors' names, types and shapes, for the model card
                 .description(shuffled ? "trained on shuffled labels (deliberately bad)" : "linear SGD, Tribuo")
                 .param("trainer", "tribuo LinearSGDTrainer(SquaredLoss, AdaGrad(0.1), 20 epochs, seed 1)")
                 .param("shuffled_labels", Boolean.toString(shuffled))
@@ -301,7 +303,7 @@ public final class Demo {
                                          ReferenceProfile profile, boolean shuffled) throws java.io.IOException {
         NewModelVersion c = candidate(days, shuffled);
         NewModelVersion.Builder b = NewModelVersion.builder().artifact(c.artifact()).format(c.format())
-                .description(c.description()).trainedOn(data).codeRef("dev.mlops.examples.WeatherModel")
+                .signature(c.signature()).description(c.description()).trainedOn(data).codeRef("dev.mlops.examples.WeatherModel")
                 .attachment(AttachmentNames.DRIFT_PROFILE, profile.toJsonBytes());
         c.params().forEach(b::param);
         c.metrics().forEach(b::metric);

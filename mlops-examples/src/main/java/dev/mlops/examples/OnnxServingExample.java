@@ -11,6 +11,7 @@ import dev.mlops.api.serving.ServiceEvent;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
 import dev.mlops.onnx.OnnxModelLoader;
+import dev.mlops.onnx.OnnxSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -80,8 +81,10 @@ public final class OnnxServingExample {
     public static Result run(PrintStream out) throws InterruptedException {
         try (Mlops mlops = Mlops.builder().store(new InMemoryStore()).actor("example").build()) {
             out.println("1. Register linear.onnx (y = x W + b, x [batch, 3], y [batch, 2]) and set production");
+            byte[] model = resource("/models/linear.onnx");
             ModelVersion v1 = mlops.models().register("rain", NewModelVersion.builder()
-                    .artifact(Artifact.bytes("linear.onnx", resource("/models/linear.onnx"))).format("onnx")
+                    .artifact(Artifact.bytes("linear.onnx", model)).format("onnx")
+                    .signature(OnnxSignature.read(model)) // x float [batch, 3] -> y float [batch, 2]
                     .description("y = x W + b").build());
             mlops.models().setAlias("rain", "production", v1.number());
             out.printf("   %s, artifact sha256 %s..., rain@production -> %s%n", v1.ref(),

@@ -95,6 +95,21 @@ final class OnnxTestModels {
         return model(graph, "y = x W + b, one input per call");
     }
 
+    /** The linear model with a dynamic batch dimension that has no name (neither dim_value nor dim_param). */
+    static byte[] linearUnnamedBatch() {
+        Proto graph = new Proto()
+                .message(1, node("matmul", "MatMul", new String[] {"x", "W"}, "xw"))
+                .message(1, node("add", "Add", new String[] {"xw", "b"}, "y"))
+                .string(2, "linear_unnamed")
+                .message(5, floatTensor("W", new long[] {3, 2}, flatten(W)))
+                .message(5, floatTensor("b", new long[] {2}, B))
+                .message(11, new Proto().string(1, "x").message(2, tensorType(FLOAT, new Proto()
+                        .message(1, new Proto()).message(1, new Proto().varint(1, 3)))))
+                .message(12, new Proto().string(1, "y").message(2, tensorType(FLOAT, new Proto()
+                        .message(1, new Proto()).message(1, new Proto().varint(1, 2)))));
+        return model(graph, "y = x W + b, batch dimension without a name");
+    }
+
     /** The expected output of {@link #linear()}, computed in double and rounded once. */
     static float[] linearExpected(float[] x) {
         float[] y = new float[B.length];
