@@ -5,6 +5,8 @@ import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -134,7 +136,7 @@ public final class MlopsCommand implements Callable<Integer> {
 
     /**
      * The top-level commands, in the order the help lists them. picocli reflects over a command's
-     * whole tree when it is added, and that is most of the CLI's start-up, so a run adds only the
+     * whole tree when it is added, and that is most of the CLI's start-up, so a run builds only the
      * command it names ({@link #commandLine(Map, BooleanSupplier, String[])}).
      */
     private static final List<Class<?>> COMMANDS = List.of(
@@ -146,8 +148,10 @@ public final class MlopsCommand implements Callable<Integer> {
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--store", "--actor");
 
     /**
-     * As {@link #commandLine(Map, BooleanSupplier)}, with only the command {@code args} names when
-     * it names one (and not {@code help}, which lists them all): the same parse, less start-up.
+     * As {@link #commandLine(Map, BooleanSupplier)}, building only the command {@code args} runs
+     * (for {@code help NAME}: the command NAME, and help). Every other command is there by name and
+     * summary only, which is all the top-level help and picocli's suggestions for a misspelt name
+     * read: the same parse and the same output, less start-up.
      *
      * @param environment the process environment
      * @param stderrIsTerminal whether the process's stderr is a terminal
@@ -155,19 +159,48 @@ public final class MlopsCommand implements Callable<Integer> {
      * @return the command line to execute {@code args} with
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal, String[] args) {
-        Optional<Class<?>> named = commandName(args).flatMap(name -> COMMANDS.stream()
-                .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(name))
-                .findFirst());
-        List<Class<?>> commands = named.isPresent() ? List.of(named.get()) : COMMANDS;
-        return configure(new CommandLine(new MlopsCommand(environment, stderrIsTerminal)), commands);
+        Set<String> built = new HashSet<>();
+        Optional<String> name = commandName(args);
+        name.ifPresent(built::add);
+        if (name.filter("help"::equals).isPresent()) {
+            commandName(afterCommand(args)).ifPresent(built::add);
+        }
+        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
+        for (Class<?> command : COMMANDS) {
+            Command annotation = command.getAnnotation(Command.class);
+            if (built.contains(annotation.name()) || Arrays.stream(annotation.aliases()).anyMatch(built::contains)) {
+                cl.addSubcommand(command);
+            } else {
+                cl.addSubcommand(annotation.name(), new CommandLine(summaryOnly(annotation)), annotation.aliases());
+            }
+        }
+        return configure(cl);
+    }
+
+    /** A command as its parent's help lists it: its name and summary, nothing to run. */
+    private static CommandSpec summaryOnly(Command annotation) {
+        CommandSpec spec = CommandSpec.create().name(annotation.name()).aliases(annotation.aliases());
+        spec.usageMessage().header(annotation.header()).description(annotation.description());
+        return spec;
     }
 
     /** The first argument that is not a global option or its value: the command's name, if any. */
     static Optional<String> commandName(String[] args) {
+        int at = commandIndex(args);
+        return at < 0 ? Optional.empty() : Optional.of(args[at]);
+    }
+
+    /** The arguments after the command's name. */
+    private static String[] afterCommand(String[] args) {
+        int at = commandIndex(args);
+        return at < 0 ? new String[0] : Arrays.copyOfRange(args, at + 1, args.length);
+    }
+
+    private static int commandIndex(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--")) {
-                return Optional.empty();
+                return -1;
             }
             if (a.startsWith("-")) {
                 if (OPTIONS_WITH_VALUE.contains(a)) {
@@ -175,9 +208,9 @@ public final class MlopsCommand implements Callable<Integer> {
                 }
                 continue;
             }
-            return Optional.of(a);
+            return i;
         }
-        return Optional.empty();
+        return -1;
     }
 
     /**
@@ -189,11 +222,12 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param stderrIsTerminal whether the process's stderr is a terminal, which turns progress on
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
-        return configure(new CommandLine(new MlopsCommand(environment, stderrIsTerminal)), COMMANDS);
+        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
+        COMMANDS.forEach(cl::addSubcommand);
+        return configure(cl);
     }
 
-    private static CommandLine configure(CommandLine cl, List<Class<?>> commands) {
-        commands.forEach(cl::addSubcommand);
+    private static CommandLine configure(CommandLine cl) {
         cl.setParameterExceptionHandler(Errors::handleParameterException);
         cl.setExecutionExceptionHandler(Errors::handleExecutionException);
         cl.setExitCodeExceptionMapper(Errors::exitCode);

@@ -2,6 +2,8 @@ package dev.mlops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +25,57 @@ class HelpTest {
         assertThat(MlopsCommand.commandName(new String[] {"--store=./r", "verify"})).hasValue("verify");
         assertThat(MlopsCommand.commandName(new String[] {"--help"})).isEmpty();
         assertThat(MlopsCommand.commandName(new String[] {"--", "models"})).isEmpty();
-        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"--store", "s", "models", "list"})
-                .getSubcommands()).containsOnlyKeys("models");
-        // help, an unknown name and no name at all get every command, so the list and picocli's
-        // suggestions stay whole
-        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"help", "models"}).getSubcommands())
-                .hasSize(17);
-        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"modles"}).getSubcommands()).hasSize(17);
-        assertThat(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {}).getSubcommands()).hasSize(17);
+        assertThat(built(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"--store", "s", "models", "list"})))
+                .containsExactly("models");
+        assertThat(built(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"help", "--json", "models"})))
+                .containsExactlyInAnyOrder("help", "models");
+        // the others are there by name and summary: the list and picocli's suggestions for a
+        // misspelt name stay whole
+        for (String[] args : List.of(new String[] {"help"}, new String[] {"modles"}, new String[] {}, new String[] {"--help"})) {
+            CommandLine cl = MlopsCommand.commandLine(Map.of(), () -> false, args);
+            assertThat(cl.getSubcommands()).as(String.join(" ", args)).hasSize(17);
+            assertThat(built(cl)).as(String.join(" ", args)).isSubsetOf("help");
+        }
+    }
+
+    @Test
+    @DisplayName("every command is built when named, so no run ever reaches a command that is only a summary")
+    void everyNamedCommandIsBuilt() {
+        for (String name : MlopsCommand.commandLine(Map.of(), () -> false).getSubcommands().keySet()) {
+            assertThat(built(MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"--json", name, "--help"})))
+                    .as(name).contains(name);
+        }
+    }
+
+    @Test
+    @DisplayName("the top-level help and the answer to a misspelt command read the same as with every command built")
+    void summariesReadAsTheWholeTree() {
+        CommandLine whole = MlopsCommand.commandLine(Map.of(), () -> false);
+        CommandLine light = MlopsCommand.commandLine(Map.of(), () -> false, new String[] {"--help"});
+        assertThat(light.getUsageMessage(CommandLine.Help.Ansi.OFF)).isEqualTo(whole.getUsageMessage(CommandLine.Help.Ansi.OFF));
+        for (String[] args : List.of(new String[] {"modles", "list"}, new String[] {"help", "modles"}, new String[] {"help"})) {
+            CliRunner.Result lightRun = cli.raw(args);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine wholeTree = MlopsCommand.commandLine(Map.of(), () -> false);
+            wholeTree.setOut(new PrintWriter(out, true));
+            wholeTree.setErr(new PrintWriter(err, true));
+            int code = wholeTree.execute(args);
+            assertThat(lightRun.exitCode()).as(String.join(" ", args)).isEqualTo(code);
+            assertThat(lightRun.out()).as(String.join(" ", args)).isEqualTo(out.toString());
+            assertThat(lightRun.err()).as(String.join(" ", args)).isEqualTo(err.toString());
+        }
+    }
+
+    /** The names of the subcommands that are built commands, not summaries only. */
+    private static List<String> built(CommandLine cl) {
+        List<String> names = new ArrayList<>();
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().userObject() != null) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     @Test
