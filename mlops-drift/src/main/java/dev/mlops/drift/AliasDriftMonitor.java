@@ -274,8 +274,11 @@ public final class AliasDriftMonitor implements AutoCloseable {
             }
             aliasVersion = to;
             if (to.equals(from)) {
+                boolean cancelled = monitor.cancelSwitch();
                 return Optional.of(tell(new Change(Change.Kind.SWITCHED, now(), from, to, true,
-                        "drift monitor of " + alias + ": back at " + to + ", whose profile is in use")));
+                        "drift monitor of " + alias + ": back at " + to + (cancelled
+                                ? " before the open window closed; windows stay compared with its profile"
+                                : ", whose profile is in use"))));
             }
             if (!target.attachments().containsKey(AttachmentNames.DRIFT_PROFILE)) {
                 return Optional.of(tell(new Change(Change.Kind.NO_PROFILE, now(), from, to, false,

@@ -650,6 +650,22 @@ public final class DriftMonitor {
         }
     }
 
+    /**
+     * Drops a switch still waiting for the open window to close.
+     *
+     * @return true if one was waiting
+     */
+    boolean cancelSwitch() {
+        closeLock.lock();
+        try {
+            boolean waiting = pending != null;
+            pending = null;
+            return waiting;
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
     /** @return the clock of windows, reports and cooldowns */
     Clock clock() {
         return clock;

@@ -132,6 +132,20 @@ class AliasDriftMonitorTest {
             assertThat(straddling.profileSha256()).isEqualTo(profile(0).sha256());
             assertThat(windows.get(1).profileVersion()).isEqualTo(v2.ref());
             assertThat(windows.get(1).state().rows()).isEqualTo(200);
+
+            // moved away and back before the open window closed: the waiting switch is dropped
+            feed(m.monitor(), r, 5, 10);
+            mlops.models().rollback("rain", "production");
+            m.refresh();
+            awaitChanges(2);
+            assertThat(m.profileVersion()).isEqualTo(v2.ref());
+            mlops.models().setAlias("rain", "production", 2);
+            m.refresh();
+            awaitChanges(3);
+            assertThat(changes.get(2).message()).contains("back at rain/2 before the open window closed");
+            feed(m.monitor(), r, 5, 190 + 200);
+            assertThat(windows).hasSize(4);
+            assertThat(windows.subList(2, 4)).allSatisfy(w -> assertThat(w.profileVersion()).isEqualTo(v2.ref()));
         }
     }
 

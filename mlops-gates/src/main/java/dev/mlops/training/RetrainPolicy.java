@@ -360,7 +360,7 @@ public final class RetrainPolicy {
         if (lastTrigger != null && Duration.between(lastTrigger, now).compareTo(cooldown) < 0) {
             Instant until = lastTrigger.plus(cooldown);
             return new RetrainDecision(kind, RetrainDecision.Verdict.COOLDOWN, streak, consecutive, Optional.of(until),
-                    Optional.empty(), kind + " signal " + streak + " in a row, but in the cooldown: " + cooldown
+                    Optional.empty(), kind + " signal " + streak + " in a row, but in the cooldown: " + words(cooldown)
                             + " after the trigger at " + lastTrigger + ", until " + until);
         }
         Map<String, String> f = new LinkedHashMap<>(facts);
@@ -368,6 +368,17 @@ public final class RetrainPolicy {
         RetrainTrigger t = record(kind, detail, f, now);
         return new RetrainDecision(kind, RetrainDecision.Verdict.TRIGGERED, streak, consecutive, Optional.empty(),
                 Optional.of(t), "retrain: " + detail);
+    }
+
+    /** A duration as people say it when it is whole days or hours ({@code 365 days}), else ISO-8601. */
+    static String words(Duration d) {
+        if (!d.isZero() && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (!d.isZero() && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+        }
+        return d.toString();
     }
 
     private RetrainTrigger record(String kind, String detail, Map<String, String> facts, Instant now) {

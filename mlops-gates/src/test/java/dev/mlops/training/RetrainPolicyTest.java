@@ -146,7 +146,7 @@ class RetrainPolicyTest {
             assertThat(held.verdict()).isEqualTo(RetrainDecision.Verdict.COOLDOWN);
             assertThat(held.streak()).isEqualTo(2);
             assertThat(held.cooldownUntil()).contains(T0.plus(Duration.ofDays(10)));
-            assertThat(held.reason()).contains("in the cooldown: PT240H after the trigger at 2024-01-01T00:00:00Z,"
+            assertThat(held.reason()).contains("in the cooldown: 10 days after the trigger at 2024-01-01T00:00:00Z,"
                     + " until 2024-01-11T00:00:00Z");
             clock.set(T0.plus(Duration.ofDays(10)));
             RetrainDecision after = p.decide(drifted(clock.instant()));
