@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * pointed at when it closed.
  *
  * <p><b>A version without a usable profile</b> (no attachment, an unreadable one, or other
- * columns than the monitor observes) does not stop the monitor: it keeps the profile it has, logs
+ * columns than the monitor observes) does not stop the monitor: it keeps the profile it is using
+ * (dropping a switch that waited for the open window to close), logs
  * a warning, and tells {@link Builder#onChange} listeners with a {@link Change} of kind
  * {@link Change.Kind#NO_PROFILE} or {@link Change.Kind#UNUSABLE_PROFILE}; every following window
  * says which version's profile it used and where the alias points, so the mismatch is visible.
@@ -281,6 +282,7 @@ public final class AliasDriftMonitor implements AutoCloseable {
                                 : ", whose profile is in use"))));
             }
             if (!target.attachments().containsKey(AttachmentNames.DRIFT_PROFILE)) {
+                monitor.cancelSwitch(); // a switch to a version the alias has left since would be no truer
                 return Optional.of(tell(new Change(Change.Kind.NO_PROFILE, now(), from, to, false,
                         "drift monitor of " + alias + ": " + to + " has no drift profile (attachment "
                                 + Names.quote(AttachmentNames.DRIFT_PROFILE) + "); windows keep being compared with the"
@@ -292,6 +294,7 @@ public final class AliasDriftMonitor implements AutoCloseable {
                 profile = ReferenceProfile.fromJson(registry.attachment(to, AttachmentNames.DRIFT_PROFILE));
                 immediate = monitor.switchProfile(profile, to);
             } catch (RuntimeException e) {
+                monitor.cancelSwitch();
                 return Optional.of(tell(new Change(Change.Kind.UNUSABLE_PROFILE, now(), from, to, false,
                         "drift monitor of " + alias + ": the drift profile of " + to + " cannot be used (" + e.getMessage()
                                 + "); windows keep being compared with the profile of " + from)));

@@ -179,6 +179,29 @@ class AliasDriftMonitorTest {
     }
 
     @Test
+    void aVersionWithoutAProfileDropsASwitchStillWaitingForTheOpenWindow() throws Exception {
+        ModelVersion v1 = register(profile(0));
+        register(profile(5));
+        ModelVersion v3 = register(null);
+        mlops.models().setAlias("rain", "production", 1);
+        try (AliasDriftMonitor m = follow(100)) {
+            feed(m.monitor(), new Random(5), 0, 50);
+            mlops.models().setAlias("rain", "production", 2);   // waits for the open window
+            m.refresh();
+            mlops.models().setAlias("rain", "production", 3);   // no profile: stay on what is in use
+            m.refresh();
+            awaitChanges(2);
+            assertThat(changes.get(1).kind()).isEqualTo(AliasDriftMonitor.Change.Kind.NO_PROFILE);
+            assertThat(changes.get(1).message()).contains("compared with the profile of rain/1");
+            feed(m.monitor(), new Random(6), 0, 150);
+            assertThat(windows).hasSize(2).allSatisfy(w -> {
+                assertThat(w.profileVersion()).isEqualTo(v1.ref());
+                assertThat(w.aliasVersion()).isEqualTo(v3.ref());
+            });
+        }
+    }
+
+    @Test
     void buildingRefusesAnAliasWhoseVersionHasNoProfileAndAMonitorWithoutWindow() {
         register(null);
         mlops.models().setAlias("rain", "production", 1);
