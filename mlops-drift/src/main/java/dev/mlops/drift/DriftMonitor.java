@@ -58,9 +58,14 @@ public final class DriftMonitor {
 
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
-    private final ReferenceProfile profile;
-    private final ProfileLayout layout;
-    private final ProfileLayout.Choice[] choices;
+    /**
+     * The profile windows are compared with, its layout and methods. Replaced (by
+     * {@link #switchProfile}) only under closeLock while every stripe is locked or harvested, so
+     * a window's rows are all counted in one profile's layout.
+     */
+    private volatile Reference current;
+    /** A switch waiting for the open window to close; guarded by closeLock. */
+    private Reference pending;
     private final MonitorPolicy policy;
     private final Clock clock;
     private final boolean countMode;
@@ -72,6 +77,7 @@ public final class DriftMonitor {
     private final Stripe[] stripes;
     private final int stripeMask;
     private final List<WindowListener> listeners;
+    private final List<ReferenceListener> referenceListeners;
     private final List<Alert> alerts;
 
     /** (epoch &lt;&lt; 32) | rows reserved in the open count window. */
@@ -84,20 +90,19 @@ public final class DriftMonitor {
 
     // guarded by closeLock
     private final ReentrantLock closeLock = new ReentrantLock();
-    private final WindowData[] ring;
+    private final WindowData[] ring; // elements replaced when the profile switches
     private final long[] ringStart;
     private final long[] ringEnd;
     private int ringPos;
     private long closedSubWindows;
     private long openStart;
     private long sequence;
-    private final WindowData scratch;
+    private WindowData scratch;
 
     private DriftMonitor(Builder b) {
-        this.profile = b.profile;
-        this.layout = profile.layout();
         this.policy = b.policy;
-        this.choices = layout.resolve(policy);
+        this.current = new Reference(b.profile, policy, b.tag);
+        ProfileLayout layout = current.layout;
         this.clock = b.clock;
         this.countMode = b.countRows > 0;
         this.subWindows = b.subWindows;
@@ -111,10 +116,11 @@ public final class DriftMonitor {
         }
         stripes = new Stripe[s];
         for (int i = 0; i < s; i++) {
-            stripes[i] = new Stripe(layout.newData());
+            stripes[i] = new Stripe(layout);
         }
         stripeMask = s - 1;
         listeners = List.copyOf(b.listeners);
+        referenceListeners = List.copyOf(b.referenceListeners);
         alerts = List.copyOf(b.alerts);
         ring = new WindowData[subWindows];
         ringStart = new long[subWindows];
@@ -141,9 +147,9 @@ public final class DriftMonitor {
         return new Builder(profile);
     }
 
-    /** @return the profile this monitor compares with */
+    /** @return the profile this monitor compares with now (the newest, once a switch waits for its window to close) */
     public ReferenceProfile profile() {
-        return profile;
+        return current.profile;
     }
 
     /** @return the window length of a time-window monitor (the whole window, not a sub-window); empty for count windows */
@@ -163,12 +169,12 @@ public final class DriftMonitor {
 
     /** @return the numerical columns, in the order {@link #observe} expects them */
     public List<String> numericalColumns() {
-        return layout.numericalNames();
+        return current.layout.numericalNames();
     }
 
     /** @return the categorical columns, in the order {@link #observe} expects them */
     public List<String> categoricalColumns() {
-        return layout.categoricalNames();
+        return current.layout.categoricalNames();
     }
 
     // ------------------------------------------------------------------ observing
@@ -232,6 +238,7 @@ public final class DriftMonitor {
                 result = (cur & COUNT_MASK) + 1 == subRows ? 1 : 0;
             }
             WindowData d = st.data;
+            ProfileLayout layout = st.layout; // the stripe's: it changes with its data, under its lock
             long[] c = d.counts;
             double[] mm = d.minMax;
             ProfileLayout.Num[] nums = layout.numerical;
@@ -369,6 +376,7 @@ public final class DriftMonitor {
     private void closeSubWindow(long end, boolean harvest) {
         WindowData target = ring[ringPos];
         target.reset();
+        Reference next = harvest ? pending : null;
         if (harvest) {
             int epoch = (int) (state.get() >>> 32);
             state.set((long) (epoch + 1) << 32);
@@ -376,7 +384,13 @@ public final class DriftMonitor {
                 st.lock.lock();
                 try {
                     target.mergeFrom(st.data);
-                    st.data.reset();
+                    if (next != null) {
+                        // rows of the next window are counted in the next profile's layout
+                        st.data = next.layout.newData();
+                        st.layout = next.layout;
+                    } else {
+                        st.data.reset();
+                    }
                     st.epoch = epoch + 1;
                 } finally {
                     st.lock.unlock();
@@ -391,9 +405,25 @@ public final class DriftMonitor {
         if (closedSubWindows >= subWindows) {
             emit();
         }
+        if (next != null) {
+            install(next);
+        }
+    }
+
+    /** Under closeLock, with the stripes already on {@code next}: the closed sub-windows start over on it. */
+    private void install(Reference next) {
+        for (int i = 0; i < subWindows; i++) {
+            ring[i] = next.layout.newData();
+        }
+        scratch = next.layout.newData();
+        closedSubWindows = 0;
+        pending = null;
+        current = next;
     }
 
     private void emit() {
+        Reference ref = current;
+        ProfileLayout layout = ref.layout;
         scratch.reset();
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
@@ -407,8 +437,15 @@ public final class DriftMonitor {
         }
         sequence++;
         DriftReport.Window w = new DriftReport.Window(Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), sequence);
-        DriftReport report = layout.report(scratch, null, choices, policy.driftShare(), clock.instant(), Optional.of(w));
+        DriftReport report = layout.report(scratch, null, ref.choices, policy.driftShare(), clock.instant(), Optional.of(w));
         WindowState ws = new WindowState(layout, scratch.copy(), w);
+        for (ReferenceListener l : referenceListeners) {
+            try {
+                l.windowClosed(report, ws, ref.tag);
+            } catch (RuntimeException e) {
+                listenerFailures.incrementAndGet();
+            }
+        }
         for (WindowListener l : listeners) {
             try {
                 l.windowClosed(report, ws);
@@ -441,6 +478,7 @@ public final class DriftMonitor {
     public WindowState snapshot() {
         closeLock.lock();
         try {
+            ProfileLayout layout = current.layout;
             WindowData d = layout.newData();
             long start = openStart;
             long kept = Math.min(subWindows - 1, closedSubWindows);
@@ -473,7 +511,7 @@ public final class DriftMonitor {
      * @return its report
      */
     public DriftReport report(WindowState window) {
-        return profile.compare(window, policy, clock);
+        return current.profile.compare(window, policy, clock);
     }
 
     /** @return rows observed since the monitor was built */
@@ -499,7 +537,7 @@ public final class DriftMonitor {
      * @return bytes
      */
     public long windowBytes(String column) {
-        for (ProfileLayout.Num n : layout.numerical) {
+        for (ProfileLayout.Num n : current.layout.numerical) {
             if (n.col.name().equals(column)) {
                 return 8L * (4 + n.cuts.length + 1) + 16;
             }
@@ -509,7 +547,7 @@ public final class DriftMonitor {
 
     /** @return bytes of all counter arrays of this monitor: stripes, sub-windows and scratch */
     public long counterBytes() {
-        long one = layout.newData().arrayBytes();
+        long one = current.layout.newData().arrayBytes();
         return one * (stripes.length + subWindows + 1);
     }
 
@@ -526,12 +564,116 @@ public final class DriftMonitor {
 
     private static final class Stripe {
         final ReentrantLock lock = new ReentrantLock();
-        final WindowData data;
+        // guarded by lock
+        WindowData data;
+        ProfileLayout layout;
         int epoch;
 
-        Stripe(WindowData data) {
-            this.data = data;
+        Stripe(ProfileLayout layout) {
+            this.layout = layout;
+            this.data = layout.newData();
         }
+    }
+
+    /** A profile with the layout and the methods the policy chose for it, and the caller's tag for it. */
+    private static final class Reference {
+        final ReferenceProfile profile;
+        final ProfileLayout layout;
+        final ProfileLayout.Choice[] choices;
+        final Object tag;
+
+        Reference(ReferenceProfile profile, MonitorPolicy policy, Object tag) {
+            this.profile = profile;
+            this.layout = profile.layout();
+            this.choices = layout.resolve(policy);
+            this.tag = tag;
+        }
+    }
+
+    /** Told of every closed window with the tag of the profile it was compared with ({@link AliasDriftMonitor}). */
+    @FunctionalInterface
+    interface ReferenceListener {
+        void windowClosed(DriftReport report, WindowState state, Object tag);
+    }
+
+    // ------------------------------------------------------------------ switching profiles
+
+    /**
+     * Compares the following windows with {@code next}. The open window is compared with the
+     * profile it was counted in: the switch happens at once when the open window has no row yet
+     * (sliding windows then also drop the closed sub-windows of the old profile), else when the
+     * open window closes, in the same step that starts the next window. A later switch
+     * replaces one still waiting.
+     *
+     * @param next a profile with the same numerical and categorical columns, in the same order
+     * @param tag  given to reference listeners with each window compared with {@code next}
+     * @return true if the switch happened at once, false if it waits for the open window to close
+     * @throws IllegalArgumentException if the columns differ or the policy does not fit {@code next}
+     */
+    boolean switchProfile(ReferenceProfile next, Object tag) {
+        Objects.requireNonNull(next, "next");
+        Reference ref = new Reference(next, policy, tag);
+        ProfileLayout now = current.layout;
+        if (!ref.layout.numericalNames().equals(now.numericalNames())
+                || !ref.layout.categoricalNames().equals(now.categoricalNames())) {
+            throw new IllegalArgumentException("the profile has numerical columns " + ref.layout.numericalNames()
+                    + " and categorical columns " + ref.layout.categoricalNames() + ", the monitor observes "
+                    + now.numericalNames() + " and " + now.categoricalNames());
+        }
+        closeLock.lock();
+        try {
+            for (Stripe st : stripes) {
+                st.lock.lock();
+            }
+            try {
+                long rows = 0;
+                for (Stripe st : stripes) {
+                    rows += st.data.rows;
+                }
+                if (rows > 0) {
+                    pending = ref;
+                    return false;
+                }
+                for (Stripe st : stripes) {
+                    st.data = ref.layout.newData();
+                    st.layout = ref.layout;
+                }
+                install(ref);
+                return true;
+            } finally {
+                for (Stripe st : stripes) {
+                    st.lock.unlock();
+                }
+            }
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    /**
+     * Drops a switch still waiting for the open window to close.
+     *
+     * @return true if one was waiting
+     */
+    boolean cancelSwitch() {
+        closeLock.lock();
+        try {
+            boolean waiting = pending != null;
+            pending = null;
+            return waiting;
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    /** @return the clock of windows, reports and cooldowns */
+    Clock clock() {
+        return clock;
+    }
+
+    /** @return the tag of the profile windows are compared with now */
+    Object currentTag() {
+        return current.tag;
     }
 
     private static final class Alert {
@@ -560,7 +702,9 @@ public final class DriftMonitor {
         private int subWindows = 1;
         private int stripes = Math.min(16, Math.max(2, 2 * Runtime.getRuntime().availableProcessors()));
         private final List<WindowListener> listeners = new ArrayList<>();
+        private final List<ReferenceListener> referenceListeners = new ArrayList<>();
         private final List<Alert> alerts = new ArrayList<>();
+        private Object tag;
 
         private Builder(ReferenceProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
@@ -677,6 +821,18 @@ public final class DriftMonitor {
                 throw new IllegalArgumentException("cooldown must not be negative, got " + cooldown);
             }
             alerts.add(new Alert(consecutiveWindows, cooldown.toMillis(), Objects.requireNonNull(action, "action")));
+            return this;
+        }
+
+        /** Tags the initial profile for reference listeners. */
+        Builder tag(Object t) {
+            this.tag = t;
+            return this;
+        }
+
+        /** Adds a listener told which profile (by tag) each window was compared with. */
+        Builder referenceListener(ReferenceListener l) {
+            referenceListeners.add(Objects.requireNonNull(l, "listener"));
             return this;
         }
 

@@ -3,7 +3,6 @@ package dev.mlops.examples;
 import dev.mlops.serving.ModelServiceBuilder;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.AuditVerification;
-import dev.mlops.api.DatasetRef;
 import dev.mlops.api.DatasetSource;
 import dev.mlops.api.DatasetVersion;
 import dev.mlops.api.IntegrityReport;
@@ -18,10 +17,8 @@ import dev.mlops.api.serving.Model;
 import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
-import dev.mlops.api.serving.VersionMetrics;
 import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
-import dev.mlops.quality.Frames;
 import dev.mlops.core.Mlops;
 import dev.mlops.core.VerifyOptions;
 import dev.mlops.cards.ModelCard;
@@ -29,7 +26,11 @@ import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
 import dev.mlops.training.RetrainPolicy;
 import dev.mlops.training.TrainingEvent;
-import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.AliasDriftMonitor;
+import dev.mlops.api.Field;
+import dev.mlops.api.FieldType;
+import dev.mlops.api.Frame;
+import dev.mlops.api.Schema;
 import dev.mlops.drift.DriftReportHtml;
 import dev.mlops.drift.ReferenceProfile;
 import dev.mlops.onnx.OnnxModelLoader;
@@ -102,13 +103,15 @@ public final class Demo {
         List<Day> days = Day.load();
         List<Day> y2012 = days.stream().filter(d -> d.date().startsWith("2012")).toList();
         List<Day> stream = days.stream().filter(d -> d.date().startsWith("2014") || d.date().startsWith("2015")).toList();
+        // the data's time: cooldowns and window times are measured in days of weather, not in seconds of the run
+        DataClock dataClock = new DataClock(y2012.get(y2012.size() - 1));
         ExecutorService training = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "demo-training");
             t.setDaemon(true);
             return t;
         });
         try (Mlops mlops = Mlops.builder().store(FileSystemStore.open(store)).actor("demo").build()) {
-            console.printf("Store: %s%n%n", store);
+            console.printf("Store: %s%n%n", shown(store));
 
             console.println("1. Register the training data: NOAA daily weather, Seattle, 2012");
             DatasetVersion train = mlops.datasets().register("seattle-weather", NewDatasetVersion
@@ -119,18 +122,19 @@ public final class Demo {
                     train.contentSha256().substring(0, 12));
 
             console.println("2. Train tomorrow's maximum temperature with Tribuo, export ONNX, register with lineage");
-            ReferenceProfile profile = ReferenceProfile.of(Frames.readCsv(data.resolve("weather-2012.csv"))
-                    .select(MONITORED));
-            ModelVersion v1 = register(mlops, y2012, train.ref(), Optional.empty(), profile, false);
+            ModelVersion v1 = mlops.models().register(MODEL, candidate(y2012, false).trainedOn(train.ref()).build());
             mlops.models().setAlias(MODEL, "production", v1.number());
-            console.printf("   %s: linear SGD (Tribuo %s), MAE on held-out days %.2f C, profile of %d columns attached%n",
-                    v1.ref(), "4.3", v1.metrics().get("mae_holdout"), profile.columns().size());
+            console.printf("   %s: linear SGD (Tribuo %s), MAE on held-out days %.2f C, drift profile of its training data"
+                    + " (%d columns) attached%n", v1.ref(), "4.3", v1.metrics().get("mae_holdout"), MONITORED.size());
             console.printf("   %s@production -> %s%n%n", MODEL, v1.ref());
 
-            console.println("3. Serve " + MODEL + "@production through ONNX Runtime; monitor inputs in " + WINDOW + "-day windows;"
-                    + " retrain on drift");
+            console.println("3. Serve " + MODEL + "@production through ONNX Runtime; monitor its inputs in " + WINDOW
+                    + "-day windows against the drift profile of the version in production; retrain on drift");
+            console.printf("   retrain policy: dataset drift in %d windows in a row, then no retraining for %d days of data"
+                    + " (cooldown)%n", CONSECUTIVE, COOLDOWN_DAYS);
             AtomicBoolean shuffleNext = new AtomicBoolean();
             List<DriftReport> windows = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<TrainingEvent.Outcome>> runs = new CopyOnWriteArrayList<>();
             // held-out MAE of tomorrow's maximum temperature, in degrees C: a ceiling, and at most a tenth of
             // a degree worse than the champion on the same days (a retrained model is often a hair worse
             // there, and "no worse at all" would refuse it for noise)
@@ -140,39 +144,46 @@ public final class Demo {
                     .build();
             try (ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
                     .datasets("seattle-weather")
-                    .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2).cooldown(Duration.ofDays(1)).build())
-                    .trainer(request -> {
-                        List<Day> recent = Day.parse(mlops.datasets().open(request.dataset("seattle-weather").ref(),
-                                request.dataset("seattle-weather").files().entries().get(0).path()));
-                        return candidate(recent, shuffleNext.getAndSet(false));
-                    })
+                    .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(CONSECUTIVE)
+                            .cooldown(Duration.ofDays(COOLDOWN_DAYS)).clock(dataClock).build())
+                    // every version the loop registers carries the profile of its own training data, so the
+                    // monitor can follow the alias to it
+                    .requireAttachments(AttachmentNames.DRIFT_PROFILE)
+                    .trainer(request -> candidate(recent(mlops, request), shuffleNext.getAndSet(false)).build())
                     .gate(PromotionGate.of(mlops, policy), (candidate, request) -> {
-                        List<Day> recent = Day.parse(mlops.datasets().open(request.dataset("seattle-weather").ref(),
-                                request.dataset("seattle-weather").files().entries().get(0).path()));
+                        List<Day> recent = recent(mlops, request);
                         List<Day> holdout = recent.subList(recent.size() - HOLDOUT, recent.size());
-                        double champion = meanAbsoluteError(mlops, request.champion().orElseThrow().ref(), holdout);
+                        double champion = meanAbsoluteError(mlops, request.champion().orElseThrow().ref(), pairs(holdout));
                         return PromotionGate.inputs().candidateMetrics(Map.of("mae", candidate.metrics().get("mae_holdout")))
                                 .championMetrics(Map.of("mae", champion)).build();
                     })
                     .executor(training)
-                    .build()) {
-                List<CompletableFuture<TrainingEvent.Outcome>> runs = new ArrayList<>();
-                DriftMonitor monitor = DriftMonitor.builder(profile).countWindow(WINDOW)
-                        .listener((report, state) -> {
-                            windows.add(report);
-                            int n = windows.size();
-                            console.printf("   window %2d, %s to %s: %s%n", n, stream.get((n - 1) * WINDOW).date(),
-                                    stream.get(n * WINDOW - 1).date(), report.datasetDrift()
-                                            ? "dataset drift, in " + report.driftedColumns()
-                                            : "no dataset drift (" + report.driftedColumns().size() + " of "
-                                                    + report.columns().size() + " columns drifted)");
-                            loop.onDriftReport(report).ifPresent(runs::add);
-                        }).build();
+                    .build();
+                 AliasDriftMonitor monitor = AliasDriftMonitor.builder(mlops.models(), ModelRef.alias(MODEL, "production"))
+                         .monitor(b -> b.countWindow(WINDOW).clock(dataClock))
+                         .listener(w -> {
+                             // on the request thread that closed the window: print, and pass it to the loop
+                             windows.add(w.report());
+                             int n = windows.size();
+                             DriftReport report = w.report();
+                             console.printf("   window %2d, %s to %s, against the profile of %s: %s%n", n,
+                                     stream.get((n - 1) * WINDOW).date(), stream.get(n * WINDOW - 1).date(),
+                                     w.profileVersion(), report.datasetDrift() ? "dataset drift, in " + report.driftedColumns()
+                                             : "no dataset drift (" + report.driftedColumns().size() + " of "
+                                                     + report.columns().size() + " columns drifted)");
+                             ContinuousTraining.Signal signal = loop.decide(report);
+                             console.printf("      -> %s%n", signal.decision().reason());
+                             signal.run().ifPresent(runs::add);
+                         })
+                         .onChange(c -> console.println("   " + c.message()))
+                         .build()) {
+                List<ModelRef.Version> servedBy = new ArrayList<>();
                 try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse(MODEL + "@production"), LOADER)
                         .monitor(monitor.observer(Demo::features), 1.0).feedbackWindow(1_000).build()) {
                     List<Day> seen = new ArrayList<>(y2012);
                     for (int i = 0; i + 1 < stream.size(); i++) {
                         Day today = stream.get(i);
+                        dataClock.set(today);
                         seen.add(today);
                         if ((i + 1) % WINDOW == 0) {
                             // the data seen so far is registered as it arrives, for retraining; before
@@ -182,11 +193,13 @@ public final class Demo {
                                     Day.write(seen, data.resolve("weather-to-" + today.date().replace('/', '-') + ".csv"))));
                         }
                         Prediction<Double> p = svc.predictDetailed(today);
+                        servedBy.add(p.servedBy());
                         svc.feedback(p.predictionId(), stream.get(i + 1).tempMax());
                         for (CompletableFuture<TrainingEvent.Outcome> run : runs) {
                             TrainingEvent.Outcome o = run.get(60, TimeUnit.SECONDS);
-                            report(console, o, windows);
+                            report(console, o);
                             svc.refresh();
+                            monitor.refresh(); // the move was heard at once; this waits until it is handled
                             console.printf("   the service now serves %s%n", svc.currentVersion());
                         }
                         runs.clear();
@@ -194,30 +207,28 @@ public final class Demo {
                     long drifted = windows.stream().filter(DriftReport::datasetDrift).count();
                     console.printf("   streamed %d days of 2014-2015: %d windows, %d with dataset drift%n", stream.size() - 1,
                             windows.size(), drifted);
-                    for (VersionMetrics m : svc.metrics().versions()) {
-                        console.printf("   %-12s %5d calls, live MAE %.2f C over %d days of feedback, p99 latency %d us%n",
-                                m.version(), m.calls(), m.meanLiveError().orElse(Double.NaN), m.feedbackCount(),
-                                m.latency().p99Nanos() / 1000);
-                    }
+                    compareOnTheSameDays(console, mlops, svc, stream, servedBy);
                     DriftReport last = windows.stream().filter(DriftReport::datasetDrift).reduce((a, b) -> b).orElseThrow();
                     Path html = out.resolve("drift-report.html");
                     DriftReportHtml.write(last, html);
-                    console.printf("   drift report of the last drifted window: %s (drifted: %s)%n%n", html,
+                    console.printf("   drift report of the last drifted window: %s (drifted: %s)%n%n", shown(html),
                             last.driftedColumns());
 
                     console.println("4. A deliberately bad candidate (shuffled labels) meets the gate");
                     shuffleNext.set(true);
                     TrainingEvent.Outcome bad = loop.trigger("manual: demonstrate a refusal").get(60, TimeUnit.SECONDS);
-                    report(console, bad, windows);
+                    report(console, bad);
                     console.println();
 
                     console.println("5. Roll production back, and forward again");
                     ModelVersion promoted = mlops.models().resolve(ModelRef.parse(MODEL + "@production"));
                     ModelVersion back = mlops.models().rollback(MODEL, "production");
                     svc.refresh();
+                    monitor.refresh();
                     console.printf("   rollback -> %s, the service serves %s%n", back.ref(), svc.currentVersion());
                     mlops.models().setAlias(MODEL, "production", promoted.number());
                     svc.refresh();
+                    monitor.refresh();
                     console.printf("   production -> %s again, the service serves %s%n%n", promoted.ref(), svc.currentVersion());
                 }
             }
@@ -233,7 +244,7 @@ public final class Demo {
             Path cardHtml = out.resolve("model-card.html");
             card.writeHtml(cardHtml);
             card.writeMarkdown(out.resolve("model-card.md"));
-            console.printf("   model card: %s (and .md)%n%n", cardHtml);
+            console.printf("   model card: %s (and .md)%n%n", shown(cardHtml));
 
             console.println("7. Verify the store and the audit chain");
             IntegrityReport report = mlops.verify(VerifyOptions.check());
@@ -255,7 +266,11 @@ public final class Demo {
     static final int HOLDOUT = 56;
     /** Days per drift monitor window. */
     static final int WINDOW = 56;
-    static final double MAE_CEILING = 2.5;
+    /** Hysteresis: drifted windows in a row before retraining. */
+    static final int CONSECUTIVE = 2;
+    /** Cooldown after a retraining, in days of data. */
+    static final int COOLDOWN_DAYS = 365;
+    static final double MAE_CEILING = 3.0;
     static final double MAE_MARGIN = 0.1;
     /** The raw weather columns the monitor compares with the training profile. */
     static final List<String> MONITORED = List.of("precipitation", "temp_max", "temp_min", "wind", "weather");
@@ -276,6 +291,34 @@ public final class Demo {
         };
     };
 
+    /** The date of the day being streamed, as the time of the retrain policy and the monitor. */
+    static final class DataClock extends java.time.Clock {
+        private volatile java.time.Instant now;
+
+        DataClock(Day day) {
+            set(day);
+        }
+
+        void set(Day day) {
+            now = java.time.LocalDate.parse(day.date().replace('/', '-')).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
     private static void features(Day d, double[] numerical, String[] categorical) {
         numerical[0] = d.precipitation();
         numerical[1] = d.tempMax();
@@ -284,8 +327,17 @@ public final class Demo {
         categorical[0] = d.weather();
     }
 
-    /** Trains on all but the last {@link #HOLDOUT} days and measures MAE on those. */
-    private static NewModelVersion candidate(List<Day> days, boolean shuffled) throws java.io.IOException {
+    /** The days of the latest dataset version a run was given. */
+    private static List<Day> recent(Mlops mlops, dev.mlops.training.TrainingRequest request) throws IOException {
+        DatasetVersion v = request.dataset("seattle-weather");
+        return Day.parse(mlops.datasets().open(v.ref(), v.files().entries().get(0).path()));
+    }
+
+    /**
+     * Trains on all but the last {@link #HOLDOUT} days, measures MAE on those, and attaches the
+     * drift profile of all the days (the data the version stands for).
+     */
+    private static NewModelVersion.Builder candidate(List<Day> days, boolean shuffled) throws IOException {
         List<Day> fit = days.subList(0, days.size() - HOLDOUT);
         List<Day> holdout = days.subList(days.size() - HOLDOUT, days.size());
         byte[] onnx = WeatherModel.trainOnnx(fit, 1, shuffled);
@@ -296,50 +348,116 @@ public final class Demo {
                 .param("shuffled_labels", Boolean.toString(shuffled))
                 .metric("mae_holdout", WeatherModel.meanAbsoluteError(onnx, holdout))
                 .codeRef("dev.mlops.examples.WeatherModel")
-                .build();
+                .attachment(AttachmentNames.DRIFT_PROFILE, profile(days).toJsonBytes());
     }
 
-    private static ModelVersion register(Mlops mlops, List<Day> days, DatasetRef data, Optional<ModelRef.Version> parent,
-                                         ReferenceProfile profile, boolean shuffled) throws java.io.IOException {
-        NewModelVersion c = candidate(days, shuffled);
-        NewModelVersion.Builder b = NewModelVersion.builder().artifact(c.artifact()).format(c.format())
-                .signature(c.signature()).description(c.description()).trainedOn(data).codeRef("dev.mlops.examples.WeatherModel")
-                .attachment(AttachmentNames.DRIFT_PROFILE, profile.toJsonBytes());
-        c.params().forEach(b::param);
-        c.metrics().forEach(b::metric);
-        parent.ifPresent(b::retrainedFrom);
-        return mlops.models().register(MODEL, b.build());
+    /** The drift profile of the monitored columns of some days. */
+    static ReferenceProfile profile(List<Day> days) {
+        int n = days.size();
+        double[] precipitation = new double[n];
+        double[] tempMax = new double[n];
+        double[] tempMin = new double[n];
+        double[] wind = new double[n];
+        String[] weather = new String[n];
+        for (int i = 0; i < n; i++) {
+            Day d = days.get(i);
+            precipitation[i] = d.precipitation();
+            tempMax[i] = d.tempMax();
+            tempMin[i] = d.tempMin();
+            wind[i] = d.wind();
+            weather[i] = d.weather();
+        }
+        return ReferenceProfile.of(Frame.ofColumns(Schema.of(new Field("precipitation", FieldType.DOUBLE),
+                new Field("temp_max", FieldType.DOUBLE), new Field("temp_min", FieldType.DOUBLE),
+                new Field("wind", FieldType.DOUBLE), new Field("weather", FieldType.STRING)),
+                List.of(precipitation, tempMax, tempMin, wind, weather)));
     }
 
-    private static double meanAbsoluteError(Mlops mlops, ModelRef.Version version, List<Day> holdout) {
+    /** Each day with the next day's maximum temperature, what the model predicts. */
+    private static List<Day[]> pairs(List<Day> consecutive) {
+        List<Day[]> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < consecutive.size(); i++) {
+            pairs.add(new Day[] {consecutive.get(i), consecutive.get(i + 1)});
+        }
+        return pairs;
+    }
+
+    private static double meanAbsoluteError(Mlops mlops, ModelRef.Version version, List<Day[]> pairs) {
         try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, version, LOADER).build()) {
             double sum = 0;
-            for (int i = 0; i + 1 < holdout.size(); i++) {
-                sum += Math.abs(svc.predict(holdout.get(i)) - holdout.get(i + 1).tempMax());
+            for (Day[] p : pairs) {
+                sum += Math.abs(svc.predict(p[0]) - p[1].tempMax());
             }
-            return sum / (holdout.size() - 1);
+            return sum / pairs.size();
         }
     }
 
-    private static void report(PrintStream console, TrainingEvent.Outcome o, List<DriftReport> windows) {
-        if (o instanceof TrainingEvent.Promoted p) {
-            double candidate = observed(p.decision(), "max:mae");
-            // the margin's observed value is the change champion - candidate (smaller is better)
-            double champion = candidate + observed(p.decision(), "non_inferiority:mae");
-            console.printf("   drift in %d windows so far -> retrained %s on all data seen: held-out MAE %.3f C, the"
-                    + " champion's %.3f C on the same days (gate: <= %s, at most %s worse) -> PROMOTED%n",
-                    windows.stream().filter(DriftReport::datasetDrift).count(), p.candidate().ref(), candidate, champion,
-                    MAE_CEILING, MAE_MARGIN);
-        } else if (o instanceof TrainingEvent.Refused r) {
-            console.printf("   candidate %s (%s) REFUSED by the gate:%n", r.candidate().ref(), r.candidate().description());
-            for (CheckResult c : r.decision().failures()) {
-                console.printf("     - %s: observed %s, required %s%n", c.name(),
-                        c.observed().isPresent() ? String.format(Locale.ROOT, "%.2f", c.observed().getAsDouble()) : "-",
-                        c.required());
+    /**
+     * Live error is only comparable on the same days: for each stretch of days one version
+     * served, its live MAE (the service's joined feedback) and the MAE of each version that
+     * served before it, replayed on the same days.
+     */
+    private static void compareOnTheSameDays(PrintStream console, Mlops mlops, ModelService<Day, Double> svc, List<Day> stream,
+                                             List<ModelRef.Version> servedBy) {
+        console.println("   live MAE, each version on the same days (the serving one from feedback, earlier ones replayed):");
+        List<ModelRef.Version> earlier = new ArrayList<>();
+        int from = 0;
+        while (from < servedBy.size()) {
+            ModelRef.Version v = servedBy.get(from);
+            int to = from;
+            while (to + 1 < servedBy.size() && servedBy.get(to + 1).equals(v)) {
+                to++;
             }
-        } else if (o instanceof TrainingEvent.TrainingFailed f) {
-            console.printf("   training FAILED at %s: %s%n", f.stage(), f.message());
+            List<Day[]> stretch = new ArrayList<>();
+            for (int i = from; i <= to; i++) {
+                stretch.add(new Day[] {stream.get(i), stream.get(i + 1)});
+            }
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "     %s to %s, %3d days: %s %.2f C (live)",
+                    stream.get(from).date(), stream.get(to).date(), stretch.size(), v,
+                    svc.metrics().version(v).orElseThrow().meanLiveError().orElse(Double.NaN)));
+            for (ModelRef.Version e : earlier) {
+                line.append(String.format(Locale.ROOT, ", %s %.2f C", e, meanAbsoluteError(mlops, e, stretch)));
+            }
+            console.println(line);
+            if (!earlier.contains(v)) {
+                earlier.add(v);
+            }
+            from = to + 1;
         }
+    }
+
+    private static void report(PrintStream console, TrainingEvent.Outcome o) {
+        PromotionDecision d;
+        ModelVersion candidate;
+        if (o instanceof TrainingEvent.Promoted p) {
+            d = p.decision();
+            candidate = p.candidate();
+        } else if (o instanceof TrainingEvent.Refused r) {
+            d = r.decision();
+            candidate = r.candidate();
+        } else {
+            TrainingEvent.TrainingFailed f = (TrainingEvent.TrainingFailed) o;
+            console.printf("   run %d: training FAILED at %s: %s%n", f.run(), f.stage(), f.message());
+            return;
+        }
+        double mae = observed(d, "max:mae");
+        // the margin's observed value is the change champion - candidate (smaller is better)
+        double champion = mae + observed(d, "non_inferiority:mae");
+        console.printf("   run %d: %s (%s; data %s): held-out MAE %.3f C, the champion %s's %.3f C on the same days"
+                + " (gate: <= %s, at most %s worse) -> %s%n", o.run(), candidate.ref(), candidate.description(),
+                candidate.lineage().trainedOn(), mae, d.champion().map(Object::toString).orElse("-"), champion, MAE_CEILING,
+                MAE_MARGIN, d.passed() ? "PROMOTED" : "REFUSED:");
+        for (CheckResult c : d.failures()) {
+            console.printf("     - %s: observed %s, required %s%n", c.name(),
+                    c.observed().isPresent() ? String.format(Locale.ROOT, "%.2f", c.observed().getAsDouble()) : "-",
+                    c.required());
+        }
+    }
+
+    /** A path relative to the working directory when it is inside it (as {@code demo-output/...}), else absolute. */
+    static String shown(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
     }
 
     private static double observed(PromotionDecision d, String check) {

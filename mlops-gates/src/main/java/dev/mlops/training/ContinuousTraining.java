@@ -129,6 +129,7 @@ public final class ContinuousTraining implements AutoCloseable {
     private final Executor executor;
     private final RetrainPolicy policy;
     private final Clock clock;
+    private final Set<String> requiredAttachments;
     private final List<Consumer<? super TrainingEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong runs = new AtomicLong();
 
@@ -149,6 +150,7 @@ public final class ContinuousTraining implements AutoCloseable {
         this.gate = b.gate;
         this.executor = b.executor;
         this.policy = b.policy;
+        this.requiredAttachments = Set.copyOf(b.requiredAttachments);
         this.clock = b.clock != null ? b.clock : policy != null ? policy.clock() : Clock.systemUTC();
         this.listeners.addAll(b.listeners);
     }
@@ -209,8 +211,42 @@ public final class ContinuousTraining implements AutoCloseable {
      * @throws IllegalStateException if there is no policy or it has no drift trigger
      */
     public Optional<CompletableFuture<TrainingEvent.Outcome>> onDriftReport(DriftReport report) {
+        return decide(report).run();
+    }
+
+    /**
+     * Passes a drift report to the policy, as {@link #onDriftReport} does, and also returns the
+     * policy's decision: why this report did or did not start a run (no drift, hysteresis,
+     * cooldown).
+     *
+     * @param report a drift report
+     * @return the decision, and the run's outcome if it triggered one
+     * @throws IllegalStateException if there is no policy or it has no drift trigger
+     */
+    public Signal decide(DriftReport report) {
         Objects.requireNonNull(report, "report");
-        return isClosed() ? Optional.empty() : requirePolicy().onDriftReport(report).map(this::submit);
+        RetrainPolicy p = requirePolicy();
+        if (isClosed()) {
+            return new Signal(new RetrainDecision(RetrainPolicy.DRIFT, RetrainDecision.Verdict.IGNORED, 0,
+                    p.consecutiveSignals(), Optional.empty(), Optional.empty(), "the retraining loop of " + target()
+                            + " is closed"), Optional.empty());
+        }
+        RetrainDecision d = p.decide(report);
+        return new Signal(d, d.trigger().map(this::submit));
+    }
+
+    /**
+     * A signal's decision and, when it triggered, the run it started (or was merged into).
+     *
+     * @param decision what the policy decided, and why
+     * @param run the run's outcome, when the decision is {@link RetrainDecision.Verdict#TRIGGERED}
+     */
+    public record Signal(RetrainDecision decision, Optional<CompletableFuture<TrainingEvent.Outcome>> run) {
+        /** Checks arguments. */
+        public Signal {
+            Objects.requireNonNull(decision, "decision");
+            Objects.requireNonNull(run, "run");
+        }
     }
 
     /**
@@ -525,6 +561,12 @@ public final class ContinuousTraining implements AutoCloseable {
             if (spec == null) {
                 throw new IllegalStateException("the trainer returned null instead of a candidate");
             }
+            List<String> missing = requiredAttachments.stream().filter(n -> !spec.attachments().containsKey(n)).sorted()
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("the trainer's candidate has no attachment " + missing + ", which this loop"
+                        + " requires of every version it registers (requireAttachments); attach it in the trainer");
+            }
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -683,6 +725,7 @@ public final class ContinuousTraining implements AutoCloseable {
         private RetrainPolicy policy;
         private Clock clock;
         private final List<Consumer<? super TrainingEvent>> listeners = new ArrayList<>();
+        private final Set<String> requiredAttachments = new LinkedHashSet<>();
 
         private Builder(Mlops mlops, String model, String alias) {
             this.mlops = Objects.requireNonNull(mlops, "mlops");
@@ -740,6 +783,24 @@ public final class ContinuousTraining implements AutoCloseable {
          */
         public Builder policy(RetrainPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Attachments every candidate must carry, such as
+         * {@code AttachmentNames.DRIFT_PROFILE} so that a drift monitor following the alias can
+         * switch to the new version's profile. A candidate without one is not registered: the run
+         * fails at stage {@value ContinuousTraining#STAGE_TRAIN}, naming what is missing.
+         *
+         * @param names attachment names
+         * @return this
+         */
+        public Builder requireAttachments(String... names) {
+            Objects.requireNonNull(names, "names");
+            for (String n : names) {
+                Names.requireValid(Names.Kind.TAG, n);
+                requiredAttachments.add(n);
+            }
             return this;
         }
 

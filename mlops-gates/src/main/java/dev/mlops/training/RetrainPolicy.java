@@ -117,7 +117,20 @@ public final class RetrainPolicy {
      * @return the trigger, if this report made one fire
      * @throws IllegalStateException if the policy has no drift trigger (a report would be ignored)
      */
-    public synchronized Optional<RetrainTrigger> onDriftReport(DriftReport report) {
+    public Optional<RetrainTrigger> onDriftReport(DriftReport report) {
+        return decide(report).trigger();
+    }
+
+    /**
+     * Considers a drift report as {@link #onDriftReport} does, and says what was decided and why:
+     * not a signal, a signal held back by hysteresis (how many more are needed) or by the cooldown
+     * (until when), or a trigger.
+     *
+     * @param report a drift report
+     * @return the decision
+     * @throws IllegalStateException if the policy has no drift trigger (a report would be ignored)
+     */
+    public synchronized RetrainDecision decide(DriftReport report) {
         Objects.requireNonNull(report, "report");
         if (!datasetDrift && columns.isEmpty()) {
             throw new IllegalStateException("this retrain policy has no drift trigger: build it with onDatasetDrift() "
@@ -128,7 +141,11 @@ public final class RetrainPolicy {
         boolean signal = (datasetDrift && report.datasetDrift()) || !watched.isEmpty();
         if (!signal) {
             driftStreak = 0;
-            return Optional.empty();
+            String why = datasetDrift
+                    ? "no dataset drift (share " + report.driftShare() + " < " + report.driftShareThreshold() + ")"
+                    : "none of the watched columns " + new java.util.TreeSet<>(columns) + " drifted";
+            return new RetrainDecision(DRIFT, RetrainDecision.Verdict.NO_SIGNAL, 0, consecutive, Optional.empty(),
+                    Optional.empty(), why + ": no signal, the drift streak starts over");
         }
         driftStreak++;
         Map<String, String> facts = new LinkedHashMap<>();
@@ -163,7 +180,8 @@ public final class RetrainPolicy {
         liveStreak++;
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("detector", detail);
-        return fire(LIVE_ERROR, "live error drift (" + detail + "), " + liveStreak + " detection(s)", facts, liveStreak);
+        return fire(LIVE_ERROR, "live error drift (" + detail + "), " + liveStreak + " detection(s)", facts, liveStreak)
+                .trigger();
     }
 
     /**
@@ -242,7 +260,7 @@ public final class RetrainPolicy {
             String detail = "metric " + Names.quote(b.name) + " of " + serving + " is " + value
                     + (b.floor ? ", below its floor " : ", above its ceiling ") + b.bound + " in "
                     + metricStreaks[i] + " consecutive check(s)";
-            fired = fire(METRIC_FLOOR, detail, facts, metricStreaks[i]);
+            fired = fire(METRIC_FLOOR, detail, facts, metricStreaks[i]).trigger();
         }
         return fired;
     }
@@ -333,17 +351,34 @@ public final class RetrainPolicy {
         }
     }
 
-    private Optional<RetrainTrigger> fire(String kind, String detail, Map<String, String> facts, int streak) {
+    private RetrainDecision fire(String kind, String detail, Map<String, String> facts, int streak) {
         if (streak < consecutive) {
-            return Optional.empty();
+            return new RetrainDecision(kind, RetrainDecision.Verdict.HYSTERESIS, streak, consecutive, Optional.empty(),
+                    Optional.empty(), kind + " signal " + streak + " of " + consecutive + " needed in a row (hysteresis)");
         }
         Instant now = clock.instant();
         if (lastTrigger != null && Duration.between(lastTrigger, now).compareTo(cooldown) < 0) {
-            return Optional.empty();
+            Instant until = lastTrigger.plus(cooldown);
+            return new RetrainDecision(kind, RetrainDecision.Verdict.COOLDOWN, streak, consecutive, Optional.of(until),
+                    Optional.empty(), kind + " signal " + streak + " in a row, but in the cooldown: " + words(cooldown)
+                            + " after the trigger at " + lastTrigger + ", until " + until);
         }
         Map<String, String> f = new LinkedHashMap<>(facts);
         f.put("consecutive", Integer.toString(streak));
-        return Optional.of(record(kind, detail, f, now));
+        RetrainTrigger t = record(kind, detail, f, now);
+        return new RetrainDecision(kind, RetrainDecision.Verdict.TRIGGERED, streak, consecutive, Optional.empty(),
+                Optional.of(t), "retrain: " + detail);
+    }
+
+    /** A duration as people say it when it is whole days or hours ({@code 365 days}), else ISO-8601. */
+    static String words(Duration d) {
+        if (!d.isZero() && d.equals(Duration.ofDays(d.toDays()))) {
+            return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+        }
+        if (!d.isZero() && d.equals(Duration.ofHours(d.toHours()))) {
+            return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+        }
+        return d.toString();
     }
 
     private RetrainTrigger record(String kind, String detail, Map<String, String> facts, Instant now) {

@@ -228,6 +228,49 @@ class ContinuousTrainingTest {
     }
 
     @Test
+    void aCandidateWithoutARequiredAttachmentIsNotRegistered() {
+        try (ContinuousTraining ct = loop(r -> candidate((byte) 2)).requireAttachments("drift-profile").build()) {
+            CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("no profile");
+            executor.runAll();
+            TrainingEvent.TrainingFailed failed = (TrainingEvent.TrainingFailed) f.join();
+            assertThat(failed.stage()).isEqualTo("train");
+            assertThat(failed.message()).contains("no attachment [drift-profile]", "requireAttachments");
+            assertThat(mlops.models().listVersions("rain", dev.mlops.api.VersionQuery.all()).items()).hasSize(1);
+        }
+        try (ContinuousTraining ct = loop(r -> NewModelVersion.builder().artifact(Artifact.bytes("m.bin", new byte[] {3}))
+                .metric("error_rate", 0.2).attachment("drift-profile", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build()).requireAttachments("drift-profile").build()) {
+            CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("with profile");
+            executor.runAll();
+            TrainingEvent.Promoted p = (TrainingEvent.Promoted) f.join();
+            assertThat(p.candidate().attachments()).containsKey("drift-profile");
+        }
+        assertThatThrownBy(() -> ContinuousTraining.builder(mlops, "rain", "production").requireAttachments("bad name"))
+                .isInstanceOf(dev.mlops.api.InvalidNameException.class).hasMessageContaining("'bad name'");
+    }
+
+    @Test
+    void decideReturnsThePolicysReasonAndTheRunItStarted() {
+        RetrainPolicy policy = RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2).clock(clock).build();
+        ContinuousTraining ct = loop(r -> candidate((byte) 2)).policy(policy).build();
+        try {
+            ContinuousTraining.Signal first = ct.decide(RetrainPolicyTest.drifted(T0));
+            assertThat(first.decision().verdict()).isEqualTo(RetrainDecision.Verdict.HYSTERESIS);
+            assertThat(first.run()).isEmpty();
+            ContinuousTraining.Signal second = ct.decide(RetrainPolicyTest.drifted(T0));
+            assertThat(second.decision().triggered()).isTrue();
+            executor.runAll();
+            assertThat(second.run().orElseThrow().join()).isInstanceOf(TrainingEvent.Promoted.class);
+            ct.close();
+            ContinuousTraining.Signal closed = ct.decide(RetrainPolicyTest.drifted(T0));
+            assertThat(closed.decision().verdict()).isEqualTo(RetrainDecision.Verdict.IGNORED);
+            assertThat(closed.decision().reason()).contains("closed");
+        } finally {
+            ct.close();
+        }
+    }
+
+    @Test
     void trainerErrorsAndNullAreFailuresToo() {
         AtomicInteger calls = new AtomicInteger();
         try (ContinuousTraining ct = loop(r -> {

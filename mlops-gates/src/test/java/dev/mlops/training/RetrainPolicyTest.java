@@ -122,6 +122,41 @@ class RetrainPolicyTest {
         }
 
         @Test
+        void everyDecisionSaysWhyNoSignalHysteresisCooldownOrTrigger() {
+            ManualTestClock clock = new ManualTestClock(T0);
+            RetrainPolicy p = RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2)
+                    .cooldown(Duration.ofDays(10)).clock(clock).build();
+            RetrainDecision calm = p.decide(calm(T0));
+            assertThat(calm.verdict()).isEqualTo(RetrainDecision.Verdict.NO_SIGNAL);
+            assertThat(calm.streak()).isZero();
+            assertThat(calm.reason()).contains("no dataset drift (share 0.0 < 0.5)", "starts over");
+            RetrainDecision first = p.decide(drifted(T0));
+            assertThat(first.verdict()).isEqualTo(RetrainDecision.Verdict.HYSTERESIS);
+            assertThat(first.streak()).isEqualTo(1);
+            assertThat(first.needed()).isEqualTo(2);
+            assertThat(first.reason()).isEqualTo("drift signal 1 of 2 needed in a row (hysteresis)");
+            assertThat(first.trigger()).isEmpty();
+            RetrainDecision fired = p.decide(drifted(T0));
+            assertThat(fired.triggered()).isTrue();
+            assertThat(fired.trigger().orElseThrow().kind()).isEqualTo("drift");
+            assertThat(fired.reason()).startsWith("retrain: dataset drift");
+            clock.advance(Duration.ofDays(3));
+            p.decide(drifted(clock.instant()));
+            RetrainDecision held = p.decide(drifted(clock.instant()));
+            assertThat(held.verdict()).isEqualTo(RetrainDecision.Verdict.COOLDOWN);
+            assertThat(held.streak()).isEqualTo(2);
+            assertThat(held.cooldownUntil()).contains(T0.plus(Duration.ofDays(10)));
+            assertThat(held.reason()).contains("in the cooldown: 10 days after the trigger at 2024-01-01T00:00:00Z,"
+                    + " until 2024-01-11T00:00:00Z");
+            clock.set(T0.plus(Duration.ofDays(10)));
+            RetrainDecision after = p.decide(drifted(clock.instant()));
+            assertThat(after.triggered()).isTrue();
+            assertThat(after.trigger().orElseThrow().facts()).containsEntry("consecutive", "3");
+            assertThatThrownBy(() -> new RetrainDecision("drift", RetrainDecision.Verdict.TRIGGERED, 1, 1,
+                    Optional.empty(), Optional.empty(), "x")).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         void cooldownSuppressesButSignalsKeepCounting() {
             ManualTestClock clock = new ManualTestClock(T0);
             RetrainPolicy p = RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2)
