@@ -17,6 +17,7 @@ import dev.mlops.api.serving.Model;
 import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
+import dev.mlops.api.serving.ServiceMetrics;
 import dev.mlops.api.AttachmentNames;
 import dev.mlops.training.ContinuousTraining;
 import dev.mlops.core.Mlops;
@@ -134,6 +135,9 @@ public final class Demo {
                     + " (cooldown)%n", CONSECUTIVE, COOLDOWN_DAYS);
             AtomicBoolean shuffleNext = new AtomicBoolean();
             List<DriftReport> windows = new CopyOnWriteArrayList<>();
+            // each window by the version whose profile it was compared with, for that version's card
+            Map<ModelRef.Version, List<DriftReport>> windowsByVersion = new java.util.concurrent.ConcurrentHashMap<>();
+            ServiceMetrics served = null;
             List<CompletableFuture<TrainingEvent.Outcome>> runs = new CopyOnWriteArrayList<>();
             // held-out MAE of tomorrow's maximum temperature, in degrees C: a ceiling, and at most a tenth of
             // a degree worse than the champion on the same days (a retrained model is often a hair worse
@@ -164,6 +168,7 @@ public final class Demo {
                          .listener(w -> {
                              // on the request thread that closed the window: print, and pass it to the loop
                              windows.add(w.report());
+                             windowsByVersion.computeIfAbsent(w.profileVersion(), v -> new CopyOnWriteArrayList<>()).add(w.report());
                              int n = windows.size();
                              DriftReport report = w.report();
                              console.printf("   window %2d, %s to %s, against the profile of %s: %s%n", n,
@@ -230,6 +235,7 @@ public final class Demo {
                     svc.refresh();
                     monitor.refresh();
                     console.printf("   production -> %s again, the service serves %s%n%n", promoted.ref(), svc.currentVersion());
+                    served = svc.metrics();
                 }
             }
 
@@ -240,7 +246,10 @@ public final class Demo {
             Map<String, Long> actions = new java.util.TreeMap<>();
             mlops.audit().entries(1, 10_000).forEach(e -> actions.merge(e.action(), 1L, Long::sum));
             console.printf("   audit entries by action: %s%n", actions);
-            ModelCard card = ModelCard.of(mlops, prod.ref());
+            // the live card: what the service counted and what the monitor saw for this version
+            ModelCard card = ModelCard.builder(mlops, prod.ref()).servingMetrics(served)
+                    .driftReports(windowsByVersion.getOrDefault(prod.ref(), List.of()), "the demo's monitor of " + MODEL + "@production")
+                    .build();
             Path cardHtml = out.resolve("model-card.html");
             card.writeHtml(cardHtml);
             card.writeMarkdown(out.resolve("model-card.md"));
