@@ -481,6 +481,9 @@ final class ProfileLayout {
                     // the grid's D is a lower bound of the exact D; the sketch's is within ±bound
                     double lo = exact != null ? Math.max(0.0, db[0] - db[1]) : db[0];
                     double hi = Math.min(1.0, db[0] + db[1]);
+                    // the reported D is rounded as scipy reports it: keep it inside its interval
+                    lo = Math.min(lo, stat);
+                    hi = Math.max(hi, stat);
                     statInterval = Optional.of(new Interval(lo, hi));
                     double pLo = CountTests.ksPValue(hi, nR, nC)[1];
                     double pHi = CountTests.ksPValue(lo, nR, nC)[1];
