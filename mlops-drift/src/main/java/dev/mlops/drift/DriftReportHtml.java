@@ -342,7 +342,9 @@ public final class DriftReportHtml {
         }
         Optional<ColumnStats> r = c.referenceStats();
         Optional<ColumnStats> k = c.currentStats();
-        sb.append("<table class=\"stats\"><caption>Summary statistics</caption><thead><tr><th scope=\"col\">Statistic</th>")
+        sb.append("<table class=\"stats\"><caption>Summary statistics").append(c.kind() == ColumnKind.CATEGORICAL
+                        ? " (each side's five most frequent categories; \u2014: not among them)" : "")
+                .append("</caption><thead><tr><th scope=\"col\">Statistic</th>")
                 .append("<th scope=\"col\" class=\"num\">Reference</th><th scope=\"col\" class=\"num\">Current</th></tr></thead><tbody>\n");
         statsRow(sb, "count", r.map(s -> count(s.count())), k.map(s -> count(s.count())));
         statsRow(sb, "missing", r.map(s -> count(s.missing())), k.map(s -> count(s.missing())));
