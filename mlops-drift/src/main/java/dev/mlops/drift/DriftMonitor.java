@@ -305,7 +305,7 @@ public final class DriftMonitor {
      * @return the observer
      */
     public <I> InputObserver<I> observer(FeatureExtractor<I> extractor) {
-        return observer(extractor, null);
+        return observerOf(extractor, null);
     }
 
     /**
@@ -318,6 +318,12 @@ public final class DriftMonitor {
      * @return the observer
      */
     public <I> InputObserver<I> observer(FeatureExtractor<I> extractor, Function<? super I, Instant> eventTime) {
+        Objects.requireNonNull(eventTime, "eventTime");
+        return observerOf(extractor, eventTime);
+    }
+
+    /** @param eventTime null: rows without event time */
+    private <I> InputObserver<I> observerOf(FeatureExtractor<I> extractor, Function<? super I, Instant> eventTime) {
         Objects.requireNonNull(extractor, "extractor");
         ThreadLocal<Row> rows = ThreadLocal.withInitial(() -> new Row(numericalCount, categoricalCount));
         return input -> {

@@ -439,7 +439,14 @@ class DriftReportHtmlTest {
             monitor.observe(new double[0], new String[] {"rain"});
             monitor.observe(new double[0], new String[] {"sun"}, Instant.parse("2015-12-29T00:00:00Z"));
             monitor.observe(new double[0], new String[] {"fog"}, Instant.parse("2015-11-04T00:00:00Z"));
-            assertThat(reports).hasSize(2);
+            // a service's observer takes the event time from each input
+            dev.mlops.api.serving.InputObserver<String> observer = monitor.observer((String w, double[] n, String[] c) -> c[0] = w,
+                    w -> w.equals("rain") ? Instant.parse("2016-01-02T00:00:00Z") : Instant.parse("2016-01-01T00:00:00Z"));
+            observer.observe("rain");
+            observer.observe("sun");
+            assertThat(reports).hasSize(3);
+            assertThat(facts(select(parse(DriftReportHtml.render(reports.get(2))), "//section[@id='inputs']").get(0)))
+                    .contains("Current time range=2016-01-01T00:00:00Z to 2016-01-02T00:00:00Z (event time)");
             String processing = facts(select(parse(DriftReportHtml.render(reports.get(0))), "//section[@id='inputs']").get(0));
             assertThat(processing).contains("Current time range=2026-12-05T20:13:01Z to 2026-12-05T20:13:01Z"
                     + " (processing time: no event time was given)").contains("Reference profile=sha256:" + profile.sha256());
