@@ -2,11 +2,13 @@ package dev.mlops.cli;
 
 import dev.mlops.api.DatasetSource;
 import dev.mlops.api.Field;
+import dev.mlops.api.FieldType;
 import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
 import dev.mlops.api.Schema;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
+import dev.mlops.api.drift.DriftInputs;
 import dev.mlops.api.drift.DriftReport;
 import dev.mlops.quality.CsvSummary;
 import dev.mlops.quality.Frames;
@@ -17,6 +19,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,6 +87,12 @@ final class DriftOptions {
 
     @Option(names = "--fail-on-drift", description = "Exit with code 3 when the dataset drifted.")
     boolean failOnDrift;
+
+    @Option(names = "--timestamp-column", paramLabel = "COL",
+            description = "The column holding each row's date or time (ISO-8601: 2015-11-04, 2015-11-04T06:00:00,"
+                    + " 2015-11-04T06:00:00Z; or 2015/11/04): the report shows each file's time range, and the column"
+                    + " is not compared.")
+    String timestampColumn;
 
     private DriftAnalysis.Builder analysis;
     private int threads;
@@ -166,6 +182,9 @@ final class DriftOptions {
             }
             a = build(analysis);
             checkColumns(a, ref, cur);
+            if (timestampColumn != null) {
+                a = leaveOutTimestamps(a, ref);
+            }
             ref.summary = summarize(ref, Map.of(), progress);
             cur.summary = summarize(cur, numericInReference(ref), progress);
             List<String> compared = checkSchemas(a, ref, cur);
@@ -177,12 +196,80 @@ final class DriftOptions {
             if (pool != null) {
                 pool.done(report.columns().size());
             }
-            return report;
+            return report.withInputs(new DriftInputs(Optional.empty(), Optional.empty(), side(ref), side(cur)));
         } finally {
             if (pool != null) {
                 pool.closeTask();
                 pool.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * Without {@code --column}, compares every column but the timestamp column (a text column
+     * would otherwise be compared as categories); the headers were checked to match.
+     */
+    private DriftAnalysis leaveOutTimestamps(DriftAnalysis a, CsvInput ref) {
+        List<String> header = header(ref);
+        if (!header.contains(timestampColumn)) {
+            throw new BadInputException("--timestamp-column " + Names.quote(timestampColumn) + " is not a column of "
+                    + ref.named() + "; it has " + header);
+        }
+        if (!columns.isEmpty()) {
+            return a;
+        }
+        List<String> compared = header.stream().filter(c -> !c.equals(timestampColumn)).toList();
+        if (compared.isEmpty()) {
+            throw new BadInputException("--timestamp-column " + Names.quote(timestampColumn)
+                    + " is the only column: there is nothing to compare");
+        }
+        analysis.columns(compared);
+        return build(analysis);
+    }
+
+    /** A side of the report's inputs: the file as named, and with a timestamp column its time range. */
+    private DriftInputs.Side side(CsvInput in) {
+        DriftInputs.Side side = DriftInputs.Side.file(in.file.toString());
+        if (timestampColumn == null) {
+            return side;
+        }
+        Frame times;
+        try (InputStream s = in.open(null)) {
+            times = Frames.readCsv(s, in.delimiter, in.name(),
+                    Frame.builder(new Schema(List.of(new Field(timestampColumn, FieldType.STRING)))));
+        } catch (ValidationException | StorageException e) {
+            throw new BadInputException(in.named() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(in.named() + ": cannot read " + in.name() + ": " + e.getMessage());
+        }
+        Instant first = null;
+        Instant last = null;
+        // each distinct value once: the dictionary, not every row
+        for (String value : times.categories(timestampColumn).dictionary()) {
+            Instant t = instant(in, value);
+            first = first == null || t.isBefore(first) ? t : first;
+            last = last == null || t.isAfter(last) ? t : last;
+        }
+        return first == null ? side
+                : side.withTime(new DriftInputs.TimeRange(first, last, true, Optional.of(timestampColumn)));
+    }
+
+    private static final DateTimeFormatter SLASHED_DATE = DateTimeFormatter.ofPattern("uuuu/MM/dd");
+
+    /** An ISO-8601 instant, date-time (UTC without an offset) or date (UTC midnight), or a yyyy/MM/dd date. */
+    private Instant instant(CsvInput in, String value) {
+        String v = value.strip();
+        try {
+            if (v.length() <= 10) {
+                LocalDate d = v.indexOf('/') >= 0 ? LocalDate.parse(v, SLASHED_DATE) : LocalDate.parse(v);
+                return d.atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(v, OffsetDateTime::from, LocalDateTime::from);
+            return t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new BadInputException(in.named() + ": --timestamp-column " + Names.quote(timestampColumn) + " has value "
+                    + Names.quote(value) + ", which is not a date or time: expected ISO-8601 such as 2015-11-04,"
+                    + " 2015-11-04T06:00:00 or 2015-11-04T06:00:00Z, or 2015/11/04");
         }
     }
 

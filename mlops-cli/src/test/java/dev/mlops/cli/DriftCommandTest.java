@@ -4,17 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlops.api.drift.ColumnDrift;
+import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.Distribution;
+import dev.mlops.api.drift.DriftInputs;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.drift.Interval;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.quality.Frames;
 import dev.mlops.drift.DriftAnalysis;
 import dev.mlops.drift.DriftReportJson;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -77,7 +88,7 @@ class DriftCommandTest {
             JsonNode root = DriftCommandTest.this.json();
             assertThat(root.get("dataset_drift").asBoolean()).isTrue();
             assertThat(root.get("drift_share").asDouble()).isEqualTo(0.6);
-            assertThat(root.get("schema_version").asInt()).isEqualTo(1);
+            assertThat(root.get("schema_version").asInt()).isEqualTo(2);
             Map<String, JsonNode> cols = byColumn(root);
             assertThat(cols).containsOnlyKeys("precipitation", "temp_max", "temp_min", "wind", "weather");
             JsonNode tempMax = cols.get("temp_max");
@@ -113,12 +124,79 @@ class DriftCommandTest {
             assertThat(r.exitCode()).as(r.err()).isZero();
             assertThat(r.err()).isEmpty();
             assertThat(r.out()).contains("weather-2012.csv (366 rows)").contains("weather-2015.csv (365 rows)")
-                    .containsPattern("(?m)^COLUMN +TYPE +METHOD +STATISTIC +P-VALUE +THRESHOLD +DRIFT")
-                    .containsPattern("(?m)^temp_max +numerical +ks +0\\.1525 +0\\.0003157 +0\\.05 +yes +0% / 0%$")
-                    .containsPattern("(?m)^wind +numerical +ks .* no ")
+                    .containsPattern("(?m)^COLUMN +TYPE +METHOD +STATISTIC +P-VALUE +THRESHOLD +VERDICT")
+                    .containsPattern("(?m)^temp_max +numerical +ks +0\\.1525 +0\\.0003157 +0\\.05 +drift +0% / 0%$")
+                    .containsPattern("(?m)^wind +numerical +ks .* no drift ")
+                    .doesNotContain("\u2248")
                     .contains("dataset drift: YES (3 of 5 columns drifted, share 0.60 >= 0.50)");
             String[] lines = r.out().split("\n");
             assertThat(lines[2]).startsWith("temp_max");
+        }
+    }
+
+    @Nested
+    @DisplayName("inputs and estimates")
+    class InputsAndEstimates {
+        @Test
+        @DisplayName("--timestamp-column gives each file's time range, in the table's header and the JSON, and is not compared")
+        void timestampColumn() {
+            CliRunner.Result r = drift("--timestamp-column", "date");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("reference: " + y2012 + " (366 rows, 2012-01-01 to 2012-12-31)   current: " + y2015
+                    + " (365 rows, 2015-01-01 to 2015-12-31)");
+            JsonNode root = json("--timestamp-column", "date");
+            JsonNode current = root.get("inputs").get("current");
+            assertThat(current.get("file").asText()).isEqualTo(y2015.toString());
+            assertThat(current.get("time").get("first").asText()).isEqualTo("2015-01-01T00:00:00Z");
+            assertThat(current.get("time").get("last").asText()).isEqualTo("2015-12-31T00:00:00Z");
+            assertThat(current.get("time").get("event_time").asBoolean()).isTrue();
+            assertThat(current.get("time").get("column").asText()).isEqualTo("date");
+            assertThat(byColumn(root)).doesNotContainKey("date").hasSize(5);
+            assertThat(json().get("inputs").get("current").get("time").isNull()).as("no time range without the column").isTrue();
+        }
+
+        @Test
+        @DisplayName("--timestamp-column refuses a missing column and a value that is not a date, naming both")
+        void timestampErrors() throws IOException {
+            CliRunner.Result missing = drift("--timestamp-column", "day");
+            assertThat(missing.exitCode()).isEqualTo(2);
+            assertThat(missing.err()).contains("--timestamp-column 'day' is not a column of --reference");
+            Path bad = tmp.resolve("bad-dates.csv");
+            Files.writeString(bad, "when,x\n2015-01-01,1\nyesterday,2\n");
+            CliRunner.Result r = cli.run("drift", "--reference", bad.toString(), "--current", bad.toString(),
+                    "--timestamp-column", "when");
+            assertThat(r.exitCode()).isEqualTo(2);
+            assertThat(r.err()).contains("'yesterday', which is not a date or time: expected ISO-8601");
+        }
+
+        @Test
+        @DisplayName("estimates print as estimates with their intervals; a straddling interval prints uncertain")
+        void estimates() {
+            ColumnDrift uncertain = new ColumnDrift("precipitation", ColumnKind.NUMERICAL, "ks", 0.3236,
+                    OptionalDouble.of(5.072e-5), OptionalDouble.empty(), 0.05, false, 0.0, 0.0, 366, 56,
+                    OptionalDouble.of(0.1928), Optional.empty(), new Distribution(List.of(), List.of(), List.of(), List.of()),
+                    Verdict.UNCERTAIN, Optional.of(new Interval(0.1308, 0.5164)), Optional.of(new Interval(1.2e-12, 0.2113)),
+                    Optional.empty(), Optional.empty());
+            ColumnDrift exact = new ColumnDrift("weather", ColumnKind.CATEGORICAL, "chisquare", 3.21, OptionalDouble.of(0.36),
+                    OptionalDouble.empty(), 0.05, false, 0.0, 0.0, 366, 56, OptionalDouble.of(0.0), Optional.empty(),
+                    new Distribution(List.of(), List.of(), List.of(), List.of()));
+            DriftReport report = new DriftReport(Instant.parse("2025-01-01T00:00:00Z"), 366, 56, List.of(uncertain, exact),
+                    0.0, 0.5, false, "none", Optional.empty(), new DriftInputs(Optional.of("temp-max/1"),
+                    Optional.of("sha256:ab"), DriftInputs.Side.unnamed(), DriftInputs.Side.unnamed().withTime(
+                    new DriftInputs.TimeRange(Instant.parse("2015-11-04T00:00:00Z"), Instant.parse("2015-12-29T00:00:00Z"),
+                            true, Optional.empty()))), Verdict.UNCERTAIN, new Interval(0.0, 0.5));
+            StringWriter text = new StringWriter();
+            DriftCommand.print(new PrintWriter(text), report);
+            assertThat(text.toString())
+                    .startsWith("reference: sha256:ab (366 rows)   current: (unnamed) (56 rows, 2015-11-04 to 2015-12-29)"
+                            + "   model: temp-max/1")
+                    .containsPattern("(?m)^precipitation +numerical +ks +\u2248 0\\.32 \\[0\\.13, 0\\.52\\] +"
+                            + "\u2248 5\\.1e-5 \\[1\\.2e-12, 0\\.21\\] +0\\.05 +uncertain ")
+                    .containsPattern("(?m)^weather +categorical +chisquare +3\\.21 +0\\.36 +0\\.05 +no drift ")
+                    .contains("\u2248: estimated from the reference profile")
+                    .contains("dataset drift: UNCERTAIN (0 drifted, 1 uncertain of 2 columns, share 0.00 to 0.50,"
+                            + " threshold 0.50)")
+                    .doesNotContain("5.072e-5", "0.3236");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.mlops.api.Schema;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.ColumnStats;
 import dev.mlops.api.drift.DriftReport;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -198,7 +199,48 @@ public final class DriftAnalysis {
         List<ColumnComparison.Spec> specs = specs(reference.schema(), current.schema(),
                 name -> reference.missing(name) == reference.rowCount(), name -> current.missing(name) == current.rowCount());
         List<ColumnComparison.Outcome> outcomes = run(specs, reference, current);
-        return report(outcomes, reference.rowCount(), current.rowCount());
+        DriftReport r = report(outcomes, reference.rowCount(), current.rowCount());
+        List<ColumnDrift> withStats = new ArrayList<>(r.columns().size());
+        for (ColumnDrift c : r.columns()) {
+            withStats.add(c.withStats(Optional.of(stats(reference, c)), Optional.of(stats(current, c))));
+        }
+        return new DriftReport(r.createdAt(), r.referenceRows(), r.currentRows(), withStats, r.driftShare(),
+                r.driftShareThreshold(), r.datasetDrift(), r.correction(), r.window(), r.inputs(), r.datasetVerdict(),
+                r.driftShareInterval());
+    }
+
+    /** One side's summary of a compared column, exact: from all its values. */
+    private static ColumnStats stats(Frame frame, ColumnDrift c) {
+        String name = c.column();
+        if (frame.isNumeric(name)) {
+            double[] values = frame.numeric(name);
+            if (c.kind() == ColumnKind.NUMERICAL) {
+                return Summaries.numeric(values);
+            }
+            Map<String, Long> counts = new LinkedHashMap<>();
+            long missing = 0;
+            for (double v : values) {
+                if (Double.isNaN(v)) {
+                    missing++;
+                } else {
+                    counts.merge(ColumnComparison.category(v), 1L, Long::sum);
+                }
+            }
+            return Summaries.categories(List.copyOf(counts.keySet()), counts.values().stream().mapToLong(Long::longValue)
+                    .toArray(), missing);
+        }
+        dev.mlops.api.CategoryColumn cc = frame.categories(name);
+        int[] counts = cc.counts();
+        List<String> labels = new ArrayList<>(cc.dictionary());
+        long[] longs = new long[counts.length + (cc.notKept() > 0 ? 1 : 0)];
+        for (int i = 0; i < counts.length; i++) {
+            longs[i] = counts[i];
+        }
+        if (cc.notKept() > 0) {
+            labels.add("(values beyond the category limit)");
+            longs[counts.length] = cc.notKept();
+        }
+        return Summaries.categories(labels, longs, cc.missing());
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Streaming drift against a {@link ReferenceProfile}: request threads {@link #observe} feature
@@ -57,6 +58,8 @@ import java.util.function.Consumer;
 public final class DriftMonitor {
 
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
+    /** A row observed without event time. */
+    private static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
     /**
      * The profile windows are compared with, its layout and methods. Replaced (by
@@ -188,13 +191,33 @@ public final class DriftMonitor {
      * @throws IllegalArgumentException if an array has the wrong length
      */
     public void observe(double[] numerical, String[] categorical) {
+        observe(numerical, categorical, NO_EVENT_TIME);
+    }
+
+    /**
+     * Records one row with its event time: the time the data describes (a measurement's date),
+     * which the window's report shows as the current data's time range. Windows still close by
+     * row count or by the clock; without event times a report shows the window's processing time
+     * and says so.
+     *
+     * @param numerical   as {@link #observe(double[], String[])}
+     * @param categorical as {@link #observe(double[], String[])}
+     * @param eventTime   the row's event time
+     * @throws IllegalArgumentException if an array has the wrong length
+     */
+    public void observe(double[] numerical, String[] categorical, Instant eventTime) {
+        Objects.requireNonNull(eventTime, "eventTime");
+        observe(numerical, categorical, eventTime.toEpochMilli());
+    }
+
+    private void observe(double[] numerical, String[] categorical, long eventMillis) {
         if (numerical.length != numericalCount || categorical.length != categoricalCount) {
             throw new IllegalArgumentException("a row needs " + numericalCount + " numerical and " + categoricalCount
                     + " categorical values, got " + numerical.length + " and " + categorical.length);
         }
         int h = probe();
         for (;;) {
-            int r = tryObserve(h, numerical, categorical);
+            int r = tryObserve(h, numerical, categorical, eventMillis);
             if (r >= 0) {
                 observed.increment();
                 if (r == 1) {
@@ -210,7 +233,7 @@ public final class DriftMonitor {
     /**
      * @return -1 to retry, 0 when recorded, 1 when recorded as the last row of a count window
      */
-    private int tryObserve(int h, double[] numerical, String[] categorical) {
+    private int tryObserve(int h, double[] numerical, String[] categorical, long eventMillis) {
         long s = state.get();
         int epoch = (int) (s >>> 32);
         long now = 0;
@@ -250,6 +273,10 @@ public final class DriftMonitor {
                 cats[i].add(c, categorical[i]);
             }
             d.rows++;
+            if (eventMillis != NO_EVENT_TIME) {
+                d.firstMillis = Math.min(d.firstMillis, eventMillis);
+                d.lastMillis = Math.max(d.lastMillis, eventMillis);
+            }
             return result;
         } finally {
             st.lock.unlock();
@@ -285,6 +312,25 @@ public final class DriftMonitor {
      * @return the observer
      */
     public <I> InputObserver<I> observer(FeatureExtractor<I> extractor) {
+        return observerOf(extractor, null);
+    }
+
+    /**
+     * As {@link #observer(FeatureExtractor)}, each row observed with the event time of its input
+     * (see {@link #observe(double[], String[], Instant)}).
+     *
+     * @param extractor writes the features of one input
+     * @param eventTime the time an input describes
+     * @param <I>       input type
+     * @return the observer
+     */
+    public <I> InputObserver<I> observer(FeatureExtractor<I> extractor, Function<? super I, Instant> eventTime) {
+        Objects.requireNonNull(eventTime, "eventTime");
+        return observerOf(extractor, eventTime);
+    }
+
+    /** @param eventTime null: rows without event time */
+    private <I> InputObserver<I> observerOf(FeatureExtractor<I> extractor, Function<? super I, Instant> eventTime) {
         Objects.requireNonNull(extractor, "extractor");
         ThreadLocal<Row> rows = ThreadLocal.withInitial(() -> new Row(numericalCount, categoricalCount));
         return input -> {
@@ -293,7 +339,7 @@ public final class DriftMonitor {
                 Arrays.fill(r.numerical, Double.NaN);
                 Arrays.fill(r.categorical, null);
                 extractor.extract(input, r.numerical, r.categorical);
-                observe(r.numerical, r.categorical);
+                observe(r.numerical, r.categorical, eventTime == null ? NO_EVENT_TIME : eventTime.apply(input).toEpochMilli());
             } catch (RuntimeException e) {
                 observerFailures.incrementAndGet();
             }

@@ -9,6 +9,10 @@ import dev.mlops.api.StorageException;
 import dev.mlops.api.ValidationException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.ColumnStats;
+import dev.mlops.api.drift.DriftInputs;
+import dev.mlops.api.drift.Interval;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +22,30 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * Renders a {@link DriftReport} as one self-contained HTML5 page: inline CSS and inline SVG charts,
  * no script, font, stylesheet, image or any other resource from outside the file, and a
- * Content-Security-Policy that forbids loading any. The page has a summary (dataset verdict,
- * drift share against its threshold, rows, columns compared, correction, window), an overview
- * table of all columns linking to one section per column, drifted columns first (otherwise in
- * report order), and in each section the method, statistic, p-values, threshold, verdict, missing
- * shares, counts, error bound, note, a bar chart of the reference and current distribution, and
- * the shares per bin as a table.
+ * Content-Security-Policy that forbids loading any. The page has, in this order: the inputs
+ * (model, profile, and per side the data set, file, rows and time range, saying whether the
+ * times are the data's event time or processing time); an overview (dataset verdict, drift share
+ * against its threshold, with its interval when columns are uncertain, counts of drifted,
+ * uncertain and undrifted columns, rows, correction, window) and a table of all columns sorted
+ * by drift score, each linking to its section; and one section per column with the method,
+ * statistic, p-values, threshold, verdict, missing shares, counts, note, the reference and
+ * current summary statistics side by side, a bar chart of the two distributions and the shares
+ * per bin as a table.
+ *
+ * <p>An estimated statistic (from a profile's sketch or grid) is printed as an estimate:
+ * {@code ≈ 0.32 [0.32, 0.52]}, with its p-value interval, and the verdict {@code uncertain}
+ * when the interval straddles the threshold. Exact results are printed as before.
+ *
+ * <p>Drift score, for sorting: how far a column is past its threshold, 1 at the threshold:
+ * statistic ÷ threshold for distances, log p ÷ log threshold for tests (for estimates, at the
+ * interval's end nearest to drift). Columns are sorted by verdict (drift, uncertain, no drift,
+ * not compared), then by score, highest first, then by name.
  *
  * <p>Every string from the report is HTML-escaped, so a column named
  * {@code <script>alert(1)</script>} is shown as text; control characters are shown as visible
@@ -52,6 +69,13 @@ public final class DriftReportHtml {
             .banner{display:inline-block;font-size:16px;font-weight:600;padding:6px 12px;border-radius:6px;margin:0 0 16px}
             .banner.drift,.badge.drift{background:#fef3f2;color:var(--drift);border:1px solid #fda29b}
             .banner.nodrift,.badge.nodrift{background:#ecfdf3;color:var(--ok);border:1px solid #75e0a7}
+            .banner.uncertain,.badge.uncertain{background:#fffaeb;color:#93370d;border:1px solid #fec84b}
+            .badge.notcompared{background:#f2f4f7;color:var(--muted);border:1px solid var(--line)}
+            section.column.uncertain{border-left:6px solid #f79009}
+            section.column.notcompared{border-left:6px solid var(--line)}
+            tr.uncertain td.verdict{color:#93370d;font-weight:600}
+            .estimate{font-style:italic}
+            table.stats{max-width:640px;margin:0 0 12px}
             .badge{display:inline-block;font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px;vertical-align:middle;white-space:nowrap}
             dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:8px 20px;margin:0 0 12px}
             dl.facts div{min-width:0}
@@ -96,13 +120,16 @@ public final class DriftReportHtml {
     public static String render(DriftReport report) {
         Objects.requireNonNull(report, "report");
         List<ColumnDrift> columns = new ArrayList<>(report.columns());
-        columns.sort(Comparator.comparing((ColumnDrift c) -> !c.drifted())); // stable: report order otherwise
+        columns.sort(Comparator.comparing((ColumnDrift c) -> rank(c.verdict()))
+                .thenComparing(Comparator.comparingDouble(DriftReportHtml::driftScore).reversed())
+                .thenComparing(ColumnDrift::column));
         int bins = 0;
         for (ColumnDrift c : columns) {
             bins += c.distribution().labels().size();
         }
         StringBuilder sb = new StringBuilder(16_384 + columns.size() * 6_000 + bins * 420);
         head(sb, report);
+        inputs(sb, report);
         summary(sb, report, columns);
         overview(sb, report, columns);
         for (int i = 0; i < columns.size(); i++) {
@@ -136,19 +163,29 @@ public final class DriftReportHtml {
                         + "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n")
                 .append("<meta name=\"generator\" content=\"mlops-java DriftReportHtml\"/>\n")
-                .append("<title>Drift report: ").append(report.datasetDrift() ? "dataset drift" : "no dataset drift")
+                .append("<title>Drift report: ").append(switch (report.datasetVerdict()) {
+                    case DRIFT -> "dataset drift";
+                    case UNCERTAIN -> "dataset drift uncertain";
+                    default -> "no dataset drift";
+                })
                 .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main id=\"top\">\n");
     }
 
     private static void summary(StringBuilder sb, DriftReport report, List<ColumnDrift> columns) {
         long drifted = columns.stream().filter(ColumnDrift::drifted).count();
-        String cls = verdictClass(report.datasetDrift());
-        sb.append("<header><h1>Drift report</h1>\n<p class=\"banner ").append(cls).append("\" id=\"dataset-verdict\">")
-                .append(report.datasetDrift() ? "Dataset drift detected" : "No dataset drift").append("</p></header>\n");
-        sb.append("<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n")
+        long uncertain = columns.stream().filter(c -> c.verdict() == Verdict.UNCERTAIN).count();
+        long judged = columns.stream().filter(c -> c.verdict() != Verdict.NOT_COMPARED).count();
+        sb.append("<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Overview</h2>\n")
                 .append("<dl class=\"facts\">\n");
-        fact(sb, "Drift share", percent(report.driftShare()) + " (" + drifted + " of " + columns.size()
-                + " columns drifted)");
+        fact(sb, "Dataset verdict", report.datasetVerdict().label());
+        Interval shares = report.driftShareInterval();
+        String share = percent(report.driftShare());
+        if (shares.low() != shares.high()) {
+            share = "between " + percent(shares.low()) + " and " + percent(shares.high())
+                    + " (uncertain columns counted as not drifted, then as drifted)";
+        }
+        fact(sb, "Drift share", share + "; " + drifted + " drifted, " + uncertain + " uncertain, "
+                + (judged - drifted - uncertain) + " not drifted of " + judged + " columns with a verdict");
         fact(sb, "Dataset drift when share \u2265", percent(report.driftShareThreshold()));
         fact(sb, "Reference rows", count(report.referenceRows()));
         fact(sb, "Current rows", count(report.currentRows()));
@@ -156,15 +193,15 @@ public final class DriftReportHtml {
         sb.append("<div><dt>Multiple-testing correction</dt><dd>");
         appendEscaped(sb, report.correction());
         sb.append("</dd></div>\n");
-        report.window().ifPresent(w -> fact(sb, "Window", "#" + w.sequence() + ": " + w.start() + " to " + w.end()
-                + " (end exclusive)"));
+        report.window().ifPresent(w -> fact(sb, "Monitor window", "#" + w.sequence() + ", processed " + w.start() + " to "
+                + w.end() + " (end exclusive)"));
         fact(sb, "Computed at", report.createdAt().toString());
         sb.append("</dl>\n</section>\n");
     }
 
     private static void overview(StringBuilder sb, DriftReport report, List<ColumnDrift> columns) {
         boolean adjusted = columns.stream().anyMatch(c -> c.adjustedPValue().isPresent());
-        sb.append("<section id=\"columns\" aria-labelledby=\"columns-h\"><h2 id=\"columns-h\">Columns</h2>\n")
+        sb.append("<section id=\"columns\" aria-labelledby=\"columns-h\"><h2 id=\"columns-h\">Columns by drift score</h2>\n")
                 .append("<div class=\"overview-wrap\"><table class=\"overview\">\n<thead><tr><th scope=\"col\">Column</th>")
                 .append("<th scope=\"col\">Kind</th><th scope=\"col\">Method</th><th scope=\"col\" class=\"num\">Statistic</th>")
                 .append("<th scope=\"col\" class=\"num\">p-value</th>");
@@ -179,19 +216,23 @@ public final class DriftReportHtml {
         for (int i = 0; i < columns.size(); i++) {
             ColumnDrift c = columns.get(i);
             String id = "col-" + (i + 1);
-            String cls = verdictClass(c.drifted());
+            String cls = verdictClass(c.verdict());
             sb.append("<tr class=\"").append(cls).append("\"><td class=\"name\"><a href=\"#").append(id).append("\">");
             appendEscaped(sb, c.column());
             sb.append("</a></td><td>").append(kind(c.kind())).append("</td><td>");
             appendEscaped(sb, c.method());
             sb.append("</td>");
-            numberCell(sb, c.statistic());
-            optionalCell(sb, c.pValue());
+            estimateCell(sb, c.statistic(), c.statisticInterval());
+            if (c.pValue().isPresent()) {
+                estimateCell(sb, c.pValue().getAsDouble(), c.pValueInterval());
+            } else {
+                sb.append("<td class=\"num\">\u2014</td>");
+            }
             if (adjusted) {
                 optionalCell(sb, c.adjustedPValue());
             }
             numberCell(sb, c.threshold());
-            sb.append("<td class=\"verdict\">").append(verdict(c.drifted())).append("</td><td class=\"num\">")
+            sb.append("<td class=\"verdict\">").append(c.verdict().label()).append("</td><td class=\"num\">")
                     .append(percent(c.missingShareReference())).append(" / ").append(percent(c.missingShareCurrent()))
                     .append("</td></tr>\n");
         }
@@ -199,12 +240,12 @@ public final class DriftReportHtml {
     }
 
     private static void column(StringBuilder sb, String id, ColumnDrift c) {
-        String cls = verdictClass(c.drifted());
+        String cls = verdictClass(c.verdict());
         sb.append("<section class=\"column ").append(cls).append("\" id=\"").append(id)
                 .append("\" aria-labelledby=\"").append(id).append("-h\">\n<h2 id=\"").append(id)
                 .append("-h\"><span class=\"name\">");
         appendEscaped(sb, c.column());
-        sb.append("</span> <span class=\"badge ").append(cls).append("\">").append(verdict(c.drifted()))
+        sb.append("</span> <span class=\"badge ").append(cls).append("\">").append(c.verdict().label())
                 .append("</span></h2>\n");
         c.note().ifPresent(note -> {
             sb.append("<p class=\"note\"><strong>Note:</strong> ");
@@ -216,8 +257,14 @@ public final class DriftReportHtml {
         sb.append("<div><dt>Method</dt><dd>");
         appendEscaped(sb, c.method());
         sb.append("</dd></div>\n");
-        preciseFact(sb, "Statistic", c.statistic());
-        if (c.pValue().isPresent()) {
+        if (c.statisticInterval().isPresent()) {
+            estimateFact(sb, "Statistic (estimate)", c.statistic(), c.statisticInterval().get());
+        } else {
+            preciseFact(sb, "Statistic", c.statistic());
+        }
+        if (c.pValue().isPresent() && c.pValueInterval().isPresent()) {
+            estimateFact(sb, "p-value (estimate)", c.pValue().getAsDouble(), c.pValueInterval().get());
+        } else if (c.pValue().isPresent()) {
             preciseFact(sb, "p-value", c.pValue().getAsDouble());
         } else {
             fact(sb, "p-value", "\u2014 (a distance, not a test)");
@@ -227,13 +274,23 @@ public final class DriftReportHtml {
                 ? (c.adjustedPValue().isPresent() ? "drift when adjusted p-value < " : "drift when p-value < ")
                 : "drift when statistic \u2265 ";
         fact(sb, "Threshold", rule + number(c.threshold()));
-        fact(sb, "Verdict", verdict(c.drifted()));
+        fact(sb, "Verdict", c.verdict().label() + (c.verdict() == Verdict.UNCERTAIN
+                ? " (the estimate's interval straddles the threshold: drift for some values in it, none for others)" : ""));
         fact(sb, "Missing share", "reference " + percent(c.missingShareReference()) + ", current "
                 + percent(c.missingShareCurrent()));
         fact(sb, "Values compared", "reference " + count(c.referenceCount()) + ", current " + count(c.currentCount()));
-        c.errorBound().ifPresent(b -> fact(sb, "Error bound", b == 0
-                ? "none (exact counts from the profile)" : "\u00b1 " + number(b) + " (statistic from sketches)"));
-        sb.append("</dl>\n<figure>");
+        if (c.statisticInterval().isPresent()) {
+            fact(sb, "Estimated from", "the reference profile (a quantile sketch, or a grid of the reference's values):"
+                    + " the exact statistic lies in the interval");
+        } else if (c.errorBound().isPresent() && c.errorBound().getAsDouble() == 0) {
+            fact(sb, "Estimated from", "nothing: exact counts from the profile");
+        } else if (c.errorBound().isPresent()) {
+            // a report of schema 1 read back: it has the bound, not the interval
+            fact(sb, "Error bound", "\u00b1 " + number(c.errorBound().getAsDouble()) + " (statistic from sketches)");
+        }
+        sb.append("</dl>\n");
+        statsTable(sb, c);
+        sb.append("<figure>");
         Distribution d = c.distribution();
         DistributionSvg.append(sb, id + "-chart", c.column(), c.kind(), d);
         sb.append("<figcaption>Share of values per ").append(c.kind() == ColumnKind.CATEGORICAL ? "category" : "bin")
@@ -244,6 +301,137 @@ public final class DriftReportHtml {
             sharesTable(sb, c.kind(), d);
         }
         sb.append("<p class=\"back\"><a href=\"#columns\">Back to the column overview</a></p>\n</section>\n");
+    }
+
+    private static void inputs(StringBuilder sb, DriftReport report) {
+        DriftInputs in = report.inputs();
+        sb.append("<header><h1>Drift report</h1>\n<p class=\"banner ").append(verdictClass(report.datasetVerdict()))
+                .append("\" id=\"dataset-verdict\">").append(datasetVerdict(report.datasetVerdict())).append("</p></header>\n");
+        sb.append("<section id=\"inputs\" aria-labelledby=\"inputs-h\"><h2 id=\"inputs-h\">Inputs</h2>\n<dl class=\"facts\">\n");
+        fact(sb, "Model", in.model().orElse("not named"));
+        fact(sb, "Reference profile", in.profile().orElse("none: the reference data itself"));
+        side(sb, "Reference", in.reference(), report.referenceRows());
+        side(sb, "Current", in.current(), report.currentRows());
+        sb.append("</dl>\n</section>\n");
+    }
+
+    private static void side(StringBuilder sb, String name, DriftInputs.Side side, long rows) {
+        List<String> what = new ArrayList<>();
+        side.dataset().ifPresent(d -> what.add("data set " + d));
+        side.file().ifPresent(f -> what.add("file " + f));
+        fact(sb, name + " data", (what.isEmpty() ? "not named" : String.join(", ", what)) + "; " + count(rows) + " rows");
+        String time;
+        if (side.time().isEmpty()) {
+            time = "unknown (no event time given)";
+        } else {
+            DriftInputs.TimeRange t = side.time().get();
+            time = t.first() + " to " + t.last() + (t.eventTime()
+                    ? " (event time" + t.column().map(c -> ", column " + c).orElse("") + ")"
+                    : " (processing time: no event time was given)");
+        }
+        sb.append("<div id=\"").append(name.toLowerCase(Locale.ROOT)).append("-time\"><dt>").append(name)
+                .append(" time range</dt><dd>");
+        appendEscaped(sb, time);
+        sb.append("</dd></div>\n");
+    }
+
+    /** Reference and current summary statistics side by side. */
+    private static void statsTable(StringBuilder sb, ColumnDrift c) {
+        if (c.referenceStats().isEmpty() && c.currentStats().isEmpty()) {
+            return;
+        }
+        Optional<ColumnStats> r = c.referenceStats();
+        Optional<ColumnStats> k = c.currentStats();
+        sb.append("<table class=\"stats\"><caption>Summary statistics").append(c.kind() == ColumnKind.CATEGORICAL
+                        ? " (each side's five most frequent categories; \u2014: not among them)" : "")
+                .append("</caption><thead><tr><th scope=\"col\">Statistic</th>")
+                .append("<th scope=\"col\" class=\"num\">Reference</th><th scope=\"col\" class=\"num\">Current</th></tr></thead><tbody>\n");
+        statsRow(sb, "count", r.map(s -> count(s.count())), k.map(s -> count(s.count())));
+        statsRow(sb, "missing", r.map(s -> count(s.missing())), k.map(s -> count(s.missing())));
+        if (c.kind() == ColumnKind.NUMERICAL) {
+            statsRow(sb, "mean", r.map(s -> opt(s.mean(), false)), k.map(s -> opt(s.mean(), false)));
+            statsRow(sb, "std", r.map(s -> opt(s.std(), false)), k.map(s -> opt(s.std(), false)));
+            statsRow(sb, "min", r.map(s -> opt(s.min(), false)), k.map(s -> opt(s.min(), false)));
+            statsRow(sb, "25%", r.map(s -> opt(s.q1(), s.quantilesEstimated())), k.map(s -> opt(s.q1(), s.quantilesEstimated())));
+            statsRow(sb, "50%", r.map(s -> opt(s.median(), s.quantilesEstimated())),
+                    k.map(s -> opt(s.median(), s.quantilesEstimated())));
+            statsRow(sb, "75%", r.map(s -> opt(s.q3(), s.quantilesEstimated())), k.map(s -> opt(s.q3(), s.quantilesEstimated())));
+            statsRow(sb, "max", r.map(s -> opt(s.max(), false)), k.map(s -> opt(s.max(), false)));
+        } else {
+            List<String> cats = new ArrayList<>();
+            r.ifPresent(s -> s.topCategories().forEach(t -> cats.add(t.value())));
+            k.ifPresent(s -> s.topCategories().stream().map(ColumnStats.CategoryShare::value).filter(v -> !cats.contains(v))
+                    .forEach(cats::add));
+            for (String cat : cats) {
+                statsRow(sb, "share of " + cat, r.flatMap(s -> share(s, cat)), k.flatMap(s -> share(s, cat)));
+            }
+        }
+        sb.append("</tbody></table>\n");
+    }
+
+    private static Optional<String> share(ColumnStats s, String category) {
+        return s.topCategories().stream().filter(t -> t.value().equals(category)).findFirst()
+                .map(t -> percent(t.share()) + " (" + count(t.count()) + ")");
+    }
+
+    private static String opt(OptionalDouble v, boolean estimated) {
+        if (v.isEmpty()) {
+            return "\u2014";
+        }
+        return estimated ? "\u2248 " + number(v.getAsDouble()) : number(v.getAsDouble());
+    }
+
+    private static void statsRow(StringBuilder sb, String name, Optional<String> ref, Optional<String> cur) {
+        sb.append("<tr><th scope=\"row\">");
+        appendEscaped(sb, name);
+        sb.append("</th><td class=\"num\">");
+        appendEscaped(sb, ref.orElse("\u2014"));
+        sb.append("</td><td class=\"num\">");
+        appendEscaped(sb, cur.orElse("\u2014"));
+        sb.append("</td></tr>\n");
+    }
+
+    /**
+     * How far past its threshold a column is (see the class comment); NaN for no verdict.
+     */
+    static double driftScore(ColumnDrift c) {
+        if (c.verdict() == Verdict.NOT_COMPARED) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        if (c.pValue().isPresent()) {
+            double p = c.adjustedPValue().isPresent() ? c.adjustedPValue().getAsDouble()
+                    : c.pValueInterval().map(Interval::low).orElse(c.pValue().getAsDouble());
+            if (p <= 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            return Math.log(p) / Math.log(c.threshold());
+        }
+        double stat = c.statisticInterval().map(Interval::high).orElse(c.statistic());
+        return Double.isNaN(stat) ? Double.NEGATIVE_INFINITY : stat / c.threshold();
+    }
+
+    /** An estimate, as {@code ≈ 0.32 [0.13, 0.52]}, two significant digits. */
+    static String estimate(double value, Interval interval) {
+        return "\u2248 " + HtmlText.significant(value, 2) + " [" + HtmlText.significant(interval.low(), 2) + ", "
+                + HtmlText.significant(interval.high(), 2) + "]";
+    }
+
+    private static void estimateFact(StringBuilder sb, String term, double value, Interval interval) {
+        sb.append("<div><dt>").append(term).append("</dt><dd class=\"estimate\" title=\"").append(Double.toString(value))
+                .append(" in [").append(Double.toString(interval.low())).append(", ").append(Double.toString(interval.high()))
+                .append("]\">");
+        appendEscaped(sb, estimate(value, interval));
+        sb.append("</dd></div>\n");
+    }
+
+    private static void estimateCell(StringBuilder sb, double value, Optional<Interval> interval) {
+        if (interval.isEmpty()) {
+            numberCell(sb, value);
+            return;
+        }
+        sb.append("<td class=\"num estimate\" title=\"").append(Double.toString(value)).append("\">");
+        appendEscaped(sb, estimate(value, interval.get()));
+        sb.append("</td>");
     }
 
     private static void sharesTable(StringBuilder sb, ColumnKind kind, Distribution d) {
@@ -291,12 +479,26 @@ public final class DriftReportHtml {
         return kind.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String verdict(boolean drifted) {
-        return drifted ? "drift" : "no drift";
+    /** Drift, uncertain, no drift, not compared. */
+    private static int rank(Verdict v) {
+        return switch (v) {
+            case DRIFT -> 0;
+            case UNCERTAIN -> 1;
+            case NO_DRIFT -> 2;
+            case NOT_COMPARED -> 3;
+        };
     }
 
-    private static String verdictClass(boolean drifted) {
-        return drifted ? "drift" : "nodrift";
+    private static String datasetVerdict(Verdict v) {
+        return switch (v) {
+            case DRIFT -> "Dataset drift detected";
+            case UNCERTAIN -> "Dataset drift uncertain";
+            default -> "No dataset drift";
+        };
+    }
+
+    private static String verdictClass(Verdict v) {
+        return v.name().toLowerCase(Locale.ROOT).replace("_", "");
     }
 
     private static String count(long n) {

@@ -3,6 +3,10 @@ package dev.mlops.drift;
 import dev.mlops.api.Names;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.ColumnStats;
+import dev.mlops.api.drift.DriftInputs;
+import dev.mlops.api.drift.Interval;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
 import java.time.Instant;
@@ -376,6 +380,7 @@ final class ProfileLayout {
         int ci = 0;
         int compared = 0;
         int drifted = 0;
+        int uncertain = 0;
         for (int i = 0; i < cols.size(); i++) {
             ColumnDrift cd;
             if (cols.get(i) instanceof ReferenceProfile.NumericalColumn) {
@@ -389,14 +394,35 @@ final class ProfileLayout {
                 compared++;
                 if (cd.drifted()) {
                     drifted++;
+                } else if (cd.verdict() == Verdict.UNCERTAIN) {
+                    uncertain++;
                 }
             }
             out.add(cd);
         }
         out.sort(Comparator.comparing((ColumnDrift c) -> !c.drifted()).thenComparing(ColumnDrift::column));
         double share = compared == 0 ? 0.0 : (double) drifted / compared;
+        Interval shares = Verdicts.shareInterval(drifted, uncertain, compared);
+        Verdict verdict = Verdicts.dataset(shares, driftShareThreshold, compared);
         return new DriftReport(createdAt, profile.rows(), data.rows, out, share, driftShareThreshold,
-                compared > 0 && share >= driftShareThreshold, "none", window);
+                verdict == Verdict.DRIFT, "none", window, inputs(data, window), verdict, shares);
+    }
+
+    /**
+     * The profile's digest, and the current side's time range: the event times the rows were
+     * given with, else the window's processing time.
+     */
+    private DriftInputs inputs(WindowData data, Optional<DriftReport.Window> window) {
+        DriftInputs.Side current = DriftInputs.Side.unnamed();
+        if (data.firstMillis <= data.lastMillis) {
+            current = current.withTime(new DriftInputs.TimeRange(Instant.ofEpochMilli(data.firstMillis),
+                    Instant.ofEpochMilli(data.lastMillis), true, Optional.empty()));
+        } else if (window.isPresent()) {
+            current = current.withTime(new DriftInputs.TimeRange(window.get().start(), window.get().end(), false,
+                    Optional.empty()));
+        }
+        return new DriftInputs(Optional.empty(), Optional.of("sha256:" + profile.sha256()), DriftInputs.Side.unnamed(),
+                current);
     }
 
     private static double share(long part, long whole) {
@@ -430,11 +456,19 @@ final class ProfileLayout {
         DriftMethod m = choice.method();
         if (nR == 0 || nC == 0) {
             return special(col.name(), ColumnKind.NUMERICAL, m, choice.threshold(), msR, msC, nR, nC, dist,
-                    nR == 0 ? "the reference column has no values" : "the current data has no values in this column");
+                    nR == 0 ? "the reference column has no values" : "the current data has no values in this column")
+                    .withStats(Optional.of(Summaries.profile(col)), Optional.of(Summaries.numeric(
+                            exact != null ? exact : new double[0])));
         }
+        Optional<ColumnStats> refStats = Optional.of(Summaries.profile(col));
+        Optional<ColumnStats> curStats = Optional.of(exact != null ? Summaries.numeric(exact)
+                : Summaries.grid(nC, c[l.off + 1], d.minMax[l.mm], d.minMax[l.mm + 1], l.cuts,
+                        Arrays.copyOfRange(c, l.off + 4, l.off + 4 + l.cuts.length + 1), c[l.off + 2], c[l.off + 3]));
         double stat;
         OptionalDouble p = OptionalDouble.empty();
         OptionalDouble bound = OptionalDouble.empty();
+        Optional<Interval> statInterval = Optional.empty();
+        Optional<Interval> pInterval = Optional.empty();
         Optional<String> note = Optional.empty();
         switch (m) {
             case KS -> {
@@ -443,6 +477,18 @@ final class ProfileLayout {
                 stat = sp[0];
                 p = OptionalDouble.of(sp[1]);
                 bound = OptionalDouble.of(db[1]);
+                if (db[1] > 0) {
+                    // the grid's D is a lower bound of the exact D; the sketch's is within ±bound
+                    double lo = exact != null ? Math.max(0.0, db[0] - db[1]) : db[0];
+                    double hi = Math.min(1.0, db[0] + db[1]);
+                    // the reported D is rounded as scipy reports it: keep it inside its interval
+                    lo = Math.min(lo, stat);
+                    hi = Math.max(hi, stat);
+                    statInterval = Optional.of(new Interval(lo, hi));
+                    double pLo = CountTests.ksPValue(hi, nR, nC)[1];
+                    double pHi = CountTests.ksPValue(lo, nR, nC)[1];
+                    pInterval = Optional.of(new Interval(Math.min(pLo, pHi), Math.max(pLo, pHi)));
+                }
             }
             case WASSERSTEIN, WASSERSTEIN_NORM -> {
                 double curMin = d.minMax[l.mm];
@@ -456,6 +502,9 @@ final class ProfileLayout {
                     double scale = m == DriftMethod.WASSERSTEIN_NORM ? Math.max(col.std(), 0.001) : 1.0;
                     stat = wb[0] / scale;
                     bound = OptionalDouble.of(wb[1] / scale);
+                    if (wb[1] > 0) {
+                        statInterval = Optional.of(new Interval(Math.max(0.0, wb[0] - wb[1]) / scale, (wb[0] + wb[1]) / scale));
+                    }
                 }
             }
             case PSI, KL_DIV, JENSENSHANNON, HELLINGER, TVD -> {
@@ -484,12 +533,13 @@ final class ProfileLayout {
                     r = counted(m, refBins, curBins);
                 }
                 return verdict(col.name(), ColumnKind.NUMERICAL, used, r, choice.threshold(), msR, msC, nR, nC,
-                        OptionalDouble.of(0.0), note, dist);
+                        OptionalDouble.of(0.0), note, dist, Optional.empty(), Optional.empty(), refStats, curStats);
             }
             default -> throw new IllegalArgumentException("method " + m.id() + " cannot be computed from a profile");
         }
         StatResult r = p.isPresent() ? StatResult.test(stat, p.getAsDouble()) : StatResult.distance(stat);
-        return verdict(col.name(), ColumnKind.NUMERICAL, m, r, choice.threshold(), msR, msC, nR, nC, bound, note, dist);
+        return verdict(col.name(), ColumnKind.NUMERICAL, m, r, choice.threshold(), msR, msC, nR, nC, bound, note, dist,
+                statInterval, pInterval, refStats, curStats);
     }
 
     private ColumnDrift categoricalDrift(Cat l, WindowData d, Choice choice) {
@@ -516,10 +566,13 @@ final class ProfileLayout {
             labels.add(ReferenceProfile.OTHER);
         }
         Distribution dist = distribution(labels, new double[0], refBins, nR, curBins, nC);
+        Optional<ColumnStats> refStats = Optional.of(Summaries.categories(labels, refBins, col.missing()));
+        Optional<ColumnStats> curStats = Optional.of(Summaries.categories(labels, curBins, c[l.off + 1]));
         DriftMethod m = choice.method();
         if (nR == 0 || nC == 0) {
             return special(col.name(), ColumnKind.CATEGORICAL, m, choice.threshold(), msR, msC, nR, nC, dist,
-                    nR == 0 ? "the reference column has no values" : "the current data has no values in this column");
+                    nR == 0 ? "the reference column has no values" : "the current data has no values in this column")
+                    .withStats(refStats, curStats);
         }
         StatResult r;
         DriftMethod used = m;
@@ -544,7 +597,7 @@ final class ProfileLayout {
             default -> throw new IllegalArgumentException("method " + m.id() + " does not accept categorical columns");
         }
         return verdict(col.name(), ColumnKind.CATEGORICAL, used, r, choice.threshold(), msR, msC, nR, nC,
-                OptionalDouble.of(0.0), note, dist);
+                OptionalDouble.of(0.0), note, dist, Optional.empty(), Optional.empty(), refStats, curStats);
     }
 
     /** chisquare, chi2_contingency or g_test on bin counts. */
@@ -634,9 +687,16 @@ final class ProfileLayout {
     }
 
     private static ColumnDrift verdict(String name, ColumnKind kind, DriftMethod m, StatResult r, double threshold, double msR,
-            double msC, long nR, long nC, OptionalDouble bound, Optional<String> note, Distribution dist) {
+            double msC, long nR, long nC, OptionalDouble bound, Optional<String> note, Distribution dist,
+            Optional<Interval> statInterval, Optional<Interval> pInterval, Optional<ColumnStats> refStats,
+            Optional<ColumnStats> curStats) {
+        Optional<Interval> scoreInterval = m.yieldsPValue() ? pInterval : statInterval;
+        double score = m.yieldsPValue() ? r.pValue().orElse(Double.NaN) : r.statistic();
+        Verdict v = statInterval.isPresent() && m.yieldsPValue() && pInterval.isEmpty()
+                ? Verdict.UNCERTAIN // an estimated test statistic without p-value bounds: never a plain verdict
+                : Verdicts.column(m, threshold, score, scoreInterval);
         return new ColumnDrift(name, kind, m.id(), r.statistic(), r.pValue(), OptionalDouble.empty(), threshold,
-                m.isDrift(r, threshold), msR, msC, nR, nC, bound, note, dist);
+                v == Verdict.DRIFT, msR, msC, nR, nC, bound, note, dist, v, statInterval, pInterval, refStats, curStats);
     }
 
     private static ColumnDrift special(String name, ColumnKind kind, DriftMethod m, double threshold, double msR, double msC,

@@ -12,9 +12,9 @@ final class WindowData {
     final long[] counts;
     final double[] minMax;
     long rows;
-    /** Clock millis of the first row, or Long.MAX_VALUE when empty / unknown. */
+    /** Earliest event time (epoch millis) of the rows given one, or Long.MAX_VALUE when none was. */
     long firstMillis = Long.MAX_VALUE;
-    /** Clock millis of the last row, or Long.MIN_VALUE. */
+    /** Latest event time (epoch millis) of the rows given one, or Long.MIN_VALUE. */
     long lastMillis = Long.MIN_VALUE;
 
     WindowData(int countsSize, int numericalColumns) {

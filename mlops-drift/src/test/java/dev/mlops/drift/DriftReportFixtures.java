@@ -2,6 +2,10 @@ package dev.mlops.drift;
 
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.ColumnStats;
+import dev.mlops.api.drift.DriftInputs;
+import dev.mlops.api.drift.Interval;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.api.drift.Distribution;
 import dev.mlops.api.drift.DriftReport;
 import java.time.Instant;
@@ -85,9 +89,48 @@ final class DriftReportFixtures {
         columns.add(column("constant", ColumnKind.NUMERICAL, "ks", 0.0, OptionalDouble.of(1.0), OptionalDouble.empty(),
                 0.05, false, Optional.of("constant column"),
                 categorical(List.of("3"), new double[] {1.0}, new double[] {1.0})));
+        columns.add(new ColumnDrift("precipitation", ColumnKind.NUMERICAL, "ks", 0.3236, OptionalDouble.of(5.072e-5),
+                OptionalDouble.empty(), 0.05, false, 0.0, 0.0, 366, 56, OptionalDouble.of(0.1928), Optional.empty(),
+                numeric(0, 5, new double[] {0.6, 0.3, 0.1}, new double[] {0.3, 0.4, 0.3}), Verdict.UNCERTAIN,
+                Optional.of(new Interval(0.1308, 0.5164)), Optional.of(new Interval(1.2e-12, 0.2113)),
+                Optional.of(numbers(366, 0, 3.35, 6.61, 0.0, 0.0, 0.0, 3.8, 54.1, true)),
+                Optional.of(numbers(56, 0, Double.NaN, Double.NaN, 0.0, 0.3, 4.1, 10.2, 55.9, true))));
+        columns.set(0, columns.get(0).withStats(
+                Optional.of(categories(990, 10, List.of("rain", "sun", "fog", "drizzle", "snow"),
+                        new long[] {436, 416, 69, 50, 19})),
+                Optional.of(categories(875, 125, List.of("sun", "rain", "fog", "drizzle", "snow"),
+                        new long[] {385, 350, 79, 35, 26}))));
+        columns.set(2, columns.get(2).withStats(Optional.of(numbers(990, 10, 16.4, 7.2, -1.6, 10.6, 15.6, 22.2, 35.6, false)),
+                Optional.of(numbers(875, 125, 18.1, 7.9, 2.2, 12.2, 17.2, 23.9, 35.0, false))));
+        DriftInputs inputs = new DriftInputs(Optional.of("temp-max/1"), Optional.of("sha256:6f1e0c"),
+                new DriftInputs.Side(Optional.of("weather-2012/1"), Optional.of("weather-2012.csv"),
+                        Optional.of(new DriftInputs.TimeRange(Instant.parse("2012-01-01T00:00:00Z"),
+                                Instant.parse("2012-12-31T00:00:00Z"), true, Optional.of("date")))),
+                DriftInputs.Side.file(HOSTILE + ".csv").withTime(new DriftInputs.TimeRange(
+                        Instant.parse("2015-11-04T00:00:00Z"), Instant.parse("2015-12-29T00:00:00Z"), true,
+                        Optional.of(QUOTES))));
         return new DriftReport(CREATED, 1000, 1000, columns, 0.5, 0.5, true, "benjamini-hochberg",
                 Optional.of(new DriftReport.Window(Instant.parse("2024-05-06T06:00:00Z"),
-                        Instant.parse("2024-05-06T07:00:00Z"), 42)));
+                        Instant.parse("2024-05-06T07:00:00Z"), 42)), inputs, Verdict.DRIFT, new Interval(0.5, 4.0 / 6));
+    }
+
+    static ColumnStats numbers(long count, long missing, double mean, double std, double min, double q1, double median,
+            double q3, double max, boolean estimated) {
+        return new ColumnStats(count, missing, opt(mean), opt(std), opt(min), opt(q1), opt(median), opt(q3), opt(max),
+                estimated, List.of());
+    }
+
+    static ColumnStats categories(long count, long missing, List<String> values, long[] counts) {
+        List<ColumnStats.CategoryShare> top = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            top.add(new ColumnStats.CategoryShare(values.get(i), counts[i], (double) counts[i] / count));
+        }
+        return new ColumnStats(count, missing, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), false, top);
+    }
+
+    private static OptionalDouble opt(double v) {
+        return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
     }
 
     /** {@code columns} numerical columns of {@code bins} bins each, every third drifted, no window. */

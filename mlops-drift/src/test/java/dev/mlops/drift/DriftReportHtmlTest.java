@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -213,10 +214,14 @@ class DriftReportHtmlTest {
                 assertThat(select(s, ".//svg/title")).hasSize(1);
                 assertThat(select(s, ".//svg/desc")).hasSize(1);
             }
-            assertThat(names).containsExactly(UNICODE, HOSTILE, CONTROL.replace('\t', '\u2409')
-                    .replace('\u0001', '\u2401').replace('\u007f', '\u2421'), "weather", "empty_col", "constant");
+            // by verdict (drift, uncertain, no drift, not compared), then drift score: psi at infinity,
+            // the test's log p / log threshold = 4.9, the distance's 0.2346 / 0.1; ties by name
+            assertThat(names).containsExactly(CONTROL.replace('\t', '\u2409').replace('\u0001', '\u2401')
+                    .replace('\u007f', '\u2421'), HOSTILE, UNICODE, "precipitation", "constant", "weather", "empty_col");
             assertThat(sections.subList(0, 3)).allSatisfy(s -> assertThat(s.getAttribute("class")).isEqualTo("column drift"));
-            assertThat(sections.subList(3, 6)).allSatisfy(s -> assertThat(s.getAttribute("class")).isEqualTo("column nodrift"));
+            assertThat(sections.get(3).getAttribute("class")).isEqualTo("column uncertain");
+            assertThat(sections.subList(4, 6)).allSatisfy(s -> assertThat(s.getAttribute("class")).isEqualTo("column nodrift"));
+            assertThat(sections.get(6).getAttribute("class")).isEqualTo("column notcompared");
         }
 
         @Test
@@ -257,11 +262,14 @@ class DriftReportHtmlTest {
             Document doc = parse(html);
             assertThat(select(doc, "//p[@id='dataset-verdict']").get(0).getTextContent()).isEqualTo("Dataset drift detected");
             String summary = facts(select(doc, "//section[@id='summary']").get(0));
-            assertThat(summary).contains("Drift share=50% (3 of 6 columns drifted)")
+            assertThat(select(doc, "//section[@id='summary']/h2").get(0).getTextContent()).isEqualTo("Overview");
+            assertThat(summary).contains("Dataset verdict=drift")
+                    .contains("Drift share=between 50% and 66.7% (uncertain columns counted as not drifted, then as"
+                            + " drifted); 3 drifted, 1 uncertain, 2 not drifted of 6 columns with a verdict")
                     .contains("Dataset drift when share \u2265=50%")
-                    .contains("Reference rows=1,000").contains("Current rows=1,000").contains("Columns compared=6")
+                    .contains("Reference rows=1,000").contains("Current rows=1,000").contains("Columns compared=7")
                     .contains("Multiple-testing correction=benjamini-hochberg")
-                    .contains("Window=#42: 2024-05-06T06:00:00Z to 2024-05-06T07:00:00Z (end exclusive)")
+                    .contains("Monitor window=#42, processed 2024-05-06T06:00:00Z to 2024-05-06T07:00:00Z (end exclusive)")
                     .contains("Computed at=2024-05-06T07:08:09.123Z");
         }
 
@@ -271,7 +279,7 @@ class DriftReportHtmlTest {
             DriftReport r = profile.compare(DriftAnalysisTest.strings("weather", "sun", "sun", "sun", "rain"));
             assertThat(r.columns().get(0).errorBound()).hasValue(0.0);
             String facts = facts(section(parse(DriftReportHtml.render(r)), "weather"));
-            assertThat(facts).contains("Error bound=none (exact counts from the profile)").doesNotContain("\u00b1");
+            assertThat(facts).contains("Estimated from=nothing: exact counts from the profile").doesNotContain("\u00b1", "\u2248");
         }
 
         @Test
@@ -300,7 +308,7 @@ class DriftReportHtmlTest {
             assertThat(distance).contains("Method=wasserstein_norm", "Statistic=0.2346",
                     "p-value=\u2014 (a distance, not a test)", "Threshold=drift when statistic \u2265 0.1",
                     "Missing share=reference 1%, current 12.5%", "Values compared=reference 990, current 875");
-            assertThat(distance).doesNotContain("Adjusted", "Error bound");
+            assertThat(distance).doesNotContain("Adjusted", "Error bound", "Estimated from", "\u2248");
             assertThat(facts(section(doc, "weather"))).contains("Threshold=drift when adjusted p-value < 0.05",
                     "Verdict=no drift");
         }
@@ -404,6 +412,86 @@ class DriftReportHtmlTest {
             assertThat(select(doc, "//section[contains(@class,'column')]")).isEmpty();
             assertThat(select(doc, "//table[@class='overview']/tbody/tr/td").get(0).getTextContent())
                     .isEqualTo("No columns were compared.");
+        }
+
+        @Test
+        void theInputsNameModelProfileDataSetsFilesRowsAndTimeRanges() throws Exception {
+            Document doc = parse(html);
+            assertThat(select(doc, "//main/section").get(0).getAttribute("id")).as("the inputs come first").isEqualTo("inputs");
+            String inputs = facts(select(doc, "//section[@id='inputs']").get(0));
+            assertThat(inputs).contains("Model=temp-max/1", "Reference profile=sha256:6f1e0c",
+                    "Reference data=data set weather-2012/1, file weather-2012.csv; 1,000 rows",
+                    "Reference time range=2012-01-01T00:00:00Z to 2012-12-31T00:00:00Z (event time, column date)",
+                    "Current data=file " + HOSTILE + ".csv; 1,000 rows",
+                    "Current time range=2015-11-04T00:00:00Z to 2015-12-29T00:00:00Z (event time, column " + QUOTES + ")");
+            assertThat(html).doesNotContain("<script>");
+        }
+
+        @Test
+        void aMonitorWindowShowsTheRowsEventTimesOrSaysItHasOnlyProcessingTime() throws Exception {
+            ReferenceProfile profile = ReferenceProfile.of(DriftAnalysisTest.strings("weather", "rain", "sun", "rain", "fog"));
+            dev.mlops.api.testing.ManualTestClock clock = new dev.mlops.api.testing.ManualTestClock(
+                    Instant.parse("2026-12-05T20:13:01Z"));
+            List<DriftReport> reports = new ArrayList<>();
+            DriftMonitor monitor = DriftMonitor.builder(profile).clock(clock).countWindow(2)
+                    .listener((r, w) -> reports.add(r)).build();
+            monitor.observe(new double[0], new String[] {"sun"});
+            monitor.observe(new double[0], new String[] {"rain"});
+            monitor.observe(new double[0], new String[] {"sun"}, Instant.parse("2015-12-29T00:00:00Z"));
+            monitor.observe(new double[0], new String[] {"fog"}, Instant.parse("2015-11-04T00:00:00Z"));
+            // a service's observer takes the event time from each input
+            dev.mlops.api.serving.InputObserver<String> observer = monitor.observer((String w, double[] n, String[] c) -> c[0] = w,
+                    w -> w.equals("rain") ? Instant.parse("2016-01-02T00:00:00Z") : Instant.parse("2016-01-01T00:00:00Z"));
+            observer.observe("rain");
+            observer.observe("sun");
+            assertThat(reports).hasSize(3);
+            assertThat(facts(select(parse(DriftReportHtml.render(reports.get(2))), "//section[@id='inputs']").get(0)))
+                    .contains("Current time range=2016-01-01T00:00:00Z to 2016-01-02T00:00:00Z (event time)");
+            String processing = facts(select(parse(DriftReportHtml.render(reports.get(0))), "//section[@id='inputs']").get(0));
+            assertThat(processing).contains("Current time range=2026-12-05T20:13:01Z to 2026-12-05T20:13:01Z"
+                    + " (processing time: no event time was given)").contains("Reference profile=sha256:" + profile.sha256());
+            String event = facts(select(parse(DriftReportHtml.render(reports.get(1))), "//section[@id='inputs']").get(0));
+            assertThat(event).contains("Current time range=2015-11-04T00:00:00Z to 2015-12-29T00:00:00Z (event time)");
+        }
+
+        @Test
+        void anEstimateIsPrintedAsAnEstimateWithItsIntervalAndTheVerdictUncertain() throws Exception {
+            Document doc = parse(html);
+            Element precipitation = section(doc, "precipitation");
+            assertThat(precipitation.getAttribute("class")).isEqualTo("column uncertain");
+            assertThat(select(precipitation, "h2/span[@class='badge uncertain']").get(0).getTextContent()).isEqualTo("uncertain");
+            String facts = facts(precipitation);
+            assertThat(facts).contains("Statistic (estimate)=\u2248 0.32 [0.13, 0.52]",
+                    "p-value (estimate)=\u2248 5.1e-5 [1.2e-12, 0.21]", "Verdict=uncertain (the estimate's interval"
+                            + " straddles the threshold: drift for some values in it, none for others)")
+                    .doesNotContain("Statistic=", "p-value=", "Verdict=drift", "Verdict=no drift");
+            Element row = select(doc, "//table[@class='overview']/tbody/tr[td/a='precipitation']").get(0);
+            assertThat(row.getAttribute("class")).isEqualTo("uncertain");
+            assertThat(select(row, "td").stream().map(Element::getTextContent)).contains("\u2248 0.32 [0.13, 0.52]",
+                    "\u2248 5.1e-5 [1.2e-12, 0.21]", "uncertain");
+            // an exact result keeps its plain number
+            assertThat(facts(section(doc, UNICODE))).contains("Statistic=0.2346").doesNotContain("\u2248");
+        }
+
+        @Test
+        void eachColumnShowsReferenceAndCurrentSummariesSideBySide() throws Exception {
+            Document doc = parse(html);
+            assertThat(statsRows(section(doc, UNICODE))).containsExactly("count|990|875", "missing|10|125",
+                    "mean|16.4|18.1", "std|7.2|7.9", "min|-1.6|2.2", "25%|10.6|12.2", "50%|15.6|17.2", "75%|22.2|23.9",
+                    "max|35.6|35");
+            assertThat(statsRows(section(doc, "precipitation"))).contains("mean|3.35|\u2014", "25%|\u2248 0|\u2248 0.3",
+                    "75%|\u2248 3.8|\u2248 10.2");
+            assertThat(statsRows(section(doc, "weather"))).contains("count|990|875", "share of rain|44% (436)|40% (350)",
+                    "share of sun|42% (416)|44% (385)", "share of snow|1.92% (19)|2.97% (26)");
+        }
+
+        List<String> statsRows(Element section) throws Exception {
+            List<String> rows = new ArrayList<>();
+            for (Element tr : select(section, ".//table[@class='stats']/tbody/tr")) {
+                rows.add(select(tr, "th").get(0).getTextContent() + "|" + select(tr, "td").get(0).getTextContent() + "|"
+                        + select(tr, "td").get(1).getTextContent());
+            }
+            return rows;
         }
 
         String facts(Element scope) throws Exception {

@@ -216,7 +216,11 @@ class DemoOutputsChromiumTest {
         assertThat(dom.problems()).as("charts, tables and references of the drift report").isEmpty();
         List<String> columns = profile.columns().stream().map(ReferenceProfile.Column::name).toList();
         assertThat(dom.svgs()).as("one chart per column of the monitored profile %s", columns).hasSize(columns.size());
-        assertThat(dom.tables()).as("the overview and one shares table per column").hasSize(1 + columns.size());
+        assertThat(dom.tables()).as("the overview, and per column its summary statistics and its shares")
+                .hasSize(1 + 2 * columns.size());
+        assertThat(dom.tables()).filteredOn(t -> "stats".equals(t.attributes().get("class")))
+                .as("reference and current summaries side by side, per column").hasSize(columns.size())
+                .allSatisfy(t -> assertThat(t.headers()).startsWith("Statistic", "Reference", "Current").contains("count", "missing"));
 
         DumpedDom.Table overview = dom.tables().get(0);
         assertThat(overview.attributes()).containsEntry("class", "overview");
@@ -240,9 +244,10 @@ class DemoOutputsChromiumTest {
             assertThat(name.find()).isTrue();
             ReferenceProfile.Column c = profile.column(DumpedDom.text(name.group(1))).orElseThrow();
             assertThat(section.svgs()).as("chart of %s", c.name()).hasSize(1);
-            assertThat(section.tables()).as("shares table of %s", c.name()).hasSize(1);
+            assertThat(section.tables()).as("summary statistics and shares tables of %s", c.name()).hasSize(2);
+            assertThat(section.tables().get(0).attributes()).as("summary of %s", c.name()).containsEntry("class", "stats");
             DumpedDom.Svg chart = section.svgs().get(0);
-            int bins = section.tables().get(0).rows().size();
+            int bins = section.tables().get(1).rows().size();
             assertThat(chart.content().split("<g><title>", -1)).as("bins drawn in the chart of %s", c.name())
                     .hasSize(bins + 1);
             if (c instanceof ReferenceProfile.NumericalColumn n) {

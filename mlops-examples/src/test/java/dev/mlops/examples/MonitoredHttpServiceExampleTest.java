@@ -42,7 +42,7 @@ class MonitoredHttpServiceExampleTest {
         // seasonal temperatures: most four-week windows of 2015 differ from the whole of 2012
         assertThat(drift.get("windows_with_drift").asLong()).isGreaterThanOrEqualTo(drift.get("windows").asLong() / 2);
         assertThat(drift.get("alerts").asLong()).isEqualTo(1);    // three drifting windows in a row, then the cooldown
-        assertThat(drift.get("latest").get("schema_version").asInt()).isEqualTo(1);
+        assertThat(drift.get("latest").get("schema_version").asInt()).isEqualTo(2);
         assertThat(drift.get("latest").get("current_rows").asLong()).isEqualTo(28);
         assertThat(console).contains("the service swapped to forecast/2 while the client kept sending",
                 "GET /metrics: serving forecast/2");
