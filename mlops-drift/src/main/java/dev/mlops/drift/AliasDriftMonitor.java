@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -200,6 +201,20 @@ public final class AliasDriftMonitor implements AutoCloseable {
     }
 
     /**
+     * An input observer for a model service whose rows carry the event time of their input, as
+     * {@link DriftMonitor#observer(FeatureExtractor, Function)} makes: reports show the data's
+     * time range instead of the time of processing.
+     *
+     * @param extractor writes the features of one input
+     * @param eventTime the time an input describes
+     * @param <I>       input type
+     * @return the observer
+     */
+    public <I> InputObserver<I> observer(FeatureExtractor<I> extractor, Function<? super I, Instant> eventTime) {
+        return monitor.observer(extractor, eventTime);
+    }
+
+    /**
      * Reads where the alias points now and switches profile if it moved, on the calling thread
      * (for moves made by other processes, or to be sure a move in this JVM was handled before
      * going on).
@@ -330,7 +345,9 @@ public final class AliasDriftMonitor implements AutoCloseable {
     private void windowClosed(DriftReport report, WindowState state, Object tag) {
         ModelRef.Version used = (ModelRef.Version) tag;
         ModelRef.Version at = aliasVersion;
-        Window w = new Window(report, state, used, at == null ? used : at);
+        // the report names the version whose profile it was compared with, so it stands alone
+        Window w = new Window(report.inputs().model().isPresent() ? report : report.withInputs(report.inputs().withModel(used.toString())),
+                state, used, at == null ? used : at);
         for (Consumer<? super Window> l : listeners) {
             l.accept(w); // a throw is counted by the monitor as a listener failure
         }

@@ -98,6 +98,9 @@ class AliasDriftMonitorTest {
             assertThat(windows.get(1).aliasVersion()).isEqualTo(v2.ref());
             assertThat(windows.get(1).report().driftedColumns()).doesNotContain("x");
             assertThat(windows.get(1).profileSha256()).isEqualTo(profile(5).sha256());
+            // each report names the version it was compared with, so it stands alone
+            assertThat(windows.get(0).report().inputs().model()).contains(v1.ref().toString());
+            assertThat(windows.get(1).report().inputs().model()).contains(v2.ref().toString());
             assertThat(m.profileVersion()).isEqualTo(v2.ref());
         }
     }

@@ -173,9 +173,7 @@ public final class Demo {
                              DriftReport report = w.report();
                              console.printf("   window %2d, %s to %s, against the profile of %s: %s%n", n,
                                      stream.get((n - 1) * WINDOW).date(), stream.get(n * WINDOW - 1).date(),
-                                     w.profileVersion(), report.datasetDrift() ? "dataset drift, in " + report.driftedColumns()
-                                             : "no dataset drift (" + report.driftedColumns().size() + " of "
-                                                     + report.columns().size() + " columns drifted)");
+                                     w.profileVersion(), verdict(report));
                              ContinuousTraining.Signal signal = loop.decide(report);
                              console.printf("      -> %s%n", signal.decision().reason());
                              signal.run().ifPresent(runs::add);
@@ -184,7 +182,7 @@ public final class Demo {
                          .build()) {
                 List<ModelRef.Version> servedBy = new ArrayList<>();
                 try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse(MODEL + "@production"), LOADER)
-                        .monitor(monitor.observer(Demo::features), 1.0).feedbackWindow(1_000).build()) {
+                        .monitor(monitor.observer(Demo::features, Day::time), 1.0).feedbackWindow(1_000).build()) {
                     List<Day> seen = new ArrayList<>(y2012);
                     for (int i = 0; i + 1 < stream.size(); i++) {
                         Day today = stream.get(i);
@@ -300,6 +298,18 @@ public final class Demo {
         };
     };
 
+    /** A window's dataset verdict in words; an uncertain one says between which shares. */
+    private static String verdict(DriftReport report) {
+        return switch (report.datasetVerdict()) {
+            case DRIFT -> "dataset drift, in " + report.driftedColumns();
+            case NO_DRIFT -> "no dataset drift (" + report.driftedColumns().size() + " of " + report.columns().size()
+                    + " columns drifted)";
+            case UNCERTAIN -> String.format(Locale.ROOT, "dataset drift uncertain (drift share between %.2f and %.2f, threshold %.2f)",
+                    report.driftShareInterval().low(), report.driftShareInterval().high(), report.driftShareThreshold());
+            case NOT_COMPARED -> "no column could be compared";
+        };
+    }
+
     /** The date of the day being streamed, as the time of the retrain policy and the monitor. */
     static final class DataClock extends java.time.Clock {
         private volatile java.time.Instant now;
@@ -309,7 +319,7 @@ public final class Demo {
         }
 
         void set(Day day) {
-            now = java.time.LocalDate.parse(day.date().replace('/', '-')).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            now = day.time();
         }
 
         @Override
@@ -490,6 +500,11 @@ public final class Demo {
 
         int month() {
             return Integer.parseInt(date.substring(5, 7));
+        }
+
+        /** The start of the day, UTC: the event time of its row. */
+        java.time.Instant time() {
+            return java.time.LocalDate.parse(date.replace('/', '-')).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
         }
 
         int dayOfYear() {

@@ -3,6 +3,7 @@ package dev.mlops.training;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.Names;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.api.gate.RetrainTrigger;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.ServiceMetrics;
@@ -141,9 +142,12 @@ public final class RetrainPolicy {
         boolean signal = (datasetDrift && report.datasetDrift()) || !watched.isEmpty();
         if (!signal) {
             driftStreak = 0;
-            String why = datasetDrift
-                    ? "no dataset drift (share " + report.driftShare() + " < " + report.driftShareThreshold() + ")"
-                    : "none of the watched columns " + new java.util.TreeSet<>(columns) + " drifted";
+            String why = !datasetDrift ? "none of the watched columns " + new java.util.TreeSet<>(columns) + " drifted"
+                    : report.datasetVerdict() == Verdict.UNCERTAIN
+                    // estimated statistics that straddle their thresholds are no evidence of drift
+                    ? "dataset drift uncertain (share between " + report.driftShareInterval().low() + " and "
+                            + report.driftShareInterval().high() + ", threshold " + report.driftShareThreshold() + ")"
+                    : "no dataset drift (share " + report.driftShare() + " < " + report.driftShareThreshold() + ")";
             return new RetrainDecision(DRIFT, RetrainDecision.Verdict.NO_SIGNAL, 0, consecutive, Optional.empty(),
                     Optional.empty(), why + ": no signal, the drift streak starts over");
         }
@@ -468,7 +472,9 @@ public final class RetrainPolicy {
         }
 
         /**
-         * A drift report with dataset drift ({@link DriftReport#datasetDrift()}) is a signal.
+         * A drift report with dataset drift ({@link DriftReport#datasetDrift()}) is a signal. An
+         * uncertain dataset verdict (estimated statistics whose intervals straddle their
+         * thresholds) is not, and starts the streak over, as a window without drift does.
          *
          * @return this
          */

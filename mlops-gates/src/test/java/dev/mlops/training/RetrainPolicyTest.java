@@ -9,7 +9,10 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
 import dev.mlops.api.drift.Distribution;
+import dev.mlops.api.drift.DriftInputs;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.drift.Interval;
+import dev.mlops.api.drift.Verdict;
 import dev.mlops.api.gate.RetrainTrigger;
 import dev.mlops.api.serving.LatencySnapshot;
 import dev.mlops.api.serving.ServiceMetrics;
@@ -119,6 +122,21 @@ class RetrainPolicyTest {
             assertThat(t.detail()).contains("3 consecutive").contains("[a, b]");
             // the trigger restarts the streak
             assertThat(p.onDriftReport(drifted(T0))).isEmpty();
+        }
+
+        @Test
+        void anUncertainDatasetVerdictIsNoSignalAndSaysSo() {
+            RetrainPolicy p = RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(2).build();
+            assertThat(p.decide(drifted(T0)).verdict()).isEqualTo(RetrainDecision.Verdict.HYSTERESIS);
+            DriftReport c = calm(T0);
+            // estimated statistics straddling their thresholds: the share lies between 0 and 1
+            DriftReport uncertain = new DriftReport(c.createdAt(), c.referenceRows(), c.currentRows(), c.columns(), 0.0, 0.5,
+                    false, "none", c.window(), DriftInputs.none(), Verdict.UNCERTAIN, new Interval(0.0, 1.0));
+            RetrainDecision d = p.decide(uncertain);
+            assertThat(d.verdict()).isEqualTo(RetrainDecision.Verdict.NO_SIGNAL);
+            assertThat(d.reason()).isEqualTo("dataset drift uncertain (share between 0.0 and 1.0, threshold 0.5):"
+                    + " no signal, the drift streak starts over");
+            assertThat(p.decide(drifted(T0)).verdict()).as("the streak started over").isEqualTo(RetrainDecision.Verdict.HYSTERESIS);
         }
 
         @Test
