@@ -150,8 +150,8 @@ public final class MlopsCommand implements Callable<Integer> {
     /**
      * As {@link #commandLine(Map, BooleanSupplier)}, building only the command {@code args} runs
      * (for {@code help NAME}: the command NAME, and help). Every other command is there by name and
-     * summary only, which is all the top-level help and picocli's suggestions for a misspelt name
-     * read: the same parse and the same output, less start-up.
+     * summary only, which is all the top-level help reads: the same parse and the same output,
+     * less start-up. Arguments whose first word is not a command's name get the whole tree.
      *
      * @param environment the process environment
      * @param stderrIsTerminal whether the process's stderr is a terminal
@@ -159,8 +159,13 @@ public final class MlopsCommand implements Callable<Integer> {
      * @return the command line to execute {@code args} with
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal, String[] args) {
-        Set<String> built = new HashSet<>();
         Optional<String> name = commandName(args);
+        if (name.isPresent() && !isCommand(name.get())) {
+            // not a command's name (a misspelt command, or the value of a misspelt option): every
+            // command is built, so that picocli's error is the one the whole tree gives
+            return commandLine(environment, stderrIsTerminal);
+        }
+        Set<String> built = new HashSet<>();
         name.ifPresent(built::add);
         if (name.filter("help"::equals).isPresent()) {
             commandName(afterCommand(args)).ifPresent(built::add);
@@ -168,13 +173,21 @@ public final class MlopsCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
         for (Class<?> command : COMMANDS) {
             Command annotation = command.getAnnotation(Command.class);
-            if (built.contains(annotation.name()) || Arrays.stream(annotation.aliases()).anyMatch(built::contains)) {
+            if (names(annotation).anyMatch(built::contains)) {
                 cl.addSubcommand(command);
             } else {
                 cl.addSubcommand(annotation.name(), new CommandLine(summaryOnly(annotation)), annotation.aliases());
             }
         }
         return configure(cl);
+    }
+
+    private static boolean isCommand(String name) {
+        return COMMANDS.stream().anyMatch(c -> names(c.getAnnotation(Command.class)).anyMatch(name::equals));
+    }
+
+    private static java.util.stream.Stream<String> names(Command annotation) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(annotation.name()), Arrays.stream(annotation.aliases()));
     }
 
     /** A command as its parent's help lists it: its name and summary, nothing to run. */
