@@ -111,6 +111,7 @@ class FleetDriftProcessesTest {
         DriftReport.Window w = r.window().orElseThrow();
         return new DriftReport(createdAt, r.referenceRows(), r.currentRows(), r.columns(), r.driftShare(),
                 r.driftShareThreshold(), r.datasetDrift(), r.correction(),
-                Optional.of(new DriftReport.Window(w.start(), w.end(), sequence)));
+                Optional.of(new DriftReport.Window(w.start(), w.end(), sequence)), r.inputs(), r.datasetVerdict(),
+                r.driftShareInterval());
     }
 }
