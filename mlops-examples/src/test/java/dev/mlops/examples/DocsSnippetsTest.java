@@ -99,6 +99,7 @@ class DocsSnippetsTest {
             entry("README.md", List.of(
                     local("storeDir", "Path storeDir = tmp.resolve(\"mlops\");"),
                     local("trainCsv", "Path trainCsv = DocFixtures.weatherCsv(tmp, 2012);"),
+                    local("todayCsv", "Path todayCsv = DocFixtures.weatherCsv(tmp, 2015);"),
                     local("onnxFile", "Path onnxFile = DocFixtures.linearOnnx(tmp);"),
                     local("exportDir", "Path exportDir = tmp.resolve(\"export\");"))),
             entry("continuous-training.md", List.of(
