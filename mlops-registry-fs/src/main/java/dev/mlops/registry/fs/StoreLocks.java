@@ -75,7 +75,9 @@ final class StoreLocks {
 
     /** @return the name of a stripe's lock file */
     static String stripeFileName(int stripe) {
-        return String.format("stripe-%02d.lock", stripe);
+        // not String.format: every store open names all stripes, and a JVM's first format call
+        // costs milliseconds (the CLI's start-up)
+        return (stripe < 10 ? "stripe-0" : "stripe-") + stripe + ".lock";
     }
 
     /** @return the stripe number of a stripe lock file's name, or -1 if it is not one */

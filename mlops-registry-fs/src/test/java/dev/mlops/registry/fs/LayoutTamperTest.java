@@ -56,6 +56,16 @@ class LayoutTamperTest {
     // ---- a lost FORMAT file -----------------------------------------------------------------
 
     @Test
+    @DisplayName("stripe lock files keep the names stores already have on disk: two digits at least")
+    void stripeLockFileNames() {
+        for (int stripe : new int[] {0, 7, 9, 10, 63, 99, 100, 1000}) {
+            String name = StoreLocks.stripeFileName(stripe);
+            assertThat(name).isEqualTo(String.format("stripe-%02d.lock", stripe));
+            assertThat(StoreLocks.stripeOfFileName(name)).isEqualTo(stripe);
+        }
+    }
+
+    @Test
     @DisplayName("a store without its FORMAT file is refused at open, naming the file, what it holds and how to"
             + " recover; nothing is written")
     void missingFormatRefused() throws IOException {
