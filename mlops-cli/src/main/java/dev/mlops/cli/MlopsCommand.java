@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -131,27 +132,46 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        Optional<String> help = HelpPages.page(args);
+        if (help.isPresent()) {
+            System.out.print(help.get());
+            System.out.flush();
+            System.exit(0);
+        }
         System.exit(commandLine(System.getenv(), StderrTerminal::detect, args).execute(args));
     }
 
     /**
-     * The top-level commands, in the order the help lists them. picocli reflects over a command's
-     * whole tree when it is added, and that is most of the CLI's start-up, so a run builds only the
-     * command it names ({@link #commandLine(Map, BooleanSupplier, String[])}).
+     * The top-level commands by name, in the order the help lists them. picocli reflects over a
+     * command's whole tree when it is added, and that is most of the CLI's start-up, so a run builds
+     * only the command it names ({@link #commandLine(Map, BooleanSupplier, String[])}); the names
+     * are written here so that finding the command reads no annotation (HelpTest checks them
+     * against the commands' own).
      */
-    private static final List<Class<?>> COMMANDS = List.of(
-            ModelsCommand.class, VersionsCommand.class, RegisterCommand.class, DatasetsCommand.class, RunsCommand.class,
-            AliasCommand.class, PromoteCommand.class, ArchiveCommand.class, RestoreCommand.class,
-            LineageCommand.class, CardCommand.class, VerifyCommand.class, AuditCommand.class, GcCommand.class,
-            DriftCommand.class, ReportCommand.class, CommandLine.HelpCommand.class);
+    static final Map<String, Class<?>> COMMANDS = byName(
+            "models", ModelsCommand.class, "versions", VersionsCommand.class, "register", RegisterCommand.class,
+            "datasets", DatasetsCommand.class, "runs", RunsCommand.class, "alias", AliasCommand.class,
+            "promote", PromoteCommand.class, "archive", ArchiveCommand.class, "restore", RestoreCommand.class,
+            "lineage", LineageCommand.class, "card", CardCommand.class, "verify", VerifyCommand.class,
+            "audit", AuditCommand.class, "gc", GcCommand.class, "drift", DriftCommand.class,
+            "report", ReportCommand.class, "help", CommandLine.HelpCommand.class);
     /** The global options that take a value as the next argument. */
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--store", "--actor");
 
+    private static Map<String, Class<?>> byName(Object... nameThenType) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenType.length; i += 2) {
+            commands.put((String) nameThenType[i], (Class<?>) nameThenType[i + 1]);
+        }
+        return Collections.unmodifiableMap(commands);
+    }
+
     /**
-     * As {@link #commandLine(Map, BooleanSupplier)}, building only the command {@code args} runs
-     * (for {@code help NAME}: the command NAME, and help). Every other command is there by name and
-     * summary only, which is all the top-level help reads: the same parse and the same output,
-     * less start-up. Arguments whose first word is not a command's name get the whole tree.
+     * As {@link #commandLine(Map, BooleanSupplier)}, building only what {@code args} runs. A named
+     * command is built alone: once picocli has entered a command it never looks at the others. The
+     * top-level help and {@code help} list every command, and get the others by name and summary
+     * only, which is all that list reads: the same parse and the same output, less start-up.
+     * Arguments whose first word is not a command's name get the whole tree.
      *
      * @param environment the process environment
      * @param stderrIsTerminal whether the process's stderr is a terminal
@@ -160,34 +180,30 @@ public final class MlopsCommand implements Callable<Integer> {
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal, String[] args) {
         Optional<String> name = commandName(args);
-        if (name.isPresent() && !isCommand(name.get())) {
+        if (name.isPresent() && !COMMANDS.containsKey(name.get())) {
             // not a command's name (a misspelt command, or the value of a misspelt option): every
             // command is built, so that picocli's error is the one the whole tree gives
             return commandLine(environment, stderrIsTerminal);
         }
+        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
+        if (name.isPresent() && !name.get().equals("help")) {
+            cl.addSubcommand(COMMANDS.get(name.get()));
+            return configure(cl);
+        }
         Set<String> built = new HashSet<>();
         name.ifPresent(built::add);
-        if (name.filter("help"::equals).isPresent()) {
+        if (name.isPresent()) {
             commandName(afterCommand(args)).ifPresent(built::add);
         }
-        CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
-        for (Class<?> command : COMMANDS) {
-            Command annotation = command.getAnnotation(Command.class);
-            if (names(annotation).anyMatch(built::contains)) {
-                cl.addSubcommand(command);
+        for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
+            if (built.contains(command.getKey())) {
+                cl.addSubcommand(command.getValue());
             } else {
+                Command annotation = command.getValue().getAnnotation(Command.class);
                 cl.addSubcommand(annotation.name(), new CommandLine(summaryOnly(annotation)), annotation.aliases());
             }
         }
         return configure(cl);
-    }
-
-    private static boolean isCommand(String name) {
-        return COMMANDS.stream().anyMatch(c -> names(c.getAnnotation(Command.class)).anyMatch(name::equals));
-    }
-
-    private static java.util.stream.Stream<String> names(Command annotation) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(annotation.name()), Arrays.stream(annotation.aliases()));
     }
 
     /** A command as its parent's help lists it: its name and summary, nothing to run. */
@@ -236,7 +252,7 @@ public final class MlopsCommand implements Callable<Integer> {
      */
     static CommandLine commandLine(Map<String, String> environment, BooleanSupplier stderrIsTerminal) {
         CommandLine cl = new CommandLine(new MlopsCommand(environment, stderrIsTerminal));
-        COMMANDS.forEach(cl::addSubcommand);
+        COMMANDS.values().forEach(cl::addSubcommand);
         return configure(cl);
     }
 

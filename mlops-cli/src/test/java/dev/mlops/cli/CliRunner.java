@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Runs {@code mlops} in-process as a user would type it, capturing stdout, stderr and the exit code. */
@@ -67,7 +68,12 @@ final class CliRunner {
     Result raw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        // as main builds it: only the command the arguments name
+        // as main answers: a plain help request from the recorded page, else only the command
+        // the arguments name
+        Optional<String> page = HelpPages.page(args);
+        if (page.isPresent()) {
+            return new Result(List.of(args), 0, page.get(), "");
+        }
         CommandLine cl = MlopsCommand.commandLine(env, () -> stderrIsTerminal, args);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -73,6 +73,48 @@ class HelpTest {
         }
     }
 
+    @Test
+    @DisplayName("the table that finds a command by name without reading annotations names each command as the command does")
+    void commandTableMatchesTheCommands() {
+        for (Map.Entry<String, Class<?>> command : MlopsCommand.COMMANDS.entrySet()) {
+            CommandLine.Command annotation = command.getValue().getAnnotation(CommandLine.Command.class);
+            assertThat(annotation).as(command.getValue().getName()).isNotNull();
+            assertThat(annotation.name()).isEqualTo(command.getKey());
+            assertThat(annotation.aliases()).as("aliases of %s, which the table would not find", command.getKey()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("a command built alone answers right and wrong arguments exactly as the whole tree does")
+    void aCommandBuiltAloneAnswersAsTheWholeTree() {
+        List<String[]> corpus = new ArrayList<>();
+        for (String name : MlopsCommand.COMMANDS.keySet()) {
+            corpus.add(new String[] {name});
+            corpus.add(new String[] {name, "--bogus"});
+            corpus.add(new String[] {"--bogus", name});
+            corpus.add(new String[] {name, "a", "b", "c", "d"});
+            corpus.add(new String[] {"--json", name, "-q", "--help"});
+            corpus.add(new String[] {name, "--store"});
+            corpus.add(new String[] {"--store", "", name});
+            corpus.add(new String[] {name, "verify"});
+            corpus.add(new String[] {name, "models", "list"});
+            corpus.add(new String[] {name, "--version"});
+        }
+        for (String[] args : corpus) {
+            CliRunner.Result light = cli.raw(args);
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine wholeTree = MlopsCommand.commandLine(Map.of(), () -> false);
+            wholeTree.setOut(new PrintWriter(out, true));
+            wholeTree.setErr(new PrintWriter(err, true));
+            int code = wholeTree.execute(args);
+            String what = String.join(" ", args);
+            assertThat(light.exitCode()).as(what).isEqualTo(code);
+            assertThat(light.out()).as(what).isEqualTo(out.toString());
+            assertThat(light.err()).as(what).isEqualTo(err.toString());
+        }
+    }
+
     /** The names of the subcommands that are built commands, not summaries only. */
     private static List<String> built(CommandLine cl) {
         List<String> names = new ArrayList<>();

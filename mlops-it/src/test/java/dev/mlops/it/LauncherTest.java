@@ -60,6 +60,26 @@ class LauncherTest {
         assertThat(junk.err()).isEmpty();
     }
 
+    @Test
+    @DisplayName("a help request answered from the recorded page prints what picocli prints for it")
+    void recordedHelpIsPicocliHelp() throws Exception {
+        for (String[] args : List.of(new String[] {"--help"}, new String[] {"help"}, new String[] {"models", "list", "--help"},
+                new String[] {"help", "drift"}, new String[] {"alias", "set", "-h"})) {
+            Result page = run(Map.of(), args);
+            // any picocli.* property turns the recorded pages off; this one changes nothing else
+            Result picocli = run(Map.of("MLOPS_JAVA_OPTS", "-Dpicocli.ansi=false"), args);
+            assertThat(page.code()).as("%s", List.of(args)).isZero();
+            assertThat(page.err()).as("%s", List.of(args)).isEmpty();
+            assertThat(page.out()).as("%s", List.of(args)).startsWith("Usage: mlops").isEqualTo(picocli.out());
+            assertThat(picocli.code()).isZero();
+        }
+        // and the page really was recorded: picocli never built a command to answer it
+        Path classes = tmp.resolve("classes.log");
+        assertThat(run(Map.of("MLOPS_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes), "models", "--help").code()).isZero();
+        assertThat(Files.readString(classes)).contains("dev.mlops.cli.HelpPages")
+                .doesNotContain("picocli.CommandLine$Model$CommandSpec ");
+    }
+
     private record Result(int code, String out, String err) {
     }
 
