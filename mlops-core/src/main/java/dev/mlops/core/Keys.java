@@ -71,7 +71,13 @@ final class Keys {
 
     /** Zero-padded so that key order is numeric order. */
     static String number(int version) {
-        return String.format("%010d", version);
+        if (version < 0) {
+            return String.format("%010d", version);
+        }
+        // not String.format: every version key goes through here, and a JVM's first format call
+        // costs milliseconds
+        String digits = Integer.toString(version);
+        return "0000000000".substring(Math.min(10, digits.length())) + digits;
     }
 
     static int parseNumber(String segment) {

@@ -199,7 +199,8 @@ final class StoreDatasetCatalog implements DatasetCatalog {
     @Override
     public Page<Dataset> listDatasets(PageRequest page) {
         Objects.requireNonNull(page, "page");
-        Page<Versioned<DatasetDoc>> p = docs.list(Keys.DATASETS, page.pageToken(), page.size(), DatasetDoc.class);
+        Page<Versioned<DatasetDoc>> p = docs.list(Keys.DATASETS,
+                page.pageToken().map(t -> PageTokens.name(Names.Kind.DATASET, "listDatasets", t)), page.size(), DatasetDoc.class);
         return new Page<>(p.items().stream().filter(v -> exists(v.value())).map(v -> toDataset(v.value())).toList(),
                 p.nextPageToken());
     }
@@ -216,7 +217,8 @@ final class StoreDatasetCatalog implements DatasetCatalog {
         PageRequest page = query.page();
         datasetDoc(name);
         List<DatasetVersion> out = new ArrayList<>();
-        Optional<String> cursor = page.pageToken();
+        Optional<String> cursor = page.pageToken()
+                .map(t -> Keys.number(PageTokens.number("listVersions(" + name + ")", t)));
         while (true) {
             Page<Versioned<DatasetVersionDoc>> batch = docs.list(Keys.datasetVersions(name), cursor, LIST_BATCH,
                     DatasetVersionDoc.class);

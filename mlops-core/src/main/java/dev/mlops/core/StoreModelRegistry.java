@@ -103,7 +103,8 @@ final class StoreModelRegistry implements ModelRegistry {
     @Override
     public Page<RegisteredModel> listModels(PageRequest page) {
         Objects.requireNonNull(page, "page");
-        Page<Versioned<ModelDoc>> p = docs.list(Keys.MODELS, page.pageToken(), page.size(), ModelDoc.class);
+        Page<Versioned<ModelDoc>> p = docs.list(Keys.MODELS,
+                page.pageToken().map(t -> PageTokens.name(Names.Kind.MODEL, "listModels", t)), page.size(), ModelDoc.class);
         return new Page<>(p.items().stream().filter(v -> exists(v.value())).map(v -> toModel(v.value())).toList(),
                 p.nextPageToken());
     }
@@ -401,7 +402,7 @@ final class StoreModelRegistry implements ModelRegistry {
         Objects.requireNonNull(query, "query");
         ModelDoc model = modelDoc(name).value();
         Integer aliasTarget = query.alias().map(a -> model.aliases().getOrDefault(a, -1)).orElse(null);
-        int from = query.page().pageToken().map(t -> parseToken(name, t)).orElse(0) + 1;
+        int from = query.page().pageToken().map(t -> PageTokens.number("listVersions(" + name + ")", t)).orElse(0) + 1;
         int want = query.page().size();
         List<ModelVersion> out = new ArrayList<>(Math.min(want, 256));
         int n = from;
@@ -431,19 +432,6 @@ final class StoreModelRegistry implements ModelRegistry {
                     Keys.version(name, n), e.getMessage());
             return Optional.of(new Versioned<>(null, 0));
         }
-    }
-
-    private static int parseToken(String name, String token) {
-        try {
-            int n = Keys.parseNumber(token);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("page token " + Names.quote(token) + " is not one returned by listVersions("
-                + name + ")");
     }
 
     private static boolean matches(VersionDoc d, ModelDoc model, VersionQuery q, Integer aliasTarget) {
@@ -901,7 +889,6 @@ final class StoreModelRegistry implements ModelRegistry {
         }).value();
         return new Updated(d, model);
     }
-
 
     private static Map<String, String> tagState(Map<String, String> tags, String key) {
         return tags.containsKey(key) ? Map.of("tag." + key, tags.get(key)) : Map.of();

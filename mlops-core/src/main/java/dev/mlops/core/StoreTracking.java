@@ -178,7 +178,8 @@ final class StoreTracking implements Tracking {
     @Override
     public Page<Experiment> listExperiments(PageRequest page) {
         Objects.requireNonNull(page, "page");
-        return docs.list(Keys.EXPERIMENTS, page.pageToken(), page.size(), ExperimentDoc.class)
+        return docs.list(Keys.EXPERIMENTS, page.pageToken().map(t -> PageTokens.name(Names.Kind.MODEL, "listExperiments", t)),
+                page.size(), ExperimentDoc.class)
                 .map(v -> toExperiment(v.value()));
     }
 
@@ -215,7 +216,7 @@ final class StoreTracking implements Tracking {
     @Override
     public Page<Run> searchRuns(RunQuery query) {
         Objects.requireNonNull(query, "query");
-        int offset = query.page().pageToken().map(StoreTracking::parseOffset).orElse(0);
+        int offset = query.page().pageToken().map(t -> PageTokens.number("searchRuns", t)).orElse(0);
         Set<String> experiments = new HashSet<>(query.experiments());
         List<Run> matching = new ArrayList<>();
         forEachRun(false, d -> {
@@ -234,13 +235,6 @@ final class StoreTracking implements Tracking {
     }
 
     /** Search tokens are offsets into the sorted result, as MLflow's. */
-    private static int parseOffset(String token) {
-        if (token.matches("0|[1-9][0-9]{0,8}")) {
-            return Integer.parseInt(token);
-        }
-        throw new IllegalArgumentException("page token " + Names.quote(token)
-                + " is not one returned by searchRuns: expected the decimal offset a previous page carried");
-    }
 
     /**
      * Visits every run document.

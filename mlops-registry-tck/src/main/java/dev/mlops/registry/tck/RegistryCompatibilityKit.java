@@ -28,6 +28,7 @@ import dev.mlops.api.VersionQuery;
 import dev.mlops.api.VersionStatus;
 import dev.mlops.api.Digests;
 import dev.mlops.api.store.Store;
+import dev.mlops.api.tracking.NewRun;
 import dev.mlops.core.Mlops;
 import dev.mlops.core.VerifyOptions;
 import java.time.Clock;
@@ -446,6 +447,34 @@ public abstract class RegistryCompatibilityKit {
             assertThatThrownBy(() -> mlops.datasets().dataset("snow")).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> mlops.datasets().listVersions("snow", VersionQuery.all()))
                     .isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        @DisplayName("a page token no listing handed out is refused by name, never taken as a position")
+        void foreignPageTokens() throws IOException {
+            register("rain", "v1");
+            Path csv = Files.writeString(tmp.resolve("d.csv"), "x\n1\n");
+            mlops.datasets().register("weather", NewDatasetVersion.builder(DatasetSource.csv(csv)).build());
+            mlops.tracking().startRun("exp", NewRun.builder().build()).close();
+            for (String token : List.of("", "../x", "a/b", "garbage\u0000", "x".repeat(300))) {
+                assertThatThrownBy(() -> models.listModels(PageRequest.after(token, 10))).as(token)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by listModels");
+                assertThatThrownBy(() -> mlops.datasets().listDatasets(PageRequest.after(token, 10))).as(token)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by listDatasets");
+                assertThatThrownBy(() -> mlops.tracking().listExperiments(PageRequest.after(token, 10))).as(token)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by listExperiments");
+            }
+            for (String token : List.of("", "garbage", "-1", "1.5", "99999999999", "0x10", "+3")) {
+                assertThatThrownBy(() -> models.listVersions("rain", VersionQuery.builder().page(PageRequest.after(token, 10)).build()))
+                        .as(token).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by listVersions");
+                assertThatThrownBy(() -> mlops.datasets().listVersions("weather",
+                        VersionQuery.builder().page(PageRequest.after(token, 10)).build()))
+                        .as(token).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by listVersions");
+            }
+            // a name is a position even when no model has it (one may have been removed between pages)
+            assertThat(models.listModels(PageRequest.after("gone", 10)).items()).extracting(m -> m.name()).containsExactly("rain");
+            assertThat(mlops.datasets().listVersions("weather", VersionQuery.builder().page(PageRequest.after("0", 10)).build())
+                    .items()).extracting(DatasetVersion::version).containsExactly(1);
         }
 
         @Test
