@@ -70,9 +70,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         // with an output on stdout, stdout carries that report alone; the exit code still tells the verdict
         if (!outputs.toStdout() && root.json()) {
-            JsonOutput.print(out, new Views.ReportView(written, report.datasetDrift(),
-                    report.driftShare(), report.driftShareThreshold(), report.columns().size(),
-                    report.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList()));
+            JsonOutput.print(out, new Views.ReportView(written, report.datasetDrift(), report.datasetVerdict().id(),
+                    report.driftShare(), report.driftShareInterval(), report.driftShareThreshold(), report.columns().size(),
+                    report.columns().stream().filter(ColumnDrift::drifted).map(ColumnDrift::column).toList(),
+                    report.uncertainColumns()));
         } else if (!outputs.toStdout()) {
             for (String w : written) {
                 out.println(Text.printable("wrote " + w));

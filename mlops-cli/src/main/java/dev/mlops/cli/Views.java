@@ -16,6 +16,7 @@ import dev.mlops.api.ModelVersion;
 import dev.mlops.api.RegisteredModel;
 import dev.mlops.api.Schema;
 import dev.mlops.api.IntegrityProblem;
+import dev.mlops.api.drift.Interval;
 import dev.mlops.api.tracking.Run;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,8 +118,9 @@ final class Views {
     }
 
     /** {@code mlops report --json}: the files written and the dataset verdict. */
-    record ReportView(List<String> written, boolean datasetDrift, double driftShare, double driftShareThreshold,
-            int columns, List<String> driftedColumns) {
+    record ReportView(List<String> written, boolean datasetDrift, String datasetVerdict, double driftShare,
+            Interval driftShareInterval, double driftShareThreshold, int columns, List<String> driftedColumns,
+            List<String> uncertainColumns) {
     }
 
     record GcView(long blobsExamined, long blobsDeleted, long bytesFreed) {

@@ -86,7 +86,12 @@ class ReportCommandTest {
         assertThat(root.get("written")).hasSize(1);
         assertThat(root.get("written").get(0).asText()).isEqualTo(html.toString());
         assertThat(root.get("dataset_drift").asBoolean()).isTrue();
+        assertThat(root.get("dataset_verdict").asText()).isEqualTo("drift");
         assertThat(root.get("drift_share").asDouble()).isEqualTo(0.6);
+        // exact statistics: no uncertain column, the share interval is the point
+        assertThat(root.get("drift_share_interval").get("low").asDouble()).isEqualTo(0.6);
+        assertThat(root.get("drift_share_interval").get("high").asDouble()).isEqualTo(0.6);
+        assertThat(root.get("uncertain_columns")).isEmpty();
         assertThat(root.get("drift_share_threshold").asDouble()).isEqualTo(0.5);
         assertThat(root.get("columns").asInt()).isEqualTo(5);
         List<String> drifted = new ArrayList<>();

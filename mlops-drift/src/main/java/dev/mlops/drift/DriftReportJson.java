@@ -137,20 +137,29 @@ public final class DriftReportJson {
         } else if (!root.nullable("window").isNull()) {
             throw root.invalid("window", "expected an object or null");
         }
-        DriftReport r = new DriftReport(instant(root, "created_at"), root.integer("reference_rows"),
-                root.integer("current_rows"), columns, number(root, "drift_share"), number(root, "drift_share_threshold"),
-                root.bool("dataset_drift"), root.text("correction"), window);
+        Instant createdAt = instant(root, "created_at");
+        long referenceRows = root.integer("reference_rows");
+        long currentRows = root.integer("current_rows");
+        double driftShare = number(root, "drift_share");
+        double driftShareThreshold = number(root, "drift_share_threshold");
+        boolean datasetDrift = root.bool("dataset_drift");
+        String correction = root.text("correction");
+        DriftReport r;
         if (v2) {
             Verdict verdict = verdict(root, "dataset_verdict");
             Interval shares = interval(root, "drift_share_interval")
                     .orElseThrow(() -> root.invalid("drift_share_interval", "expected an object, not null"));
+            DriftInputs inputs = inputs(root.object("inputs"));
             try {
-                r = new DriftReport(r.createdAt(), r.referenceRows(), r.currentRows(), r.columns(), r.driftShare(),
-                        r.driftShareThreshold(), r.datasetDrift(), r.correction(), r.window(), inputs(root.object("inputs")),
-                        verdict, shares);
+                r = new DriftReport(createdAt, referenceRows, currentRows, columns, driftShare, driftShareThreshold,
+                        datasetDrift, correction, window, inputs, verdict, shares);
             } catch (IllegalArgumentException e) {
                 throw root.invalid("dataset_verdict", e.getMessage());
             }
+        } else {
+            // version 1 had exact results only
+            r = new DriftReport(createdAt, referenceRows, currentRows, columns, driftShare, driftShareThreshold,
+                    datasetDrift, correction, window);
         }
         root.end();
         return r;

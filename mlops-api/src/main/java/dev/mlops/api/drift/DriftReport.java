@@ -49,7 +49,8 @@ public record DriftReport(Instant createdAt, long referenceRows, long currentRow
 
     /**
      * A report of exact results: no inputs named, the verdict from {@code datasetDrift}, the
-     * share interval the point {@code driftShare}.
+     * share interval the point {@code driftShare}. A column with an uncertain verdict is refused
+     * ({@link IllegalArgumentException}): its report needs the full constructor.
      *
      * @param createdAt when it was computed
      * @param referenceRows rows in the reference
@@ -65,8 +66,18 @@ public record DriftReport(Instant createdAt, long referenceRows, long currentRow
                        double driftShare, double driftShareThreshold, boolean datasetDrift, String correction,
                        Optional<Window> window) {
         this(createdAt, referenceRows, currentRows, columns, driftShare, driftShareThreshold, datasetDrift, correction,
-                window, DriftInputs.none(), datasetDrift ? Verdict.DRIFT : Verdict.NO_DRIFT,
-                new Interval(driftShare, driftShare));
+                window, DriftInputs.none(), exactVerdict(columns, datasetDrift), new Interval(driftShare, driftShare));
+    }
+
+    /** The dataset verdict of exact results; a column with an uncertain verdict has no place among them. */
+    private static Verdict exactVerdict(List<ColumnDrift> columns, boolean datasetDrift) {
+        for (ColumnDrift c : columns) {
+            if (c.verdict() == Verdict.UNCERTAIN) {
+                throw new IllegalArgumentException("column " + c.column() + " has an uncertain verdict, so the dataset"
+                        + " verdict and drift share are intervals too: give them with the full constructor");
+            }
+        }
+        return datasetDrift ? Verdict.DRIFT : Verdict.NO_DRIFT;
     }
 
     /**
