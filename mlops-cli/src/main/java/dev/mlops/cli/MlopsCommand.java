@@ -132,13 +132,24 @@ public final class MlopsCommand implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command on this process's stdout and stderr: a plain help request from its
+     * recorded page ({@link HelpPages}), anything else through picocli.
+     *
+     * @param args the command line
+     * @return the exit code
+     */
+    static int run(String[] args) {
         Optional<String> help = HelpPages.page(args);
         if (help.isPresent()) {
             System.out.print(help.get());
             System.out.flush();
-            System.exit(0);
+            return 0;
         }
-        System.exit(commandLine(System.getenv(), StderrTerminal::detect, args).execute(args));
+        return commandLine(System.getenv(), StderrTerminal::detect, args).execute(args);
     }
 
     /**
