@@ -51,13 +51,12 @@ final class TimeOrder {
         return out;
     }
 
-    static String[] permute(String[] a, int[] order) {
-        if (order == null) {
-            return a.clone();
-        }
-        String[] out = new String[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[order[i]];
+    static <T> T[] permute(T[] a, int[] order) {
+        T[] out = a.clone();
+        if (order != null) {
+            for (int i = 0; i < a.length; i++) {
+                out[i] = a[order[i]];
+            }
         }
         return out;
     }
