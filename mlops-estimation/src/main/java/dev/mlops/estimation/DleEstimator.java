@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.slf4j.Logger;
+import org.tribuo.Example;
+import org.tribuo.regression.Regressor;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -116,7 +118,7 @@ final class DleEstimator implements FittedDle {
         List<Chunk> chunks = Chunker.split(chunking, data.size(), times, what);
         double[] p = TimeOrder.permute(data.predictedArray(), order);
         double[] y = data.hasTargets() ? TimeOrder.permute(data.targetArray(), order) : null;
-        NannyFeatures.Encoded rows = features.encode(data, order);
+        List<Example<Regressor>> rows = NannyModel.examples(features.encode(data, order));
         Map<DleMetric.Loss, double[]> predictedLoss = new EnumMap<>(DleMetric.Loss.class);
         nannies.forEach((loss, nanny) -> {
             double[] v = nanny.predict(rows);

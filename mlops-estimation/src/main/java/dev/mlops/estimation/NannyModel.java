@@ -73,12 +73,17 @@ final class NannyModel {
         return new NannyModel(trainer.train(data));
     }
 
-    /** @return the predicted loss of each row (not clipped) */
-    double[] predict(NannyFeatures.Encoded rows) {
+    /** @return the rows as examples to predict (built once, for every nanny model) */
+    static List<Example<Regressor>> examples(NannyFeatures.Encoded rows) {
         List<Example<Regressor>> examples = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             examples.add(new ArrayExample<>(RegressionFactory.UNKNOWN_REGRESSOR, rows.names()[i], rows.values()[i]));
         }
+        return examples;
+    }
+
+    /** @return the predicted loss of each row (not clipped) */
+    double[] predict(List<Example<Regressor>> examples) {
         List<Prediction<Regressor>> predictions;
         // one prediction at a time per booster: the native library's thread safety differs between versions
         synchronized (this) {
