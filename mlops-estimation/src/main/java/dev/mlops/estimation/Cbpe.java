@@ -123,10 +123,7 @@ public final class Cbpe {
          * @return this builder
          */
         public Builder thresholdMultipliers(double lower, double upper) {
-            if (!(lower >= 0) || !(upper >= 0) || Double.isInfinite(lower) || Double.isInfinite(upper)) {
-                throw new IllegalArgumentException("threshold multipliers are " + lower + " and " + upper
-                        + ", expected finite numbers >= 0");
-            }
+            Thresholds.checkMultipliers(lower, upper);
             this.lowerMultiplier = lower;
             this.upperMultiplier = upper;
             return this;

@@ -6,12 +6,10 @@ import dev.mlops.quality.Metrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,43 +191,18 @@ final class CbpeEstimator implements FittedCbpe {
     }
 
     private static int[] timeOrder(ModelOutputs data) {
-        Instant[] t = data.timestampArray();
-        if (t == null) {
-            return null;
-        }
-        return IntStream.range(0, t.length).boxed().sorted(Comparator.comparing(i -> t[i]))
-                .mapToInt(Integer::intValue).toArray();
+        return TimeOrder.of(data.timestampArray());
     }
 
     private static Instant[] sortedTimes(ModelOutputs data) {
-        Instant[] t = data.timestampArray();
-        if (t == null) {
-            return null;
-        }
-        Instant[] out = t.clone();
-        Arrays.sort(out);
-        return out;
+        return TimeOrder.sorted(data.timestampArray());
     }
 
     private static double[] permute(double[] a, int[] order) {
-        if (order == null) {
-            return a.clone();
-        }
-        double[] out = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[order[i]];
-        }
-        return out;
+        return TimeOrder.permute(a, order);
     }
 
     private static int[] permute(int[] a, int[] order) {
-        if (order == null) {
-            return a.clone();
-        }
-        int[] out = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[order[i]];
-        }
-        return out;
+        return TimeOrder.permute(a, order);
     }
 }

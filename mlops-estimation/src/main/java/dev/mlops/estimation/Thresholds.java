@@ -45,6 +45,14 @@ record Thresholds(OptionalDouble lower, OptionalDouble upper) {
                 Double.isInfinite(upper) ? OptionalDouble.empty() : OptionalDouble.of(upper));
     }
 
+    /** Refuses multipliers that are negative, infinite or NaN, naming them (the builders' check). */
+    static void checkMultipliers(double lower, double upper) {
+        if (!(lower >= 0) || !(upper >= 0) || Double.isInfinite(lower) || Double.isInfinite(upper)) {
+            throw new IllegalArgumentException("threshold multipliers are " + lower + " and " + upper
+                    + ", expected finite numbers >= 0");
+        }
+    }
+
     boolean alert(double value) {
         return (lower.isPresent() && value < lower.getAsDouble()) || (upper.isPresent() && value > upper.getAsDouble());
     }

@@ -19,9 +19,15 @@ final class Comparisons {
      */
     static void assertBetterThanAssumingNoChange(FittedCbpe cbpe, EstimationResult withTargets,
                                                  java.util.Set<String> notAsserted) {
-        StringBuilder out = new StringBuilder("metric | MAE of CBPE | MAE of the reference mean | mean sampling error\n");
+        assertBetterThanAssumingNoChange(cbpe.reference(), withTargets, notAsserted);
+    }
+
+    /** The same for any estimator, given its results on its own reference chunks. */
+    static void assertBetterThanAssumingNoChange(EstimationResult reference, EstimationResult withTargets,
+                                                 java.util.Set<String> notAsserted) {
+        StringBuilder out = new StringBuilder("metric | MAE of the estimate | MAE of the reference mean | mean sampling error\n");
         for (String name : withTargets.metricNames()) {
-            double referenceMean = cbpe.reference().metric(name).stream()
+            double referenceMean = reference.metric(name).stream()
                     .mapToDouble(e -> e.realized().orElseThrow()).average().orElseThrow();
             double absSum = 0;
             double baselineSum = 0;
