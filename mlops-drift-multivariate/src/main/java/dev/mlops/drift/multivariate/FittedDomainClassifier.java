@@ -42,10 +42,11 @@ final class FittedDomainClassifier implements FittedMultivariateDrift {
     /** The reference columns: double[] (continuous, NaN missing) or String[] (categorical, null missing). */
     private final Object[] reference;
     private final int referenceRows;
-    private List<ChunkDrift> referenceDrifts = List.of();
+    private final List<ChunkDrift> referenceDrifts;
 
     private FittedDomainClassifier(Columns columns, Chunking chunking, int folds, int trees, long seed, int threads,
-                                   double lower, double upper, Object[] reference, int referenceRows) {
+                                   double lower, double upper, Object[] reference, int referenceRows,
+                                   List<ChunkDrift> referenceDrifts) {
         this.columns = columns;
         this.chunking = chunking;
         this.folds = folds;
@@ -56,14 +57,16 @@ final class FittedDomainClassifier implements FittedMultivariateDrift {
         this.upper = upper;
         this.reference = reference;
         this.referenceRows = referenceRows;
+        this.referenceDrifts = List.copyOf(referenceDrifts);
     }
 
     static FittedDomainClassifier fit(List<String> names, Chunking chunking, int folds, int trees, long seed,
                                       int threads, double lower, double upper, Frame reference) {
         Columns columns = Columns.of(names, reference);
         columns.check(reference, "reference");
+        // first without the reference chunks' values, to compute them with the same settings
         FittedDomainClassifier fitted = new FittedDomainClassifier(columns, chunking, folds, trees, seed, threads,
-                lower, upper, read(columns, reference, "reference"), reference.rowCount());
+                lower, upper, read(columns, reference, "reference"), reference.rowCount(), List.of());
         List<Chunk> chunks = Chunks.split(chunking, reference.rowCount(), "reference");
         List<ChunkDrift> drifts = new ArrayList<>();
         for (Chunk c : chunks) {
@@ -73,8 +76,8 @@ final class FittedDomainClassifier implements FittedMultivariateDrift {
             }
             drifts.add(fitted.drift(c, fitted.reference, labels, "reference chunk " + c.key()));
         }
-        fitted.referenceDrifts = List.copyOf(drifts);
-        return fitted;
+        return new FittedDomainClassifier(columns, chunking, folds, trees, seed, threads, lower, upper,
+                fitted.reference, fitted.referenceRows, drifts);
     }
 
     @Override

@@ -19,17 +19,25 @@ final class FittedReconstruction implements FittedMultivariateDrift {
     private final ReconstructionPreprocessing preprocessing;
     private final Pca pca;
     private final int referenceRows;
-    private OptionalDouble lower = OptionalDouble.empty();
-    private OptionalDouble upper = OptionalDouble.empty();
-    private List<ChunkDrift> reference = List.of();
+    private final OptionalDouble lower;
+    private final OptionalDouble upper;
+    private final List<ChunkDrift> reference;
 
     private FittedReconstruction(Columns columns, Chunking chunking, ReconstructionPreprocessing preprocessing,
-                                 Pca pca, int referenceRows) {
+                                 Pca pca, double[] referenceRowsStandardised, int referenceRows,
+                                 double lowerMultiplier, double upperMultiplier) {
         this.columns = columns;
         this.chunking = chunking;
         this.preprocessing = preprocessing;
         this.pca = pca;
         this.referenceRows = referenceRows;
+        List<Chunk> chunks = Chunks.split(chunking, referenceRows, "reference");
+        List<double[]> stats = chunkStatistics(pca, referenceRowsStandardised, chunks);
+        double[] means = stats.stream().mapToDouble(s -> s[0]).toArray();
+        OptionalDouble[] t = Thresholds.standardDeviation(means, lowerMultiplier, upperMultiplier, 0);
+        this.lower = t[0];
+        this.upper = t[1];
+        this.reference = List.copyOf(drifts(chunks, stats, lower, upper));
     }
 
     static FittedReconstruction fit(List<String> names, double share, int count, Chunking chunking,
@@ -39,15 +47,8 @@ final class FittedReconstruction implements FittedMultivariateDrift {
         ReconstructionPreprocessing preprocessing = ReconstructionPreprocessing.fit(columns, reference);
         double[] x = preprocessing.transform(reference, "reference");
         Pca pca = Pca.fit(x, names.size(), share, count);
-        FittedReconstruction fitted = new FittedReconstruction(columns, chunking, preprocessing, pca,
-                reference.rowCount());
-        List<double[]> stats = fitted.chunkStatistics(x, Chunks.split(chunking, reference.rowCount(), "reference"));
-        double[] means = stats.stream().mapToDouble(s -> s[0]).toArray();
-        OptionalDouble[] t = Thresholds.standardDeviation(means, lowerMultiplier, upperMultiplier, 0);
-        fitted.lower = t[0];
-        fitted.upper = t[1];
-        fitted.reference = fitted.drifts(Chunks.split(chunking, reference.rowCount(), "reference"), stats);
-        return fitted;
+        return new FittedReconstruction(columns, chunking, preprocessing, pca, x, reference.rowCount(),
+                lowerMultiplier, upperMultiplier);
     }
 
     /** @return the number of PCA components kept */
@@ -61,7 +62,7 @@ final class FittedReconstruction implements FittedMultivariateDrift {
         double[] x = preprocessing.transform(analysis, "analysis");
         List<Chunk> chunks = Chunks.split(chunking, analysis.rowCount(), "analysis");
         return new MultivariateDriftResult(METHOD, columns.names(), referenceRows, reference,
-                drifts(chunks, chunkStatistics(x, chunks)), lower, upper);
+                drifts(chunks, chunkStatistics(pca, x, chunks), lower, upper), lower, upper);
     }
 
     @Override
@@ -70,7 +71,7 @@ final class FittedReconstruction implements FittedMultivariateDrift {
     }
 
     /** Per chunk: {mean error, sample standard deviation of the errors (NaN for one row)}. */
-    private List<double[]> chunkStatistics(double[] x, List<Chunk> chunks) {
+    private static List<double[]> chunkStatistics(Pca pca, double[] x, List<Chunk> chunks) {
         List<double[]> out = new ArrayList<>();
         for (Chunk c : chunks) {
             double[] errors = pca.reconstructionErrors(x, c.startIndex(), c.endIndex() + 1);
@@ -88,7 +89,8 @@ final class FittedReconstruction implements FittedMultivariateDrift {
         return out;
     }
 
-    private List<ChunkDrift> drifts(List<Chunk> chunks, List<double[]> stats) {
+    private static List<ChunkDrift> drifts(List<Chunk> chunks, List<double[]> stats, OptionalDouble lower,
+                                           OptionalDouble upper) {
         double lo = lower.isPresent() ? lower.getAsDouble() : Double.NEGATIVE_INFINITY;
         double hi = upper.isPresent() ? upper.getAsDouble() : Double.POSITIVE_INFINITY;
         List<ChunkDrift> out = new ArrayList<>();

@@ -191,9 +191,10 @@ public final class MmdDrift {
             }
         }
         double pValue = (double) atLeast / permutations;
-        double[] descending = permuted.clone();
-        Arrays.sort(descending);
-        double distanceThreshold = descending[permutations - 1 - (int) (pValueThreshold * permutations)];
+        // Alibi: the permuted values sorted descending, at position int(p_val * permutations)
+        double[] ascending = permuted.clone();
+        Arrays.sort(ascending);
+        double distanceThreshold = ascending[permutations - 1 - (int) (pValueThreshold * permutations)];
         return new MmdResult(observed, pValue, pValueThreshold, distanceThreshold, pValue < pValueThreshold, s,
                 permutations, n, m, d);
     }
