@@ -5,6 +5,7 @@ import dev.mlops.estimation.Chunk;
 import dev.mlops.estimation.Chunking;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,16 @@ import java.util.Optional;
  */
 final class Chunks {
     private Chunks() {
+    }
+
+    /** Builders' check: chunking by size or number; by period needs timestamps, which the data does not have. */
+    static Chunking requireRowChunking(Chunking chunking) {
+        Objects.requireNonNull(chunking, "chunking");
+        if (chunking instanceof Chunking.ByPeriod) {
+            throw new IllegalArgumentException("chunking " + chunking + " needs timestamps; expected "
+                    + "Chunking.bySize or Chunking.byNumber over rows in time order");
+        }
+        return chunking;
     }
 
     static List<Chunk> split(Chunking chunking, int rows, String what) {

@@ -82,12 +82,7 @@ public final class DomainClassifierDrift {
          * @return this builder
          */
         public Builder chunking(Chunking chunking) {
-            Objects.requireNonNull(chunking, "chunking");
-            if (chunking instanceof Chunking.ByPeriod) {
-                throw new IllegalArgumentException("chunking " + chunking + " needs timestamps; expected "
-                        + "Chunking.bySize or Chunking.byNumber over rows in time order");
-            }
-            this.chunking = chunking;
+            this.chunking = Chunks.requireRowChunking(chunking);
             return this;
         }
 
