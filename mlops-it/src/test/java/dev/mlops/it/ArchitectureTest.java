@@ -49,8 +49,11 @@ class ArchitectureTest {
         module("api", List.of("dev.mlops.api.."));
         module("json", List.of("dev.mlops.json.."), "api");
         module("quality", List.of("dev.mlops.quality.."), "api", "json");
-        module("drift", List.of("dev.mlops.drift.."), "api", "json");
+        // mlops-drift is dev.mlops.drift and its sub-packages except dev.mlops.drift.multivariate, the package of
+        // mlops-drift-multivariate (a package without ".." is that package alone)
+        module("drift", List.of("dev.mlops.drift", "dev.mlops.drift.online.."), "api", "json");
         module("estimation", List.of("dev.mlops.estimation.."), "api", "quality");
+        module("drift-multivariate", List.of("dev.mlops.drift.multivariate.."), "api", "quality", "estimation");
         module("core", List.of("dev.mlops.core.."), "api", "json", "quality");
         module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
@@ -161,8 +164,9 @@ class ArchitectureTest {
     static String moduleOf(String pkg) {
         for (Map.Entry<String, List<String>> e : PACKAGES.entrySet()) {
             for (String p : e.getValue()) {
-                String prefix = p.substring(0, p.length() - 2);
-                if (pkg.equals(prefix) || pkg.startsWith(prefix + ".")) {
+                boolean withSubPackages = p.endsWith("..");
+                String prefix = withSubPackages ? p.substring(0, p.length() - 2) : p;
+                if (pkg.equals(prefix) || (withSubPackages && pkg.startsWith(prefix + "."))) {
                     return e.getKey();
                 }
             }
