@@ -60,16 +60,7 @@ class HelpTest {
         assertThat(light.getUsageMessage(CommandLine.Help.Ansi.OFF)).isEqualTo(whole.getUsageMessage(CommandLine.Help.Ansi.OFF));
         for (String[] args : List.of(new String[] {"modles", "list"}, new String[] {"help", "modles"}, new String[] {"help"},
                 new String[] {"--stor", "./r", "models", "list"}, new String[] {"--json", "--help"})) {
-            CliRunner.Result lightRun = cli.raw(args);
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine wholeTree = MlopsCommand.commandLine(Map.of(), () -> false);
-            wholeTree.setOut(new PrintWriter(out, true));
-            wholeTree.setErr(new PrintWriter(err, true));
-            int code = wholeTree.execute(args);
-            assertThat(lightRun.exitCode()).as(String.join(" ", args)).isEqualTo(code);
-            assertThat(lightRun.out()).as(String.join(" ", args)).isEqualTo(out.toString());
-            assertThat(lightRun.err()).as(String.join(" ", args)).isEqualTo(err.toString());
+            answersAsTheWholeTree(args);
         }
     }
 
@@ -101,18 +92,23 @@ class HelpTest {
             corpus.add(new String[] {name, "--version"});
         }
         for (String[] args : corpus) {
-            CliRunner.Result light = cli.raw(args);
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            CommandLine wholeTree = MlopsCommand.commandLine(Map.of(), () -> false);
-            wholeTree.setOut(new PrintWriter(out, true));
-            wholeTree.setErr(new PrintWriter(err, true));
-            int code = wholeTree.execute(args);
-            String what = String.join(" ", args);
-            assertThat(light.exitCode()).as(what).isEqualTo(code);
-            assertThat(light.out()).as(what).isEqualTo(out.toString());
-            assertThat(light.err()).as(what).isEqualTo(err.toString());
+            answersAsTheWholeTree(args);
         }
+    }
+
+    /** Runs {@code args} as main does (pages, the light tree) and with every command built: the same exit, out and err. */
+    private void answersAsTheWholeTree(String[] args) {
+        CliRunner.Result light = cli.raw(args);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine wholeTree = MlopsCommand.commandLine(Map.of(), () -> false);
+        wholeTree.setOut(new PrintWriter(out, true));
+        wholeTree.setErr(new PrintWriter(err, true));
+        int code = wholeTree.execute(args);
+        String what = String.join(" ", args);
+        assertThat(light.exitCode()).as(what).isEqualTo(code);
+        assertThat(light.out()).as(what).isEqualTo(out.toString());
+        assertThat(light.err()).as(what).isEqualTo(err.toString());
     }
 
     /** The names of the subcommands that are built commands, not summaries only. */
