@@ -144,7 +144,7 @@ final class ColumnComparison {
          * the column is sorted once instead of once per method and per chart.
          */
         static Values of(double[] values) {
-            Arrays.sort(values);
+            DoubleSort.sort(values);
             int end = values.length;
             while (end > 0 && Double.isNaN(values[end - 1])) {
                 end--;
@@ -329,7 +329,7 @@ final class ColumnComparison {
         }
 
         private void countNumbers(double[] v, int maxCategories) {
-            Arrays.sort(v); // NaN sorts last
+            DoubleSort.sort(v); // NaN sorts last
             int end = v.length;
             while (end > 0 && Double.isNaN(v[end - 1])) {
                 end--;

@@ -27,7 +27,8 @@ final class Summaries {
 
     /** Exact summary of numeric values (NaN = missing). */
     static ColumnStats numeric(double[] values) {
-        double[] sorted = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double[] sorted = Arrays.stream(values).filter(x -> !Double.isNaN(x)).toArray();
+        DoubleSort.sort(sorted); // -0.0 kept, before 0.0, as Arrays.sort leaves it
         long missing = values.length - sorted.length;
         if (sorted.length == 0) {
             return empty(0, missing);
