@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -39,6 +40,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code trivialService} against {@code trivialServiceMicrometer} difference is what the timer
  * costs per call; {@code trivialService} itself includes the one volatile read of the latency
  * hook that no listener uses.
+ *
+ * <p>The services time one call in 16 (the default {@code latencySampling}); the
+ * {@code *ServiceEveryCall} variants time every call ({@code latencySampling(1)}), as every
+ * service did before issue 16. The {@code *2Threads} variants run two threads on the same
+ * service ({@code @Threads(2)}): both add to the deployment's reference count and the version's
+ * success count, each in its thread's cell. <b>Targets (issue 16): {@code trivialService} −
+ * {@code trivialDirect} ≤ 30 ns at p50 ({@code -bm sample}); {@code microService} ≤ 1.03 ×
+ * {@code microDirect}.</b>
  *
  * <p>The models allocate nothing (their outputs come from the {@code Integer} cache), so
  * {@code -prof gc}'s {@code gc.alloc.rate.norm} shows the service's own allocation per call.
@@ -53,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(2)
+@Fork(1)
 public class ServingBenchmark {
 
     /** Rounds over the 16 features in the ~1 us model; each step is a dependent multiply-add. */
@@ -71,6 +80,8 @@ public class ServingBenchmark {
     private ModelService<double[], Integer> microObserved;
     private ModelService<double[], Integer> trivialTimed;
     private ModelService<double[], Integer> microTimed;
+    private ModelService<double[], Integer> trivialEveryCall;
+    private ModelService<double[], Integer> microEveryCall;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final CountingLog log = new CountingLog();
     private final LongAdder observed = new LongAdder();
@@ -107,6 +118,10 @@ public class ServingBenchmark {
         microObserved = serve("micro", microLoader, true);
         trivialTimed = serve("trivial", trivialLoader, false, "-micrometer");
         microTimed = serve("micro", microLoader, false, "-micrometer");
+        trivialEveryCall = ModelServiceBuilder.serve(mlops, ModelRef.alias("trivial", "production"), trivialLoader)
+                .name("trivial-every-call").pollInterval(Duration.ofHours(1)).latencySampling(1).build();
+        microEveryCall = ModelServiceBuilder.serve(mlops, ModelRef.alias("micro", "production"), microLoader)
+                .name("micro-every-call").pollInterval(Duration.ofHours(1)).latencySampling(1).build();
         ModelServiceMetrics.bind(trivialTimed, registry);
         ModelServiceMetrics.bind(microTimed, registry);
     }
@@ -133,6 +148,8 @@ public class ServingBenchmark {
         microObserved.close();
         trivialTimed.close();
         microTimed.close();
+        trivialEveryCall.close();
+        microEveryCall.close();
         registry.close();
         mlops.close();
     }
@@ -175,6 +192,46 @@ public class ServingBenchmark {
     @Benchmark
     public Integer microServiceMicrometer() {
         return microTimed.predict(features);
+    }
+
+    @Benchmark
+    public Integer trivialServiceEveryCall() {
+        return trivialEveryCall.predict(features);
+    }
+
+    @Benchmark
+    public Integer microServiceEveryCall() {
+        return microEveryCall.predict(features);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Integer trivialDirect2Threads() {
+        return trivial.predict(features);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Integer trivialService2Threads() {
+        return trivialService.predict(features);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Integer trivialServiceEveryCall2Threads() {
+        return trivialEveryCall.predict(features);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Integer microDirect2Threads() {
+        return micro.predict(features);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public Integer microService2Threads() {
+        return microService.predict(features);
     }
 
     /** An inference log that only counts: the cost measured is the service's, not a writer's. */

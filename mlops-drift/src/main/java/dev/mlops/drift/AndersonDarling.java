@@ -1,6 +1,5 @@
 package dev.mlops.drift;
 
-import java.util.Arrays;
 
 /**
  * k-sample Anderson–Darling test, midrank variant (Scholz &amp; Stephens 1987, eq. 7), as scipy
@@ -36,7 +35,7 @@ final class AndersonDarling {
             System.arraycopy(s, 0, z, off, s.length);
             off += s.length;
         }
-        Arrays.sort(z);
+        DoubleSort.sort(z);
         // distinct values, their multiplicity lj and left position
         double[] zstar = new double[bigN];
         int[] lj = new int[bigN];

@@ -1,6 +1,5 @@
 package dev.mlops.drift;
 
-import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
@@ -41,7 +40,7 @@ record Categories(TreeMap<String, long[]> counts, long referenceSize, long curre
                 sorted[i] = 0.0; // -0.0 is the category "0.0"
             }
         }
-        Arrays.sort(sorted);
+        DoubleSort.sort(sorted);
         int i = 0;
         while (i < sorted.length) {
             int j = i + 1;

@@ -4,6 +4,7 @@ import dev.mlops.api.CategoryColumn;
 import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.ColumnStats;
 import dev.mlops.api.drift.Distribution;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,19 @@ final class ColumnComparison {
      */
     record Outcome(String name, ColumnKind kind, DriftMethod method, double statistic, OptionalDouble pValue,
                    double threshold, boolean verdict, double missingShareReference, double missingShareCurrent,
-                   long referenceCount, long currentCount, List<String> notes, Distribution distribution) {
+                   long referenceCount, long currentCount, List<String> notes, Distribution distribution,
+                   ColumnStats referenceStats, ColumnStats currentStats) {
+
+        /**
+         * @param referenceStats the reference side's exact summary, or null when the caller
+         *     computes it (categorical columns)
+         * @param currentStats the same for the current side
+         * @return this outcome with both summaries
+         */
+        Outcome withStats(ColumnStats referenceStats, ColumnStats currentStats) {
+            return new Outcome(name, kind, method, statistic, pValue, threshold, verdict, missingShareReference,
+                    missingShareCurrent, referenceCount, currentCount, notes, distribution, referenceStats, currentStats);
+        }
     }
 
     /**
@@ -66,6 +79,13 @@ final class ColumnComparison {
     private static Outcome numerical(Spec spec, Frame reference, Frame current) {
         Values ref = Values.of(reference, spec.name());
         Values cur = Values.of(current, spec.name());
+        // the report's summaries come from the same sorted copies, so no column is sorted twice
+        ColumnStats refStats = reference.isNumeric(spec.name()) ? Summaries.numericSorted(ref.present, ref.missing) : null;
+        ColumnStats curStats = current.isNumeric(spec.name()) ? Summaries.numericSorted(cur.present, cur.missing) : null;
+        return numerical(spec, reference, current, ref, cur).withStats(refStats, curStats);
+    }
+
+    private static Outcome numerical(Spec spec, Frame reference, Frame current, Values ref, Values cur) {
         DriftMethod method = spec.method() != null ? spec.method()
                 : DriftAnalysis.defaultMethod(ColumnKind.NUMERICAL, ref.finite.length, distinct(ref.finite, cur.finite));
         double threshold = threshold(spec, method);
@@ -144,7 +164,7 @@ final class ColumnComparison {
          * the column is sorted once instead of once per method and per chart.
          */
         static Values of(double[] values) {
-            Arrays.sort(values);
+            DoubleSort.sort(values);
             int end = values.length;
             while (end > 0 && Double.isNaN(values[end - 1])) {
                 end--;
@@ -329,7 +349,7 @@ final class ColumnComparison {
         }
 
         private void countNumbers(double[] v, int maxCategories) {
-            Arrays.sort(v); // NaN sorts last
+            DoubleSort.sort(v); // NaN sorts last
             int end = v.length;
             while (end > 0 && Double.isNaN(v[end - 1])) {
                 end--;
@@ -469,7 +489,7 @@ final class ColumnComparison {
             Distribution distribution) {
         return new Outcome(spec.name(), kind, method, Double.NaN, OptionalDouble.empty(), threshold, false,
                 share(refMissing, reference.rowCount()), share(curMissing, current.rowCount()), refCount, curCount,
-                List.copyOf(notes), distribution);
+                List.copyOf(notes), distribution, null, null);
     }
 
     private static Outcome verdict(Spec spec, ColumnKind kind, DriftMethod method, StatResult result, double threshold,
@@ -480,7 +500,7 @@ final class ColumnComparison {
         }
         return new Outcome(spec.name(), kind, method, result.statistic(), result.pValue(), threshold, true,
                 share(refMissing, reference.rowCount()), share(curMissing, current.rowCount()), refCount, curCount,
-                List.copyOf(notes), distribution);
+                List.copyOf(notes), distribution, null, null);
     }
 
     /** Missing share; 0 for a frame without rows (nothing is missing). */

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -200,9 +201,17 @@ public final class DriftAnalysis {
                 name -> reference.missing(name) == reference.rowCount(), name -> current.missing(name) == current.rowCount());
         List<ColumnComparison.Outcome> outcomes = run(specs, reference, current);
         DriftReport r = report(outcomes, reference.rowCount(), current.rowCount());
+        Map<String, ColumnComparison.Outcome> byName = new HashMap<>();
+        for (ColumnComparison.Outcome o : outcomes) {
+            byName.put(o.name(), o);
+        }
         List<ColumnDrift> withStats = new ArrayList<>(r.columns().size());
         for (ColumnDrift c : r.columns()) {
-            withStats.add(c.withStats(Optional.of(stats(reference, c)), Optional.of(stats(current, c))));
+            // a numerical column's summaries were taken from its sorted copy in the column's task
+            ColumnComparison.Outcome o = byName.get(c.column());
+            ColumnStats refStats = o != null && o.referenceStats() != null ? o.referenceStats() : stats(reference, c);
+            ColumnStats curStats = o != null && o.currentStats() != null ? o.currentStats() : stats(current, c);
+            withStats.add(c.withStats(Optional.of(refStats), Optional.of(curStats)));
         }
         return new DriftReport(r.createdAt(), r.referenceRows(), r.currentRows(), withStats, r.driftShare(),
                 r.driftShareThreshold(), r.datasetDrift(), r.correction(), r.window(), r.inputs(), r.datasetVerdict(),

@@ -49,7 +49,7 @@ final class EppsSingleton {
         double[] pooled = new double[nx + ny];
         System.arraycopy(xs, 0, pooled, 0, nx);
         System.arraycopy(ys, 0, pooled, nx, ny);
-        Arrays.sort(pooled);
+        DoubleSort.sort(pooled);
         double sigma = (percentile(pooled, 0.75) - percentile(pooled, 0.25)) / 2;
         if (!(sigma > 0)) {
             throw new IllegalArgumentException("the interquartile range of the pooled samples is 0 (more than half of "

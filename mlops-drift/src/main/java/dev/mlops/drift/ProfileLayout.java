@@ -841,6 +841,6 @@ final class ProfileLayout {
     }
 
     private static double[] sortedNonMissing(double[] values) {
-        return Arrays.stream(values).filter(x -> !Double.isNaN(x)).map(x -> x == 0.0 ? 0.0 : x).sorted().toArray();
+        return Samples.sortedPresent(values);
     }
 }

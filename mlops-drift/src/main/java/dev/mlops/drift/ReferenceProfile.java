@@ -430,7 +430,7 @@ public final class ReferenceProfile {
         }
 
         static NumericalColumn build(String name, double[] column, ProfileOptions options) {
-            double[] sorted = Arrays.stream(column).filter(v -> !Double.isNaN(v)).map(v -> v == 0.0 ? 0.0 : v).sorted().toArray();
+            double[] sorted = Samples.sortedPresent(column);
             long missing = column.length - sorted.length;
             QuantileSketch sketch = QuantileSketch.create(options.sketchK());
             for (double v : column) {

@@ -65,16 +65,40 @@ final class Samples {
         }
     }
 
-    /** Sorted copy; -0.0 is replaced by 0.0 so that it ties with 0.0 as it does in numpy. */
+    /**
+     * Sorted copy; -0.0 is replaced by 0.0 so that it ties with 0.0 as it does in numpy. NaN sorts
+     * last, as in {@code Arrays.sort}. A sample that is already ascending (the column layer's own
+     * sorted copies) is only copied, so a column sorted once is not sorted again per method.
+     */
     static double[] sorted(double[] values) {
         double[] copy = values.clone();
+        boolean ascending = true;
         for (int i = 0; i < copy.length; i++) {
             if (copy[i] == 0.0) {
                 copy[i] = 0.0;
             }
+            // NaN fails <=, so a NaN anywhere but alone sends the copy to the sort
+            if (i > 0 && !(copy[i - 1] <= copy[i])) {
+                ascending = false;
+            }
         }
-        Arrays.sort(copy);
+        if (!ascending) {
+            DoubleSort.sort(copy);
+        }
         return copy;
+    }
+
+    /** Sorted copy of the values other than NaN, -0.0 replaced by 0.0 (profiles, sketches' exact sides). */
+    static double[] sortedPresent(double[] values) {
+        double[] present = new double[values.length];
+        int n = 0;
+        for (double v : values) {
+            if (!Double.isNaN(v)) {
+                present[n++] = v == 0.0 ? 0.0 : v;
+            }
+        }
+        DoubleSort.sort(present, 0, n);
+        return n == present.length ? present : Arrays.copyOf(present, n);
     }
 
     /** Greatest common divisor. */

@@ -27,8 +27,20 @@ final class Summaries {
 
     /** Exact summary of numeric values (NaN = missing). */
     static ColumnStats numeric(double[] values) {
-        double[] sorted = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        long missing = values.length - sorted.length;
+        double[] sorted = Arrays.stream(values).filter(x -> !Double.isNaN(x)).toArray();
+        DoubleSort.sort(sorted); // -0.0 kept, before 0.0, as Arrays.sort leaves it
+        return numericSorted(sorted, values.length - sorted.length);
+    }
+
+    /**
+     * {@link #numeric} of values already without NaN and sorted as {@code Arrays.sort} sorts
+     * them (−0.0 kept, before 0.0): the column layer's own sorted copy, summarised without
+     * sorting the column again.
+     *
+     * @param sorted the values that are not missing, ascending
+     * @param missing the NaN count
+     */
+    static ColumnStats numericSorted(double[] sorted, long missing) {
         if (sorted.length == 0) {
             return empty(0, missing);
         }

@@ -67,7 +67,7 @@ class LatencyTimerTest {
                 throw new IllegalArgumentException("no answer for MIN_VALUE");
             }
             return in;
-        })).name("rain-svc").build();
+        })).name("rain-svc").latencySampling(1).build(); // these tests follow every call through the timer
     }
 
     @AfterEach
@@ -90,6 +90,24 @@ class LatencyTimerTest {
             }
         }
         throw new AssertionError("timer publishes no p" + p);
+    }
+
+    @Test
+    @DisplayName("times the service's sample of calls (one in 16 by default) while the calls counter counts all")
+    void sampledByDefault() {
+        try (ModelService<Integer, Integer> sampled = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
+                ctx -> Model.<Integer, Integer>of(in -> in)).name("rain-sampled").build()) {
+            ModelServiceMetrics.bind(sampled, registry);
+            for (int i = 0; i < 1_600; i++) {
+                sampled.predict(i);
+            }
+            Timer t = registry.find(ModelServiceMetrics.LATENCY)
+                    .tags("service", "rain-sampled", "version", "1", "outcome", "success").timer();
+            assertThat(t).isNotNull();
+            assertThat(t.count()).as("one thread: exactly one call in 16").isEqualTo(100);
+            assertThat(registry.find(ModelServiceMetrics.CALLS).tags("service", "rain-sampled", "version", "1")
+                    .functionCounter().count()).isEqualTo(1_600.0);
+        }
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,16 +17,20 @@ import org.slf4j.LoggerFactory;
  * One loaded version of a model, immutable apart from its reference count. The service holds
  * one reference while the deployment is live; each request holds one while it calls the model.
  *
- * <p>Protocol: {@link #tryAcquire} adds one and succeeds unless the count was already negative
- * (closed). {@link #release} subtracts one; the thread that brings the count to zero then
- * tries to move it from 0 to {@link #CLOSED} by compare-and-set, and only the winner closes the
- * model. After that every acquire fails, so no request ever calls a closed model. The service
- * publishes its successor in the volatile slot <em>before</em> dropping its own reference
- * ({@link #retire}), so a request that lost the race re-reads the slot and finds the new
- * deployment. A request that read the old deployment just before the swap may still acquire it
- * while the count is 0 but before the CAS; the CAS then fails and that request, releasing last,
- * closes it. Either way the model is closed exactly once, by whoever drops the last reference,
- * and never while a call is inside it.
+ * <p>Protocol: the references in use are counted in {@link StripedLongs} cells, a request
+ * adding one to its thread's cell and taking it away again (usually in the same cell, though any
+ * cell gives the same sum), so two request threads do not write the same cache line. The
+ * service's own reference is {@link #retiring} being false. {@link #tryAcquire} adds one and then
+ * reads {@code retiring}: if the service has let go, it takes the one away again and fails, and
+ * the caller re-reads the slot, which already holds the successor (the service publishes it
+ * <em>before</em> calling {@link #retire}). {@link #retire} sets {@code retiring} and then sums
+ * the cells; so does every release and every failed acquire once {@code retiring} is set.
+ * Whoever sums to zero wins a compare-and-set on {@link #closing} and closes the model. The
+ * order of those volatile operations is what makes this safe: an acquire that read
+ * {@code retiring} false added its one before {@code retiring} was set, so every sum taken
+ * after the set sees it until the matching release; an acquire whose one a sum missed added
+ * it after that sum, hence after the set, and so reads {@code retiring} true and backs out
+ * without calling the model. The model is closed exactly once, never while a call is inside it.
  *
  * <p>The winner does not close the model itself: it hands the close to the service's closer
  * thread, so a request that happens to release last does not pay for closing a model (an ONNX
@@ -39,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Deployment<I, O> {
     private static final Logger LOG = LoggerFactory.getLogger(Deployment.class);
-    /** Far below zero, so increments by failed acquires can never bring it back to zero. */
-    private static final long CLOSED = Long.MIN_VALUE / 2;
 
     final ModelVersion metadata;
     final ModelRef.Version version;
@@ -51,8 +52,12 @@ final class Deployment<I, O> {
     private final ArtifactCache.Entry artifact;
     private final Executor closer;
     private final Consumer<Deployment<I, O>> onClosed;
-    private final AtomicLong refs = new AtomicLong(1);
-    private final AtomicBoolean retired = new AtomicBoolean();
+    /** References held by requests, by thread cell. */
+    private final StripedLongs inUse = new StripedLongs();
+    /** Set once the service no longer holds its own reference. */
+    private volatile boolean retiring;
+    /** Won by whoever finds no reference left after {@link #retiring}: that one has the model closed. */
+    private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
@@ -98,13 +103,27 @@ final class Deployment<I, O> {
 
     /** @return true if the caller now holds a reference and must {@link #release} it */
     boolean tryAcquire() {
-        return refs.getAndIncrement() >= 0;
+        int cell = StripedLongs.cell();
+        inUse.add(cell, 1);
+        if (!retiring) {
+            return true;
+        }
+        inUse.add(cell, -1);
+        closeIfUnused();
+        return false;
     }
 
-    /** Drops a reference taken by {@link #tryAcquire}; the last one has the model closed. */
+    /** Drops a reference taken by {@link #tryAcquire}; the last one after {@link #retire} has the model closed. */
     void release() {
-        if (refs.decrementAndGet() == 0 && refs.compareAndSet(0, CLOSED)) {
-            closeLater(); // kept out of line: release() is on every request's path
+        inUse.add(StripedLongs.cell(), -1);
+        if (retiring) {
+            closeIfUnused(); // kept out of line: release() is on every request's path
+        }
+    }
+
+    private void closeIfUnused() {
+        if (inUse.sum() == 0 && closing.compareAndSet(false, true)) {
+            closeLater();
         }
     }
 
@@ -116,11 +135,10 @@ final class Deployment<I, O> {
         }
     }
 
-    /** Drops the service's own reference, once; call after the slot no longer points here. */
+    /** Drops the service's own reference (idempotent); call after the slot no longer points here. */
     void retire() {
-        if (retired.compareAndSet(false, true)) {
-            release();
-        }
+        retiring = true;
+        closeIfUnused();
     }
 
     /**

@@ -102,6 +102,7 @@ abstract class Fallback<I, O> {
                         throw new Failed(e);
                     }
                     long took = System.nanoTime() - t0;
+                    f.stats.successes.add(StripedLongs.cell(), n);
                     f.stats.latency.record(Deployment.perInput(took, n), n);
                     LatencyListener timed = latency.current;
                     if (timed != null) {

@@ -105,6 +105,16 @@ final class LatencyHistogram {
 
     /** @return count, p50, p90, p99 (bucket midpoints, never above the maximum) and maximum */
     LatencySnapshot snapshot() {
+        return snapshot(-1);
+    }
+
+    /**
+     * The snapshot with an exact count kept elsewhere: the histogram then holds a sample of the
+     * calls counted, and gives the percentiles and the maximum of that sample.
+     *
+     * @param calls the count to report, or -1 for the histogram's own
+     */
+    LatencySnapshot snapshot(long calls) {
         long[] merged = new long[BUCKETS];
         long count = 0;
         for (int s = 0; s < STRIPES; s++) {
@@ -116,10 +126,11 @@ final class LatencyHistogram {
             }
         }
         long m = max.get();
+        long reported = calls < 0 ? count : calls;
         if (count == 0) {
-            return new LatencySnapshot(0, 0, 0, 0, 0);
+            return new LatencySnapshot(reported, 0, 0, 0, 0);
         }
-        return new LatencySnapshot(count, quantile(merged, count, 0.50, m), quantile(merged, count, 0.90, m),
+        return new LatencySnapshot(reported, quantile(merged, count, 0.50, m), quantile(merged, count, 0.90, m),
                 quantile(merged, count, 0.99, m), m);
     }
 

@@ -53,10 +53,13 @@ import org.slf4j.LoggerFactory;
  * The {@link ModelService} behind {@link ModelServiceBuilder}.
  *
  * <p>Request path, one for all calls ({@link #serve}): pick the slot (primary or challenger),
- * acquire its live {@link Deployment} (one atomic add), run the stages before the model, call
- * the model between two {@code System.nanoTime()} reads, add the latency to the version's
- * histogram (one atomic add) and hand the same reading to the {@link LatencyListeners} if any
- * (a volatile read when there are none), run the stages after the answer, release (one atomic add). The
+ * acquire its live {@link Deployment} (one atomic add to the thread's cell of its reference
+ * count), run the stages before the model, call the model, count the success (one atomic add to
+ * the thread's cell), and on one call in {@code latencySampling} (every call if a stage after
+ * the answer needs the latency) time it between two {@code System.nanoTime()} reads, add the
+ * latency to the version's histogram (one atomic add) and hand the same reading to the
+ * {@link LatencyListeners} if any (a volatile read when there are none); run the stages after
+ * the answer, release (one atomic add to the same cell). The
  * optional features are {@link RequestStages} built once; one not configured has no stage. A
  * model failure takes one path too ({@link #failed}): the {@link Fallback} chosen at build time
  * answers, or {@link PredictionException} names the version. Nothing is allocated unless a
@@ -106,6 +109,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final RequestStages.AfterServe<I, O>[] afterServe;
     /** Whether an answered request has stages to run after it. */
     private final boolean afterStages;
+    /** latencySampling − 1: a call is timed when its thread cell's success count has these bits clear. */
+    private final long sampleMask;
 
     private final List<ServiceSlot<I, O>> slots = new ArrayList<>();
     private final Path cacheRoot;
@@ -200,6 +205,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         this.afterAnswer = stages.afterAnswer;
         this.afterServe = stages.afterServe;
         this.afterStages = afterAnswer.length + afterServe.length > 0;
+        this.sampleMask = (b.latencySampling != null ? b.latencySampling : ModelServiceBuilder.DEFAULT_LATENCY_SAMPLING) - 1;
 
         if (b.artifactCache != null) {
             this.cacheRoot = b.artifactCache;
@@ -622,18 +628,26 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 beforeModel(d, input, batch);
             }
             String id = detailed ? nextId() : null;
-            long t0 = System.nanoTime();
+            StripedLongs successes = d.stats.successes;
+            int cell = StripedLongs.cell();
+            // the clock is read for one call in latencySampling; batches and stages that log latency always
+            boolean timedCall = (successes.get(cell) & sampleMask) == 0 || batch != null || afterStages;
+            long t0 = timedCall ? System.nanoTime() : 0L;
             Object out;
             try {
                 out = d.predict(input, batch, n, "");
             } catch (RuntimeException e) {
-                return failed(slot, d, input, batch, n, e, System.nanoTime() - t0, id);
+                return failed(slot, d, input, batch, n, e, timedCall ? System.nanoTime() - t0 : -1L, id);
             }
-            long dt = System.nanoTime() - t0;
-            d.stats.latency.record(Deployment.perInput(dt, n), n);
-            LatencyListener timed = latencyListeners.current;
-            if (timed != null) {
-                timed.timed(d.version, false, n, dt);
+            successes.add(cell, n);
+            long dt = 0L;
+            if (timedCall) {
+                dt = System.nanoTime() - t0;
+                d.stats.latency.record(Deployment.perInput(dt, n), n);
+                LatencyListener timed = latencyListeners.current;
+                if (timed != null) {
+                    timed.timed(d.version, false, n, dt);
+                }
             }
             if (afterStages) {
                 afterAnswer(routeOf(slot), d.version, d.stats, input, batch, n, out, dt, id);
@@ -720,7 +734,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
                           RuntimeException error, long nanos, String id) {
         d.stats.errors.add(n);
         LatencyListener timed = latencyListeners.current;
-        if (timed != null) {
+        if (timed != null && nanos >= 0) {
             timed.timed(d.version, true, n, nanos);
         }
         LOG.debug("model service {}: version {} failed on {} input(s): {}", name, d.version, n, error.toString());

@@ -9,12 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counters of one version inside one service, resolved once when the version is loaded so a
- * request touches them directly. Calls are not counted separately: they are the successful
- * calls in the latency histogram plus the errors, which saves an atomic add per request.
+ * request touches them directly. Successful calls are counted exactly in {@link #successes},
+ * striped so that request threads do not share a cache line; the latency histogram holds the
+ * timed sample of them (every call, or one in {@code latencySampling}). Calls are the
+ * successes plus the errors.
  */
 final class VersionStats {
     final ModelRef.Version version;
     final LatencyHistogram latency = new LatencyHistogram();
+    /** Successful calls (inputs of a batch each count), by thread cell; also what the sampling counts. */
+    final StripedLongs successes = new StripedLongs();
     final LongAdder errors = new LongAdder();
     final LongAdder fallbacks = new LongAdder();
     final LongAdder shadowCalls = new LongAdder();
@@ -28,7 +32,7 @@ final class VersionStats {
     }
 
     VersionMetrics snapshot() {
-        LatencySnapshot l = latency.snapshot();
+        LatencySnapshot l = latency.snapshot(successes.sum());
         long e = errors.sum();
         long fc = feedbackCount.sum();
         double sum = errorSum.sum();
