@@ -67,7 +67,7 @@ class LatencyTimerTest {
                 throw new IllegalArgumentException("no answer for MIN_VALUE");
             }
             return in;
-        })).name("rain-svc").latencySampling(1).build(); // these tests follow every call through the timer
+        })).name("rain-svc").build();
     }
 
     @AfterEach
@@ -93,10 +93,10 @@ class LatencyTimerTest {
     }
 
     @Test
-    @DisplayName("times the service's sample of calls (one in 16 by default) while the calls counter counts all")
-    void sampledByDefault() {
+    @DisplayName("times every call by default, and the service's sample with latencySampling(16), the calls counter counting all")
+    void sampledWhenSamplingIsSet() {
         try (ModelService<Integer, Integer> sampled = ModelServiceBuilder.serve(mlops, ModelRef.parse("rain@production"),
-                ctx -> Model.<Integer, Integer>of(in -> in)).name("rain-sampled").build()) {
+                ctx -> Model.<Integer, Integer>of(in -> in)).name("rain-sampled").latencySampling(16).build()) {
             ModelServiceMetrics.bind(sampled, registry);
             for (int i = 0; i < 1_600; i++) {
                 sampled.predict(i);

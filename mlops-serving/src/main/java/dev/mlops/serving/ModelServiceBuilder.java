@@ -222,10 +222,14 @@ public final class ModelServiceBuilder<I, O> {
      * Times one model call in {@code every}: the latency histogram ({@code VersionMetrics.latency()}'s
      * percentiles and maximum) and the {@link ModelService#onLatency} listeners, hence a
      * Micrometer latency timer, see that sample of calls. Reading the clock twice per call
-     * costs about as much as all the rest of the service's own work on a fast model, so by
-     * default ({@value #DEFAULT_LATENCY_SAMPLING}) one call in 16 is timed: for a service
-     * answering thousands of calls a second the percentiles are as good, and the clock's cost
-     * per call is a sixteenth. {@code 1} times every call.
+     * costs about as much as all the rest of the service's own work on a fast model.
+     *
+     * <p>Not set, the histogram sees one call in {@value #DEFAULT_LATENCY_SAMPLING} (for a service
+     * answering thousands of calls a second the percentiles are as good, and the clock's cost per
+     * call is a sixteenth), and while a latency listener is subscribed every call is timed: a
+     * listener such as a Micrometer timer, whose count and total users build rates on, hears the
+     * calls as they were. Set, the sampling applies to the listeners too. {@code 1} times every
+     * call.
      *
      * <p>The counts stay exact whatever the sampling: calls, errors, fallbacks and the latency
      * snapshot's {@code count} (successful calls) are counted on every call. Calls are sampled

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * acquire its live {@link Deployment} (one atomic add to the thread's cell of its reference
  * count), run the stages before the model, call the model, count the success (one atomic add to
  * the thread's cell), and on one call in {@code latencySampling} (every call if a stage after
- * the answer needs the latency) time it between two {@code System.nanoTime()} reads, add the
+ * the answer needs the latency, or a latency listener is subscribed and the sampling was not
+ * set) time it between two {@code System.nanoTime()} reads, add the
  * latency to the version's histogram (one atomic add) and hand the same reading to the
  * {@link LatencyListeners} if any (a volatile read when there are none); run the stages after
  * the answer, release (one atomic add to the same cell). The
@@ -111,6 +112,11 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final boolean afterStages;
     /** latencySampling − 1: a call is timed when its thread cell's success count has these bits clear. */
     private final long sampleMask;
+    /**
+     * Whether a latency listener hears every call: unless latencySampling was set, a listener (a
+     * Micrometer timer, whose count users build rates on) must see the calls as they were.
+     */
+    private final boolean listenersHearEveryCall;
 
     private final List<ServiceSlot<I, O>> slots = new ArrayList<>();
     private final Path cacheRoot;
@@ -206,6 +212,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         this.afterServe = stages.afterServe;
         this.afterStages = afterAnswer.length + afterServe.length > 0;
         this.sampleMask = (b.latencySampling != null ? b.latencySampling : ModelServiceBuilder.DEFAULT_LATENCY_SAMPLING) - 1;
+        this.listenersHearEveryCall = b.latencySampling == null;
 
         if (b.artifactCache != null) {
             this.cacheRoot = b.artifactCache;
@@ -630,8 +637,11 @@ final class ServingService<I, O> implements ModelService<I, O> {
             String id = detailed ? nextId() : null;
             StripedLongs successes = d.stats.successes;
             int cell = StripedLongs.cell();
-            // the clock is read for one call in latencySampling; batches and stages that log latency always
-            boolean timedCall = (successes.get(cell) & sampleMask) == 0 || batch != null || afterStages;
+            LatencyListener listener = latencyListeners.current;
+            // the clock is read for one call in latencySampling; batches, stages that log latency,
+            // and (unless sampling was set) listeners, always
+            boolean timedCall = (successes.get(cell) & sampleMask) == 0 || batch != null || afterStages
+                    || listener != null && listenersHearEveryCall;
             long t0 = timedCall ? System.nanoTime() : 0L;
             Object out;
             try {
@@ -644,9 +654,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
             if (timedCall) {
                 dt = System.nanoTime() - t0;
                 d.stats.latency.record(Deployment.perInput(dt, n), n);
-                LatencyListener timed = latencyListeners.current;
-                if (timed != null) {
-                    timed.timed(d.version, false, n, dt);
+                if (listener != null) {
+                    listener.timed(d.version, false, n, dt);
                 }
             }
             if (afterStages) {

@@ -35,11 +35,11 @@ class LatencyListenerTest {
     }
 
     @Test
-    @DisplayName("are told every model call with the reading the service's own histogram records (latencySampling(1))")
+    @DisplayName("are told every model call with the reading the service's own histogram records")
     void sameReadingAsTheHistogram() {
         try (ServingFixture f = new ServingFixture(1);
              ModelService<Integer, Integer> svc = f.serve(ServingFixture.production(), f.loader())
-                     .pollInterval(Duration.ofDays(1)).latencySampling(1).build()) {
+                     .pollInterval(Duration.ofDays(1)).build()) {
             Recorder r = new Recorder();
             svc.onLatency(r);
             for (int i = 0; i < 50; i++) {
@@ -102,7 +102,7 @@ class LatencyListenerTest {
     void throwingListenerAndUnsubscribe() {
         try (ServingFixture f = new ServingFixture(1);
              ModelService<Integer, Integer> svc = f.serve(ServingFixture.production(), f.loader())
-                     .pollInterval(Duration.ofDays(1)).latencySampling(1).build()) {
+                     .pollInterval(Duration.ofDays(1)).build()) {
             Recorder before = new Recorder();
             Recorder after = new Recorder();
             svc.onLatency(before);
