@@ -135,6 +135,17 @@ public final class BinnedDistances {
         }
         long size = (long) ref.length + cur.length;
         double ptp = last - first;
+        if (Double.isInfinite(ptp)) {
+            // values near ±Double.MAX_VALUE: the range overflows a double (numpy refuses such a
+            // range). The same number of bins, edges interpolated without forming the range.
+            int bins = (int) Math.ceil(log2(size) + 1.0);
+            double[] edges = new double[bins + 1];
+            for (int i = 0; i < bins; i++) {
+                edges[i] = first * ((double) (bins - i) / bins) + last * ((double) i / bins);
+            }
+            edges[bins] = last;
+            return edges;
+        }
         double width = ptp / (log2(size) + 1.0);
         int bins = (int) Math.ceil(ptp / width);
         double[] edges = new double[bins + 1];

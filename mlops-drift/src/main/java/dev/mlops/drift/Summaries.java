@@ -44,26 +44,36 @@ final class Summaries {
         if (sorted.length == 0) {
             return empty(0, missing);
         }
-        double sum = 0;
+        double largest = 0;
         long finite = 0;
         for (double x : sorted) {
             if (Double.isFinite(x)) {
-                sum += x;
+                largest = Math.max(largest, Math.abs(x));
                 finite++;
             }
         }
+        // beyond 1e150 a square, or a sum, may overflow: such a column is summed scaled down by its
+        // largest magnitude (its mean and std are finite, and say so); below, as it always was
+        double scale = largest > 1e150 ? largest : 1.0;
         OptionalDouble mean = OptionalDouble.empty();
         OptionalDouble std = OptionalDouble.empty();
         if (finite > 0) {
+            double sum = 0;
+            for (double x : sorted) {
+                if (Double.isFinite(x)) {
+                    sum += x / scale;
+                }
+            }
             double m = sum / finite;
             double ss = 0;
             for (double x : sorted) {
                 if (Double.isFinite(x)) {
-                    ss += (x - m) * (x - m);
+                    double d = x / scale - m;
+                    ss += d * d;
                 }
             }
-            mean = OptionalDouble.of(m);
-            std = OptionalDouble.of(Math.sqrt(ss / finite));
+            mean = OptionalDouble.of(m * scale);
+            std = OptionalDouble.of(Math.sqrt(ss / finite) * scale);
         }
         return new ColumnStats(sorted.length, missing, mean, std, OptionalDouble.of(sorted[0]),
                 OptionalDouble.of(quantile(sorted, 0.25)), OptionalDouble.of(quantile(sorted, 0.5)),

@@ -43,6 +43,26 @@ class DriftAnalysisTest {
         return Frame.ofColumns(Schema.of(new Field(name, FieldType.STRING)), List.of((Object) values));
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("a column reaching the largest doubles gets a verdict and a chart, every method of it")
+    void extremeMagnitudes() {
+        double[] ref = normal(1, 500, 0);
+        double[] cur = normal(2, 500, 0.5);
+        ref[0] = -Double.MAX_VALUE;
+        ref[1] = Double.MAX_VALUE;
+        cur[0] = Double.MAX_VALUE;
+        for (DriftMethod method : List.of(DriftMethod.KS, DriftMethod.CVM, DriftMethod.ANDERSON, DriftMethod.MANN_WHITNEY,
+                DriftMethod.T_TEST, DriftMethod.EPPS_SINGLETON, DriftMethod.WASSERSTEIN, DriftMethod.WASSERSTEIN_NORM,
+                DriftMethod.ENERGY, DriftMethod.PSI, DriftMethod.KL_DIV, DriftMethod.JENSENSHANNON, DriftMethod.HELLINGER)) {
+            DriftReport r = DriftAnalysis.builder().clock(CLOCK).method(method).build()
+                    .compare(numeric("x", ref), numeric("x", cur));
+            assertThat(r.columns()).as(method.id()).hasSize(1);
+            assertThat(r.columns().get(0).distribution().labels()).as(method.id()).isNotEmpty();
+            assertThat(DriftReportHtml.render(r)).as(method.id()).contains("<svg");
+            assertThat(DriftReportJson.fromJson(DriftReportJson.toJson(r))).as(method.id()).isEqualTo(r);
+        }
+    }
+
     static double[] normal(long seed, int n, double mean) {
         Random r = new Random(seed);
         double[] v = new double[n];
