@@ -33,14 +33,16 @@ public final class RolloutSimulation {
      * @param controlErrorRate the control's probability that a request fails
      * @param candidateErrorRate the candidate's
      * @param controlMedianMillis the control's median latency (log-normal latencies)
-     * @param latencySigma the log-normal σ of both arms
+     * @param latencySigma the log-normal σ of the control
+     * @param candidateLatencySigma the log-normal σ of the candidate: a larger σ with the same
+     *     median moves only the tail (σ + ln(1.2)/2.326 makes p99 20% slower, p50 unchanged)
      * @param candidateLatencyFactor the candidate's latencies are the control's times this (1.2:
      *     every quantile, p99 included, 20% slower)
      * @param requestsPerSecond the arrival rate, for the time a run takes
      * @param maxRequests the horizon: a run that has not decided by then is undecided
      */
     public record Scenario(String name, double controlErrorRate, double candidateErrorRate, double controlMedianMillis,
-                           double latencySigma, double candidateLatencyFactor, double requestsPerSecond,
+                           double latencySigma, double candidateLatencySigma, double candidateLatencyFactor, double requestsPerSecond,
                            long maxRequests) {
         /** Checks arguments. */
         public Scenario {
@@ -49,6 +51,7 @@ public final class RolloutSimulation {
             probability("candidate error rate", candidateErrorRate);
             positive("control median latency", controlMedianMillis);
             positive("latency sigma", latencySigma);
+            positive("candidate latency sigma", candidateLatencySigma);
             positive("candidate latency factor", candidateLatencyFactor);
             positive("requests per second", requestsPerSecond);
             if (maxRequests < 1) {
@@ -117,8 +120,8 @@ public final class RolloutSimulation {
             boolean candidate = random.nextDouble() < policy.steps().get(step).share();
             double p = candidate ? scenario.candidateErrorRate() : scenario.controlErrorRate();
             boolean failed = random.nextDouble() < p;
-            double logLatency = logMedianNanos + scenario.latencySigma() * random.nextGaussian()
-                    + (candidate ? logFactor : 0);
+            double logLatency = logMedianNanos + (candidate ? scenario.candidateLatencySigma()
+                    : scenario.latencySigma()) * random.nextGaussian() + (candidate ? logFactor : 0);
             recorder.record(candidate ? Arm.CANDIDATE : Arm.CONTROL, failed, (long) Math.exp(logLatency));
             Instant now = Instant.EPOCH.plusNanos(i * nanosPerRequest);
             ArmStats control = recorder.snapshot(Arm.CONTROL);
@@ -241,6 +244,23 @@ public final class RolloutSimulation {
             return Double.NaN;
         }
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * The scenarios of docs/rollouts.md: 50 requests a second, control error rate 5%, latencies
+     * log-normal with median 20 ms and σ 0.5 (p99 about 64 ms).
+     *
+     * @param maxRequests each run's horizon
+     * @return A/A; error rate +2 points; p99 +20% (tail only, p50 unchanged); every latency +20%;
+     *     an improvement (error rate 4%)
+     */
+    public static List<Scenario> standardScenarios(long maxRequests) {
+        double tailSigma = 0.5 + Math.log(1.2) / NormalDistribution.of(0, 1).inverseSurvivalProbability(0.01);
+        return List.of(new Scenario("A/A", 0.05, 0.05, 20, 0.5, 0.5, 1.0, 50, maxRequests),
+                new Scenario("error rate +2 points", 0.05, 0.07, 20, 0.5, 0.5, 1.0, 50, maxRequests),
+                new Scenario("p99 latency +20%", 0.05, 0.05, 20, 0.5, tailSigma, 1.0, 50, maxRequests),
+                new Scenario("every latency +20%", 0.05, 0.05, 20, 0.5, 0.5, 1.2, 50, maxRequests),
+                new Scenario("improvement (error rate -1 point)", 0.05, 0.04, 20, 0.5, 0.5, 1.0, 50, maxRequests));
     }
 
     /** @return the policy the simulations of docs/rollouts.md use: steps 5%, 25%, 50% of 1 minute each */

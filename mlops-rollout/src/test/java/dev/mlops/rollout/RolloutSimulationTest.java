@@ -25,7 +25,7 @@ class RolloutSimulationTest {
 
     @Test
     void aaFalseRollbacksStayNearAlphaWhileTheFixedHorizonTestInflates() {
-        RolloutSimulation.Scenario aa = new RolloutSimulation.Scenario("A/A", 0.05, 0.05, 20, 0.5, 1.0, 50, 60_000);
+        RolloutSimulation.Scenario aa = new RolloutSimulation.Scenario("A/A", 0.05, 0.05, 20, 0.5, 0.5, 1.0, 50, 60_000);
         RolloutSimulation.Summary s = runs(aa, 300, 1_000);
         // 300 runs: alpha 0.05 plus two standard errors (0.0126) of the estimate
         assertThat(s.rolledBack()).isLessThanOrEqualTo(0.075);
@@ -36,18 +36,32 @@ class RolloutSimulationTest {
     @Test
     void knownRegressionsAreDetected() {
         RolloutSimulation.Summary errors = runs(
-                new RolloutSimulation.Scenario("error +2", 0.05, 0.07, 20, 0.5, 1.0, 50, 60_000), 100, 2_000);
+                new RolloutSimulation.Scenario("error +2", 0.05, 0.07, 20, 0.5, 0.5, 1.0, 50, 60_000), 100, 2_000);
         assertThat(errors.rolledBack()).isGreaterThanOrEqualTo(0.95);
         RolloutSimulation.Summary latency = runs(
-                new RolloutSimulation.Scenario("latency x1.2", 0.05, 0.05, 20, 0.5, 1.2, 50, 60_000), 100, 3_000);
+                new RolloutSimulation.Scenario("latency x1.2", 0.05, 0.05, 20, 0.5, 0.5, 1.2, 50, 60_000), 100, 3_000);
         assertThat(latency.rolledBack()).isGreaterThanOrEqualTo(0.95);
         assertThat(latency.medianCandidateRequestsToRollBack()).isLessThan(errors.medianCandidateRequestsToRollBack());
     }
 
     @Test
+    void aSlowerTailAloneIsCaughtByTheP99Guardrail() {
+        RolloutSimulation.Scenario tail = RolloutSimulation.standardScenarios(60_000).get(2);
+        assertThat(tail.name()).isEqualTo("p99 latency +20%");
+        List<RolloutSimulation.RunResult> results = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            results.add(RolloutSimulation.run(POLICY, tail, 5_000 + i));
+        }
+        RolloutSimulation.Summary s = RolloutSimulation.summarize(tail, results);
+        assertThat(s.rolledBack()).isGreaterThanOrEqualTo(0.8);
+        assertThat(results.stream().filter(r -> r.outcome() == RolloutSimulation.Outcome.ROLLED_BACK)
+                .filter(r -> r.firedBy().equals("latency_p99")).count()).isGreaterThan(results.size() / 2);
+    }
+
+    @Test
     void anImprovementIsPromotedAfterEveryStep() {
         RolloutSimulation.Summary s = runs(
-                new RolloutSimulation.Scenario("improve", 0.05, 0.04, 20, 0.5, 1.0, 50, 60_000), 100, 4_000);
+                new RolloutSimulation.Scenario("improve", 0.05, 0.04, 20, 0.5, 0.5, 1.0, 50, 60_000), 100, 4_000);
         assertThat(s.promoted()).isGreaterThanOrEqualTo(0.9);
         // three steps of at least one minute each
         assertThat(s.medianSecondsToPromote()).isGreaterThanOrEqualTo(180);
@@ -55,7 +69,7 @@ class RolloutSimulationTest {
 
     @Test
     void aRunIsReproducibleFromItsSeed() {
-        RolloutSimulation.Scenario s = new RolloutSimulation.Scenario("error +2", 0.05, 0.07, 20, 0.5, 1.0, 50, 60_000);
+        RolloutSimulation.Scenario s = new RolloutSimulation.Scenario("error +2", 0.05, 0.07, 20, 0.5, 0.5, 1.0, 50, 60_000);
         assertThat(RolloutSimulation.run(POLICY, s, 42)).isEqualTo(RolloutSimulation.run(POLICY, s, 42));
     }
 }
