@@ -126,7 +126,7 @@ public final class RolloutSimulation {
             Instant now = Instant.EPOCH.plusNanos(i * nanosPerRequest);
             ArmStats control = recorder.snapshot(Arm.CONTROL);
             ArmStats cand = recorder.snapshot(Arm.CANDIDATE);
-            zFired |= fixedHorizonWorse(policy, control, cand, zCritical);
+            zFired = zFired || fixedHorizonWorse(policy, control, cand, zCritical);
             RolloutPolicy.Look look = policy.decide(step, stepStart, candidateAtStepStart, control, cand, now);
             double seconds = i / scenario.requestsPerSecond();
             switch (look.action()) {

@@ -61,7 +61,7 @@ class RolloutSimulationTest {
     @Test
     void anImprovementIsPromotedAfterEveryStep() {
         RolloutSimulation.Summary s = runs(
-                new RolloutSimulation.Scenario("improve", 0.05, 0.04, 20, 0.5, 0.5, 1.0, 50, 60_000), 100, 4_000);
+                new RolloutSimulation.Scenario("improve", 0.05, 0.04, 20, 0.5, 0.5, 1.0, 50, 60_000), 50, 4_000);
         assertThat(s.promoted()).isGreaterThanOrEqualTo(0.9);
         // three steps of at least one minute each
         assertThat(s.medianSecondsToPromote()).isGreaterThanOrEqualTo(180);
