@@ -130,8 +130,7 @@ public final class Rollout {
      *     or the candidate already holds the alias
      */
     public synchronized RolloutState start() {
-        Optional<Document> existing = store.read(stateKey);
-        if (existing.isEmpty()) {
+        if (store.read(stateKey).isEmpty()) {
             mlops.models().resolve(candidate);
             int holder = mlops.models().model(candidate.model()).alias(alias).orElseThrow(() -> new NotFoundException(
                     "alias " + candidate.model() + "@" + alias + " is not set; a rollout needs a control version"));
@@ -147,7 +146,7 @@ public final class Rollout {
                         Map.of("rollout", name, "alias", alias, "control", s.control().toString(),
                                 "instance", instanceId));
             } catch (ConflictException startedMeanwhile) {
-                existing = store.read(stateKey);
+                // another instance created it first: join it below, like any later instance
             }
         }
         RolloutState s = state();
