@@ -43,7 +43,12 @@ public class RolloutBookkeepingBenchmark {
     private final ModelRef.Version[] versions = new ModelRef.Version[MASK + 1];
     private ArmRecorder recorder;
     private LatencyListener listener;
-    private int next;
+
+    /** Each thread's own position in the samples: a shared index would make the threads contend on it. */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
 
     /** Log-normal latencies around 20 ms, 10% of requests to the candidate; thresholds established. */
     @Setup
@@ -60,27 +65,36 @@ public class RolloutBookkeepingBenchmark {
         }
     }
 
-    /** @param bh sink */
+    /**
+     * @param cursor this thread's position
+     * @param bh sink
+     */
     @Benchmark
-    public void baseline(Blackhole bh) {
-        int i = next++ & MASK;
+    public void baseline(Cursor cursor, Blackhole bh) {
+        int i = cursor.next++ & MASK;
         bh.consume(versions[i]);
         bh.consume(latencies[i]);
     }
 
-    /** @return the slot used; the listener the service calls, version comparison included */
+    /**
+     * @param cursor this thread's position
+     * @return the slot used; the listener the service calls, version comparison included
+     */
     @Benchmark
-    public int listener() {
-        int i = next++ & MASK;
+    public int listener(Cursor cursor) {
+        int i = cursor.next++ & MASK;
         listener.timed(versions[i], false, 1, latencies[i]);
         return i;
     }
 
-    /** @return the slot used; the same from two threads at once */
+    /**
+     * @param cursor this thread's position
+     * @return the slot used; the same from two threads at once
+     */
     @Benchmark
     @Threads(2)
-    public int listenerTwoThreads() {
-        int i = next++ & MASK;
+    public int listenerTwoThreads(Cursor cursor) {
+        int i = cursor.next++ & MASK;
         listener.timed(versions[i], false, 1, latencies[i]);
         return i;
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Latency quantiles are compared through exceedances of <b>predictable</b> thresholds: the
  * control's running median and 99th percentile, computed from a log-scale histogram of the
  * control latencies seen <i>before</i> the request (recomputed every {@value #RECOMPUTE_EVERY}
- * control latencies, once {@value #LATENCY_BURN_IN} are known). A request of either arm is
+ * control latencies once {@value #LATENCY_BURN_IN} are known, every 1,024 after
+ * {@value #RECOMPUTE_SLOWER_AFTER}). A request of either arm is
  * counted as "over p99" when it took longer than the threshold at that moment. When both arms
  * have the same latency distribution, a request of either arm exceeds a threshold fixed before
  * it with the same probability, so the two exceedance shares have the same mean whatever the
@@ -28,8 +29,10 @@ public final class ArmRecorder {
 
     /** Control latencies needed before the latency tests count anything. */
     public static final int LATENCY_BURN_IN = 100;
-    /** Thresholds are recomputed after this many control latencies. */
+    /** Thresholds are recomputed after this many control latencies, up to {@link #RECOMPUTE_SLOWER_AFTER}. */
     public static final int RECOMPUTE_EVERY = 64;
+    /** After this many control latencies the thresholds are recomputed 16 times less often. */
+    public static final int RECOMPUTE_SLOWER_AFTER = 4096;
 
     private static final int SUB_BUCKET_BITS = 5;
     private static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
@@ -73,7 +76,10 @@ public final class ArmRecorder {
         if (arm == Arm.CONTROL) {
             controlHistogram.incrementAndGet(bucket(nanos));
             long n = controlLatencies.incrementAndGet();
-            if (n >= LATENCY_BURN_IN && (n == LATENCY_BURN_IN || n % RECOMPUTE_EVERY == 0)) {
+            // a scan of the histogram costs about 2,000 reads: amortized over 64 requests while the
+            // thresholds still move, over 1,024 once they have settled
+            long every = n < RECOMPUTE_SLOWER_AFTER ? RECOMPUTE_EVERY : 16L * RECOMPUTE_EVERY;
+            if (n >= LATENCY_BURN_IN && (n == LATENCY_BURN_IN || n % every == 0)) {
                 recomputeThresholds();
             }
         }
