@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Four JVMs run one rollout on one filesystem store: one decision each time, every instance
- * converges; and the same with an instance killed (SIGKILL) mid-rollout, after the first step.
+ * converges; and the same with an instance killed (SIGKILL) in the middle of the second step.
  */
 class RolloutFleetProcessesTest {
 
@@ -51,10 +51,12 @@ class RolloutFleetProcessesTest {
         }
     }
 
-    private Child spawn(String instance, long seed, double candidateErrors) throws IOException {
+    private Child spawn(String instance, long seed, double candidateErrors, String role) throws IOException {
+        Path barrier = dir.resolveSibling(dir.getFileName() + "-barrier");
+        java.nio.file.Files.createDirectories(barrier);
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RolloutFleetChild.class.getName(), dir.toString(),
-                instance, String.valueOf(seed), String.valueOf(candidateErrors), "4000"))
+                instance, String.valueOf(seed), String.valueOf(candidateErrors), "4000", barrier.toString(), "4", role))
                 .redirectError(dir.resolveSibling(dir.getFileName() + "-" + instance + ".err").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -94,7 +96,7 @@ class RolloutFleetProcessesTest {
         registerTwoVersions();
         List<Child> children = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            children.add(spawn("web-" + i, 100 + i, 0.30));
+            children.add(spawn("web-" + i, 100 + i, 0.30, "plain"));
         }
         awaitAll(children);
         for (Child c : children) {
@@ -107,18 +109,18 @@ class RolloutFleetProcessesTest {
     }
 
     @Test
-    void anInstanceKilledMidRolloutLosesNoDecisionAndTheOthersPromote() throws Exception {
+    void anInstanceKilledMidStepLosesNoDecisionAndTheOthersPromote() throws Exception {
         registerTwoVersions();
         List<Child> children = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            children.add(spawn("web-" + i, 200 + i, 0.03));
+            children.add(spawn("web-" + i, 200 + i, 0.03, i == 0 ? "victim" : "waiter"));
         }
         Child victim = children.get(0);
-        // kill it as soon as it has seen the second step (bounded by its process ending anyway)
-        while (victim.process().isAlive() && victim.lines().stream().noneMatch(l -> l.equals("STATE RUNNING 1"))) {
+        // the victim hangs at the second step and the others wait for it there: kill it then
+        for (int wait = 0; wait < 36_000 && victim.process().isAlive() && !victim.lines().contains("PAUSED"); wait++) {
             Thread.sleep(5);
         }
-        assertThat(victim.process().isAlive()).as("the victim is still running when killed: %s", victim.lines()).isTrue();
+        assertThat(victim.lines()).as("the victim reached the second step").contains("PAUSED");
         victim.process().destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         assertThat(victim.lines()).noneMatch(l -> l.startsWith("FINAL") || l.startsWith("STATE PROMOTED"));
         awaitAll(children.subList(1, 4));
