@@ -58,6 +58,7 @@ class ArchitectureTest {
         module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
         module("cards", List.of("dev.mlops.cards.."), "api", "core", "quality", "drift", "gates");
+        module("rollout", List.of("dev.mlops.rollout.."), "api", "json", "core", "gates");
         module("registry-fs", List.of("dev.mlops.registry.fs.."), "api");
         module("registry-jdbc", List.of("dev.mlops.registry.jdbc.."), "api");
         module("onnx", List.of("dev.mlops.onnx.."), "api");

@@ -1,0 +1,144 @@
+package dev.mlops.rollout;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.ModelRef;
+import dev.mlops.api.ValidationException;
+import dev.mlops.json.JsonFields;
+import dev.mlops.json.StrictJson;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The stored JSON of a rollout's state and of an instance's arm statistics (docs/rollouts.md). */
+final class RolloutDocuments {
+
+    static final int SCHEMA_VERSION = 1;
+    static final String STATE_KIND = "mlops-rollout-state";
+    static final String ARMS_KIND = "mlops-rollout-arms";
+
+    private RolloutDocuments() {
+    }
+
+    static byte[] state(RolloutState s) {
+        ObjectNode n = StrictJson.objectNode();
+        n.put("schema_version", SCHEMA_VERSION);
+        n.put("kind", STATE_KIND);
+        n.put("name", s.name());
+        n.put("alias", s.alias());
+        n.put("model", s.control().model());
+        n.put("control_version", s.control().number());
+        n.put("candidate_version", s.candidate().number());
+        n.put("status", s.status().name().toLowerCase(Locale.ROOT));
+        n.put("step", s.step());
+        n.put("started_at", s.startedAt().toString());
+        n.put("step_started_at", s.stepStartedAt().toString());
+        n.put("candidate_requests_at_step_start", s.candidateRequestsAtStepStart());
+        s.decidedAt().ifPresent(t -> n.put("decided_at", t.toString()));
+        n.put("reason", s.reason());
+        ArrayNode ev = n.putArray("evidence");
+        for (GuardrailResult r : s.evidence()) {
+            ObjectNode g = ev.addObject();
+            g.put("guardrail", r.guardrail().jsonName());
+            g.put("control_count", r.controlCount());
+            g.put("candidate_count", r.candidateCount());
+            g.set("control", StrictJson.numberOrNonFinite(r.control()));
+            g.set("candidate", StrictJson.numberOrNonFinite(r.candidate()));
+            g.set("difference", StrictJson.numberOrNonFinite(r.difference()));
+            g.set("log_ratio_worse", StrictJson.numberOrNonFinite(r.logRatioWorse()));
+            g.set("log_ratio_not_worse", StrictJson.numberOrNonFinite(r.logRatioNotWorse()));
+            g.set("log_threshold", StrictJson.numberOrNonFinite(r.logThreshold()));
+            g.set("lower", StrictJson.numberOrNonFinite(r.lower()));
+            g.set("upper", StrictJson.numberOrNonFinite(r.upper()));
+            g.put("verdict", r.verdict().name().toLowerCase(Locale.ROOT));
+        }
+        n.put("alias_moved", s.aliasMoved());
+        return StrictJson.write(n);
+    }
+
+    static RolloutState readState(byte[] json, String where) {
+        JsonFields f = StrictJson.readObject(json, "rollout state " + where).versioned(STATE_KIND, SCHEMA_VERSION);
+        try {
+            if (!f.has("kind")) {
+                throw f.invalid("kind", "missing; expected " + STATE_KIND);
+            }
+            String model = f.text("model");
+            List<GuardrailResult> evidence = new ArrayList<>();
+            for (JsonFields g : f.objects("evidence")) {
+                evidence.add(new GuardrailResult(Guardrail.ofJsonName(g.text("guardrail")), g.integer("control_count"),
+                        g.integer("candidate_count"), g.numberOrNonFinite("control"), g.numberOrNonFinite("candidate"),
+                        g.numberOrNonFinite("difference"), g.numberOrNonFinite("log_ratio_worse"),
+                        g.numberOrNonFinite("log_ratio_not_worse"), g.numberOrNonFinite("log_threshold"),
+                        g.numberOrNonFinite("lower"), g.numberOrNonFinite("upper"),
+                        GuardrailResult.Verdict.valueOf(g.text("verdict").toUpperCase(Locale.ROOT))));
+                g.end();
+            }
+            RolloutState s = new RolloutState(f.text("name"), f.text("alias"),
+                    new ModelRef.Version(model, f.intValue("control_version")),
+                    new ModelRef.Version(model, f.intValue("candidate_version")),
+                    RolloutState.Status.valueOf(f.text("status").toUpperCase(Locale.ROOT)), f.intValue("step"),
+                    Instant.parse(f.text("started_at")), Instant.parse(f.text("step_started_at")),
+                    f.integer("candidate_requests_at_step_start"), f.optionalText("decided_at").map(Instant::parse),
+                    f.text("reason"), evidence, f.bool("alias_moved"));
+            f.end();
+            return s;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid rollout state " + where + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] arms(String rollout, String instance, Instant publishedAt, ArmStats control, ArmStats candidate) {
+        ObjectNode n = StrictJson.objectNode();
+        n.put("schema_version", SCHEMA_VERSION);
+        n.put("kind", ARMS_KIND);
+        n.put("rollout", rollout);
+        n.put("instance", instance);
+        n.put("published_at", publishedAt.toString());
+        n.set("control", arm(control));
+        n.set("candidate", arm(candidate));
+        return StrictJson.write(n);
+    }
+
+    private static ObjectNode arm(ArmStats a) {
+        ObjectNode n = StrictJson.objectNode();
+        n.put("requests", a.requests());
+        n.put("errors", a.errors());
+        n.put("losses", a.losses());
+        n.put("loss_sum", a.lossSum());
+        n.put("loss_sum_squares", a.lossSumSquares());
+        n.put("latencies", a.latencies());
+        n.put("over_p50", a.overP50());
+        n.put("over_p99", a.overP99());
+        return n;
+    }
+
+    /** One instance's published arms. */
+    record Arms(ArmStats control, ArmStats candidate) {
+    }
+
+    static Arms readArms(byte[] json, String rollout, String instance, String where) {
+        JsonFields f = StrictJson.readObject(json, "rollout statistics " + where).versioned(ARMS_KIND, SCHEMA_VERSION);
+        try {
+            if (!rollout.equals(f.text("rollout")) || !instance.equals(f.text("instance"))) {
+                throw f.invalid("it names rollout " + f.text("rollout") + " instance " + f.text("instance")
+                        + ", expected " + rollout + " instance " + instance + " (its key)");
+            }
+            Instant.parse(f.text("published_at"));
+            Arms a = new Arms(readArm(f.object("control")), readArm(f.object("candidate")));
+            f.end();
+            return a;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid rollout statistics " + where + ": " + e.getMessage());
+        }
+    }
+
+    private static ArmStats readArm(JsonFields f) {
+        ArmStats a = new ArmStats(f.integer("requests"), f.integer("errors"), f.integer("losses"), f.number("loss_sum"),
+                f.number("loss_sum_squares"), f.integer("latencies"), f.integer("over_p50"), f.integer("over_p99"));
+        f.end();
+        return a;
+    }
+
+}

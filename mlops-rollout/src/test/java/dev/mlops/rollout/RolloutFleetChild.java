@@ -1,0 +1,98 @@
+package dev.mlops.rollout;
+
+import dev.mlops.api.ModelRef;
+import dev.mlops.core.Mlops;
+import dev.mlops.registry.fs.FileSystemStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.SplittableRandom;
+
+/**
+ * One instance of a fleet in its own JVM (RolloutFleetProcessesTest): joins the rollout on a
+ * filesystem store, waits until every instance has joined (a file per instance in the barrier
+ * directory), serves synthetic requests at the rollout's current share, ticks after every 50,
+ * prints each state change, and after the rollout has finished ticks 5 more times and prints
+ * {@code FINAL <status> <step> <alias holder>}.
+ *
+ * <p>Role {@code victim}: on reaching the second step it prints {@code PAUSED}, creates
+ * {@code victim-paused} in the barrier directory and hangs until it is killed. Role
+ * {@code waiter}: on reaching the second step it sends no requests until that file exists, so
+ * the victim is certainly killed mid-step (the step cannot pass without new requests).
+ */
+public final class RolloutFleetChild {
+
+    private RolloutFleetChild() {
+    }
+
+    /**
+     * @param args store directory, instance id, seed, candidate error rate, max ticks, barrier
+     *     directory, instance count, role ({@code plain}, {@code victim} or {@code waiter})
+     * @throws Exception if waiting is interrupted or a file cannot be written
+     */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        String instance = args[1];
+        long seed = Long.parseLong(args[2]);
+        double candidateErrors = Double.parseDouble(args[3]);
+        int maxTicks = Integer.parseInt(args[4]);
+        Path barrier = Path.of(args[5]);
+        int instances = Integer.parseInt(args[6]);
+        String role = args[7];
+        try (FileSystemStore store = FileSystemStore.open(dir)) {
+            Mlops mlops = Mlops.builder().store(store).clock(Clock.systemUTC()).actor(instance).build();
+            Rollout r = Rollout.builder(mlops, store, "rain-v2").candidate(new ModelRef.Version("rain", 2))
+                    .alias("production").policy(RolloutFleetProcessesTest.POLICY)
+                    .gate(RolloutTest.gate(mlops)).instanceId(instance).build();
+            RolloutState s = r.start();
+            System.out.println("STARTED " + s.step());
+            Files.createFile(barrier.resolve(instance));
+            for (int wait = 0; wait < 12_000 && countFiles(barrier) < instances; wait++) {
+                Thread.sleep(10);
+            }
+            SplittableRandom random = new SplittableRandom(seed);
+            String last = "";
+            int after = 0;
+            int held = 0;
+            for (int tick = 0; tick < maxTicks && after < 5; tick++) {
+                boolean secondStep = s.status() == RolloutState.Status.RUNNING && s.step() == 1;
+                if (secondStep && role.equals("victim")) {
+                    System.out.println("PAUSED");
+                    System.out.flush();
+                    Files.createFile(barrier.resolve("victim-paused"));
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+                boolean hold = secondStep && role.equals("waiter") && !Files.exists(barrier.resolve("victim-paused"));
+                if (hold && held++ < 6_000) {
+                    // waiting for the victim is not a look of its own: do not spend the tick budget on it
+                    Thread.sleep(10);
+                    tick--;
+                }
+                double share = s.candidateShare(RolloutFleetProcessesTest.POLICY);
+                for (int i = 0; i < (hold ? 0 : 50); i++) {
+                    boolean cand = random.nextDouble() < share;
+                    boolean failed = random.nextDouble() < (cand ? candidateErrors : 0.05);
+                    r.recorder().record(cand ? Arm.CANDIDATE : Arm.CONTROL, failed, 1_000_000);
+                }
+                s = r.tick();
+                String now = s.status() + " " + s.step();
+                if (!now.equals(last)) {
+                    System.out.println("STATE " + now);
+                    System.out.flush();
+                    last = now;
+                }
+                if (s.status().finished() && (s.status() != RolloutState.Status.PROMOTED || s.aliasMoved())) {
+                    after++;
+                }
+            }
+            System.out.println("FINAL " + s.status() + " " + s.step() + " "
+                    + mlops.models().model("rain").alias("production").orElse(-1));
+        }
+    }
+
+    private static long countFiles(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> !f.getFileName().toString().equals("victim-paused")).count();
+        }
+    }
+}
