@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *         .candidate(new ModelRef.Version("rain", 4)).alias("production")
  *         .policy(RolloutPolicy.defaults())
  *         .gate(PromotionGate.of(mlops, gatePolicy))          // promotion: the gate's CAS alias move
- *         .onShare(share -> applyChallengerShare(share))      // how this application splits traffic
+ *         .onShare(service::setChallengerShare)               // the service's sticky split
  *         .build();
  * rollout.start();                                            // idempotent: the first instance creates it
  * service.onLatency(rollout.recorder().latencyListener(rollout.state().control(), candidate));
@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * instance id they are read back and continued).
  *
  * <p>Traffic: the candidate's share ({@link RolloutState#candidateShare}) is handed to
- * {@code onShare} whenever it changes; the application applies it to its sticky split. Thread-safe.
+ * {@code onShare} whenever it changes: {@code ModelService.setChallengerShare} of a service built
+ * with the candidate as its challenger, or the application's own sticky split. Thread-safe.
  */
 public final class Rollout {
 

@@ -97,7 +97,9 @@ final class ServingService<I, O> implements ModelService<I, O> {
 
     private final ServiceSlot<I, O> primary;
     private final ServiceSlot<I, O> challenger;
-    private final int challengerBuckets;
+    /** The buckets (of {@link #SPLIT_BUCKETS}) the challenger answers; set at run time by a rollout. */
+    private volatile int challengerBuckets;
+    private volatile double challengerShare;
     private final Fallback<I, O> fallback;
     private final ShadowRunner<I, O> shadow;
     private final ExecutorService ownedShadowExecutor;
@@ -177,10 +179,12 @@ final class ServingService<I, O> implements ModelService<I, O> {
         if (b.challenger != null) {
             this.challenger = new ServiceSlot<>("challenger", b.challenger);
             this.challengerBuckets = (int) Math.round(b.challengerShare * SPLIT_BUCKETS);
+            this.challengerShare = b.challengerShare;
             slots.add(challenger);
         } else {
             this.challenger = null;
             this.challengerBuckets = 0;
+            this.challengerShare = 0;
         }
         if (b.fallbackRef != null) {
             ServiceSlot<I, O> s = new ServiceSlot<>("fallback", b.fallbackRef);
@@ -705,6 +709,25 @@ final class ServingService<I, O> implements ModelService<I, O> {
                 itemId = s.answered(route, version, stats, in, o, each, itemId);
             }
         }
+    }
+
+    @Override
+    public void setChallengerShare(double share) {
+        if (challenger == null) {
+            throw new IllegalStateException("model service " + name + " has no challenger; build it with challenger(ref, share)"
+                    + " to split its traffic");
+        }
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("challenger share must be a number from 0 to 1, got " + share);
+        }
+        challengerBuckets = (int) Math.round(share * SPLIT_BUCKETS);
+        challengerShare = share;
+        LOG.info("model service {}: challenger {} now answers {} of the traffic", name, challenger.ref, share);
+    }
+
+    @Override
+    public double challengerShare() {
+        return challengerShare;
     }
 
     private ServiceSlot<I, O> route(String key) {

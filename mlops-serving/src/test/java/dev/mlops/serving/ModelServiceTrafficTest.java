@@ -1,6 +1,7 @@
 package dev.mlops.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.serving.ModelService;
@@ -58,6 +59,48 @@ class ModelServiceTrafficTest {
             assertThat(m.version(V2).orElseThrow().calls()).isEqualTo(2L * challenger);
             assertThat(m.version(V1).orElseThrow().calls()).isEqualTo(4L * keys - 2L * challenger);
             svc.close();
+        }
+    }
+
+    @Test
+    @DisplayName("the challenger's share moves at run time, as a rollout's steps move it: monotone, sticky, checked")
+    void shareMovesAtRunTime() {
+        try (ServingFixture f = new ServingFixture(2)) {
+            ModelService<Integer, Integer> svc = f.serve(ServingFixture.production(), f.loader())
+                    .pollInterval(Duration.ofDays(1)).challenger(V2, 0.0).build();
+            int keys = 20_000;
+            java.util.Set<String> before = new java.util.HashSet<>();
+            for (double share : new double[] {0.0, 0.05, 0.25, 0.5, 1.0, 0.0}) {
+                svc.setChallengerShare(share);
+                assertThat(svc.challengerShare()).isEqualTo(share);
+                java.util.Set<String> onChallenger = new java.util.HashSet<>();
+                for (int k = 0; k < keys; k++) {
+                    if (svc.predict("user-" + k, k) == 2) {
+                        onChallenger.add("user-" + k);
+                    }
+                }
+                assertThat((double) onChallenger.size() / keys).as("share %s", share).isCloseTo(share,
+                        org.assertj.core.data.Offset.offset(0.01));
+                if (share > 0) {
+                    // a key the challenger answered at a smaller share it still answers
+                    assertThat(onChallenger).containsAll(before);
+                }
+                before = onChallenger;
+            }
+            assertThat(f.loaded.get()).as("no model was loaded for a share change").isEqualTo(2);
+            for (double bad : new double[] {-0.01, 1.01, Double.NaN, Double.POSITIVE_INFINITY}) {
+                assertThatThrownBy(() -> svc.setChallengerShare(bad)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining(String.valueOf(bad));
+            }
+            assertThat(svc.challengerShare()).isZero();
+            svc.close();
+        }
+        try (ServingFixture f = new ServingFixture(1);
+             ModelService<Integer, Integer> alone = f.serve(ServingFixture.production(), f.loader())
+                     .pollInterval(Duration.ofDays(1)).build()) {
+            assertThat(alone.challengerShare()).isZero();
+            assertThatThrownBy(() -> alone.setChallengerShare(0.1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no challenger");
         }
     }
 

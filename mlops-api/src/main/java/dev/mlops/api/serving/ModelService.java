@@ -95,6 +95,20 @@ public interface ModelService<I, O> extends AutoCloseable {
     dev.mlops.api.Subscription onLatency(LatencyListener listener);
 
     /**
+     * Changes the challenger's share of the traffic at once, without loading anything: the split
+     * a guarded rollout moves step by step. Keys stay sticky and the split is monotone: a key the
+     * challenger answers at one share it answers at every larger share.
+     *
+     * @param share from 0 to 1
+     * @throws IllegalStateException if the service was built without a challenger
+     * @throws IllegalArgumentException if {@code share} is not a number from 0 to 1
+     */
+    void setChallengerShare(double share);
+
+    /** @return the challenger's share of the traffic, as last set; 0 without a challenger */
+    double challengerShare();
+
+    /**
      * Stops following the alias, abandons a load in progress, waits for calls in flight and
      * closes every loaded model, waiting at most the service's close timeout: a model still in
      * use then is closed by the last call out of it, and a model a loader returns later is
