@@ -179,7 +179,45 @@ class DocsSnippetsTest {
                                 return withTargets ? out.withTargets(actual) : out;
                             }"""),
                     local("reference", "ModelOutputs reference = outputs(30_000, 1, true);"),
-                    local("analysis", "ModelOutputs analysis = outputs(30_000, 2, false);"))),
+                    local("analysis", "ModelOutputs analysis = outputs(30_000, 2, false);"),
+                    member("cars", """
+                            static double[][] cars(int rows, long seed) {  // predicted price, age, km, price, fuel code
+                                Random random = new Random(seed);
+                                double[][] c = new double[5][rows];
+                                for (int i = 0; i < rows; i++) {
+                                    double age = random.nextInt(15);
+                                    double km = 10_000 * age + 20_000 * random.nextDouble();
+                                    double price = 30_000 - 1_500 * age - 0.05 * km + 2_000 * random.nextGaussian();
+                                    c[0][i] = price * (1 + 0.1 * random.nextGaussian());
+                                    c[1][i] = age;
+                                    c[2][i] = km;
+                                    c[3][i] = price;
+                                    c[4][i] = random.nextInt(3);
+                                }
+                                return c;
+                            }"""),
+                    member("fuels", """
+                            static List<String> fuels(double[] codes) {
+                                List<String> out = new ArrayList<>();
+                                for (double c : codes) {
+                                    out.add(List.of("petrol", "diesel", "electric").get((int) c));
+                                }
+                                return out;
+                            }"""),
+                    local("predictedPrice", "double[] predictedPrice = cars(12_000, 1)[0];"),
+                    local("carAge", "double[] carAge = cars(12_000, 1)[1];"),
+                    local("km", "double[] km = cars(12_000, 1)[2];"),
+                    local("actualPrice", "double[] actualPrice = cars(12_000, 1)[3];"),
+                    local("fuel", "List<String> fuel = fuels(cars(12_000, 1)[4]);"),
+                    local("times", """
+                            List<Instant> times = new ArrayList<>();
+                            for (int i = 0; i < 12_000; i++) {
+                                times.add(Instant.parse("2024-01-01T00:00:00Z").plusSeconds(60L * i));
+                            }"""),
+                    local("recentCars", """
+                            double[][] now = cars(6_000, 2);
+                            RegressionOutputs recentCars = RegressionOutputs.of(now[0]).withNumericFeature("car_age", now[1])
+                                    .withNumericFeature("km_driven", now[2]).withCategoricalFeature("fuel", fuels(now[4]));"""))),
             entry("drift.md", List.of(
                     local("reference", "double[] reference = DocFixtures.weather(2012).numeric(\"temp_max\");"),
                     local("current", "double[] current = DocFixtures.weather(2015).numeric(\"temp_max\");"),
