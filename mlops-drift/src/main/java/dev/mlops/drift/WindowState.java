@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The counters of one monitor window: per numerical column the non-missing, missing and
@@ -30,7 +31,7 @@ import java.util.Objects;
 public final class WindowState {
 
     /** Version of the JSON format. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     /** The {@code kind} field of the JSON document. */
     public static final String KIND = "mlops-drift-window";
 
@@ -179,8 +180,10 @@ public final class WindowState {
      * The window as JSON:
      *
      * <pre>{@code
-     * {"schema_version": 1, "kind": "mlops-drift-window", "profile_sha256": "…", "sequence": 3,
+     * {"schema_version": 2, "kind": "mlops-drift-window", "profile_sha256": "…", "sequence": 3,
      *  "start": "2015-01-01T00:00:00Z", "end": "2015-01-31T00:00:00Z", "rows": 30,
+     *  "event_time": {"first": "2014-12-31T00:00:00Z", "last": "2015-01-29T00:00:00Z"},  // absent without
+     *                                                                // event times; version 2 on
      *  "columns": [
      *   {"name": "temp_max", "count": 30, "missing": 0, "neg_inf": 0, "pos_inf": 0,
      *    "min": 1.1, "max": 12.8, "cells": [0, 0, 3, …]},          // profile grid cells + 1 values
@@ -199,6 +202,11 @@ public final class WindowState {
         root.put("start", window.start().toString());
         root.put("end", window.end().toString());
         root.put("rows", data.rows);
+        if (data.firstMillis <= data.lastMillis) {
+            ObjectNode events = root.putObject("event_time");
+            events.put("first", Instant.ofEpochMilli(data.firstMillis).toString());
+            events.put("last", Instant.ofEpochMilli(data.lastMillis).toString());
+        }
         ArrayNode cols = root.putArray("columns");
         int ni = 0;
         int ci = 0;
@@ -249,8 +257,9 @@ public final class WindowState {
     /** Reads a window from its fields, such as the {@code window} of a fleet drift document. */
     static WindowState fromJson(JsonFields root, ReferenceProfile profile) {
         try {
-            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
-                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+            int version = root.intValue("schema_version");
+            if (version < 1 || version > SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
+                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version 1 to " + SCHEMA_VERSION);
             }
             String sha = root.text("profile_sha256");
             if (!sha.equals(profile.sha256())) {
@@ -259,6 +268,20 @@ public final class WindowState {
             ProfileLayout layout = profile.layout();
             WindowData d = layout.newData();
             d.rows = nonNegative(root.integer("rows"), "rows");
+            if (version >= 2) {
+                // version 2 keeps the rows' event times, so a window read back reports them
+                Optional<JsonFields> events = root.optionalObject("event_time");
+                if (events.isPresent()) {
+                    Instant first = Instant.parse(events.get().text("first"));
+                    Instant last = Instant.parse(events.get().text("last"));
+                    events.get().end();
+                    if (first.isAfter(last)) {
+                        throw root.invalid("event_time", "first " + first + " is after last " + last);
+                    }
+                    d.firstMillis = first.toEpochMilli();
+                    d.lastMillis = last.toEpochMilli();
+                }
+            }
             List<JsonFields> cols = root.objects("columns");
             if (cols.size() != profile.columns().size()) {
                 throw root.invalid("columns", "has " + cols.size() + " entries, the profile " + profile.columns().size());

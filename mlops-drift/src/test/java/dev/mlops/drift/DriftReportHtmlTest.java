@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mlops.api.StorageException;
 import dev.mlops.api.drift.ColumnDrift;
 import dev.mlops.api.drift.ColumnKind;
+import dev.mlops.api.drift.DriftInputs;
 import dev.mlops.api.drift.DriftReport;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -452,6 +453,33 @@ class DriftReportHtmlTest {
                     + " (processing time: no event time was given)").contains("Reference profile=sha256:" + profile.sha256());
             String event = facts(select(parse(DriftReportHtml.render(reports.get(1))), "//section[@id='inputs']").get(0));
             assertThat(event).contains("Current time range=2015-11-04T00:00:00Z to 2015-12-29T00:00:00Z (event time)");
+        }
+
+        @Test
+        void aWindowReadBackKeepsItsEventTimesAndAVersion1WindowHasNone() throws Exception {
+            ReferenceProfile profile = ReferenceProfile.of(DriftAnalysisTest.strings("weather", "rain", "sun", "rain", "fog"));
+            List<WindowState> states = new ArrayList<>();
+            DriftMonitor monitor = DriftMonitor.builder(profile).countWindow(2)
+                    .listener((r, w) -> states.add(w)).build();
+            monitor.observe(new double[0], new String[] {"sun"}, Instant.parse("2015-12-29T00:00:00Z"));
+            monitor.observe(new double[0], new String[] {"fog"}, Instant.parse("2015-11-04T00:00:00Z"));
+            String json = states.get(0).toJson();
+            assertThat(json).contains("\"schema_version\":2", "\"event_time\":{\"first\":\"2015-11-04T00:00:00Z\"");
+            WindowState back = WindowState.fromJson(json, profile);
+            assertThat(back).isEqualTo(states.get(0));
+            DriftInputs.TimeRange time = monitor.report(back).inputs().current().time().orElseThrow();
+            assertThat(time.eventTime()).isTrue();
+            assertThat(time.first()).isEqualTo(Instant.parse("2015-11-04T00:00:00Z"));
+            assertThat(time.last()).isEqualTo(Instant.parse("2015-12-29T00:00:00Z"));
+            // a version 1 window (before event times were kept) is still read; with the key it is refused
+            String v1 = json.replace("\"schema_version\":2", "\"schema_version\":1")
+                    .replaceAll(",\"event_time\":\\{[^}]*\\}", "");
+            assertThat(monitor.report(WindowState.fromJson(v1, profile)).inputs().current().time().orElseThrow().eventTime())
+                    .isFalse();
+            assertThatThrownBy(() -> WindowState.fromJson(json.replace("\"schema_version\":2", "\"schema_version\":1"), profile))
+                    .isInstanceOf(dev.mlops.api.ValidationException.class).hasMessageContaining("event_time");
+            assertThatThrownBy(() -> WindowState.fromJson(json.replace("\"first\":\"2015-11-04", "\"first\":\"2016-11-04"),
+                    profile)).isInstanceOf(dev.mlops.api.ValidationException.class).hasMessageContaining("is after last");
         }
 
         @Test
