@@ -127,13 +127,19 @@ public final class BinnedDistances {
 
     /** numpy.histogram_bin_edges(pooled, 'sturges') for two sorted samples. */
     static double[] sturgesEdges(double[] ref, double[] cur) {
-        double first = Math.min(ref[0], cur[0]);
-        double last = Math.max(ref[ref.length - 1], cur[cur.length - 1]);
+        return sturgesEdges(Math.min(ref[0], cur[0]), Math.max(ref[ref.length - 1], cur[cur.length - 1]),
+                (long) ref.length + cur.length);
+    }
+
+    /**
+     * numpy's Sturges edges of {@code size} values from {@code first} to {@code last} (both finite):
+     * the comparison's bins of two samples, and a profile's of one.
+     */
+    static double[] sturgesEdges(double first, double last, long size) {
         if (first == last) {
             first -= 0.5;
             last += 0.5;
         }
-        long size = (long) ref.length + cur.length;
         double ptp = last - first;
         if (Double.isInfinite(ptp)) {
             // values near ±Double.MAX_VALUE: the range overflows a double (numpy refuses such a

@@ -453,16 +453,9 @@ public final class ReferenceProfile {
             double mean = Double.NaN;
             double std = Double.NaN;
             if (finite.length == n) {
-                double s = 0;
-                for (double v : sorted) {
-                    s += v;
-                }
-                mean = s / n;
-                double ss = 0;
-                for (double v : sorted) {
-                    ss += (v - mean) * (v - mean);
-                }
-                std = Math.sqrt(ss / n);
+                double[] moments = Summaries.moments(sorted);
+                mean = moments[0];
+                std = moments[1];
             }
             double[] edges;
             double[] values;
@@ -517,24 +510,7 @@ public final class ReferenceProfile {
 
         /** numpy.histogram_bin_edges(values, 'sturges') for sorted finite values. */
         static double[] sturges(double[] sorted) {
-            double first = sorted[0];
-            double last = sorted[sorted.length - 1];
-            if (first == last) {
-                first -= 0.5;
-                last += 0.5;
-            }
-            long size = sorted.length;
-            double ptp = last - first;
-            double log2 = Long.bitCount(size) == 1 ? Long.numberOfTrailingZeros(size) : Math.log(size) / Math.log(2.0);
-            double width = ptp / (log2 + 1.0);
-            int bins = (int) Math.ceil(ptp / width);
-            double[] edges = new double[bins + 1];
-            double step = (last - first) / bins;
-            for (int i = 0; i < bins; i++) {
-                edges[i] = i * step + first;
-            }
-            edges[bins] = last;
-            return edges;
+            return BinnedDistances.sturgesEdges(sorted[0], sorted[sorted.length - 1], sorted.length);
         }
 
         /** Counts of sorted values per interval bin, outer bins open-ended. */

@@ -44,40 +44,53 @@ final class Summaries {
         if (sorted.length == 0) {
             return empty(0, missing);
         }
+        OptionalDouble mean = OptionalDouble.empty();
+        OptionalDouble std = OptionalDouble.empty();
+        double[] moments = moments(sorted);
+        if (moments.length > 0) {
+            mean = OptionalDouble.of(moments[0]);
+            std = OptionalDouble.of(moments[1]);
+        }
+        return new ColumnStats(sorted.length, missing, mean, std, OptionalDouble.of(sorted[0]),
+                OptionalDouble.of(quantile(sorted, 0.25)), OptionalDouble.of(quantile(sorted, 0.5)),
+                OptionalDouble.of(quantile(sorted, 0.75)), OptionalDouble.of(sorted[sorted.length - 1]), false, List.of());
+    }
+
+    /**
+     * The mean and population standard deviation of the finite values, two passes.
+     *
+     * @return {mean, std}, or an empty array when no value is finite
+     */
+    static double[] moments(double[] values) {
         double largest = 0;
         long finite = 0;
-        for (double x : sorted) {
+        for (double x : values) {
             if (Double.isFinite(x)) {
                 largest = Math.max(largest, Math.abs(x));
                 finite++;
             }
         }
-        // beyond 1e150 a square, or a sum, may overflow: such a column is summed scaled down by its
-        // largest magnitude (its mean and std are finite, and say so); below, as it always was
-        double scale = largest > 1e150 ? largest : 1.0;
-        OptionalDouble mean = OptionalDouble.empty();
-        OptionalDouble std = OptionalDouble.empty();
-        if (finite > 0) {
-            double sum = 0;
-            for (double x : sorted) {
-                if (Double.isFinite(x)) {
-                    sum += x / scale;
-                }
-            }
-            double m = sum / finite;
-            double ss = 0;
-            for (double x : sorted) {
-                if (Double.isFinite(x)) {
-                    double d = x / scale - m;
-                    ss += d * d;
-                }
-            }
-            mean = OptionalDouble.of(m * scale);
-            std = OptionalDouble.of(Math.sqrt(ss / finite) * scale);
+        if (finite == 0) {
+            return new double[0];
         }
-        return new ColumnStats(sorted.length, missing, mean, std, OptionalDouble.of(sorted[0]),
-                OptionalDouble.of(quantile(sorted, 0.25)), OptionalDouble.of(quantile(sorted, 0.5)),
-                OptionalDouble.of(quantile(sorted, 0.75)), OptionalDouble.of(sorted[sorted.length - 1]), false, List.of());
+        // beyond 1e150 a square, or a sum, may overflow: such values are summed scaled down by the
+        // largest magnitude (their mean and std are finite, and say so); below, as they always were
+        double scale = largest > 1e150 ? largest : 1.0;
+        double sum = 0;
+        for (double x : values) {
+            if (Double.isFinite(x)) {
+                sum += x / scale;
+            }
+        }
+        double m = sum / finite;
+        double ss = 0;
+        for (double x : values) {
+            if (Double.isFinite(x)) {
+                double d = x / scale - m;
+                ss += d * d;
+            }
+        }
+        return new double[] {m * scale, Math.sqrt(ss / finite) * scale};
     }
 
     private static double quantile(double[] sorted, double q) {

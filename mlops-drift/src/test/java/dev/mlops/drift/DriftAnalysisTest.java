@@ -61,6 +61,11 @@ class DriftAnalysisTest {
             assertThat(DriftReportHtml.render(r)).as(method.id()).contains("<svg");
             assertThat(DriftReportJson.fromJson(DriftReportJson.toJson(r))).as(method.id()).isEqualTo(r);
         }
+        // a profile of the column computes its moments the same way: finite, not overflowed
+        ReferenceProfile.NumericalColumn col = (ReferenceProfile.NumericalColumn) ReferenceProfile.of(numeric("x", ref))
+                .columns().get(0);
+        assertThat(col.mean()).isFinite();
+        assertThat(col.std()).isFinite().isGreaterThan(1e306);
     }
 
     static double[] normal(long seed, int n, double mean) {
