@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code firstPage}: versions 1 to 100;</li>
  *   <li>{@code middlePage}: versions 5,001 to 5,100, by the page token returned with page 50;</li>
  *   <li>{@code filteredPage}: the first 100 versions tagged {@code shard=3} (one in ten, so about
- *       1,000 versions are examined).</li>
+ *       1,000 versions are examined: through the version index, 4 index documents and the 100
+ *       versions returned are read).</li>
  * </ul>
  * There is no external baseline and the issue sets no number; the point is that a page costs
  * about the same wherever it starts, and what a filter that skips 90% costs. Average time per

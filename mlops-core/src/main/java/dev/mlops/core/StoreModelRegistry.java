@@ -45,6 +45,7 @@ final class StoreModelRegistry implements ModelRegistry {
     private final JournalAuditLog audit;
     private final DatasetCatalog datasets;
     private final Clock clock;
+    private final VersionIndex index;
     private final String actor;
     private final BlobPins pins;
     /** Where a version's run is checked and told about it; the lineage links both ways. */
@@ -59,6 +60,7 @@ final class StoreModelRegistry implements ModelRegistry {
         this.audit = audit;
         this.datasets = datasets;
         this.clock = clock;
+        this.index = new VersionIndex(docs, clock);
         this.actor = actor;
     }
 
@@ -395,7 +397,9 @@ final class StoreModelRegistry implements ModelRegistry {
      * Pages by version number: numbers are dense (deleted versions keep a tombstone), so the
      * versions after the cursor are read directly instead of scanning the versions directory.
      * Past the latest-version hint (which may lag a registration in flight or a crash) it
-     * probes until a number is absent.
+     * probes until a number is absent. A filter by alias reads the alias's version only; a
+     * filter by tag or metric consults the {@link VersionIndex} and reads only the versions it
+     * cannot rule out.
      */
     @Override
     public Page<ModelVersion> listVersions(String name, VersionQuery query) {
@@ -403,24 +407,71 @@ final class StoreModelRegistry implements ModelRegistry {
         ModelDoc model = modelDoc(name).value();
         Integer aliasTarget = query.alias().map(a -> model.aliases().getOrDefault(a, -1)).orElse(null);
         int from = query.page().pageToken().map(t -> PageTokens.number("listVersions(" + name + ")", t)).orElse(0) + 1;
+        if (aliasTarget != null) {
+            return aliasPage(name, model, query, aliasTarget, from);
+        }
+        boolean indexed = !query.tags().isEmpty() || !query.minMetrics().isEmpty() || !query.maxMetrics().isEmpty();
         int want = query.page().size();
         List<ModelVersion> out = new ArrayList<>(Math.min(want, 256));
         int n = from;
-        for (; out.size() < want; n++) {
-            Optional<Versioned<VersionDoc>> v = readVersionLeniently(name, n);
-            if (v.isEmpty()) {
-                if (n > model.latestVersion()) {
-                    return Page.last(out);
+        while (out.size() < want) {
+            if (n > model.latestVersion() || !indexed) {
+                Optional<Versioned<VersionDoc>> v = readVersionLeniently(name, n);
+                if (v.isEmpty()) {
+                    if (n > model.latestVersion()) {
+                        return Page.last(out);
+                    }
+                } else if (matches(v.get().value(), model, query, null)) {
+                    out.add(toVersion(v.get().value(), model));
                 }
-                continue; // a hole below the hint: removed outside mlops, reported by verify
+                n++;
+                continue;
             }
-            if (matches(v.get().value(), model, query, aliasTarget)) {
-                out.add(toVersion(v.get().value(), model));
-            }
+            n = scanBucket(name, model, query, n, want, out);
         }
         int last = n - 1;
         boolean more = last < model.latestVersion() || docs.store().read(Keys.version(name, last + 1)).isPresent();
         return new Page<>(out, more ? Optional.of(Keys.number(last)) : Optional.empty());
+    }
+
+    /**
+     * Examines versions from {@code n} to the end of its index bucket (or the latest-version
+     * hint), reading only those the bucket cannot rule out, and records in the bucket the
+     * versions it had to read because it did not know them.
+     *
+     * @return the first version not examined
+     */
+    private int scanBucket(String name, ModelDoc model, VersionQuery query, int n, int want, List<ModelVersion> out) {
+        VersionIndex.Bucket bucket = index.read(name, VersionIndex.bucketOf(n));
+        int end = Math.min(VersionIndex.lastOf(VersionIndex.bucketOf(n)), model.latestVersion());
+        Map<Integer, VersionDoc> learned = new TreeMap<>();
+        for (; n <= end && out.size() < want; n++) {
+            VersionIndex.Entry e = bucket.doc().known(n);
+            if (model.isDeleted(n) || (e != null && !e.mayMatch(query))) {
+                continue;
+            }
+            Optional<Versioned<VersionDoc>> v = readVersionLeniently(name, n);
+            if (v.isEmpty() || v.get().value() == null) {
+                continue;
+            }
+            if (e == null && bucket.doc().unrecorded(n)) {
+                learned.put(n, v.get().value());
+            }
+            if (matches(v.get().value(), model, query, null)) {
+                out.add(toVersion(v.get().value(), model));
+            }
+        }
+        index.record(name, bucket, learned);
+        return n;
+    }
+
+    /** The page of a query by alias: at most the alias's version, if it is at or after the cursor. */
+    private Page<ModelVersion> aliasPage(String name, ModelDoc model, VersionQuery query, int target, int from) {
+        if (target < from) {
+            return Page.last(List.of());
+        }
+        return Page.last(readVersionLeniently(name, target).map(Versioned::value)
+                .filter(d -> matches(d, model, query, target)).map(d -> toVersion(d, model)).stream().toList());
     }
 
     /** Reads version {@code n}; a damaged document counts as present and is skipped with a warning. */
@@ -874,20 +925,49 @@ final class StoreModelRegistry implements ModelRegistry {
     /**
      * Changes a version by compare-and-set. The model document is read before, so that building
      * the answer needs no read after the commit: a read failing then would report a committed
-     * change as failed.
+     * change as failed. A change to what the {@link VersionIndex} records is made inside the
+     * index's write protocol: a first attempt that finds it needs one starts the protocol and
+     * applies the change again.
      */
     private Updated updateVersion(ModelRef.Version ref, java.util.function.UnaryOperator<VersionDoc> change) {
         Objects.requireNonNull(ref, "ref");
         ModelDoc model = modelDoc(ref.model()).value();
         DocumentKey key = Keys.version(ref.model(), ref.number());
         liveVersionDoc(ref, model);
-        VersionDoc d = docs.update(key, VersionDoc.class, () -> "version " + ref + " does not exist", v -> {
-            if (v.deleted()) {
-                throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+        Optional<VersionIndex.Pending> pending = Optional.empty();
+        boolean marked = false;
+        try {
+            while (true) {
+                boolean protocol = marked;
+                try {
+                    VersionDoc d = docs.update(key, VersionDoc.class, () -> "version " + ref + " does not exist", v -> {
+                        if (v.deleted()) {
+                            throw new NotFoundException("version " + ref + " does not exist (it was deleted)");
+                        }
+                        VersionDoc next = change.apply(v);
+                        if (!protocol && next != v && VersionIndex.changes(v, next)) {
+                            throw new IndexMarkNeeded();
+                        }
+                        return next;
+                    }).value();
+                    return new Updated(d, model);
+                } catch (IndexMarkNeeded e) {
+                    pending = index.begin(ref.model(), ref.number());
+                    marked = true;
+                }
             }
-            return change.apply(v);
-        }).value();
-        return new Updated(d, model);
+        } finally {
+            pending.ifPresent(index::end);
+        }
+    }
+
+    /** Thrown out of a compare-and-set to start the index's write protocol; never leaves this class. */
+    private static final class IndexMarkNeeded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        IndexMarkNeeded() {
+            super(null, null, false, false);
+        }
     }
 
     private static Map<String, String> tagState(Map<String, String> tags, String key) {
