@@ -32,6 +32,7 @@ import java.util.Random;
  * CREATED &lt;model&gt; &lt;version&gt; &lt;sha256&gt; &lt;seed&gt; &lt;iteration&gt;  (after register returned)
  * ALIAS &lt;model&gt; &lt;alias&gt; &lt;version&gt;                    (after setAlias returned)
  * ROLLBACK &lt;model&gt; &lt;alias&gt; &lt;version&gt;                 (after rollback returned)
+ * TAGGED &lt;model&gt; &lt;version&gt; &lt;shard&gt;                   (after setVersionTag returned)
  * ERROR &lt;exception&gt;                                     (unexpected failure, then exit 1)
  * DONE                                                  (after the last registration)
  * STALL                                                 (see below)
@@ -49,6 +50,10 @@ import java.util.Random;
 public final class RegistrationWorker {
     /** The aliases the workers move. */
     public static final List<String> ALIASES = List.of("production", "champion");
+    /** The tag the workers change on random versions, to values {@code 0} to {@code SHARDS - 1}. */
+    public static final String SHARD = "shard";
+    /** How many values {@link #SHARD} takes. */
+    public static final int SHARDS = 4;
     private static final FileOutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
     private RegistrationWorker() {
@@ -87,6 +92,7 @@ public final class RegistrationWorker {
                         ModelVersion v = mlops.models().register(model, spec(seed, i, maxSize));
                         emit("CREATED " + model + " " + v.number() + " " + v.artifact().digest() + " " + seed + " " + i);
                         registered++;
+                        tag(mlops, model, rnd);
                     } else {
                         moveAlias(mlops, model, rnd, op);
                     }
@@ -117,6 +123,18 @@ public final class RegistrationWorker {
                 .tag("worker", "w" + seed)
                 .idempotencyKey("w" + seed + "-" + i)
                 .build();
+    }
+
+    /**
+     * Sets the tag {@value #SHARD} of a random version: a change the version index records, so a
+     * kill may land between its mark and its record.
+     */
+    private static void tag(Mlops mlops, String model, Random rnd) {
+        int latest = mlops.models().model(model).latestVersion();
+        int target = 1 + rnd.nextInt(latest);
+        String shard = Integer.toString(rnd.nextInt(SHARDS));
+        mlops.models().setVersionTag(dev.mlops.api.ModelRef.version(model, target), SHARD, shard);
+        emit("TAGGED " + model + " " + target + " " + shard);
     }
 
     private static void moveAlias(Mlops mlops, String model, Random rnd, int op) {

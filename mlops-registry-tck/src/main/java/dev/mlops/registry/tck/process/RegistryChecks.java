@@ -30,15 +30,53 @@ public final class RegistryChecks {
 
     /** @return every version of the model, archived included, following page tokens */
     public static List<ModelVersion> allVersions(ModelRegistry registry, String model) {
+        return allVersions(registry, model, null, null);
+    }
+
+    /**
+     * @param tag a tag the versions must carry, or null for all versions
+     * @param value the tag's value
+     * @return every version of the model carrying the tag, archived ones too, by listing pages
+     */
+    public static List<ModelVersion> allVersions(ModelRegistry registry, String model, String tag, String value) {
         List<ModelVersion> out = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
-            Page<ModelVersion> p = registry.listVersions(model, VersionQuery.builder().includeArchived(true)
-                    .page(new PageRequest(100, token)).build());
+            VersionQuery.Builder q = VersionQuery.builder().includeArchived(true).page(new PageRequest(100, token));
+            if (tag != null) {
+                q.tag(tag, value);
+            }
+            Page<ModelVersion> p = registry.listVersions(model, q.build());
             out.addAll(p.items());
             token = p.nextPageToken();
         } while (token.isPresent());
         return out;
+    }
+
+    /**
+     * Counts the marks writers left in a model's version index (core's documents
+     * {@code models/NAME/version-index/B}, field {@code pending}): each is a tag or status change
+     * whose writer died between marking the version and recording it.
+     *
+     * @return the number of versions marked pending
+     */
+    public static int versionIndexMarks(dev.mlops.api.store.Store store, String model) {
+        dev.mlops.api.store.DocumentKey parent = dev.mlops.api.store.DocumentKey.of("models").child(model)
+                .child("version-index");
+        int marks = 0;
+        Optional<String> cursor = Optional.empty();
+        do {
+            Page<dev.mlops.api.store.DocumentKey> keys = store.listKeys(parent, cursor, 100);
+            for (dev.mlops.api.store.DocumentKey key : keys.items()) {
+                var doc = store.read(key);
+                if (doc.isPresent()) {
+                    var pending = dev.mlops.json.StrictJson.readTree(doc.get().content(), key.toString()).get("pending");
+                    marks += pending == null ? 0 : pending.size();
+                }
+            }
+            cursor = keys.nextPageToken();
+        } while (cursor.isPresent());
+        return marks;
     }
 
     /** @return every audit entry, in sequence order */

@@ -41,7 +41,7 @@ public final class Reported {
                         Integer.parseInt(f[5])));
                 case "ALIAS", "ROLLBACK" -> moves.add(new Move(f[0], f[1], f[2], Integer.parseInt(f[3])));
                 case "ERROR" -> errors.add(l);
-                case "READY", "BEGIN", "DONE", "STALL" -> {
+                case "READY", "BEGIN", "DONE", "STALL", "TAGGED" -> {
                 }
                 default -> errors.add("unexpected line: " + l);
             }
