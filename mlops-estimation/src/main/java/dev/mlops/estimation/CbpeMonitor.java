@@ -166,9 +166,11 @@ public final class CbpeMonitor {
         double p = cal == null ? positiveProbability : cal.predict(positiveProbability);
         lock.lock();
         try {
-            long now = clock.millis();
-            if (countRows == 0 && now >= openEnd) {
-                advanceTime(now);
+            if (countRows == 0) { // count windows read the clock only when one closes
+                long now = clock.millis();
+                if (now >= openEnd) {
+                    advanceTime(now);
+                }
             }
             open.addBinary(positiveProbability, p, predicted);
             return counted();
@@ -193,9 +195,11 @@ public final class CbpeMonitor {
         checkRow(probabilities, predicted);
         lock.lock();
         try {
-            long now = clock.millis();
-            if (countRows == 0 && now >= openEnd) {
-                advanceTime(now);
+            if (countRows == 0) { // count windows read the clock only when one closes
+                long now = clock.millis();
+                if (now >= openEnd) {
+                    advanceTime(now);
+                }
             }
             calibrate(probabilities, calibratedRow);
             open.addMulticlass(probabilities, calibratedRow, predicted);
