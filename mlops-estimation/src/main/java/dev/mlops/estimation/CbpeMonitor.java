@@ -309,17 +309,7 @@ public final class CbpeMonitor {
      */
     public boolean feedback(long window, double positiveProbability, int predicted, int actual) {
         checkBinaryFeedback(positiveProbability, predicted, actual);
-        lock.lock();
-        try {
-            WindowStats s = bySequence(window);
-            if (s == null) {
-                return false;
-            }
-            s.labelBinary(positiveProbability, predicted, actual);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return join(false, window, positiveProbability, null, predicted, actual);
     }
 
     /**
@@ -336,17 +326,7 @@ public final class CbpeMonitor {
     public boolean feedback(Instant predictedAt, double positiveProbability, int predicted, int actual) {
         Objects.requireNonNull(predictedAt, "predictedAt");
         checkBinaryFeedback(positiveProbability, predicted, actual);
-        lock.lock();
-        try {
-            WindowStats s = byTime(predictedAt.toEpochMilli());
-            if (s == null) {
-                return false;
-            }
-            s.labelBinary(positiveProbability, predicted, actual);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return join(true, predictedAt.toEpochMilli(), positiveProbability, null, predicted, actual);
     }
 
     /**
@@ -360,17 +340,7 @@ public final class CbpeMonitor {
      */
     public boolean feedback(long window, double[] probabilities, int predicted, int actual) {
         checkMulticlassFeedback(probabilities, predicted, actual);
-        lock.lock();
-        try {
-            WindowStats s = bySequence(window);
-            if (s == null) {
-                return false;
-            }
-            s.labelMulticlass(probabilities, predicted, actual);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return join(false, window, Double.NaN, probabilities, predicted, actual);
     }
 
     /**
@@ -385,13 +355,26 @@ public final class CbpeMonitor {
     public boolean feedback(Instant predictedAt, double[] probabilities, int predicted, int actual) {
         Objects.requireNonNull(predictedAt, "predictedAt");
         checkMulticlassFeedback(probabilities, predicted, actual);
+        return join(true, predictedAt.toEpochMilli(), Double.NaN, probabilities, predicted, actual);
+    }
+
+    /**
+     * Adds checked ground truth to the window found by number or by time.
+     *
+     * @param probabilities null for a binary row, whose class 1 probability is {@code positive}
+     */
+    private boolean join(boolean byTime, long key, double positive, double[] probabilities, int predicted, int actual) {
         lock.lock();
         try {
-            WindowStats s = byTime(predictedAt.toEpochMilli());
+            WindowStats s = byTime ? byTime(key) : bySequence(key);
             if (s == null) {
                 return false;
             }
-            s.labelMulticlass(probabilities, predicted, actual);
+            if (probabilities == null) {
+                s.labelBinary(positive, predicted, actual);
+            } else {
+                s.labelMulticlass(probabilities, predicted, actual);
+            }
             return true;
         } finally {
             lock.unlock();
