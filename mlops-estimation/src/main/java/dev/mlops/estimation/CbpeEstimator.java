@@ -135,7 +135,7 @@ final class CbpeEstimator implements FittedCbpe {
                 MetricColumn col = columns.get(m);
                 Thresholds t = thresholds.get(m);
                 double value = col.estimate().applyAsDouble(r);
-                double se = col.samplingError().applyAsDouble(r);
+                double se = col.samplingError().applyAsDouble(r.size());
                 OptionalDouble realized = OptionalDouble.empty();
                 if (r.targets != null) {
                     double v = col.realized().applyAsDouble(r);
@@ -150,6 +150,31 @@ final class CbpeEstimator implements FittedCbpe {
             }
         }
         return new EstimationResult(chunks, out);
+    }
+
+    /** @return the class labels, in the order of the probability columns (binary: "0", "1") */
+    List<String> classes() {
+        return classes;
+    }
+
+    /** @return true for a binary classifier (one probability column, class 1's) */
+    boolean binary() {
+        return binary;
+    }
+
+    /** @return per probability column, its calibrator or null */
+    IsotonicRegression[] calibrators() {
+        return calibrators;
+    }
+
+    /** @return the result columns, in the builder's order */
+    List<MetricColumn> columns() {
+        return columns;
+    }
+
+    /** @return the alert thresholds, one per column of {@link #columns()} */
+    List<Thresholds> thresholds() {
+        return thresholds;
     }
 
     /** The rows in time order (stable) when there are timestamps, with calibrated probabilities. */

@@ -59,10 +59,10 @@ final class ConfusionColumns {
             double std = component[0];
             double proportion = component[1];
             out.add(new MetricColumn(names[cell], 0, upper, r -> normalizeEstimate(expected(r), cell, how, r.size()),
-                    r -> switch (how) {
-                        case NONE -> std / Math.sqrt(r.size()) * r.size();
-                        case ALL -> std / Math.sqrt(r.size());
-                        case TRUE, PREDICTED -> std / Math.sqrt(r.size() * proportion);
+                    rows -> switch (how) {
+                        case NONE -> std / Math.sqrt(rows) * rows;
+                        case ALL -> std / Math.sqrt(rows);
+                        case TRUE, PREDICTED -> std / Math.sqrt(rows * proportion);
                     },
                     r -> normalize(realized(r), cell, how)));
         }
@@ -117,7 +117,7 @@ final class ConfusionColumns {
         double std = Math.sqrt(var / perRow.length);
         return new MetricColumn("business_value", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                 r -> value(expected(r), matrix, perPrediction),
-                r -> (perPrediction ? std : std * r.size()) / Math.sqrt(r.size()),
+                rows -> (perPrediction ? std : std * rows) / Math.sqrt(rows),
                 r -> value(realized(r), matrix, perPrediction));
     }
 

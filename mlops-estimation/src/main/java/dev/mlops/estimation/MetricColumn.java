@@ -1,5 +1,6 @@
 package dev.mlops.estimation;
 
+import java.util.function.IntToDoubleFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -10,9 +11,9 @@ import java.util.function.ToDoubleFunction;
  * @param lowerLimit the smallest possible value, or negative infinity
  * @param upperLimit the largest possible value, or positive infinity
  * @param estimate the estimate from calibrated probabilities and predictions
- * @param samplingError the standard error for a chunk
+ * @param samplingError the standard error for a chunk of n rows (it depends on the reference and n alone)
  * @param realized the value from the chunk's targets (called only when there are targets)
  */
 record MetricColumn(String name, double lowerLimit, double upperLimit, ToDoubleFunction<Rows> estimate,
-                    ToDoubleFunction<Rows> samplingError, ToDoubleFunction<Rows> realized) {
+                    IntToDoubleFunction samplingError, ToDoubleFunction<Rows> realized) {
 }

@@ -25,34 +25,34 @@ final class MetricColumns {
                     SamplingErrors.Components se = SamplingErrors.auroc(ref.targets, ref.uncalibrated[0], false);
                     out.add(new MetricColumn("roc_auc", 0, 1,
                             r -> Estimates.rocAuc(r.calibrated[0], r.uncalibrated[0]),
-                            r -> SamplingErrors.universal(se, r.size()), Realized::rocAuc));
+                            rows -> SamplingErrors.universal(se, rows), Realized::rocAuc));
                 }
                 case F1 -> {
                     SamplingErrors.Components se = SamplingErrors.f1(c, n, false);
                     out.add(new MetricColumn("f1", 0, 1, r -> Estimates.f1(r.predicted, r.calibrated[0]),
-                            r -> SamplingErrors.universal(se, r.size()), r -> Realized.part(r, Realized.Part.F1)));
+                            rows -> SamplingErrors.universal(se, rows), r -> Realized.part(r, Realized.Part.F1)));
                 }
                 case PRECISION -> {
                     SamplingErrors.Components se = SamplingErrors.precision(c, n, false);
                     out.add(new MetricColumn("precision", 0, 1, r -> Estimates.precision(r.predicted, r.calibrated[0]),
-                            r -> SamplingErrors.universal(se, r.size()),
+                            rows -> SamplingErrors.universal(se, rows),
                             r -> Realized.part(r, Realized.Part.PRECISION)));
                 }
                 case RECALL -> {
                     SamplingErrors.Components se = SamplingErrors.recall(c, n, false);
                     out.add(new MetricColumn("recall", 0, 1, r -> Estimates.recall(r.predicted, r.calibrated[0]),
-                            r -> SamplingErrors.universal(se, r.size()), r -> Realized.part(r, Realized.Part.RECALL)));
+                            rows -> SamplingErrors.universal(se, rows), r -> Realized.part(r, Realized.Part.RECALL)));
                 }
                 case SPECIFICITY -> {
                     SamplingErrors.Components se = SamplingErrors.specificity(c, n, false);
                     out.add(new MetricColumn("specificity", 0, 1,
                             r -> Estimates.specificity(r.predicted, r.calibrated[0]),
-                            r -> SamplingErrors.universal(se, r.size()), Realized::specificity));
+                            rows -> SamplingErrors.universal(se, rows), Realized::specificity));
                 }
                 case ACCURACY -> {
                     double std = SamplingErrors.accuracyStd(ref.targets, ref.predicted);
                     out.add(new MetricColumn("accuracy", 0, 1, r -> Estimates.accuracy(r.predicted, r.calibrated[0]),
-                            r -> std / Math.sqrt(r.size()), Realized::accuracy));
+                            rows -> std / Math.sqrt(rows), Realized::accuracy));
                 }
                 case CONFUSION_MATRIX -> out.addAll(ConfusionColumns.columns(c, n, normalization));
                 case BUSINESS_VALUE -> out.add(ConfusionColumns.businessValue(ref, valueMatrix, valuePerPrediction));
@@ -80,7 +80,7 @@ final class MetricColumns {
                     }
                     // NannyML widens the multiclass AUROC error by 1.2
                     out.add(new MetricColumn("roc_auc", 0, 1, MetricColumns::multiclassRocAuc,
-                            r -> SamplingErrors.multiclass(se, r.size()) * 1.2, Realized::rocAuc));
+                            rows -> SamplingErrors.multiclass(se, rows) * 1.2, Realized::rocAuc));
                 }
                 case F1 -> out.add(perClassColumn("f1", perClass, n, Estimates::f1, Realized.Part.F1,
                         (cc, nn) -> SamplingErrors.f1(cc, nn, true)));
@@ -93,7 +93,7 @@ final class MetricColumns {
                 case ACCURACY -> {
                     double std = SamplingErrors.accuracyStd(ref.targets, ref.predicted);
                     out.add(new MetricColumn("accuracy", 0, 1, MetricColumns::multiclassAccuracy,
-                            r -> std / Math.sqrt(r.size()), Realized::accuracy));
+                            rows -> std / Math.sqrt(rows), Realized::accuracy));
                 }
                 case CONFUSION_MATRIX -> out.addAll(MulticlassConfusion.columns(ref, classes, normalization));
                 case BUSINESS_VALUE -> {
@@ -129,7 +129,7 @@ final class MetricColumns {
                 sum += estimate.apply(r.predictedIs(cls), r.calibrated[cls]);
             }
             return sum / r.classCount;
-        }, r -> SamplingErrors.multiclass(se, r.size()),
+        }, rows -> SamplingErrors.multiclass(se, rows),
                 part == null ? Realized::specificity : r -> Realized.part(r, part));
     }
 

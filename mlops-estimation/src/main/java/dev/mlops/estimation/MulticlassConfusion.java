@@ -96,8 +96,8 @@ final class MulticlassConfusion {
                 int pj = j;
                 out.add(new MetricColumn("true_" + classes.get(i) + "_pred_" + classes.get(j), 0, upper,
                         r -> cell(expected(r), ti, pj, how, false),
-                        r -> how == ConfusionNormalization.NONE ? std / Math.sqrt(r.size()) * r.size()
-                                : std / Math.sqrt(r.size() * (how == ConfusionNormalization.ALL ? 1 : proportion)),
+                        rows -> how == ConfusionNormalization.NONE ? std / Math.sqrt(rows) * rows
+                                : std / Math.sqrt(rows * (how == ConfusionNormalization.ALL ? 1 : proportion)),
                         r -> Rows.distinct(r.targets) < 2 || Rows.distinct(r.predicted) < 2 ? Double.NaN
                                 : cell(realized(r), ti, pj, how, true)));
             }
@@ -132,7 +132,7 @@ final class MulticlassConfusion {
         double std = n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN;
         return new MetricColumn("business_value", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                 r -> value(expected(r), value, perPrediction),
-                r -> (perPrediction ? std : std * r.size()) / Math.sqrt(r.size()),
+                rows -> (perPrediction ? std : std * rows) / Math.sqrt(rows),
                 r -> value(realized(r), value, perPrediction));
     }
 }

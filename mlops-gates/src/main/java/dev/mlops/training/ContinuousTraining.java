@@ -14,6 +14,7 @@ import dev.mlops.api.Names;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.NotFoundException;
 import dev.mlops.api.drift.DriftReport;
+import dev.mlops.api.estimation.PerformanceWindow;
 import dev.mlops.api.gate.CheckResult;
 import dev.mlops.api.gate.PromotionDecision;
 import dev.mlops.api.gate.RetrainTrigger;
@@ -247,6 +248,26 @@ public final class ContinuousTraining implements AutoCloseable {
             Objects.requireNonNull(decision, "decision");
             Objects.requireNonNull(run, "run");
         }
+    }
+
+    /**
+     * Passes a performance monitor's window to the policy ({@link RetrainPolicy#decide(PerformanceWindow)}):
+     * a run starts when it makes an estimated-drop trigger fire.
+     *
+     * @param window a monitored window's estimates
+     * @return the decision, and the run's outcome if it triggered one
+     * @throws IllegalStateException if there is no policy or it has no estimated-drop trigger
+     */
+    public Signal decide(PerformanceWindow window) {
+        Objects.requireNonNull(window, "window");
+        RetrainPolicy p = requirePolicy();
+        if (isClosed()) {
+            return new Signal(new RetrainDecision(RetrainPolicy.ESTIMATED_DROP, RetrainDecision.Verdict.IGNORED, 0,
+                    p.consecutiveSignals(), Optional.empty(), Optional.empty(), "the retraining loop of " + target()
+                            + " is closed"), Optional.empty());
+        }
+        RetrainDecision d = p.decide(window);
+        return new Signal(d, d.trigger().map(this::submit));
     }
 
     /**

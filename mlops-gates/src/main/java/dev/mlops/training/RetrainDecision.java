@@ -9,7 +9,8 @@ import java.util.Optional;
  * What a {@link RetrainPolicy} decided about one signal, and why: so a caller can show why a
  * drifted window did not retrain (hysteresis, cooldown) as well as why one did.
  *
- * @param source        the signal's source: {@link RetrainPolicy#DRIFT}, {@link RetrainPolicy#LIVE_ERROR},
+ * @param source        the signal's source: {@link RetrainPolicy#DRIFT}, {@link RetrainPolicy#ESTIMATED_DROP},
+ *                      {@link RetrainPolicy#LIVE_ERROR},
  *                      {@link RetrainPolicy#METRIC_FLOOR}
  * @param verdict       the decision
  * @param streak        consecutive signals of this source, counting this one (0 when it reset the streak)

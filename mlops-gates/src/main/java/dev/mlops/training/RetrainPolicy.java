@@ -4,6 +4,8 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.Names;
 import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.drift.Verdict;
+import dev.mlops.api.estimation.EstimatedMetric;
+import dev.mlops.api.estimation.PerformanceWindow;
 import dev.mlops.api.gate.RetrainTrigger;
 import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.ServiceMetrics;
@@ -23,12 +25,16 @@ import java.util.Set;
 
 /**
  * When to retrain a model: decides, signal by signal, whether a {@link RetrainTrigger} fires.
- * Signals come from four sources, each enabled on the builder:
+ * Signals come from five sources, each enabled on the builder:
  *
  * <ul>
  *   <li><b>drift reports</b> ({@link #onDriftReport}): a report is a signal when it has dataset
  *       drift ({@link Builder#onDatasetDrift()}) or when any of the named columns drifted
  *       ({@link Builder#onColumnDrift}); any other report clears the drift streak;</li>
+ *   <li><b>estimated performance</b> ({@link #decide(PerformanceWindow)}): a window of a
+ *       performance monitor (CBPE, before the labels arrive) is a signal when a watched metric's
+ *       estimate lies below its lower threshold derived from the reference
+ *       ({@link Builder#onEstimatedDrop}); a window without that drop clears the streak;</li>
  *   <li><b>online detectors on live error</b> ({@link #liveErrorDrift(String)}, or
  *       {@link #liveErrorState(String, Enum)} with each state a detector returns);</li>
  *   <li><b>serving metrics</b> ({@link #checkMetrics}): a metric read from
@@ -67,6 +73,8 @@ import java.util.Set;
 public final class RetrainPolicy {
     /** Trigger kind for drift reports. */
     public static final String DRIFT = "drift";
+    /** Trigger kind for an estimated performance drop. */
+    public static final String ESTIMATED_DROP = "estimated-drop";
     /** Trigger kind for online detectors on live error. */
     public static final String LIVE_ERROR = "live-error";
     /** Trigger kind for a serving metric out of its bound. */
@@ -79,6 +87,7 @@ public final class RetrainPolicy {
     private final boolean datasetDrift;
     private final Set<String> columns;
     private final boolean liveError;
+    private final Set<String> estimatedMetrics;
     private final List<MetricBound> bounds;
     private final Duration every;
     private final int consecutive;
@@ -88,6 +97,7 @@ public final class RetrainPolicy {
     // guarded by this
     private int driftStreak;
     private int liveStreak;
+    private int estimateStreak;
     private final int[] metricStreaks;
     private Instant lastTrigger;
     private Instant scheduleBase;
@@ -96,6 +106,7 @@ public final class RetrainPolicy {
         this.datasetDrift = b.datasetDrift;
         this.columns = Set.copyOf(b.columns);
         this.liveError = b.liveError;
+        this.estimatedMetrics = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.estimatedMetrics));
         this.bounds = List.copyOf(b.bounds);
         this.every = b.every;
         this.consecutive = b.consecutive;
@@ -168,6 +179,77 @@ public final class RetrainPolicy {
         String detail = what + " in " + driftStreak + " consecutive report(s); drifted columns " + drifted
                 + report.window().map(w -> ", window " + w.sequence()).orElse("");
         return fire(DRIFT, detail, facts, driftStreak);
+    }
+
+    /**
+     * Considers one window of a performance monitor (such as the estimation module's
+     * {@code CbpeMonitor}: {@code .listener(window -> policy.decide(window))}): a signal when any
+     * watched metric's estimate lies below its lower threshold, that is, performance estimated to
+     * have dropped below what the reference allows; any other window starts the streak over.
+     *
+     * @param window a monitored window's estimates
+     * @return the decision, with the evidence (metric, estimate, sampling error, threshold, realized
+     *     value if known, window) in the trigger's facts
+     * @throws IllegalStateException if the policy was built without {@link Builder#onEstimatedDrop}
+     * @throws IllegalArgumentException if the window lacks a watched metric
+     */
+    public synchronized RetrainDecision decide(PerformanceWindow window) {
+        Objects.requireNonNull(window, "window");
+        if (estimatedMetrics.isEmpty()) {
+            throw new IllegalStateException("this retrain policy has no estimated-drop trigger: build it with "
+                    + "onEstimatedDrop(...) to act on performance estimates");
+        }
+        List<EstimatedMetric> dropped = new ArrayList<>();
+        for (String name : estimatedMetrics) {
+            EstimatedMetric m = window.metric(name).orElseThrow(() -> new IllegalArgumentException("window "
+                    + window.sequence() + " has no metric " + Names.quote(name) + "; it estimates "
+                    + window.metrics().stream().map(EstimatedMetric::name).toList()));
+            if (m.estimatedDrop()) {
+                dropped.add(m);
+            }
+        }
+        if (dropped.isEmpty()) {
+            estimateStreak = 0;
+            StringBuilder why = new StringBuilder("no estimated drop in window " + window.sequence() + ":");
+            for (String name : estimatedMetrics) {
+                EstimatedMetric m = window.metric(name).orElseThrow();
+                why.append(' ').append(name).append(' ').append(m.estimate()).append(m.lowerThreshold().isPresent()
+                        ? " >= " + m.lowerThreshold().getAsDouble() : " (no lower threshold)").append(';');
+            }
+            return new RetrainDecision(ESTIMATED_DROP, RetrainDecision.Verdict.NO_SIGNAL, 0, consecutive,
+                    Optional.empty(), Optional.empty(), why + " no signal, the estimate streak starts over");
+        }
+        estimateStreak++;
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("window", Long.toString(window.sequence()));
+        facts.put("window_start", window.start().toString());
+        facts.put("window_end", window.end().toString());
+        facts.put("rows", Long.toString(window.rows()));
+        facts.put("labelled_rows", Long.toString(window.labelledRows()));
+        facts.put("dropped_metrics", String.join(",", dropped.stream().map(EstimatedMetric::name).toList()));
+        List<String> words = new ArrayList<>();
+        for (EstimatedMetric m : dropped) {
+            String k = m.name();
+            facts.put(k + ".estimate", Double.toString(m.estimate()));
+            facts.put(k + ".sampling_error", Double.toString(m.samplingError()));
+            facts.put(k + ".lower_threshold", Double.toString(m.lowerThreshold().getAsDouble()));
+            m.realized().ifPresent(r -> facts.put(k + ".realized", Double.toString(r)));
+            words.add(k + " estimated " + m.estimate() + " < threshold " + m.lowerThreshold().getAsDouble()
+                    + " (sampling error " + m.samplingError() + ")");
+        }
+        String detail = "estimated drop in window " + window.sequence() + ": " + String.join(", ", words) + "; "
+                + estimateStreak + " consecutive window(s)";
+        return fire(ESTIMATED_DROP, detail, facts, estimateStreak);
+    }
+
+    /**
+     * Considers a performance window as {@link #decide(PerformanceWindow)} does.
+     *
+     * @param window a monitored window's estimates
+     * @return the trigger, if this window made one fire
+     */
+    public Optional<RetrainTrigger> onPerformanceWindow(PerformanceWindow window) {
+        return decide(window).trigger();
     }
 
     /**
@@ -304,6 +386,7 @@ public final class RetrainPolicy {
     public synchronized void reset() {
         driftStreak = 0;
         liveStreak = 0;
+        estimateStreak = 0;
         java.util.Arrays.fill(metricStreaks, 0);
         lastTrigger = null;
         scheduleBase = clock.instant();
@@ -340,6 +423,9 @@ public final class RetrainPolicy {
         }
         if (liveError) {
             sources.add("live-error");
+        }
+        if (!estimatedMetrics.isEmpty()) {
+            sources.add("estimated-drop" + estimatedMetrics);
         }
         bounds.forEach(b -> sources.add(b.name + (b.floor ? " < " : " > ") + b.bound));
         if (every != null) {
@@ -390,6 +476,7 @@ public final class RetrainPolicy {
         scheduleBase = now;
         driftStreak = 0;
         liveStreak = 0;
+        estimateStreak = 0;
         java.util.Arrays.fill(metricStreaks, 0);
         return new RetrainTrigger(kind, detail, now, facts);
     }
@@ -462,6 +549,7 @@ public final class RetrainPolicy {
         private boolean datasetDrift;
         private final Set<String> columns = new LinkedHashSet<>();
         private boolean liveError;
+        private final Set<String> estimatedMetrics = new LinkedHashSet<>();
         private final List<MetricBound> bounds = new ArrayList<>();
         private Duration every;
         private int consecutive = 1;
@@ -512,6 +600,29 @@ public final class RetrainPolicy {
          */
         public Builder onLiveError() {
             this.liveError = true;
+            return this;
+        }
+
+        /**
+         * A performance window ({@link RetrainPolicy#decide(PerformanceWindow)}) in which any of
+         * these metrics is estimated below its lower threshold (derived from the reference) is a
+         * signal: performance estimated to have dropped, before the labels arrive.
+         *
+         * @param metrics metric names as the monitor reports them, such as {@code roc_auc}; at least one
+         * @return this
+         */
+        public Builder onEstimatedDrop(String... metrics) {
+            Objects.requireNonNull(metrics, "metrics");
+            if (metrics.length == 0) {
+                throw new IllegalArgumentException("name at least one estimated metric to watch, such as roc_auc");
+            }
+            for (String m : metrics) {
+                Objects.requireNonNull(m, "metric name");
+                if (m.isBlank()) {
+                    throw new IllegalArgumentException("metric name must not be blank");
+                }
+                estimatedMetrics.add(m);
+            }
             return this;
         }
 
@@ -612,9 +723,11 @@ public final class RetrainPolicy {
          *     the schedule interval (the schedule could never fire on time)
          */
         public RetrainPolicy build() {
-            if (!datasetDrift && columns.isEmpty() && !liveError && bounds.isEmpty() && every == null) {
+            if (!datasetDrift && columns.isEmpty() && !liveError && estimatedMetrics.isEmpty() && bounds.isEmpty()
+                    && every == null) {
                 throw new IllegalStateException("a retrain policy needs at least one trigger: onDatasetDrift(), "
-                        + "onColumnDrift(...), onLiveError(), metricFloor(...), metricCeiling(...) or every(...)");
+                        + "onColumnDrift(...), onLiveError(), onEstimatedDrop(...), metricFloor(...), metricCeiling(...)"
+                        + " or every(...)");
             }
             if (every != null && cooldown.compareTo(every) > 0) {
                 throw new IllegalStateException("cooldown " + cooldown + " is longer than the schedule interval " + every

@@ -52,6 +52,7 @@ class ArchitectureTest {
         // mlops-drift is dev.mlops.drift and its sub-packages except dev.mlops.drift.multivariate, the package of
         // mlops-drift-multivariate (a package without ".." is that package alone)
         module("drift", List.of("dev.mlops.drift", "dev.mlops.drift.online.."), "api", "json");
+        // its online monitor (CbpeMonitor) is fed through mlops-api's OutputObserver, never through mlops-serving
         module("estimation", List.of("dev.mlops.estimation.."), "api", "quality");
         module("drift-multivariate", List.of("dev.mlops.drift.multivariate.."), "api", "quality", "estimation");
         module("core", List.of("dev.mlops.core.."), "api", "json", "quality");

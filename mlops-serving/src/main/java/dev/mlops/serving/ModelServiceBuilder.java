@@ -4,6 +4,7 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.core.Mlops;
 import dev.mlops.api.serving.InferenceLog;
 import dev.mlops.api.serving.InputObserver;
+import dev.mlops.api.serving.OutputObserver;
 import dev.mlops.api.serving.ModelLoader;
 import dev.mlops.api.serving.ModelService;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ public final class ModelServiceBuilder<I, O> {
     Function<? super I, ?> logInput;
     InputObserver<? super I> observer;
     double observerRate;
+    OutputObserver<? super I, ? super O> outputObserver;
+    double outputObserverRate;
     int feedbackWindow;
     ToDoubleBiFunction<? super O, ? super O> errorFunction;
     Path artifactCache;
@@ -415,6 +418,25 @@ public final class ModelServiceBuilder<I, O> {
         fraction(sampleRate, "monitor sampleRate");
         this.observer = observer;
         this.observerRate = sampleRate;
+        return this;
+    }
+
+    /**
+     * Hands a sample of the model's answers, with their inputs, to an observer (such as the
+     * estimation module's performance monitor), on the request thread once the model answered;
+     * a fallback's answers are not observed. An observer that throws is counted (with the input
+     * observers' errors) and ignored.
+     *
+     * @param observer receives inputs and the model's outputs
+     * @param sampleRate fraction of answers observed, from 0 to 1
+     * @return this
+     */
+    public ModelServiceBuilder<I, O> monitorOutputs(OutputObserver<? super I, ? super O> observer, double sampleRate) {
+        Objects.requireNonNull(observer, "observer");
+        once(this.outputObserver, "monitorOutputs");
+        fraction(sampleRate, "monitorOutputs sampleRate");
+        this.outputObserver = observer;
+        this.outputObserverRate = sampleRate;
         return this;
     }
 

@@ -4,6 +4,7 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.serving.InferenceLog;
 import dev.mlops.api.serving.InferenceRecord;
 import dev.mlops.api.serving.InputObserver;
+import dev.mlops.api.serving.OutputObserver;
 import dev.mlops.api.serving.Prediction;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The optional features of a service's request path (input check, monitor, inference log,
+ * The optional features of a service's request path (input check, monitor, output monitor, inference log,
  * feedback window, shadow) as stages, built once with the service. A stage implements the
  * hooks it needs; the request path runs each hook's stages from an array, so a feature that is
  * not configured has no stage and costs nothing. A new feature is one stage class here and one
@@ -74,6 +75,9 @@ final class RequestStages<I, O> {
         }
         if (b.observer != null) {
             stages.add(new MonitorStage<I, O>(b.observer, b.observerRate, observerErrors));
+        }
+        if (b.outputObserver != null) {
+            stages.add(new OutputMonitorStage<I, O>(b.outputObserver, b.outputObserverRate, observerErrors));
         }
         if (b.log != null) {
             stages.add(new LogStage<I, O>(b.log, b.logRate, b.logInput, clock, ids, logFailures));
@@ -135,6 +139,33 @@ final class RequestStages<I, O> {
                     errors.increment();
                 }
             }
+        }
+    }
+
+    /** Hands a sample of the model's answers to an observer; one that throws is counted and ignored. */
+    private static final class OutputMonitorStage<I, O> implements AfterAnswer<I, O> {
+        private final OutputObserver<? super I, ? super O> observer;
+        private final double rate;
+        private final LongAdder errors;
+
+        OutputMonitorStage(OutputObserver<? super I, ? super O> observer, double rate, LongAdder errors) {
+            this.observer = observer;
+            this.rate = rate;
+            this.errors = errors;
+        }
+
+        @Override
+        public String answered(Prediction.Route route, ModelRef.Version version, VersionStats stats, I input, O output,
+                               long nanos, String id) {
+            // a fallback's answer says nothing about the model's performance
+            if (route != Prediction.Route.FALLBACK && sampled(rate)) {
+                try {
+                    observer.observe(input, output);
+                } catch (RuntimeException e) {
+                    errors.increment();
+                }
+            }
+            return id;
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Why a retraining run started.
  *
- * @param kind {@code drift} (a drift report), {@code live-error} (an online detector on live
+ * @param kind {@code drift} (a drift report), {@code estimated-drop} (estimated performance below its
+ *     threshold), {@code live-error} (an online detector on live
  *     error), {@code metric-floor} (a serving metric fell below its floor), {@code schedule}, or
  *     {@code manual}
  * @param detail what exactly, in words (drifted columns, the metric and its value, ...)

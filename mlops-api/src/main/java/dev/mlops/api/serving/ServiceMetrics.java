@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param versions per-version counters, every version served since start
  * @param shadowDropped shadow requests dropped because the shadow queue was full
  * @param logDropped inference-log records dropped (queue full or write failure)
- * @param observerErrors input observers that threw
+ * @param observerErrors input and output observers that threw
  */
 public record ServiceMetrics(String service, List<VersionMetrics> versions, long shadowDropped, long logDropped,
                              long observerErrors) {
