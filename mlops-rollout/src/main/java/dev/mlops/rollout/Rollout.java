@@ -147,6 +147,16 @@ public final class Rollout {
         return recorder;
     }
 
+    /** @return the rollout's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the version being rolled out */
+    public ModelRef.Version candidate() {
+        return candidate;
+    }
+
     /** @return the id this instance publishes under */
     public String instanceId() {
         return instanceId;
