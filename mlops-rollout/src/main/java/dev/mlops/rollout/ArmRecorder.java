@@ -2,8 +2,8 @@ package dev.mlops.rollout;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.serving.LatencyListener;
+import dev.mlops.core.StripedLongs;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * control's running median and 99th percentile, computed from a log-scale histogram of the
  * control latencies seen <i>before</i> the request (recomputed every {@value #RECOMPUTE_EVERY}
  * control latencies once {@value #LATENCY_BURN_IN} are known, every 1,024 after
- * {@value #RECOMPUTE_SLOWER_AFTER}). A request of either arm is
+ * {@value #RECOMPUTE_SLOWER_AFTER}; counted per request-thread cell, so with one thread exactly
+ * so, with several each thread's cell on its own count, and nothing on the request path is
+ * shared between threads but the striped histogram). A request of either arm is
  * counted as "over p99" when it took longer than the threshold at that moment. When both arms
  * have the same latency distribution, a request of either arm exceeds a threshold fixed before
  * it with the same probability, so the two exceedance shares have the same mean whatever the
@@ -38,10 +40,21 @@ public final class ArmRecorder {
     private static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
     private static final int BUCKETS = (64 - SUB_BUCKET_BITS) * SUB_BUCKETS + SUB_BUCKETS;
 
+    /**
+     * Stripes of the control's histogram: request threads add to the stripe their thread hashes
+     * to ({@link StripedLongs#cell()}), so two threads seldom write one cache line; a
+     * recomputation sums the stripes.
+     */
+    static final int STRIPES = Math.min(8, StripedLongs.CELLS);
+
     private final Counters control = new Counters();
     private final Counters candidate = new Counters();
-    private final AtomicLongArray controlHistogram = new AtomicLongArray(BUCKETS);
-    private final AtomicLong controlLatencies = new AtomicLong();
+    private final AtomicLongArray controlHistogram = new AtomicLongArray(STRIPES * BUCKETS);
+    // control latencies per thread cell: each cell decides its recomputations from its own count,
+    // so no count is shared between request threads (one thread alone behaves as one counter)
+    private final StripedLongs controlLatencies = new StripedLongs();
+    // the stripes summed, by the one thread that recomputes (recomputeThresholds is synchronized)
+    private final long[] merged = new long[BUCKETS];
     // -1 until the burn-in is over; both written by the thread that recomputes
     private volatile long p50Threshold = -1;
     private volatile long p99Threshold = -1;
@@ -74,8 +87,9 @@ public final class ArmRecorder {
             }
         }
         if (arm == Arm.CONTROL) {
-            controlHistogram.incrementAndGet(bucket(nanos));
-            long n = controlLatencies.incrementAndGet();
+            int cell = StripedLongs.cell();
+            controlHistogram.getAndIncrement((cell & (STRIPES - 1)) * BUCKETS + bucket(nanos));
+            long n = controlLatencies.addAndGet(cell, 1);
             // a scan of the histogram costs about 2,000 reads: amortized over 64 requests while the
             // thresholds still move, over 1,024 once they have settled
             long every = n < RECOMPUTE_SLOWER_AFTER ? RECOMPUTE_EVERY : 16L * RECOMPUTE_EVERY;
@@ -151,9 +165,15 @@ public final class ArmRecorder {
     }
 
     private synchronized void recomputeThresholds() {
+        java.util.Arrays.fill(merged, 0);
         long total = 0;
-        for (int i = 0; i < BUCKETS; i++) {
-            total += controlHistogram.get(i);
+        for (int stripe = 0; stripe < STRIPES; stripe++) {
+            int base = stripe * BUCKETS;
+            for (int i = 0; i < BUCKETS; i++) {
+                long c = controlHistogram.get(base + i);
+                merged[i] += c;
+                total += c;
+            }
         }
         long rank50 = (long) Math.ceil(0.50 * total);
         long rank99 = (long) Math.ceil(0.99 * total);
@@ -161,7 +181,7 @@ public final class ArmRecorder {
         long t50 = -1;
         long t99 = -1;
         for (int i = 0; i < BUCKETS && t99 < 0; i++) {
-            seen += controlHistogram.get(i);
+            seen += merged[i];
             if (t50 < 0 && seen >= rank50) {
                 t50 = upperEdge(i);
             }

@@ -10,7 +10,9 @@ import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import dev.mlops.gates.PromotionGate;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,21 +64,32 @@ public final class Rollout {
     private static final Logger LOG = LoggerFactory.getLogger(Rollout.class);
     private static final String PROCESS_INSTANCE_ID = newInstanceId();
     private static final int PAGE = 1000;
+    /** Looks kept per rollout before the series is thinned. */
+    static final int MAX_LOOKS = 512;
 
     private final Mlops mlops;
     private final Store store;
     private final String name;
     private final ModelRef.Version candidate;
     private final String alias;
-    private final RolloutPolicy policy;
+    private final RolloutPolicy configuredPolicy;
+    /** The rollout's policy: the stored one once read (the same on every instance), else the configured one. */
+    private volatile RolloutPolicy policy;
+    private boolean policyAdopted;
     private final Optional<PromotionGate> gate;
     private final String instanceId;
     private final DoubleConsumer onShare;
     private final ArmRecorder recorder = new ArmRecorder();
     private final DocumentKey stateKey;
     private final DocumentKey instancesKey;
+    private final DocumentKey policyKey;
+    private final DocumentKey looksKey;
+    private final Duration lookEvery;
     private Optional<RolloutDocuments.Arms> base;
     private double appliedShare = Double.NaN;
+    private volatile RolloutState lastState;
+    private Instant lastLookRecorded = Instant.MIN;
+    private final Map<String, LongAdder> decisionsMade = new ConcurrentHashMap<>();
 
     private Rollout(Builder b) {
         this.mlops = b.mlops;
@@ -82,12 +97,28 @@ public final class Rollout {
         this.name = b.name;
         this.candidate = b.candidate;
         this.alias = b.alias;
+        this.configuredPolicy = b.policy;
         this.policy = b.policy;
+        this.lookEvery = b.lookEvery;
         this.gate = Optional.ofNullable(b.gate);
         this.instanceId = b.instanceId;
         this.onShare = b.onShare;
-        this.stateKey = DocumentKey.of("rollouts", name, "state");
+        this.stateKey = stateKey(name);
         this.instancesKey = DocumentKey.of("rollouts", name, "instances");
+        this.policyKey = policyKey(name);
+        this.looksKey = looksKey(name);
+    }
+
+    static DocumentKey stateKey(String name) {
+        return DocumentKey.of("rollouts", name, "state");
+    }
+
+    static DocumentKey policyKey(String name) {
+        return DocumentKey.of("rollouts", name, "policy");
+    }
+
+    static DocumentKey looksKey(String name) {
+        return DocumentKey.of("rollouts", name, "looks");
     }
 
     /**
@@ -116,6 +147,16 @@ public final class Rollout {
         return recorder;
     }
 
+    /** @return the rollout's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the version being rolled out */
+    public ModelRef.Version candidate() {
+        return candidate;
+    }
+
     /** @return the id this instance publishes under */
     public String instanceId() {
         return instanceId;
@@ -141,6 +182,7 @@ public final class Rollout {
             Instant now = mlops.clock().instant();
             RolloutState s = new RolloutState(name, alias, new ModelRef.Version(candidate.model(), holder), candidate,
                     RolloutState.Status.RUNNING, 0, now, now, 0, Optional.empty(), "started", List.of(), false);
+            writePolicy();
             try {
                 store.create(stateKey, RolloutDocuments.state(s));
                 mlops.audit().record("rollout.start", candidate.toString(), Map.of(),
@@ -155,8 +197,69 @@ public final class Rollout {
             throw new ConflictException("rollout " + name + " exists for " + s.candidate() + " on alias " + s.alias()
                     + ", not for " + candidate + " on " + alias);
         }
+        adoptPolicy();
         apply(s);
         return s;
+    }
+
+    /**
+     * Stores the configured policy before the state exists. A policy left by a starter that died
+     * before creating the state is replaced; of two starters racing, the later write wins and
+     * every instance then adopts that one ({@link #adoptPolicy}), so the fleet agrees.
+     */
+    private void writePolicy() {
+        byte[] doc = RolloutDocuments.policy(name, configuredPolicy);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            Optional<Document> old = store.read(policyKey);
+            try {
+                if (old.isEmpty()) {
+                    store.create(policyKey, doc);
+                } else {
+                    store.replace(policyKey, old.get().revision(), doc);
+                }
+                return;
+            } catch (ConflictException anotherStarter) {
+                // read again: its write and ours are both before the state exists
+            }
+        }
+    }
+
+    /** Uses the stored policy, so every instance of the fleet applies the same steps and guardrails. */
+    private void adoptPolicy() {
+        Optional<Document> d = store.read(policyKey);
+        if (d.isPresent()) {
+            RolloutPolicy stored = RolloutDocuments.readPolicy(d.get().content(), name, policyKey.toString());
+            if (!stored.equals(configuredPolicy)) {
+                LOG.warn("rollout {}: using the policy it was started with, not this instance's configured one", name);
+            }
+            policy = stored;
+        }
+        policyAdopted = true;
+    }
+
+    /** @return the policy this instance applies: the stored one once started or ticked */
+    public RolloutPolicy policy() {
+        return policy;
+    }
+
+    /** @return the state as this instance last read it ({@link #start}, {@link #tick}, {@link #abort}) */
+    public Optional<RolloutState> lastState() {
+        return Optional.ofNullable(lastState);
+    }
+
+    /**
+     * @return how many decisions this instance made, by kind ({@code step}, {@code rollback},
+     *     {@code promote}, {@code abort}, as in the audit actions {@code rollout.*}); of a fleet,
+     *     exactly one instance counts each decision, so the sum over instances is the rollout's
+     */
+    public Map<String, Long> decisionsMade() {
+        Map<String, Long> m = new TreeMap<>();
+        decisionsMade.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
+    private void decided(String kind) {
+        decisionsMade.computeIfAbsent(kind, k -> new LongAdder()).increment();
     }
 
     /**
@@ -174,6 +277,9 @@ public final class Rollout {
      * @return the state after the look
      */
     public synchronized RolloutState tick() {
+        if (!policyAdopted) {
+            adoptPolicy();
+        }
         publish();
         Document d = store.read(stateKey).orElseThrow(() -> new NotFoundException("rollout " + name + " not started"));
         RolloutState s = RolloutDocuments.readState(d.content(), d.key().toString());
@@ -195,6 +301,9 @@ public final class Rollout {
      */
     public synchronized RolloutState abort(String reason) {
         Objects.requireNonNull(reason, "reason");
+        if (!policyAdopted) {
+            adoptPolicy();
+        }
         while (true) {
             Document d = store.read(stateKey).orElseThrow(() -> new NotFoundException("rollout " + name + " not started"));
             RolloutState s = RolloutDocuments.readState(d.content(), d.key().toString());
@@ -206,6 +315,7 @@ public final class Rollout {
             if (replace(d.revision(), next)) {
                 mlops.audit().record("rollout.abort", candidate.toString(), Map.of("step", String.valueOf(s.step())),
                         Map.of("rollout", name, "reason", reason, "instance", instanceId));
+                decided("abort");
                 apply(next);
                 return next;
             }
@@ -214,19 +324,31 @@ public final class Rollout {
 
     /** @return the fleet-wide statistics: control and candidate summed over every instance's last publication */
     public List<ArmStats> fleetStatistics() {
+        Fleet f = fleet(store, name);
+        return List.of(f.control(), f.candidate());
+    }
+
+    /** The arms summed over every instance's last publication, and how many instances published. */
+    record Fleet(ArmStats control, ArmStats candidate, int instances) {
+    }
+
+    static Fleet fleet(Store store, String name) {
+        DocumentKey instances = DocumentKey.of("rollouts", name, "instances");
         ArmStats control = ArmStats.EMPTY;
         ArmStats cand = ArmStats.EMPTY;
+        int n = 0;
         Optional<String> after = Optional.empty();
         while (true) {
-            var page = store.list(instancesKey, after, PAGE);
+            var page = store.list(instances, after, PAGE);
             for (Document doc : page.items()) {
                 RolloutDocuments.Arms a = RolloutDocuments.readArms(doc.content(), name, doc.key().name(),
                         doc.key().toString());
                 control = control.plus(a.control());
                 cand = cand.plus(a.candidate());
+                n++;
             }
             if (page.nextPageToken().isEmpty()) {
-                return List.of(control, cand);
+                return new Fleet(control, cand, n);
             }
             after = page.nextPageToken();
         }
@@ -239,6 +361,9 @@ public final class Rollout {
                 fleet.get(0), fleet.get(1), now);
         switch (look.action()) {
             case HOLD -> {
+                if (!now.isBefore(lastLookRecorded.plus(lookEvery))) {
+                    recordLook(now, s, fleet, look, false);
+                }
                 return s;
             }
             case ADVANCE -> {
@@ -248,6 +373,8 @@ public final class Rollout {
                 if (replace(revision, next)) {
                     mlops.audit().record("rollout.step", candidate.toString(), Map.of("step", String.valueOf(s.step())),
                             evidence(next, look.results()));
+                    decided("step");
+                    recordLook(now, s, fleet, look, true);
                     return next;
                 }
                 return state();
@@ -261,6 +388,8 @@ public final class Rollout {
                             next.reason());
                     mlops.audit().record("rollout.rollback", candidate.toString(),
                             Map.of("step", String.valueOf(s.step())), evidence(next, look.results()));
+                    decided("rollback");
+                    recordLook(now, s, fleet, look, true);
                     return next;
                 }
                 return state();
@@ -270,6 +399,8 @@ public final class Rollout {
                 if (replace(revision, next)) {
                     mlops.audit().record("rollout.promote", candidate.toString(),
                             Map.of("step", String.valueOf(s.step())), evidence(next, look.results()));
+                    decided("promote");
+                    recordLook(now, s, fleet, look, true);
                     return finishPromotion(revision + 1, next);
                 }
                 return state();
@@ -311,6 +442,55 @@ public final class Rollout {
             champion.put("rollout_" + r.guardrail().jsonName(), r.control());
         }
         return PromotionGate.inputs().candidateMetrics(cand).championMetrics(champion).build();
+    }
+
+    /**
+     * Appends a look to the rollout's series. An ordinary look is recorded at most once per
+     * {@code lookEvery} across the fleet (a lost compare-and-set means another instance just
+     * recorded one, and this one is skipped); a decision's look is retried until it is written.
+     * The series is bounded: past {@value #MAX_LOOKS} looks every other ordinary one is dropped,
+     * which halves the resolution and keeps the whole span and every decision.
+     */
+    private void recordLook(Instant now, RolloutState s, List<ArmStats> fleet, RolloutPolicy.Look look,
+                            boolean decision) {
+        RolloutLook point = new RolloutLook(now, s.step(), s.candidateShare(policy), fleet.get(0).requests(),
+                fleet.get(1).requests(), look.action(), look.results());
+        for (int attempt = 0; attempt < (decision ? 10 : 1); attempt++) {
+            Optional<Document> d = store.read(looksKey);
+            List<RolloutLook> looks = new ArrayList<>(d.map(doc -> RolloutDocuments.readLooks(doc.content(), name,
+                    looksKey.toString())).orElse(List.of()));
+            if (!decision && !looks.isEmpty() && now.isBefore(looks.get(looks.size() - 1).at().plus(lookEvery))) {
+                lastLookRecorded = looks.get(looks.size() - 1).at();
+                return;
+            }
+            looks.add(point);
+            if (looks.size() > MAX_LOOKS) {
+                looks = thinned(looks);
+            }
+            try {
+                byte[] doc = RolloutDocuments.looks(name, looks);
+                if (d.isEmpty()) {
+                    store.create(looksKey, doc);
+                } else {
+                    store.replace(looksKey, d.get().revision(), doc);
+                }
+                lastLookRecorded = now;
+                return;
+            } catch (ConflictException anotherInstanceRecorded) {
+                // read again (a decision) or leave the look to the instance that recorded one
+            }
+        }
+    }
+
+    /** Every decision and every other ordinary look, the last one kept. */
+    static List<RolloutLook> thinned(List<RolloutLook> looks) {
+        List<RolloutLook> kept = new ArrayList<>();
+        for (int i = 0; i < looks.size(); i++) {
+            if (looks.get(i).action() != RolloutPolicy.Action.HOLD || i % 2 == 0 || i == looks.size() - 1) {
+                kept.add(looks.get(i));
+            }
+        }
+        return kept;
     }
 
     private RolloutState finish(RolloutState s, RolloutState.Status status, String reason, List<GuardrailResult> ev) {
@@ -369,6 +549,7 @@ public final class Rollout {
     }
 
     private void apply(RolloutState s) {
+        lastState = s;
         double share = s.candidateShare(policy);
         if (share != appliedShare) {
             appliedShare = share;
@@ -387,6 +568,7 @@ public final class Rollout {
         private PromotionGate gate;
         private String instanceId = PROCESS_INSTANCE_ID;
         private DoubleConsumer onShare = share -> { };
+        private Duration lookEvery = Duration.ofMinutes(1);
 
         private Builder(Mlops mlops, Store store, String name) {
             this.mlops = Objects.requireNonNull(mlops, "mlops");
@@ -413,7 +595,8 @@ public final class Rollout {
         }
 
         /**
-         * @param policy steps, guardrails and α (default {@link RolloutPolicy#defaults()})
+         * @param policy steps, guardrails and α (default {@link RolloutPolicy#defaults()}); stored
+         *     by the instance that starts the rollout, and every instance applies the stored one
          * @return this
          */
         public Builder policy(RolloutPolicy policy) {
@@ -448,6 +631,20 @@ public final class Rollout {
          */
         public Builder onShare(DoubleConsumer onShare) {
             this.onShare = Objects.requireNonNull(onShare, "onShare");
+            return this;
+        }
+
+        /**
+         * @param interval how often an ordinary look is recorded in the rollout's series of looks,
+         *     across the fleet (default 1 minute); every decision's look is recorded
+         * @return this
+         */
+        public Builder lookEvery(Duration interval) {
+            Objects.requireNonNull(interval, "interval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("look interval must be >= 0, was " + interval);
+            }
+            this.lookEvery = interval;
             return this;
         }
 

@@ -6,18 +6,21 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ValidationException;
 import dev.mlops.json.JsonFields;
 import dev.mlops.json.StrictJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The stored JSON of a rollout's state and of an instance's arm statistics (docs/rollouts.md). */
+/** The stored JSON of a rollout's state, policy and looks, and of an instance's arm statistics (docs/rollouts.md). */
 final class RolloutDocuments {
 
     static final int SCHEMA_VERSION = 1;
     static final String STATE_KIND = "mlops-rollout-state";
     static final String ARMS_KIND = "mlops-rollout-arms";
+    static final String POLICY_KIND = "mlops-rollout-policy";
+    static final String LOOKS_KIND = "mlops-rollout-looks";
 
     private RolloutDocuments() {
     }
@@ -38,8 +41,13 @@ final class RolloutDocuments {
         n.put("candidate_requests_at_step_start", s.candidateRequestsAtStepStart());
         s.decidedAt().ifPresent(t -> n.put("decided_at", t.toString()));
         n.put("reason", s.reason());
-        ArrayNode ev = n.putArray("evidence");
-        for (GuardrailResult r : s.evidence()) {
+        writeResults(n.putArray("evidence"), s.evidence());
+        n.put("alias_moved", s.aliasMoved());
+        return StrictJson.write(n);
+    }
+
+    private static void writeResults(ArrayNode ev, List<GuardrailResult> results) {
+        for (GuardrailResult r : results) {
             ObjectNode g = ev.addObject();
             g.put("guardrail", r.guardrail().jsonName());
             g.put("control_count", r.controlCount());
@@ -54,8 +62,20 @@ final class RolloutDocuments {
             g.set("upper", StrictJson.numberOrNonFinite(r.upper()));
             g.put("verdict", r.verdict().name().toLowerCase(Locale.ROOT));
         }
-        n.put("alias_moved", s.aliasMoved());
-        return StrictJson.write(n);
+    }
+
+    private static List<GuardrailResult> readResults(JsonFields f, String field) {
+        List<GuardrailResult> results = new ArrayList<>();
+        for (JsonFields g : f.objects(field)) {
+            results.add(new GuardrailResult(Guardrail.ofJsonName(g.text("guardrail")), g.integer("control_count"),
+                    g.integer("candidate_count"), g.numberOrNonFinite("control"), g.numberOrNonFinite("candidate"),
+                    g.numberOrNonFinite("difference"), g.numberOrNonFinite("log_ratio_worse"),
+                    g.numberOrNonFinite("log_ratio_not_worse"), g.numberOrNonFinite("log_threshold"),
+                    g.numberOrNonFinite("lower"), g.numberOrNonFinite("upper"),
+                    GuardrailResult.Verdict.valueOf(g.text("verdict").toUpperCase(Locale.ROOT))));
+            g.end();
+        }
+        return results;
     }
 
     static RolloutState readState(byte[] json, String where) {
@@ -65,16 +85,7 @@ final class RolloutDocuments {
                 throw f.invalid("kind", "missing; expected " + STATE_KIND);
             }
             String model = f.text("model");
-            List<GuardrailResult> evidence = new ArrayList<>();
-            for (JsonFields g : f.objects("evidence")) {
-                evidence.add(new GuardrailResult(Guardrail.ofJsonName(g.text("guardrail")), g.integer("control_count"),
-                        g.integer("candidate_count"), g.numberOrNonFinite("control"), g.numberOrNonFinite("candidate"),
-                        g.numberOrNonFinite("difference"), g.numberOrNonFinite("log_ratio_worse"),
-                        g.numberOrNonFinite("log_ratio_not_worse"), g.numberOrNonFinite("log_threshold"),
-                        g.numberOrNonFinite("lower"), g.numberOrNonFinite("upper"),
-                        GuardrailResult.Verdict.valueOf(g.text("verdict").toUpperCase(Locale.ROOT))));
-                g.end();
-            }
+            List<GuardrailResult> evidence = readResults(f, "evidence");
             RolloutState s = new RolloutState(f.text("name"), f.text("alias"),
                     new ModelRef.Version(model, f.intValue("control_version")),
                     new ModelRef.Version(model, f.intValue("candidate_version")),
@@ -141,4 +152,92 @@ final class RolloutDocuments {
         return a;
     }
 
+    static byte[] policy(String rollout, RolloutPolicy p) {
+        ObjectNode n = StrictJson.objectNode();
+        n.put("schema_version", SCHEMA_VERSION);
+        n.put("kind", POLICY_KIND);
+        n.put("rollout", rollout);
+        ArrayNode steps = n.putArray("steps");
+        for (RolloutPolicy.Step st : p.steps()) {
+            ObjectNode o = steps.addObject();
+            o.put("share", st.share());
+            o.put("min_candidate_requests", st.minCandidateRequests());
+            o.put("min_duration", st.minDuration().toString());
+        }
+        ArrayNode guardrails = n.putArray("guardrails");
+        for (GuardrailSpec g : p.guardrails()) {
+            ObjectNode o = guardrails.addObject();
+            o.put("guardrail", g.guardrail().jsonName());
+            o.put("margin", g.margin());
+            o.put("effect_size", g.effectSize());
+            o.put("min_samples_per_arm", g.minSamplesPerArm());
+        }
+        n.put("alpha", p.alpha());
+        return StrictJson.write(n);
+    }
+
+    static RolloutPolicy readPolicy(byte[] json, String rollout, String where) {
+        JsonFields f = StrictJson.readObject(json, "rollout policy " + where).versioned(POLICY_KIND, SCHEMA_VERSION);
+        try {
+            if (!rollout.equals(f.text("rollout"))) {
+                throw f.invalid("rollout", "names " + f.text("rollout") + ", expected " + rollout + " (its key)");
+            }
+            List<RolloutPolicy.Step> steps = new ArrayList<>();
+            for (JsonFields o : f.objects("steps")) {
+                steps.add(new RolloutPolicy.Step(o.number("share"), o.integer("min_candidate_requests"),
+                        Duration.parse(o.text("min_duration"))));
+                o.end();
+            }
+            List<GuardrailSpec> guardrails = new ArrayList<>();
+            for (JsonFields o : f.objects("guardrails")) {
+                guardrails.add(new GuardrailSpec(Guardrail.ofJsonName(o.text("guardrail")), o.number("margin"),
+                        o.number("effect_size"), o.integer("min_samples_per_arm")));
+                o.end();
+            }
+            RolloutPolicy p = new RolloutPolicy(steps, guardrails, f.number("alpha"));
+            f.end();
+            return p;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid rollout policy " + where + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] looks(String rollout, List<RolloutLook> looks) {
+        ObjectNode n = StrictJson.objectNode();
+        n.put("schema_version", SCHEMA_VERSION);
+        n.put("kind", LOOKS_KIND);
+        n.put("rollout", rollout);
+        ArrayNode a = n.putArray("looks");
+        for (RolloutLook l : looks) {
+            ObjectNode o = a.addObject();
+            o.put("at", l.at().toString());
+            o.put("step", l.step());
+            o.put("share", l.share());
+            o.put("control_requests", l.controlRequests());
+            o.put("candidate_requests", l.candidateRequests());
+            o.put("action", l.action().name().toLowerCase(Locale.ROOT));
+            writeResults(o.putArray("results"), l.results());
+        }
+        return StrictJson.write(n);
+    }
+
+    static List<RolloutLook> readLooks(byte[] json, String rollout, String where) {
+        JsonFields f = StrictJson.readObject(json, "rollout looks " + where).versioned(LOOKS_KIND, SCHEMA_VERSION);
+        try {
+            if (!rollout.equals(f.text("rollout"))) {
+                throw f.invalid("rollout", "names " + f.text("rollout") + ", expected " + rollout + " (its key)");
+            }
+            List<RolloutLook> looks = new ArrayList<>();
+            for (JsonFields o : f.objects("looks")) {
+                looks.add(new RolloutLook(Instant.parse(o.text("at")), o.intValue("step"), o.number("share"),
+                        o.integer("control_requests"), o.integer("candidate_requests"),
+                        RolloutPolicy.Action.valueOf(o.text("action").toUpperCase(Locale.ROOT)), readResults(o, "results")));
+                o.end();
+            }
+            f.end();
+            return looks;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid rollout looks " + where + ": " + e.getMessage());
+        }
+    }
 }

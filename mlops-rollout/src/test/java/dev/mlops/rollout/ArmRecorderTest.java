@@ -58,4 +58,30 @@ class ArmRecorderTest {
         assertThat(r.snapshot(Arm.CONTROL).requests()).isEqualTo(1);
         assertThat(r.snapshot(Arm.CANDIDATE)).isEqualTo(new ArmStats(2, 1, 2, 6, 20, 0, 0, 0));
     }
+
+    @Test
+    void twoRequestThreadsCountEverythingAndTheThresholdsSumEveryStripe() throws Exception {
+        ArmRecorder r = new ArmRecorder();
+        // a quarter fast, three quarters slow: both thresholds fall among the slow ones only when
+        // the recomputation sums the stripes of both threads
+        Thread fast = new Thread(() -> {
+            for (int i = 0; i < 2_500; i++) {
+                r.record(Arm.CONTROL, i % 10 == 0, 1_000);
+            }
+        });
+        Thread slow = new Thread(() -> {
+            for (int i = 0; i < 7_500; i++) {
+                r.record(Arm.CONTROL, false, 100_000);
+            }
+        });
+        fast.start();
+        slow.start();
+        fast.join();
+        slow.join();
+        ArmStats control = r.snapshot(Arm.CONTROL);
+        assertThat(control.requests()).isEqualTo(10_000);
+        assertThat(control.errors()).isEqualTo(250);
+        assertThat(r.p50ThresholdNanos()).isEqualTo(ArmRecorder.upperEdge(ArmRecorder.bucket(100_000)));
+        assertThat(r.p99ThresholdNanos()).isEqualTo(ArmRecorder.upperEdge(ArmRecorder.bucket(100_000)));
+    }
 }

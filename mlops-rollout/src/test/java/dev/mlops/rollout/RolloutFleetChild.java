@@ -2,15 +2,17 @@ package dev.mlops.rollout;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.core.Mlops;
-import dev.mlops.registry.fs.FileSystemStore;
+import dev.mlops.api.store.Store;
+import dev.mlops.api.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One instance of a fleet in its own JVM (RolloutFleetProcessesTest): joins the rollout on a
- * filesystem store, waits until every instance has joined (a file per instance in the barrier
+ * One instance of a fleet in its own JVM (RolloutFleetKit): joins the rollout on a shared store
+ * (a filesystem directory or a PostgreSQL schema), waits until every instance has joined (a file per instance in the barrier
  * directory), serves synthetic requests at the rollout's current share, ticks after every 50,
  * prints each state change, and after the rollout has finished ticks 5 more times and prints
  * {@code FINAL <status> <step> <alias holder>}.
@@ -26,12 +28,12 @@ public final class RolloutFleetChild {
     }
 
     /**
-     * @param args store directory, instance id, seed, candidate error rate, max ticks, barrier
+     * @param args store ({@link #openStore}), instance id, seed, candidate error rate, max ticks, barrier
      *     directory, instance count, role ({@code plain}, {@code victim} or {@code waiter})
      * @throws Exception if waiting is interrupted or a file cannot be written
      */
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
+        String storeSpec = args[0];
         String instance = args[1];
         long seed = Long.parseLong(args[2]);
         double candidateErrors = Double.parseDouble(args[3]);
@@ -39,10 +41,10 @@ public final class RolloutFleetChild {
         Path barrier = Path.of(args[5]);
         int instances = Integer.parseInt(args[6]);
         String role = args[7];
-        try (FileSystemStore store = FileSystemStore.open(dir)) {
+        try (Store store = openStore(storeSpec)) {
             Mlops mlops = Mlops.builder().store(store).clock(Clock.systemUTC()).actor(instance).build();
             Rollout r = Rollout.builder(mlops, store, "rain-v2").candidate(new ModelRef.Version("rain", 2))
-                    .alias("production").policy(RolloutFleetProcessesTest.POLICY)
+                    .alias("production").policy(RolloutFleetKit.POLICY)
                     .gate(RolloutTest.gate(mlops)).instanceId(instance).build();
             RolloutState s = r.start();
             System.out.println("STARTED " + s.step());
@@ -68,7 +70,7 @@ public final class RolloutFleetChild {
                     Thread.sleep(10);
                     tick--;
                 }
-                double share = s.candidateShare(RolloutFleetProcessesTest.POLICY);
+                double share = s.candidateShare(RolloutFleetKit.POLICY);
                 for (int i = 0; i < (hold ? 0 : 50); i++) {
                     boolean cand = random.nextDouble() < share;
                     boolean failed = random.nextDouble() < (cand ? candidateErrors : 0.05);
@@ -88,6 +90,21 @@ public final class RolloutFleetChild {
             System.out.println("FINAL " + s.status() + " " + s.step() + " "
                     + mlops.models().model("rain").alias("production").orElse(-1));
         }
+    }
+
+    /**
+     * @param spec {@code fs:DIRECTORY} or {@code postgres:JDBC-URL} (the URL carrying the schema and user)
+     * @return the open store, through the backends' providers as an application would open them
+     */
+    static Store openStore(String spec) {
+        int colon = spec.indexOf(':');
+        String backend = spec.substring(0, colon);
+        String location = spec.substring(colon + 1);
+        return switch (backend) {
+            case "fs" -> Stores.open("fs", Map.of("path", location));
+            case "postgres" -> Stores.open("postgres", Map.of("url", location));
+            default -> throw new IllegalArgumentException("store spec must start with fs: or postgres:, was " + spec);
+        };
     }
 
     private static long countFiles(Path dir) throws java.io.IOException {

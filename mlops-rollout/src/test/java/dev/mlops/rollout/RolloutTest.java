@@ -278,4 +278,82 @@ class RolloutTest {
         assertThatThrownBy(() -> Rollout.builder(mlops, store, "x").alias("production").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("candidate");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "filesystem"})
+    void anInstanceJoiningWithAnotherPolicyAppliesTheOneTheRolloutStartedWith(String kind) {
+        Store store = store(kind);
+        Mlops mlops = mlops(store);
+        registerTwoVersions(mlops);
+        rollout(mlops, store, "web-1", new ArrayList<>()).start();
+        List<Double> shares = new ArrayList<>();
+        Rollout late = Rollout.builder(mlops, store, "rain-v2").candidate(V2).alias("production")
+                .policy(RolloutPolicy.defaults()).instanceId("web-2").onShare(shares::add).build();
+        late.start();
+        assertThat(late.policy()).isEqualTo(POLICY);
+        assertThat(shares).containsExactly(0.10);
+        assertThat(RolloutReport.read(store, "rain-v2").orElseThrow().policy()).isEqualTo(POLICY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "filesystem"})
+    void looksAreRecordedAtMostOncePerIntervalAndEveryDecisionIsKept(String kind) {
+        Store store = store(kind);
+        Mlops mlops = mlops(store);
+        registerTwoVersions(mlops);
+        Rollout r = Rollout.builder(mlops, store, "rain-v2").candidate(V2).alias("production").policy(POLICY)
+                .gate(gate(mlops)).instanceId("web-1").lookEvery(Duration.ofSeconds(30)).build();
+        r.start();
+        SplittableRandom random = new SplittableRandom(11);
+        RolloutState s = r.state();
+        int rounds = 0;
+        for (; rounds < 200 && !s.status().finished(); rounds++) {
+            s = drive(r, random, 0.05, 0.03, 1_000); // 21 ticks at one instant: at most one look recorded
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(s.status()).isEqualTo(RolloutState.Status.PROMOTED);
+        RolloutReport report = RolloutReport.read(store, "rain-v2").orElseThrow();
+        List<RolloutLook> looks = report.looks();
+        assertThat(looks).extracting(RolloutLook::action).filteredOn(a -> a != RolloutPolicy.Action.HOLD)
+                .containsExactly(RolloutPolicy.Action.ADVANCE, RolloutPolicy.Action.PROMOTE);
+        // one ordinary look per minute at most (plus the decisions), none twice at one instant
+        assertThat(looks.size()).isLessThanOrEqualTo(rounds + 2);
+        assertThat(looks.stream().filter(l -> l.action() == RolloutPolicy.Action.HOLD).map(RolloutLook::at).distinct()
+                .count()).isEqualTo(looks.stream().filter(l -> l.action() == RolloutPolicy.Action.HOLD).count());
+        assertThat(looks).isSortedAccordingTo(java.util.Comparator.comparing(RolloutLook::at));
+        RolloutLook advance = looks.stream().filter(l -> l.action() == RolloutPolicy.Action.ADVANCE).findFirst()
+                .orElseThrow();
+        assertThat(advance.step()).isZero();
+        assertThat(advance.share()).isEqualTo(0.10);
+        assertThat(advance.results()).singleElement().satisfies(g -> assertThat(g.lower()).isLessThan(g.upper()));
+        assertThat(report.control().requests() + report.candidate().requests())
+                .isEqualTo(looks.get(looks.size() - 1).controlRequests() + looks.get(looks.size() - 1).candidateRequests());
+        assertThat(report.instances()).isEqualTo(1);
+        assertThat(r.decisionsMade()).containsEntry("step", 1L).containsEntry("promote", 1L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void thinningHalvesTheOrdinaryLooksAndKeepsEveryDecisionAndTheLast() {
+        List<RolloutLook> looks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            looks.add(new RolloutLook(START.plusSeconds(i), 0, 0.1, i, i,
+                    i == 3 ? RolloutPolicy.Action.ADVANCE : RolloutPolicy.Action.HOLD, List.of()));
+        }
+        assertThat(Rollout.thinned(looks)).extracting(l -> l.at().getEpochSecond() - START.getEpochSecond())
+                .containsExactly(0L, 2L, 3L, 4L, 6L, 8L, 9L);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReportOfAnUnknownRolloutIsEmptyAndABadPolicyDocumentIsRefused() {
+        Store store = store("memory");
+        assertThat(RolloutReport.read(store, "nothing")).isEmpty();
+        Mlops mlops = mlops(store);
+        registerTwoVersions(mlops);
+        rollout(mlops, store, "web-1", new ArrayList<>()).start();
+        Document p = store.read(Rollout.policyKey("rain-v2")).orElseThrow();
+        store.replace(p.key(), p.revision(), new String(p.content(), StandardCharsets.UTF_8)
+                .replace("\"alpha\"", "\"alpah\"").getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> RolloutReport.read(store, "rain-v2"))
+                .isInstanceOf(dev.mlops.api.ValidationException.class).hasMessageContaining("alpha");
+    }
 }

@@ -3,6 +3,7 @@ package dev.mlops.serving;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.serving.Model;
+import dev.mlops.core.StripedLongs;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;

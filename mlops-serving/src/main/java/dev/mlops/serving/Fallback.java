@@ -2,6 +2,7 @@ package dev.mlops.serving;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.serving.LatencyListener;
+import dev.mlops.core.StripedLongs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -16,6 +16,7 @@ import dev.mlops.api.serving.PredictionException;
 import dev.mlops.api.serving.ServiceEvent;
 import dev.mlops.api.serving.ServiceMetrics;
 import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.core.StripedLongs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.mlops.serving;
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.serving.LatencySnapshot;
 import dev.mlops.api.serving.VersionMetrics;
+import dev.mlops.core.StripedLongs;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
