@@ -139,7 +139,7 @@ public final class SparkScaleTiming {
         double u1 = uniform(row, column, 0);
         double u2 = uniform(row, column, 1);
         double z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-        return z * (1 + column) + column + (side == 1 && column % 2 == 1 ? 0.1 * (1 + column) : 0.0)
+        return z * (1 + column) + column + (side == 1 && column % 2 == 1 ? 0.25 * (1 + column) : 0.0)
                 + 1e-9 * side * uniform(row, column, 2);
     }
 

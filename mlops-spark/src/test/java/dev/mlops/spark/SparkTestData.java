@@ -16,7 +16,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The same rows as a frame (the in-process path) and as a Spark dataset: x normal, y normal with
+ * The same rows as a frame (the in-process path) and as a Spark dataset: x normal (and some ±0.0), y normal with
  * missing values, k whole numbers 0..4 (value bins), z with ±Infinity, s categories with
  * missing values.
  */
@@ -45,6 +45,9 @@ record SparkTestData(Frame frame, List<Row> rows) {
         List<Row> rows = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             x[i] = r.nextGaussian() * 3 + 10 + shift;
+            if (i % 500 == 7 || i % 500 == 9) { // -0.0 and 0.0 are one distinct value on both paths
+                x[i] = i % 500 == 7 ? -0.0 : 0.0;
+            }
             y[i] = r.nextInt(20) == 0 ? Double.NaN : r.nextGaussian() * 1e-3 - 5;
             k[i] = r.nextInt(5);
             z[i] = i % 997 == 3 ? Double.POSITIVE_INFINITY : i % 991 == 5 ? Double.NEGATIVE_INFINITY : r.nextDouble() * 100;
