@@ -50,7 +50,7 @@ final class FirstPass extends Aggregator<Row, FirstPass.Counts, FirstPass.Counts
         final double[] finiteMin;
         final double[] finiteMax;
         final double[] largest;
-        /** Value → count while a column has at most {@link #VALUE_MAP_LIMIT} values, else null. */
+        /** Value → count while a column has at most {@link FirstPass#VALUE_MAP_LIMIT} values, else null. */
         final TreeMap<Double, long[]>[] values;
         transient QuantileSketch[] sketches;
         /** The sketches as bytes while the summary travels (QuantileSketch is not Serializable). */

@@ -68,6 +68,8 @@ record SparkTestData(Frame frame, List<Row> rows) {
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
+                // nothing written beside the sources (CI checks the checkout stays clean)
+                .config("spark.sql.warehouse.dir", "target/spark-warehouse")
                 .getOrCreate();
     }
 }
