@@ -133,9 +133,16 @@ public final class BinnedDistances {
 
     /**
      * numpy's Sturges edges of {@code size} values from {@code first} to {@code last} (both finite):
-     * the comparison's bins of two samples, and a profile's of one.
+     * the comparison's bins of two samples, and a profile's of one. Public so that a batch engine
+     * that knows only a column's finite count, minimum and maximum bins it as
+     * {@link ReferenceProfile#of(dev.mlops.api.Frame)} does.
+     *
+     * @param first the smallest finite value
+     * @param last  the largest finite value
+     * @param size  the number of finite values
+     * @return the bin edges, ascending
      */
-    static double[] sturgesEdges(double first, double last, long size) {
+    public static double[] sturgesEdges(double first, double last, long size) {
         if (first == last) {
             first -= 0.5;
             last += 0.5;

@@ -122,6 +122,38 @@ public final class ReferenceProfile {
         return new ReferenceProfile(reference.rowCount(), options, cols);
     }
 
+    /**
+     * Assembles a profile from column summaries computed elsewhere, e.g. merged from the
+     * partitions of a batch engine (mlops-spark). The columns check their own consistency (bin
+     * counts and the sketch add up to the count, the grid increases); {@link #of(Frame)} remains
+     * the way to profile data held in memory.
+     *
+     * @param rows    rows of the reference
+     * @param options the options the summaries were built with
+     * @param columns the columns in reference order, names distinct
+     * @return the profile
+     * @throws IllegalArgumentException if a name repeats or a column claims more values than rows
+     */
+    public static ReferenceProfile ofColumns(long rows, ProfileOptions options, List<Column> columns) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(columns, "columns");
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Column c : columns) {
+            Objects.requireNonNull(c, "column");
+            if (!names.add(c.name())) {
+                throw new IllegalArgumentException("column " + Names.quote(c.name()) + " is given twice");
+            }
+            if (c.count() + c.missing() != rows) {
+                throw new IllegalArgumentException("column " + Names.quote(c.name()) + " has " + c.count() + " values and "
+                        + c.missing() + " missing, but the reference has " + rows + " rows");
+            }
+        }
+        return new ReferenceProfile(rows, options, columns);
+    }
+
     // ------------------------------------------------------------------ accessors
 
     /** @return rows of the reference */
@@ -429,6 +461,38 @@ public final class ReferenceProfile {
             check();
         }
 
+        /**
+         * A numerical column from summaries computed elsewhere (see
+         * {@link ReferenceProfile#ofColumns}). Bins are either interval {@code binEdges} (numpy's
+         * Sturges edges, {@link BinnedDistances#sturgesEdges}, or explicit ones) or distinct
+         * {@code binValues}; the grid is any increasing finite cut points with the exact number of
+         * values below each.
+         *
+         * @param name      the column name
+         * @param count     non-missing values (±Infinity included)
+         * @param missing   NaN or null values
+         * @param distinct  distinct non-missing values
+         * @param min       smallest value (NaN when empty)
+         * @param max       largest value (NaN when empty)
+         * @param mean      mean of the values (NaN when empty or when a value is infinite)
+         * @param std       population standard deviation, likewise
+         * @param binEdges  interval edges, or empty for value bins
+         * @param binValues distinct values as bins, or empty for interval bins
+         * @param binCounts values per bin
+         * @param gridCuts  increasing finite cut points
+         * @param gridBelow values strictly below each cut
+         * @param sketch    a quantile sketch of the non-missing values (copied)
+         * @return the column
+         * @throws IllegalArgumentException if the parts do not add up
+         */
+        public static NumericalColumn of(String name, long count, long missing, long distinct, double min, double max,
+                double mean, double std, double[] binEdges, double[] binValues, long[] binCounts, double[] gridCuts,
+                long[] gridBelow, QuantileSketch sketch) {
+            Objects.requireNonNull(name, "name");
+            return new NumericalColumn(name, count, missing, distinct, min, max, mean, std, binEdges.clone(), binValues.clone(),
+                    binCounts.clone(), gridCuts.clone(), gridBelow.clone(), sketch.copy());
+        }
+
         static NumericalColumn build(String name, double[] column, ProfileOptions options) {
             double[] sorted = Samples.sortedPresent(column);
             long missing = column.length - sorted.length;
@@ -641,6 +705,16 @@ public final class ReferenceProfile {
             return binCounts.clone();
         }
 
+        /** @return the CDF grid's cut points (see the class comment) */
+        public double[] gridCuts() {
+            return cuts.clone();
+        }
+
+        /** @return the exact number of reference values below each grid cut */
+        public long[] gridBelow() {
+            return below.clone();
+        }
+
         /** @return a copy of the quantile sketch of the values */
         public QuantileSketch sketch() {
             return sketch.copy();
@@ -736,6 +810,26 @@ public final class ReferenceProfile {
             if (categories.length != counts.length || sum != count || otherCount < 0 || missing < 0) {
                 throw new IllegalArgumentException("column " + Names.quote(name) + ": category counts sum to " + sum + ", count is " + count);
             }
+        }
+
+        /**
+         * A categorical column from counts computed elsewhere (see {@link ReferenceProfile#ofColumns}).
+         *
+         * @param name       the column name
+         * @param count      non-missing values
+         * @param missing    null values
+         * @param distinct   distinct non-missing values
+         * @param categories the kept categories, most frequent first (ties by name)
+         * @param counts     the count of each kept category
+         * @param otherCount values in the categories not kept
+         * @return the column
+         * @throws IllegalArgumentException if the counts do not add up or a category repeats
+         */
+        public static CategoricalColumn of(String name, long count, long missing, long distinct, List<String> categories,
+                long[] counts, long otherCount) {
+            Objects.requireNonNull(name, "name");
+            return new CategoricalColumn(name, count, missing, distinct, categories.toArray(new String[0]), counts.clone(),
+                    otherCount);
         }
 
         static CategoricalColumn build(String name, String[] column, int topK) {

@@ -55,6 +55,7 @@ class ArchitectureTest {
         // its online monitor (CbpeMonitor) is fed through mlops-api's OutputObserver, never through mlops-serving
         module("estimation", List.of("dev.mlops.estimation.."), "api", "quality");
         module("drift-multivariate", List.of("dev.mlops.drift.multivariate.."), "api", "quality", "estimation");
+        module("spark", List.of("dev.mlops.spark.."), "api", "drift", "quality");
         module("core", List.of("dev.mlops.core.."), "api", "json", "quality");
         module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
@@ -110,6 +111,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.mlops.core..", "dev.mlops.serving..",
                     "dev.mlops.gates..", "dev.mlops.training..", "dev.mlops.cards..", "dev.mlops.drift..")
             .as("mlops-quality does not use the registry, so a batch engine can reuse it");
+
+    @ArchTest
+    static final ArchRule onlyTheSparkModuleUsesSpark = noClasses().that().resideOutsideOfPackages("dev.mlops.spark..",
+                    "dev.mlops.bench..", "dev.mlops.examples..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+            .as("only mlops-spark uses Spark: mlops-drift and mlops-quality give it mergeable summaries without it");
 
     @ArchTest
     static final ArchRule oneJsonLayer = noClasses().that().resideOutsideOfPackage("dev.mlops.json..")
