@@ -87,7 +87,8 @@ final class Charts {
                     .text(Markup.number(round(vy))).raw("</text>\n");
             double vx = minX + (maxX - minX) * i / 4;
             m.raw("<text class=\"tick\" x=\"" + f(x.at(vx)) + "\" y=\"" + (HEIGHT - BOTTOM + 16)
-                    + "\" text-anchor=\"middle\">").text(xFormat.apply(vx)).raw("</text>\n");
+                    + "\" text-anchor=\"" + (i == 0 ? "start" : i == 4 ? "end" : "middle") + "\">").text(xFormat.apply(vx))
+                    .raw("</text>\n");
         }
         m.raw("<text class=\"axis-label\" x=\"" + (LEFT + (WIDTH - RIGHT - LEFT) / 2) + "\" y=\"" + (HEIGHT - 6)
                 + "\" text-anchor=\"middle\">").text(xAxis).raw("</text>\n");

@@ -536,7 +536,10 @@ final class Pages {
         m.raw("</tbody></table>\n");
         m.raw("<h2 id=\"charts\">Metrics by step</h2>\n");
         int charts = 0;
-        for (String k : metrics) {
+        // the metrics most runs share are charted first: they are what a comparison is for
+        List<String> byShare = metrics.stream().sorted(Comparator.comparingLong((String k) -> -runs.stream()
+                .filter(r -> r.metrics().containsKey(k)).count()).thenComparing(Comparator.naturalOrder())).toList();
+        for (String k : byShare) {
             if (charts++ == MAX_CHARTS) {
                 m.empty("Charts are drawn for the first " + MAX_CHARTS + " metrics.");
                 break;
