@@ -37,6 +37,17 @@ import java.util.regex.Pattern;
 public final class MlopsUi {
     /** Tokens: 16 to 256 characters that are safe in a header, a cookie and a URL. */
     public static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~-]{16,256}");
+    /**
+     * The run tag that marks a run holding a drift monitor's windows (the drift pages list such
+     * runs); its value names what was monitored, such as {@code rain@production}.
+     */
+    public static final String DRIFT_MONITOR_TAG = "drift_monitor";
+    /**
+     * Prefix of the artifacts of such a run that each hold one window's report, numbered from 1
+     * ({@code drift-report-1}, ...): one file, mlops-drift's {@code DriftReportJson}. The run logs
+     * the metric {@code drift_share} by window number too.
+     */
+    public static final String DRIFT_REPORT_PREFIX = "drift-report-";
 
     private MlopsUi() {
     }

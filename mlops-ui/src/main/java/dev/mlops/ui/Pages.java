@@ -62,9 +62,9 @@ final class Pages {
     /** Alias moves listed per alias, newest first. */
     static final int MOVES_SHOWN = 100;
     /** The tag that marks a run holding a drift monitor's windows; its value names what was monitored. */
-    static final String DRIFT_MONITOR_TAG = "drift_monitor";
+    static final String DRIFT_MONITOR_TAG = MlopsUi.DRIFT_MONITOR_TAG;
     /** Prefix of the artifacts of such a run that hold one window's report (mlops-drift's JSON). */
-    static final String DRIFT_REPORT_PREFIX = "drift-report-";
+    static final String DRIFT_REPORT_PREFIX = MlopsUi.DRIFT_REPORT_PREFIX;
     /** A card's and a drift report's own policy: their pages carry their stylesheet inline and no script. */
     static final String REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'";
