@@ -192,8 +192,7 @@ final class Pages {
             m.empty("No alias has moved.");
             return;
         }
-        Charts.lines(m, "version each alias pointed at over time (0: removed)", series, "time (UTC)",
-                x -> Markup.time(Instant.ofEpochMilli((long) x)).substring(0, 10));
+        Charts.lines(m, "version each alias pointed at over time (0: removed)", series, "time (UTC)", timeAxis(series));
         m.raw("<table class=\"list\" id=\"alias-moves\">").th("alias", "move", "from", "to", "at", "by").raw("<tbody>\n");
         histories.forEach((alias, moves) -> {
             List<AliasMove> newest = new ArrayList<>(moves);
@@ -205,6 +204,14 @@ final class Pages {
             }
         });
         m.raw("</tbody></table>\n");
+    }
+
+    /** Tick labels of a time axis: dates when the series span two days or more, else times of day. */
+    private static java.util.function.DoubleFunction<String> timeAxis(List<Charts.Series> series) {
+        double min = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.xs())).min().orElse(0);
+        double max = series.stream().flatMapToDouble(s -> java.util.Arrays.stream(s.xs())).max().orElse(0);
+        boolean days = max - min >= Duration.ofDays(2).toMillis();
+        return x -> Markup.time(Instant.ofEpochMilli((long) x)).substring(days ? 0 : 11, days ? 10 : 19);
     }
 
     private static String versionPath(ModelRef.Version ref) {
@@ -444,8 +451,6 @@ final class Pages {
             m.raw(" · ").link("/runs/" + r.id() + "/drift", "drift windows");
         }
         m.raw("</p>\n");
-        m.keyValues("params", r.params());
-        m.keyValues("tags", r.tags());
         m.raw("<h2 id=\"metrics\">Metrics</h2>\n");
         if (r.metrics().isEmpty()) {
             m.empty("No metrics.");
@@ -467,6 +472,9 @@ final class Pages {
                         List.of(series("", shown)), "step", x -> Markup.number(Math.rint(x)));
             }
         }
+        m.raw("<h2 id=\"params\">Params and tags</h2>\n");
+        m.keyValues("params", r.params());
+        m.keyValues("tags", r.tags());
         m.raw("<h2 id=\"inputs\">Inputs, models and artifacts</h2>\n");
         m.raw("<table class=\"kv\" id=\"run-links\">").th("kind", "what").raw("<tbody>\n");
         r.inputs().forEach(d -> m.raw("<tr>").td("input dataset").td(d.toString()).raw("</tr>\n"));
@@ -640,9 +648,9 @@ final class Pages {
             share[i] = d.driftShare();
             threshold[i] = d.driftShareThreshold();
         }
-        Charts.lines(m, "share of drifted columns by window", List.of(new Charts.Series("drift share", xs, share, false),
-                new Charts.Series("threshold", xs, threshold, false)), "window end (UTC)",
-                x -> Markup.time(Instant.ofEpochMilli((long) x)).substring(0, 10));
+        List<Charts.Series> lines = List.of(new Charts.Series("drift share", xs, share, false),
+                new Charts.Series("threshold", xs, threshold, false));
+        Charts.lines(m, "share of drifted columns by window", lines, "window end (UTC)", timeAxis(lines));
         m.raw("<table class=\"list\" id=\"windows\">").th("window", "start", "end", "rows", "drift share", "verdict",
                 "drifted columns", "report").raw("<tbody>\n");
         for (int i = 0; i < reports.size(); i++) {
