@@ -165,7 +165,8 @@ public final class MlopsCommand implements Callable<Integer> {
             "promote", PromoteCommand.class, "archive", ArchiveCommand.class, "restore", RestoreCommand.class,
             "lineage", LineageCommand.class, "card", CardCommand.class, "verify", VerifyCommand.class,
             "audit", AuditCommand.class, "gc", GcCommand.class, "drift", DriftCommand.class,
-            "report", ReportCommand.class, "rollout", RolloutCommand.class, "help", CommandLine.HelpCommand.class);
+            "report", ReportCommand.class, "rollout", RolloutCommand.class, "ui", UiCommand.class,
+            "help", CommandLine.HelpCommand.class);
     /** The global options that take a value as the next argument. */
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--store", "--actor");
 

@@ -19,7 +19,14 @@ import dev.mlops.api.serving.ModelService;
 import dev.mlops.api.serving.Prediction;
 import dev.mlops.api.serving.ServiceMetrics;
 import dev.mlops.api.AttachmentNames;
+import dev.mlops.api.DatasetRef;
+import dev.mlops.api.PageRequest;
+import dev.mlops.api.tracking.ActiveRun;
+import dev.mlops.api.tracking.NewRun;
+import dev.mlops.api.tracking.RunQuery;
+import dev.mlops.drift.DriftReportJson;
 import dev.mlops.training.ContinuousTraining;
+import dev.mlops.ui.MlopsUi;
 import dev.mlops.core.Mlops;
 import dev.mlops.core.VerifyOptions;
 import dev.mlops.cards.ModelCard;
@@ -123,7 +130,8 @@ public final class Demo {
                     train.contentSha256().substring(0, 12));
 
             console.println("2. Train tomorrow's maximum temperature with Tribuo, export ONNX, register with lineage");
-            ModelVersion v1 = mlops.models().register(MODEL, candidate(y2012, false).trainedOn(train.ref()).build());
+            ModelVersion v1 = mlops.models().register(MODEL, candidate(mlops, y2012, false, train.ref()).trainedOn(train.ref())
+                    .build());
             mlops.models().setAlias(MODEL, "production", v1.number());
             console.printf("   %s: linear SGD (Tribuo %s), MAE on held-out days %.2f C, drift profile of its training data"
                     + " (%d columns) attached%n", v1.ref(), "4.3", v1.metrics().get("mae_holdout"), MONITORED.size());
@@ -146,14 +154,19 @@ public final class Demo {
                     .maximum("mae", MAE_CEILING)
                     .nonInferiority("mae", false, MAE_MARGIN)
                     .build();
-            try (ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
+            // the monitor's windows, kept in the store as a tracked run (what the web UI's drift pages show)
+            try (ActiveRun monitorRun = mlops.tracking().startRun(MODEL + "-monitor", NewRun.builder()
+                    .name("drift monitor of " + MODEL + "@production").tag(MlopsUi.DRIFT_MONITOR_TAG, MODEL + "@production")
+                    .param("window_days", Integer.toString(WINDOW)).build());
+                 ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
                     .datasets("seattle-weather")
                     .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(CONSECUTIVE)
                             .cooldown(Duration.ofDays(COOLDOWN_DAYS)).clock(dataClock).build())
                     // every version the loop registers carries the profile of its own training data, so the
                     // monitor can follow the alias to it
                     .requireAttachments(AttachmentNames.DRIFT_PROFILE)
-                    .trainer(request -> candidate(recent(mlops, request), shuffleNext.getAndSet(false)).build())
+                    .trainer(request -> candidate(mlops, recent(mlops, request), shuffleNext.getAndSet(false),
+                            request.dataset("seattle-weather").ref()).build())
                     .gate(PromotionGate.of(mlops, policy), (candidate, request) -> {
                         List<Day> recent = recent(mlops, request);
                         List<Day> holdout = recent.subList(recent.size() - HOLDOUT, recent.size());
@@ -171,6 +184,9 @@ public final class Demo {
                              windowsByVersion.computeIfAbsent(w.profileVersion(), v -> new CopyOnWriteArrayList<>()).add(w.report());
                              int n = windows.size();
                              DriftReport report = w.report();
+                             monitorRun.logMetric("drift_share", report.driftShare(), n);
+                             monitorRun.logArtifact(MlopsUi.DRIFT_REPORT_PREFIX + n, Artifact.bytes("drift-report.json",
+                                     DriftReportJson.toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                              console.printf("   window %2d, %s to %s, against the profile of %s: %s%n", n,
                                      stream.get((n - 1) * WINDOW).date(), stream.get(n * WINDOW - 1).date(),
                                      w.profileVersion(), verdict(report));
@@ -244,6 +260,13 @@ public final class Demo {
             Map<String, Long> actions = new java.util.TreeMap<>();
             mlops.audit().entries(1, 10_000).forEach(e -> actions.merge(e.action(), 1L, Long::sum));
             console.printf("   audit entries by action: %s%n", actions);
+            long trainings = mlops.tracking().searchRuns(RunQuery.builder().experiment(MODEL)
+                    .page(PageRequest.first(PageRequest.MAX_SIZE)).build()).items().size();
+            long monitored = mlops.tracking().searchRuns(RunQuery.builder().experiment(MODEL + "-monitor")
+                    .page(PageRequest.first(PageRequest.MAX_SIZE)).build()).items().stream()
+                    .mapToLong(r -> r.artifacts().size()).sum();
+            console.printf("   runs: %d trainings in experiment %s (training MAE by epoch), %d drift windows in %s-monitor;"
+                    + " browse them: mlops --store %s ui%n", trainings, MODEL, monitored, MODEL, shown(store));
             // the live card: what the service counted and what the monitor saw for this version
             ModelCard card = ModelCard.builder(mlops, prod.ref()).servingMetrics(served)
                     .driftReports(windowsByVersion.getOrDefault(prod.ref(), List.of()), "the demo's monitor of " + MODEL + "@production")
@@ -356,16 +379,31 @@ public final class Demo {
      * Trains on all but the last {@link #HOLDOUT} days, measures MAE on those, and attaches the
      * drift profile of all the days (the data the version stands for).
      */
-    private static NewModelVersion.Builder candidate(List<Day> days, boolean shuffled) throws IOException {
+    private static NewModelVersion.Builder candidate(Mlops mlops, List<Day> days, boolean shuffled, DatasetRef data)
+            throws IOException {
         List<Day> fit = days.subList(0, days.size() - HOLDOUT);
         List<Day> holdout = days.subList(days.size() - HOLDOUT, days.size());
-        byte[] onnx = WeatherModel.trainOnnx(fit, 1, shuffled);
-        return NewModelVersion.builder().artifact(Artifact.bytes("model.onnx", onnx)).format("onnx")
+        String trainer = "tribuo LinearSGDTrainer(SquaredLoss, AdaGrad(0.1), " + WeatherModel.EPOCHS + " epochs, seed 1)";
+        // each training is a tracked run: its params, its data, its training curve and its held-out error
+        byte[] onnx;
+        double mae;
+        String runId;
+        try (ActiveRun run = mlops.tracking().startRun(MODEL, NewRun.builder()
+                .name(shuffled ? "shuffled labels" : "linear SGD on " + data).param("trainer", trainer)
+                .param("shuffled_labels", Boolean.toString(shuffled)).param("epochs", Integer.toString(WeatherModel.EPOCHS))
+                .param("train_days", Integer.toString(fit.size())).param("holdout_days", Integer.toString(HOLDOUT))
+                .input(data).codeRef("dev.mlops.examples.WeatherModel").build())) {
+            onnx = WeatherModel.trainOnnx(fit, 1, shuffled, (epoch, trainMae) -> run.logMetric("train_mae", trainMae, epoch));
+            mae = WeatherModel.meanAbsoluteError(onnx, holdout);
+            run.logMetric("mae_holdout", mae, WeatherModel.EPOCHS);
+            runId = run.id();
+        }
+        return NewModelVersion.builder().artifact(Artifact.bytes("model.onnx", onnx)).format("onnx").fromRun(runId)
                 .signature(OnnxSignature.read(onnx)) // the tensors' names, types and shapes, for the model card
                 .description(shuffled ? "trained on shuffled labels (deliberately bad)" : "linear SGD, Tribuo")
-                .param("trainer", "tribuo LinearSGDTrainer(SquaredLoss, AdaGrad(0.1), 20 epochs, seed 1)")
+                .param("trainer", trainer)
                 .param("shuffled_labels", Boolean.toString(shuffled))
-                .metric("mae_holdout", WeatherModel.meanAbsoluteError(onnx, holdout))
+                .metric("mae_holdout", mae)
                 .codeRef("dev.mlops.examples.WeatherModel")
                 .attachment(AttachmentNames.DRIFT_PROFILE, profile(days).toJsonBytes());
     }

@@ -68,6 +68,27 @@ final class WeatherModel {
      * @return the ONNX model
      */
     static byte[] trainOnnx(List<Demo.Day> days, long seed, boolean shuffleLabels) throws IOException {
+        return trainOnnx(days, seed, shuffleLabels, null);
+    }
+
+    /** Training epochs of the demo's model. */
+    static final int EPOCHS = 20;
+
+    /**
+     * As {@link #trainOnnx(List, long, boolean)}, reporting the training curve: the mean absolute
+     * error on the training days after each epoch. Tribuo's SGD trainer has no per-epoch callback,
+     * so the model after epoch k is trained afresh with k epochs and the same seed (a fresh trainer
+     * draws the same shuffles, so it is the model a 20-epoch run holds after epoch k); the last one
+     * is the model exported. The data is small: 20 trainings take milliseconds.
+     *
+     * @param days training days in date order
+     * @param seed training seed
+     * @param shuffleLabels train on shuffled targets
+     * @param curve told {@code (epoch, training MAE)} after each epoch; null to train once
+     * @return the ONNX model
+     */
+    static byte[] trainOnnx(List<Demo.Day> days, long seed, boolean shuffleLabels,
+                            java.util.function.ObjDoubleConsumer<Integer> curve) throws IOException {
         RegressionFactory factory = new RegressionFactory();
         MutableDataset<Regressor> data = new MutableDataset<>(
                 new SimpleDataSourceProvenance("seattle-weather", OffsetDateTime.parse("2026-01-01T00:00:00Z"), factory),
@@ -94,8 +115,17 @@ final class WeatherModel {
             data.add(new ArrayExample<>(new Regressor("temp_max_tomorrow", targets[i]),
                     FEATURES.toArray(new String[0]), values));
         }
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1, 0.1), 20, seed);
-        Model<Regressor> model = trainer.train(data);
+        Model<Regressor> model = null;
+        for (int epochs = curve == null ? EPOCHS : 1; epochs <= EPOCHS; epochs++) {
+            model = new LinearSGDTrainer(new SquaredLoss(), new AdaGrad(0.1, 0.1), epochs, seed).train(data);
+            if (curve != null) {
+                double sum = 0;
+                for (var example : data) {
+                    sum += Math.abs(model.predict(example).getOutput().getValues()[0] - example.getOutput().getValues()[0]);
+                }
+                curve.accept(epochs, sum / data.size());
+            }
+        }
         Path tmp = Files.createTempFile("weather-model", ".onnx");
         try {
             ((LinearSGDModel) model).saveONNXModel("dev.mlops.examples", 1, tmp);

@@ -672,7 +672,7 @@ public final class ContinuousTraining implements AutoCloseable {
         tags.putIfAbsent(TRIGGER_TAG, trigger.kind());
         return new NewModelVersion(spec.artifact(), spec.format(), spec.signature(), spec.params(), spec.metrics(), tags,
                 spec.attachments(), spec.description(),
-                new Lineage(trainedOn, l.validatedOn(), l.testedOn(), parent, l.codeRef()), spec.environmentExtra(),
+                new Lineage(trainedOn, l.validatedOn(), l.testedOn(), parent, l.codeRef(), l.run()), spec.environmentExtra(),
                 spec.idempotencyKey());
     }
 

@@ -182,6 +182,26 @@ class ContinuousTrainingTest {
         }
     }
 
+    /** A trainer that logs a tracked run and names it keeps that link: the loop adds lineage, it does not drop any. */
+    @Test
+    void aCandidateFromATrackedRunKeepsItsRun() {
+        String runId;
+        try (dev.mlops.api.tracking.ActiveRun run = mlops.tracking().startRun("rain",
+                dev.mlops.api.tracking.NewRun.builder().name("retrain").build())) {
+            runId = run.id();
+        }
+        try (ContinuousTraining ct = loop(r -> NewModelVersion.builder().artifact(Artifact.bytes("m.bin", new byte[] {2}))
+                .metric("error_rate", 0.2).fromRun(runId).build()).build()) {
+            CompletableFuture<TrainingEvent.Outcome> f = ct.trigger("tracked");
+            executor.runAll();
+            f.join();
+            ModelVersion v2 = mlops.models().version("rain", 2);
+            assertThat(v2.lineage().run()).contains(runId);
+            assertThat(v2.lineage().retrainedFrom()).contains(v1.ref());
+            assertThat(mlops.tracking().run(runId).models()).containsExactly(v2.ref());
+        }
+    }
+
     @Test
     void aFailingDecisionRefusesWithReasonsAndLeavesTheAlias() {
         decision.set("fail");

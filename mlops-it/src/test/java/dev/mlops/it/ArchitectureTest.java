@@ -61,6 +61,9 @@ class ArchitectureTest {
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");
         module("cards", List.of("dev.mlops.cards.."), "api", "core", "quality", "drift", "gates");
         module("rollout", List.of("dev.mlops.rollout.."), "api", "json", "core", "gates");
+        // the web UI reads a store through the public API: the registry, tracking and audit (core), the
+        // recorded gate decisions (gates), the model card (cards) and drift reports (drift); never serving
+        module("ui", List.of("dev.mlops.ui.."), "api", "core", "gates", "cards", "drift");
         module("registry-fs", List.of("dev.mlops.registry.fs.."), "api");
         module("registry-jdbc", List.of("dev.mlops.registry.jdbc.."), "api");
         module("onnx", List.of("dev.mlops.onnx.."), "api");

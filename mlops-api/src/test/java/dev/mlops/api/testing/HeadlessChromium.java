@@ -125,6 +125,19 @@ public final class HeadlessChromium {
     }
 
     /**
+     * As {@link #dumpDom(String, Path)}, for a page served over HTTP (the web UI), so that the
+     * headers it is served with, its Content-Security-Policy among them, apply.
+     *
+     * @param name names the run's files, {@code target/chromium-NAME.*}
+     * @param page the page's {@code http:} address
+     * @return the run; {@link Run#dom()} is the serialized DOM
+     * @throws Exception if Chromium cannot be started or its files read
+     */
+    public Run dumpDom(String name, java.net.URI page) throws Exception {
+        return run(name, page, "--dump-dom");
+    }
+
+    /**
      * Loads {@code page} in a window of {@code width} by {@code height} CSS pixels and saves what
      * it shows as a PNG, without scrollbars. Fails unless Chromium exits with 0 and writes a PNG
      * (by its signature) of exactly that size that the JDK can decode.
@@ -138,6 +151,21 @@ public final class HeadlessChromium {
      * @throws Exception if Chromium cannot be started or its files read
      */
     public Screenshot screenshot(String name, Path page, Path png, int width, int height) throws Exception {
+        return screenshot(name, page.toAbsolutePath().toUri(), png, width, height);
+    }
+
+    /**
+     * As {@link #screenshot(String, Path, Path, int, int)}, for a page served over HTTP.
+     *
+     * @param name names the run's files, {@code target/chromium-NAME.*}
+     * @param page the page's address
+     * @param png where the screenshot goes (replaced)
+     * @param width window width
+     * @param height window height
+     * @return the run and the decoded picture
+     * @throws Exception if Chromium cannot be started or its files read
+     */
+    public Screenshot screenshot(String name, java.net.URI page, Path png, int width, int height) throws Exception {
         Objects.requireNonNull(png, "png");
         Path file = png.toAbsolutePath();
         Files.deleteIfExists(file);
@@ -166,6 +194,21 @@ public final class HeadlessChromium {
      * @throws Exception if Chromium cannot be started or its files read
      */
     public Run run(String name, Path page, String... extra) throws Exception {
+        Objects.requireNonNull(page, "page");
+        return run(name, page.toAbsolutePath().toUri(), extra);
+    }
+
+    /**
+     * Runs Chromium headless on the page at {@code page} ({@code file:} or {@code http:}) with
+     * {@code extra} arguments.
+     *
+     * @param name names the run's files, {@code target/chromium-NAME.*}
+     * @param page the page's address
+     * @param extra further arguments, such as {@code --dump-dom}
+     * @return the run
+     * @throws Exception if Chromium cannot be started or its files read
+     */
+    public Run run(String name, java.net.URI page, String... extra) throws Exception {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(page, "page");
         Files.createDirectories(target);
@@ -179,7 +222,7 @@ public final class HeadlessChromium {
                 "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
                 "--log-net-log=" + netLog));
         cmd.addAll(List.of(extra));
-        cmd.add(page.toAbsolutePath().toUri().toString());
+        cmd.add(page.toString());
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {

@@ -1,0 +1,79 @@
+package dev.mlops.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mlops.api.tracking.ActiveRun;
+import dev.mlops.api.tracking.NewRun;
+import dev.mlops.core.Mlops;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code mlops ui}: serves the store on loopback until stopped; refuses the network without a token. */
+class UiCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    @DisplayName("serves the store's pages on 127.0.0.1 until its thread is interrupted")
+    void serves() throws Exception {
+        Path store = tmp.resolve("store");
+        String id;
+        try (Mlops mlops = Mlops.open(store)) {
+            try (ActiveRun run = mlops.tracking().startRun("rain", NewRun.builder().name("first").build())) {
+                run.logMetric("loss", 0.5, 1);
+                id = run.id();
+            }
+        }
+        StringWriter out = new StringWriter();
+        String[] args = {"--store", store.toString(), "ui", "--port", "0"};
+        CommandLine cl = MlopsCommand.commandLine(Map.of(), () -> false, args);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread server = new Thread(() -> exit.set(cl.execute(args)), "ui-command");
+        server.start();
+        Pattern started = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/); Ctrl-C stops it");
+        Matcher m = started.matcher("");
+        for (int i = 0; i < 600 && !m.find(); i++) {   // bounded by count: up to 600 looks, 50 ms apart
+            Thread.sleep(50);
+            m = started.matcher(out.toString());
+        }
+        assertThat(m.find(0)).as("the start line, in %s", out).isTrue();
+        URI base = URI.create(m.group(1));
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("runs/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<h1>Run first</h1>", "loss by step: 1 points");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+        server.interrupt();
+        server.join(10_000);
+        assertThat(server.isAlive()).isFalse();
+        assertThat(exit.get()).isZero();
+    }
+
+    @Test
+    @DisplayName("another address than loopback is refused without --token, and a bad token is named")
+    void networkNeedsToken() {
+        CliRunner cli = new CliRunner(tmp.resolve("store"));
+        CliRunner.Result r = cli.run("ui", "--bind", "0.0.0.0");
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("--bind 0.0.0.0 is not a loopback address", "needs --token");
+        CliRunner.Result shortToken = cli.run("ui", "--token", "abc");
+        assertThat(shortToken.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(shortToken.err()).contains("--token of 3 characters: expected 16 to 256");
+        assertThat(cli.run("ui", "--port", "70000").err()).contains("--port 70000: expected 0 to 65535");
+    }
+}
