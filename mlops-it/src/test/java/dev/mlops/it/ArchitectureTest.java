@@ -63,6 +63,7 @@ class ArchitectureTest {
         module("registry-jdbc", List.of("dev.mlops.registry.jdbc.."), "api");
         module("onnx", List.of("dev.mlops.onnx.."), "api");
         module("micrometer", List.of("dev.mlops.micrometer.."), "api");
+        module("tribuo", List.of("dev.mlops.tribuo.."), "api");
         module("registry-tck", List.of("dev.mlops.registry.tck.."), "api", "json", "core");
     }
 
