@@ -18,6 +18,7 @@ import dev.mlops.api.Schema;
 import dev.mlops.api.IntegrityProblem;
 import dev.mlops.api.drift.Interval;
 import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunComparison;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,26 @@ final class Views {
                    String heartbeatAt, Map<String, String> params, Map<String, MetricPointView> metrics,
                    Map<String, String> tags, List<String> inputs, List<String> models,
                    Map<String, List<FileView>> artifacts, String codeRef, String creator, EnvironmentView environment) {
+    }
+
+    /** {@code mlops runs compare --json}: one parameter across the runs, null where a run lacks it. */
+    record ParamRowView(String key, List<String> values, boolean differs) {
+    }
+
+    /** One metric's latest point in each run, null where a run did not log it. */
+    record MetricRowView(String key, List<MetricPointView> latest) {
+    }
+
+    /** One step of the aligned metric: each run's value, null where it logged none. */
+    record StepRowView(long step, List<Double> values) {
+    }
+
+    record HistoryView(String key, List<StepRowView> steps) {
+    }
+
+    /** {@code mlops runs compare --json}. */
+    record ComparisonView(List<RunView> runs, List<ParamRowView> params, List<MetricRowView> metrics,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) HistoryView history) {
     }
 
     record EnvironmentView(String javaVersion, String os, String libraryVersion, Map<String, String> extra) {
@@ -167,6 +188,19 @@ final class Views {
                 new TreeMap<>(r.tags()), refs(r.inputs()), r.models().stream().map(Object::toString).toList(), artifacts,
                 r.codeRef().orElse(null), r.creator(),
                 new EnvironmentView(env.javaVersion(), env.os(), env.libraryVersion(), new TreeMap<>(env.extra())));
+    }
+
+    static ComparisonView comparison(RunComparison c, List<RunComparison.ParamRow> params) {
+        List<ParamRowView> p = params.stream().map(r -> new ParamRowView(r.key(),
+                r.values().stream().map(v -> v.orElse(null)).toList(), r.differs())).toList();
+        List<MetricRowView> m = c.metrics().stream().map(r -> new MetricRowView(r.key(), r.latest().stream()
+                .map(o -> o.map(x -> new MetricPointView(x.value(), x.step(), time(x.timestamp()))).orElse(null))
+                .toList())).toList();
+        HistoryView h = c.history().map(a -> new HistoryView(a.key(), a.steps().stream()
+                .map(s -> new StepRowView(s.step(), s.values().stream()
+                        .map(v -> v.isPresent() ? v.getAsDouble() : null).toList()))
+                .toList())).orElse(null);
+        return new ComparisonView(c.runs().stream().map(Views::run).toList(), p, m, h);
     }
 
     static VersionSummaryView summary(ModelVersion v) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code mlops runs list|show} over runs a training program logged through the API. */
+/** {@code mlops runs list|show|compare} over runs a training program logged through the API. */
 class RunsCommandTest {
     @TempDir
     Path tmp;
@@ -88,5 +88,63 @@ class RunsCommandTest {
         assertThat(cli.ok("versions", "show", "rain/1").out()).contains("run:").contains(ids.get(1));
         assertThat(cli.ok("versions", "show", "rain/1", "--json").json().get("lineage").get("run").asText())
                 .isEqualTo(ids.get(1));
+    }
+
+    @Test
+    @DisplayName("compare prints params with the differing ones marked, latest metrics and a metric by step")
+    void compare() {
+        String a = ids.get(0);
+        String b = ids.get(1);
+        String out = cli.ok("runs", "compare", a, b, "--metric", "rmse").out();
+        assertThat(out).contains("RUN").contains(a.substring(0, 8)).contains(b.substring(0, 8))
+                .doesNotContain(a.substring(0, 9) + " ");
+        assertThat(out).containsPattern("\\* lr +0\\.1 +0\\.01");
+        assertThat(out).containsPattern("rmse +0\\.6 @3 +0\\.2 @3");
+        assertThat(out).contains("rmse by step:").containsPattern("(?m)^0 +1\\.0 +1\\.0$")
+                .containsPattern("(?m)^3 +0\\.6 +0\\.2$");
+        assertThat(cli.ok("runs", "compare", a, b, "--differing").out()).contains("* lr");
+
+        JsonNode json = cli.ok("runs", "compare", b, a, "--metric", "rmse", "--json").json();
+        assertThat(json.get("runs").get(0).get("id").asText()).isEqualTo(b);
+        assertThat(json.get("params").get(0).get("key").asText()).isEqualTo("lr");
+        assertThat(json.get("params").get(0).get("values").get(0).asText()).isEqualTo("0.01");
+        assertThat(json.get("params").get(0).get("differs").asBoolean()).isTrue();
+        assertThat(json.get("metrics").get(0).get("latest").get(1).get("value").asDouble()).isEqualTo(0.6);
+        assertThat(json.get("history").get("steps")).hasSize(2);
+        assertThat(json.get("history").get("steps").get(1).get("step").asLong()).isEqualTo(3);
+        assertThat(json.get("history").get("steps").get(1).get("values").get(0).asDouble()).isEqualTo(0.2);
+        assertThat(cli.ok("runs", "compare", a, b, "--json").json().has("history")).isFalse();
+    }
+
+    @Test
+    @DisplayName("compare refuses an unknown run, a run given twice, one run alone and too many, naming them")
+    void compareRefuses() {
+        String a = ids.get(0);
+        String unknown = "0".repeat(32);
+        CliRunner.Result r = cli.run("runs", "compare", a, unknown);
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("no run " + unknown);
+        r = cli.run("runs", "compare", a, ids.get(1), a);
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("run " + a + " is given twice");
+        assertThat(cli.run("runs", "compare", a).err()).contains("at least 2");
+        List<String> args = new ArrayList<>(List.of("runs", "compare"));
+        for (int i = 0; i <= dev.mlops.api.tracking.RunComparison.MAX_RUNS; i++) {
+            args.add(String.format("%032x", i + 1));
+        }
+        r = cli.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("at most " + dev.mlops.api.tracking.RunComparison.MAX_RUNS);
+        assertThat(cli.run("runs", "compare", a, "nope").exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(cli.run("runs", "compare", a, ids.get(1), "--metric", "bad\u202Ekey").exitCode())
+                .isEqualTo(Errors.BAD_INPUT);
+    }
+
+    @Test
+    @DisplayName("list refuses a page token it did not hand out")
+    void badPageToken() {
+        CliRunner.Result r = cli.run("runs", "list", "--page-token", "x1");
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("not one returned by searchRuns");
     }
 }

@@ -17,6 +17,7 @@ import dev.mlops.api.tracking.Experiment;
 import dev.mlops.api.tracking.MetricPoint;
 import dev.mlops.api.tracking.NewRun;
 import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunComparison;
 import dev.mlops.api.tracking.RunQuery;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.Tracking;
@@ -234,7 +235,16 @@ final class StoreTracking implements Tracking {
                 to < matching.size() ? Optional.of(Integer.toString(to)) : Optional.empty());
     }
 
-    /** Search tokens are offsets into the sorted result, as MLflow's. */
+    @Override
+    public RunComparison compareRuns(List<String> runIds, Optional<String> historyKey) {
+        Objects.requireNonNull(runIds, "runIds");
+        Objects.requireNonNull(historyKey, "historyKey");
+        RunComparisons.requireComparable(runIds);
+        historyKey.ifPresent(k -> Names.requireValid(Names.Kind.METRIC, k));
+        List<Run> runs = runIds.stream().map(this::run).toList();
+        return RunComparisons.compare(runs, historyKey, r -> metricHistory(r.id(), historyKey.orElseThrow()));
+    }
+
 
     /**
      * Visits every run document.

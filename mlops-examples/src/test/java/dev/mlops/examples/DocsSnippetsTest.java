@@ -140,6 +140,9 @@ class DocsSnippetsTest {
                     local("scheduler", """
                             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
                             track((AutoCloseable) scheduler::shutdownNow);"""))),
+            entry("tracking-tribuo.md", List.of(
+                    local("trainCsv", "Path trainCsv = DocFixtures.weatherCsv(tmp, 2012);"),
+                    local("testCsv", "Path testCsv = DocFixtures.weatherCsv(tmp, 2013);"))),
             entry("micrometer.md", List.of(
                     local("mlops", "Mlops mlops = track(DocFixtures.rainRegistry(tmp.resolve(\"store\")));  // rain/1..7, @production = 5"),
                     local("service", """

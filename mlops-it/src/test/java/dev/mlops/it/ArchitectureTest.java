@@ -69,6 +69,7 @@ class ArchitectureTest {
         module("onnx", List.of("dev.mlops.onnx.."), "api");
         // RolloutMetrics binds mlops-rollout's Rollout (an optional dependency of mlops-micrometer)
         module("micrometer", List.of("dev.mlops.micrometer.."), "api", "rollout");
+        module("tribuo", List.of("dev.mlops.tribuo.."), "api");
         module("registry-tck", List.of("dev.mlops.registry.tck.."), "api", "json", "core");
     }
 

@@ -93,6 +93,20 @@ public interface Tracking {
     Page<Run> searchRuns(RunQuery query);
 
     /**
+     * Compares runs side by side: every parameter (and which differ), every metric's latest point,
+     * and, if {@code historyKey} is given, that metric's whole history in each run aligned by step.
+     *
+     * @param runIds 2 to {@link RunComparison#MAX_RUNS} run ids, each once; the comparison keeps their order
+     * @param historyKey a metric whose curves to align by step, or empty for none
+     * @return the comparison
+     * @throws IllegalArgumentException if fewer than 2 or more than {@link RunComparison#MAX_RUNS} ids
+     *     are given, or an id is given twice
+     * @throws dev.mlops.api.InvalidNameException if an id is not a run id or the key not a metric name
+     * @throws NotFoundException if a run does not exist; the message names it
+     */
+    RunComparison compareRuns(List<String> runIds, Optional<String> historyKey);
+
+    /**
      * @param runId the run
      * @param key tag key
      * @param value tag value

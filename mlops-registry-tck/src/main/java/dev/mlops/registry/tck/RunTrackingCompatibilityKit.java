@@ -19,6 +19,7 @@ import dev.mlops.api.tracking.ActiveRun;
 import dev.mlops.api.tracking.MetricPoint;
 import dev.mlops.api.tracking.NewRun;
 import dev.mlops.api.tracking.Run;
+import dev.mlops.api.tracking.RunComparison;
 import dev.mlops.api.tracking.RunQuery;
 import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.api.tracking.Tracking;
@@ -34,6 +35,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -329,6 +332,81 @@ public abstract class RunTrackingCompatibilityKit {
         assertThat(seen).containsExactlyElementsOf(newestFirst);
         assertThatThrownBy(() -> tracking.searchRuns(RunQuery.builder().page(PageRequest.after("x1", 2)).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one returned by searchRuns");
+    }
+
+    @Test
+    @DisplayName("compare: params side by side with the differing ones, latest metrics, one metric aligned by step")
+    void compare() {
+        String a;
+        String b;
+        String c;
+        try (ActiveRun run = tracking.startRun("rain", NewRun.builder().param("lr", "0.1").param("epochs", "3").build())) {
+            a = run.id();
+            run.logMetric("loss", 0.9, 0);
+            run.logMetric("loss", 0.6, 1);
+            run.logMetric("loss", 0.4, 2);
+            run.logMetric("auc", 0.8, 2);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        try (ActiveRun run = tracking.startRun("rain", NewRun.builder().param("lr", "0.01").param("epochs", "3")
+                .param("seed", "7").build())) {
+            b = run.id();
+            run.logMetric("loss", 0.8, 0);
+            run.logMetric("loss", 0.7, 2);
+            clock.advance(Duration.ofSeconds(1));
+            // logged again at step 2, later: the curve shows the later point
+            run.logMetric("loss", 0.5, 2);
+        }
+        try (ActiveRun run = tracking.startRun("snow", NewRun.builder().param("lr", "0.1").param("epochs", "3").build())) {
+            c = run.id();
+        }
+
+        RunComparison cmp = tracking.compareRuns(List.of(b, a, c), Optional.of("loss"));
+        assertThat(cmp.runs()).extracting(Run::id).containsExactly(b, a, c);
+        assertThat(cmp.params()).extracting(RunComparison.ParamRow::key).containsExactly("epochs", "lr", "seed");
+        assertThat(cmp.params().get(0).values()).containsOnly(Optional.of("3"));
+        assertThat(cmp.params().get(0).differs()).isFalse();
+        assertThat(cmp.params().get(1).values()).containsExactly(Optional.of("0.01"), Optional.of("0.1"),
+                Optional.of("0.1"));
+        assertThat(cmp.params().get(2).values()).containsExactly(Optional.of("7"), Optional.empty(), Optional.empty());
+        assertThat(cmp.differingParams()).extracting(RunComparison.ParamRow::key).containsExactly("lr", "seed");
+
+        assertThat(cmp.metrics()).extracting(RunComparison.MetricRow::key).containsExactly("auc", "loss");
+        assertThat(cmp.metrics().get(0).latest().get(1)).map(MetricPoint::value).contains(0.8);
+        assertThat(cmp.metrics().get(0).latest().get(0)).isEmpty();
+        assertThat(cmp.metrics().get(1).latest()).extracting(p -> p.map(MetricPoint::value))
+                .containsExactly(Optional.of(0.5), Optional.of(0.4), Optional.empty());
+
+        RunComparison.AlignedMetric loss = cmp.history().orElseThrow();
+        assertThat(loss.key()).isEqualTo("loss");
+        assertThat(loss.steps()).extracting(RunComparison.StepRow::step).containsExactly(0L, 1L, 2L);
+        assertThat(loss.steps().get(0).values()).containsExactly(OptionalDouble.of(0.8), OptionalDouble.of(0.9),
+                OptionalDouble.empty());
+        assertThat(loss.steps().get(1).values()).containsExactly(OptionalDouble.empty(), OptionalDouble.of(0.6),
+                OptionalDouble.empty());
+        assertThat(loss.steps().get(2).values()).containsExactly(OptionalDouble.of(0.5), OptionalDouble.of(0.4),
+                OptionalDouble.empty());
+        assertThat(tracking.compareRuns(List.of(a, b), Optional.empty()).history()).isEmpty();
+        assertThat(tracking.compareRuns(List.of(a, b), Optional.of("never-logged")).history().orElseThrow().steps())
+                .isEmpty();
+
+        String unknown = "0".repeat(32);
+        assertThatThrownBy(() -> tracking.compareRuns(List.of(a, unknown), Optional.empty()))
+                .isInstanceOf(NotFoundException.class).hasMessageContaining(unknown);
+        assertThatThrownBy(() -> tracking.compareRuns(List.of(a, b, a), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run " + a + " is given twice");
+        assertThatThrownBy(() -> tracking.compareRuns(List.of(a), Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 2");
+        List<String> tooMany = new ArrayList<>();
+        for (int i = 0; i <= RunComparison.MAX_RUNS; i++) {
+            tooMany.add(String.format("%032x", i + 1));
+        }
+        assertThatThrownBy(() -> tracking.compareRuns(tooMany, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most " + RunComparison.MAX_RUNS);
+        assertThatThrownBy(() -> tracking.compareRuns(List.of(a, "nope"), Optional.empty()))
+                .isInstanceOf(dev.mlops.api.InvalidNameException.class);
+        assertThatThrownBy(() -> tracking.compareRuns(List.of(a, b), Optional.of("bad\u202Ename")))
+                .isInstanceOf(dev.mlops.api.InvalidNameException.class);
     }
 
     @Test
