@@ -37,9 +37,20 @@ final class VersionIndex {
     /** Tags and metrics longer than this are not copied into the index; such a version is read directly. */
     static final int MAX_SUMMARY_CHARS = 4096;
     private static final int MAX_ATTEMPTS = 10_000;
+    /** 64 buckets: 16,384 versions, a few MiB at most. */
+    private static final int PARSED_BUCKETS = 64;
 
     private final Documents docs;
     private final Clock clock;
+    /** The last {@value #PARSED_BUCKETS} buckets parsed, least recently used first. */
+    private final Map<DocumentKey, Parsed> parsed = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DocumentKey, Parsed> eldest) {
+            return size() > PARSED_BUCKETS;
+        }
+    };
 
     VersionIndex(Documents docs, Clock clock) {
         this.docs = docs;
@@ -177,16 +188,37 @@ final class VersionIndex {
 
     /**
      * Reads a bucket for a listing. A damaged bucket reads as empty, so every version in it is
-     * read directly; verify reports it.
+     * read directly; verify reports it. Parsing a bucket costs more than reading it, so the last
+     * buckets parsed are kept with their bytes, and a bucket read back byte for byte the same at
+     * the same revision is not parsed again: the bytes are what the answer rests on, never a copy.
      */
     Bucket read(String model, int bucket) {
+        DocumentKey key = key(model, bucket);
         try {
-            return docs.read(key(model, bucket), BucketDoc.class).map(v -> new Bucket(v.value(), v.revision()))
-                    .orElseGet(() -> new Bucket(BucketDoc.empty(model, bucket), 0));
+            Optional<dev.mlops.api.store.Document> stored = docs.store().read(key);
+            if (stored.isEmpty()) {
+                return new Bucket(BucketDoc.empty(model, bucket), 0);
+            }
+            dev.mlops.api.store.Document d = stored.get();
+            Parsed p;
+            synchronized (parsed) {
+                p = parsed.get(key);
+            }
+            if (p == null || p.revision() != d.revision() || !java.util.Arrays.equals(p.content(), d.content())) {
+                p = new Parsed(d.content(), d.revision(), Documents.parse(d, BucketDoc.class).value());
+                synchronized (parsed) {
+                    parsed.put(key, p);
+                }
+            }
+            return new Bucket(p.doc(), d.revision());
         } catch (IntegrityException e) {
-            LOG.warn("ignoring damaged version index document {}; run verify: {}", key(model, bucket), e.getMessage());
+            LOG.warn("ignoring damaged version index document {}; run verify: {}", key, e.getMessage());
             return new Bucket(BucketDoc.empty(model, bucket), -1);
         }
+    }
+
+    /** A bucket's stored bytes and what they parsed to; the document is never changed in place. */
+    private record Parsed(byte[] content, long revision, BucketDoc doc) {
     }
 
     /**

@@ -207,6 +207,22 @@ class VersionIndexTest {
     }
 
     @Test
+    @DisplayName("an instance that parsed the index before another instance changed a version sees the change")
+    void anotherInstancesChange() {
+        InMemoryStore store = new InMemoryStore();
+        Mlops first = registered(store, 300);
+        Mlops second = Mlops.builder().store(store).build();
+        assertThat(listed(first, b -> b.tag("shard", "3"), 50)).hasSize(30);
+        assertThat(listed(second, b -> b.tag("shard", "3"), 50)).hasSize(30);
+        second.models().setVersionTag(new ModelRef.Version(MODEL, 7), "shard", "3");
+        second.models().setVersionTag(new ModelRef.Version(MODEL, 13), "shard", "4");
+        assertThat(listed(first, b -> b.tag("shard", "3"), 50)).hasSize(30).contains(7).doesNotContain(13);
+        first.models().archive(new ModelRef.Version(MODEL, 23));
+        assertThat(listed(second, b -> b.tag("shard", "3"), 50)).hasSize(29).doesNotContain(23);
+        assertThat(listed(second, b -> b.tag("shard", "3").includeArchived(true), 50)).hasSize(30).contains(23);
+    }
+
+    @Test
     @DisplayName("a writer that changed a version but could not update the index leaves it marked: read directly")
     void markLeftBehind() {
         Observed store = new Observed();
