@@ -147,6 +147,9 @@ public final class Demo {
             Map<ModelRef.Version, List<DriftReport>> windowsByVersion = new java.util.concurrent.ConcurrentHashMap<>();
             ServiceMetrics served = null;
             List<CompletableFuture<TrainingEvent.Outcome>> runs = new CopyOnWriteArrayList<>();
+            // the monitor hears an alias move on its own thread, possibly before this thread has
+            // printed the run that made it: its messages wait here and are printed in story order
+            java.util.Queue<String> changes = new java.util.concurrent.ConcurrentLinkedQueue<>();
             // held-out MAE of tomorrow's maximum temperature, in degrees C: a ceiling, and at most a tenth of
             // a degree worse than the champion on the same days (a retrained model is often a hair worse
             // there, and "no worse at all" would refuse it for noise)
@@ -194,7 +197,7 @@ public final class Demo {
                              console.printf("      -> %s%n", signal.decision().reason());
                              signal.run().ifPresent(runs::add);
                          })
-                         .onChange(c -> console.println("   " + c.message()))
+                         .onChange(c -> changes.add("   " + c.message()))
                          .build()) {
                 List<ModelRef.Version> servedBy = new ArrayList<>();
                 try (ModelService<Day, Double> svc = ModelServiceBuilder.serve(mlops, ModelRef.parse(MODEL + "@production"), LOADER)
@@ -219,10 +222,12 @@ public final class Demo {
                             report(console, o);
                             svc.refresh();
                             monitor.refresh(); // the move was heard at once; this waits until it is handled
+                            printChanges(console, changes);
                             console.printf("   the service now serves %s%n", svc.currentVersion());
                         }
                         runs.clear();
                     }
+                    printChanges(console, changes);
                     long drifted = windows.stream().filter(DriftReport::datasetDrift).count();
                     console.printf("   streamed %d days of 2014-2015: %d windows, %d with dataset drift%n", stream.size() - 1,
                             windows.size(), drifted);
@@ -244,10 +249,12 @@ public final class Demo {
                     ModelVersion back = mlops.models().rollback(MODEL, "production");
                     svc.refresh();
                     monitor.refresh();
+                    printChanges(console, changes);
                     console.printf("   rollback -> %s, the service serves %s%n", back.ref(), svc.currentVersion());
                     mlops.models().setAlias(MODEL, "production", promoted.number());
                     svc.refresh();
                     monitor.refresh();
+                    printChanges(console, changes);
                     console.printf("   production -> %s again, the service serves %s%n%n", promoted.ref(), svc.currentVersion());
                     served = svc.metrics();
                 }
@@ -574,6 +581,13 @@ public final class Demo {
                 }
                 return days;
             }
+        }
+    }
+
+    /** Prints the drift monitor's change messages heard so far, in the order it made them. */
+    private static void printChanges(PrintStream console, java.util.Queue<String> changes) {
+        for (String line = changes.poll(); line != null; line = changes.poll()) {
+            console.println(line);
         }
     }
 }
