@@ -45,6 +45,14 @@ final class RequestStages<I, O> {
         /** The model failed and no fallback answered: there is no output. */
         default void unanswered(Prediction.Route route, ModelRef.Version version, I input, long nanos, String id) {
         }
+
+        /**
+         * @return true if this stage reads {@code nanos}, so every call must be timed for it;
+         *     otherwise calls are timed on the service's latency sample only
+         */
+        default boolean usesLatency() {
+            return false;
+        }
     }
 
     /** Runs once for a request the model itself answered: a batch once, as a whole. */
@@ -186,6 +194,11 @@ final class RequestStages<I, O> {
             this.clock = clock;
             this.ids = ids;
             this.failures = failures;
+        }
+
+        @Override
+        public boolean usesLatency() {
+            return true; // every logged record carries the call's latency
         }
 
         @Override

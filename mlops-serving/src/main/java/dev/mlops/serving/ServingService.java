@@ -113,6 +113,8 @@ final class ServingService<I, O> implements ModelService<I, O> {
     private final RequestStages.AfterServe<I, O>[] afterServe;
     /** Whether an answered request has stages to run after it. */
     private final boolean afterStages;
+    /** A stage reads each call's latency (the inference log), so every call is timed. */
+    private final boolean stagesUseLatency;
     /** latencySampling − 1: a call is timed when its thread cell's success count has these bits clear. */
     private final long sampleMask;
     /**
@@ -216,6 +218,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
         this.afterAnswer = stages.afterAnswer;
         this.afterServe = stages.afterServe;
         this.afterStages = afterAnswer.length + afterServe.length > 0;
+        this.stagesUseLatency = java.util.Arrays.stream(afterAnswer).anyMatch(RequestStages.AfterAnswer::usesLatency);
         this.sampleMask = (b.latencySampling != null ? b.latencySampling : ModelServiceBuilder.DEFAULT_LATENCY_SAMPLING) - 1;
         this.listenersHearEveryCall = b.latencySampling == null;
 
@@ -645,7 +648,7 @@ final class ServingService<I, O> implements ModelService<I, O> {
             LatencyListener listener = latencyListeners.current;
             // the clock is read for one call in latencySampling; batches, stages that log latency,
             // and (unless sampling was set) listeners, always
-            boolean timedCall = (successes.get(cell) & sampleMask) == 0 || batch != null || afterStages
+            boolean timedCall = (successes.get(cell) & sampleMask) == 0 || batch != null || stagesUseLatency
                     || listener != null && listenersHearEveryCall;
             long t0 = timedCall ? System.nanoTime() : 0L;
             Object out;

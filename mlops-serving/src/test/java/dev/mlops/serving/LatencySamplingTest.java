@@ -96,6 +96,25 @@ class LatencySamplingTest {
     }
 
     @Test
+    @DisplayName("a stage that does not read latency (an output monitor) leaves calls sampled")
+    void outputMonitorDoesNotTimeEveryCall() {
+        try (ServingFixture f = new ServingFixture(1)) {
+            java.util.concurrent.atomic.AtomicInteger observed = new java.util.concurrent.atomic.AtomicInteger();
+            try (ModelService<Integer, Integer> svc = f.serve(ServingFixture.production(), f.loader())
+                    .pollInterval(Duration.ofDays(1)).latencySampling(4)
+                    .monitorOutputs((in, out) -> observed.incrementAndGet(), 1.0).build()) {
+                LatencyListenerTest.Recorder r = new LatencyListenerTest.Recorder();
+                svc.onLatency(r);
+                for (int i = 0; i < 128; i++) {
+                    svc.predict(i);
+                }
+                assertThat(observed.get()).isEqualTo(128);
+                assertThat(r.calls).hasSize(32);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("counts failed calls exactly whether or not they were timed")
     void failuresCountedExactly() {
         try (ServingFixture f = new ServingFixture(1)) {
