@@ -3,6 +3,8 @@ package dev.mlops.tribuo;
 import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import com.oracle.labs.mlrg.olcut.provenance.ObjectProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.PrimitiveProvenance;
+import com.oracle.labs.mlrg.olcut.provenance.ProvenanceUtil;
+import com.oracle.labs.mlrg.olcut.provenance.io.ObjectMarshalledProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.io.ProvenanceSerializationException;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.IntegrityException;
@@ -27,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.tribuo.Dataset;
@@ -65,8 +68,11 @@ import org.tribuo.provenance.TrainerProvenance;
  * parameter values are refused, as any changed parameter is.
  *
  * <p>Reading the provenance back instantiates the provenance classes the JSON names (Tribuo's
- * unmarshalling does), so read it only from a store whose writers you trust, as with any Tribuo
- * model file.
+ * unmarshalling does). {@link #readProvenance} first refuses any named class that is not an olcut
+ * provenance class, without initializing it; what remains is the constructors of provenance
+ * classes on the class path. {@link #loadModel} reads Tribuo's protobuf form, which instantiates
+ * the classes it names as any Tribuo model file does: load models only from a store whose writers
+ * you trust.
  */
 public final class TribuoRuns {
     /** The run artifact holding the provenance. */
@@ -218,8 +224,15 @@ public final class TribuoRuns {
         }
         ObjectProvenance p;
         try {
-            p = new JsonProvenanceSerialization(true).deserializeAndUnmarshal(json);
+            List<ObjectMarshalledProvenance> marshalled = new JsonProvenanceSerialization(true).deserializeFromString(json);
+            for (ObjectMarshalledProvenance m : marshalled) {
+                requireProvenanceClass(runId, m.getProvenanceClassName());
+            }
+            p = ProvenanceUtil.unmarshalProvenance(marshalled);
         } catch (ProvenanceSerializationException | RuntimeException e) {
+            if (e instanceof IntegrityException refused) {
+                throw refused;
+            }
             throw new IntegrityException("the Tribuo provenance of run " + runId + " (" + PROVENANCE_ARTIFACT + "/"
                     + PROVENANCE_FILE + ") is not Tribuo provenance JSON: " + e.getMessage(), e);
         }
@@ -228,6 +241,26 @@ public final class TribuoRuns {
                     + ", expected a model's provenance (" + ModelProvenance.class.getName() + ")");
         }
         return mp;
+    }
+
+    /**
+     * Refuses a class name that is not an olcut {@link ObjectProvenance}, before Tribuo's
+     * unmarshalling loads it: that loads with initialization, so a forged artifact could otherwise
+     * run the static initializer of any class on the class path. Loading here does not initialize.
+     */
+    private static void requireProvenanceClass(String runId, String className) {
+        Class<?> c;
+        try {
+            c = Class.forName(className, false, TribuoRuns.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IntegrityException("the Tribuo provenance of run " + runId + " names the class " + className
+                    + ", which is not on the class path: " + e.getMessage(), e);
+        }
+        if (!ObjectProvenance.class.isAssignableFrom(c)) {
+            throw new IntegrityException("the Tribuo provenance of run " + runId + " names the class " + className
+                    + " as a provenance class; expected a subtype of " + ObjectProvenance.class.getName()
+                    + " (refused before loading it)");
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.mlops.tribuo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.oracle.labs.mlrg.olcut.config.json.JsonProvenanceSerialization;
 import dev.mlops.api.Artifact;
 import dev.mlops.api.ConflictException;
 import dev.mlops.api.IntegrityException;
@@ -215,5 +216,38 @@ class TribuoRunsTest {
                     .isInstanceOf(IntegrityException.class).hasMessageContaining(damaged)
                     .hasMessageContaining("not Tribuo provenance JSON");
         }
+    }
+
+    /** Set by {@link Forged}'s static initializer: a class a forged artifact must never get loaded and run. */
+    static volatile boolean forgedInitialized;
+
+    /** Not a provenance class; its static initializer stands for any class on the class path. */
+    static final class Forged {
+        static {
+            forgedInitialized = true;
+        }
+    }
+
+    @Test
+    @DisplayName("a provenance artifact naming a class that is not a provenance is refused before that class is initialized")
+    void forgedClassRefused() throws Exception {
+        Model<Regressor> model = trainer(0.1, 2).train(data(50, 0));
+        String json = new JsonProvenanceSerialization(true).marshalAndSerialize(model.getProvenance());
+        String forgedName = Forged.class.getName();
+        for (String replaced : new String[] {forgedName, "java.lang.ProcessBuilder", "no.such.Klass"}) {
+            // Swap the first provenance class the JSON names, as someone able to write the store could.
+            String forged = json.replaceFirst("\"provenance-class\"\\s*:\\s*\"[^\"]+\"",
+                    java.util.regex.Matcher.quoteReplacement("\"provenance-class\" : \"" + replaced + "\""));
+            assertThat(forged).isNotEqualTo(json).contains(replaced);
+            String id;
+            try (ActiveRun run = tracking.startRun("tribuo", NewRun.builder().build())) {
+                run.logArtifact(TribuoRuns.PROVENANCE_ARTIFACT,
+                        Artifact.bytes(TribuoRuns.PROVENANCE_FILE, forged.getBytes(StandardCharsets.UTF_8)));
+                id = run.id();
+            }
+            assertThatThrownBy(() -> TribuoRuns.readProvenance(tracking, id)).isInstanceOf(IntegrityException.class)
+                    .hasMessageContaining(id).hasMessageContaining(replaced);
+        }
+        assertThat(forgedInitialized).as("the forged class's static initializer ran").isFalse();
     }
 }
