@@ -232,13 +232,18 @@ final class RegistryCheck {
                 return;
             }
             boolean repaired = false;
+            String refused = "";
             if (repair) {
-                stale.forEach(n -> index.refresh(model.name(), n));
-                repaired = true;
+                try {
+                    stale.forEach(n -> index.refresh(model.name(), n));
+                    repaired = true;
+                } catch (MlopsException e) {
+                    refused = "; the repair failed: " + e.getMessage();
+                }
             }
             problems.add(IntegrityProblem.repairable(Kind.INCONSISTENT, key.toString(), "version index entries of "
                     + model.name() + " versions " + stale + " differ from the versions (changed outside the library?);"
-                    + " filtered listings may miss them until repair records them again", repaired));
+                    + " filtered listings may miss them until repair records them again" + refused, repaired));
         });
     }
 

@@ -282,6 +282,31 @@ class VersionIndexTest {
     }
 
     @Test
+    @DisplayName("a repair of the index that the store refuses is reported as not repaired; verify does not throw")
+    void repairRefused() {
+        Observed store = new Observed();
+        Mlops mlops = registered(store, 300);
+        assertThat(listed(mlops, b -> b.tag("shard", "3"), 50)).hasSize(30);
+        DocumentKey key = Keys.version(MODEL, 7);
+        Document doc = store.read(key).orElseThrow();
+        VersionDoc v = Documents.parse(doc, VersionDoc.class).value();
+        Map<String, String> tags = new TreeMap<>(v.tags());
+        tags.put("shard", "3");
+        store.replace(key, doc.revision(), StoredDocuments.write(v.withTags(tags, v.createdAt())));
+
+        store.indexWritesToPass.set(0);
+        IntegrityReport report = mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
+        assertThat(report.problems()).anySatisfy(p -> {
+            assertThat(p.location()).isEqualTo(VersionIndex.key(MODEL, 0).toString());
+            assertThat(p.repaired()).isFalse();
+            assertThat(p.detail()).contains("versions [7]").contains("disk full (injected)");
+        });
+        store.indexWritesToPass.set(Integer.MAX_VALUE);
+        mlops.verify(VerifyOptions.repair().auditGracePeriod(Duration.ZERO));
+        assertThat(listed(mlops, b -> b.tag("shard", "3"), 50)).hasSize(31).contains(7);
+    }
+
+    @Test
     @DisplayName("a damaged index document is ignored by listings and writers, reported, and removed by repair")
     void damagedBucket() {
         InMemoryStore store = new InMemoryStore();
