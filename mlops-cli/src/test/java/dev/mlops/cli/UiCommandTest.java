@@ -76,4 +76,60 @@ class UiCommandTest {
         assertThat(shortToken.err()).contains("--token of 3 characters: expected 16 to 256");
         assertThat(cli.run("ui", "--port", "70000").err()).contains("--port 70000: expected 0 to 65535");
     }
+
+    @Test
+    @DisplayName("--token-file reads the token from a file, so it is not in the process list; every request needs it")
+    void tokenFromFile() throws Exception {
+        Path store = tmp.resolve("store");
+        try (Mlops mlops = Mlops.open(store)) {
+            mlops.tracking();
+        }
+        String token = "7f3c9a1e5b2d8f604c1a9e7b";
+        Path file = java.nio.file.Files.writeString(tmp.resolve("ui.token"), token + "\n");
+        StringWriter out = new StringWriter();
+        String[] args = {"--store", store.toString(), "ui", "--port", "0", "--token-file", file.toString()};
+        CommandLine cl = MlopsCommand.commandLine(Map.of(), () -> false, args);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        Thread server = new Thread(() -> cl.execute(args), "ui-command");
+        server.start();
+        Pattern started = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/) \\(token required\\); Ctrl-C stops it");
+        Matcher m = started.matcher("");
+        for (int i = 0; i < 600 && !m.find(); i++) {   // bounded by count: up to 600 looks, 50 ms apart
+            Thread.sleep(50);
+            m = started.matcher(out.toString());
+        }
+        assertThat(m.find(0)).as("the start line, in %s", out).isTrue();
+        assertThat(out.toString()).doesNotContain(token);
+        URI base = URI.create(m.group(1));
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(base).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        server.interrupt();
+        server.join(10_000);
+        assertThat(server.isAlive()).isFalse();
+    }
+
+    @Test
+    @DisplayName("a missing, empty or bad token file, or a token given twice, is refused naming what was wrong")
+    void tokenFileRefusals() throws Exception {
+        CliRunner cli = new CliRunner(tmp.resolve("store"));
+        Path missing = tmp.resolve("no-such.token");
+        CliRunner.Result r = cli.run("ui", "--token-file", missing.toString());
+        assertThat(r.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(r.err()).contains("--token-file " + missing, "could not be read");
+        Path empty = java.nio.file.Files.writeString(tmp.resolve("empty.token"), "\n");
+        assertThat(cli.run("ui", "--token-file", empty.toString()).err())
+                .contains("--token-file " + empty, "expected 16 to 256");
+        Path twoLines = java.nio.file.Files.writeString(tmp.resolve("two.token"), "7f3c9a1e5b2d8f604c1a9e7b\nsecond\n");
+        assertThat(cli.run("ui", "--token-file", twoLines.toString()).err())
+                .contains("--token-file " + twoLines, "one line");
+        Path good = java.nio.file.Files.writeString(tmp.resolve("good.token"), "7f3c9a1e5b2d8f604c1a9e7b");
+        CliRunner.Result both = cli.run("ui", "--token", "7f3c9a1e5b2d8f604c1a9e7b", "--token-file", good.toString());
+        assertThat(both.exitCode()).isEqualTo(Errors.BAD_INPUT);
+        assertThat(both.err()).contains("--token", "--token-file");
+        assertThat(cli.run("ui", "--token-file", tmp.toString()).err()).contains("--token-file " + tmp);
+    }
 }
