@@ -46,4 +46,20 @@ public record GuardrailSpec(Guardrail guardrail, double margin, double effectSiz
     public static GuardrailSpec of(Guardrail guardrail, double margin) {
         return new GuardrailSpec(guardrail, margin, DEFAULT_EFFECT_SIZE, DEFAULT_MIN_SAMPLES);
     }
+
+    /**
+     * The prediction-drift guardrails: the share of predictions above each of the control's
+     * running quartiles, each compared two-sided (rollback when the shares differ) and promoted
+     * when equivalent within ± {@code margin}.
+     *
+     * @param margin the equivalence margin δ &gt; 0, a proportion (0.05: each share within 5 points)
+     * @return three specs, {@link Guardrail#PREDICTION_DRIFT}
+     */
+    public static java.util.List<GuardrailSpec> predictionDrift(double margin) {
+        if (!(margin > 0)) {
+            throw new IllegalArgumentException("prediction drift margin must be > 0 (an equivalence margin), was "
+                    + margin);
+        }
+        return Guardrail.PREDICTION_DRIFT.stream().map(g -> of(g, margin)).toList();
+    }
 }
