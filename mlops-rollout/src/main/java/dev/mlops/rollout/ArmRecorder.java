@@ -78,6 +78,10 @@ public final class ArmRecorder {
     // -1 until the burn-in is over; both written by the thread that recomputes
     private volatile long p50Threshold = -1;
     private volatile long p99Threshold = -1;
+    // stripes some request thread has written (bit per stripe), so that a recomputation sums those
+    // only: with one or two request threads it reads one or two stripes of eight. Set once per
+    // stripe (before the stripe's first write), read on every control request.
+    private volatile int usedStripes;
 
     private final double predictionLow;
     private final double predictionHigh;
@@ -143,7 +147,11 @@ public final class ArmRecorder {
         }
         if (arm == Arm.CONTROL) {
             int cell = StripedLongs.cell();
-            controlHistogram.getAndIncrement((cell & (STRIPES - 1)) * BUCKETS + bucket(nanos));
+            int stripe = cell & (STRIPES - 1);
+            if ((usedStripes & (1 << stripe)) == 0) {
+                markUsed(stripe);
+            }
+            controlHistogram.getAndIncrement(stripe * BUCKETS + bucket(nanos));
             long n = controlLatencies.addAndGet(cell, 1);
             // a scan of the histogram costs about 2,000 reads: amortized over 64 requests while the
             // thresholds still move, over 1,024 once they have settled
@@ -198,7 +206,11 @@ public final class ArmRecorder {
         }
         if (arm == Arm.CONTROL) {
             int cell = StripedLongs.cell();
-            predictionHistogram.getAndIncrement((cell & (STRIPES - 1)) * PREDICTION_BINS + predictionBin(prediction));
+            int stripe = cell & (STRIPES - 1);
+            if ((usedStripes & (1 << stripe)) == 0) {
+                markUsed(stripe);
+            }
+            predictionHistogram.getAndIncrement(stripe * PREDICTION_BINS + predictionBin(prediction));
             long n = controlPredictions.addAndGet(cell, 1);
             long every = n < RECOMPUTE_SLOWER_AFTER ? RECOMPUTE_EVERY : 16L * RECOMPUTE_EVERY;
             if (n >= PREDICTION_BURN_IN && (n == PREDICTION_BURN_IN || n % every == 0)) {
@@ -373,7 +385,11 @@ public final class ArmRecorder {
     private synchronized void recomputeQuartiles() {
         java.util.Arrays.fill(mergedPredictions, 0);
         long total = 0;
+        int used = usedStripes;
         for (int stripe = 0; stripe < STRIPES; stripe++) {
+            if ((used & (1 << stripe)) == 0) {
+                continue;
+            }
             int base = stripe * PREDICTION_BINS;
             for (int i = 0; i < PREDICTION_BINS; i++) {
                 long c = predictionHistogram.get(base + i);
@@ -418,10 +434,18 @@ public final class ArmRecorder {
         return p99Threshold;
     }
 
+    private synchronized void markUsed(int stripe) {
+        usedStripes |= 1 << stripe;
+    }
+
     private synchronized void recomputeThresholds() {
         java.util.Arrays.fill(merged, 0);
         long total = 0;
+        int used = usedStripes;
         for (int stripe = 0; stripe < STRIPES; stripe++) {
+            if ((used & (1 << stripe)) == 0) {
+                continue;
+            }
             int base = stripe * BUCKETS;
             for (int i = 0; i < BUCKETS; i++) {
                 long c = controlHistogram.get(base + i);
