@@ -8,8 +8,9 @@ import java.util.Objects;
  * @param guardrail what is compared
  * @param margin how much worse the candidate may be and still be promoted (non-inferiority
  *     margin δ ≥ 0, in the guardrail's units: a proportion for rates and latency shares, loss
- *     units for the live loss). The rollback test is against 0: any significant regression rolls
- *     back.
+ *     units for the live and estimated loss). The rollback test is against 0: any significant
+ *     regression rolls back. For a {@link Guardrail#twoSided() two-sided} guardrail it is the
+ *     equivalence margin: promoted when the difference is shown within ±δ (δ = 0 never promotes).
  * @param effectSize the mixing scale τ in standard deviations of one observation (τ = effectSize
  *     × pooled standard deviation): the mSPRT is most powerful for differences of about this size
  * @param minSamplesPerArm observations each arm needs before this guardrail decides anything
