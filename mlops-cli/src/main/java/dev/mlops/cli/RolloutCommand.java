@@ -7,6 +7,7 @@ import dev.mlops.api.NotFoundException;
 import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import dev.mlops.rollout.ArmStats;
+import dev.mlops.rollout.Guardrail;
 import dev.mlops.rollout.GuardrailResult;
 import dev.mlops.rollout.GuardrailSpec;
 import dev.mlops.rollout.Rollout;
@@ -99,6 +100,18 @@ final class RolloutCommand extends GroupCommand {
                 description = "The level of the sequential tests over the whole rollout (default: ${DEFAULT-VALUE}).")
         double alpha;
 
+        @Option(names = "--prediction-drift", paramLabel = "MARGIN",
+                description = "Also compare the arms' predictions: the share above each of the control's running"
+                        + " quartiles, two-sided (a shift either way rolls back), promoted when each share is"
+                        + " within +-MARGIN, such as 0.05. The serving instances must record predictions.")
+        Double predictionDrift;
+
+        @Option(names = "--estimated-loss", paramLabel = "MARGIN",
+                description = "Also compare the arms' mean estimated loss (label-free, such as CBPE's expected"
+                        + " error per prediction), promoted when at most MARGIN worse, such as 0.01. The serving"
+                        + " instances must record estimated losses.")
+        Double estimatedLoss;
+
         private ModelRef.Version candidate;
         private RolloutPolicy policy;
 
@@ -120,8 +133,20 @@ final class RolloutCommand extends GroupCommand {
             for (double share : shares(steps)) {
                 list.add(new RolloutPolicy.Step(share, minRequests, minDuration));
             }
+            List<GuardrailSpec> guardrails = new ArrayList<>(RolloutPolicy.defaults().guardrails());
             try {
-                policy = new RolloutPolicy(list, RolloutPolicy.defaults().guardrails(), alpha);
+                if (predictionDrift != null) {
+                    guardrails.addAll(GuardrailSpec.predictionDrift(predictionDrift));
+                }
+                if (estimatedLoss != null) {
+                    guardrails.add(GuardrailSpec.of(Guardrail.ESTIMATED_LOSS, estimatedLoss));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException((predictionDrift != null && !(predictionDrift > 0) ? "--prediction-drift"
+                        : "--estimated-loss") + ": " + e.getMessage());
+            }
+            try {
+                policy = new RolloutPolicy(list, guardrails, alpha);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException("--steps " + Names.quote(steps) + ": " + e.getMessage());
             }
@@ -324,7 +349,14 @@ final class RolloutCommand extends GroupCommand {
     }
 
     private static String arm(ArmStats a) {
-        return a.requests() + " requests, " + a.errors() + " errors";
+        String t = a.requests() + " requests, " + a.errors() + " errors";
+        if (a.predictions() > 0 || a.invalidPredictions() > 0) {
+            t += ", " + a.predictions() + " predictions compared, " + a.invalidPredictions() + " not finite";
+        }
+        if (a.estimates() > 0) {
+            t += ", mean estimated loss " + number(a.estimateSum() / a.estimates()) + " (n=" + a.estimates() + ")";
+        }
+        return t;
     }
 
     /** The JSON of {@code status} (and of {@code start} and {@code abort}). */
@@ -358,6 +390,7 @@ final class RolloutCommand extends GroupCommand {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("guardrail", g.guardrail().jsonName());
             o.put("margin", g.margin());
+            o.put("two_sided", g.guardrail().twoSided());
             guardrails.add(o);
         }
         m.put("guardrails", guardrails);
@@ -378,6 +411,13 @@ final class RolloutCommand extends GroupCommand {
         m.put("over_p50", a.overP50());
         m.put("over_p99", a.overP99());
         m.put("losses", a.losses());
+        m.put("predictions", a.predictions());
+        m.put("over_q25", a.overQ25());
+        m.put("over_q50", a.overQ50());
+        m.put("over_q75", a.overQ75());
+        m.put("invalid_predictions", a.invalidPredictions());
+        m.put("estimates", a.estimates());
+        m.put("mean_estimated_loss", a.estimates() == 0 ? null : a.estimateSum() / a.estimates());
         return m;
     }
 

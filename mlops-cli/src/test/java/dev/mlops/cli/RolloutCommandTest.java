@@ -125,6 +125,10 @@ class RolloutCommandTest {
                 "step '' is not a share");
         assertBad(cli.run("rollout", "start", "rain/2", "--alias", "production", "--alpha", "1.5"), "--alpha", "1.5");
         assertBad(cli.run("rollout", "start", "rain", "--alias", "production"), "rain");
+        assertBad(cli.run("rollout", "start", "rain/2", "--alias", "production", "--prediction-drift", "0"),
+                "--prediction-drift", "must be > 0");
+        assertBad(cli.run("rollout", "start", "rain/2", "--alias", "production", "--estimated-loss", "-0.1"),
+                "--estimated-loss", "-0.1");
         assertBad(cli.run("rollout", "status", "nothing"), "no rollout 'nothing'");
         assertBad(cli.run("rollout", "abort", "nothing", "--reason", "x"), "no rollout 'nothing'");
         assertBad(cli.run("rollout", "abort", "nothing", "--reason", " "), "--reason is empty");
@@ -139,5 +143,45 @@ class RolloutCommandTest {
         assertThat(r.exitCode()).as("exit code of %s; stderr %s", r.args(), r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("mlops: ").contains(fragments);
         assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void startWithThePredictionAndEstimatedLossGuardrailsAndStatusShowsThem() throws IOException {
+        cli.ok("alias", "set", "rain/1", "--alias", "production");
+        cli.ok("rollout", "start", "rain/2", "--alias", "production", "--steps", "10%,0.5", "--min-requests", "200",
+                "--min-duration", "0", "--prediction-drift", "0.05", "--estimated-loss", "0.01");
+        RolloutState s;
+        try (FileSystemStore fs = FileSystemStore.open(store); Mlops mlops = Mlops.builder().store(fs).build()) {
+            Rollout r = Rollout.builder(mlops, fs, "rain-2").candidate(new ModelRef.Version("rain", 2))
+                    .alias("production").instanceId("web-1").lookEvery(Duration.ZERO).build();
+            r.start();
+            assertThat(r.policy().guardrails()).hasSize(7);
+            SplittableRandom random = new SplittableRandom(5);
+            s = r.tick();
+            for (int i = 1; i <= 40_000 && !s.status().finished(); i++) {
+                boolean cand = random.nextDouble() < s.candidateShare(r.policy());
+                Arm arm = cand ? Arm.CANDIDATE : Arm.CONTROL;
+                r.recorder().record(arm, random.nextDouble() < 0.05, 1_000_000);
+                // the candidate's scores are higher: drift above the control's quartiles
+                double score = Math.min(1, random.nextDouble() + (cand ? 0.15 : 0));
+                r.recorder().recordPrediction(arm, score);
+                r.recorder().recordEstimatedLoss(arm, Math.min(score, 1 - score));
+                if (i % 100 == 0) {
+                    s = r.tick();
+                }
+            }
+        }
+        assertThat(s.status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        CliRunner.Result status = cli.ok("rollout", "status", "rain-2");
+        assertThat(status.out()).contains("regression: prediction_q", "predictions compared", "mean estimated loss",
+                "prediction_q25", "prediction_q50", "prediction_q75", "estimated_loss");
+        JsonNode json = cli.json("rollout", "status", "rain-2");
+        assertThat(json.get("guardrails")).hasSize(7);
+        assertThat(json.get("guardrails").get(3).get("guardrail").asText()).isEqualTo("prediction_q25");
+        assertThat(json.get("guardrails").get(3).get("two_sided").asBoolean()).isTrue();
+        assertThat(json.get("guardrails").get(0).get("two_sided").asBoolean()).isFalse();
+        assertThat(json.get("candidate").get("predictions").asLong()).isPositive();
+        assertThat(json.get("candidate").get("over_q50").asLong()).isPositive();
+        assertThat(json.get("candidate").get("mean_estimated_loss").asDouble()).isBetween(0.0, 0.5);
     }
 }

@@ -152,6 +152,60 @@ final class CbpeEstimator implements FittedCbpe {
         return new EstimationResult(chunks, out);
     }
 
+    @Override
+    public <O> dev.mlops.api.estimation.ExpectedLoss<O> binaryExpectedLoss(
+            java.util.function.ToDoubleFunction<? super O> positiveProbability,
+            java.util.function.ToIntFunction<? super O> predicted) {
+        java.util.Objects.requireNonNull(positiveProbability, "positiveProbability");
+        java.util.Objects.requireNonNull(predicted, "predicted");
+        if (!binary) {
+            throw new IllegalArgumentException("this CBPE estimator's classifier has classes " + classes
+                    + "; use multiclassExpectedLoss");
+        }
+        IsotonicRegression cal = calibrators == null ? null : calibrators[0];
+        return output -> {
+            double raw = positiveProbability.applyAsDouble(output);
+            int cls = predicted.applyAsInt(output);
+            if (!(raw >= 0 && raw <= 1)) {
+                throw new IllegalArgumentException("positive probability must be in [0, 1], was " + raw);
+            }
+            if (cls != 0 && cls != 1) {
+                throw new IllegalArgumentException("predicted class must be 0 or 1, was " + cls);
+            }
+            double p = cal == null ? raw : cal.predict(raw);
+            return cls == 1 ? 1 - p : p;
+        };
+    }
+
+    @Override
+    public <O> dev.mlops.api.estimation.ExpectedLoss<O> multiclassExpectedLoss(
+            CbpeMonitor.ProbabilityReader<? super O> probabilities) {
+        java.util.Objects.requireNonNull(probabilities, "probabilities");
+        if (binary) {
+            throw new IllegalArgumentException("this CBPE estimator's classifier is binary; use binaryExpectedLoss");
+        }
+        int k = classes.size();
+        ThreadLocal<double[]> rows = ThreadLocal.withInitial(() -> new double[k]);
+        return output -> {
+            double[] row = rows.get();
+            int cls = probabilities.read(output, row);
+            if (cls < 0 || cls >= k) {
+                throw new IllegalArgumentException("predicted class index must be in [0, " + k + "), was " + cls);
+            }
+            double sum = 0;
+            for (int c = 0; c < k; c++) {
+                if (!(row[c] >= 0 && row[c] <= 1)) {
+                    throw new IllegalArgumentException("probability of class " + classes.get(c)
+                            + " must be in [0, 1], was " + row[c]);
+                }
+                IsotonicRegression cal = calibrators == null ? null : calibrators[c];
+                row[c] = cal == null ? row[c] : cal.predict(row[c]);
+                sum += row[c];
+            }
+            return 1 - (sum != 0 ? row[cls] / sum : 1.0 / k);
+        };
+    }
+
     /** @return the class labels, in the order of the probability columns (binary: "0", "1") */
     List<String> classes() {
         return classes;

@@ -22,7 +22,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * A Micrometer {@link MeterBinder} for one instance's part in a guarded rollout (mlops-rollout's
- * {@link Rollout}): per arm, the requests, errors and latency this instance recorded; the
+ * {@link Rollout}): per arm, the requests, errors and latency this instance recorded, and the
+ * predictions and estimated losses of the prediction and estimated-performance guardrails; the
  * rollout's step, candidate share and status as this instance last saw them; and the decisions
  * this instance made. Counters are functions of the rollout's own recorder, read when the
  * registry publishes; nothing is counted twice.
@@ -48,6 +49,19 @@ public final class RolloutMetrics implements MeterBinder {
     public static final String LATENCY = "mlops.rollout.latency";
     /** Requests slower than the control's running median or 99th percentile, per arm (tag {@code quantile}). */
     public static final String SLOW = "mlops.rollout.latency.exceedances";
+    /**
+     * Predictions above the control's running lower quartile, median or upper quartile, per arm
+     * (tag {@code quantile}: q25, q50, q75), for the prediction-drift guardrails.
+     */
+    public static final String PREDICTIONS_ABOVE = "mlops.rollout.predictions.exceedances";
+    /** Predictions compared by the prediction-drift guardrails, per arm. */
+    public static final String PREDICTIONS = "mlops.rollout.predictions";
+    /** Predictions that were not finite numbers (skipped by the drift guardrails), per arm. */
+    public static final String INVALID_PREDICTIONS = "mlops.rollout.predictions.invalid";
+    /** Predictions with an estimated loss (label-free), per arm. */
+    public static final String ESTIMATES = "mlops.rollout.estimated.losses";
+    /** The sum of those estimated losses, per arm: divided by {@value #ESTIMATES}, the mean. */
+    public static final String ESTIMATE_SUM = "mlops.rollout.estimated.loss.sum";
     /** The rollout's current step, 0-based. */
     public static final String STEP = "mlops.rollout.step";
     /** The candidate's traffic share now, 0 to 1. */
@@ -99,6 +113,20 @@ public final class RolloutMetrics implements MeterBinder {
                     armTags.and("quantile", "p50"), recorder, arm, ArmStats::overP50);
             counter(registry, SLOW, "requests of the arm slower than the control's running 99th percentile",
                     armTags.and("quantile", "p99"), recorder, arm, ArmStats::overP99);
+            counter(registry, PREDICTIONS, "predictions of the arm compared by the prediction-drift guardrails",
+                    armTags, recorder, arm, ArmStats::predictions);
+            counter(registry, PREDICTIONS_ABOVE, "predictions of the arm above the control's running lower quartile",
+                    armTags.and("quantile", "q25"), recorder, arm, ArmStats::overQ25);
+            counter(registry, PREDICTIONS_ABOVE, "predictions of the arm above the control's running median",
+                    armTags.and("quantile", "q50"), recorder, arm, ArmStats::overQ50);
+            counter(registry, PREDICTIONS_ABOVE, "predictions of the arm above the control's running upper quartile",
+                    armTags.and("quantile", "q75"), recorder, arm, ArmStats::overQ75);
+            counter(registry, INVALID_PREDICTIONS, "predictions of the arm that were not finite (skipped)", armTags,
+                    recorder, arm, ArmStats::invalidPredictions);
+            counter(registry, ESTIMATES, "predictions of the arm with an estimated loss", armTags, recorder, arm,
+                    ArmStats::estimates);
+            FunctionCounter.builder(ESTIMATE_SUM, recorder, r -> r.snapshot(arm).estimateSum())
+                    .description("sum of the arm's estimated losses").tags(armTags).register(registry);
             Timer timer = Timer.builder(LATENCY).description("model calls of the arm recorded by the rollout")
                     .tags(armTags).publishPercentiles(0.5, 0.99).register(registry);
             if (arm == Arm.CONTROL) {

@@ -50,6 +50,9 @@ class RolloutMetricsTest {
         assertThat(registry.get(RolloutMetrics.STATUS).tag("status", "running").gauge().value()).isEqualTo(1.0);
 
         LatencyListener listener = metrics.latencyListener(V1, V2);
+        // the outputs, attributed to the arm the metrics' listener just heard on this thread
+        dev.mlops.api.serving.OutputObserver<Object, Double> outputs = rollout.recorder().outputObserver(o -> o,
+                o -> 0.25, o -> 0.5);
         SplittableRandom random = new SplittableRandom(9);
         long[] requests = new long[2];
         long[] errors = new long[2];
@@ -57,6 +60,9 @@ class RolloutMetricsTest {
             boolean cand = random.nextDouble() < s.candidateShare(policy);
             boolean failed = random.nextDouble() < (cand ? 0.30 : 0.05);
             listener.timed(cand ? V2 : V1, failed, 1, cand ? 2_000_000 : 1_000_000);
+            if (!failed) {
+                outputs.observe(null, i % 50 == 0 ? Double.NaN : random.nextDouble());
+            }
             listener.timed(new ModelRef.Version("rain", 7), false, 1, 5); // neither arm: ignored
             requests[cand ? 1 : 0]++;
             errors[cand ? 1 : 0] += failed ? 1 : 0;
@@ -79,6 +85,23 @@ class RolloutMetricsTest {
         assertThat(registry.get(RolloutMetrics.SLOW).tags("arm", "candidate", "quantile", "p99").functionCounter()
                 .count()).isEqualTo(rollout.recorder().snapshot(dev.mlops.rollout.Arm.CANDIDATE).latencies())
                 .isPositive();
+        for (dev.mlops.rollout.Arm arm : dev.mlops.rollout.Arm.values()) {
+            String tag = arm.name().toLowerCase(java.util.Locale.ROOT);
+            dev.mlops.rollout.ArmStats a = rollout.recorder().snapshot(arm);
+            assertThat(registry.get(RolloutMetrics.PREDICTIONS).tag("arm", tag).functionCounter().count())
+                    .isEqualTo(a.predictions()).isPositive();
+            assertThat(registry.get(RolloutMetrics.PREDICTIONS_ABOVE).tags("arm", tag, "quantile", "q75")
+                    .functionCounter().count()).isEqualTo(a.overQ75()).isPositive();
+            assertThat(registry.get(RolloutMetrics.INVALID_PREDICTIONS).tag("arm", tag).functionCounter().count())
+                    .isEqualTo(a.invalidPredictions());
+            assertThat(registry.get(RolloutMetrics.ESTIMATES).tag("arm", tag).functionCounter().count())
+                    .isEqualTo(requests[arm.ordinal()] - errors[arm.ordinal()]);
+            assertThat(registry.get(RolloutMetrics.ESTIMATE_SUM).tag("arm", tag).functionCounter().count())
+                    .isEqualTo((arm == dev.mlops.rollout.Arm.CONTROL ? 0.25 : 0.5) * a.estimates());
+        }
+        assertThat(rollout.recorder().snapshot(dev.mlops.rollout.Arm.CONTROL).invalidPredictions()
+                + rollout.recorder().snapshot(dev.mlops.rollout.Arm.CANDIDATE).invalidPredictions()).isPositive();
+        assertThat(rollout.recorder().unattributedOutputs()).isZero();
         assertThat(registry.get(RolloutMetrics.SHARE).gauge().value()).isZero();
         assertThat(registry.get(RolloutMetrics.STATUS).tag("status", "rolled_back").gauge().value()).isEqualTo(1.0);
         assertThat(registry.get(RolloutMetrics.STATUS).tag("status", "running").gauge().value()).isZero();

@@ -11,9 +11,11 @@ import java.util.Objects;
  * @param control the control's estimate (a proportion or a mean)
  * @param candidate the candidate's estimate
  * @param difference candidate − control
- * @param logRatioWorse log of the one-sided mSPRT ratio for "the candidate is worse" (θ &gt; 0)
+ * @param logRatioWorse log of the one-sided mSPRT ratio for "the candidate is worse" (θ &gt; 0); for a
+ *     {@link Guardrail#twoSided() two-sided} guardrail the two-sided ratio for "the arms differ" (θ ≠ 0)
  * @param logRatioNotWorse log of the one-sided mSPRT ratio for "the candidate is not worse than
- *     the margin" (θ &lt; δ)
+ *     the margin" (θ &lt; δ); for a two-sided guardrail the smaller of the two one-sided ratios for
+ *     θ &lt; δ and θ &gt; −δ ("equivalent within ±δ")
  * @param logThreshold log(1/α') the ratios are compared with, α' the guardrail's share of α
  * @param lower lower end of the two-sided confidence sequence for the difference at level α'
  * @param upper upper end

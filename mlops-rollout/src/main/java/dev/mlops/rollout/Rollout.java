@@ -79,7 +79,7 @@ public final class Rollout {
     private final Optional<PromotionGate> gate;
     private final String instanceId;
     private final DoubleConsumer onShare;
-    private final ArmRecorder recorder = new ArmRecorder();
+    private final ArmRecorder recorder;
     private final DocumentKey stateKey;
     private final DocumentKey instancesKey;
     private final DocumentKey policyKey;
@@ -103,6 +103,7 @@ public final class Rollout {
         this.gate = Optional.ofNullable(b.gate);
         this.instanceId = b.instanceId;
         this.onShare = b.onShare;
+        this.recorder = new ArmRecorder(b.predictionLow, b.predictionHigh);
         this.stateKey = stateKey(name);
         this.instancesKey = DocumentKey.of("rollouts", name, "instances");
         this.policyKey = policyKey(name);
@@ -569,6 +570,8 @@ public final class Rollout {
         private String instanceId = PROCESS_INSTANCE_ID;
         private DoubleConsumer onShare = share -> { };
         private Duration lookEvery = Duration.ofMinutes(1);
+        private double predictionLow = 0;
+        private double predictionHigh = 1;
 
         private Builder(Mlops mlops, Store store, String name) {
             this.mlops = Objects.requireNonNull(mlops, "mlops");
@@ -645,6 +648,20 @@ public final class Rollout {
                 throw new IllegalArgumentException("look interval must be >= 0, was " + interval);
             }
             this.lookEvery = interval;
+            return this;
+        }
+
+        /**
+         * @param low the low end of the range the predictions are declared in (default 0)
+         * @param high the high end (default 1): the control's prediction quartiles, for the
+         *     prediction-drift guardrails, are resolved to 1/{@value ArmRecorder#PREDICTION_BINS}
+         *     of this range; values outside it still count, in the edge bins
+         * @return this
+         */
+        public Builder predictionRange(double low, double high) {
+            new ArmRecorder(low, high); // checks the range now, naming it
+            this.predictionLow = low;
+            this.predictionHigh = high;
             return this;
         }
 

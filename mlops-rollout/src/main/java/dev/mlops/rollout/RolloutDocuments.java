@@ -17,6 +17,12 @@ import java.util.Locale;
 final class RolloutDocuments {
 
     static final int SCHEMA_VERSION = 1;
+    /**
+     * The arms document's version with predictions and estimated losses. Written only when one of
+     * them was counted, so that a fleet upgraded instance by instance keeps running on schema 1
+     * (which the older instances read) until a rollout uses the new guardrails.
+     */
+    static final int ARMS_SCHEMA_VERSION = 2;
     static final String STATE_KIND = "mlops-rollout-state";
     static final String ARMS_KIND = "mlops-rollout-arms";
     static final String POLICY_KIND = "mlops-rollout-policy";
@@ -101,18 +107,19 @@ final class RolloutDocuments {
     }
 
     static byte[] arms(String rollout, String instance, Instant publishedAt, ArmStats control, ArmStats candidate) {
+        boolean schema2 = !control.onlySchema1() || !candidate.onlySchema1();
         ObjectNode n = StrictJson.objectNode();
-        n.put("schema_version", SCHEMA_VERSION);
+        n.put("schema_version", schema2 ? ARMS_SCHEMA_VERSION : SCHEMA_VERSION);
         n.put("kind", ARMS_KIND);
         n.put("rollout", rollout);
         n.put("instance", instance);
         n.put("published_at", publishedAt.toString());
-        n.set("control", arm(control));
-        n.set("candidate", arm(candidate));
+        n.set("control", arm(control, schema2));
+        n.set("candidate", arm(candidate, schema2));
         return StrictJson.write(n);
     }
 
-    private static ObjectNode arm(ArmStats a) {
+    private static ObjectNode arm(ArmStats a, boolean schema2) {
         ObjectNode n = StrictJson.objectNode();
         n.put("requests", a.requests());
         n.put("errors", a.errors());
@@ -122,6 +129,16 @@ final class RolloutDocuments {
         n.put("latencies", a.latencies());
         n.put("over_p50", a.overP50());
         n.put("over_p99", a.overP99());
+        if (schema2) {
+            n.put("predictions", a.predictions());
+            n.put("over_q25", a.overQ25());
+            n.put("over_q50", a.overQ50());
+            n.put("over_q75", a.overQ75());
+            n.put("invalid_predictions", a.invalidPredictions());
+            n.put("estimates", a.estimates());
+            n.put("estimate_sum", a.estimateSum());
+            n.put("estimate_sum_squares", a.estimateSumSquares());
+        }
         return n;
     }
 
@@ -130,14 +147,18 @@ final class RolloutDocuments {
     }
 
     static Arms readArms(byte[] json, String rollout, String instance, String where) {
-        JsonFields f = StrictJson.readObject(json, "rollout statistics " + where).versioned(ARMS_KIND, SCHEMA_VERSION);
+        JsonFields doc = StrictJson.readObject(json, "rollout statistics " + where);
+        // schema 1 (no predictions, estimated losses) from instances not upgraded yet, or 2
+        boolean schema1 = doc.has("schema_version") && doc.node().get("schema_version").isInt()
+                && doc.node().get("schema_version").intValue() == SCHEMA_VERSION;
+        JsonFields f = doc.versioned(ARMS_KIND, schema1 ? SCHEMA_VERSION : ARMS_SCHEMA_VERSION);
         try {
             if (!rollout.equals(f.text("rollout")) || !instance.equals(f.text("instance"))) {
                 throw f.invalid("it names rollout " + f.text("rollout") + " instance " + f.text("instance")
                         + ", expected " + rollout + " instance " + instance + " (its key)");
             }
             Instant.parse(f.text("published_at"));
-            Arms a = new Arms(readArm(f.object("control")), readArm(f.object("candidate")));
+            Arms a = new Arms(readArm(f.object("control"), !schema1), readArm(f.object("candidate"), !schema1));
             f.end();
             return a;
         } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -145,9 +166,15 @@ final class RolloutDocuments {
         }
     }
 
-    private static ArmStats readArm(JsonFields f) {
-        ArmStats a = new ArmStats(f.integer("requests"), f.integer("errors"), f.integer("losses"), f.number("loss_sum"),
-                f.number("loss_sum_squares"), f.integer("latencies"), f.integer("over_p50"), f.integer("over_p99"));
+    private static ArmStats readArm(JsonFields f, boolean schema2) {
+        ArmStats a = schema2
+                ? new ArmStats(f.integer("requests"), f.integer("errors"), f.integer("losses"), f.number("loss_sum"),
+                        f.number("loss_sum_squares"), f.integer("latencies"), f.integer("over_p50"), f.integer("over_p99"),
+                        f.integer("predictions"), f.integer("over_q25"), f.integer("over_q50"), f.integer("over_q75"),
+                        f.integer("invalid_predictions"), f.integer("estimates"), f.number("estimate_sum"),
+                        f.number("estimate_sum_squares"))
+                : new ArmStats(f.integer("requests"), f.integer("errors"), f.integer("losses"), f.number("loss_sum"),
+                        f.number("loss_sum_squares"), f.integer("latencies"), f.integer("over_p50"), f.integer("over_p99"));
         f.end();
         return a;
     }

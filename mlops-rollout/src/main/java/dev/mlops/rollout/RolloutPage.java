@@ -74,9 +74,23 @@ public final class RolloutPage {
         s.decidedAt().ifPresent(t -> fact(sb, "Decided", t.toString()));
         fact(sb, "Level \u03b1 (whole rollout, split over guardrails)", number(r.policy().alpha()));
         fact(sb, "Instances publishing", Integer.toString(r.instances()));
-        fact(sb, "Control", r.control().requests() + " requests, " + r.control().errors() + " errors");
-        fact(sb, "Candidate", r.candidate().requests() + " requests, " + r.candidate().errors() + " errors");
+        fact(sb, "Control", arm(r.control()));
+        fact(sb, "Candidate", arm(r.candidate()));
         sb.append("</dl>\n</section>\n");
+    }
+
+    /** An arm's counts; predictions and estimated losses only when some were counted. */
+    static String arm(ArmStats a) {
+        StringBuilder t = new StringBuilder().append(a.requests()).append(" requests, ").append(a.errors()).append(" errors");
+        if (a.predictions() > 0 || a.invalidPredictions() > 0) {
+            t.append(", ").append(a.predictions()).append(" predictions compared, ").append(a.invalidPredictions())
+                    .append(" not finite (skipped)");
+        }
+        if (a.estimates() > 0) {
+            t.append(", mean estimated loss ").append(number(a.estimateSum() / a.estimates())).append(" over ")
+                    .append(a.estimates());
+        }
+        return t.toString();
     }
 
     private static void decision(StringBuilder sb, RolloutState s, RolloutReport r) {
@@ -128,7 +142,9 @@ public final class RolloutPage {
         sb.append("</tbody></table>\n<p>Guardrails: ");
         List<String> g = new ArrayList<>();
         for (GuardrailSpec spec : r.policy().guardrails()) {
-            g.add(spec.guardrail().jsonName() + " (margin " + number(spec.margin()) + ")");
+            g.add(spec.guardrail().jsonName() + (spec.guardrail().twoSided()
+                    ? " (two-sided, equivalence margin \u00b1" + number(spec.margin()) + ")"
+                    : " (margin " + number(spec.margin()) + ")"));
         }
         Html.appendEscaped(sb, String.join(", ", g));
         sb.append(".</p>\n</section>\n");
@@ -141,7 +157,7 @@ public final class RolloutPage {
             return;
         }
         sb.append("<p>At each recorded look: the difference candidate \u2212 control (line) and its always-valid ")
-                .append("confidence interval (band), the rollback line 0 and the margin (dashed); decisions marked. ")
+                .append("confidence interval (band), the rollback line 0 and the margin (dashed; \u00b1 the margin for a two-sided guardrail); decisions marked. ")
                 .append(r.looks().size()).append(" looks from ").append(r.looks().get(0).at()).append(" to ")
                 .append(r.looks().get(r.looks().size() - 1).at()).append(".</p>\n");
         int index = 0;
@@ -149,6 +165,10 @@ public final class RolloutPage {
             index++;
             sb.append("<section id=\"guardrail-").append(index).append("\"><h3>");
             Html.appendEscaped(sb, spec.guardrail().jsonName());
+            if (spec.guardrail().twoSided()) {
+                sb.append(" (two-sided: a difference either way rolls back; promoted within \u00b1")
+                        .append(number(spec.margin())).append(')');
+            }
             sb.append("</h3>\n");
             chart(sb, r.looks(), spec);
             table(sb, r.looks(), spec.guardrail());
@@ -210,9 +230,10 @@ public final class RolloutPage {
         sb.append("<line class=\"zero\" x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD / 2).append("\" y1=\"")
                 .append(coord(y(0, ylo, yhi))).append("\" y2=\"").append(coord(y(0, ylo, yhi))).append("\"/>\n");
         if (spec.margin() > 0) {
-            sb.append("<line class=\"margin\" x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD / 2)
-                    .append("\" y1=\"").append(coord(y(spec.margin(), ylo, yhi))).append("\" y2=\"")
-                    .append(coord(y(spec.margin(), ylo, yhi))).append("\"/>\n");
+            marginLine(sb, spec.margin(), ylo, yhi);
+            if (spec.guardrail().twoSided()) {
+                marginLine(sb, -spec.margin(), ylo, yhi);
+            }
         }
         if (points > 1) {
             sb.append("<polyline class=\"estimate\" points=\"").append(line.toString().strip()).append("\"/>\n");
@@ -229,6 +250,12 @@ public final class RolloutPage {
         sb.append("<text class=\"axis\" x=\"2\" y=\"12\">").append(number(yhi)).append("</text>")
                 .append("<text class=\"axis\" x=\"2\" y=\"").append(HEIGHT - 4).append("\">").append(number(ylo))
                 .append("</text>\n</svg>\n");
+    }
+
+    private static void marginLine(StringBuilder sb, double margin, double ylo, double yhi) {
+        sb.append("<line class=\"margin\" x1=\"").append(PAD).append("\" x2=\"").append(WIDTH - PAD / 2)
+                .append("\" y1=\"").append(coord(y(margin, ylo, yhi))).append("\" y2=\"")
+                .append(coord(y(margin, ylo, yhi))).append("\"/>\n");
     }
 
     private static double x(int i, int n) {

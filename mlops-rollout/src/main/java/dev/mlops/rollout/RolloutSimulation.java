@@ -2,7 +2,6 @@ package dev.mlops.rollout;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -40,10 +39,18 @@ public final class RolloutSimulation {
      *     every quantile, p99 included, 20% slower)
      * @param requestsPerSecond the arrival rate, for the time a run takes
      * @param maxRequests the horizon: a run that has not decided by then is undecided
+     * @param predictionShift the candidate's predictions: the control's scores are
+     *     sigmoid(2z), z standard normal; the candidate's are sigmoid(2(z + shift)), a shift of the
+     *     score's logit by this many standard deviations (0: the same distribution)
+     * @param candidateCalibration how the candidate's own calibration maps its score: its
+     *     calibrated probability is sigmoid(2z · this), so below 1 the candidate is less accurate
+     *     than its scores look, with the same score distribution (1: as accurate as the control).
+     *     The estimated loss of a prediction is 1 − the calibrated probability of the predicted
+     *     class, min(p, 1 − p), for the control with p = its score
      */
     public record Scenario(String name, double controlErrorRate, double candidateErrorRate, double controlMedianMillis,
                            double latencySigma, double candidateLatencySigma, double candidateLatencyFactor, double requestsPerSecond,
-                           long maxRequests) {
+                           long maxRequests, double predictionShift, double candidateCalibration) {
         /** Checks arguments. */
         public Scenario {
             Objects.requireNonNull(name, "name");
@@ -57,6 +64,30 @@ public final class RolloutSimulation {
             if (maxRequests < 1) {
                 throw new IllegalArgumentException("max requests must be >= 1, was " + maxRequests);
             }
+            if (!Double.isFinite(predictionShift)) {
+                throw new IllegalArgumentException("prediction shift must be finite, was " + predictionShift);
+            }
+            positive("candidate calibration", candidateCalibration);
+        }
+
+        /**
+         * A scenario whose candidate predicts like the control (no shift, the same calibration).
+         *
+         * @param name a label
+         * @param controlErrorRate the control's error rate
+         * @param candidateErrorRate the candidate's
+         * @param controlMedianMillis the control's median latency
+         * @param latencySigma the control's log-normal σ
+         * @param candidateLatencySigma the candidate's
+         * @param candidateLatencyFactor the candidate's latency factor
+         * @param requestsPerSecond the arrival rate
+         * @param maxRequests the horizon
+         */
+        public Scenario(String name, double controlErrorRate, double candidateErrorRate, double controlMedianMillis,
+                        double latencySigma, double candidateLatencySigma, double candidateLatencyFactor,
+                        double requestsPerSecond, long maxRequests) {
+            this(name, controlErrorRate, candidateErrorRate, controlMedianMillis, latencySigma, candidateLatencySigma,
+                    candidateLatencyFactor, requestsPerSecond, maxRequests, 0, 1);
         }
 
         private static void probability(String what, double p) {
@@ -111,6 +142,10 @@ public final class RolloutSimulation {
         double logMedianNanos = Math.log(scenario.controlMedianMillis() * 1e6);
         double logFactor = Math.log(scenario.candidateLatencyFactor());
         double[] zCritical = zCritical(policy);
+        // predictions are drawn only for a policy that reads them, so the other rows' random
+        // streams (and numbers) are those of the policy without them
+        boolean predictions = policy.guardrails().stream().anyMatch(g -> g.guardrail().twoSided()
+                || g.guardrail() == Guardrail.ESTIMATED_LOSS);
         long nanosPerRequest = Math.round(1e9 / scenario.requestsPerSecond());
         int step = 0;
         Instant stepStart = Instant.EPOCH;
@@ -122,7 +157,16 @@ public final class RolloutSimulation {
             boolean failed = random.nextDouble() < p;
             double logLatency = logMedianNanos + (candidate ? scenario.candidateLatencySigma()
                     : scenario.latencySigma()) * random.nextGaussian() + (candidate ? logFactor : 0);
-            recorder.record(candidate ? Arm.CANDIDATE : Arm.CONTROL, failed, (long) Math.exp(logLatency));
+            Arm arm = candidate ? Arm.CANDIDATE : Arm.CONTROL;
+            recorder.record(arm, failed, (long) Math.exp(logLatency));
+            if (predictions && !failed) {
+                double z = random.nextGaussian();
+                double score = sigmoid(2 * (candidate ? z + scenario.predictionShift() : z));
+                double calibrated = candidate ? sigmoid(2 * (z + scenario.predictionShift())
+                        * scenario.candidateCalibration()) : score;
+                recorder.recordPrediction(arm, score);
+                recorder.recordEstimatedLoss(arm, Math.min(calibrated, 1 - calibrated));
+            }
             Instant now = Instant.EPOCH.plusNanos(i * nanosPerRequest);
             ArmStats control = recorder.snapshot(Arm.CONTROL);
             ArmStats cand = recorder.snapshot(Arm.CANDIDATE);
@@ -153,14 +197,25 @@ public final class RolloutSimulation {
                 scenario.maxRequests() / scenario.requestsPerSecond(), step, zFired, "");
     }
 
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
+    }
+
     private static double[] zCritical(RolloutPolicy policy) {
         double each = policy.alpha() / policy.guardrails().size();
         double[] z = new double[policy.guardrails().size()];
-        Arrays.fill(z, NormalDistribution.of(0, 1).inverseSurvivalProbability(each));
+        for (int g = 0; g < z.length; g++) {
+            z[g] = NormalDistribution.of(0, 1).inverseSurvivalProbability(
+                    policy.guardrails().get(g).guardrail().twoSided() ? each / 2 : each);
+        }
         return z;
     }
 
-    /** The one-look z-test, per guardrail at α/k, with the pooled variance, after the same minimum sample. */
+    /**
+     * The one-look z-test, per guardrail at α/k (two-sided for the prediction guardrails), with the
+     * pooled variance, after the same minimum sample; the mean guardrails (live and estimated loss)
+     * are left out.
+     */
     static boolean fixedHorizonWorse(RolloutPolicy policy, ArmStats control, ArmStats candidate, double[] zCritical) {
         List<GuardrailSpec> specs = policy.guardrails();
         for (int g = 0; g < specs.size(); g++) {
@@ -179,6 +234,15 @@ public final class RolloutSimulation {
                 case LATENCY_P99 -> {
                     nA = control.latencies(); xA = control.overP99(); nB = candidate.latencies(); xB = candidate.overP99();
                 }
+                case PREDICTION_Q25 -> {
+                    nA = control.predictions(); xA = control.overQ25(); nB = candidate.predictions(); xB = candidate.overQ25();
+                }
+                case PREDICTION_Q50 -> {
+                    nA = control.predictions(); xA = control.overQ50(); nB = candidate.predictions(); xB = candidate.overQ50();
+                }
+                case PREDICTION_Q75 -> {
+                    nA = control.predictions(); xA = control.overQ75(); nB = candidate.predictions(); xB = candidate.overQ75();
+                }
                 default -> {
                     continue;
                 }
@@ -188,7 +252,8 @@ public final class RolloutSimulation {
             }
             double pooled = (double) (xA + xB) / (nA + nB);
             double var = pooled * (1 - pooled) * (1.0 / nA + 1.0 / nB);
-            if (var > 0 && ((double) xB / nB - (double) xA / nA) / Math.sqrt(var) > zCritical[g]) {
+            double z = var > 0 ? ((double) xB / nB - (double) xA / nA) / Math.sqrt(var) : 0;
+            if (spec.guardrail().twoSided() ? Math.abs(z) > zCritical[g] : z > zCritical[g]) {
                 return true;
             }
         }
@@ -261,6 +326,33 @@ public final class RolloutSimulation {
                 new Scenario("p99 latency +20%", 0.05, 0.05, 20, 0.5, tailSigma, 1.0, 50, maxRequests),
                 new Scenario("every latency +20%", 0.05, 0.05, 20, 0.5, 0.5, 1.2, 50, maxRequests),
                 new Scenario("improvement (error rate -1 point)", 0.05, 0.04, 20, 0.5, 0.5, 1.0, 50, maxRequests));
+    }
+
+    /**
+     * The prediction scenarios of docs/rollouts.md, for {@link #predictionPolicy()}: the standard
+     * world (error rate 5%, latencies as in {@link #standardScenarios}) with scores sigmoid(2z).
+     *
+     * @param maxRequests each run's horizon
+     * @return A/A; predictions shifted by 0.1 standard deviation of the score's logit (about 4
+     *     points more above the control's median); the same scores from a candidate whose
+     *     calibration makes it about 2 points less accurate (estimated loss 0.222 → 0.241)
+     */
+    public static List<Scenario> predictionScenarios(long maxRequests) {
+        return List.of(new Scenario("A/A, 7 guardrails", 0.05, 0.05, 20, 0.5, 0.5, 1.0, 50, maxRequests, 0, 1),
+                new Scenario("predictions shifted +0.1 sd", 0.05, 0.05, 20, 0.5, 0.5, 1.0, 50, maxRequests, 0.1, 1),
+                new Scenario("estimated accuracy -2 points (same scores)", 0.05, 0.05, 20, 0.5, 0.5, 1.0, 50,
+                        maxRequests, 0, 0.88));
+    }
+
+    /**
+     * @return {@link #simulationPolicy()} with the prediction-drift guardrails (margin 5 points)
+     *     and the estimated-loss guardrail (margin 0.01): seven guardrails at α/7 each
+     */
+    public static RolloutPolicy predictionPolicy() {
+        List<GuardrailSpec> guardrails = new java.util.ArrayList<>(RolloutPolicy.defaults().guardrails());
+        guardrails.addAll(GuardrailSpec.predictionDrift(0.05));
+        guardrails.add(GuardrailSpec.of(Guardrail.ESTIMATED_LOSS, 0.01));
+        return new RolloutPolicy(simulationPolicy().steps(), guardrails, 0.05);
     }
 
     /** @return the policy the simulations of docs/rollouts.md use: steps 5%, 25%, 50% of 1 minute each */

@@ -10,6 +10,10 @@ import java.util.Objects;
  * each guardrail is tested at α/k, so with looks after every request the chance that any
  * guardrail falsely claims "worse" over the whole rollout is at most α.
  *
+ * <p>The prediction guardrails ({@link Guardrail#twoSided()}) use the two-sided normal mixture
+ * for the rollback ("the shares differ") and, for the promotion, an equivalence test: both
+ * one-sided tests against ±margin must reject (intersection-union, so each at the guardrail's α').
+ *
  * <p>Variances are plug-in estimates (the asymptotic regime of Johari et al. 2022 and of the
  * asymptotic confidence sequences of Waudby-Smith, Arbour, Sinha, Kennedy and Ramdas 2021):
  * <ul>
@@ -18,7 +22,7 @@ import java.util.Objects;
  *       success and one failure to each arm (Agresti–Caffo) so that an arm with no error yet
  *       does not claim a variance of 0; and a proportion is tested only once the smaller arm
  *       expects {@value #MIN_EXPECTED_EVENTS} of the rarer outcome;</li>
- *   <li>means: Welch's unpooled variance {@code s²_A/n_A + s²_B/n_B}.</li>
+ *   <li>means (live loss, estimated loss): Welch's unpooled variance {@code s²_A/n_A + s²_B/n_B}.</li>
  * </ul>
  * The mixing variance is τ² = (effect size × pooled standard deviation)². docs/rollouts.md has the
  * formulas and the simulation that checks the level.
@@ -78,7 +82,16 @@ public final class SequentialComparison {
                     candidate.overP50(), alpha);
             case LATENCY_P99 -> proportions(spec, control.latencies(), control.overP99(), candidate.latencies(),
                     candidate.overP99(), alpha);
-            case LIVE_LOSS -> means(spec, control, candidate, alpha);
+            case PREDICTION_Q25 -> proportions(spec, control.predictions(), control.overQ25(),
+                    candidate.predictions(), candidate.overQ25(), alpha);
+            case PREDICTION_Q50 -> proportions(spec, control.predictions(), control.overQ50(),
+                    candidate.predictions(), candidate.overQ50(), alpha);
+            case PREDICTION_Q75 -> proportions(spec, control.predictions(), control.overQ75(),
+                    candidate.predictions(), candidate.overQ75(), alpha);
+            case LIVE_LOSS -> means(spec, control.losses(), control.lossSum(), control.lossSumSquares(),
+                    candidate.losses(), candidate.lossSum(), candidate.lossSumSquares(), alpha);
+            case ESTIMATED_LOSS -> means(spec, control.estimates(), control.estimateSum(), control.estimateSumSquares(),
+                    candidate.estimates(), candidate.estimateSum(), candidate.estimateSumSquares(), alpha);
         };
     }
 
@@ -102,11 +115,10 @@ public final class SequentialComparison {
         return decide(spec, nA, nB, pA, pB, diff, varPooled, varUnpooled, sd * sd, logThreshold, alpha);
     }
 
-    static GuardrailResult means(GuardrailSpec spec, ArmStats control, ArmStats candidate, double alpha) {
-        long nA = control.losses();
-        long nB = candidate.losses();
-        double mA = nA == 0 ? 0 : control.lossSum() / nA;
-        double mB = nB == 0 ? 0 : candidate.lossSum() / nB;
+    static GuardrailResult means(GuardrailSpec spec, long nA, double sumA, double sumSquaresA, long nB, double sumB,
+                                 double sumSquaresB, double alpha) {
+        double mA = nA == 0 ? 0 : sumA / nA;
+        double mB = nB == 0 ? 0 : sumB / nB;
         double diff = mB - mA;
         double logThreshold = Math.log(1 / alpha);
         if (nA < spec.minSamplesPerArm() || nB < spec.minSamplesPerArm()) {
@@ -114,8 +126,8 @@ public final class SequentialComparison {
                     Double.NEGATIVE_INFINITY, logThreshold, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                     GuardrailResult.Verdict.INSUFFICIENT_DATA);
         }
-        double ssA = Math.max(0, control.lossSumSquares() - nA * mA * mA);
-        double ssB = Math.max(0, candidate.lossSumSquares() - nB * mB * mB);
+        double ssA = Math.max(0, sumSquaresA - nA * mA * mA);
+        double ssB = Math.max(0, sumSquaresB - nB * mB * mB);
         double var = ssA / (nA - 1) / nA + ssB / (nB - 1) / nB;
         double pooledSd = Math.sqrt((ssA + ssB) / (nA + nB - 2));
         double tau = spec.effectSize() * pooledSd;
@@ -130,9 +142,20 @@ public final class SequentialComparison {
     private static GuardrailResult decide(GuardrailSpec spec, long nA, long nB, double a, double b, double diff,
                                           double varNull, double varAlternative, double tau2, double logThreshold,
                                           double alpha) {
-        double worse = NormalMixture.logRatioGreater(diff, 0, varNull, tau2);
-        // "not worse than δ": the evidence that θ < δ, the same test mirrored
-        double notWorse = NormalMixture.logRatioGreater(-diff, -spec.margin(), varAlternative, tau2);
+        double worse;
+        double notWorse;
+        if (spec.guardrail().twoSided()) {
+            // drift either way: the two-sided mixture against θ = 0 (its α is the guardrail's share)
+            worse = NormalMixture.logRatioTwoSided(diff, 0, varNull, tau2);
+            // equivalence |θ| < δ: both one-sided tests (θ < δ and θ > −δ) must reject at α', an
+            // intersection-union test, so the weaker of the two is the evidence
+            notWorse = Math.min(NormalMixture.logRatioGreater(-diff, -spec.margin(), varAlternative, tau2),
+                    NormalMixture.logRatioGreater(diff, -spec.margin(), varAlternative, tau2));
+        } else {
+            worse = NormalMixture.logRatioGreater(diff, 0, varNull, tau2);
+            // "not worse than δ": the evidence that θ < δ, the same test mirrored
+            notWorse = NormalMixture.logRatioGreater(-diff, -spec.margin(), varAlternative, tau2);
+        }
         double h = NormalMixture.halfWidth(varAlternative, tau2, alpha);
         GuardrailResult.Verdict verdict = worse >= logThreshold ? GuardrailResult.Verdict.WORSE
                 : notWorse >= logThreshold ? GuardrailResult.Verdict.NOT_WORSE : GuardrailResult.Verdict.UNDECIDED;

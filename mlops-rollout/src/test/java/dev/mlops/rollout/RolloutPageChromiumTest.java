@@ -119,4 +119,54 @@ class RolloutPageChromiumTest {
         String dom = load("new", report).dom();
         assertThat(dom).doesNotContain("<svg").contains("No look has been recorded yet.");
     }
+
+    @Test
+    void aRolloutRolledBackForPredictionDriftShowsTheTwoSidedGuardrailsAndThePredictionCounts() throws Exception {
+        InMemoryStore store = new InMemoryStore(clock);
+        Mlops mlops = Mlops.builder().store(store).clock(clock).actor("page-test").build();
+        for (int i = 1; i <= 2; i++) {
+            mlops.models().register("rain", NewModelVersion.builder()
+                    .artifact(Artifact.bytes("model.bin", ("v" + i).getBytes(StandardCharsets.UTF_8))).build());
+        }
+        mlops.models().setAlias("rain", "production", 1);
+        java.util.List<GuardrailSpec> guardrails = new java.util.ArrayList<>(
+                java.util.List.of(new GuardrailSpec(Guardrail.ERROR_RATE, 0.02, 0.1, 100)));
+        guardrails.addAll(GuardrailSpec.predictionDrift(0.05));
+        guardrails.add(GuardrailSpec.of(Guardrail.ESTIMATED_LOSS, 0.01));
+        RolloutPolicy policy = new RolloutPolicy(RolloutTest.POLICY.steps(), guardrails, 0.05);
+        Rollout r = Rollout.builder(mlops, store, "rain-v2").candidate(RolloutTest.V2).alias("production")
+                .policy(policy).gate(RolloutTest.gate(mlops)).instanceId("web-1").lookEvery(Duration.ofMinutes(1))
+                .build();
+        r.start();
+        SplittableRandom random = new SplittableRandom(23);
+        RolloutState s = r.state();
+        for (int round = 0; round < 100 && !s.status().finished(); round++) {
+            for (int i = 0; i < 1_000; i++) {
+                boolean cand = random.nextDouble() < s.candidateShare(policy);
+                Arm arm = cand ? Arm.CANDIDATE : Arm.CONTROL;
+                r.recorder().record(arm, random.nextDouble() < 0.05, 1_000_000);
+                // the candidate's scores lower by a fifth: drift below the control's quartiles
+                double score = random.nextDouble() * (cand ? 0.8 : 1.0);
+                r.recorder().recordPrediction(arm, cand && i % 100 == 0 ? Double.NaN : score);
+                r.recorder().recordEstimatedLoss(arm, Math.min(score, 1 - score));
+            }
+            s = r.tick();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(s.status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        assertThat(s.reason()).contains("prediction_q");
+        RolloutReport report = RolloutReport.read(store, "rain-v2").orElseThrow();
+        String dom = load("drift", report).dom();
+        // five guardrails, five charts; each prediction chart has the margin on both sides
+        assertThat(dom.split("<svg", -1)).hasSize(6);
+        assertThat(dom).contains("prediction_q25", "prediction_q50", "prediction_q75", "estimated_loss",
+                "two-sided: a difference either way rolls back", "predictions compared", "not finite (skipped)",
+                "mean estimated loss", "roll_back");
+        String q75 = dom.substring(dom.indexOf("<h3>prediction_q75"));
+        q75 = q75.substring(0, q75.indexOf("</svg>"));
+        assertThat(q75.split("class=\"margin\"", -1)).as("lines at +0.05 and -0.05").hasSize(3);
+        String errors = dom.substring(dom.indexOf("<h3>error_rate"));
+        errors = errors.substring(0, errors.indexOf("</svg>"));
+        assertThat(errors.split("class=\"margin\"", -1)).as("one-sided: one margin line").hasSize(2);
+    }
 }

@@ -72,4 +72,36 @@ class RolloutSimulationTest {
         RolloutSimulation.Scenario s = new RolloutSimulation.Scenario("error +2", 0.05, 0.07, 20, 0.5, 0.5, 1.0, 50, 60_000);
         assertThat(RolloutSimulation.run(POLICY, s, 42)).isEqualTo(RolloutSimulation.run(POLICY, s, 42));
     }
+
+    private static List<RolloutSimulation.RunResult> predictionRuns(RolloutSimulation.Scenario s, int count,
+                                                                    long firstSeed) {
+        List<RolloutSimulation.RunResult> results = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            results.add(RolloutSimulation.run(RolloutSimulation.predictionPolicy(), s, firstSeed + i));
+        }
+        return results;
+    }
+
+    @Test
+    void withThePredictionAndEstimatedLossGuardrailsTheAaLevelHolds() {
+        RolloutSimulation.Scenario aa = RolloutSimulation.predictionScenarios(60_000).get(0);
+        List<RolloutSimulation.RunResult> results = predictionRuns(aa, 200, 6_000);
+        RolloutSimulation.Summary s = RolloutSimulation.summarize(aa, results);
+        // 200 runs: alpha 0.05 plus two standard errors (0.0154) of the estimate
+        assertThat(s.rolledBack()).isLessThanOrEqualTo(0.065);
+        assertThat(s.promoted()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void shiftedPredictionsAndAnEstimatedAccuracyDropAreCaughtByTheirGuardrails() {
+        List<RolloutSimulation.RunResult> shifted = predictionRuns(RolloutSimulation.predictionScenarios(60_000).get(1),
+                50, 7_000);
+        assertThat(shifted.stream().filter(r -> r.outcome() == RolloutSimulation.Outcome.ROLLED_BACK)
+                .filter(r -> r.firedBy().startsWith("prediction_q")).count()).isGreaterThanOrEqualTo(45);
+        List<RolloutSimulation.RunResult> drop = predictionRuns(RolloutSimulation.predictionScenarios(60_000).get(2),
+                50, 8_000);
+        // the same score distribution: only the estimated loss can see it
+        assertThat(drop.stream().filter(r -> r.outcome() == RolloutSimulation.Outcome.ROLLED_BACK)
+                .filter(r -> r.firedBy().equals("estimated_loss")).count()).isGreaterThanOrEqualTo(45);
+    }
 }

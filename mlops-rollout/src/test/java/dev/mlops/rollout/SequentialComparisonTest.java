@@ -83,4 +83,59 @@ class SequentialComparisonTest {
         assertThatThrownBy(() -> SequentialComparison.compare(ArmStats.EMPTY, ArmStats.EMPTY, List.of(), 0.05))
                 .hasMessageContaining("at least one guardrail");
     }
+
+    private static ArmStats predictions(long n, long overQ50) {
+        return new ArmStats(n, 0, 0, 0, 0, 0, 0, 0, n, n, overQ50, 0, 0, 0, 0, 0);
+    }
+
+    // hand-computed (Python): 1000/2000 vs 1100/2000 above the control's median, effect 0.1, alpha 0.05
+    @Test
+    void predictionDriftIsTwoSidedAgainstTheHandComputedRatio() {
+        GuardrailSpec spec = GuardrailSpec.of(Guardrail.PREDICTION_Q50, 0.05);
+        GuardrailResult up = SequentialComparison.compare(predictions(2000, 1000), predictions(2000, 1100), spec, 0.05);
+        assertThat(up.difference()).isCloseTo(0.05, within(1e-12));
+        assertThat(up.logRatioWorse()).isCloseTo(3.357887613630692, within(1e-9));
+        assertThat(up.verdict()).isEqualTo(GuardrailResult.Verdict.WORSE);
+        // a shift the other way is drift too (a one-sided "larger is worse" test would call it better)
+        GuardrailResult down = SequentialComparison.compare(predictions(2000, 1000), predictions(2000, 900), spec, 0.05);
+        assertThat(down.logRatioWorse()).isCloseTo(3.357887613630692, within(1e-9));
+        assertThat(down.verdict()).isEqualTo(GuardrailResult.Verdict.WORSE);
+    }
+
+    // hand-computed (Python): 5000/10000 vs 5100/10000, margin 0.05: both one-sided tests against ±0.05
+    @Test
+    void predictionDriftPromotesOnlyOnEquivalenceWithinTheMarginOnBothSides() {
+        GuardrailSpec spec = GuardrailSpec.of(Guardrail.PREDICTION_Q50, 0.05);
+        GuardrailResult r = SequentialComparison.compare(predictions(10_000, 5000), predictions(10_000, 5100), spec, 0.05);
+        assertThat(r.logRatioNotWorse()).as("the weaker side, theta < +0.05").isCloseTo(14.416627241471277, within(1e-9));
+        assertThat(r.verdict()).isEqualTo(GuardrailResult.Verdict.NOT_WORSE);
+        // a candidate far below the control's share is drift, not "not worse"
+        GuardrailResult below = SequentialComparison.compare(predictions(10_000, 5000), predictions(10_000, 4000), spec,
+                0.05);
+        assertThat(below.verdict()).isEqualTo(GuardrailResult.Verdict.WORSE);
+        assertThat(below.logRatioNotWorse()).isLessThan(0);
+        assertThatThrownBy(() -> GuardrailSpec.predictionDrift(0)).hasMessageContaining("must be > 0");
+        assertThat(GuardrailSpec.predictionDrift(0.05)).extracting(GuardrailSpec::guardrail)
+                .containsExactly(Guardrail.PREDICTION_Q25, Guardrail.PREDICTION_Q50, Guardrail.PREDICTION_Q75);
+    }
+
+    @Test
+    void estimatedLossIsComparedAsAMeanOfItsOwnSums() {
+        // the same sums as the live-loss test above, in the estimate fields: the same evidence
+        ArmStats control = new ArmStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 100, 200);
+        ArmStats candidate = new ArmStats(100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200, 500);
+        GuardrailResult estimated = SequentialComparison.compare(control, candidate,
+                GuardrailSpec.of(Guardrail.ESTIMATED_LOSS, 0.1), 0.05);
+        GuardrailResult live = SequentialComparison.compare(new ArmStats(100, 0, 100, 100, 200, 0, 0, 0),
+                new ArmStats(100, 0, 100, 200, 500, 0, 0, 0), GuardrailSpec.of(Guardrail.LIVE_LOSS, 0.1), 0.05);
+        assertThat(estimated.difference()).isEqualTo(1.0);
+        assertThat(estimated.logRatioWorse()).isEqualTo(live.logRatioWorse());
+        assertThat(estimated.verdict()).isEqualTo(live.verdict());
+        // without estimates, nothing to decide, whatever the live losses say
+        assertThat(SequentialComparison.compare(new ArmStats(100, 0, 100, 100, 200, 0, 0, 0),
+                new ArmStats(100, 0, 100, 200, 500, 0, 0, 0), GuardrailSpec.of(Guardrail.ESTIMATED_LOSS, 0.1), 0.05)
+                .verdict()).isEqualTo(GuardrailResult.Verdict.INSUFFICIENT_DATA);
+        assertThatThrownBy(() -> new ArmStats(10, 0, 0, 0, 0, 0, 0, 0, 5, 6, 0, 0, 0, 0, 0, 0))
+                .hasMessageContaining("exceed the predictions counted (5)");
+    }
 }
