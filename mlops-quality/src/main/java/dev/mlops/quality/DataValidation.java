@@ -50,7 +50,8 @@ public final class DataValidation {
         return new ValidationResult(suite.name(), frame.rowCount(), results);
     }
 
-    private static void count(ValidationPlan plan, ValidationCounter counter, ValidationState state, Frame frame) {
+    /** Counts every cell of the plan's columns that the state's pass reads. */
+    static void count(ValidationPlan plan, ValidationCounter counter, ValidationState state, Frame frame) {
         List<Field> columns = plan.columns();
         for (int c = 0; c < columns.size(); c++) {
             if (!counter.reads(state, c)) {

@@ -53,22 +53,10 @@ class ValidationPlanTest {
     }
 
     static ValidationState count(ValidationPlan plan, ValidationState state, Frame part) {
-        ValidationCounter counter = plan.counter();
         if (!state.isSecondPass()) {
             state.addRows(part.rowCount());
         }
-        for (int c = 0; c < plan.columns().size(); c++) {
-            String name = plan.columns().get(c).name();
-            if (counter.isNumeric(c)) {
-                for (double v : part.numeric(name)) {
-                    counter.acceptNumber(state, c, v);
-                }
-            } else {
-                for (String v : part.strings(name)) {
-                    counter.acceptText(state, c, v);
-                }
-            }
-        }
+        DataValidation.count(plan, plan.counter(), state, part);
         return state;
     }
 
