@@ -55,7 +55,8 @@ class ArchitectureTest {
         // its online monitor (CbpeMonitor) is fed through mlops-api's OutputObserver, never through mlops-serving
         module("estimation", List.of("dev.mlops.estimation.."), "api", "quality");
         module("drift-multivariate", List.of("dev.mlops.drift.multivariate.."), "api", "quality", "estimation");
-        module("spark", List.of("dev.mlops.spark.."), "api", "drift");
+        // profiles and reports from mlops-drift's mergeable summaries, validation from mlops-quality's
+        module("spark", List.of("dev.mlops.spark.."), "api", "drift", "quality");
         module("core", List.of("dev.mlops.core.."), "api", "json", "quality");
         module("serving", List.of("dev.mlops.serving.."), "api", "json", "core");
         module("gates", List.of("dev.mlops.gates..", "dev.mlops.training.."), "api", "json", "core", "quality");

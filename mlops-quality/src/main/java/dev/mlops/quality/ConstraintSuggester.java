@@ -63,12 +63,12 @@ final class ConstraintSuggester {
             if (f.type().isNumeric()) {
                 double min = Double.POSITIVE_INFINITY;
                 double max = Double.NEGATIVE_INFINITY;
-                double sum = 0;
+                ExactSum sum = new ExactSum();
                 for (Object v : values) {
                     double d = (Double) v;
                     min = Math.min(min, d);
                     max = Math.max(max, d);
-                    sum += d;
+                    sum.add(d);
                 }
                 if (min >= 0) {
                     out.add(new Suggestion(new Constraint.NonNegative(col), "NonNegativeNumbersRule", "minimum " + min));
@@ -82,12 +82,13 @@ final class ConstraintSuggester {
                     out.add(new Suggestion(new Constraint.Maximum(col, max), "HasMax", "maximum " + max));
                 }
                 if (options.statistics()) {
-                    double mean = sum / values.length;
-                    double ss = 0;
+                    // as validation computes them (ValidationPlan), so the suggested bounds hold
+                    double mean = sum.doubleValue() / values.length;
+                    ExactSum ss = new ExactSum();
                     for (Object v : values) {
-                        ss += ((Double) v - mean) * ((Double) v - mean);
+                        ss.add(((Double) v - mean) * ((Double) v - mean));
                     }
-                    double sd = Math.sqrt(ss / values.length);
+                    double sd = Math.sqrt(ss.doubleValue() / values.length);
                     double tol = options.statisticsTolerance();
                     out.add(new Suggestion(new Constraint.Mean(col, mean - tol * Math.abs(mean), mean + tol * Math.abs(mean)),
                             "HasMean", "mean " + mean + ", tolerance " + tol));

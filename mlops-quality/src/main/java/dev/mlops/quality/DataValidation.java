@@ -1,14 +1,15 @@
 package dev.mlops.quality;
 
 import dev.mlops.api.Frame;
-import dev.mlops.api.quality.Constraint;
 import dev.mlops.api.quality.ConstraintResult;
 import dev.mlops.api.quality.SuggestionOptions;
 import dev.mlops.api.quality.SuggestionResult;
 import dev.mlops.api.quality.ValidationResult;
 import dev.mlops.api.quality.ValidationSuite;
-import java.util.ArrayList;
+import dev.mlops.api.Field;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,11 +31,43 @@ public final class DataValidation {
     public static ValidationResult validate(ValidationSuite suite, Frame frame) {
         Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(frame, "frame");
-        List<ConstraintResult> results = new ArrayList<>(suite.constraints().size());
-        for (Constraint c : suite.constraints()) {
-            results.add(ConstraintChecks.check(c, frame));
+        // the same mergeable counts Spark partitions are summarised into, over all rows at once
+        ValidationPlan plan = ValidationPlan.of(suite, frame.schema());
+        ValidationCounter counter = plan.counter();
+        ValidationState first = counter.newState();
+        first.addRows(frame.rowCount());
+        count(plan, counter, first, frame);
+        ValidationState second = null;
+        if (counter.needsSecondPass()) {
+            second = counter.secondPass(first);
+            count(plan, counter, second, frame);
         }
+        Map<String, DistinctCounts> distinct = new HashMap<>();
+        for (String column : plan.distinctColumns()) {
+            distinct.put(column, ConstraintChecks.distinct(frame, frame.schema().field(column).orElseThrow()));
+        }
+        List<ConstraintResult> results = plan.results(first, second, distinct, c -> ConstraintChecks.custom(c, frame));
         return new ValidationResult(suite.name(), frame.rowCount(), results);
+    }
+
+    /** Counts every cell of the plan's columns that the state's pass reads. */
+    static void count(ValidationPlan plan, ValidationCounter counter, ValidationState state, Frame frame) {
+        List<Field> columns = plan.columns();
+        for (int c = 0; c < columns.size(); c++) {
+            if (!counter.reads(state, c)) {
+                continue;
+            }
+            String name = columns.get(c).name();
+            if (counter.isNumeric(c)) {
+                for (double v : frame.numeric(name)) {
+                    counter.acceptNumber(state, c, v);
+                }
+            } else {
+                for (String v : frame.strings(name)) {
+                    counter.acceptText(state, c, v);
+                }
+            }
+        }
     }
 
     /**

@@ -11,10 +11,13 @@ import java.util.Optional;
  * @param rows rows in the validated frame
  * @param results one result per constraint, in suite order
  */
-public record ValidationResult(String suite, int rows, List<ConstraintResult> results) {
+public record ValidationResult(String suite, long rows, List<ConstraintResult> results) {
     /** Copies the list and checks arguments. */
     public ValidationResult {
         Objects.requireNonNull(suite, "suite");
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows is " + rows + ", expected >= 0");
+        }
         results = List.copyOf(results);
     }
 
