@@ -1,6 +1,7 @@
 package dev.mlops.cli;
 
 import dev.mlops.core.Mlops;
+import dev.mlops.api.store.Store;
 import dev.mlops.ui.MlopsUi;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  mlops --store ./registry ui", "  mlops --store ./registry ui --port 8080",
                 "  mlops --store ./registry ui --bind 0.0.0.0 --token 7f3c9a1e5b2d8f604c1a9e7b"})
 final class UiCommand extends StoreCommand {
+    private Store store;
     @Option(names = "--port", paramLabel = "N", defaultValue = "5000",
             description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -53,8 +55,14 @@ final class UiCommand extends StoreCommand {
     }
 
     @Override
+    Store decorate(Store opened) {
+        this.store = opened; // the fleet drift windows the drift pages show are documents of the same store
+        return opened;
+    }
+
+    @Override
     int execute(Mlops mlops) {
-        MlopsUi.Builder builder = MlopsUi.builder(mlops).bind(address).port(port);
+        MlopsUi.Builder builder = MlopsUi.builder(mlops, store).bind(address).port(port);
         if (!address.isLoopbackAddress()) {
             builder.allowRemote();
         }

@@ -33,7 +33,7 @@ class UiServerTest {
     static void start() throws Exception {
         fx = new UiFixture(dir);
         fx.manyVersions("many", 120);
-        ui = MlopsUi.builder(fx.mlops).start();
+        ui = MlopsUi.builder(fx.mlops, fx.store).start();
     }
 
     @AfterAll
@@ -180,7 +180,14 @@ class UiServerTest {
                 java.nio.charset.StandardCharsets.UTF_8));
         assertThat(filter.statusCode()).isEqualTo(400);
         assertThat(filter.body()).contains("expected a number");
-        assertThat(get("/runs/" + fx.monitorRun + "/drift/model.bin").statusCode()).isEqualTo(404);
+        assertThat(get("/drift/fleets/absent-fleet").statusCode()).isEqualTo(404);
+        HttpResponse<String> hostileFleet = get("/drift/fleets/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+        assertThat(hostileFleet.statusCode()).isEqualTo(400);
+        assertThat(hostileFleet.body()).doesNotContain("<script>").contains("&lt;script&gt;");
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET + "/windows/x").statusCode()).isEqualTo(400);
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET + "/windows/" + (fx.fleetWindows.get(0) - 1)).statusCode())
+                .isEqualTo(404);
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET_NO_PROFILE + "/windows/1").body()).contains("profile not stored");
         assertThat(get("/audit?from=x").statusCode()).isEqualTo(400);
     }
 
