@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  mlops --store ./registry ui", "  mlops --store ./registry ui --port 8080",
                 "  mlops --store ./registry ui --bind 0.0.0.0 --token 7f3c9a1e5b2d8f604c1a9e7b"})
 final class UiCommand extends StoreCommand {
+    /** The store the session opened: the drift pages read its fleet drift documents. */
     private Store store;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "5000",
             description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
