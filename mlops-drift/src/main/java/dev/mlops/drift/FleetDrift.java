@@ -607,22 +607,27 @@ public final class FleetDrift {
         return new StoredWindow(windowSequence, start, end, parts, problems);
     }
 
+    /** Checks the fields that say what an instance's window document is: kind, version, monitor, sequence, instance. */
+    private static void checkEnvelope(JsonFields root, Document d, String monitorName, long windowSequence) {
+        if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
+            throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+        }
+        String monitor = root.text("monitor");
+        long sequence = root.integer("sequence");
+        if (!monitorName.equals(monitor) || sequence != windowSequence) {
+            throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
+                    + Names.quote(monitorName) + " window " + windowSequence);
+        }
+        if (!d.key().name().equals(root.text("instance"))) {
+            throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
+        }
+    }
+
     private static Part readPart(Document d, String monitorName, long windowSequence) {
         String where = d.key().toString();
         JsonFields root = StrictJson.readObject(d.content(), "fleet drift document " + where);
         try {
-            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
-                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
-            }
-            String monitor = root.text("monitor");
-            long sequence = root.integer("sequence");
-            if (!monitorName.equals(monitor) || sequence != windowSequence) {
-                throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
-                        + Names.quote(monitorName) + " window " + windowSequence);
-            }
-            if (!d.key().name().equals(root.text("instance"))) {
-                throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
-            }
+            checkEnvelope(root, d, monitorName, windowSequence);
             Instant published = Instant.parse(root.text("published_at"));
             JsonFields window = root.object("window");
             if (!WindowState.KIND.equals(window.text("kind"))) {
@@ -720,18 +725,7 @@ public final class FleetDrift {
         int subWindows;
         JsonFields window;
         try {
-            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
-                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
-            }
-            String monitor = root.text("monitor");
-            long sequence = root.integer("sequence");
-            if (!monitorName.equals(monitor) || sequence != windowSequence) {
-                throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
-                        + Names.quote(monitorName) + " window " + windowSequence);
-            }
-            if (!d.key().name().equals(root.text("instance"))) {
-                throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
-            }
+            checkEnvelope(root, d, monitorName, windowSequence);
             Instant.parse(root.text("published_at"));
             windowMillis = root.integer("window_millis");
             subWindows = root.intValue("sub_windows");
