@@ -281,4 +281,33 @@ class UiServerTest {
         }
         assertThatThrownBy(() -> MlopsUi.handler(fx.mlops, "mlops")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("mounted with the store, the fleet pages' links stay under the prefix; without it, the drift pages say why they are empty")
+    void driftPagesWithAndWithoutTheStore() throws Exception {
+        HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/with", MlopsUi.handler(fx.mlops, fx.store, "/with"));
+        app.createContext("/without", MlopsUi.handler(fx.mlops, "/without"));
+        app.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + app.getAddress().getPort() + "/");
+            String fleets = HTTP.send(HttpRequest.newBuilder(base.resolve("with/drift")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(fleets).contains("href=\"/with/drift/fleets/" + UiFixture.FLEET + "\"");
+            String windows = HTTP.send(HttpRequest.newBuilder(base.resolve("with/drift/fleets/" + UiFixture.FLEET)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(windows).contains("href=\"/with/drift/fleets/" + UiFixture.FLEET + "/windows/"
+                    + fx.fleetWindows.get(UiFixture.WINDOWS - 1) + "\"");
+            HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(base.resolve("without/drift")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).isEqualTo(200);
+            assertThat(none.body()).contains("started without its store");
+            HttpResponse<String> fleet = HTTP.send(HttpRequest.newBuilder(base.resolve("without/drift/fleets/"
+                    + UiFixture.FLEET)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fleet.statusCode()).isEqualTo(404);
+            assertThat(fleet.body()).contains("need the store itself");
+        } finally {
+            app.stop(0);
+        }
+    }
 }
