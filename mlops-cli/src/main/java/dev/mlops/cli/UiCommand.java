@@ -1,6 +1,7 @@
 package dev.mlops.cli;
 
 import dev.mlops.core.Mlops;
+import dev.mlops.api.store.Store;
 import dev.mlops.ui.MlopsUi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  mlops --store ./registry ui", "  mlops --store ./registry ui --port 8080",
                 "  mlops --store ./registry ui --bind 0.0.0.0 --token-file ~/.mlops-ui-token"})
 final class UiCommand extends StoreCommand {
+    /** The store the session opened: the drift pages read its fleet drift documents. */
+    private Store store;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "5000",
             description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
     int port;
@@ -93,8 +97,14 @@ final class UiCommand extends StoreCommand {
     }
 
     @Override
+    Store decorate(Store opened) {
+        this.store = opened; // the fleet drift windows the drift pages show are documents of the same store
+        return opened;
+    }
+
+    @Override
     int execute(Mlops mlops) {
-        MlopsUi.Builder builder = MlopsUi.builder(mlops).bind(address).port(port);
+        MlopsUi.Builder builder = MlopsUi.builder(mlops, store).bind(address).port(port);
         if (!address.isLoopbackAddress()) {
             builder.allowRemote();
         }

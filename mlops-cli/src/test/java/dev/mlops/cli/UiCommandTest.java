@@ -2,9 +2,18 @@ package dev.mlops.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mlops.api.Field;
+import dev.mlops.api.FieldType;
+import dev.mlops.api.Frame;
+import dev.mlops.api.Schema;
+import dev.mlops.api.store.Store;
 import dev.mlops.api.tracking.ActiveRun;
 import dev.mlops.api.tracking.NewRun;
 import dev.mlops.core.Mlops;
+import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.registry.fs.FileSystemStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -12,6 +21,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -37,6 +48,15 @@ class UiCommandTest {
                 id = run.id();
             }
         }
+        // a fleet drift monitor's window in the same store: the drift pages read it through the store the command opened
+        try (Store s = FileSystemStore.open(store)) {
+            ReferenceProfile profile = ReferenceProfile.of(Frame.ofColumns(Schema.of(new Field("x", FieldType.DOUBLE)),
+                    List.of(new double[] {1, 2, 3, 4})));
+            DriftMonitor monitor = FleetDrift.builder(s, "rain-inputs", profile).instanceId("cli-test").build()
+                    .monitor(DriftMonitor.builder(profile).timeWindow(Duration.ofHours(1)));
+            monitor.observe(new double[] {2.5}, new String[0]);
+            monitor.closeWindow();
+        }
         StringWriter out = new StringWriter();
         String[] args = {"--store", store.toString(), "ui", "--port", "0"};
         CommandLine cl = MlopsCommand.commandLine(Map.of(), () -> false, args);
@@ -58,6 +78,10 @@ class UiCommandTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>Run first</h1>", "loss by step: 1 points");
         assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+        HttpResponse<String> fleet = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                base.resolve("drift/fleets/rain-inputs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(fleet.statusCode()).isEqualTo(200);
+        assertThat(fleet.body()).contains("<h1>Fleet drift monitor rain-inputs</h1>", "<td>cli-test</td>");
         server.interrupt();
         server.join(10_000);
         assertThat(server.isAlive()).isFalse();

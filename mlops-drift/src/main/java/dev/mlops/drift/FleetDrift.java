@@ -58,6 +58,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>Store layout</b> (any {@link Store}, through create-if-absent only):
  * <ul>
+ *   <li>{@code fleet/<monitor>}: the fleet's document, created by the first instance to publish
+ *       (not by a reader): its name and the SHA-256 of its reference profile, so fleets can be
+ *       listed ({@link #fleets}) and read without knowing their profile ({@link #stored});</li>
+ *   <li>{@code fleet/<monitor>/profile}: the reference profile itself, its own JSON
+ *       ({@link ReferenceProfile#toJson()}), unless the publishers were built with
+ *       {@link Builder#storeProfile storeProfile(false)}; a reader such as the web UI merges with
+ *       it. Fleets published before these two documents existed have neither: they are still
+ *       read and merged with a profile given by the caller, and gain both at their next
+ *       publication;</li>
  *   <li>{@code fleet/<monitor>/windows/<sequence, 19 digits>}: a marker created by the first
  *       instance to publish that window (its grid start and end), so windows can be listed;</li>
  *   <li>{@code fleet/<monitor>/windows/<sequence>/<instance>}: one instance's window state,
@@ -82,6 +91,10 @@ public final class FleetDrift {
     public static final String KIND = "mlops-fleet-drift-window";
     /** The {@code kind} of a window marker document. */
     public static final String MARKER_KIND = "mlops-fleet-drift-marker";
+    /** The {@code kind} of a fleet's own document, {@code fleet/<monitor>}. */
+    public static final String FLEET_KIND = "mlops-fleet-drift";
+    /** The root of every fleet's documents. */
+    static final DocumentKey FLEETS = DocumentKey.of("fleet");
 
     static final String COUNT_WINDOWS_REFUSED = "count windows cannot be merged across instances: each instance closes"
             + " its count window after its own n-th row, so window k of one instance covers other times than window k of"
@@ -98,6 +111,9 @@ public final class FleetDrift {
     private final Clock clock;
     private final Executor executor;
     private final DocumentKey windowsKey;
+    private final boolean storeProfile;
+    /** Set once this object has seen (or written) the fleet's document and profile: one check per object. */
+    private final java.util.concurrent.atomic.AtomicBoolean fleetRecorded = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
@@ -110,7 +126,8 @@ public final class FleetDrift {
         this.policy = b.policy;
         this.clock = b.clock;
         this.executor = b.executor;
-        this.windowsKey = DocumentKey.of("fleet", monitorName, "windows");
+        this.windowsKey = FLEETS.child(monitorName).child("windows");
+        this.storeProfile = b.storeProfile;
     }
 
     /**
@@ -269,6 +286,7 @@ public final class FleetDrift {
         long subMillis = windowMillis / subWindows;
         long seq = sequence(subMillis, state.window());
         DocumentKey slot = windowsKey.child(segment(seq));
+        recordFleet();
         createMarker(slot, seq, windowMillis, subWindows, subMillis);
 
         ObjectNode doc = StrictJson.objectNode();
@@ -301,6 +319,42 @@ public final class FleetDrift {
                     + " of fleet monitor " + Names.quote(monitorName) + " with other counts (" + key + "); a monitor publishes"
                     + " each window once: call closeWindow() only at shutdown, and give every instance its own instanceId");
         }
+    }
+
+    /**
+     * Creates the fleet's document and its profile if absent (once per object): publishers write
+     * them, readers never do, so a CI job that only merges needs no write access. A fleet that
+     * already names another profile is refused before any window of this one is written.
+     */
+    private void recordFleet() {
+        if (fleetRecorded.get()) {
+            return;
+        }
+        DocumentKey fleetKey = FLEETS.child(monitorName);
+        ObjectNode doc = StrictJson.objectNode();
+        doc.put("schema_version", SCHEMA_VERSION);
+        doc.put("kind", FLEET_KIND);
+        doc.put("monitor", monitorName);
+        doc.put("profile_sha256", profile.sha256());
+        doc.put("created_at", clock.instant().toString());
+        try {
+            store.create(fleetKey, StrictJson.write(doc));
+        } catch (ConflictException e) {
+            Stored existing = readFleet(store, monitorName, store.read(fleetKey).orElseThrow(() -> e), false);
+            if (!existing.profileSha256().equals(profile.sha256())) {
+                throw new IllegalArgumentException("fleet monitor " + Names.quote(monitorName) + " in " + store.describe()
+                        + " belongs to profile " + existing.profileSha256() + ", not to this instance's profile "
+                        + profile.sha256() + ": use one monitor name per profile (e.g. per model version)");
+            }
+        }
+        if (storeProfile) {
+            try {
+                store.create(fleetKey.child("profile"), profile.toJsonBytes());
+            } catch (ConflictException e) {
+                // written by another instance: the fleet document above says it is this profile
+            }
+        }
+        fleetRecorded.set(true);
     }
 
     private void createMarker(DocumentKey slot, long seq, long windowMillis, int subWindows, long subMillis) {
@@ -345,11 +399,249 @@ public final class FleetDrift {
      * @return the sequences of every window some instance published (and that was not pruned), ascending
      */
     public List<Long> windows() {
+        return windows(store, monitorName);
+    }
+
+    /**
+     * The windows of a fleet, without its profile (a reader such as the web UI).
+     *
+     * @param store       the shared store
+     * @param monitorName the fleet monitor's name
+     * @return the sequences of every window some instance published, ascending
+     */
+    public static List<Long> windows(Store store, String monitorName) {
+        Objects.requireNonNull(store, "store");
+        DocumentKey parent = FLEETS.child(Names.requireValid(Names.Kind.KEY_SEGMENT, monitorName)).child("windows");
         List<Long> out = new ArrayList<>();
-        for (DocumentKey k : allKeys(windowsKey)) {
+        for (DocumentKey k : allKeys(store, parent)) {
             parseSegment(k.name()).ifPresent(out::add);
         }
         return out;
+    }
+
+    /**
+     * Lists the fleets whose publishers recorded their fleet document (every fleet published to
+     * by this version of the library; see the store layout above).
+     *
+     * @param store      the shared store
+     * @param startAfter list only names after this one, or empty for the first page
+     * @param limit      at most this many, 1 to 10,000
+     * @return one page of fleet monitor names, ascending
+     */
+    public static Page<String> fleets(Store store, Optional<String> startAfter, int limit) {
+        Objects.requireNonNull(store, "store");
+        Page<DocumentKey> keys = store.listKeys(FLEETS, startAfter, limit);
+        return new Page<>(keys.items().stream().map(DocumentKey::name).toList(), keys.nextPageToken());
+    }
+
+    /**
+     * A fleet as its documents record it.
+     *
+     * @param monitorName    the fleet monitor's name
+     * @param profileSha256  SHA-256 of the reference profile its instances publish windows of
+     * @param createdAt      when the first instance published
+     * @param profile        the profile, when the store holds it and it reads back with that digest
+     * @param profileProblem why a stored profile could not be used (damaged, another digest); empty
+     *                       when it was read or is simply not stored
+     */
+    public record Stored(String monitorName, String profileSha256, Instant createdAt, Optional<ReferenceProfile> profile,
+                         Optional<String> profileProblem) {
+        /** Checks the components. */
+        public Stored {
+            Objects.requireNonNull(monitorName, "monitorName");
+            Objects.requireNonNull(profileSha256, "profileSha256");
+            Objects.requireNonNull(createdAt, "createdAt");
+            Objects.requireNonNull(profile, "profile");
+            Objects.requireNonNull(profileProblem, "profileProblem");
+        }
+    }
+
+    /**
+     * Reads a fleet's document and, if stored, its profile.
+     *
+     * @param store       the shared store
+     * @param monitorName the fleet monitor's name
+     * @return the fleet, or empty when it has no fleet document (never published, or only by a
+     *     library from before fleet documents)
+     * @throws ValidationException if the fleet document is damaged
+     */
+    public static Optional<Stored> stored(Store store, String monitorName) {
+        Objects.requireNonNull(store, "store");
+        DocumentKey key = FLEETS.child(Names.requireValid(Names.Kind.KEY_SEGMENT, monitorName));
+        Optional<Document> doc = store.read(key);
+        return doc.map(d -> readFleet(store, monitorName, d, true));
+    }
+
+    private static Stored readFleet(Store store, String monitorName, Document d, boolean withProfile) {
+        JsonFields root = StrictJson.readObject(d.content(), "fleet drift document " + d.key());
+        String sha;
+        Instant created;
+        try {
+            if (root.intValue("schema_version") != SCHEMA_VERSION || !FLEET_KIND.equals(root.text("kind"))) {
+                throw root.invalid("expected kind " + Names.quote(FLEET_KIND) + " with schema_version " + SCHEMA_VERSION);
+            }
+            String monitor = root.text("monitor");
+            if (!monitorName.equals(monitor)) {
+                throw root.invalid("monitor", "it names monitor " + Names.quote(monitor) + ", expected "
+                        + Names.quote(monitorName) + ", the document's key");
+            }
+            sha = root.text("profile_sha256");
+            created = Instant.parse(root.text("created_at"));
+            root.end();
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid fleet drift document " + d.key() + ": " + e.getMessage());
+        }
+        if (!withProfile) {
+            return new Stored(monitorName, sha, created, Optional.empty(), Optional.empty());
+        }
+        Optional<ReferenceProfile> profile = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        DocumentKey profileKey = d.key().child("profile");
+        try {
+            Optional<Document> p = store.read(profileKey);
+            if (p.isPresent()) {
+                ReferenceProfile read = ReferenceProfile.fromJson(p.get().content());
+                if (read.sha256().equals(sha)) {
+                    profile = Optional.of(read);
+                } else {
+                    problem = Optional.of("the stored profile " + profileKey + " has SHA-256 " + read.sha256()
+                            + ", the fleet's is " + sha);
+                }
+            }
+        } catch (RuntimeException e) { // ValidationException, IntegrityException: damaged, reported not thrown
+            problem = Optional.of("the stored profile " + profileKey + " cannot be read: " + e.getMessage());
+        }
+        return new Stored(monitorName, sha, created, profile, problem);
+    }
+
+    /**
+     * One instance's part of a window, as its document states it (read without the profile, so
+     * its counts are not checked here; {@link #merge} checks them).
+     *
+     * @param instance      the instance that published it
+     * @param rows          rows it observed in the window
+     * @param start         its window's start
+     * @param end           its window's end
+     * @param publishedAt   when it was published
+     * @param profileSha256 the profile it belongs to
+     */
+    public record Part(String instance, long rows, Instant start, Instant end, Instant publishedAt, String profileSha256) {
+        /** Checks the components. */
+        public Part {
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(end, "end");
+            Objects.requireNonNull(publishedAt, "publishedAt");
+            Objects.requireNonNull(profileSha256, "profileSha256");
+        }
+    }
+
+    /**
+     * A window as stored: the grid window of its marker and every instance document, those that
+     * read and those that did not.
+     *
+     * @param sequence the fleet window sequence
+     * @param start    the grid start, when the marker reads
+     * @param end      the grid end, when the marker reads
+     * @param parts    the instance documents that read, ascending by instance
+     * @param problems one message per document that did not read (marker or instance), naming it
+     */
+    public record StoredWindow(long sequence, Optional<Instant> start, Optional<Instant> end, List<Part> parts,
+                               List<String> problems) {
+        /** Copies the lists. */
+        public StoredWindow {
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(end, "end");
+            parts = List.copyOf(parts);
+            problems = List.copyOf(problems);
+        }
+
+        /** @return rows of every part that read */
+        public long rows() {
+            return parts.stream().mapToLong(Part::rows).sum();
+        }
+
+        /** @return true if a document of this window could not be read */
+        public boolean damaged() {
+            return !problems.isEmpty();
+        }
+    }
+
+    /**
+     * Reads one window's documents leniently, for listing: a damaged document becomes a problem
+     * of the window, never an exception, so one bad document does not hide the others.
+     *
+     * @param store          the shared store
+     * @param monitorName    the fleet monitor's name
+     * @param windowSequence a fleet window sequence
+     * @return the window; with no part and no problem when nothing is stored under it
+     */
+    public static StoredWindow storedWindow(Store store, String monitorName, long windowSequence) {
+        Objects.requireNonNull(store, "store");
+        DocumentKey slot = FLEETS.child(Names.requireValid(Names.Kind.KEY_SEGMENT, monitorName)).child("windows")
+                .child(segment(windowSequence));
+        Optional<Instant> start = Optional.empty();
+        Optional<Instant> end = Optional.empty();
+        List<String> problems = new ArrayList<>();
+        try {
+            Optional<Document> marker = store.read(slot);
+            if (marker.isPresent()) {
+                Instant[] grid = markerGrid(marker.get());
+                start = Optional.of(grid[0]);
+                end = Optional.of(grid[1]);
+            } else {
+                problems.add("the window's marker " + slot + " is missing");
+            }
+        } catch (RuntimeException e) {
+            problems.add("marker " + slot + ": " + e.getMessage());
+        }
+        List<Part> parts = new ArrayList<>();
+        for (DocumentKey k : allKeys(store, slot)) {
+            try {
+                Document d = store.read(k).orElseThrow(() -> new NotFoundException("document " + k + " was removed meanwhile"));
+                parts.add(readPart(d, monitorName, windowSequence));
+            } catch (RuntimeException e) {
+                problems.add("instance " + Names.quote(k.name()) + ": " + e.getMessage());
+            }
+        }
+        return new StoredWindow(windowSequence, start, end, parts, problems);
+    }
+
+    /** Checks the fields that say what an instance's window document is: kind, version, monitor, sequence, instance. */
+    private static void checkEnvelope(JsonFields root, Document d, String monitorName, long windowSequence) {
+        if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
+            throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
+        }
+        String monitor = root.text("monitor");
+        long sequence = root.integer("sequence");
+        if (!monitorName.equals(monitor) || sequence != windowSequence) {
+            throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
+                    + Names.quote(monitorName) + " window " + windowSequence);
+        }
+        if (!d.key().name().equals(root.text("instance"))) {
+            throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
+        }
+    }
+
+    private static Part readPart(Document d, String monitorName, long windowSequence) {
+        String where = d.key().toString();
+        JsonFields root = StrictJson.readObject(d.content(), "fleet drift document " + where);
+        try {
+            checkEnvelope(root, d, monitorName, windowSequence);
+            Instant published = Instant.parse(root.text("published_at"));
+            JsonFields window = root.object("window");
+            if (!WindowState.KIND.equals(window.text("kind"))) {
+                throw window.invalid("kind", "expected " + Names.quote(WindowState.KIND));
+            }
+            long rows = window.integer("rows");
+            if (rows < 0) {
+                throw window.invalid("rows", "must not be negative, got " + rows);
+            }
+            return new Part(d.key().name(), rows, Instant.parse(window.text("start")), Instant.parse(window.text("end")),
+                    published, window.text("profile_sha256"));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new ValidationException("invalid fleet drift document " + where + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -433,18 +725,7 @@ public final class FleetDrift {
         int subWindows;
         JsonFields window;
         try {
-            if (root.intValue("schema_version") != SCHEMA_VERSION || !KIND.equals(root.text("kind"))) {
-                throw root.invalid("expected kind " + Names.quote(KIND) + " with schema_version " + SCHEMA_VERSION);
-            }
-            String monitor = root.text("monitor");
-            long sequence = root.integer("sequence");
-            if (!monitorName.equals(monitor) || sequence != windowSequence) {
-                throw root.invalid("it names monitor " + Names.quote(monitor) + " window " + sequence + ", expected "
-                        + Names.quote(monitorName) + " window " + windowSequence);
-            }
-            if (!d.key().name().equals(root.text("instance"))) {
-                throw root.invalid("instance", "expected " + Names.quote(d.key().name()) + ", the document's key");
-            }
+            checkEnvelope(root, d, monitorName, windowSequence);
             Instant.parse(root.text("published_at"));
             windowMillis = root.integer("window_millis");
             subWindows = root.intValue("sub_windows");
@@ -465,7 +746,12 @@ public final class FleetDrift {
     }
 
     /** The end of a window marker's window, reading the whole marker strictly. */
-    private Instant markerEnd(Document marker) {
+    private static Instant markerEnd(Document marker) {
+        return markerGrid(marker)[1];
+    }
+
+    /** The start and end of a window marker's window, reading the whole marker strictly. */
+    private static Instant[] markerGrid(Document marker) {
         JsonFields m = StrictJson.readObject(marker.content(), "fleet drift marker " + marker.key());
         try {
             if (m.intValue("schema_version") != SCHEMA_VERSION || !MARKER_KIND.equals(m.text("kind"))) {
@@ -473,12 +759,12 @@ public final class FleetDrift {
             }
             m.text("monitor");
             m.integer("sequence");
-            Instant.parse(m.text("start"));
+            Instant start = Instant.parse(m.text("start"));
             Instant end = Instant.parse(m.text("end"));
             m.integer("window_millis");
             m.intValue("sub_windows");
             m.end();
-            return end;
+            return new Instant[] {start, end};
         } catch (DateTimeParseException e) {
             throw new ValidationException("invalid fleet drift marker " + marker.key() + ": " + e.getMessage());
         }
@@ -533,6 +819,10 @@ public final class FleetDrift {
     // ------------------------------------------------------------------ helpers
 
     private List<DocumentKey> allKeys(DocumentKey parent) {
+        return allKeys(store, parent);
+    }
+
+    private static List<DocumentKey> allKeys(Store store, DocumentKey parent) {
         List<DocumentKey> out = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
@@ -581,6 +871,7 @@ public final class FleetDrift {
         private MonitorPolicy policy = MonitorPolicy.defaults();
         private Clock clock = Clock.systemUTC();
         private Executor executor;
+        private boolean storeProfile = true;
 
         private Builder(Store store, String monitorName, ReferenceProfile profile) {
             this.store = Objects.requireNonNull(store, "store");
@@ -626,6 +917,19 @@ public final class FleetDrift {
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * @param store whether publishing stores the reference profile under
+         *              {@code fleet/<monitor>/profile} (default true), so a reader such as the web
+         *              UI can merge windows without being given the profile. False keeps the
+         *              profile's quantiles and categories out of the shared store; readers then
+         *              show row counts only, and merging needs the profile from elsewhere
+         * @return this
+         */
+        public Builder storeProfile(boolean store) {
+            this.storeProfile = store;
             return this;
         }
 

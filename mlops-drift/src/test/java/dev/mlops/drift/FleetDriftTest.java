@@ -259,14 +259,27 @@ class FleetDriftTest {
         FleetDrift stranger = FleetDrift.builder(store, "rain-inputs", other).instanceId("web-2").clock(clock).build();
         DriftMonitor a = fleet.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
         DriftMonitor b = stranger.monitor(DriftMonitor.builder(other).timeWindow(HOUR).clock(clock));
+        // a library from before fleet documents wrote windows of another profile under the name: here, another store's
+        InMemoryStore elsewhere = new InMemoryStore();
+        FleetDrift old = FleetDrift.builder(elsewhere, "rain-inputs", other).instanceId("web-3").clock(clock).build();
+        DriftMonitor c = old.monitor(DriftMonitor.builder(other).timeWindow(HOUR).clock(clock));
         DriftMonitorTest.feed(a, new Rows(1, 0), 10);
         DriftMonitorTest.feed(b, new Rows(1, 0), 10);
+        DriftMonitorTest.feed(c, new Rows(1, 0), 10);
         clock.advance(HOUR);
         a.tick();
         b.tick();
+        c.tick();
         long seq = fleet.windows().get(0);
+        // the fleet document names the first publisher's profile: another profile is refused before it writes a window
+        assertThat(stranger.publishFailures()).isEqualTo(1);
+        assertThat(stranger.lastPublishFailure().orElseThrow()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("belongs to profile " + PROFILE.sha256()).hasMessageContaining(other.sha256());
+        assertThat(fleet.instances(seq)).containsExactly("web-1");
+        DocumentKey oldKey = DocumentKey.of("fleet", "rain-inputs", "windows", FleetDrift.segment(seq), "web-3");
+        store.create(oldKey, elsewhere.read(oldKey).orElseThrow().content());
         assertThatThrownBy(() -> fleet.merge(seq)).isInstanceOf(ValidationException.class)
-                .hasMessageContaining("'web-2'").hasMessageContaining("profile");
+                .hasMessageContaining("'web-3'").hasMessageContaining("profile");
 
         InMemoryStore store2 = new InMemoryStore();
         FleetDrift hourly = FleetDrift.builder(store2, "m", PROFILE).instanceId("a").clock(clock).build();
@@ -358,5 +371,118 @@ class FleetDriftTest {
         assertThat(rejecting.publishFailures()).isEqualTo(1);
         assertThat(rejecting.lastPublishFailure().orElseThrow()).hasMessage("queue full");
         assertThat(r.listenerFailures()).as("the monitor never sees the failure").isZero();
+    }
+
+    @Test
+    void publishersRecordTheFleetAndItsProfileReadersDoNot() {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(T0);
+        // a reader (a CI job merging) writes nothing
+        FleetDrift reader = FleetDrift.builder(store, "rain-inputs", PROFILE).clock(clock).build();
+        assertThat(reader.windows()).isEmpty();
+        assertThat(FleetDrift.fleets(store, Optional.empty(), 10).items()).isEmpty();
+        assertThat(FleetDrift.stored(store, "rain-inputs")).isEmpty();
+
+        FleetDrift fleet = FleetDrift.builder(store, "rain-inputs", PROFILE).instanceId("web-1").clock(clock).build();
+        FleetDrift quiet = FleetDrift.builder(store, "snow-inputs", PROFILE).instanceId("web-1").clock(clock)
+                .storeProfile(false).build();
+        DriftMonitor m = fleet.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
+        DriftMonitor q = quiet.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
+        DriftMonitorTest.feed(m, new Rows(1, 0), 10);
+        DriftMonitorTest.feed(q, new Rows(1, 0), 7);
+        clock.advance(HOUR);
+        m.tick();
+        q.tick();
+        assertThat(FleetDrift.fleets(store, Optional.empty(), 10).items()).containsExactly("rain-inputs", "snow-inputs");
+        assertThat(FleetDrift.fleets(store, Optional.of("rain-inputs"), 10).items()).containsExactly("snow-inputs");
+        FleetDrift.Stored rain = FleetDrift.stored(store, "rain-inputs").orElseThrow();
+        assertThat(rain.profileSha256()).isEqualTo(PROFILE.sha256());
+        assertThat(rain.createdAt()).isEqualTo(Instant.ofEpochMilli(T0).plus(HOUR));
+        assertThat(rain.profile()).hasValueSatisfying(p -> assertThat(p.sha256()).isEqualTo(PROFILE.sha256()));
+        assertThat(rain.profileProblem()).isEmpty();
+        // the profile is stored as its own JSON, byte for byte
+        assertThat(store.read(DocumentKey.of("fleet", "rain-inputs", "profile")).orElseThrow().content())
+                .isEqualTo(PROFILE.toJsonBytes());
+        FleetDrift.Stored snow = FleetDrift.stored(store, "snow-inputs").orElseThrow();
+        assertThat(snow.profileSha256()).isEqualTo(PROFILE.sha256());
+        assertThat(snow.profile()).isEmpty();
+        assertThat(snow.profileProblem()).isEmpty();
+        // a reader given only the store merges with the stored profile
+        long seq = FleetDrift.windows(store, "rain-inputs").get(0);
+        DriftReport merged = FleetDrift.builder(store, "rain-inputs", rain.profile().orElseThrow()).clock(clock).build()
+                .merge(seq);
+        assertThat(merged).isEqualTo(fleet.merge(seq));
+        FleetDrift.StoredWindow w = FleetDrift.storedWindow(store, "snow-inputs", seq);
+        assertThat(w.rows()).isEqualTo(7);
+        assertThat(w.damaged()).isFalse();
+        assertThat(w.parts()).singleElement().satisfies(p -> {
+            assertThat(p.instance()).isEqualTo("web-1");
+            assertThat(p.profileSha256()).isEqualTo(PROFILE.sha256());
+            assertThat(p.publishedAt()).isEqualTo(Instant.ofEpochMilli(T0).plus(HOUR));
+        });
+        assertThat(w.start()).contains(Instant.parse("2024-05-01T00:00:00Z"));
+        assertThat(w.end()).contains(Instant.parse("2024-05-01T01:00:00Z"));
+    }
+
+    @Test
+    void aFleetFromBeforeFleetDocumentsStillMergesAndGainsThemAtItsNextPublication() {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(T0);
+        FleetDrift fleet = FleetDrift.builder(store, "rain-inputs", PROFILE).instanceId("web-1").clock(clock).build();
+        DriftMonitor m = fleet.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
+        DriftMonitorTest.feed(m, new Rows(1, 0), 10);
+        clock.advance(HOUR);
+        m.tick();
+        // as an older library left it: windows only
+        for (String doc : List.of("profile", "")) {
+            DocumentKey k = doc.isEmpty() ? DocumentKey.of("fleet", "rain-inputs") : DocumentKey.of("fleet", "rain-inputs", doc);
+            store.delete(k, store.read(k).orElseThrow().revision());
+        }
+        assertThat(FleetDrift.fleets(store, Optional.empty(), 10).items()).isEmpty();
+        assertThat(FleetDrift.stored(store, "rain-inputs")).isEmpty();
+        long first = FleetDrift.windows(store, "rain-inputs").get(0);
+        assertThat(FleetDrift.storedWindow(store, "rain-inputs", first).rows()).isEqualTo(10);
+        assertThat(FleetDrift.merge(store, "rain-inputs", first, PROFILE).currentRows()).isEqualTo(10);
+
+        FleetDrift restarted = FleetDrift.builder(store, "rain-inputs", PROFILE).instanceId("web-1").clock(clock).build();
+        DriftMonitor again = restarted.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
+        DriftMonitorTest.feed(again, new Rows(1, 0), 5);
+        clock.advance(HOUR);
+        again.tick();
+        assertThat(FleetDrift.fleets(store, Optional.empty(), 10).items()).containsExactly("rain-inputs");
+        assertThat(FleetDrift.stored(store, "rain-inputs").orElseThrow().profile()).isPresent();
+        assertThat(restarted.windows()).hasSize(2);
+    }
+
+    @Test
+    void storedWindowsReportDamagedDocumentsInsteadOfThrowing() {
+        InMemoryStore store = new InMemoryStore();
+        ManualClock clock = new ManualClock(T0);
+        FleetDrift fleet = FleetDrift.builder(store, "rain-inputs", PROFILE).instanceId("web-1").clock(clock).build();
+        DriftMonitor m = fleet.monitor(DriftMonitor.builder(PROFILE).timeWindow(HOUR).clock(clock));
+        DriftMonitorTest.feed(m, new Rows(1, 0), 10);
+        clock.advance(HOUR);
+        m.tick();
+        long seq = fleet.windows().get(0);
+        store.create(DocumentKey.of("fleet", "rain-inputs", "windows", FleetDrift.segment(seq), "web-9"),
+                "{\"schema_version\": 1, \"kind\"".getBytes(StandardCharsets.UTF_8));
+        FleetDrift.StoredWindow w = FleetDrift.storedWindow(store, "rain-inputs", seq);
+        assertThat(w.parts()).extracting(FleetDrift.Part::instance).containsExactly("web-1");
+        assertThat(w.rows()).isEqualTo(10);
+        assertThat(w.damaged()).isTrue();
+        assertThat(w.problems()).singleElement().asString().contains("'web-9'");
+        assertThatThrownBy(() -> fleet.merge(seq)).isInstanceOf(ValidationException.class).hasMessageContaining("web-9");
+
+        // a damaged profile is reported with the fleet, not thrown; a damaged fleet document is thrown, naming it
+        DocumentKey profileKey = DocumentKey.of("fleet", "rain-inputs", "profile");
+        store.replace(profileKey, store.read(profileKey).orElseThrow().revision(), "{}".getBytes(StandardCharsets.UTF_8));
+        FleetDrift.Stored stored = FleetDrift.stored(store, "rain-inputs").orElseThrow();
+        assertThat(stored.profile()).isEmpty();
+        assertThat(stored.profileProblem()).hasValueSatisfying(p -> assertThat(p).contains("fleet/rain-inputs/profile"));
+        DocumentKey fleetKey = DocumentKey.of("fleet", "rain-inputs");
+        store.replace(fleetKey, store.read(fleetKey).orElseThrow().revision(),
+                "{\"schema_version\":1,\"kind\":\"mlops-fleet-drift\",\"monitor\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> FleetDrift.stored(store, "rain-inputs")).isInstanceOf(ValidationException.class)
+                .hasMessageContaining("fleet/rain-inputs").hasMessageContaining("'other'");
     }
 }

@@ -24,9 +24,10 @@ import dev.mlops.api.PageRequest;
 import dev.mlops.api.tracking.ActiveRun;
 import dev.mlops.api.tracking.NewRun;
 import dev.mlops.api.tracking.RunQuery;
-import dev.mlops.drift.DriftReportJson;
+import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.api.store.Store;
 import dev.mlops.training.ContinuousTraining;
-import dev.mlops.ui.MlopsUi;
 import dev.mlops.core.Mlops;
 import dev.mlops.core.VerifyOptions;
 import dev.mlops.cards.ModelCard;
@@ -118,7 +119,9 @@ public final class Demo {
             t.setDaemon(true);
             return t;
         });
-        try (Mlops mlops = Mlops.builder().store(FileSystemStore.open(store)).actor("demo").build()) {
+        // the store itself, besides the registry on it: the fleet drift windows are its documents
+        Store rawStore = FileSystemStore.open(store);
+        try (Mlops mlops = Mlops.builder().store(rawStore).actor("demo").build()) {
             console.printf("Store: %s%n%n", shown(store));
 
             console.println("1. Register the training data: NOAA daily weather, Seattle, 2012");
@@ -157,11 +160,10 @@ public final class Demo {
                     .maximum("mae", MAE_CEILING)
                     .nonInferiority("mae", false, MAE_MARGIN)
                     .build();
-            // the monitor's windows, kept in the store as a tracked run (what the web UI's drift pages show)
-            try (ActiveRun monitorRun = mlops.tracking().startRun(MODEL + "-monitor", NewRun.builder()
-                    .name("drift monitor of " + MODEL + "@production").tag(MlopsUi.DRIFT_MONITOR_TAG, MODEL + "@production")
-                    .param("window_days", Integer.toString(WINDOW)).build());
-                 ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
+            // the inputs are also published, in 28-day windows of the data's time, as a fleet drift monitor per
+            // profile the alias monitor compares with: the store keeps every window (what the web UI's drift pages show)
+            FleetWindows fleetWindows = new FleetWindows(rawStore, dataClock);
+            try (ContinuousTraining loop = ContinuousTraining.builder(mlops, MODEL, "production")
                     .datasets("seattle-weather")
                     .policy(RetrainPolicy.builder().onDatasetDrift().consecutiveSignals(CONSECUTIVE)
                             .cooldown(Duration.ofDays(COOLDOWN_DAYS)).clock(dataClock).build())
@@ -187,9 +189,6 @@ public final class Demo {
                              windowsByVersion.computeIfAbsent(w.profileVersion(), v -> new CopyOnWriteArrayList<>()).add(w.report());
                              int n = windows.size();
                              DriftReport report = w.report();
-                             monitorRun.logMetric("drift_share", report.driftShare(), n);
-                             monitorRun.logArtifact(MlopsUi.DRIFT_REPORT_PREFIX + n, Artifact.bytes("drift-report.json",
-                                     DriftReportJson.toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                              console.printf("   window %2d, %s to %s, against the profile of %s: %s%n", n,
                                      stream.get((n - 1) * WINDOW).date(), stream.get(n * WINDOW - 1).date(),
                                      w.profileVersion(), verdict(report));
@@ -215,6 +214,7 @@ public final class Demo {
                                     Day.write(seen, data.resolve("weather-to-" + today.date().replace('/', '-') + ".csv"))));
                         }
                         Prediction<Double> p = svc.predictDetailed(today);
+                        fleetWindows.observe(monitor.profileVersion(), monitor.monitor().profile(), today);
                         servedBy.add(p.servedBy());
                         svc.feedback(p.predictionId(), stream.get(i + 1).tempMax());
                         for (CompletableFuture<TrainingEvent.Outcome> run : runs) {
@@ -228,6 +228,7 @@ public final class Demo {
                         runs.clear();
                     }
                     printChanges(console, changes);
+                    fleetWindows.close();
                     long drifted = windows.stream().filter(DriftReport::datasetDrift).count();
                     console.printf("   streamed %d days of 2014-2015: %d windows, %d with dataset drift%n", stream.size() - 1,
                             windows.size(), drifted);
@@ -269,11 +270,10 @@ public final class Demo {
             console.printf("   audit entries by action: %s%n", actions);
             long trainings = mlops.tracking().searchRuns(RunQuery.builder().experiment(MODEL)
                     .page(PageRequest.first(PageRequest.MAX_SIZE)).build()).items().size();
-            long monitored = mlops.tracking().searchRuns(RunQuery.builder().experiment(MODEL + "-monitor")
-                    .page(PageRequest.first(PageRequest.MAX_SIZE)).build()).items().stream()
-                    .mapToLong(r -> r.artifacts().size()).sum();
-            console.printf("   runs: %d trainings in experiment %s (training MAE by epoch), %d drift windows in %s-monitor;"
-                    + " browse them: mlops --store %s ui%n", trainings, MODEL, monitored, MODEL, shown(store));
+            List<String> fleets = FleetDrift.fleets(rawStore, Optional.empty(), 100).items();
+            long monitored = fleets.stream().mapToLong(f -> FleetDrift.windows(rawStore, f).size()).sum();
+            console.printf("   runs: %d trainings in experiment %s (training MAE by epoch), %d drift windows in %d fleet"
+                    + " monitors; browse them: mlops --store %s ui%n", trainings, MODEL, monitored, fleets.size(), shown(store));
             // the live card: what the service counted and what the monitor saw for this version
             ModelCard card = ModelCard.builder(mlops, prod.ref()).servingMetrics(served)
                     .driftReports(windowsByVersion.getOrDefault(prod.ref(), List.of()), "the demo's monitor of " + MODEL + "@production")
@@ -311,6 +311,55 @@ public final class Demo {
     static final double MAE_MARGIN = 0.1;
     /** The raw weather columns the monitor compares with the training profile. */
     static final List<String> MONITORED = List.of("precipitation", "temp_max", "temp_min", "wind", "weather");
+
+    /** Days per window of the fleet drift monitors the demo publishes (windows of the data's time, on the epoch grid). */
+    static final int FLEET_WINDOW_DAYS = 28;
+
+    /** The fleet drift monitor's name for the inputs compared with the drift profile of a version. */
+    static String fleetName(ModelRef.Version profileVersion) {
+        return MODEL + "-v" + profileVersion.number() + "-inputs";
+    }
+
+    /**
+     * Publishes the served inputs through {@link FleetDrift}: one fleet monitor per drift profile
+     * (one per version whose profile the alias monitor compares with, as FleetDrift asks), on the
+     * demo's only instance. When the profile changes, the previous monitor is shut down: its
+     * open window is published cut short.
+     */
+    static final class FleetWindows {
+        private final Store store;
+        private final java.time.Clock clock;
+        private ModelRef.Version version;
+        private DriftMonitor monitor;
+        private dev.mlops.api.serving.InputObserver<Day> observer;
+
+        FleetWindows(Store store, java.time.Clock clock) {
+            this.store = store;
+            this.clock = clock;
+        }
+
+        void observe(ModelRef.Version profileVersion, ReferenceProfile profile, Day day) {
+            if (!profileVersion.equals(version)) {
+                close();
+                FleetDrift fleet = FleetDrift.builder(store, fleetName(profileVersion), profile).instanceId("demo").clock(clock)
+                        .build();
+                monitor = fleet.monitor(DriftMonitor.builder(profile).timeWindow(Duration.ofDays(FLEET_WINDOW_DAYS))
+                        .clock(clock));
+                observer = monitor.observer(Demo::features, Day::time);
+                version = profileVersion;
+            }
+            observer.observe(day);
+        }
+
+        /** Publishes the open window of the current monitor, cut short. */
+        void close() {
+            if (monitor != null) {
+                monitor.closeWindow();
+                monitor = null;
+                version = null;
+            }
+        }
+    }
 
     /** Serves the ONNX file of a version, mapping a day to the model's features and back. */
     static final ModelLoader<Day, Double> LOADER = ctx -> {

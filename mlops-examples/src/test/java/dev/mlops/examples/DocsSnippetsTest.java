@@ -96,6 +96,10 @@ class DocsSnippetsTest {
     static final Map<String, List<Context>> CONTEXT = Map.ofEntries(
             entry("*", List.of(
                     local("mlops", "Mlops mlops = track(Mlops.open(tmp.resolve(\"store\")));"))),
+            entry("ui.md", List.of(
+                    // one entry: the store is declared before the registry built on it (an entry keeps the place of "*"'s)
+                    local("mlops", "Store store = track(FileSystemStore.open(tmp.resolve(\"store\")));"
+                            + " Mlops mlops = track(Mlops.builder().store(store).build());"))),
             entry("README.md", List.of(
                     local("storeDir", "Path storeDir = tmp.resolve(\"mlops\");"),
                     local("trainCsv", "Path trainCsv = DocFixtures.weatherCsv(tmp, 2012);"),

@@ -2,6 +2,7 @@ package dev.mlops.ui;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,17 +18,17 @@ import java.util.regex.Pattern;
 
 /**
  * A read-only web UI over a store, on the JDK's built-in HTTP server: models with their versions,
- * aliases and alias timeline, lineage as a graph, runs with comparisons and metric charts, drift
- * monitor windows, gate decisions, model cards and the audit log with its verification. Every
+ * aliases and alias timeline, lineage as a graph, runs with comparisons and metric charts, the
+ * windows fleet drift monitors published to the store over time, gate decisions, model cards and the audit log with its verification. Every
  * page is read through the public API, paged, and drawn on the server (no script, no CDN; the
  * stylesheet comes from this jar). See {@code docs/ui.md}.
  *
  * <pre>{@code
- * try (MlopsUi.Server ui = MlopsUi.builder(mlops).port(8080).start()) {   // http://127.0.0.1:8080/
+ * try (MlopsUi.Server ui = MlopsUi.builder(mlops, store).port(8080).start()) {   // http://127.0.0.1:8080/
  *     ...
  * }
  * // or inside an application's own server, under a prefix:
- * server.createContext("/mlops", MlopsUi.handler(mlops, "/mlops"));
+ * server.createContext("/mlops", MlopsUi.handler(mlops, store, "/mlops"));
  * }</pre>
  *
  * <p>By default it listens on the loopback address only. Another address needs both
@@ -37,18 +38,6 @@ import java.util.regex.Pattern;
 public final class MlopsUi {
     /** Tokens: 16 to 256 characters that are safe in a header, a cookie and a URL. */
     public static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~-]{16,256}");
-    /**
-     * The run tag that marks a run holding a drift monitor's windows (the drift pages list such
-     * runs); its value names what was monitored, such as {@code rain@production}.
-     */
-    public static final String DRIFT_MONITOR_TAG = "drift_monitor";
-    /**
-     * Prefix of the artifacts of such a run that each hold one window's report, numbered from 1
-     * ({@code drift-report-1}, ...): one file, mlops-drift's {@code DriftReportJson}. The run logs
-     * the metric {@code drift_share} by window number too.
-     */
-    public static final String DRIFT_REPORT_PREFIX = "drift-report-";
-
     private MlopsUi() {
     }
 
@@ -62,7 +51,20 @@ public final class MlopsUi {
      * @throws IllegalArgumentException if the prefix is not such a path
      */
     public static HttpHandler handler(Mlops mlops, String pathPrefix) {
-        return new UiHandler(mlops, pathPrefix, Optional.empty());
+        return new UiHandler(mlops, Optional.empty(), pathPrefix, Optional.empty());
+    }
+
+    /**
+     * As {@link #handler(Mlops, String)}, with the store {@code mlops} was built on, whose fleet
+     * drift documents the drift pages show (without it they say so).
+     *
+     * @param mlops the store to show
+     * @param store the store {@code mlops} was built on
+     * @param pathPrefix the context path
+     * @return the handler
+     */
+    public static HttpHandler handler(Mlops mlops, Store store, String pathPrefix) {
+        return new UiHandler(mlops, Optional.of(Objects.requireNonNull(store, "store")), pathPrefix, Optional.empty());
     }
 
     /**
@@ -74,7 +76,21 @@ public final class MlopsUi {
      * @return the handler
      */
     public static HttpHandler handler(Mlops mlops, String pathPrefix, String token) {
-        return new UiHandler(mlops, pathPrefix, Optional.of(requireToken(token)));
+        return new UiHandler(mlops, Optional.empty(), pathPrefix, Optional.of(requireToken(token)));
+    }
+
+    /**
+     * As {@link #handler(Mlops, Store, String)}, requiring {@code token} on every request.
+     *
+     * @param mlops the store to show
+     * @param store the store {@code mlops} was built on
+     * @param pathPrefix the context path
+     * @param token the token, matching {@link #TOKEN}
+     * @return the handler
+     */
+    public static HttpHandler handler(Mlops mlops, Store store, String pathPrefix, String token) {
+        return new UiHandler(mlops, Optional.of(Objects.requireNonNull(store, "store")), pathPrefix,
+                Optional.of(requireToken(token)));
     }
 
     /**
@@ -82,7 +98,17 @@ public final class MlopsUi {
      * @return a builder of a server of its own
      */
     public static Builder builder(Mlops mlops) {
-        return new Builder(Objects.requireNonNull(mlops, "mlops"));
+        return new Builder(Objects.requireNonNull(mlops, "mlops"), Optional.empty());
+    }
+
+    /**
+     * @param mlops the store to show
+     * @param store the store {@code mlops} was built on: the drift pages read the windows fleet
+     *     drift monitors ({@code FleetDrift}) published to it, which {@link Mlops} does not expose
+     * @return a builder of a server of its own
+     */
+    public static Builder builder(Mlops mlops, Store store) {
+        return new Builder(Objects.requireNonNull(mlops, "mlops"), Optional.of(Objects.requireNonNull(store, "store")));
     }
 
     private static String requireToken(String token) {
@@ -97,6 +123,7 @@ public final class MlopsUi {
     /** Where and how the UI's own server listens. */
     public static final class Builder {
         private final Mlops mlops;
+        private final Optional<Store> store;
         private InetAddress bind = InetAddress.getLoopbackAddress();
         private int port = 0;
         private boolean allowRemote;
@@ -104,8 +131,9 @@ public final class MlopsUi {
         private String prefix = "/";
         private int threads = 4;
 
-        private Builder(Mlops mlops) {
+        private Builder(Mlops mlops, Optional<Store> store) {
             this.mlops = mlops;
+            this.store = store;
         }
 
         /**
@@ -201,7 +229,7 @@ public final class MlopsUi {
                 return t;
             });
             server.setExecutor(executor);
-            server.createContext(prefix, new UiHandler(mlops, prefix, Optional.ofNullable(token)));
+            server.createContext(prefix, new UiHandler(mlops, store, prefix, Optional.ofNullable(token)));
             server.start();
             return new Server(server, executor, prefix);
         }

@@ -22,12 +22,11 @@ import dev.mlops.api.tracking.RunQuery;
 import dev.mlops.cards.ModelCard;
 import dev.mlops.core.Mlops;
 import dev.mlops.drift.DriftReportHtml;
-import dev.mlops.drift.DriftReportJson;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.drift.ReferenceProfile;
+import dev.mlops.api.ValidationException;
+import dev.mlops.api.store.Store;
 import dev.mlops.gates.PromotionGate;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +39,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -61,21 +58,17 @@ final class Pages {
     static final int AUDIT_PAGE = 100;
     /** Alias moves listed per alias, newest first. */
     static final int MOVES_SHOWN = 100;
-    /** The tag that marks a run holding a drift monitor's windows; its value names what was monitored. */
-    static final String DRIFT_MONITOR_TAG = MlopsUi.DRIFT_MONITOR_TAG;
-    /** Prefix of the artifacts of such a run that hold one window's report (mlops-drift's JSON). */
-    static final String DRIFT_REPORT_PREFIX = MlopsUi.DRIFT_REPORT_PREFIX;
     /** A card's and a drift report's own policy: their pages carry their stylesheet inline and no script. */
     static final String REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none';"
             + " frame-ancestors 'none'";
 
-    private static final Pattern REPORT_NUMBER = Pattern.compile(Pattern.quote(DRIFT_REPORT_PREFIX) + "(\\d{1,9})");
-
     private final Mlops mlops;
+    private final Optional<Store> store;
     private final String base;
 
-    Pages(Mlops mlops, String base) {
+    Pages(Mlops mlops, Optional<Store> store, String base) {
         this.mlops = mlops;
+        this.store = store;
         this.base = base;
     }
 
@@ -447,9 +440,6 @@ final class Pages {
         about.put("java", r.environment().javaVersion());
         m.keyValues("run", about);
         m.raw("<p class=\"links\">").link("/experiments/" + r.experiment(), "all runs of " + r.experiment());
-        if (r.tags().containsKey(DRIFT_MONITOR_TAG)) {
-            m.raw(" · ").link("/runs/" + r.id() + "/drift", "drift windows");
-        }
         m.raw("</p>\n");
         m.raw("<h2 id=\"metrics\">Metrics</h2>\n");
         if (r.metrics().isEmpty()) {
@@ -578,100 +568,186 @@ final class Pages {
 
     // ---------------------------------------------------------------- drift
 
+    private Store fleetStore() {
+        return store.orElseThrow(() -> new NotFoundException("the fleet drift pages need the store itself: this UI was"
+                + " started without it (MlopsUi.builder(mlops, store), MlopsUi.handler(mlops, store, prefix))"));
+    }
+
+    /** The fleets that published drift windows to the store ({@code FleetDrift}), with their profile and windows. */
     Body drift(Query q) {
-        int size = q.size("size", PAGE, MAX_PAGE);
-        Page<Run> monitors = mlops.tracking().searchRuns(RunQuery.builder()
-                .filter("tags." + DRIFT_MONITOR_TAG + " LIKE '%'").page(pageRequest(q, "page", size)).build());
         Markup m = page("Drift monitors");
-        m.raw("<p class=\"meta\">").text("Runs tagged " + DRIFT_MONITOR_TAG + " hold a monitor's windows: one artifact "
-                + DRIFT_REPORT_PREFIX + "N per window (mlops-drift's report JSON) and the metric drift_share by window.")
-                .raw("</p>\n");
-        if (monitors.items().isEmpty()) {
-            m.empty("No drift monitor logged its windows to this store.");
+        m.raw("<p class=\"meta\">").text("Fleet drift monitors (mlops-drift FleetDrift) publish every closed window of"
+                + " every instance to the store; a window's report is the merge of its instances' windows, compared"
+                + " with the fleet's reference profile.").raw("</p>\n");
+        if (store.isEmpty()) {
+            m.empty("This UI was started without its store (MlopsUi.builder(mlops, store)): fleet drift windows cannot be read.");
+            return new Body(m.close(), false);
+        }
+        int size = q.size("size", PAGE, MAX_PAGE);
+        Page<String> fleets = FleetDrift.fleets(store.get(), q.first("page"), size);
+        if (fleets.items().isEmpty()) {
+            m.empty("No fleet drift monitor has published a window to this store.");
         } else {
-            m.raw("<table class=\"list\" id=\"monitors\">").th("run", "monitored", "windows", "status", "started")
-                    .raw("<tbody>\n");
-            for (Run r : monitors.items()) {
-                m.raw("<tr><td>").link("/runs/" + r.id() + "/drift", runLabel(r)).raw("</td>")
-                        .td(r.tags().get(DRIFT_MONITOR_TAG)).td(Integer.toString(reportNames(r).size()))
-                        .td(r.status().toString()).td(Markup.time(r.startTime())).raw("</tr>\n");
+            m.raw("<table class=\"list\" id=\"fleets\">").th("fleet", "profile", "windows", "first window", "last window",
+                    "published since").raw("<tbody>\n");
+            for (String name : fleets.items()) {
+                m.raw("<tr><td>").link("/drift/fleets/" + name, name).raw("</td>");
+                try {
+                    Optional<FleetDrift.Stored> fleet = FleetDrift.stored(store.get(), name);
+                    List<Long> windows = FleetDrift.windows(store.get(), name);
+                    m.td(fleet.map(Pages::profileState).orElse("not stored"))
+                            .td(Integer.toString(windows.size()))
+                            .td(windows.isEmpty() ? "–" : Long.toString(windows.get(0)))
+                            .td(windows.isEmpty() ? "–" : Long.toString(windows.get(windows.size() - 1)))
+                            .td(fleet.map(f -> Markup.time(f.createdAt())).orElse("–"));
+                } catch (RuntimeException e) { // one damaged fleet document does not hide the others
+                    m.raw("<td colspan=\"5\"><span class=\"fail\">damaged</span> ").text(e.getMessage()).raw("</td>");
+                }
+                m.raw("</tr>\n");
             }
             m.raw("</tbody></table>\n");
         }
-        m.pager("/drift", "page", monitors.nextPageToken(), q.first("page").isPresent());
+        m.pager("/drift", "page", fleets.nextPageToken(), q.first("page").isPresent());
         return new Body(m.close(), false);
     }
 
-    private static List<String> reportNames(Run r) {
-        return r.artifacts().keySet().stream().map(REPORT_NUMBER::matcher).filter(Matcher::matches)
-                .sorted(Comparator.comparingInt(x -> Integer.parseInt(x.group(1)))).map(x -> x.group(0)).toList();
+    private static String profileState(FleetDrift.Stored f) {
+        if (f.profile().isPresent()) {
+            return "stored (" + f.profileSha256().substring(0, 12) + ")";
+        }
+        return f.profileProblem().map(p -> "unusable: " + p).orElse("not stored (" + f.profileSha256().substring(0, 12) + ")");
     }
 
-    private DriftReport report(Run r, String artifact) {
-        var manifest = r.artifacts().get(artifact);
-        if (manifest == null || !REPORT_NUMBER.matcher(artifact).matches() || manifest.entries().size() != 1) {
-            throw new NotFoundException("run " + r.id() + " has no drift report " + artifact
-                    + " (expected an artifact " + DRIFT_REPORT_PREFIX + "N of one file)");
-        }
-        try (InputStream in = mlops.tracking().openArtifact(r.id(), artifact, manifest.entries().get(0).path())) {
-            return DriftReportJson.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** One window of the fleet page: what the store holds, and its merged report when the profile allows. */
+    private record FleetWindow(FleetDrift.StoredWindow stored, Optional<DriftReport> report, Optional<String> problem) {
     }
 
-    Body runDrift(String id, Query q) {
-        Run r = mlops.tracking().run(Run.requireValidId(id));
-        List<String> names = reportNames(r);
+    Body fleet(String name, Query q) {
+        Store s = fleetStore();
+        Optional<FleetDrift.Stored> fleet = FleetDrift.stored(s, name);
+        List<Long> all = FleetDrift.windows(s, name);
+        if (fleet.isEmpty() && all.isEmpty()) {
+            throw new NotFoundException("no fleet drift monitor " + name + " in " + mlops.describeStore());
+        }
         int size = q.size("size", PAGE, MAX_PAGE);
-        int from = q.first("from").map(Integer::parseInt).orElse(0);
-        if (from < 0 || (from > 0 && from >= names.size())) {
-            throw new IllegalArgumentException("from=" + from + ": expected a window index from 0 to " + Math.max(0, names.size() - 1));
+        long to = q.first("to").map(t -> parseSequence("to", t)).orElse(Long.MAX_VALUE);
+        // the newest windows before "to", shown oldest first
+        List<Long> before = all.stream().filter(w -> w < to).toList();
+        List<Long> shown = before.subList(Math.max(0, before.size() - size), before.size());
+        Optional<ReferenceProfile> profile = fleet.flatMap(FleetDrift.Stored::profile);
+        Optional<FleetDrift> merger = profile.map(p -> FleetDrift.builder(s, name, p).clock(mlops.clock()).build());
+        List<FleetWindow> windows = new ArrayList<>();
+        for (long seq : shown) {
+            FleetDrift.StoredWindow w = FleetDrift.storedWindow(s, name, seq);
+            Optional<DriftReport> report = Optional.empty();
+            Optional<String> problem = w.problems().isEmpty() ? Optional.empty() : Optional.of(String.join("; ", w.problems()));
+            if (merger.isPresent() && problem.isEmpty() && !w.parts().isEmpty()) {
+                try {
+                    report = Optional.of(merger.get().merge(seq));
+                } catch (ValidationException | NotFoundException e) {
+                    problem = Optional.of(e.getMessage());
+                }
+            }
+            windows.add(new FleetWindow(w, report, problem));
         }
-        List<String> shown = names.subList(from, Math.min(names.size(), from + size));
-        List<DriftReport> reports = new ArrayList<>();
-        for (String n : shown) {
-            reports.add(report(r, n));
+
+        Markup m = page("Fleet drift monitor " + name);
+        m.raw("<p class=\"meta\" id=\"profile\">");
+        if (profile.isPresent()) {
+            m.text("Reference profile " + profile.get().sha256() + " (" + profile.get().rows() + " rows, "
+                    + profile.get().columns().size() + " columns), stored with the fleet. Windows are merged over their"
+                    + " instances and compared with it under the default policy (MonitorPolicy.defaults()).");
+        } else {
+            m.raw("<span class=\"fail\">Profile not stored.</span> ").text(fleet.map(f -> f.profileProblem().orElse(
+                    "The fleet's publishers did not store its reference profile (" + f.profileSha256() + "; FleetDrift"
+                            + " storeProfile(false))."))
+                    .orElse("The fleet was published by a library from before fleet documents: neither its profile nor"
+                            + " its digest is in the store.")
+                    + " Without it no window can be compared: only what each instance observed is shown.");
         }
-        Markup m = page("Drift windows of " + r.tags().getOrDefault(DRIFT_MONITOR_TAG, runLabel(r)));
-        m.raw("<p class=\"links\">").link("/runs/" + r.id(), "the run").raw("</p>\n");
-        if (reports.isEmpty()) {
-            m.empty("This run holds no drift report.");
+        m.raw("</p>\n");
+        if (windows.isEmpty()) {
+            m.empty("No window is stored" + (to == Long.MAX_VALUE ? "." : " before window " + to + "."));
             return new Body(m.close(), false);
         }
-        double[] xs = new double[reports.size()];
-        double[] share = new double[reports.size()];
-        double[] threshold = new double[reports.size()];
-        for (int i = 0; i < reports.size(); i++) {
-            DriftReport d = reports.get(i);
-            xs[i] = d.window().map(w -> (double) w.end().toEpochMilli()).orElse((double) d.createdAt().toEpochMilli());
-            share[i] = d.driftShare();
-            threshold[i] = d.driftShareThreshold();
+        List<FleetWindow> merged = windows.stream().filter(w -> w.report().isPresent()).toList();
+        if (!merged.isEmpty()) {
+            double[] xs = new double[merged.size()];
+            double[] share = new double[merged.size()];
+            double[] threshold = new double[merged.size()];
+            for (int i = 0; i < merged.size(); i++) {
+                DriftReport d = merged.get(i).report().orElseThrow();
+                xs[i] = windowEnd(merged.get(i)).toEpochMilli();
+                share[i] = d.driftShare();
+                threshold[i] = d.driftShareThreshold();
+            }
+            List<Charts.Series> lines = List.of(new Charts.Series("drift share", xs, share, false),
+                    new Charts.Series("threshold", xs, threshold, false));
+            Charts.lines(m, "share of drifted columns by window, " + merged.size() + " windows", lines, "window end (UTC)",
+                    timeAxis(lines));
         }
-        List<Charts.Series> lines = List.of(new Charts.Series("drift share", xs, share, false),
-                new Charts.Series("threshold", xs, threshold, false));
-        Charts.lines(m, "share of drifted columns by window", lines, "window end (UTC)", timeAxis(lines));
-        m.raw("<table class=\"list\" id=\"windows\">").th("window", "start", "end", "rows", "drift share", "verdict",
-                "drifted columns", "report").raw("<tbody>\n");
-        for (int i = 0; i < reports.size(); i++) {
-            DriftReport d = reports.get(i);
-            m.raw("<tr>").td(d.window().map(w -> Long.toString(w.sequence())).orElse(Integer.toString(from + i + 1)))
-                    .td(d.window().map(w -> Markup.time(w.start())).orElse("–"))
-                    .td(d.window().map(w -> Markup.time(w.end())).orElse(Markup.time(d.createdAt())))
-                    .td(Long.toString(d.currentRows())).tdNum(d.driftShare())
-                    .raw("<td><span class=\"" + (d.datasetDrift() ? "fail" : "pass") + "\">").text(d.datasetVerdict().toString())
-                    .raw("</span></td>").td(String.join(", ", d.driftedColumns())).raw("<td>")
-                    .link("/runs/" + r.id() + "/drift/" + shown.get(i), "report").raw("</td></tr>\n");
+        List<FleetWindow> counted = windows.stream().filter(w -> !w.stored().parts().isEmpty()).toList();
+        if (!counted.isEmpty()) {
+            double[] xs = new double[counted.size()];
+            double[] rows = new double[counted.size()];
+            for (int i = 0; i < counted.size(); i++) {
+                xs[i] = windowEnd(counted.get(i)).toEpochMilli();
+                rows[i] = counted.get(i).stored().rows();
+            }
+            List<Charts.Series> lines = List.of(new Charts.Series("rows", xs, rows, false));
+            Charts.lines(m, "rows observed by window, all instances, " + counted.size() + " windows", lines,
+                    "window end (UTC)", timeAxis(lines));
+        }
+        m.raw("<table class=\"list\" id=\"windows\">").th("window", "start", "end", "instances", "rows", "drift share",
+                "verdict", "drifted columns", "report").raw("<tbody>\n");
+        for (FleetWindow w : windows) {
+            FleetDrift.StoredWindow st = w.stored();
+            m.raw(w.problem().isPresent() ? "<tr class=\"damaged\">" : "<tr>").td(Long.toString(st.sequence()))
+                    .td(st.start().map(Markup::time).orElse("–")).td(st.end().map(Markup::time).orElse("–"))
+                    .td(st.parts().stream().map(FleetDrift.Part::instance).collect(Collectors.joining(", ")))
+                    .td(Long.toString(st.rows()));
+            if (w.report().isPresent()) {
+                DriftReport d = w.report().get();
+                m.tdNum(d.driftShare()).raw("<td><span class=\"" + (d.datasetDrift() ? "fail" : "pass") + "\">")
+                        .text(d.datasetVerdict().toString()).raw("</span></td>").td(String.join(", ", d.driftedColumns()))
+                        .raw("<td>").link("/drift/fleets/" + name + "/windows/" + st.sequence(), "report").raw("</td>");
+            } else if (w.problem().isPresent()) {
+                m.td("–").raw("<td><span class=\"fail\">damaged</span></td><td colspan=\"2\">").text(w.problem().get())
+                        .raw("</td>");
+            } else {
+                m.td("–").td(profile.isPresent() ? "no rows" : "profile not stored").td("–").td("–");
+            }
+            m.raw("</tr>\n");
         }
         m.raw("</tbody></table>\n");
-        Optional<String> next = from + size < names.size() ? Optional.of(Integer.toString(from + size)) : Optional.empty();
-        m.pager("/runs/" + r.id() + "/drift", "from", next, from > 0);
+        Optional<String> older = before.size() > shown.size() ? Optional.of(Long.toString(shown.get(0))) : Optional.empty();
+        m.pager("/drift/fleets/" + name + (size == PAGE ? "" : "?size=" + size), "to", older, to != Long.MAX_VALUE);
         return new Body(m.close(), false);
     }
 
-    Body driftReport(String id, String artifact) {
-        Run r = mlops.tracking().run(Run.requireValidId(id));
-        return new Body(DriftReportHtml.render(report(r, artifact)), true);
+    private static Instant windowEnd(FleetWindow w) {
+        return w.stored().end().or(() -> w.stored().parts().stream().map(FleetDrift.Part::end).max(Comparator.naturalOrder()))
+                .orElseThrow();
+    }
+
+    private static long parseSequence(String param, String value) {
+        if (!value.matches("[0-9]{1,18}")) {
+            throw new IllegalArgumentException(param + "=" + value + ": expected a window sequence (0 or more)");
+        }
+        return Long.parseLong(value);
+    }
+
+    /** A window's merged report, mlops-drift's own page. */
+    Body fleetWindow(String name, String sequence) {
+        Store s = fleetStore();
+        long seq = parseSequence("window", sequence);
+        FleetDrift.Stored fleet = FleetDrift.stored(s, name).orElseThrow(() -> new NotFoundException(
+                "no fleet drift monitor " + name + " with a stored profile in " + mlops.describeStore()));
+        ReferenceProfile profile = fleet.profile().orElseThrow(() -> new NotFoundException("fleet drift monitor " + name
+                + ": profile not stored" + fleet.profileProblem().map(p -> " (" + p + ")").orElse("")
+                + ", so its windows cannot be compared"));
+        DriftReport report = FleetDrift.builder(s, name, profile).clock(mlops.clock()).build().merge(seq);
+        return new Body(DriftReportHtml.render(report), true);
     }
 
     // ---------------------------------------------------------------- audit

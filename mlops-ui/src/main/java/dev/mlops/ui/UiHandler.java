@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.mlops.api.InvalidNameException;
 import dev.mlops.api.Names;
 import dev.mlops.api.NotFoundException;
+import dev.mlops.api.store.Store;
 import dev.mlops.core.Mlops;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,10 +39,10 @@ final class UiHandler implements HttpHandler {
     private final String prefix;
     private final Optional<byte[]> tokenDigest;
 
-    UiHandler(Mlops mlops, String prefix, Optional<String> token) {
+    UiHandler(Mlops mlops, Optional<Store> store, String prefix, Optional<String> token) {
         Objects.requireNonNull(mlops, "mlops");
         this.prefix = normalise(prefix);
-        this.pages = new Pages(mlops, this.prefix);
+        this.pages = new Pages(mlops, store, this.prefix);
         this.tokenDigest = token.map(UiHandler::sha256);
     }
 
@@ -213,12 +214,6 @@ final class UiHandler implements HttpHandler {
                 if (n == 2) {
                     return pages.run(s[1]);
                 }
-                if (n == 3 && s[2].equals("drift")) {
-                    return pages.runDrift(s[1], q);
-                }
-                if (n == 4 && s[2].equals("drift")) {
-                    return pages.driftReport(s[1], s[3]);
-                }
             }
             case "compare" -> {
                 if (n == 1) {
@@ -228,6 +223,12 @@ final class UiHandler implements HttpHandler {
             case "drift" -> {
                 if (n == 1) {
                     return pages.drift(q);
+                }
+                if (n == 3 && s[1].equals("fleets")) {
+                    return pages.fleet(fleetName(s[2]), q);
+                }
+                if (n == 5 && s[1].equals("fleets") && s[3].equals("windows")) {
+                    return pages.fleetWindow(fleetName(s[2]), s[4]);
                 }
             }
             case "audit" -> {
@@ -244,6 +245,10 @@ final class UiHandler implements HttpHandler {
 
     private static String name(String segment) {
         return Names.requireValid(Names.Kind.MODEL, segment);
+    }
+
+    private static String fleetName(String segment) {
+        return Names.requireValid(Names.Kind.KEY_SEGMENT, segment);
     }
 
     private static int number(String segment) {

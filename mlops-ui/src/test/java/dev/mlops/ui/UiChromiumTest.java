@@ -51,7 +51,7 @@ class UiChromiumTest {
     static void start() throws Exception {
         fx = new UiFixture(dir);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        var ui = MlopsUi.handler(fx.mlops, "/");
+        var ui = MlopsUi.handler(fx.mlops, fx.store, "/");
         server.createContext("/", exchange -> {
             REQUESTS.add(exchange.getRequestURI().toString());
             ui.handle(exchange);
@@ -83,7 +83,8 @@ class UiChromiumTest {
 
     static Stream<Arguments> pages() {
         return Stream.of("models", "model", "version", "version-refused", "lineage", "card", "experiments", "experiment",
-                "run", "run-hostile", "compare", "drift", "drift-windows", "drift-report", "audit").map(Arguments::of);
+                "run", "run-hostile", "compare", "drift", "drift-windows", "drift-no-profile", "drift-report", "audit")
+                .map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -181,12 +182,44 @@ class UiChromiumTest {
                 assertThat(loss.drawnShapes("line")).as("one line per run that logged loss").hasSize(2);
             }
             case "experiment" -> assertThat(table(d, "compare").rows()).hasSize(3);
-            case "drift" -> assertThat(table(d, "monitored").rows()).singleElement()
-                    .satisfies(row -> assertThat(row).contains("rain@production", "4"));
-            case "drift-windows" -> {
-                assertThat(d.svgs().get(0).drawnShapes("line")).as("drift share and threshold").hasSize(2);
-                assertThat(table(d, "drift share").rows()).hasSize(4);
+            case "drift" -> {
+                DumpedDom.Table fleets = table(d, "fleet");
+                assertThat(fleets.rows()).hasSize(3);
+                assertThat(fleets.rows()).anySatisfy(row -> assertThat(row).startsWith(UiFixture.FLEET)
+                        .contains(Integer.toString(UiFixture.WINDOWS)).anySatisfy(c -> assertThat(c).startsWith("stored (")));
+                assertThat(fleets.rows()).anySatisfy(row -> assertThat(row).startsWith(UiFixture.FLEET_NO_PROFILE)
+                        .anySatisfy(c -> assertThat(c).startsWith("not stored (")));
+                // the forged fleet document names hostile markup: listed as damaged, the markup shown as text
+                assertThat(fleets.rows()).anySatisfy(row -> assertThat(String.join(" ", row)).startsWith("forged damaged")
+                        .contains(UiFixture.SCRIPT));
             }
+            case "drift-windows" -> {
+                DumpedDom.Svg share = svg(d, "share of drifted columns");
+                // the damaged window is not merged: 3 windows of 4 are drawn, each line through 3 points
+                assertThat(share.drawnShapes("line")).as("drift share and threshold").hasSize(2);
+                assertThat(polylinePoints(share)).as("points of each line").containsExactly(3, 3);
+                DumpedDom.Svg rows = svg(d, "rows observed");
+                assertThat(polylinePoints(rows)).as("rows of every window that has a readable part").containsExactly(4);
+                DumpedDom.Table windows = table(d, "drift share");
+                assertThat(windows.rows()).hasSize(UiFixture.WINDOWS);
+                List<String> damaged = windows.rows().get(UiFixture.DAMAGED_WINDOW);
+                assertThat(damaged.get(0)).isEqualTo(Long.toString(fx.fleetWindows.get(UiFixture.DAMAGED_WINDOW)));
+                assertThat(damaged).contains("web-1, web-2", "200", "damaged");
+                assertThat(String.join(" ", damaged)).contains("web-9");
+                List<String> last = windows.rows().get(UiFixture.WINDOWS - 1);
+                assertThat(last).contains("web-1, web-2", "200", "report", "DRIFT");
+                // the hostile column is named among the drifted columns of no window (it does not drift) but shows
+                // as text on the report; the drifted one is temp
+                assertThat(last.get(7)).isEqualTo("temp");
+                assertThat(text).contains("Reference profile");
+            }
+            case "drift-no-profile" -> {
+                assertThat(text).contains("Profile not stored.");
+                assertThat(svg(d, "rows observed").attributes().get("aria-label")).contains("2 windows");
+                assertThat(table(d, "rows").rows()).extracting(row -> row.get(4)).containsExactly("20", "40");
+                assertThat(table(d, "rows").rows()).allSatisfy(row -> assertThat(row).contains("profile not stored"));
+            }
+            case "drift-report" -> assertThat(text).as("the hostile column name shows as text").contains(UiFixture.HOSTILE_COLUMN);
             case "audit" -> {
                 assertThat(text).contains("Verified: the hash chain of");
                 assertThat(table(d, "action").rows()).isNotEmpty();
@@ -195,6 +228,17 @@ class UiChromiumTest {
                 // card, drift report, experiments: their own tests check their content; here, that they load
             }
         }
+    }
+
+    static DumpedDom.Svg svg(DumpedDom d, String labelStart) {
+        return d.svgs().stream().filter(svg -> svg.attributes().getOrDefault("aria-label", "").startsWith(labelStart))
+                .findFirst().orElseThrow(() -> new AssertionError("no chart " + labelStart));
+    }
+
+    /** The number of points of each line of a chart, as drawn. */
+    static List<Integer> polylinePoints(DumpedDom.Svg svg) {
+        return svg.shapes().stream().filter(sh -> sh.element().equals("polyline"))
+                .map(sh -> sh.attributes().get("points").strip().split("\\s+").length).toList();
     }
 
     static DumpedDom.Table table(DumpedDom d, String header) {
@@ -218,6 +262,6 @@ class UiChromiumTest {
     void coversEveryPage() {
         assertThat(pages().map(a -> (String) a.get()[0]).toList()).containsExactlyInAnyOrderElementsOf(fx.pages().keySet());
         Map<String, String> p = fx.pages();
-        assertThat(p).hasSize(15);
+        assertThat(p).hasSize(16);
     }
 }

@@ -10,15 +10,15 @@ import dev.mlops.api.ModelRef;
 import dev.mlops.api.ModelVersion;
 import dev.mlops.api.NewModelVersion;
 import dev.mlops.api.Schema;
-import dev.mlops.api.drift.DriftReport;
 import dev.mlops.api.testing.ManualTestClock;
 import dev.mlops.api.tracking.ActiveRun;
 import dev.mlops.api.tracking.NewRun;
-import dev.mlops.api.tracking.RunStatus;
 import dev.mlops.core.InMemoryStore;
 import dev.mlops.core.Mlops;
-import dev.mlops.drift.DriftAnalysis;
-import dev.mlops.drift.DriftReportJson;
+import dev.mlops.api.store.DocumentKey;
+import dev.mlops.drift.DriftMonitor;
+import dev.mlops.drift.FleetDrift;
+import dev.mlops.drift.ReferenceProfile;
 import dev.mlops.gates.PromotionGate;
 import dev.mlops.gates.PromotionPolicy;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,7 +34,7 @@ import java.util.Random;
 /**
  * A store with something on every page: a dataset, a model with three versions (from runs, one
  * retrained), an alias moved, rolled back and moved again, gate decisions (one passed, one
- * refused), an experiment of runs with metric curves, a drift monitor's windows, and hostile
+ * refused), an experiment of runs with metric curves, fleet drift windows, and hostile
  * text in every free-text field a page shows.
  */
 final class UiFixture implements AutoCloseable {
@@ -59,10 +60,23 @@ final class UiFixture implements AutoCloseable {
     final String run1;
     final String run2;
     final String hostileRun;
-    final String monitorRun;
+    /** The fleet drift monitor with two instances and a stored profile. */
+    static final String FLEET = "rain-inputs";
+    /** A fleet whose profile is not stored. */
+    static final String FLEET_NO_PROFILE = "snow-inputs";
+    /** The profile's second column: markup as a column name. */
+    static final String HOSTILE_COLUMN = "<b>rain</b>" + SCRIPT;
+    static final Duration WEEK = Duration.ofDays(7);
+    static final int WINDOWS = 4;
+    /** Index in {@link #fleetWindows} of the window with a damaged instance document. */
+    static final int DAMAGED_WINDOW = 2;
+    final InMemoryStore store;
+    /** The fleet's window sequences, ascending. */
+    List<Long> fleetWindows;
 
     UiFixture(Path dir) throws Exception {
-        mlops = Mlops.builder().store(new InMemoryStore(clock)).clock(clock).actor("tester").runHeartbeat(Duration.ZERO)
+        store = new InMemoryStore(clock);
+        mlops = Mlops.builder().store(store).clock(clock).actor("tester").runHeartbeat(Duration.ZERO)
                 .build();
         Path csv = Files.writeString(dir.resolve("weather.csv"), "temp,rain\n1.5,yes\n2.5,no\n3.5,yes\n");
         data = mlops.datasets().register("weather", DatasetSource.csv(csv));
@@ -102,7 +116,7 @@ final class UiFixture implements AutoCloseable {
         tick();
         mlops.models().setAlias("rain", "production", 2);
         mlops.models().setAlias("rain", "staging", 3);
-        monitorRun = monitorRun();
+        fleets();
     }
 
     private void tick() {
@@ -129,30 +143,52 @@ final class UiFixture implements AutoCloseable {
         }
     }
 
-    /** A drift monitor's windows, logged as the demo logs them: one report artifact and one drift_share point each. */
-    private String monitorRun() {
+    /**
+     * Fleet drift windows in the store, as {@code FleetDrift} publishes them: fleet {@link #FLEET}
+     * (two instances, four weekly windows drifting more and more; a profile whose second column
+     * has a hostile name; one window with a damaged instance document), fleet
+     * {@link #FLEET_NO_PROFILE} (published without storing its profile), and a fleet document
+     * whose monitor name is hostile markup (damaged: its key says another name).
+     */
+    private void fleets() {
         Random random = new Random(7);
-        try (ActiveRun r = mlops.tracking().startRun("rain-monitor", NewRun.builder().name("monitor of rain@production")
-                .tag(Pages.DRIFT_MONITOR_TAG, "rain@production").build())) {
-            double[] reference = random.doubles(300).map(x -> x * 10).toArray();
-            for (int w = 1; w <= 4; w++) {
-                double shift = w * 1.5;
-                double[] current = random.doubles(200).map(x -> x * 10 + shift).toArray();
-                double[] rain = random.doubles(200).map(x -> x * 5).toArray();
-                double[] referenceRain = random.doubles(300).map(x -> x * 5).toArray();
-                DriftReport report = DriftAnalysis.builder().build().compare(frame(reference, referenceRain), frame(current, rain));
-                r.logArtifact(Pages.DRIFT_REPORT_PREFIX + w, Artifact.bytes("drift-report.json",
-                        DriftReportJson.toJson(report).getBytes(StandardCharsets.UTF_8)));
-                r.logMetric("drift_share", report.driftShare(), w);
-                clock.advance(Duration.ofDays(7));
-            }
-            r.end(RunStatus.FINISHED);
-            return r.id();
+        ReferenceProfile profile = ReferenceProfile.of(frame(random.doubles(300).map(x -> x * 10).toArray(),
+                random.doubles(300).map(x -> x * 5).toArray()));
+        List<DriftMonitor> monitors = new ArrayList<>();
+        for (String instance : List.of("web-1", "web-2")) {
+            FleetDrift fleet = FleetDrift.builder(store, FLEET, profile).instanceId(instance).clock(clock).build();
+            monitors.add(fleet.monitor(DriftMonitor.builder(profile).timeWindow(WEEK).clock(clock)));
         }
+        ReferenceProfile snowProfile = ReferenceProfile.of(frame(random.doubles(100).toArray(), random.doubles(100).toArray()));
+        DriftMonitor snow = FleetDrift.builder(store, FLEET_NO_PROFILE, snowProfile).instanceId("edge-1").clock(clock)
+                .storeProfile(false).build().monitor(DriftMonitor.builder(snowProfile).timeWindow(WEEK).clock(clock));
+        for (int w = 1; w <= WINDOWS; w++) {
+            double shift = (w - 1) * 1.5;
+            for (DriftMonitor m : monitors) {
+                for (int i = 0; i < 100; i++) {
+                    m.observe(new double[] {random.nextDouble() * 10 + shift, random.nextDouble() * 5}, new String[0]);
+                }
+            }
+            if (w <= 2) {
+                for (int i = 0; i < 20 * w; i++) {
+                    snow.observe(new double[] {random.nextDouble(), random.nextDouble()}, new String[0]);
+                }
+            }
+            clock.advance(WEEK);
+            monitors.forEach(DriftMonitor::tick);
+            snow.tick();
+        }
+        fleetWindows = FleetDrift.windows(store, FLEET);
+        // a third instance's document of window 3 that is not JSON at all
+        store.create(DocumentKey.of("fleet", FLEET, "windows", String.format("%019d", fleetWindows.get(DAMAGED_WINDOW)),
+                "web-9"), "{\"schema_version\": 1, \"kind\": ".getBytes(StandardCharsets.UTF_8));
+        store.create(DocumentKey.of("fleet", "forged"), ("{\"schema_version\":1,\"kind\":\"mlops-fleet-drift\","
+                + "\"monitor\":\"" + SCRIPT.replace("/", "\\/") + "\",\"profile_sha256\":\"" + "0".repeat(64)
+                + "\",\"created_at\":\"2026-03-01T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     private static Frame frame(double[] temp, double[] rain) {
-        return Frame.ofColumns(Schema.of(new Field("temp", FieldType.DOUBLE), new Field("rain",
+        return Frame.ofColumns(Schema.of(new Field("temp", FieldType.DOUBLE), new Field(HOSTILE_COLUMN,
                 FieldType.DOUBLE)), List.of(temp, rain));
     }
 
@@ -179,8 +215,9 @@ final class UiFixture implements AutoCloseable {
                 Map.entry("run-hostile", "/runs/" + hostileRun),
                 Map.entry("compare", "/compare?run=" + run1 + "&run=" + run2 + "&run=" + hostileRun),
                 Map.entry("drift", "/drift"),
-                Map.entry("drift-windows", "/runs/" + monitorRun + "/drift"),
-                Map.entry("drift-report", "/runs/" + monitorRun + "/drift/" + Pages.DRIFT_REPORT_PREFIX + "4"),
+                Map.entry("drift-windows", "/drift/fleets/" + FLEET),
+                Map.entry("drift-no-profile", "/drift/fleets/" + FLEET_NO_PROFILE),
+                Map.entry("drift-report", "/drift/fleets/" + FLEET + "/windows/" + fleetWindows.get(WINDOWS - 1)),
                 Map.entry("audit", "/audit")));
     }
 

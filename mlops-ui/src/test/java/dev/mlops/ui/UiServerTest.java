@@ -33,7 +33,7 @@ class UiServerTest {
     static void start() throws Exception {
         fx = new UiFixture(dir);
         fx.manyVersions("many", 120);
-        ui = MlopsUi.builder(fx.mlops).start();
+        ui = MlopsUi.builder(fx.mlops, fx.store).start();
     }
 
     @AfterAll
@@ -180,7 +180,14 @@ class UiServerTest {
                 java.nio.charset.StandardCharsets.UTF_8));
         assertThat(filter.statusCode()).isEqualTo(400);
         assertThat(filter.body()).contains("expected a number");
-        assertThat(get("/runs/" + fx.monitorRun + "/drift/model.bin").statusCode()).isEqualTo(404);
+        assertThat(get("/drift/fleets/absent-fleet").statusCode()).isEqualTo(404);
+        HttpResponse<String> hostileFleet = get("/drift/fleets/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+        assertThat(hostileFleet.statusCode()).isEqualTo(400);
+        assertThat(hostileFleet.body()).doesNotContain("<script>").contains("&lt;script&gt;");
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET + "/windows/x").statusCode()).isEqualTo(400);
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET + "/windows/" + (fx.fleetWindows.get(0) - 1)).statusCode())
+                .isEqualTo(404);
+        assertThat(get("/drift/fleets/" + UiFixture.FLEET_NO_PROFILE + "/windows/1").body()).contains("profile not stored");
         assertThat(get("/audit?from=x").statusCode()).isEqualTo(400);
     }
 
@@ -273,5 +280,34 @@ class UiServerTest {
             app.stop(0);
         }
         assertThatThrownBy(() -> MlopsUi.handler(fx.mlops, "mlops")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("mounted with the store, the fleet pages' links stay under the prefix; without it, the drift pages say why they are empty")
+    void driftPagesWithAndWithoutTheStore() throws Exception {
+        HttpServer app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        app.createContext("/with", MlopsUi.handler(fx.mlops, fx.store, "/with"));
+        app.createContext("/without", MlopsUi.handler(fx.mlops, "/without"));
+        app.start();
+        try {
+            URI base = URI.create("http://127.0.0.1:" + app.getAddress().getPort() + "/");
+            String fleets = HTTP.send(HttpRequest.newBuilder(base.resolve("with/drift")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(fleets).contains("href=\"/with/drift/fleets/" + UiFixture.FLEET + "\"");
+            String windows = HTTP.send(HttpRequest.newBuilder(base.resolve("with/drift/fleets/" + UiFixture.FLEET)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(windows).contains("href=\"/with/drift/fleets/" + UiFixture.FLEET + "/windows/"
+                    + fx.fleetWindows.get(UiFixture.WINDOWS - 1) + "\"");
+            HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(base.resolve("without/drift")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).isEqualTo(200);
+            assertThat(none.body()).contains("started without its store");
+            HttpResponse<String> fleet = HTTP.send(HttpRequest.newBuilder(base.resolve("without/drift/fleets/"
+                    + UiFixture.FLEET)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fleet.statusCode()).isEqualTo(404);
+            assertThat(fleet.body()).contains("need the store itself");
+        } finally {
+            app.stop(0);
+        }
     }
 }
