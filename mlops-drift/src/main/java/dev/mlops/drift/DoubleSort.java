@@ -72,7 +72,7 @@ final class DoubleSort {
     }
 
     private static void radix(double[] a, int from, int n, Scratch s) {
-        long[] src = s.keys;
+        long[] src = s.keys();
         long[] dst = s.spare;
         int[] counts = s.counts;
         Arrays.fill(counts, 0);
@@ -113,25 +113,140 @@ final class DoubleSort {
         }
     }
 
+    /**
+     * The sample's values, without NaN, as ascending order keys: {@code Double.compare} order is
+     * the keys' unsigned order, −0.0 has 0.0's key (the two tie, as in numpy), and equal keys are
+     * equal values. For the rank statistics that only compare values ({@code kolmogorovSmirnov}):
+     * the sort reads the doubles, writes only keys, and never turns them back into doubles.
+     *
+     * <p>Cost over sorting a copy: a sample that is already ascending (the column layer's sorted
+     * copies; −0.0 and 0.0 count as equal, as in {@link Samples#sorted}) is only turned into keys;
+     * otherwise one pass counts every digit, the first digit pass reads the doubles themselves, and the passes
+     * start in the buffer that makes the last one end in the returned array, so there is no
+     * copy of the input, no copy back and no pass to move NaNs.
+     *
+     * @param values a sample without NaN (the caller checked); not modified
+     * @return a new array of {@code values.length} keys in ascending unsigned order
+     */
+    static long[] sortedKeys(double[] values) {
+        int n = values.length;
+        long[] out = new long[n];
+        if (ARRAYS_SORT || n < RADIX_MIN) {
+            double[] copy = values.clone();
+            Arrays.sort(copy);
+            for (int i = 0; i < n; i++) {
+                out[i] = key(copy[i]);
+            }
+            return out;
+        }
+        // a loop of its own that stops at the first descent: in the counting loop the check costs ~15%
+        int descent = 1;
+        while (descent < n && values[descent - 1] <= values[descent]) {
+            descent++;
+        }
+        if (descent == n) {
+            for (int i = 0; i < n; i++) {
+                out[i] = key(values[i]);
+            }
+            return out;
+        }
+        Scratch s = scratch(n);
+        int[] counts = s.counts;
+        Arrays.fill(counts, 0);
+        for (int i = 0; i < n; i++) {
+            long key = key(values[i]);
+            counts[(int) (key & MASK)]++;
+            counts[RADIX + (int) ((key >>> BITS) & MASK)]++;
+            counts[2 * RADIX + (int) ((key >>> 2 * BITS) & MASK)]++;
+            counts[3 * RADIX + (int) ((key >>> 3 * BITS) & MASK)]++;
+            counts[4 * RADIX + (int) ((key >>> 4 * BITS) & MASK)]++;
+            counts[5 * RADIX + (int) (key >>> 5 * BITS)]++;
+        }
+        long first = key(values[0]);
+        int[] shifts = new int[PASSES];
+        int passes = 0;
+        for (int p = 0; p < PASSES; p++) {
+            if (counts[p * RADIX + (int) ((first >>> p * BITS) & MASK)] != n) {
+                shifts[passes++] = p; // a pass whose digit is the same in every key would not move anything
+            }
+        }
+        // not ascending, so at least one digit differs somewhere and passes >= 1
+        long[] spare = s.spare;
+        long[] dst = passes % 2 == 1 ? out : spare; // the last pass then writes `out`
+        offsets(counts, shifts[0]);
+        int shift = shifts[0] * BITS;
+        int base = shifts[0] * RADIX;
+        for (int i = 0; i < n; i++) {
+            long key = key(values[i]);
+            dst[counts[base + (int) ((key >>> shift) & MASK)]++] = key;
+        }
+        long[] src = dst;
+        dst = src == out ? spare : out;
+        for (int q = 1; q < passes; q++) {
+            offsets(counts, shifts[q]);
+            shift = shifts[q] * BITS;
+            base = shifts[q] * RADIX;
+            for (int i = 0; i < n; i++) {
+                long key = src[i];
+                dst[counts[base + (int) ((key >>> shift) & MASK)]++] = key;
+            }
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        return out;
+    }
+
+    /** @return the order key of a value that is not NaN; −0.0 + 0.0 is 0.0, every other value is itself */
+    private static long key(double v) {
+        long bits = Double.doubleToRawLongBits(v + 0.0);
+        return bits ^ ((bits >> 63) | Long.MIN_VALUE);
+    }
+
+    /** Turns digit pass {@code p}'s counts into the first index of each digit. */
+    private static void offsets(int[] counts, int p) {
+        int sum = 0;
+        for (int d = p * RADIX; d < (p + 1) * RADIX; d++) {
+            int c = counts[d];
+            counts[d] = sum;
+            sum += c;
+        }
+    }
+
+    /** @return the sorted keys ({@link #sortedKeys}) of two samples, in the order given */
+    static long[][] sortedKeys(double[] first, double[] second) {
+        return new long[][] {sortedKeys(first), sortedKeys(second)};
+    }
+
     private static Scratch scratch(int n) {
         SoftReference<Scratch> ref = SCRATCH.get();
         Scratch s = ref == null ? null : ref.get();
-        if (s == null || s.keys.length < n) {
+        if (s == null || s.spare.length < n) {
             s = new Scratch(n);
             SCRATCH.set(new SoftReference<>(s));
         }
         return s;
     }
 
-    /** A thread's reusable buffers: keys and their copy for the passes, and the digit counts. */
+    /**
+     * A thread's reusable buffers: keys and their copy for the passes, and the digit counts. The
+     * keys buffer is made on first use: {@link #sortedKeys} sorts into its caller's array and
+     * needs only the spare.
+     */
     private static final class Scratch {
-        final long[] keys;
+        private long[] keys;
         final long[] spare;
         final int[] counts = new int[PASSES * RADIX];
 
         Scratch(int n) {
-            keys = new long[n];
             spare = new long[n];
+        }
+
+        long[] keys() {
+            if (keys == null) {
+                keys = new long[spare.length];
+            }
+            return keys;
         }
     }
 }
