@@ -3,6 +3,9 @@ package dev.mlops.drift;
 import java.lang.ref.SoftReference;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Sorts doubles into exactly the order {@link Arrays#sort(double[])} gives, bit for bit, by an
@@ -23,7 +26,9 @@ import java.util.Objects;
  *
  * <p>The system property {@code mlops.drift.sort=arrays}, read once, sends every sort to
  * {@code Arrays.sort} instead: the same results (the property tests show it), for benchmarks
- * that time the radix sort against its baseline in one run.
+ * that time the radix sort against its baseline in one run; {@code mlops.drift.sort=one-thread}
+ * keeps the radix sort but never sorts a second sample on another thread (the single-thread
+ * figure of the same benchmarks).
  */
 final class DoubleSort {
 
@@ -38,6 +43,15 @@ final class DoubleSort {
     static final boolean ARRAYS_SORT = "arrays".equals(System.getProperty("mlops.drift.sort"));
 
     private static final ThreadLocal<SoftReference<Scratch>> SCRATCH = new ThreadLocal<>();
+
+    /** Both samples of a two-sample sort at least this long: then the second may go to another thread. */
+    static final int CONCURRENT_MIN = 1 << 16;
+    /** A second core to sort on: the common pool has a thread of its own only when there are at least two. */
+    private static final boolean CONCURRENT = Runtime.getRuntime().availableProcessors() > 1
+            && ForkJoinPool.getCommonPoolParallelism() > 0
+            && !"one-thread".equals(System.getProperty("mlops.drift.sort"));
+    /** Set while the thread runs work that already keeps the cores busy ({@link #alone}). */
+    private static final ThreadLocal<Boolean> ALONE = new ThreadLocal<>();
 
     private DoubleSort() {
     }
@@ -213,9 +227,44 @@ final class DoubleSort {
         }
     }
 
-    /** @return the sorted keys ({@link #sortedKeys}) of two samples, in the order given */
+    /**
+     * Sorted keys ({@link #sortedKeys}) of two samples, the second sorted on another thread of the
+     * common fork-join pool while this one sorts the first, when both are large and a core is
+     * free for it. No thread is created: the common pool has one thread fewer than the machine
+     * has cores. If no pool thread took the second sample by the time the first is sorted (the
+     * pool is busy), this thread sorts it itself. A caller that already runs work on every core
+     * (a {@code DriftAnalysis} comparing columns in parallel) sorts both on its own thread: see
+     * {@link #alone}. The results are the same either way: each sample's keys depend on it alone.
+     *
+     * @return the two samples' keys, in the order given
+     */
     static long[][] sortedKeys(double[] first, double[] second) {
-        return new long[][] {sortedKeys(first), sortedKeys(second)};
+        // the Arrays.sort baseline stays the test as it was: both sorts on the caller's thread
+        if (Math.min(first.length, second.length) < CONCURRENT_MIN || !CONCURRENT || ARRAYS_SORT
+                || ALONE.get() != null) {
+            return new long[][] {sortedKeys(first), sortedKeys(second)};
+        }
+        ForkJoinTask<long[]> other = ForkJoinTask.adapt(() -> sortedKeys(second)).fork();
+        long[] a = sortedKeys(first);
+        long[] b = other.tryUnfork() ? sortedKeys(second) : other.join();
+        return new long[][] {a, b};
+    }
+
+    /**
+     * Runs {@code work} with every two-sample sort on the calling thread: for callers that already
+     * keep the cores busy (columns compared in parallel), where sorting the second sample on
+     * another thread would only add a thread to a full machine.
+     */
+    static <T> T alone(Callable<T> work) throws Exception {
+        if (ALONE.get() != null) {
+            return work.call();
+        }
+        ALONE.set(Boolean.TRUE);
+        try {
+            return work.call();
+        } finally {
+            ALONE.remove();
+        }
     }
 
     private static Scratch scratch(int n) {

@@ -15,7 +15,8 @@ import net.jqwik.api.Tuple;
 /**
  * {@link DoubleSort#sortedKeys} gives the keys of {@link Samples#sorted}'s copy, in its order and
  * with its ties (−0.0 ties with 0.0), whatever path it takes: short samples, already ascending
- * ones, the radix passes with an odd or even number of digits sorted. And the Kolmogorov–Smirnov statistic
+ * ones, the radix passes with an odd or even number of digits sorted, and the two-sample call
+ * whose second sample may be sorted on another thread. And the Kolmogorov–Smirnov statistic
  * computed on keys equals, to the bit, the one computed on the sorted doubles as before.
  * Bounded by try count.
  */
@@ -69,9 +70,33 @@ class SortedKeysPropertiesTest {
     }
 
     @Example
+    void bothSamplesLargeEnoughToBeSortedConcurrentlyGiveTheirOwnKeys() {
+        int n = DoubleSort.CONCURRENT_MIN + 17;
+        for (int round = 0; round < 3; round++) {
+            double[] first = sample(new SplittableRandom(round), n);
+            double[] second = sample(new SplittableRandom(100 + round), n + round);
+            long[][] keys = DoubleSort.sortedKeys(first, second);
+            assertThat(keys[0]).containsExactly(keysOf(Samples.sorted(first)));
+            assertThat(keys[1]).containsExactly(keysOf(Samples.sorted(second)));
+        }
+    }
+
+    @Example
+    void sortsOnItsOwnThreadInsideWorkThatKeepsTheCoresBusy() throws Exception {
+        int n = DoubleSort.CONCURRENT_MIN;
+        double[] first = sample(new SplittableRandom(7), n);
+        double[] second = sample(new SplittableRandom(8), n);
+        String caller = Thread.currentThread().getName();
+        long[][] keys = DoubleSort.alone(() -> DoubleSort.sortedKeys(first, second));
+        assertThat(keys[0]).containsExactly(keysOf(Samples.sorted(first)));
+        assertThat(keys[1]).containsExactly(keysOf(Samples.sorted(second)));
+        assertThat(Thread.currentThread().getName()).isEqualTo(caller);
+    }
+
+    @Example
     void kolmogorovSmirnovOfLargeSamplesEqualsTheStatisticOnSortedDoubles() {
-        double[] reference = sample(new SplittableRandom(1), (1 << 16) + 3);
-        double[] current = sample(new SplittableRandom(2), (1 << 16) * 2);
+        double[] reference = sample(new SplittableRandom(1), DoubleSort.CONCURRENT_MIN + 3);
+        double[] current = sample(new SplittableRandom(2), DoubleSort.CONCURRENT_MIN * 2);
         double expected = statisticOnDoubles(Samples.sorted(reference), Samples.sorted(current));
         assertThat(Double.doubleToRawLongBits(NumericalTests.kolmogorovSmirnov(reference, current).statistic()))
                 .isEqualTo(Double.doubleToRawLongBits(expected));
