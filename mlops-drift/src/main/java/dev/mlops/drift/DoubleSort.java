@@ -94,12 +94,7 @@ final class DoubleSort {
             long bits = Double.doubleToRawLongBits(a[from + i]);
             long key = bits ^ ((bits >> 63) | Long.MIN_VALUE);
             src[i] = key;
-            counts[(int) (key & MASK)]++;
-            counts[RADIX + (int) ((key >>> BITS) & MASK)]++;
-            counts[2 * RADIX + (int) ((key >>> 2 * BITS) & MASK)]++;
-            counts[3 * RADIX + (int) ((key >>> 3 * BITS) & MASK)]++;
-            counts[4 * RADIX + (int) ((key >>> 4 * BITS) & MASK)]++;
-            counts[5 * RADIX + (int) (key >>> 5 * BITS)]++;
+            countDigits(counts, key);
         }
         for (int p = 0; p < PASSES; p++) {
             int base = p * RADIX;
@@ -107,16 +102,7 @@ final class DoubleSort {
             if (counts[base + (int) ((src[0] >>> shift) & MASK)] == n) {
                 continue; // every key has this digit: the pass would not move anything
             }
-            int sum = 0;
-            for (int d = base; d < base + RADIX; d++) {
-                int c = counts[d];
-                counts[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                long key = src[i];
-                dst[counts[base + (int) ((key >>> shift) & MASK)]++] = key;
-            }
+            pass(src, dst, n, counts, p);
             long[] t = src;
             src = dst;
             dst = t;
@@ -169,12 +155,7 @@ final class DoubleSort {
         Arrays.fill(counts, 0);
         for (int i = 0; i < n; i++) {
             long key = key(values[i]);
-            counts[(int) (key & MASK)]++;
-            counts[RADIX + (int) ((key >>> BITS) & MASK)]++;
-            counts[2 * RADIX + (int) ((key >>> 2 * BITS) & MASK)]++;
-            counts[3 * RADIX + (int) ((key >>> 3 * BITS) & MASK)]++;
-            counts[4 * RADIX + (int) ((key >>> 4 * BITS) & MASK)]++;
-            counts[5 * RADIX + (int) (key >>> 5 * BITS)]++;
+            countDigits(counts, key);
         }
         long first = key(values[0]);
         int[] shifts = new int[PASSES];
@@ -197,13 +178,7 @@ final class DoubleSort {
         long[] src = dst;
         dst = src == out ? spare : out;
         for (int q = 1; q < passes; q++) {
-            offsets(counts, shifts[q]);
-            shift = shifts[q] * BITS;
-            base = shifts[q] * RADIX;
-            for (int i = 0; i < n; i++) {
-                long key = src[i];
-                dst[counts[base + (int) ((key >>> shift) & MASK)]++] = key;
-            }
+            pass(src, dst, n, counts, shifts[q]);
             long[] t = src;
             src = dst;
             dst = t;
@@ -215,6 +190,27 @@ final class DoubleSort {
     private static long key(double v) {
         long bits = Double.doubleToRawLongBits(v + 0.0);
         return bits ^ ((bits >> 63) | Long.MIN_VALUE);
+    }
+
+    /** Adds one key to the counts of each of its six digits (one pass counts for every digit pass). */
+    private static void countDigits(int[] counts, long key) {
+        counts[(int) (key & MASK)]++;
+        counts[RADIX + (int) ((key >>> BITS) & MASK)]++;
+        counts[2 * RADIX + (int) ((key >>> 2 * BITS) & MASK)]++;
+        counts[3 * RADIX + (int) ((key >>> 3 * BITS) & MASK)]++;
+        counts[4 * RADIX + (int) ((key >>> 4 * BITS) & MASK)]++;
+        counts[5 * RADIX + (int) (key >>> 5 * BITS)]++;
+    }
+
+    /** Digit pass {@code p}: moves the n keys of {@code src} to {@code dst}, stably, by that digit. */
+    private static void pass(long[] src, long[] dst, int n, int[] counts, int p) {
+        offsets(counts, p);
+        int shift = p * BITS;
+        int base = p * RADIX;
+        for (int i = 0; i < n; i++) {
+            long key = src[i];
+            dst[counts[base + (int) ((key >>> shift) & MASK)]++] = key;
+        }
     }
 
     /** Turns digit pass {@code p}'s counts into the first index of each digit. */
