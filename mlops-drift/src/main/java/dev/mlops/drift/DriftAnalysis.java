@@ -427,7 +427,8 @@ public final class DriftAnalysis {
     private List<ColumnComparison.Outcome> run(List<ColumnComparison.Spec> specs, Frame reference, Frame current) {
         List<Callable<ColumnComparison.Outcome>> tasks = new ArrayList<>(specs.size());
         for (ColumnComparison.Spec spec : specs) {
-            tasks.add(() -> ColumnComparison.run(spec, reference, current, maxCategories));
+            // columns in parallel already use the threads given: a column's sorts stay on its thread
+            tasks.add(() -> DoubleSort.alone(() -> ColumnComparison.run(spec, reference, current, maxCategories)));
         }
         if (executor == null && (parallelism == 1 || tasks.size() <= 1)) {
             List<ColumnComparison.Outcome> out = new ArrayList<>(tasks.size());

@@ -49,8 +49,10 @@ public final class NumericalTests {
     public static StatResult kolmogorovSmirnov(double[] reference, double[] current) {
         Samples.ordered(reference, Samples.REFERENCE);
         Samples.ordered(current, Samples.CURRENT);
-        double[] a = Samples.sorted(reference);
-        double[] b = Samples.sorted(current);
+        // order keys (DoubleSort.sortedKeys): the same order and the same ties as the doubles
+        long[][] keys = DoubleSort.sortedKeys(reference, current);
+        long[] a = keys[0];
+        long[] b = keys[1];
         int n1 = a.length;
         int n2 = b.length;
         double maxS = Double.NEGATIVE_INFINITY;
@@ -58,7 +60,7 @@ public final class NumericalTests {
         int i = 0;
         int j = 0;
         while (i < n1 || j < n2) {
-            double v = (j >= n2 || (i < n1 && a[i] <= b[j])) ? a[i] : b[j];
+            long v = (j >= n2 || (i < n1 && (a[i] ^ Long.MIN_VALUE) <= (b[j] ^ Long.MIN_VALUE))) ? a[i] : b[j];
             while (i < n1 && a[i] == v) {
                 i++;
             }

@@ -104,7 +104,14 @@ final class Deployment<I, O> {
 
     /** @return true if the caller now holds a reference and must {@link #release} it */
     boolean tryAcquire() {
-        int cell = StripedLongs.cell();
+        return tryAcquire(StripedLongs.cell());
+    }
+
+    /**
+     * {@link #tryAcquire()} in a cell the caller already looked up ({@link StripedLongs#cell()}),
+     * so a request finds its thread's cell once for the acquire, its counts and the release.
+     */
+    boolean tryAcquire(int cell) {
         inUse.add(cell, 1);
         if (!retiring) {
             return true;
@@ -116,7 +123,12 @@ final class Deployment<I, O> {
 
     /** Drops a reference taken by {@link #tryAcquire}; the last one after {@link #retire} has the model closed. */
     void release() {
-        inUse.add(StripedLongs.cell(), -1);
+        release(StripedLongs.cell());
+    }
+
+    /** {@link #release()} in the cell the reference was taken in ({@link #tryAcquire(int)}). */
+    void release(int cell) {
+        inUse.add(cell, -1);
         if (retiring) {
             closeIfUnused(); // kept out of line: release() is on every request's path
         }

@@ -2,6 +2,7 @@ package dev.mlops.serving;
 
 import dev.mlops.api.ModelRef;
 import dev.mlops.api.Names;
+import dev.mlops.core.StripedLongs;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -48,16 +49,29 @@ final class ServiceSlot<I, O> {
      * @throws IllegalStateException if the service is closed
      */
     Deployment<I, O> acquire(String service) {
+        return acquire(service, StripedLongs.cell());
+    }
+
+    /**
+     * {@link #acquire(String)} with the reference taken in the caller's cell, which the caller
+     * then releases with {@link Deployment#release(int)}.
+     */
+    Deployment<I, O> acquire(String service, int cell) {
         for (;;) {
             Deployment<I, O> d = live;
             if (d == null) {
-                throw new IllegalStateException("model service " + Names.quote(service) + " is closed");
+                throw closed(service);
             }
-            if (d.tryAcquire()) {
+            if (d.tryAcquire(cell)) {
                 return d;
             }
             // d was retired and closed after we read it: the slot already holds its successor
         }
+    }
+
+    /** Built out of line: the message's string work stays off the request path's compiled code. */
+    private static IllegalStateException closed(String service) {
+        return new IllegalStateException("model service " + Names.quote(service) + " is closed");
     }
 
     /** @return the live deployment with a reference held, or null once the service is closed */
