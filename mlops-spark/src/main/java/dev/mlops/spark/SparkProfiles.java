@@ -15,15 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 
 /**
  * Builds a {@link ReferenceProfile} from a Spark dataset in two aggregations ({@link FirstPass},
  * {@link SecondPass}) and, for numerical columns with many distinct values, one exact
- * {@code count(distinct)}: only summaries reach the driver. Package-private; see
+ * distinct count ({@link DistinctCounting}): only summaries reach the driver. Package-private; see
  * {@link SparkDrift#profile}.
  *
  * <p>Exact, as in process: rows, counts, missing, min, max, distinct, value bins, Sturges or
@@ -90,7 +88,7 @@ final class SparkProfiles {
 
         SecondPass.Bins second = n == 0 ? null
                 : reference.select(new SecondPass(num, edges, cuts, scale).toColumn()).first();
-        Map<Integer, Long> manyDistinct = manyDistinct(reference, numNames, first);
+        Map<Integer, Long> manyDistinct = manyDistinct(reference, num, first);
 
         Map<String, ReferenceProfile.Column> byName = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -144,32 +142,39 @@ final class SparkProfiles {
 
     /**
      * The exact distinct count of the numerical columns with more values than the first pass
-     * counts one by one: Spark's own count(distinct), NaN (missing) left out. Spark counts −0.0
-     * and 0.0 as one value, as the profile does.
+     * counts one by one (NaN, missing, left out; −0.0 and 0.0 one value, as the profile counts
+     * them), by {@link DistinctCounting}: value ranges cut at the first pass's sketch quantiles,
+     * one range of every column per reduce task ({@code spark.sql.shuffle.partitions} tasks).
      */
-    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first) {
+    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, int[] num, FirstPass.Counts first) {
         List<Integer> which = new ArrayList<>();
-        List<Column> aggs = new ArrayList<>();
-        for (int i = 0; i < numNames.size(); i++) {
+        for (int i = 0; i < num.length; i++) {
             if (first.values[i] == null && first.count[i] > 0) {
-                Column c = functions.col(quoted(numNames.get(i))).cast("double");
                 which.add(i);
-                aggs.add(functions.count_distinct(functions.when(functions.not(functions.isnan(c)), c)));
             }
         }
         Map<Integer, Long> out = new HashMap<>();
-        if (aggs.isEmpty()) {
+        if (which.isEmpty()) {
             return out;
         }
-        Row r = reference.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-        for (int k = 0; k < which.size(); k++) {
-            out.put(which.get(k), r.getLong(k));
+        int buckets = Math.max(1, Integer.parseInt(reference.sparkSession().conf().get("spark.sql.shuffle.partitions")));
+        int[] indices = new int[which.size()];
+        double[][] bucketCuts = new double[which.size()][];
+        for (int k = 0; k < indices.length; k++) {
+            int i = which.get(k);
+            indices[k] = num[i];
+            TreeSet<Double> cuts = new TreeSet<>();
+            for (int b = 1; b < buckets; b++) {
+                cuts.add(first.sketches[i].quantile((double) b / buckets));
+            }
+            bucketCuts[k] = cuts.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        long[] counts = DistinctCounting.count(reference, indices, bucketCuts, buckets,
+                DistinctCounting.DEFAULT_CHUNK_VALUES);
+        for (int k = 0; k < indices.length; k++) {
+            out.put(which.get(k), counts[k]);
         }
         return out;
-    }
-
-    private static String quoted(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 
     /**

@@ -1,0 +1,269 @@
+package dev.mlops.spark;
+
+import java.io.Serial;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Tuple2;
+
+/**
+ * The exact number of distinct values of numerical columns (NaN left out, −0.0 and 0.0 one value,
+ * as the in-process profile counts them), without Spark's {@code count(distinct)}: that one
+ * expands every row once per column and hash-aggregates every (column, value) pair as a group,
+ * which took 90 s for 1 M rows × 15 columns on local[2].
+ *
+ * <p>Instead each task reads its rows in chunks, sorts each column's chunk as primitive keys,
+ * drops repeats, and cuts the sorted values into value ranges (buckets) at cut points fixed on
+ * the driver from the first pass's sketch quantiles. Each (column, bucket) slice travels as one
+ * byte array (delta-coded varints of order-preserving keys). Spark merges the slices of a key
+ * as sorted sets (map side within a task, then after the shuffle); since a value always falls
+ * into the same bucket of its column, a column's distinct count is the sum of its buckets'
+ * merged sizes. Only those sums reach the driver. Package-private.
+ */
+final class DistinctCounting {
+    /** Rows read before a task sorts and ships their values: bounds a task's memory. */
+    static final int DEFAULT_CHUNK_VALUES = 1 << 22;
+
+    private DistinctCounting() {
+    }
+
+    /**
+     * @param data        the rows
+     * @param indices     the Spark field index of each column to count
+     * @param bucketCuts  per column, ascending cut points between its value ranges (any values,
+     *                    including none: they only spread the work, the count does not depend on them)
+     * @param buckets     the number of value ranges per column, and of reduce tasks; at least
+     *                    one more than each column's cut points
+     * @param chunkValues values (rows × columns) a task gathers before it sorts them
+     * @return the distinct count of each column
+     */
+    static long[] count(Dataset<Row> data, int[] indices, double[][] bucketCuts, int buckets, int chunkValues) {
+        int columns = indices.length;
+        long[] out = new long[columns];
+        if (columns == 0) {
+            return out;
+        }
+        long[][] cutKeys = new long[columns][];
+        for (int c = 0; c < columns; c++) {
+            if (bucketCuts[c].length >= buckets) {
+                throw new IllegalArgumentException("column " + c + " has " + bucketCuts[c].length + " cuts for "
+                        + buckets + " buckets");
+            }
+            cutKeys[c] = Arrays.stream(bucketCuts[c]).mapToLong(DistinctCounting::key).sorted().distinct().toArray();
+        }
+        int chunkRows = Math.max(1, chunkValues / columns);
+        Map<Integer, Long> sizes = data.javaRDD()
+                .mapPartitionsToPair(new Slicing(indices.clone(), cutKeys, buckets, chunkRows))
+                .reduceByKey(new HashPartitioner(buckets), DistinctCounting::union)
+                .mapValues(DistinctCounting::size)
+                .collectAsMap();
+        for (Map.Entry<Integer, Long> e : sizes.entrySet()) {
+            out[e.getKey() / buckets] += e.getValue();
+        }
+        return out;
+    }
+
+    /**
+     * An order-preserving long for a non-NaN double, −0.0 taken as 0.0: signed comparison of
+     * keys is numerical comparison of the values.
+     */
+    static long key(double v) {
+        long bits = Double.doubleToRawLongBits(v == 0.0 ? 0.0 : v);
+        return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    /** A task's rows → one slice per (column, bucket) and chunk. */
+    private static final class Slicing implements PairFlatMapFunction<Iterator<Row>, Integer, byte[]> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final int[] indices;
+        private final long[][] cutKeys;
+        private final int buckets;
+        private final int chunkRows;
+
+        Slicing(int[] indices, long[][] cutKeys, int buckets, int chunkRows) {
+            this.indices = indices;
+            this.cutKeys = cutKeys;
+            this.buckets = buckets;
+            this.chunkRows = chunkRows;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, byte[]>> call(Iterator<Row> rows) {
+            return new SliceIterator(rows);
+        }
+
+        /** Reads a chunk of rows only when the slices of the last one have been taken. */
+        private final class SliceIterator implements Iterator<Tuple2<Integer, byte[]>> {
+            private final Iterator<Row> rows;
+            private final ArrayDeque<Tuple2<Integer, byte[]>> pending = new ArrayDeque<>();
+            private final long[][] keys = new long[indices.length][];
+            private final int[] filled = new int[indices.length];
+
+            SliceIterator(Iterator<Row> rows) {
+                this.rows = rows;
+            }
+
+            @Override
+            public boolean hasNext() {
+                while (pending.isEmpty() && rows.hasNext()) {
+                    readChunk();
+                }
+                return !pending.isEmpty();
+            }
+
+            @Override
+            public Tuple2<Integer, byte[]> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return pending.poll();
+            }
+
+            private void readChunk() {
+                for (int c = 0; c < keys.length; c++) {
+                    if (keys[c] == null) {
+                        keys[c] = new long[chunkRows];
+                    }
+                    filled[c] = 0;
+                }
+                for (int r = 0; r < chunkRows && rows.hasNext(); r++) {
+                    Row row = rows.next();
+                    for (int c = 0; c < indices.length; c++) {
+                        double v = SparkColumns.number(row, indices[c]);
+                        if (!Double.isNaN(v)) {
+                            keys[c][filled[c]++] = key(v);
+                        }
+                    }
+                }
+                for (int c = 0; c < keys.length; c++) {
+                    long[] k = keys[c];
+                    int n = filled[c];
+                    Arrays.sort(k, 0, n);
+                    n = unique(k, n);
+                    long[] cuts = cutKeys[c];
+                    int from = 0;
+                    for (int b = 0; b <= cuts.length && from < n; b++) {
+                        // bucket b: keys below cuts[b] (the last bucket: all the rest)
+                        int to = b < cuts.length ? lowerBound(k, from, n, cuts[b]) : n;
+                        if (to > from) {
+                            pending.add(new Tuple2<>(c * buckets + b, encode(k, from, to)));
+                        }
+                        from = to;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Drops repeats from sorted keys[0, n), returning how many stay. */
+    static int unique(long[] keys, int n) {
+        int w = 0;
+        for (int i = 0; i < n; i++) {
+            if (w == 0 || keys[i] != keys[w - 1]) {
+                keys[w++] = keys[i];
+            }
+        }
+        return w;
+    }
+
+    /** The first index in sorted keys[from, to) whose key is at least {@code key}. */
+    static int lowerBound(long[] keys, int from, int to, long key) {
+        int lo = from;
+        int hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (keys[mid] < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Sorted distinct keys as bytes: the count (varint), then the first key and each next key's
+     * distance from the one before as unsigned varints (distances of distinct sorted keys are at
+     * least 1 and fit 64 unsigned bits).
+     */
+    static byte[] encode(long[] keys, int from, int to) {
+        // at most 10 bytes a varint; the count's, then the keys'
+        byte[] out = new byte[10 + (to - from) * 10];
+        int at = writeVarint(out, 0, to - from);
+        long previous = 0;
+        for (int i = from; i < to; i++) {
+            at = writeVarint(out, at, keys[i] - previous);
+            previous = keys[i];
+        }
+        return Arrays.copyOf(out, at);
+    }
+
+    static long[] decode(byte[] bytes) {
+        int[] at = {0};
+        int n = (int) readVarint(bytes, at);
+        long[] keys = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            previous += readVarint(bytes, at);
+            keys[i] = previous;
+        }
+        return keys;
+    }
+
+    static long size(byte[] bytes) {
+        return readVarint(bytes, new int[] {0});
+    }
+
+    /** The union of two encoded sorted sets. */
+    static byte[] union(byte[] a, byte[] b) {
+        long[] x = decode(a);
+        long[] y = decode(b);
+        long[] merged = new long[x.length + y.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < x.length || j < y.length) {
+            long next;
+            if (j == y.length || (i < x.length && x[i] < y[j])) {
+                next = x[i++];
+            } else if (i == x.length || y[j] < x[i]) {
+                next = y[j++];
+            } else {
+                next = x[i++];
+                j++;
+            }
+            merged[n++] = next;
+        }
+        return encode(merged, 0, n);
+    }
+
+    private static int writeVarint(byte[] out, int at, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out[at++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out[at++] = (byte) v;
+        return at;
+    }
+
+    private static long readVarint(byte[] bytes, int[] at) {
+        long v = 0;
+        int shift = 0;
+        while (true) {
+            byte b = bytes[at[0]++];
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+}
