@@ -4,10 +4,12 @@ import java.io.Serial;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Tuple2;
@@ -21,8 +23,8 @@ import scala.Tuple2;
  * <p>Instead each task reads its rows in chunks, sorts each column's chunk as primitive keys,
  * drops repeats, and cuts the sorted values into value ranges (buckets) at cut points fixed on
  * the driver from the first pass's sketch quantiles. Each (column, bucket) slice travels as one
- * byte array (delta-coded varints of order-preserving keys). Spark merges the slices of a key
- * as sorted sets (map side within a task, then after the shuffle); since a value always falls
+ * byte array (delta-coded varints of order-preserving keys). After the shuffle the slices of a
+ * key are merged as sorted sets; since a value always falls
  * into the same bucket of its column, a column's distinct count is the sum of its buckets'
  * merged sizes. Only those sums reach the driver. Package-private.
  */
@@ -35,7 +37,7 @@ final class DistinctCounting {
 
     /**
      * @param data        the rows
-     * @param indices     the Spark field index of each column to count
+     * @param names       the columns to count
      * @param bucketCuts  per column, ascending cut points between its value ranges (any values,
      *                    including none: they only spread the work, the count does not depend on them)
      * @param buckets     the number of value ranges per column, and of reduce tasks; at least
@@ -43,8 +45,8 @@ final class DistinctCounting {
      * @param chunkValues values (rows × columns) a task gathers before it sorts them
      * @return the distinct count of each column
      */
-    static long[] count(Dataset<Row> data, int[] indices, double[][] bucketCuts, int buckets, int chunkValues) {
-        int columns = indices.length;
+    static long[] count(Dataset<Row> data, List<String> names, double[][] bucketCuts, int buckets, int chunkValues) {
+        int columns = names.size();
         long[] out = new long[columns];
         if (columns == 0) {
             return out;
@@ -58,10 +60,15 @@ final class DistinctCounting {
             cutKeys[c] = Arrays.stream(bucketCuts[c]).mapToLong(DistinctCounting::key).sorted().distinct().toArray();
         }
         int chunkRows = Math.max(1, chunkValues / columns);
-        Map<Integer, Long> sizes = data.javaRDD()
-                .mapPartitionsToPair(new Slicing(indices.clone(), cutKeys, buckets, chunkRows))
-                .reduceByKey(new HashPartitioner(buckets), DistinctCounting::union)
-                .mapValues(DistinctCounting::size)
+        // only these columns become Row cells (decoding the others, strings above all, costs as much as counting)
+        Dataset<Row> projected = data.select(names.stream().map(SparkColumns::column).toArray(Column[]::new));
+        int[] indices = new int[columns];
+        Arrays.setAll(indices, i -> i);
+        // no map-side combine: a task's slices of one key are merged with the others' after the shuffle, once
+        Map<Integer, Long> sizes = projected.javaRDD()
+                .mapPartitionsToPair(new Slicing(indices, cutKeys, buckets, chunkRows))
+                .groupByKey(new HashPartitioner(buckets))
+                .mapValues(DistinctCounting::unionSize)
                 .collectAsMap();
         for (Map.Entry<Integer, Long> e : sizes.entrySet()) {
             out[e.getKey() / buckets] += e.getValue();
@@ -218,14 +225,21 @@ final class DistinctCounting {
         return keys;
     }
 
-    static long size(byte[] bytes) {
-        return readVarint(bytes, new int[] {0});
+    /** The size of the union of encoded sorted sets. */
+    static long unionSize(Iterable<byte[]> slices) {
+        ArrayDeque<long[]> sets = new ArrayDeque<>();
+        for (byte[] s : slices) {
+            sets.add(decode(s));
+        }
+        // pairwise, smallest first in effect: each round halves the number of sets
+        while (sets.size() > 1) {
+            sets.add(union(sets.poll(), sets.poll()));
+        }
+        return sets.isEmpty() ? 0 : sets.peek().length;
     }
 
-    /** The union of two encoded sorted sets. */
-    static byte[] union(byte[] a, byte[] b) {
-        long[] x = decode(a);
-        long[] y = decode(b);
+    /** The union of two sorted sets. */
+    static long[] union(long[] x, long[] y) {
         long[] merged = new long[x.length + y.length];
         int i = 0;
         int j = 0;
@@ -242,7 +256,7 @@ final class DistinctCounting {
             }
             merged[n++] = next;
         }
-        return encode(merged, 0, n);
+        return Arrays.copyOf(merged, n);
     }
 
     private static int writeVarint(byte[] out, int at, long v) {

@@ -9,12 +9,14 @@ import dev.mlops.drift.ProfileOptions;
 import dev.mlops.drift.QuantileSketch;
 import dev.mlops.drift.ReferenceProfile;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -87,8 +89,10 @@ final class SparkProfiles {
         }
 
         SecondPass.Bins second = n == 0 ? null
-                : reference.select(new SecondPass(num, edges, cuts, scale).toColumn()).first();
-        Map<Integer, Long> manyDistinct = manyDistinct(reference, num, first);
+                // the numerical columns only: the others would be decoded into every Row for nothing
+                : reference.select(numNames.stream().map(SparkColumns::column).toArray(Column[]::new))
+                        .select(new SecondPass(identity(n), edges, cuts, scale).toColumn()).first();
+        Map<Integer, Long> manyDistinct = manyDistinct(reference, numNames, first);
 
         Map<String, ReferenceProfile.Column> byName = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -127,6 +131,12 @@ final class SparkProfiles {
         return ReferenceProfile.ofColumns(first.rows, options, columns);
     }
 
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        Arrays.setAll(out, i -> i);
+        return out;
+    }
+
     /** Distinct values as the in-process profile counts them: sorted, a value unequal (!=) to the one before. */
     private static long distinctOf(TreeMap<Double, long[]> values) {
         long distinct = 0;
@@ -146,9 +156,9 @@ final class SparkProfiles {
      * them), by {@link DistinctCounting}: value ranges cut at the first pass's sketch quantiles,
      * one range of every column per reduce task ({@code spark.sql.shuffle.partitions} tasks).
      */
-    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, int[] num, FirstPass.Counts first) {
+    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first) {
         List<Integer> which = new ArrayList<>();
-        for (int i = 0; i < num.length; i++) {
+        for (int i = 0; i < numNames.size(); i++) {
             if (first.values[i] == null && first.count[i] > 0) {
                 which.add(i);
             }
@@ -158,20 +168,20 @@ final class SparkProfiles {
             return out;
         }
         int buckets = Math.max(1, Integer.parseInt(reference.sparkSession().conf().get("spark.sql.shuffle.partitions")));
-        int[] indices = new int[which.size()];
+        List<String> names = new ArrayList<>();
         double[][] bucketCuts = new double[which.size()][];
-        for (int k = 0; k < indices.length; k++) {
+        for (int k = 0; k < which.size(); k++) {
             int i = which.get(k);
-            indices[k] = num[i];
+            names.add(numNames.get(i));
             TreeSet<Double> cuts = new TreeSet<>();
             for (int b = 1; b < buckets; b++) {
                 cuts.add(first.sketches[i].quantile((double) b / buckets));
             }
             bucketCuts[k] = cuts.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        long[] counts = DistinctCounting.count(reference, indices, bucketCuts, buckets,
+        long[] counts = DistinctCounting.count(reference, names, bucketCuts, buckets,
                 DistinctCounting.DEFAULT_CHUNK_VALUES);
-        for (int k = 0; k < indices.length; k++) {
+        for (int k = 0; k < which.size(); k++) {
             out.put(which.get(k), counts[k]);
         }
         return out;

@@ -74,12 +74,12 @@ class DistinctCountingTest {
             {Double.NEGATIVE_INFINITY, 0, Double.MAX_VALUE}};
         for (double[][] cuts : List.of(noCuts, someCuts, infiniteCuts)) {
             for (int chunk : new int[] {3, 97, DistinctCounting.DEFAULT_CHUNK_VALUES}) {
-                assertThat(DistinctCounting.count(data, new int[] {0, 1, 2}, cuts, 4, chunk)).as("chunk " + chunk)
+                assertThat(DistinctCounting.count(data, List.of("ties", "wide", "whole"), cuts, 4, chunk)).as("chunk " + chunk)
                         .containsExactly(expected);
             }
         }
         // one column alone, one bucket
-        assertThat(DistinctCounting.count(data, new int[] {2}, new double[][] {{}}, 1, 10)).containsExactly(expected[2]);
+        assertThat(DistinctCounting.count(data, List.of("whole"), new double[][] {{}}, 1, 10)).containsExactly(expected[2]);
     }
 
     @Test
@@ -93,11 +93,13 @@ class DistinctCountingTest {
         assertThat(DistinctCounting.key(-0.0)).isEqualTo(DistinctCounting.key(0.0));
         assertThat(DistinctCounting.decode(DistinctCounting.encode(keys, 0, keys.length))).containsExactly(keys);
         assertThat(DistinctCounting.decode(DistinctCounting.encode(keys, 3, 7))).containsExactly(Arrays.copyOfRange(keys, 3, 7));
+        assertThat(DistinctCounting.union(new long[] {keys[0], keys[2], keys[4], keys[9]}, new long[] {keys[1], keys[2], keys[3], keys[9]}))
+                .containsExactly(keys[0], keys[1], keys[2], keys[3], keys[4], keys[9]);
         byte[] odd = DistinctCounting.encode(new long[] {keys[0], keys[2], keys[4], keys[9]}, 0, 4);
         byte[] even = DistinctCounting.encode(new long[] {keys[1], keys[2], keys[3], keys[9]}, 0, 4);
-        assertThat(DistinctCounting.decode(DistinctCounting.union(odd, even)))
-                .containsExactly(keys[0], keys[1], keys[2], keys[3], keys[4], keys[9]);
-        assertThat(DistinctCounting.size(DistinctCounting.union(odd, even))).isEqualTo(6);
+        byte[] last = DistinctCounting.encode(new long[] {keys[8]}, 0, 1);
+        assertThat(DistinctCounting.unionSize(List.of(odd, even, last))).isEqualTo(7);
+        assertThat(DistinctCounting.unionSize(List.of())).isZero();
     }
 
     private static long inProcessDistinct(double[] column) {
