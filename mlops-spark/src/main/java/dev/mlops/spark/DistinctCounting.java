@@ -1,11 +1,17 @@
 package dev.mlops.spark;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serial;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
@@ -35,7 +41,20 @@ final class DistinctCounting {
     private DistinctCounting() {
     }
 
+    /** The key under which each task sends its second-pass summary; buckets have keys from 0. */
+    private static final int BINS_KEY = -1;
+
+    /** What the pass gives: the merged second-pass summary (when asked for) and the distinct counts. */
+    record Result(SecondPass.Bins bins, long[] distinct) {
+    }
+
+    /** A reduced key: a bucket's distinct size, or the merged second-pass summary. */
+    private record Reduced(int key, long size, SecondPass.Bins bins) implements Serializable {
+    }
+
     /**
+     * The distinct counts alone.
+     *
      * @param data        the rows
      * @param names       the columns to count
      * @param bucketCuts  per column, ascending cut points between its value ranges (any values,
@@ -46,10 +65,33 @@ final class DistinctCounting {
      * @return the distinct count of each column
      */
     static long[] count(Dataset<Row> data, List<String> names, double[][] bucketCuts, int buckets, int chunkValues) {
+        boolean[] all = new boolean[names.size()];
+        Arrays.fill(all, true);
+        return run(data, names, all, bucketCuts, buckets, chunkValues, null).distinct();
+    }
+
+    /**
+     * One scan of the numerical columns: the distinct counts of the columns that ask for them,
+     * and, when {@code second} is given, the profile's second pass over every column (counts per
+     * bin and grid cell, from each sorted chunk by one walk instead of a search per value; merged
+     * moments, per row as before).
+     *
+     * @param data          the rows
+     * @param names         the numerical columns
+     * @param countDistinct which of them to count distinct values of
+     * @param bucketCuts    per column, ascending cut points between its value ranges (ignored
+     *                      where no count is asked)
+     * @param buckets       value ranges per column, and reduce tasks
+     * @param chunkValues   values (rows × columns) a task gathers before it sorts them
+     * @param second        interval bin edges, grid cuts and scale per column, or null
+     * @return the merged summary (null without {@code second}) and the distinct counts (0 where not asked)
+     */
+    static Result run(Dataset<Row> data, List<String> names, boolean[] countDistinct, double[][] bucketCuts, int buckets,
+            int chunkValues, SecondPass.Spec second) {
         int columns = names.size();
         long[] out = new long[columns];
         if (columns == 0) {
-            return out;
+            return new Result(second == null ? null : new SecondPass.Bins(new double[0][], new double[0][]), out);
         }
         long[][] cutKeys = new long[columns][];
         for (int c = 0; c < columns; c++) {
@@ -62,18 +104,54 @@ final class DistinctCounting {
         int chunkRows = Math.max(1, chunkValues / columns);
         // only these columns become Row cells (decoding the others, strings above all, costs as much as counting)
         Dataset<Row> projected = data.select(names.stream().map(SparkColumns::column).toArray(Column[]::new));
-        int[] indices = new int[columns];
-        Arrays.setAll(indices, i -> i);
         // no map-side combine: a task's slices of one key are merged with the others' after the shuffle, once
-        Map<Integer, Long> sizes = projected.javaRDD()
-                .mapPartitionsToPair(new Slicing(indices, cutKeys, buckets, chunkRows))
+        List<Reduced> reduced = projected.javaRDD()
+                .mapPartitionsToPair(new Slicing(countDistinct.clone(), cutKeys, buckets, chunkRows, second))
                 .groupByKey(new HashPartitioner(buckets))
-                .mapValues(DistinctCounting::unionSize)
-                .collectAsMap();
-        for (Map.Entry<Integer, Long> e : sizes.entrySet()) {
-            out[e.getKey() / buckets] += e.getValue();
+                .map(t -> t._1() == BINS_KEY ? new Reduced(BINS_KEY, 0, mergeBins(t._2()))
+                        : new Reduced(t._1(), unionSize(t._2()), null))
+                .collect();
+        SecondPass.Bins bins = null;
+        for (Reduced r : reduced) {
+            if (r.key() == BINS_KEY) {
+                bins = r.bins();
+            } else {
+                out[r.key() / buckets] += r.size();
+            }
         }
-        return out;
+        if (second != null && bins == null) { // no partition at all
+            bins = new SecondPass.Bins(second.edges(), second.cuts());
+        }
+        return new Result(bins, out);
+    }
+
+    private static SecondPass.Bins mergeBins(Iterable<byte[]> parts) {
+        SecondPass.Bins merged = null;
+        for (byte[] p : parts) {
+            SecondPass.Bins b = (SecondPass.Bins) fromBytes(p);
+            merged = merged == null ? b : merged.mergeFrom(b);
+        }
+        return merged;
+    }
+
+    private static byte[] toBytes(Serializable o) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Object fromBytes(byte[] b) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
+            return in.readObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -90,16 +168,31 @@ final class DistinctCounting {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final int[] indices;
+        private final boolean[] countDistinct;
         private final long[][] cutKeys;
         private final int buckets;
         private final int chunkRows;
+        private final SecondPass.Spec second;
+        /** The second pass's grid cuts and bin edges as keys, or null. */
+        private final long[][] gridKeys;
+        private final long[][] edgeKeys;
 
-        Slicing(int[] indices, long[][] cutKeys, int buckets, int chunkRows) {
-            this.indices = indices;
+        Slicing(boolean[] countDistinct, long[][] cutKeys, int buckets, int chunkRows, SecondPass.Spec second) {
+            this.countDistinct = countDistinct;
             this.cutKeys = cutKeys;
             this.buckets = buckets;
             this.chunkRows = chunkRows;
+            this.second = second;
+            this.gridKeys = second == null ? null : keysOf(second.cuts());
+            this.edgeKeys = second == null ? null : keysOf(second.edges());
+        }
+
+        private static long[][] keysOf(double[][] points) {
+            long[][] out = new long[points.length][];
+            for (int c = 0; c < points.length; c++) {
+                out[c] = Arrays.stream(points[c]).mapToLong(DistinctCounting::key).toArray();
+            }
+            return out;
         }
 
         @Override
@@ -111,8 +204,10 @@ final class DistinctCounting {
         private final class SliceIterator implements Iterator<Tuple2<Integer, byte[]>> {
             private final Iterator<Row> rows;
             private final ArrayDeque<Tuple2<Integer, byte[]>> pending = new ArrayDeque<>();
-            private final long[][] keys = new long[indices.length][];
-            private final int[] filled = new int[indices.length];
+            private final long[][] keys = new long[countDistinct.length][];
+            private final int[] filled = new int[countDistinct.length];
+            private final SecondPass.Bins bins = second == null ? null : new SecondPass.Bins(second.edges(), second.cuts());
+            private boolean binsSent = second == null;
 
             SliceIterator(Iterator<Row> rows) {
                 this.rows = rows;
@@ -122,6 +217,10 @@ final class DistinctCounting {
             public boolean hasNext() {
                 while (pending.isEmpty() && rows.hasNext()) {
                     readChunk();
+                }
+                if (pending.isEmpty() && !binsSent) {
+                    pending.add(new Tuple2<>(BINS_KEY, toBytes(bins)));
+                    binsSent = true;
                 }
                 return !pending.isEmpty();
             }
@@ -143,10 +242,13 @@ final class DistinctCounting {
                 }
                 for (int r = 0; r < chunkRows && rows.hasNext(); r++) {
                     Row row = rows.next();
-                    for (int c = 0; c < indices.length; c++) {
-                        double v = SparkColumns.number(row, indices[c]);
+                    for (int c = 0; c < keys.length; c++) {
+                        double v = SparkColumns.number(row, c);
                         if (!Double.isNaN(v)) {
                             keys[c][filled[c]++] = key(v);
+                            if (bins != null && Double.isFinite(v)) {
+                                bins.addMoment(c, v / second.scale()[c]);
+                            }
                         }
                     }
                 }
@@ -154,6 +256,12 @@ final class DistinctCounting {
                     long[] k = keys[c];
                     int n = filled[c];
                     Arrays.sort(k, 0, n);
+                    if (bins != null) {
+                        countSorted(c, k, n);
+                    }
+                    if (!countDistinct[c]) {
+                        continue;
+                    }
                     n = unique(k, n);
                     long[] cuts = cutKeys[c];
                     int from = 0;
@@ -164,6 +272,34 @@ final class DistinctCounting {
                             pending.add(new Tuple2<>(c * buckets + b, encode(k, from, to)));
                         }
                         from = to;
+                    }
+                }
+            }
+
+            /**
+             * Counts sorted keys into grid cells (cell j: exactly j cuts at or below the value) and
+             * interval bins as the in-process profile bins ([e_i, e_i+1), the last bin closed, below
+             * the first edge the first bin, above the last the last), walking both point lists once.
+             */
+            private void countSorted(int c, long[] k, int n) {
+                long[] grid = gridKeys[c];
+                long[] edges = edgeKeys[c];
+                long[] cells = bins.cells[c];
+                long[] binCounts = bins.binCounts[c];
+                int lastBin = edges.length - 2;
+                int cell = 0;
+                int edge = 0;
+                for (int i = 0; i < n; i++) {
+                    long v = k[i];
+                    while (cell < grid.length && grid[cell] <= v) {
+                        cell++;
+                    }
+                    cells[cell]++;
+                    if (edges.length > 0) {
+                        while (edge < edges.length && edges[edge] <= v) {
+                            edge++;
+                        }
+                        binCounts[Math.max(0, Math.min(lastBin, edge - 1))]++;
                     }
                 }
             }

@@ -9,21 +9,20 @@ import dev.mlops.drift.ProfileOptions;
 import dev.mlops.drift.QuantileSketch;
 import dev.mlops.drift.ReferenceProfile;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Builds a {@link ReferenceProfile} from a Spark dataset in two aggregations ({@link FirstPass},
- * {@link SecondPass}) and, for numerical columns with many distinct values, one exact
- * distinct count ({@link DistinctCounting}): only summaries reach the driver. Package-private; see
+ * Builds a {@link ReferenceProfile} from a Spark dataset in two scans: an aggregation
+ * ({@link FirstPass}), then one job ({@link DistinctCounting}) that makes the second pass
+ * ({@link SecondPass.Bins}) and counts the exact distinct values of the numerical columns with
+ * many: only summaries reach the driver. Package-private; see
  * {@link SparkDrift#profile}.
  *
  * <p>Exact, as in process: rows, counts, missing, min, max, distinct, value bins, Sturges or
@@ -88,11 +87,9 @@ final class SparkProfiles {
             scale[i] = first.largest[i] > 1e150 ? first.largest[i] : 1.0;
         }
 
-        SecondPass.Bins second = n == 0 ? null
-                // the numerical columns only: the others would be decoded into every Row for nothing
-                : reference.select(numNames.stream().map(SparkColumns::column).toArray(Column[]::new))
-                        .select(new SecondPass(identity(n), edges, cuts, scale).toColumn()).first();
-        Map<Integer, Long> manyDistinct = manyDistinct(reference, numNames, first);
+        // the second pass and the exact distinct counts of the wide columns: one scan, one job
+        DistinctCounting.Result pass = secondPass(reference, numNames, first, new SecondPass.Spec(edges, cuts, scale));
+        SecondPass.Bins second = pass.bins();
 
         Map<String, ReferenceProfile.Column> byName = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -104,7 +101,7 @@ final class SparkProfiles {
                         first.sketches[i]));
                 continue;
             }
-            long distinct = first.values[i] != null ? distinctOf(first.values[i]) : manyDistinct.get(i);
+            long distinct = first.values[i] != null ? distinctOf(first.values[i]) : pass.distinct()[i];
             double min = first.negInf[i] > 0 ? Double.NEGATIVE_INFINITY : first.finiteMin[i];
             double max = first.posInf[i] > 0 ? Double.POSITIVE_INFINITY : first.finiteMax[i];
             boolean allFinite = first.negInf[i] + first.posInf[i] == 0;
@@ -131,12 +128,6 @@ final class SparkProfiles {
         return ReferenceProfile.ofColumns(first.rows, options, columns);
     }
 
-    private static int[] identity(int n) {
-        int[] out = new int[n];
-        Arrays.setAll(out, i -> i);
-        return out;
-    }
-
     /** Distinct values as the in-process profile counts them: sorted, a value unequal (!=) to the one before. */
     private static long distinctOf(TreeMap<Double, long[]> values) {
         long distinct = 0;
@@ -151,40 +142,27 @@ final class SparkProfiles {
     }
 
     /**
-     * The exact distinct count of the numerical columns with more values than the first pass
-     * counts one by one (NaN, missing, left out; −0.0 and 0.0 one value, as the profile counts
-     * them), by {@link DistinctCounting}: value ranges cut at the first pass's sketch quantiles,
-     * one range of every column per reduce task ({@code spark.sql.shuffle.partitions} tasks).
+     * The second pass over the numerical columns (counts per bin and grid cell, moments) and the
+     * exact distinct count of those with more values than the first pass counts one by one (NaN,
+     * missing, left out; −0.0 and 0.0 one value, as the profile counts them), by
+     * {@link DistinctCounting}: value ranges cut at the first pass's sketch quantiles, one range
+     * of every column per reduce task ({@code spark.sql.shuffle.partitions} tasks).
      */
-    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first) {
-        List<Integer> which = new ArrayList<>();
-        for (int i = 0; i < numNames.size(); i++) {
-            if (first.values[i] == null && first.count[i] > 0) {
-                which.add(i);
-            }
-        }
-        Map<Integer, Long> out = new HashMap<>();
-        if (which.isEmpty()) {
-            return out;
-        }
+    private static DistinctCounting.Result secondPass(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first,
+            SecondPass.Spec spec) {
         int buckets = Math.max(1, Integer.parseInt(reference.sparkSession().conf().get("spark.sql.shuffle.partitions")));
-        List<String> names = new ArrayList<>();
-        double[][] bucketCuts = new double[which.size()][];
-        for (int k = 0; k < which.size(); k++) {
-            int i = which.get(k);
-            names.add(numNames.get(i));
+        boolean[] countDistinct = new boolean[numNames.size()];
+        double[][] bucketCuts = new double[numNames.size()][];
+        for (int i = 0; i < numNames.size(); i++) {
+            countDistinct[i] = first.values[i] == null && first.count[i] > 0;
             TreeSet<Double> cuts = new TreeSet<>();
-            for (int b = 1; b < buckets; b++) {
+            for (int b = 1; countDistinct[i] && b < buckets; b++) {
                 cuts.add(first.sketches[i].quantile((double) b / buckets));
             }
-            bucketCuts[k] = cuts.stream().mapToDouble(Double::doubleValue).toArray();
+            bucketCuts[i] = cuts.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        long[] counts = DistinctCounting.count(reference, names, bucketCuts, buckets,
-                DistinctCounting.DEFAULT_CHUNK_VALUES);
-        for (int k = 0; k < which.size(); k++) {
-            out.put(which.get(k), counts[k]);
-        }
-        return out;
+        return DistinctCounting.run(reference, numNames, countDistinct, bucketCuts, buckets,
+                DistinctCounting.DEFAULT_CHUNK_VALUES, spec);
     }
 
     /**
