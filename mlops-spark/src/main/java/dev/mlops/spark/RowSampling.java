@@ -19,7 +19,8 @@ import org.apache.spark.sql.Row;
  * its position in the partition (splitmix64), and the sample is the {@code size} rows of lowest
  * priority (bottom-k: the priorities are independent uniforms, so every subset of that size is
  * as likely). Each task keeps its own lowest {@code size} in a bounded heap; Spark merges the
- * tasks' lists pairwise, so the driver receives the sample and the row count, nothing else. The
+ * tasks' lists in a tree on the executors, so the driver receives a few lists of at most
+ * {@code size} rows and the row count, nothing else. The
  * sampled rows come back in the dataset's order (partition, then position), so a sample that
  * holds every row is the dataset as {@code collect} gives it. Package-private.
  */
@@ -46,7 +47,7 @@ final class RowSampling {
             }
             l.rows = position;
             return List.of(l).iterator();
-        }, true).reduce(Lowest::merge);
+        }, true).treeAggregate(new Lowest(size), Lowest::merge, Lowest::merge); // a dataset without partitions: no rows
         List<Sampled> kept = new ArrayList<>(lowest.heap);
         kept.sort(Comparator.comparingInt(Sampled::partition).thenComparingLong(Sampled::position));
         return new Sample(frame(schema, kept), lowest.rows);

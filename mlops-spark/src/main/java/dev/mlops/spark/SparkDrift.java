@@ -24,8 +24,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reference profiles and drift reports from Spark datasets. Each partition is summarised into
  * mlops-drift's mergeable summaries (exact counts, a {@link dev.mlops.drift.QuantileSketch}, a
- * {@link WindowState}) inside a typed Spark {@code Aggregator}; Spark merges them, and only the
- * merged summaries reach the driver.
+ * {@link WindowState}) inside a typed Spark {@code Aggregator}, or in one job for the profile's
+ * second scan; Spark merges them, and only the merged summaries reach the driver.
  *
  * <pre>{@code
  * ReferenceProfile profile = SparkDrift.profile(spark.table("training"), ProfileOptions.defaults());
@@ -51,8 +51,10 @@ public final class SparkDrift {
     }
 
     /**
-     * Profiles a reference dataset: two aggregations over the data, and one exact
-     * {@code count(distinct)} for numerical columns with more than a few dozen distinct values.
+     * Profiles a reference dataset in two scans: an aggregation, then one job over the
+     * numerical columns that counts bins and grid cells and, for numerical columns with more
+     * than a few dozen distinct values, their exact distinct values (sorted per task, shuffled
+     * by value range, never Spark's {@code count(distinct)}).
      * Counts, extremes, distinct counts, bins, categories and the counts below every grid cut are
      * exact; the grid's cut points come from the merged sketch (the in-process profile takes
      * exact quantiles there); mean and standard deviation are merged moments, equal to the
