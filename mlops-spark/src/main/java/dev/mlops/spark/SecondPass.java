@@ -2,36 +2,28 @@ package dev.mlops.spark;
 
 import java.io.Serial;
 import java.io.Serializable;
-import org.apache.spark.sql.Encoder;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Aggregator;
 
 /**
  * The second pass of a profile, once the first has fixed each numerical column's interval bin
  * edges, grid cut points and scale: exact counts per bin and per grid cell, and the mean and
  * the sum of squared deviations of the finite values (scaled down by the largest magnitude
- * beyond 1e150, as the in-process profile does), merged with Chan's formula. Package-private.
+ * beyond 1e150, as the in-process profile does), merged with Chan's formula. The scan itself is
+ * {@link DistinctCounting#run}, which sorts each column's chunk anyway and so counts bins and
+ * cells by one walk. Package-private.
  */
-final class SecondPass extends Aggregator<Row, SecondPass.Bins, SecondPass.Bins> {
-    @Serial
-    private static final long serialVersionUID = 1L;
-
-    private final int[] numeric;
-    /** Per column: interval edges, or empty when the bins are values (counted in the first pass). */
-    private final double[][] edges;
-    private final double[][] cuts;
-    private final double[] scale;
-
-    SecondPass(int[] numeric, double[][] edges, double[][] cuts, double[] scale) {
-        this.numeric = numeric.clone();
-        this.edges = edges.clone();
-        this.cuts = cuts.clone();
-        this.scale = scale.clone();
+final class SecondPass {
+    private SecondPass() {
     }
 
-    /** Public only because Spark's encoders require it. The mergeable second-pass summary of some rows. */
-    public static final class Bins implements Serializable {
+    /**
+     * What the second pass needs from the first, per numerical column: interval bin edges (empty
+     * for value bins), the grid's cut points and the scale of the moments.
+     */
+    record Spec(double[][] edges, double[][] cuts, double[] scale) implements Serializable {
+    }
+
+    /** The mergeable second-pass summary of some rows. */
+    static final class Bins implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -53,6 +45,14 @@ final class SecondPass extends Aggregator<Row, SecondPass.Bins, SecondPass.Bins>
                 binCounts[i] = new long[Math.max(0, edges[i].length - 1)];
                 cells[i] = new long[cuts[i].length + 1];
             }
+        }
+
+        /** Welford's update of column i's moments with a finite, scaled value. */
+        void addMoment(int i, double x) {
+            long n = ++finite[i];
+            double d = x - mean[i];
+            mean[i] += d / n;
+            m2[i] += d * (x - mean[i]);
         }
 
         Bins mergeFrom(Bins o) {
@@ -82,76 +82,5 @@ final class SecondPass extends Aggregator<Row, SecondPass.Bins, SecondPass.Bins>
             }
             return this;
         }
-    }
-
-    @Override
-    public Bins zero() {
-        return new Bins(edges, cuts);
-    }
-
-    @Override
-    public Bins reduce(Bins b, Row row) {
-        for (int i = 0; i < numeric.length; i++) {
-            double v = SparkColumns.number(row, numeric[i]);
-            if (Double.isNaN(v)) {
-                continue;
-            }
-            if (edges[i].length > 0) {
-                b.binCounts[i][intervalBin(edges[i], v)]++;
-            }
-            b.cells[i][cutsAtOrBelow(cuts[i], v)]++;
-            if (Double.isFinite(v)) { // Welford
-                double x = v / scale[i];
-                long n = ++b.finite[i];
-                double d = x - b.mean[i];
-                b.mean[i] += d / n;
-                b.m2[i] += d * (x - b.mean[i]);
-            }
-        }
-        return b;
-    }
-
-    /**
-     * The bin of a value as the in-process profile bins it: [e_i, e_i+1), the last bin closed,
-     * below the first edge the first bin, above the last the last.
-     */
-    static int intervalBin(double[] edges, double v) {
-        int bins = edges.length - 1;
-        return Math.max(0, Math.min(bins - 1, cutsAtOrBelow(edges, v) - 1));
-    }
-
-    /** The number of sorted points at or below v. */
-    static int cutsAtOrBelow(double[] points, double v) {
-        int lo = 0;
-        int hi = points.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (points[mid] <= v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    @Override
-    public Bins merge(Bins a, Bins b) {
-        return a.mergeFrom(b);
-    }
-
-    @Override
-    public Bins finish(Bins b) {
-        return b;
-    }
-
-    @Override
-    public Encoder<Bins> bufferEncoder() {
-        return Encoders.javaSerialization(Bins.class);
-    }
-
-    @Override
-    public Encoder<Bins> outputEncoder() {
-        return Encoders.javaSerialization(Bins.class);
     }
 }

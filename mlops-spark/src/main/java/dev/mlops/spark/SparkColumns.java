@@ -81,6 +81,11 @@ final class SparkColumns {
         return out;
     }
 
+    /** A column of a dataset by its exact name (quoted, so that dots and spaces are not parsed). */
+    static org.apache.spark.sql.Column column(String name) {
+        return org.apache.spark.sql.functions.col("`" + name.replace("`", "``") + "`");
+    }
+
     /** A numeric cell as a frame holds it: NaN for null. */
     static double number(Row row, int i) {
         return row.isNullAt(i) ? Double.NaN : ((Number) row.get(i)).doubleValue();

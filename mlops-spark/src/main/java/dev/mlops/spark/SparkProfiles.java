@@ -15,15 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 
 /**
- * Builds a {@link ReferenceProfile} from a Spark dataset in two aggregations ({@link FirstPass},
- * {@link SecondPass}) and, for numerical columns with many distinct values, one exact
- * {@code count(distinct)}: only summaries reach the driver. Package-private; see
+ * Builds a {@link ReferenceProfile} from a Spark dataset in two scans: an aggregation
+ * ({@link FirstPass}), then one job ({@link DistinctCounting}) that makes the second pass
+ * ({@link SecondPass.Bins}) and counts the exact distinct values of the numerical columns with
+ * many: only summaries reach the driver. Package-private; see
  * {@link SparkDrift#profile}.
  *
  * <p>Exact, as in process: rows, counts, missing, min, max, distinct, value bins, Sturges or
@@ -88,9 +87,9 @@ final class SparkProfiles {
             scale[i] = first.largest[i] > 1e150 ? first.largest[i] : 1.0;
         }
 
-        SecondPass.Bins second = n == 0 ? null
-                : reference.select(new SecondPass(num, edges, cuts, scale).toColumn()).first();
-        Map<Integer, Long> manyDistinct = manyDistinct(reference, numNames, first);
+        // the second pass and the exact distinct counts of the wide columns: one scan, one job
+        DistinctCounting.Result pass = secondPass(reference, numNames, first, new SecondPass.Spec(edges, cuts, scale));
+        SecondPass.Bins second = pass.bins();
 
         Map<String, ReferenceProfile.Column> byName = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -102,7 +101,7 @@ final class SparkProfiles {
                         first.sketches[i]));
                 continue;
             }
-            long distinct = first.values[i] != null ? distinctOf(first.values[i]) : manyDistinct.get(i);
+            long distinct = first.values[i] != null ? distinctOf(first.values[i]) : pass.distinct()[i];
             double min = first.negInf[i] > 0 ? Double.NEGATIVE_INFINITY : first.finiteMin[i];
             double max = first.posInf[i] > 0 ? Double.POSITIVE_INFINITY : first.finiteMax[i];
             boolean allFinite = first.negInf[i] + first.posInf[i] == 0;
@@ -143,33 +142,27 @@ final class SparkProfiles {
     }
 
     /**
-     * The exact distinct count of the numerical columns with more values than the first pass
-     * counts one by one: Spark's own count(distinct), NaN (missing) left out. Spark counts −0.0
-     * and 0.0 as one value, as the profile does.
+     * The second pass over the numerical columns (counts per bin and grid cell, moments) and the
+     * exact distinct count of those with more values than the first pass counts one by one (NaN,
+     * missing, left out; −0.0 and 0.0 one value, as the profile counts them), by
+     * {@link DistinctCounting}: value ranges cut at the first pass's sketch quantiles, one range
+     * of every column per reduce task ({@code spark.sql.shuffle.partitions} tasks).
      */
-    private static Map<Integer, Long> manyDistinct(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first) {
-        List<Integer> which = new ArrayList<>();
-        List<Column> aggs = new ArrayList<>();
+    private static DistinctCounting.Result secondPass(Dataset<Row> reference, List<String> numNames, FirstPass.Counts first,
+            SecondPass.Spec spec) {
+        int buckets = Math.max(1, Integer.parseInt(reference.sparkSession().conf().get("spark.sql.shuffle.partitions")));
+        boolean[] countDistinct = new boolean[numNames.size()];
+        double[][] bucketCuts = new double[numNames.size()][];
         for (int i = 0; i < numNames.size(); i++) {
-            if (first.values[i] == null && first.count[i] > 0) {
-                Column c = functions.col(quoted(numNames.get(i))).cast("double");
-                which.add(i);
-                aggs.add(functions.count_distinct(functions.when(functions.not(functions.isnan(c)), c)));
+            countDistinct[i] = first.values[i] == null && first.count[i] > 0;
+            TreeSet<Double> cuts = new TreeSet<>();
+            for (int b = 1; countDistinct[i] && b < buckets; b++) {
+                cuts.add(first.sketches[i].quantile((double) b / buckets));
             }
+            bucketCuts[i] = cuts.stream().mapToDouble(Double::doubleValue).toArray();
         }
-        Map<Integer, Long> out = new HashMap<>();
-        if (aggs.isEmpty()) {
-            return out;
-        }
-        Row r = reference.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-        for (int k = 0; k < which.size(); k++) {
-            out.put(which.get(k), r.getLong(k));
-        }
-        return out;
-    }
-
-    private static String quoted(String name) {
-        return "`" + name.replace("`", "``") + "`";
+        return DistinctCounting.run(reference, numNames, countDistinct, bucketCuts, buckets,
+                DistinctCounting.DEFAULT_CHUNK_VALUES, spec);
     }
 
     /**

@@ -44,15 +44,8 @@ public final class SparkScaleTiming {
         long rows = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 10_000_000L;
         int columns = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int categorical = columns / 4;
-        StructField[] fs = new StructField[columns];
-        List<Field> fields = new ArrayList<>();
-        for (int c = 0; c < columns; c++) {
-            boolean cat = c >= columns - categorical;
-            fs[c] = DataTypes.createStructField("c" + c, cat ? DataTypes.StringType : DataTypes.DoubleType, false);
-            fields.add(new Field("c" + c, cat ? FieldType.STRING : FieldType.DOUBLE));
-        }
-        StructType struct = new StructType(fs);
-        Schema schema = new Schema(fields);
+        StructType struct = struct(columns, categorical);
+        Schema schema = schema(columns, categorical);
         ProfileOptions options = ProfileOptions.defaults();
         MonitorPolicy policy = MonitorPolicy.defaults();
         Clock clock = Clock.systemUTC();
@@ -97,11 +90,31 @@ public final class SparkScaleTiming {
         }
     }
 
+    /** The Spark schema: c0, c1, … doubles, the last {@code categorical} strings. */
+    static StructType struct(int columns, int categorical) {
+        StructField[] fs = new StructField[columns];
+        for (int c = 0; c < columns; c++) {
+            boolean cat = c >= columns - categorical;
+            fs[c] = DataTypes.createStructField("c" + c, cat ? DataTypes.StringType : DataTypes.DoubleType, false);
+        }
+        return new StructType(fs);
+    }
+
+    /** The same schema for frames. */
+    static Schema schema(int columns, int categorical) {
+        List<Field> fields = new ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            boolean cat = c >= columns - categorical;
+            fields.add(new Field("c" + c, cat ? FieldType.STRING : FieldType.DOUBLE));
+        }
+        return new Schema(fields);
+    }
+
     private static void report(String phase, long t0) {
         System.out.printf(Locale.ROOT, "%-48s %,10.0f ms%n", phase, (System.nanoTime() - t0) / 1e6);
     }
 
-    private static Dataset<Row> generate(SparkSession spark, long rows, int columns, int categorical, StructType struct,
+    static Dataset<Row> generate(SparkSession spark, long rows, int columns, int categorical, StructType struct,
             int side) {
         MapFunction<Long, Row> row = i -> {
             Object[] v = new Object[columns];
@@ -113,7 +126,7 @@ public final class SparkScaleTiming {
         return spark.range(rows).as(Encoders.LONG()).map(row, Encoders.row(struct));
     }
 
-    private static Frame frame(Schema schema, long rows, int columns, int categorical, int side) {
+    static Frame frame(Schema schema, long rows, int columns, int categorical, int side) {
         int n = Math.toIntExact(rows);
         List<Object> cols = new ArrayList<>();
         for (int c = 0; c < columns; c++) {
