@@ -1,13 +1,7 @@
 package dev.mlops.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -130,30 +124,10 @@ final class DistinctCounting {
     private static SecondPass.Bins mergeBins(Iterable<byte[]> parts) {
         SecondPass.Bins merged = null;
         for (byte[] p : parts) {
-            SecondPass.Bins b = (SecondPass.Bins) fromBytes(p);
+            SecondPass.Bins b = SecondPass.Bins.decode(p);
             merged = merged == null ? b : merged.mergeFrom(b);
         }
         return merged;
-    }
-
-    private static byte[] toBytes(Serializable o) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Object fromBytes(byte[] b) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(b))) {
-            return in.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -221,7 +195,7 @@ final class DistinctCounting {
                     readChunk();
                 }
                 if (pending.isEmpty() && !binsSent) {
-                    pending.add(new Tuple2<>(BINS_KEY, toBytes(bins)));
+                    pending.add(new Tuple2<>(BINS_KEY, bins.encode()));
                     binsSent = true;
                 }
                 return !pending.isEmpty();

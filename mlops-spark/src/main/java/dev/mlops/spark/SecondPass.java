@@ -1,7 +1,13 @@
 package dev.mlops.spark;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * The second pass of a profile, once the first has fixed each numerical column's interval bin
@@ -53,6 +59,72 @@ final class SecondPass {
             double d = x - mean[i];
             mean[i] += d / n;
             m2[i] += d * (x - mean[i]);
+        }
+
+        private Bins(long[][] binCounts, long[][] cells, long[] finite, double[] mean, double[] m2) {
+            this.binCounts = binCounts;
+            this.cells = cells;
+            this.finite = finite;
+            this.mean = mean;
+            this.m2 = m2;
+        }
+
+        /** Its bytes for the shuffle: plain numbers, so reading them back instantiates nothing. */
+        byte[] encode() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(finite.length);
+                for (int i = 0; i < finite.length; i++) {
+                    writeLongs(out, binCounts[i]);
+                    writeLongs(out, cells[i]);
+                    out.writeLong(finite[i]);
+                    out.writeDouble(mean[i]);
+                    out.writeDouble(m2[i]);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        /** Reads what {@link #encode} wrote. */
+        static Bins decode(byte[] b) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
+                int n = in.readInt();
+                long[][] binCounts = new long[n][];
+                long[][] cells = new long[n][];
+                long[] finite = new long[n];
+                double[] mean = new double[n];
+                double[] m2 = new double[n];
+                for (int i = 0; i < n; i++) {
+                    binCounts[i] = readLongs(in);
+                    cells[i] = readLongs(in);
+                    finite[i] = in.readLong();
+                    mean[i] = in.readDouble();
+                    m2[i] = in.readDouble();
+                }
+                if (in.read() != -1) {
+                    throw new IllegalStateException("second-pass summary: bytes after its last column");
+                }
+                return new Bins(binCounts, cells, finite, mean, m2);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
+            out.writeInt(values.length);
+            for (long v : values) {
+                out.writeLong(v);
+            }
+        }
+
+        private static long[] readLongs(DataInputStream in) throws IOException {
+            long[] values = new long[in.readInt()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = in.readLong();
+            }
+            return values;
         }
 
         Bins mergeFrom(Bins o) {
