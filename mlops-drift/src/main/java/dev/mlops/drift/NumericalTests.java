@@ -55,22 +55,9 @@ public final class NumericalTests {
         long[] b = keys[1];
         int n1 = a.length;
         int n2 = b.length;
-        double maxS = Double.NEGATIVE_INFINITY;
-        double minDiff = Double.POSITIVE_INFINITY;
-        int i = 0;
-        int j = 0;
-        while (i < n1 || j < n2) {
-            long v = (j >= n2 || (i < n1 && (a[i] ^ Long.MIN_VALUE) <= (b[j] ^ Long.MIN_VALUE))) ? a[i] : b[j];
-            while (i < n1 && a[i] == v) {
-                i++;
-            }
-            while (j < n2 && b[j] == v) {
-                j++;
-            }
-            double diff = (double) i / n1 - (double) j / n2;
-            maxS = Math.max(maxS, diff);
-            minDiff = Math.min(minDiff, diff);
-        }
+        double[] extremes = EcdfDifference.extremes(a, b);
+        double maxS = extremes[0];
+        double minDiff = extremes[1];
         double minS = Math.max(0.0, Math.min(1.0, -minDiff));
         double d = minS > maxS ? minS : maxS;
         long g = Samples.gcd(n1, n2);
