@@ -1,8 +1,8 @@
 package dev.mlops.drift;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -78,23 +78,43 @@ public final class BinnedDistances {
             }
             return new BinnedShares(labels, edges, rs, cs);
         }
-        TreeMap<Double, long[]> counts = new TreeMap<>();
-        for (double v : ref) {
-            counts.computeIfAbsent(v, k -> new long[2])[0]++;
-        }
-        for (double v : cur) {
-            counts.computeIfAbsent(v, k -> new long[2])[1]++;
-        }
-        List<String> labels = new ArrayList<>(counts.size());
-        double[] rs = new double[counts.size()];
-        double[] cs = new double[counts.size()];
-        String[] texts = BinLabels.of(counts.keySet().stream().mapToDouble(Double::doubleValue).toArray());
+        // one bin per value of either sample, in order: both are sorted, so walk their runs together
+        int n = ref.length;
+        int m = cur.length;
+        double[] values = new double[Math.min(n + m, 64)];
+        long[] refCounts = new long[values.length];
+        long[] curCounts = new long[values.length];
+        int bins = 0;
         int i = 0;
-        for (Map.Entry<Double, long[]> e : counts.entrySet()) {
-            labels.add(texts[i]);
-            rs[i] = (double) e.getValue()[0] / ref.length;
-            cs[i] = (double) e.getValue()[1] / cur.length;
-            i++;
+        int j = 0;
+        while (i < n || j < m) {
+            double v = (j >= m || (i < n && ref[i] <= cur[j])) ? ref[i] : cur[j];
+            int i0 = i;
+            int j0 = j;
+            while (i < n && ref[i] == v) {
+                i++;
+            }
+            while (j < m && cur[j] == v) {
+                j++;
+            }
+            if (bins == values.length) {
+                values = Arrays.copyOf(values, 2 * bins);
+                refCounts = Arrays.copyOf(refCounts, 2 * bins);
+                curCounts = Arrays.copyOf(curCounts, 2 * bins);
+            }
+            values[bins] = v;
+            refCounts[bins] = i - i0;
+            curCounts[bins] = j - j0;
+            bins++;
+        }
+        String[] texts = BinLabels.of(Arrays.copyOf(values, bins));
+        List<String> labels = new ArrayList<>(bins);
+        double[] rs = new double[bins];
+        double[] cs = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            labels.add(texts[b]);
+            rs[b] = (double) refCounts[b] / n;
+            cs[b] = (double) curCounts[b] / m;
         }
         return new BinnedShares(labels, new double[0], rs, cs);
     }
