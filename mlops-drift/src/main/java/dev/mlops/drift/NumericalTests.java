@@ -322,9 +322,10 @@ public final class NumericalTests {
         double fi = 0.0;
         double fj = 0.0;
         double prev = Math.min(a[0], b[0]);
-        while (i < n && j < m) {
-            double x = a[i];
-            double y = b[j];
+        while (i < n || j < m) {
+            // a used-up sample reads as +Infinity, which is never taken (both samples are finite)
+            double x = i < n ? a[i] : Double.POSITIVE_INFINITY;
+            double y = j < m ? b[j] : Double.POSITIVE_INFINITY;
             // 1 when x <= y: y − x is then +0.0 or positive (no −0.0 in either sample)
             int t = 1 - (int) (Double.doubleToRawLongBits(y - x) >>> 63);
             long xb = Double.doubleToRawLongBits(x);
@@ -344,24 +345,6 @@ public final class NumericalTests {
             long fjb = Double.doubleToRawLongBits(fj);
             fi = Double.longBitsToDouble(fib ^ ((fib ^ qb) & -(long) t));
             fj = Double.longBitsToDouble(fjb ^ ((fjb ^ qb) & -(long) (1 - t)));
-        }
-        // one sample is used up: the rest of the other, F of the used-up one staying at 1
-        while (i < n || j < m) {
-            boolean fromA = j >= m;
-            double v = fromA ? a[i] : b[j];
-            double diff = Math.abs(fi - fj);
-            double term = (p == 1 ? diff : diff * diff) * (v - prev);
-            double s = sum + term;
-            comp += Math.abs(sum) >= Math.abs(term) ? (sum - s) + term : (term - s) + sum;
-            sum = s;
-            prev = v;
-            if (fromA) {
-                i++;
-                fi = (double) i / n;
-            } else {
-                j++;
-                fj = (double) j / m;
-            }
         }
         double total = sum + comp;
         return p == 1 ? total : Math.sqrt(total);
