@@ -98,7 +98,7 @@ abstract class RolloutFleetKit {
         Files.createDirectories(barrier);
         Path stderr = dir.resolveSibling(dir.getFileName() + "-" + instance + ".err");
         // 4,000 ticks only bound a run gone wrong: a one-off simulation of the kill scenario with the
-        // policy's own decide() (20,000 runs, docs/rollouts.md) promoted within 17 ticks of a
+        // policy's own decide() (100,000 runs, docs/rollouts.md) promoted within 18 ticks of a
         // survivor at the second step
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RolloutFleetChild.class.getName(), storeSpec(),
