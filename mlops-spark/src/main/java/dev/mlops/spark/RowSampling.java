@@ -57,7 +57,7 @@ final class RowSampling {
             return List.of(l.encode()).iterator();
         }, true).treeAggregate(new Lowest(size, numbers, texts).encode(), RowSampling::merge, RowSampling::merge);
         Lowest lowest = Lowest.decode(merged); // a dataset without partitions: no rows
-        List<Sampled> kept = new ArrayList<>(lowest.heap);
+        List<Sampled> kept = lowest.kept();
         kept.sort(Comparator.comparingInt(Sampled::partition).thenComparingLong(Sampled::position));
         return new Sample(frame(schema, numeric, kept), lowest.rows);
     }
@@ -166,6 +166,11 @@ final class RowSampling {
             this.numbers = numbers;
             this.texts = texts;
             this.heap = new PriorityQueue<>(Math.min(size, 1 << 16) + 1, (a, b) -> b.compareTo(a));
+        }
+
+        /** @return the rows kept, in no order */
+        List<Sampled> kept() {
+            return new ArrayList<>(heap);
         }
 
         /** Whether a row of this priority and place would enter the heap (so that its cells are read only then). */
