@@ -1,8 +1,9 @@
 package dev.mlops.quality;
 
-import java.io.Serial;
-import java.io.Serializable;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 
 /**
  * The exact sum of doubles, rounded once when read: a fixed-point accumulator wide enough for
@@ -14,9 +15,7 @@ import java.math.BigInteger;
  * <p>Infinities and NaN are counted apart and give the result plain summation gives: NaN if a
  * NaN was added or both infinities were, else the infinity added. Not thread-safe.
  */
-public final class ExactSum implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+public final class ExactSum {
 
     /** Bits per digit: a digit takes 2^31 additions of 32-bit parts before its long can overflow. */
     private static final int DIGIT_BITS = 32;
@@ -25,6 +24,10 @@ public final class ExactSum implements Serializable {
     private static final int DIGITS = (2098 + DIGIT_BITS - 1) / DIGIT_BITS + 3;
     /** Carries are propagated after this many additions, well before a digit can overflow. */
     private static final int NORMALIZE_EVERY = 1 << 30;
+    /** The most bytes of the two's complement of a sum: 32 bits per digit below the top one, 64 for it. */
+    /** The fewest bytes {@link #writeTo} writes: three counts and a one-byte finite part. */
+    static final int MIN_BYTES = 3 * 8 + 4 + 1;
+    private static final int MAX_SCALED_BYTES = (DIGITS - 1) * 4 + 8;
 
     private final long[] digits = new long[DIGITS];
     private int sinceNormalized;
@@ -119,12 +122,68 @@ public final class ExactSum implements Serializable {
         if (negativeInfinities > 0) {
             return Double.NEGATIVE_INFINITY;
         }
+        return times2PowMinus1074(scaled());
+    }
+
+    /** The finite part as the whole number {@code sum * 2^1074}. */
+    private BigInteger scaled() {
         normalize();
         BigInteger scaled = BigInteger.valueOf(digits[DIGITS - 1]);
         for (int i = DIGITS - 2; i >= 0; i--) {
             scaled = scaled.shiftLeft(DIGIT_BITS).add(BigInteger.valueOf(digits[i]));
         }
-        return times2PowMinus1074(scaled);
+        return scaled;
+    }
+
+    /**
+     * Writes the sum as {@link ValidationState#toBytes} carries it: the counts of +Infinity,
+     * -Infinity and NaN (long each), then the finite part {@code sum * 2^1074} as the length (int)
+     * and bytes of its two's complement, a few bytes for most sums instead of all the digits.
+     */
+    void writeTo(DataOutputStream out) throws IOException {
+        out.writeLong(positiveInfinities);
+        out.writeLong(negativeInfinities);
+        out.writeLong(nans);
+        byte[] scaled = scaled().toByteArray();
+        out.writeInt(scaled.length);
+        out.write(scaled);
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote.
+     *
+     * @throws IllegalArgumentException naming {@code what} if a count is negative or the finite
+     *     part's length is out of range; the buffer's underflow if the bytes end early
+     */
+    static ExactSum readFrom(ByteBuffer in, String what) {
+        ExactSum s = new ExactSum();
+        s.positiveInfinities = nonNegative(in.getLong(), what, "+Infinity count");
+        s.negativeInfinities = nonNegative(in.getLong(), what, "-Infinity count");
+        s.nans = nonNegative(in.getLong(), what, "NaN count");
+        int length = in.getInt();
+        if (length < 1 || length > Math.min(MAX_SCALED_BYTES, in.remaining())) {
+            throw new IllegalArgumentException(what + ": finite part of " + length + " bytes, expected 1 to "
+                    + Math.min(MAX_SCALED_BYTES, in.remaining()));
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        BigInteger scaled = new BigInteger(bytes);
+        for (int i = 0; i < DIGITS - 1; i++) {
+            s.digits[i] = scaled.longValue() & DIGIT_MASK;
+            scaled = scaled.shiftRight(DIGIT_BITS); // arithmetic: the sign stays in what is left
+        }
+        if (scaled.bitLength() > 63) {
+            throw new IllegalArgumentException(what + ": finite part beyond the range of a sum");
+        }
+        s.digits[DIGITS - 1] = scaled.longValue();
+        return s;
+    }
+
+    private static long nonNegative(long v, String what, String field) {
+        if (v < 0) {
+            throw new IllegalArgumentException(what + ": " + field + " is " + v + ", expected >= 0");
+        }
+        return v;
     }
 
     /** {@code scaled * 2^-1074}, correctly rounded. */

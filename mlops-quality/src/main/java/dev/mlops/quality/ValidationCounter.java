@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
 /**
  * Counts cells into {@link ValidationState}s for a {@link ValidationPlan}: the part of a plan
  * that runs where the rows are (a Spark executor, or the in-process loop). It holds only column
- * kinds, regular expressions and allowed categories, and is Serializable. Not thread-safe
+ * kinds, regular expressions and allowed categories, and is Serializable because a batch engine
+ * ships it with its tasks' code (Spark serializes its closures itself); the states it fills
+ * travel as {@link ValidationState#toBytes}. Not thread-safe
  * (compiled patterns are cached); give each thread its own copy.
  */
 public final class ValidationCounter implements Serializable {

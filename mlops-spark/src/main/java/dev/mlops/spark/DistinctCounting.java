@@ -1,7 +1,6 @@
 package dev.mlops.spark;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -44,8 +43,45 @@ final class DistinctCounting {
     record Result(SecondPass.Bins bins, long[] distinct) {
     }
 
-    /** A reduced key: a bucket's distinct size, or the merged second-pass summary. */
-    private record Reduced(int key, long size, SecondPass.Bins bins) implements Serializable {
+    /**
+     * A reduced key: a bucket's distinct size, or the merged second-pass summary. It reaches the
+     * driver as {@link #encode}: format byte, then 0, the key and the size (varints), or 1 and the
+     * summary's own bytes.
+     */
+    record Reduced(int key, long size, SecondPass.Bins bins) {
+        static final byte FORMAT = 1;
+
+        byte[] encode() {
+            SummaryBytes.Writer out = new SummaryBytes.Writer(bins == null ? 24 : 64).writeByte(FORMAT);
+            if (bins == null) {
+                return out.writeByte(0).count(key).count(size).toByteArray();
+            }
+            return out.writeByte(1).bytes(bins.encode()).toByteArray();
+        }
+
+        /**
+         * Reads what {@link #encode} wrote.
+         *
+         * @throws IllegalArgumentException naming what is wrong with truncated or corrupt bytes
+         */
+        static Reduced decode(byte[] b) {
+            SummaryBytes.Reader in = new SummaryBytes.Reader(b, "reduced distinct count", FORMAT);
+            int kind = in.readByte("kind");
+            Reduced r;
+            if (kind == 0) {
+                long key = in.count("bucket");
+                if (key > Integer.MAX_VALUE) {
+                    throw in.bad("bucket is " + key + ", beyond " + Integer.MAX_VALUE);
+                }
+                r = new Reduced((int) key, in.count("distinct size"), null);
+            } else if (kind == 1) {
+                r = new Reduced(BINS_KEY, 0, SecondPass.Bins.decode(in.bytes("second-pass summary")));
+            } else {
+                throw in.bad("kind " + kind + ", expected 0 (a bucket's size) or 1 (the second-pass summary)");
+            }
+            in.end("field");
+            return r;
+        }
     }
 
     /**
@@ -101,14 +137,16 @@ final class DistinctCounting {
         // only these columns become Row cells (decoding the others, strings above all, costs as much as counting)
         Dataset<Row> projected = data.select(names.stream().map(SparkColumns::column).toArray(Column[]::new));
         // no map-side combine: a task's slices of one key are merged with the others' after the shuffle, once
-        List<Reduced> reduced = projected.javaRDD()
+        // what reaches the driver is our bytes, read back by Reduced.decode
+        List<byte[]> reduced = projected.javaRDD()
                 .mapPartitionsToPair(new Slicing(countDistinct.clone(), cutKeys, buckets, chunkRows, second))
                 .groupByKey(new HashPartitioner(buckets))
-                .map(t -> t._1() == BINS_KEY ? new Reduced(BINS_KEY, 0, mergeBins(t._2()))
-                        : new Reduced(t._1(), unionSize(t._2()), null))
+                .map(t -> (t._1() == BINS_KEY ? new Reduced(BINS_KEY, 0, mergeBins(t._2()))
+                        : new Reduced(t._1(), unionSize(t._2()), null)).encode())
                 .collect();
         SecondPass.Bins bins = null;
-        for (Reduced r : reduced) {
+        for (byte[] bytes : reduced) {
+            Reduced r = Reduced.decode(bytes);
             if (r.key() == BINS_KEY) {
                 bins = r.bins();
             } else {
@@ -148,8 +186,10 @@ final class DistinctCounting {
         private final long[][] cutKeys;
         private final int buckets;
         private final int chunkRows;
-        private final SecondPass.Spec second;
-        /** The second pass's grid cuts and bin edges as keys, or null. */
+        /** The second pass's bin edges and grid cuts (keys and values) and scales, or null: numbers only. */
+        private final double[][] edges;
+        private final double[][] cuts;
+        private final double[] scale;
         private final long[][] gridKeys;
         private final long[][] edgeKeys;
 
@@ -158,7 +198,9 @@ final class DistinctCounting {
             this.cutKeys = cutKeys;
             this.buckets = buckets;
             this.chunkRows = chunkRows;
-            this.second = second;
+            this.edges = second == null ? null : second.edges();
+            this.cuts = second == null ? null : second.cuts();
+            this.scale = second == null ? null : second.scale();
             this.gridKeys = second == null ? null : keysOf(second.cuts());
             this.edgeKeys = second == null ? null : keysOf(second.edges());
         }
@@ -182,8 +224,8 @@ final class DistinctCounting {
             private final ArrayDeque<Tuple2<Integer, byte[]>> pending = new ArrayDeque<>();
             private final long[][] keys = new long[countDistinct.length][];
             private final int[] filled = new int[countDistinct.length];
-            private final SecondPass.Bins bins = second == null ? null : new SecondPass.Bins(second.edges(), second.cuts());
-            private boolean binsSent = second == null;
+            private final SecondPass.Bins bins = edges == null ? null : new SecondPass.Bins(edges, cuts);
+            private boolean binsSent = edges == null;
 
             SliceIterator(Iterator<Row> rows) {
                 this.rows = rows;
@@ -223,7 +265,7 @@ final class DistinctCounting {
                         if (!Double.isNaN(v)) {
                             keys[c][filled[c]++] = key(v);
                             if (bins != null && Double.isFinite(v)) {
-                                bins.addMoment(c, v / second.scale()[c]);
+                                bins.addMoment(c, v / scale[c]);
                             }
                         }
                     }
@@ -239,11 +281,11 @@ final class DistinctCounting {
                         continue;
                     }
                     n = unique(k, n);
-                    long[] cuts = cutKeys[c];
+                    long[] bucketCuts = cutKeys[c];
                     int from = 0;
-                    for (int b = 0; b <= cuts.length && from < n; b++) {
-                        // bucket b: keys below cuts[b] (the last bucket: all the rest)
-                        int to = b < cuts.length ? lowerBound(k, from, n, cuts[b]) : n;
+                    for (int b = 0; b <= bucketCuts.length && from < n; b++) {
+                        // bucket b: keys below bucketCuts[b] (the last bucket: all the rest)
+                        int to = b < bucketCuts.length ? lowerBound(k, from, n, bucketCuts[b]) : n;
                         if (to > from) {
                             pending.add(new Tuple2<>(c * buckets + b, encode(k, from, to)));
                         }
@@ -259,10 +301,10 @@ final class DistinctCounting {
              */
             private void countSorted(int c, long[] k, int n) {
                 long[] grid = gridKeys[c];
-                long[] edges = edgeKeys[c];
+                long[] edgeKey = edgeKeys[c];
                 long[] cells = bins.cells[c];
                 long[] binCounts = bins.binCounts[c];
-                int lastBin = edges.length - 2;
+                int lastBin = edgeKey.length - 2;
                 int cell = 0;
                 int edge = 0;
                 for (int i = 0; i < n; i++) {
@@ -271,8 +313,8 @@ final class DistinctCounting {
                         cell++;
                     }
                     cells[cell]++;
-                    if (edges.length > 0) {
-                        while (edge < edges.length && edges[edge] <= v) {
+                    if (edgeKey.length > 0) {
+                        while (edge < edgeKey.length && edgeKey[edge] <= v) {
                             edge++;
                         }
                         binCounts[Math.max(0, Math.min(lastBin, edge - 1))]++;
@@ -308,15 +350,19 @@ final class DistinctCounting {
         return lo;
     }
 
+    /** The first byte of a slice ({@link #encode}): the version of its format. */
+    static final byte SLICE_FORMAT = 1;
+
     /**
-     * Sorted distinct keys as bytes: the count (varint), then the first key and each next key's
-     * distance from the one before as unsigned varints (distances of distinct sorted keys are at
-     * least 1 and fit 64 unsigned bits).
+     * Sorted distinct keys as bytes: format byte ({@value #SLICE_FORMAT}), the count (varint),
+     * then the first key and each next key's distance from the one before as unsigned varints
+     * (distances of distinct sorted keys are at least 1 and fit 64 unsigned bits).
      */
     static byte[] encode(long[] keys, int from, int to) {
-        // at most 10 bytes a varint; the count's, then the keys'
-        byte[] out = new byte[10 + (to - from) * 10];
-        int at = writeVarint(out, 0, to - from);
+        // the format byte, then at most 10 bytes a varint: the count's, then the keys'
+        byte[] out = new byte[11 + (to - from) * 10];
+        out[0] = SLICE_FORMAT;
+        int at = writeVarint(out, 1, to - from);
         long previous = 0;
         for (int i = from; i < to; i++) {
             at = writeVarint(out, at, keys[i] - previous);
@@ -325,15 +371,25 @@ final class DistinctCounting {
         return Arrays.copyOf(out, at);
     }
 
+    /**
+     * Reads what {@link #encode} wrote.
+     *
+     * @throws IllegalArgumentException naming what is wrong if the bytes are truncated, of another
+     *     format, hold more keys than bytes, keys out of order or repeated, or go on after the last key
+     */
     static long[] decode(byte[] bytes) {
-        int[] at = {0};
-        int n = (int) readVarint(bytes, at);
-        long[] keys = new long[n];
+        SummaryBytes.Reader in = new SummaryBytes.Reader(bytes, "distinct-value slice", SLICE_FORMAT);
+        long[] keys = new long[in.length("key count", 1)];
         long previous = 0;
-        for (int i = 0; i < n; i++) {
-            previous += readVarint(bytes, at);
-            keys[i] = previous;
+        for (int i = 0; i < keys.length; i++) {
+            long next = previous + in.varint("keys");
+            if (i > 0 && next <= previous) {
+                throw in.bad("key " + i + " is not above the one before");
+            }
+            keys[i] = next;
+            previous = next;
         }
+        in.end("key");
         return keys;
     }
 
@@ -378,18 +434,5 @@ final class DistinctCounting {
         }
         out[at++] = (byte) v;
         return at;
-    }
-
-    private static long readVarint(byte[] bytes, int[] at) {
-        long v = 0;
-        int shift = 0;
-        while (true) {
-            byte b = bytes[at[0]++];
-            v |= (long) (b & 0x7F) << shift;
-            if (b >= 0) {
-                return v;
-            }
-            shift += 7;
-        }
     }
 }

@@ -1,14 +1,5 @@
 package dev.mlops.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.Serial;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
-
 /**
  * The second pass of a profile, once the first has fixed each numerical column's interval bin
  * edges, grid cut points and scale: exact counts per bin and per grid cell, and the mean and
@@ -23,15 +14,16 @@ final class SecondPass {
 
     /**
      * What the second pass needs from the first, per numerical column: interval bin edges (empty
-     * for value bins), the grid's cut points and the scale of the moments.
+     * for value bins), the grid's cut points and the scale of the moments. It stays on the driver:
+     * the scan's function carries its arrays of numbers.
      */
-    record Spec(double[][] edges, double[][] cuts, double[] scale) implements Serializable {
+    record Spec(double[][] edges, double[][] cuts, double[] scale) {
     }
 
-    /** The mergeable second-pass summary of some rows. */
-    static final class Bins implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
+    /** The mergeable second-pass summary of some rows; it crosses the shuffle as {@link #encode}. */
+    static final class Bins {
+        /** The first byte of {@link #encode}: the version of the format. */
+        static final byte FORMAT = 1;
 
         final long[][] binCounts;
         /** cells[j]: values with exactly j cut points at or below them. */
@@ -69,60 +61,65 @@ final class SecondPass {
             this.m2 = m2;
         }
 
-        /** Its bytes for the shuffle: plain numbers, so reading them back instantiates nothing. */
+        /**
+         * Its bytes for the shuffle: format byte ({@value #FORMAT}), the column count, then per
+         * column its bin counts and cell counts (a length, then each count) and its finite count
+         * (varints), mean and sum of squared deviations (raw doubles). Reading them back
+         * instantiates nothing.
+         */
         byte[] encode() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(finite.length);
-                for (int i = 0; i < finite.length; i++) {
-                    writeLongs(out, binCounts[i]);
-                    writeLongs(out, cells[i]);
-                    out.writeLong(finite[i]);
-                    out.writeDouble(mean[i]);
-                    out.writeDouble(m2[i]);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            int longs = 0;
+            for (int i = 0; i < finite.length; i++) {
+                longs += binCounts[i].length + cells[i].length;
             }
-            return bytes.toByteArray();
+            SummaryBytes.Writer out = new SummaryBytes.Writer(8 + 30 * finite.length + 3 * longs).writeByte(FORMAT);
+            out.count(finite.length);
+            for (int i = 0; i < finite.length; i++) {
+                writeCounts(out, binCounts[i]);
+                writeCounts(out, cells[i]);
+                out.count(finite[i]).number(mean[i]).number(m2[i]);
+            }
+            return out.toByteArray();
         }
 
-        /** Reads what {@link #encode} wrote. */
+        /**
+         * Reads what {@link #encode} wrote.
+         *
+         * @throws IllegalArgumentException naming what is wrong if the bytes are truncated, of
+         *     another format, hold a negative count or a length the bytes cannot back, or go on after
+         *     the last column
+         */
         static Bins decode(byte[] b) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
-                int n = in.readInt();
-                long[][] binCounts = new long[n][];
-                long[][] cells = new long[n][];
-                long[] finite = new long[n];
-                double[] mean = new double[n];
-                double[] m2 = new double[n];
-                for (int i = 0; i < n; i++) {
-                    binCounts[i] = readLongs(in);
-                    cells[i] = readLongs(in);
-                    finite[i] = in.readLong();
-                    mean[i] = in.readDouble();
-                    m2[i] = in.readDouble();
-                }
-                if (in.read() != -1) {
-                    throw new IllegalStateException("second-pass summary: bytes after its last column");
-                }
-                return new Bins(binCounts, cells, finite, mean, m2);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            SummaryBytes.Reader in = new SummaryBytes.Reader(b, "second-pass summary", FORMAT);
+            // a column takes at least 2 lengths, a count and 2 doubles
+            int n = in.length("column count", 19);
+            long[][] binCounts = new long[n][];
+            long[][] cells = new long[n][];
+            long[] finite = new long[n];
+            double[] mean = new double[n];
+            double[] m2 = new double[n];
+            for (int i = 0; i < n; i++) {
+                binCounts[i] = readCounts(in, "bin counts of column " + i);
+                cells[i] = readCounts(in, "cell counts of column " + i);
+                finite[i] = in.count("finite count of column " + i);
+                mean[i] = in.number("mean of column " + i);
+                m2[i] = in.number("squared deviations of column " + i);
             }
+            in.end("column");
+            return new Bins(binCounts, cells, finite, mean, m2);
         }
 
-        private static void writeLongs(DataOutputStream out, long[] values) throws IOException {
-            out.writeInt(values.length);
+        private static void writeCounts(SummaryBytes.Writer out, long[] values) {
+            out.count(values.length);
             for (long v : values) {
-                out.writeLong(v);
+                out.count(v);
             }
         }
 
-        private static long[] readLongs(DataInputStream in) throws IOException {
-            long[] values = new long[in.readInt()];
+        private static long[] readCounts(SummaryBytes.Reader in, String field) {
+            long[] values = new long[in.length(field, 1)];
             for (int j = 0; j < values.length; j++) {
-                values[j] = in.readLong();
+                values[j] = in.count(field);
             }
             return values;
         }

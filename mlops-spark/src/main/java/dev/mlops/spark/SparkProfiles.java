@@ -55,7 +55,7 @@ final class SparkProfiles {
         int[] num = SparkColumns.indices(reference.schema(), numNames);
         int[] cat = SparkColumns.indices(reference.schema(), catNames);
 
-        FirstPass.Counts first = reference.select(new FirstPass(num, cat, options.sketchK()).toColumn()).first();
+        FirstPass.Counts first = FirstPass.Counts.decode(reference.select(new FirstPass(num, cat, options.sketchK()).toColumn()).first());
 
         int n = num.length;
         double[][] edges = new double[n][];

@@ -75,10 +75,11 @@ public final class SparkValidation {
         ValidationPlan plan = ValidationPlan.of(suite, schema(struct, suite));
         ValidationCounter counter = plan.counter();
         int[] indices = SparkColumns.indices(struct, plan.columns().stream().map(Field::name).toList());
-        ValidationState first = data.select(new ValidationCounting(counter, indices, null).toColumn()).first();
+        ValidationState first = ValidationState.fromBytes(
+                data.select(new ValidationCounting(counter, indices, null).toColumn()).first());
         ValidationState second = null;
         if (counter.needsSecondPass()) {
-            second = data.select(new ValidationCounting(counter, indices, first).toColumn()).first();
+            second = ValidationState.fromBytes(data.select(new ValidationCounting(counter, indices, first).toColumn()).first());
         }
         Map<String, DistinctCounts> distinct = distinct(data, plan);
         return plan.result(first, second, distinct);

@@ -68,7 +68,8 @@ public final class SparkPassTiming {
             for (int r = 0; r < repeats; r++) {
                 System.out.printf(Locale.ROOT, "round %d%n", r + 1);
                 t0 = System.nanoTime();
-                FirstPass.Counts first = reference.select(new FirstPass(num, cat, options.sketchK()).toColumn()).first();
+                FirstPass.Counts first = FirstPass.Counts.decode(
+                        reference.select(new FirstPass(num, cat, options.sketchK()).toColumn()).first());
                 report("spark: first pass", t0);
                 double[][] edges = new double[numerical][];
                 double[][] cuts = new double[numerical][];
