@@ -8,6 +8,7 @@ import dev.mlops.drift.ProfileOptions;
 import dev.mlops.drift.ReferenceProfile;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,9 @@ import java.util.Locale;
  * without Spark, on the values mlops-spark's {@code SparkScaleTiming} generates (each cell a
  * fixed function of row and column). For each row count it builds the frame, then profiles the
  * numerical columns alone, the categorical columns alone and the whole frame, {@code rounds}
- * times each, printing the time and the garbage collectors' time and count over each profile.
+ * times each, printing the wall time, the profiling thread's CPU time (the profile runs on one
+ * thread; on a loaded machine the CPU time is the steadier figure) and the garbage collectors'
+ * time and count over each profile.
  * Run with
  * {@code java -Xmx8g -cp mlops-bench/target/benchmarks.jar dev.mlops.bench.ProfileScaleTiming 1000000,3000000,10000000 20 2}
  * (add {@code -Xlog:gc} for every collection); numbers count only on an idle machine.
@@ -28,6 +31,7 @@ import java.util.Locale;
  */
 public final class ProfileScaleTiming {
     private static final String[] CATEGORIES = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private ProfileScaleTiming() {
     }
@@ -65,12 +69,15 @@ public final class ProfileScaleTiming {
     private static void time(int rows, int round, String what, java.util.function.Supplier<ReferenceProfile> work) {
         long gcMillis = gcMillis();
         long gcCount = gcCount();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         ReferenceProfile p = work.get();
         double ms = (System.nanoTime() - t0) / 1e6;
-        System.out.printf(Locale.ROOT, "rows=%,11d round %d %-16s %,9.0f ms  (%,6.1f ns per value; gc %,6d ms in %d)  %s%n",
-                rows, round, what, ms, ms * 1e6 / ((double) rows * p.columns().size()), gcMillis() - gcMillis,
-                gcCount() - gcCount, p.sha256().substring(0, 12));
+        double cpuMs = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        double values = (double) rows * p.columns().size();
+        System.out.printf(Locale.ROOT, "rows=%,11d round %d %-16s %,9.0f ms (%,6.1f ns/value), this thread's cpu %,9.0f ms "
+                + "(%,6.1f ns/value); gc %,6d ms in %d  %s%n", rows, round, what, ms, ms * 1e6 / values, cpuMs,
+                cpuMs * 1e6 / values, gcMillis() - gcMillis, gcCount() - gcCount, p.sha256().substring(0, 12));
     }
 
     private static long gcMillis() {
