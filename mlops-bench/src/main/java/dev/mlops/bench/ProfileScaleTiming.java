@@ -10,6 +10,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,7 +28,8 @@ import java.util.Locale;
  * (add {@code -Xlog:gc} for every collection); numbers count only on an idle machine.
  *
  * <p>Arguments: row counts separated by commas (default 1,000,000), columns (default 20),
- * rounds (default 2; the first warms up).
+ * rounds (default 2; the first warms up), megabytes of live ballast held through the run
+ * (default 0; to see the profile in a heap that also holds other data, as Spark's cache).
  */
 public final class ProfileScaleTiming {
     private static final String[] CATEGORIES = {"a", "b", "c", "d", "e", "f", "g", "h"};
@@ -41,6 +43,8 @@ public final class ProfileScaleTiming {
         String[] rowCounts = (args.length > 0 ? args[0] : "1000000").replace("_", "").split(",");
         int columns = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        // live data the profile shares the heap with, as it shares it with Spark's cache in SparkScaleTiming
+        long[][] ballast = new long[args.length > 3 ? Integer.parseInt(args[3]) : 0][];
         int categorical = columns / 4;
         Schema schema = schema(columns, categorical);
         List<String> numericals = new ArrayList<>();
@@ -49,13 +53,19 @@ public final class ProfileScaleTiming {
             (f.type().isNumeric() ? numericals : categoricals).add(f.name());
         }
         ProfileOptions options = ProfileOptions.defaults();
-        System.out.printf(Locale.ROOT, "columns=%d (%d categorical), max heap %,d MB%n", columns, categorical,
-                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "columns=%d (%d categorical), max heap %,d MB, ballast %,d MB%n", columns,
+                categorical, Runtime.getRuntime().maxMemory() >> 20, ballast.length);
         for (String r : rowCounts) {
             int rows = Integer.parseInt(r);
             long t0 = System.nanoTime();
             Frame frame = frame(schema, rows, columns, categorical);
             System.out.printf(Locale.ROOT, "rows=%,d: frame built in %,.0f ms%n", rows, (System.nanoTime() - t0) / 1e6);
+            for (int i = 0; i < ballast.length; i++) {
+                if (ballast[i] == null) { // made after the first frame, which needs twice its size while it is built
+                    ballast[i] = new long[1 << 17]; // 1 MiB each, small enough not to be humongous
+                    Arrays.fill(ballast[i], i);
+                }
+            }
             Frame numerical = frame.select(numericals);
             Frame categoricalOnly = frame.select(categoricals);
             for (int round = 1; round <= rounds; round++) {
@@ -64,6 +74,7 @@ public final class ProfileScaleTiming {
                 time(rows, round, "all " + columns, () -> ReferenceProfile.of(frame, options));
             }
         }
+        System.out.printf(Locale.ROOT, "ballast check %d%n", ballast.length == 0 ? 0 : ballast[ballast.length - 1][0]);
     }
 
     private static void time(int rows, int round, String what, java.util.function.Supplier<ReferenceProfile> work) {
