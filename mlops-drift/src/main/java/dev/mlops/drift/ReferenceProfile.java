@@ -2,6 +2,7 @@ package dev.mlops.drift;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mlops.api.CategoryColumn;
 import dev.mlops.api.Field;
 import dev.mlops.api.Frame;
 import dev.mlops.api.Names;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A compact summary of a reference data set (the training data), built once and stored with a
@@ -114,9 +114,10 @@ public final class ReferenceProfile {
         List<Column> cols = new ArrayList<>();
         for (Field f : reference.schema().fields()) {
             if (f.type().isNumeric()) {
+                // numeric() is a copy of the frame's column: build may sort it in place
                 cols.add(NumericalColumn.build(f.name(), reference.numeric(f.name()), options));
             } else {
-                cols.add(CategoricalColumn.build(f.name(), reference.strings(f.name()), options.topK()));
+                cols.add(CategoricalColumn.build(f.name(), reference.categories(f.name()), options.topK()));
             }
         }
         return new ReferenceProfile(reference.rowCount(), options, cols);
@@ -493,15 +494,22 @@ public final class ReferenceProfile {
                     binCounts.clone(), gridCuts.clone(), gridBelow.clone(), sketch.copy());
         }
 
+        /**
+         * Summarises a column, a copy of the reference's own: {@code column} is reordered (its
+         * values other than NaN sorted to the front), so that a column of ten million values is
+         * copied once, not three times. Nothing is boxed and no pass allocates per value: the
+         * value bins are the runs of the sorted values, the finite values a range of them.
+         */
         static NumericalColumn build(String name, double[] column, ProfileOptions options) {
-            double[] sorted = Samples.sortedPresent(column);
-            long missing = column.length - sorted.length;
+            // the sketch sees the values in row order (its coin makes the order matter), before the sort
             QuantileSketch sketch = QuantileSketch.create(options.sketchK());
             for (double v : column) {
                 if (!Double.isNaN(v)) {
                     sketch.update(v);
                 }
             }
+            double[] sorted = Samples.sortPresent(column);
+            long missing = column.length - sorted.length;
             int n = sorted.length;
             if (n == 0) {
                 return new NumericalColumn(name, 0, missing, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, new double[0],
@@ -513,10 +521,19 @@ public final class ReferenceProfile {
                     distinct++;
                 }
             }
-            double[] finite = Arrays.stream(sorted).filter(Double::isFinite).toArray();
+            // the finite values are sorted[lo, hi): -Infinity sorts first, +Infinity last
+            int lo = 0;
+            while (lo < n && sorted[lo] == Double.NEGATIVE_INFINITY) {
+                lo++;
+            }
+            int hi = n;
+            while (hi > lo && sorted[hi - 1] == Double.POSITIVE_INFINITY) {
+                hi--;
+            }
+            int finite = hi - lo;
             double mean = Double.NaN;
             double std = Double.NaN;
-            if (finite.length == n) {
+            if (finite == n) {
                 double[] moments = Summaries.moments(sorted);
                 mean = moments[0];
                 std = moments[1];
@@ -529,28 +546,36 @@ public final class ReferenceProfile {
                 edges = explicit.get();
                 values = new double[0];
                 binCounts = intervalCounts(sorted, edges);
-            } else if (distinct <= BinnedDistances.MAX_VALUE_BINS || finite.length == 0) {
-                TreeMap<Double, long[]> counts = new TreeMap<>();
-                for (double v : sorted) {
-                    counts.computeIfAbsent(v, x -> new long[1])[0]++;
+            } else if (distinct <= BinnedDistances.MAX_VALUE_BINS || finite == 0) {
+                // one bin per run of equal values: sorted without NaN or -0.0, so the runs are
+                // the distinct values in Double.compare order
+                int runs = Math.toIntExact(distinct);
+                values = new double[runs];
+                binCounts = new long[runs];
+                int run = 0;
+                int runStart = 0;
+                for (int i = 1; i <= n; i++) {
+                    if (i == n || sorted[i] != sorted[i - 1]) {
+                        values[run] = sorted[runStart];
+                        binCounts[run++] = i - runStart;
+                        runStart = i;
+                    }
                 }
-                values = counts.keySet().stream().mapToDouble(Double::doubleValue).toArray();
-                binCounts = counts.values().stream().mapToLong(c -> c[0]).toArray();
                 edges = new double[0];
             } else {
-                edges = sturges(finite);
+                edges = BinnedDistances.sturgesEdges(sorted[lo], sorted[hi - 1], finite);
                 values = new double[0];
                 binCounts = intervalCounts(sorted, edges);
             }
             // grid cut points
             java.util.TreeSet<Double> cutSet = new java.util.TreeSet<>();
             int q = options.gridCells();
-            if (finite.length > 0) {
-                cutSet.add(finite[0]);
-                cutSet.add(Math.nextUp(finite[finite.length - 1]));
+            if (finite > 0) {
+                cutSet.add(sorted[lo]);
+                cutSet.add(Math.nextUp(sorted[hi - 1]));
                 for (int i = 1; i < q; i++) {
-                    int idx = (int) Math.min(finite.length - 1, (long) Math.ceil((double) i * finite.length / q) - 1);
-                    cutSet.add(finite[Math.max(0, idx)]);
+                    int idx = (int) Math.min(finite - 1, (long) Math.ceil((double) i * finite / q) - 1);
+                    cutSet.add(sorted[lo + Math.max(0, idx)]);
                 }
             }
             for (double e : edges) {
@@ -570,11 +595,6 @@ public final class ReferenceProfile {
             }
             return new NumericalColumn(name, n, missing, distinct, sorted[0], sorted[n - 1], mean, std, edges, values, binCounts,
                     cuts, below, sketch);
-        }
-
-        /** numpy.histogram_bin_edges(values, 'sturges') for sorted finite values. */
-        static double[] sturges(double[] sorted) {
-            return BinnedDistances.sturgesEdges(sorted[0], sorted[sorted.length - 1], sorted.length);
         }
 
         /** Counts of sorted values per interval bin, outer bins open-ended. */
@@ -832,32 +852,42 @@ public final class ReferenceProfile {
                     otherCount);
         }
 
-        static CategoricalColumn build(String name, String[] column, int topK) {
-            TreeMap<String, long[]> counts = new TreeMap<>();
-            long missing = 0;
-            for (String v : column) {
-                if (v == null) {
-                    missing++;
-                } else {
-                    counts.computeIfAbsent(v, x -> new long[1])[0]++;
+        /**
+         * Summarises a dictionary-encoded column by counting its codes: no string is decoded,
+         * compared or hashed per row.
+         *
+         * @throws ValidationException if the column holds values that were not kept
+         */
+        static CategoricalColumn build(String name, CategoryColumn column, int topK) {
+            if (!column.complete()) {
+                column.values(); // throws, naming the rows whose values were not kept
+            }
+            List<String> dictionary = column.dictionary();
+            int[] codeCounts = column.counts();
+            List<Integer> order = new ArrayList<>();
+            for (int c = 0; c < codeCounts.length; c++) {
+                if (codeCounts[c] > 0) {
+                    order.add(c);
                 }
             }
-            List<Map.Entry<String, long[]>> entries = new ArrayList<>(counts.entrySet());
-            entries.sort((a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0])
-                    : a.getKey().compareTo(b.getKey()));
-            int keep = Math.min(topK, entries.size());
+            // most frequent first, ties by name (the dictionary's values are distinct)
+            order.sort((a, b) -> codeCounts[a] != codeCounts[b] ? Integer.compare(codeCounts[b], codeCounts[a])
+                    : dictionary.get(a).compareTo(dictionary.get(b)));
+            int keep = Math.min(topK, order.size());
             String[] cats = new String[keep];
             long[] cs = new long[keep];
             long other = 0;
-            for (int i = 0; i < entries.size(); i++) {
+            for (int i = 0; i < order.size(); i++) {
+                int c = order.get(i);
                 if (i < keep) {
-                    cats[i] = entries.get(i).getKey();
-                    cs[i] = entries.get(i).getValue()[0];
+                    cats[i] = dictionary.get(c);
+                    cs[i] = codeCounts[c];
                 } else {
-                    other += entries.get(i).getValue()[0];
+                    other += codeCounts[c];
                 }
             }
-            return new CategoricalColumn(name, column.length - missing, missing, counts.size(), cats, cs, other);
+            long missing = column.missing();
+            return new CategoricalColumn(name, column.size() - missing, missing, order.size(), cats, cs, other);
         }
 
         @Override
