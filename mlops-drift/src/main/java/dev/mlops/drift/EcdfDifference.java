@@ -8,10 +8,11 @@ package dev.mlops.drift;
  * scipy's {@code ks_2samp}) computes them, so the extremes are the same doubles, bit for bit.
  *
  * <p>Why not the plain merge: which sample holds the next value is a coin toss that the branch
- * predictor loses about half the time, and each step waits for the previous one's loads. Here a
- * step has no branch (the choice, the tie test and the division's operands are arithmetic), and
- * the pooled sample is cut at a value boundary into two halves walked side by side, two
- * independent chains that keep the pipeline full.
+ * predictor loses about half the time, each step waits for the previous one's loads, and each
+ * takes two divisions. Here the choice is arithmetic, the difference is kept exactly as an
+ * integer and divided out only where it may be an extreme (rarely, so that branch is
+ * predicted), and the pooled sample is cut at a value boundary into two halves walked side by
+ * side, two independent chains that keep the pipeline full.
  */
 final class EcdfDifference {
 
@@ -66,26 +67,37 @@ final class EcdfDifference {
     /**
      * Advances both chains one value each while neither has used up a side. The two chains are
      * written out in one body, not called, so their independent steps interleave.
+     *
+     * <p>A step keeps the difference exactly, as the integer e = i·n2 − j·n1 (= n1·n2·(F1 − F2)),
+     * and divides only where the difference may be an extreme: within {@code slack} of the
+     * largest or smallest e seen so far. The doubles' rounding moves a difference by less than
+     * 2^-51, which {@code slack} / (n1·n2) exceeds, so a difference further from the extremes
+     * cannot round past them; the extremes are still the doubles a plain merge finds.
      */
     private static void stepTogether(Chain c1, Chain c2) {
         long[] a = c1.a;
         long[] b = c1.b;
         int n1 = a.length;
         int n2 = b.length;
+        long slack = (long) Math.ceil((double) n1 * n2 * 0x1p-50) + 1;
+        long up = n2;
+        long down = n1;
         int i1 = c1.i;
         int j1 = c1.j;
         int i1End = c1.iEnd;
         int j1End = c1.jEnd;
         long prev1 = c1.prev;
-        double fi1 = c1.fi;
-        double fj1 = c1.fj;
+        long e1 = i1 * up - j1 * down;
+        long maxE1 = Long.MIN_VALUE / 2;
+        long minE1 = Long.MAX_VALUE / 2;
         double max1 = c1.max;
         double min1 = c1.min;
         int i2 = c2.i;
         int j2 = c2.j;
         long prev2 = c2.prev;
-        double fi2 = c2.fi;
-        double fj2 = c2.fj;
+        long e2 = i2 * up - j2 * down;
+        long maxE2 = Long.MIN_VALUE / 2;
+        long minE2 = Long.MAX_VALUE / 2;
         double max2 = c2.max;
         double min2 = c2.min;
         while (i1 < i1End && j1 < j1End && i2 < n1 && j2 < n2) {
@@ -99,39 +111,38 @@ final class EcdfDifference {
             long m1 = y1 ^ ((x1 ^ y1) & -(long) t1);
             long m2 = y2 ^ ((x2 ^ y2) & -(long) t2);
             // the state before a new value is the state after the previous one; inside a run of
-            // equal values the difference is replaced by 0.0, which the end's 0.0 makes neutral
-            double d1 = masked(fi1 - fj1, m1 ^ prev1);
-            double d2 = masked(fi2 - fj2, m2 ^ prev2);
-            max1 = Math.max(max1, d1);
-            min1 = Math.min(min1, d1);
-            max2 = Math.max(max2, d2);
-            min2 = Math.min(min2, d2);
+            // equal values there is no difference to take
+            if (((e1 >= maxE1 - slack) | (e1 <= minE1 + slack)) & m1 != prev1) {
+                double d = (double) i1 / n1 - (double) j1 / n2;
+                max1 = Math.max(max1, d);
+                min1 = Math.min(min1, d);
+                maxE1 = Math.max(maxE1, e1);
+                minE1 = Math.min(minE1, e1);
+            }
+            if (((e2 >= maxE2 - slack) | (e2 <= minE2 + slack)) & m2 != prev2) {
+                double d = (double) i2 / n1 - (double) j2 / n2;
+                max2 = Math.max(max2, d);
+                min2 = Math.min(min2, d);
+                maxE2 = Math.max(maxE2, e2);
+                minE2 = Math.min(minE2, e2);
+            }
             prev1 = m1;
             prev2 = m2;
             i1 += t1;
             j1 += 1 - t1;
             i2 += t2;
             j2 += 1 - t2;
-            // the one count that moved, over its sample's size: the division a merge does
-            double q1 = (double) (j1 + ((i1 - j1) & -t1)) / (n2 + ((n1 - n2) & -t1));
-            double q2 = (double) (j2 + ((i2 - j2) & -t2)) / (n2 + ((n1 - n2) & -t2));
-            fi1 = select(t1, q1, fi1);
-            fj1 = select(1 - t1, q1, fj1);
-            fi2 = select(t2, q2, fi2);
-            fj2 = select(1 - t2, q2, fj2);
+            e1 += (up + down) * t1 - down;
+            e2 += (up + down) * t2 - down;
         }
         c1.i = i1;
         c1.j = j1;
         c1.prev = prev1;
-        c1.fi = fi1;
-        c1.fj = fj1;
         c1.max = max1;
         c1.min = min1;
         c2.i = i2;
         c2.j = j2;
         c2.prev = prev2;
-        c2.fi = fi2;
-        c2.fj = fj2;
         c2.max = max2;
         c2.min = min2;
     }
@@ -139,18 +150,6 @@ final class EcdfDifference {
     /** @return 1 when {@code x < y} as unsigned numbers, else 0 (Hacker's Delight 2-12, no branch) */
     private static int unsignedLess(long x, long y) {
         return (int) (((~x & y) | (~(x ^ y) & (x - y))) >>> 63);
-    }
-
-    /** @return {@code d} when {@code change} is not 0, else 0.0 */
-    private static double masked(double d, long change) {
-        long nonZero = (change | -change) >> 63; // all ones when change != 0
-        return Double.longBitsToDouble(Double.doubleToRawLongBits(d) & nonZero);
-    }
-
-    /** @return {@code q} when {@code take} is 1, {@code old} when it is 0 */
-    private static double select(int take, double q, double old) {
-        long o = Double.doubleToRawLongBits(old);
-        return Double.longBitsToDouble(o ^ ((o ^ Double.doubleToRawLongBits(q)) & -(long) take));
     }
 
     /** One walk over a[iFrom, iEnd) and b[jFrom, jEnd), the values of which no other walk holds. */
@@ -162,8 +161,6 @@ final class EcdfDifference {
         int i;
         int j;
         long prev;
-        double fi;
-        double fj;
         double max = Double.NEGATIVE_INFINITY;
         double min = Double.POSITIVE_INFINITY;
 
@@ -174,8 +171,6 @@ final class EcdfDifference {
             this.j = jFrom;
             this.iEnd = iEnd;
             this.jEnd = jEnd;
-            this.fi = (double) iFrom / a.length;
-            this.fj = (double) jFrom / b.length;
             // no value before the first: no difference evaluated before it
             this.prev = iFrom == iEnd ? (jFrom == jEnd ? 0 : b[jFrom])
                     : jFrom == jEnd || Long.compareUnsigned(a[iFrom], b[jFrom]) <= 0 ? a[iFrom] : b[jFrom];
@@ -183,8 +178,6 @@ final class EcdfDifference {
 
         /** Walks what is left, one side possibly used up, then takes the difference at the end. */
         void finish() {
-            int n1 = a.length;
-            int n2 = b.length;
             while (i < iEnd || j < jEnd) {
                 boolean fromA = j >= jEnd || (i < iEnd && Long.compareUnsigned(a[i], b[j]) <= 0);
                 long m = fromA ? a[i] : b[j];
@@ -194,17 +187,15 @@ final class EcdfDifference {
                 prev = m;
                 if (fromA) {
                     i++;
-                    fi = (double) i / n1;
                 } else {
                     j++;
-                    fj = (double) j / n2;
                 }
             }
             evaluate();
         }
 
         private void evaluate() {
-            double d = fi - fj;
+            double d = (double) i / a.length - (double) j / b.length;
             max = Math.max(max, d);
             min = Math.min(min, d);
         }
