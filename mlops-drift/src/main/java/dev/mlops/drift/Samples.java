@@ -90,15 +90,7 @@ final class Samples {
 
     /** Sorted copy of the values other than NaN, -0.0 replaced by 0.0 (profiles, sketches' exact sides). */
     static double[] sortedPresent(double[] values) {
-        double[] present = new double[values.length];
-        int n = 0;
-        for (double v : values) {
-            if (!Double.isNaN(v)) {
-                present[n++] = v == 0.0 ? 0.0 : v;
-            }
-        }
-        DoubleSort.sort(present, 0, n);
-        return n == present.length ? present : Arrays.copyOf(present, n);
+        return sortPresent(values.clone());
     }
 
     /**
